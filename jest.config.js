@@ -1,0 +1,21 @@
+// Tests run from TypeScript sources through swc (fast, keeps decorator metadata);
+// `npm test` type-checks the whole tree first via the `pretest` build.
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/kafka/'],
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
+  testTimeout: 60000,
+  setupFiles: ['reflect-metadata'],
+};

@@ -1,0 +1,134 @@
+/**
+ * The Binder SPI: what the runtime needs from a broker, and nothing more. Every binder
+ * (native, kafka, test) implements it and passes the same contract suite
+ * (test/integration/binder-contract/). Retries, DLQ, deserialization and ack policy live in
+ * the runtime's listener container, never in a binder: a binder delivers batches per
+ * partition in order, commits what it is told, and keeps group membership alive.
+ */
+import type { RecordHeader, CompressionType } from '../protocol/records/types';
+
+export type { RecordHeader };
+
+/** A message on its way out. `partition` overrides key-based partitioning. */
+export interface OutboundRecord {
+  key?: Buffer | null;
+  value: Buffer | null;
+  headers?: RecordHeader[];
+  partition?: number;
+  timestamp?: number;
+}
+
+export interface SendResult {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+export interface ProducerOptions {
+  /** Codec of produced batches. Default none. */
+  compression?: CompressionType;
+  /** Close a batch at this many bytes. Default 16384. */
+  batchSize?: number;
+  /** Wait up to this long for more records before closing a batch. Default 0 (native) / kafkajs default. */
+  lingerMs?: number;
+  /** Idempotent producer (sequence numbers, no duplicates on retry). Default true. */
+  idempotent?: boolean;
+  /** 0, 1 or -1 (all). Default -1. */
+  acks?: 0 | 1 | -1;
+  /** Partitions to create the topic with when it does not exist. */
+  partitionCount?: number;
+}
+
+export interface ProducerBinding {
+  readonly destination: string;
+  send(record: OutboundRecord): Promise<SendResult>;
+  sendMany(records: OutboundRecord[]): Promise<SendResult[]>;
+  /** Resolves when every record handed to send() so far is acknowledged. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A record as delivered to the runtime. */
+export interface InboundRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
+}
+
+/** Records of one partition, in offset order. */
+export interface InboundBatch {
+  topic: string;
+  partition: number;
+  records: InboundRecord[];
+  highWatermark: number;
+}
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to consume (Kafka's committed-offset convention). */
+  offset: number;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** Handed to the batch handler; valid while its partitions stay assigned. */
+export interface ConsumerSession {
+  /** Commits offsets for the group (no-op for anonymous groups). */
+  commit(offsets: TopicPartitionOffset[]): Promise<void>;
+  /** Redeliver from `offset` on the next poll (nack / retry after a pause). */
+  seek(target: TopicPartitionOffset): void;
+  /** Keeps group membership alive during long handler work or backoff. */
+  heartbeat(): Promise<void>;
+  /** False once the partition was revoked or the binding is stopping: stop processing the batch. */
+  isActive(topic: string, partition: number): boolean;
+}
+
+export type BatchHandler = (batch: InboundBatch, session: ConsumerSession) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** Consumer group; undefined = anonymous (a fresh group per binding, starts at latest). */
+  group?: string;
+  /** Where a group with no committed offset starts. Default: earliest for named groups, latest for anonymous. */
+  startOffset?: 'earliest' | 'latest';
+  /** Number of group members this binding runs. Default 1. */
+  concurrency?: number;
+  /** Partitions to create the topic with when it does not exist. */
+  partitionCount?: number;
+  /** Upper bound of records per delivered batch. */
+  maxBatchRecords?: number;
+  sessionTimeoutMs?: number;
+  rebalanceTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Called before partitions are taken away, so pending acknowledgments can be committed. */
+  onPartitionsRevoked?: (partitions: TopicPartition[], session: ConsumerSession) => Promise<void>;
+  onPartitionsAssigned?: (partitions: TopicPartition[]) => void;
+}
+
+/** Either explicit topic names or a pattern matched against existing topics. */
+export type Destination = string | string[] | RegExp;
+
+export interface ConsumerBinding {
+  readonly group: string | undefined;
+  pause(): void;
+  resume(): void;
+  isPaused(): boolean;
+  /** Stops fetching, waits for in-flight handlers, leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface Binder {
+  readonly name: string;
+  /** Creates the topic when missing (idempotent). */
+  provisionTopic(topic: string, partitions: number): Promise<void>;
+  bindProducer(destination: string, options?: ProducerOptions): Promise<ProducerBinding>;
+  bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding>;
+  close(): Promise<void>;
+}

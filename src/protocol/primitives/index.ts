@@ -1,0 +1,3 @@
+export { ByteWriter } from './ByteWriter';
+export { ByteReader } from './ByteReader';
+export { BinderyError, ProtocolDecodeError } from './errors';
