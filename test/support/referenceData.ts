@@ -1,0 +1,34 @@
+/**
+ * Locates the Kafka protocol reference data (schemas, kafkajs captures). It sits beside the clone
+ * as ../shared/kafka-protocol (CI lays it there); BINDERY_PROTOCOL_REFERENCE overrides. Tests that
+ * compare against it skip with a printed notice when it is absent.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const projectRoot = path.resolve(__dirname, '..', '..');
+
+export const referenceDir: string | null = (() => {
+  const candidates = [
+    process.env.BINDERY_PROTOCOL_REFERENCE,
+    path.resolve(projectRoot, '..', 'shared', 'kafka-protocol'),
+  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
+  return candidates.find((p) => fs.existsSync(path.join(p, 'messages'))) ?? null;
+})();
+
+/** Reads a kafkajs capture `{"type":"Buffer","data":[…]}` into a Buffer. */
+export function readCapture(file: string): Buffer {
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { type: string; data: number[] };
+  return Buffer.from(json.data);
+}
+
+export function describeWithReference(name: string, body: (dir: string) => void): void {
+  if (referenceDir !== null) {
+    const dir = referenceDir;
+    describe(name, () => body(dir));
+    return;
+  }
+  // eslint-disable-next-line no-console
+  console.log(`SKIP ${name}: Kafka protocol reference data not found beside the project (../shared/kafka-protocol)`);
+  describe.skip(name, () => body(''));
+}
