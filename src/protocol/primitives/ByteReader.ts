@@ -96,6 +96,15 @@ export class ByteReader {
   }
 
   uvarint(): number {
+    // One-byte fast path: most lengths and deltas in a record are below 128.
+    const at = this.offset;
+    if (at < this.end) {
+      const first = this.buf[at];
+      if (first < 0x80) {
+        this.offset = at + 1;
+        return first;
+      }
+    }
     let result = 0;
     let mul = 1;
     for (let i = 0; i < 10; i++) {
@@ -134,6 +143,20 @@ export class ByteReader {
       shift += 7n;
     }
     throw new ProtocolDecodeError(`VARLONG longer than 10 bytes at offset ${this.offset}`);
+  }
+
+  /** Record-format BYTES: zigzag VARINT length (-1 = null), then a view (no copy) of the bytes. */
+  varintBytes(): Buffer | null {
+    const n = this.varint();
+    if (n < -1) throw new ProtocolDecodeError(`negative length ${n} for record BYTES at offset ${this.offset}`);
+    return n === -1 ? null : this.raw(n);
+  }
+
+  /** Record-format STRING (header keys): zigzag VARINT length, then UTF-8. */
+  varintString(): string {
+    const n = this.varint();
+    if (n < 0) throw new ProtocolDecodeError(`negative length ${n} for record header key at offset ${this.offset}`);
+    return this.utf8(n);
   }
 
   /** A view (no copy) of the next n bytes. */

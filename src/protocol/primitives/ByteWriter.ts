@@ -5,6 +5,8 @@
  *   INT8/16/32/64     fixed-width two's complement, big-endian
  *   UNSIGNED_VARINT   LEB128, 7 bits per byte, high bit = "more"
  *   VARINT / VARLONG  zigzag-encoded then written as UNSIGNED_VARINT
+ *   VARINT BYTES      VARINT length + bytes (-1 = null); record keys, values, header values
+ *   VARINT STRING     VARINT length + UTF-8; record header keys
  *   STRING            INT16 length + UTF-8 (NULLABLE: length -1 = null)
  *   COMPACT_STRING    UNSIGNED_VARINT (length + 1) + UTF-8 (0 = null)
  *   BYTES             INT32 length + bytes (NULLABLE: -1 = null)
@@ -132,9 +134,12 @@ export class ByteWriter {
 
   uvarint(v: number): this {
     // Values up to 2^32-1 with bit ops; larger ones (rare: lengths never are) with arithmetic.
+    if (!(v >= 0 && v <= 2 ** 53) || !Number.isInteger(v)) {
+      throw new RangeError(`UNSIGNED_VARINT must be a non-negative integer <= 2^53, got ${v}`);
+    }
     this.ensure(10);
     let n = v;
-    if (n >= 0 && n <= 0xffffffff) {
+    if (n <= 0xffffffff) {
       n = n >>> 0;
       while (n > 0x7f) {
         this.buf[this.pos++] = (n & 0x7f) | 0x80;
@@ -153,12 +158,18 @@ export class ByteWriter {
 
   /** Zigzag VARINT (32-bit). */
   varint(v: number): this {
+    if (!(v >= -0x80000000 && v <= 0x7fffffff) || !Number.isInteger(v)) {
+      throw new RangeError(`VARINT must be a 32-bit integer, got ${v}`);
+    }
     return this.uvarint(((v << 1) ^ (v >> 31)) >>> 0);
   }
 
   /** Zigzag VARLONG from a number, exact for |v| < 2^52. */
   varlong(v: number): this {
-    if (v >= -0x40000000 && v < 0x40000000) return this.varint(v);
+    if (v >= -0x80000000 && v <= 0x7fffffff && Number.isInteger(v)) return this.varint(v);
+    if (!(Math.abs(v) <= 2 ** 52) || !Number.isInteger(v)) {
+      throw new RangeError(`VARLONG from a number must be an integer with |v| <= 2^52 (use varlongBig), got ${v}`);
+    }
     const zz = v >= 0 ? v * 2 : -v * 2 - 1;
     return this.uvarint(zz);
   }
@@ -179,6 +190,23 @@ export class ByteWriter {
     this.ensure(b.length);
     this.buf.set(b, this.pos);
     this.pos += b.length;
+    return this;
+  }
+
+  /** Record-format BYTES (record keys, values, header values): zigzag VARINT length, -1 = null, then the bytes. */
+  varintBytes(b: Uint8Array | null): this {
+    if (b === null) return this.uint8(0x01); // zigzag(-1)
+    this.varint(b.length);
+    return this.raw(b);
+  }
+
+  /** Record-format STRING (header keys): zigzag VARINT byte length, then UTF-8. */
+  varintString(s: string): this {
+    const len = Buffer.byteLength(s, 'utf8');
+    this.varint(len);
+    this.ensure(len);
+    this.buf.write(s, this.pos, len, 'utf8');
+    this.pos += len;
     return this;
   }
 
