@@ -1,0 +1,160 @@
+/**
+ * Kafka's StickyAssignor semantics: the assignment is balanced (no partition could move to a member
+ * with at least two fewer partitions that subscribes to its topic — with equal subscriptions, counts
+ * differ by at most one) and, within that, as many partitions as possible stay with their previous owner.
+ *
+ * A member's previous assignment comes from its subscription's ownedPartitions (consumer protocol v1+),
+ * or else from userData in the StickyAssignor layout (see stickyUserData.ts). When two members claim
+ * the same partition, the claim from the newer generation wins; equal generations go to the first
+ * member in sort order.
+ */
+import {
+  cmp,
+  emptyAssignment,
+  normalize,
+  sortMembers,
+  type AssignorMember,
+  type GroupAssignment,
+  type PartitionAssignor,
+} from './Assignor';
+import { decodeStickyUserData } from './stickyUserData';
+
+type Partition = string; // "topic\u0000partition", sortable and hashable
+
+const key = (topic: string, partition: number): Partition => `${topic}\u0000${partition}`;
+const split = (p: Partition): [string, number] => {
+  const i = p.lastIndexOf('\u0000');
+  return [p.slice(0, i), Number(p.slice(i + 1))];
+};
+
+interface PreviousOwnership {
+  partitions: Partition[];
+  generation: number;
+}
+
+function previousOwnership(member: AssignorMember): PreviousOwnership {
+  const sub = member.subscription;
+  if (sub.ownedPartitions && sub.ownedPartitions.length > 0) {
+    return {
+      partitions: sub.ownedPartitions.flatMap((tp) => tp.partitions.map((p) => key(tp.topic, p))),
+      generation: sub.generationId ?? -1,
+    };
+  }
+  if (sub.userData && sub.userData.length > 0) {
+    const decoded = decodeStickyUserData(sub.userData);
+    if (decoded) {
+      return {
+        partitions: decoded.partitions.flatMap((tp) => tp.partitions.map((p) => key(tp.topic, p))),
+        generation: decoded.generation,
+      };
+    }
+  }
+  return { partitions: [], generation: -1 };
+}
+
+export class StickyAssignor implements PartitionAssignor {
+  readonly name = 'sticky' as const;
+
+  assign(members: AssignorMember[], partitionsPerTopic: Map<string, number>): GroupAssignment {
+    const sorted = sortMembers(members);
+    const subscribed = new Map<string, Set<string>>(sorted.map((m) => [m.memberId, new Set(m.subscription.topics)]));
+    const exists = (topic: string, partition: number): boolean =>
+      Number.isInteger(partition) && partition >= 0 && partition < (partitionsPerTopic.get(topic) ?? 0);
+
+    // 1. Keep every still-valid previous claim, resolving conflicts by generation.
+    const owner = new Map<Partition, { memberId: string; generation: number }>();
+    for (const m of sorted) {
+      const prev = previousOwnership(m);
+      for (const p of prev.partitions) {
+        const [topic, partition] = split(p);
+        if (!exists(topic, partition) || !subscribed.get(m.memberId)!.has(topic)) continue;
+        const current = owner.get(p);
+        if (!current || prev.generation > current.generation) owner.set(p, { memberId: m.memberId, generation: prev.generation });
+      }
+    }
+    const held = new Map<string, Set<Partition>>(sorted.map((m) => [m.memberId, new Set<Partition>()]));
+    for (const [p, o] of owner) held.get(o.memberId)!.add(p);
+
+    // 2. Hand out the rest, partitions with the fewest candidates first, each to the least-loaded candidate.
+    const candidates = new Map<string, string[]>();
+    for (const m of sorted) {
+      for (const t of m.subscription.topics) {
+        if (!candidates.has(t)) candidates.set(t, []);
+        if (!candidates.get(t)!.includes(m.memberId)) candidates.get(t)!.push(m.memberId);
+      }
+    }
+    const unassigned: Partition[] = [];
+    for (const [topic, ids] of candidates) {
+      if (ids.length === 0) continue;
+      for (let p = 0; p < (partitionsPerTopic.get(topic) ?? 0); p++) if (!owner.has(key(topic, p))) unassigned.push(key(topic, p));
+    }
+    unassigned.sort((a, b) => candidates.get(split(a)[0])!.length - candidates.get(split(b)[0])!.length || cmp(a, b));
+    const order = new Map(sorted.map((m, i) => [m.memberId, i]));
+    const leastLoaded = (ids: string[]): string =>
+      ids.reduce((best, id) => {
+        const d = held.get(id)!.size - held.get(best)!.size;
+        return d < 0 || (d === 0 && order.get(id)! < order.get(best)!) ? id : best;
+      });
+    for (const p of unassigned) held.get(leastLoaded(candidates.get(split(p)[0])!))!.add(p);
+
+    // 3. Balance: move partitions from members with at least two more to a subscribed, lighter member.
+    //    Each move lowers the sum of squared counts, so this ends; the bound only guards against bugs.
+    const maxMoves = (owner.size + unassigned.length + 1) * (sorted.length + 1);
+    for (let moves = 0; moves < maxMoves; moves++) {
+      if (!this.moveOne(sorted, held, subscribed)) break;
+    }
+
+    const out = emptyAssignment(members);
+    for (const [memberId, partitions] of held) {
+      const topics = out.get(memberId)!;
+      for (const p of [...partitions].sort()) {
+        const [topic, partition] = split(p);
+        topics.set(topic, [...(topics.get(topic) ?? []), partition]);
+      }
+    }
+    return normalize(out);
+  }
+
+  /**
+   * Finds the lightest member that can be made heavier and the shortest chain of moves feeding it
+   * from a member with at least two more partitions: the donor hands one partition to the next
+   * member on the chain, which hands one on, and so on (a direct move is a chain of one). Members in
+   * the middle keep their counts. False when no such chain exists: the assignment is balanced.
+   */
+  private moveOne(
+    sorted: AssignorMember[],
+    held: Map<string, Set<Partition>>,
+    subscribed: Map<string, Set<string>>,
+  ): boolean {
+    const byLoad = [...sorted].sort((a, b) => held.get(a.memberId)!.size - held.get(b.memberId)!.size);
+    for (const receiver of byLoad) {
+      const rCount = held.get(receiver.memberId)!.size;
+      // Breadth-first from the receiver: `via.get(x)` = the partition x would hand on, and to whom.
+      const via = new Map<string, { partition: Partition; to: string }>();
+      const queue = [receiver.memberId];
+      const seen = new Set(queue);
+      for (let head = 0; head < queue.length; head++) {
+        const to = queue[head];
+        const wants = subscribed.get(to)!;
+        for (const m of sorted) {
+          if (seen.has(m.memberId)) continue;
+          const give = [...held.get(m.memberId)!].filter((p) => wants.has(split(p)[0])).sort();
+          if (give.length === 0) continue;
+          seen.add(m.memberId);
+          via.set(m.memberId, { partition: give[give.length - 1], to });
+          if (held.get(m.memberId)!.size >= rCount + 2) {
+            for (let from = m.memberId; from !== receiver.memberId; ) {
+              const step = via.get(from)!;
+              held.get(from)!.delete(step.partition);
+              held.get(step.to)!.add(step.partition);
+              from = step.to;
+            }
+            return true;
+          }
+          queue.push(m.memberId);
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './groupPartition';
+export * from './records';
