@@ -1,0 +1,46 @@
+/**
+ * Shapes of the generated schema tables (src/protocol/generated/schemas.ts). Version ranges use
+ * Kafka's notation: "3+" (3 and later), "1-4", "2" (exactly 2), "none".
+ */
+export interface FieldSchema {
+  /** Property name in the decoded data (Kafka's field name with a lower-case first letter). */
+  readonly name: string;
+  /** Kafka type: int8..int64, uint16, float64, string, bytes, records, uuid, bool, []T, or a struct name. */
+  readonly type: string;
+  readonly versions: string;
+  readonly nullableVersions?: string;
+  readonly taggedVersions?: string;
+  readonly tag?: number;
+  /** Default as written in the schema ("-1", "null", "true", "0x7fffffff"...); type-specific zero when absent. */
+  readonly default?: string;
+  readonly ignorable?: boolean;
+  /** Fields of the struct when this field declares one (type "T" or "[]T"). */
+  readonly fields?: readonly FieldSchema[];
+}
+
+export interface StructSchema {
+  readonly name: string;
+  readonly versions: string;
+  readonly fields: readonly FieldSchema[];
+}
+
+export interface MessageSchema {
+  readonly name: string;
+  readonly type: 'request' | 'response' | 'header' | 'data';
+  readonly apiKey: number | null;
+  readonly validVersions: string;
+  readonly flexibleVersions: string;
+  readonly fields: readonly FieldSchema[];
+  readonly commonStructs?: readonly StructSchema[];
+}
+
+/** A tagged field the schema does not know, kept as raw bytes so re-encoding preserves it. */
+export interface RawTaggedField {
+  readonly tag: number;
+  readonly data: Buffer;
+}
+
+/** Every decoded struct may carry the unknown tagged fields it arrived with (flexible versions). */
+export interface TaggedStruct {
+  _unknownTaggedFields?: RawTaggedField[];
+}
