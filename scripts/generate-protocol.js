@@ -38,7 +38,7 @@ const q = (s) => JSON.stringify(s);
 function fieldTable(field, indent) {
   const parts = [`name: ${q(lowerFirst(field.name))}`, `type: ${q(field.type)}`, `versions: ${q(field.versions.trim())}`];
   if (field.nullableVersions) parts.push(`nullableVersions: ${q(field.nullableVersions.trim())}`);
-  if (field.taggedVersions) parts.push(`taggedVersions: ${q(field.taggedVersions.trim())}`, `tag: ${field.tag}`);
+  if (field.taggedVersions) parts.push(`taggedVersions: ${q(field.taggedVersions.trim())}`, `tag: ${Number(field.tag)}`);
   if (field.default !== undefined) parts.push(`default: ${q(String(field.default).trim())}`);
   if (field.ignorable) parts.push('ignorable: true');
   if (!field.fields) return `${indent}{ ${parts.join(', ')} }`;

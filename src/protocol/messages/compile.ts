@@ -62,8 +62,8 @@ function structRegistry(schema: MessageSchema): Map<string, readonly FieldSchema
   return registry;
 }
 
-function primitiveDefault(kind: PrimitiveKind, text: string | undefined, nullable: boolean): () => unknown {
-  if (text === 'null' && (nullable || kind === 'records')) return () => null;
+function primitiveDefault(kind: PrimitiveKind, text: string | undefined, nullDefault: boolean): () => unknown {
+  if (nullDefault || (text === 'null' && kind === 'records')) return () => null;
   switch (kind) {
     case 'int64': {
       const v = text === undefined || text === '' ? 0n : BigInt(text);
@@ -133,12 +133,14 @@ class Compiler {
     const elemName = isArray ? f.type.slice(2) : f.type;
     const elem = this.type(elemName);
     const type: WireType = isArray ? { kind: 'array', elem } : elem;
+    // A "null" default holds in every version, also those where the field is absent or not nullable.
+    const nullDefault = f.default === 'null' && f.nullableVersions !== undefined;
     let makeDefault: () => unknown;
-    if (isArray) makeDefault = f.default === 'null' && nullable ? () => null : () => [];
+    if (isArray) makeDefault = nullDefault ? () => null : () => [];
     else if (elem.kind === 'struct') {
       const struct = elem.struct;
-      makeDefault = f.default === 'null' && nullable ? () => null : () => defaultStruct(struct);
-    } else makeDefault = primitiveDefault(elem.kind, f.default, nullable);
+      makeDefault = nullDefault ? () => null : () => defaultStruct(struct);
+    } else makeDefault = primitiveDefault(elem.kind, f.default, nullDefault);
     return { name: f.name, type, nullable, tag, makeDefault };
   }
 
@@ -180,4 +182,35 @@ export function messagePlan(schema: MessageSchema, version: number): StructPlan 
 export function isValidVersion(schema: MessageSchema, version: number): boolean {
   const r = parseVersionRange(schema.validVersions);
   return r !== null && Number.isInteger(version) && version >= r.min && version <= r.max;
+}
+
+const FIXED_SIZE: Partial<Record<PrimitiveKind, number>> = { int8: 1, bool: 1, int16: 2, uint16: 2, int32: 4, int64: 8, float64: 8, uuid: 16 };
+const minSizeCache = new WeakMap<StructPlan, number>();
+
+/**
+ * The fewest bytes one value of `type` can take on the wire (at least 1), used to reject array
+ * counts that the remaining bytes could not possibly hold before allocating anything for them.
+ */
+export function minWireSize(type: WireType, nullable: boolean, flexible: boolean): number {
+  switch (type.kind) {
+    case 'struct': {
+      if (nullable) return 1;
+      let size = minSizeCache.get(type.struct);
+      if (size === undefined) {
+        size = type.struct.flexible ? 1 : 0;
+        for (const f of type.struct.fields) size += minWireSize(f.type, f.nullable, type.struct.flexible);
+        minSizeCache.set(type.struct, size);
+      }
+      return Math.max(1, size);
+    }
+    case 'array':
+      return flexible ? 1 : 4;
+    case 'string':
+      return flexible ? 1 : 2;
+    case 'bytes':
+    case 'records':
+      return flexible ? 1 : 4;
+    default:
+      return FIXED_SIZE[type.kind] ?? 1;
+  }
 }

@@ -13,7 +13,7 @@
  */
 import { ByteReader } from '../primitives/ByteReader';
 import { ProtocolDecodeError } from '../primitives/errors';
-import type { FieldPlan, StructPlan, WireType } from './compile';
+import { minWireSize, type FieldPlan, type StructPlan, type WireType } from './compile';
 import type { RawTaggedField } from './schemaTypes';
 
 export function decodeStruct(r: ByteReader, plan: StructPlan): Record<string, unknown> {
@@ -96,7 +96,9 @@ function decodeValue(r: ByteReader, type: WireType, nullable: boolean, flexible:
         if (count === -1) return null;
         throw new ProtocolDecodeError(`negative array length ${count} at offset ${r.offset}`);
       }
-      if (count > r.remaining) throw new ProtocolDecodeError(`array of ${count} elements exceeds the ${r.remaining} bytes left`);
+      if (count * minWireSize(type.elem, false, flexible) > r.remaining) {
+        throw new ProtocolDecodeError(`array of ${count} elements cannot fit in the ${r.remaining} bytes left`);
+      }
       const items: unknown[] = [];
       for (let i = 0; i < count; i++) {
         const item = decodeValue(r, type.elem, false, flexible);
