@@ -1,0 +1,79 @@
+/**
+ * Record sets travel by reference: Fetch responses append stored buffers as their own chunks, and
+ * Produce requests decode their records as views into the frame.
+ */
+import {
+  APPEND_BY_REFERENCE_MIN,
+  ApiKey,
+  concatChunks,
+  decodeRequest,
+  decodeResponse,
+  decodeResponseHeader,
+  encodeRequest,
+  encodeResponse,
+  type FetchResponseData,
+} from '../../../../src/protocol';
+
+function fetchResponse(records: (Buffer | null)[]): FetchResponseData {
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: 0,
+    responses: [
+      {
+        topic: 'events',
+        partitions: records.map((r, i) => ({
+          partitionIndex: i,
+          errorCode: 0,
+          highWatermark: 100n,
+          lastStableOffset: 100n,
+          logStartOffset: 0n,
+          abortedTransactions: null,
+          preferredReadReplica: -1,
+          records: r,
+        })),
+      },
+    ],
+  };
+}
+
+describe('record sets by reference', () => {
+  it.each([11, 12])('Fetch v%i responses carry large record buffers as the same Buffer objects', (version) => {
+    const a = Buffer.alloc(64 * 1024, 1);
+    const b = Buffer.alloc(APPEND_BY_REFERENCE_MIN, 2);
+    const small = Buffer.from([9, 9, 9]);
+    const encoded = encodeResponse(ApiKey.Fetch, version, 7, fetchResponse([a, small, null, b]));
+    expect(encoded.chunks).toContain(a);
+    expect(encoded.chunks).toContain(b);
+    expect(encoded.chunks).not.toContain(small);
+    expect(encoded.size).toBe(encoded.chunks.reduce((n, c) => n + c.length, 0));
+
+    const frame = concatChunks(encoded);
+    expect(frame.readInt32BE(0)).toBe(frame.length - 4);
+    const header = decodeResponseHeader(ApiKey.Fetch, version, frame, 4);
+    expect(header.correlationId).toBe(7);
+    const decoded = decodeResponse(ApiKey.Fetch, version, frame, 4 + header.headerSize);
+    expect(decoded.responses[0].partitions.map((p) => p.records)).toEqual([a, small, null, b]);
+  });
+
+  it('decodes Produce records as a view into the frame', () => {
+    const records = Buffer.alloc(2048, 5);
+    const frame = Buffer.concat([
+      Buffer.from([0xde, 0xad]),
+      encodeRequest(ApiKey.Produce, 9, {
+        transactionalId: null,
+        acks: -1,
+        timeoutMs: 1000,
+        topicData: [{ name: 't', partitionData: [{ index: 0, records }] }],
+      }),
+    ]);
+    const decoded = decodeRequest(ApiKey.Produce, 9, frame, 2);
+    const view = decoded.topicData[0].partitionData[0].records;
+    expect(view?.equals(records)).toBe(true);
+    expect(view?.buffer).toBe(frame.buffer);
+    const at = (view?.byteOffset ?? 0) - frame.byteOffset;
+    expect(at).toBeGreaterThan(2);
+    frame[at] = 0x77; // writing the frame shows through the view: no copy was made
+    expect(view?.[0]).toBe(0x77);
+  });
+});
