@@ -14,8 +14,13 @@ export interface ConnectionOptions<S> {
   maxInFlightRequests: number;
   /** Stop reading the socket while this many response bytes wait in its send buffer. */
   maxPendingResponseBytes: number;
+  /** When true, only ApiVersions and the SASL APIs are served until SaslAuthenticate succeeds. */
+  authRequired?: boolean;
   onError?: (connection: ConnectionInfo, err: unknown) => void;
 }
+
+/** APIs a client may call before it has authenticated. */
+const PRE_AUTH_APIS = new Set([17, 18, 36]);
 
 /** One response slot; slots leave strictly in request order. */
 interface Slot {
@@ -108,6 +113,9 @@ export class Connection implements ConnectionInfo {
       }
       return this.fail(new Error(`unsupported API ${bare.apiKey} v${bare.apiVersion}`));
     }
+    if (this.opts.authRequired && !this.principal && !PRE_AUTH_APIS.has(bare.apiKey)) {
+      return this.fail(new Error(`API ${bare.apiKey} before SASL authentication`));
+    }
     let header: RequestHeaderInfo;
     let body: unknown;
     try {
@@ -148,12 +156,7 @@ export class Connection implements ConnectionInfo {
     while (this.slots.length > 0 && this.slots[0].done && !this.closed) {
       const slot = this.slots.shift() as Slot;
       if (!slot.chunks) continue;
-      let size = 0;
-      for (const c of slot.chunks) size += c.length;
-      const prefix = Buffer.allocUnsafe(4);
-      prefix.writeInt32BE(size, 0);
       this.socket.cork();
-      this.socket.write(prefix);
       for (const c of slot.chunks) if (c.length > 0) this.socket.write(c);
       this.socket.uncork();
     }

@@ -13,6 +13,7 @@ export interface KafkaServerOptions<S> {
   maxRequestBytes?: number;
   maxInFlightRequestsPerConnection?: number;
   maxPendingResponseBytesPerConnection?: number;
+  authRequired?: boolean;
   onConnectionError?: (connection: ConnectionInfo, err: unknown) => void;
 }
 
@@ -79,6 +80,7 @@ export class KafkaServer<S> {
       maxRequestBytes: this.opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       maxInFlightRequests: this.opts.maxInFlightRequestsPerConnection ?? 100,
       maxPendingResponseBytes: this.opts.maxPendingResponseBytesPerConnection ?? 32 * 1024 * 1024,
+      authRequired: this.opts.authRequired,
       onError: this.opts.onConnectionError,
     });
     this.connections.add(conn);

@@ -14,7 +14,7 @@ export interface WireCodec {
   /** Decodes the request header; `bodyOffset` is where the request body starts in `frame`. */
   decodeHeader(frame: Buffer): RequestHeaderInfo & { bodyOffset: number };
   decodeBody(header: RequestHeaderInfo, frame: Buffer, bodyOffset: number): unknown;
-  /** Response header + body, without the int32 size prefix, as chunks for one writev. */
+  /** The whole response frame (int32 size prefix, header, body) as chunks for one writev. */
   encodeResponse(header: RequestHeaderInfo, body: unknown): Buffer[];
 }
 

@@ -18,14 +18,14 @@ export function advertisedVersions(handlers: ReadonlyMap<number, ApiHandler<any>
 }
 
 /**
- * ApiVersions response v0 with UNSUPPORTED_VERSION, for an ApiVersions request whose version
+ * ApiVersions response frame v0 with UNSUPPORTED_VERSION, for an ApiVersions request whose version
  * the broker does not know (KIP-511); response header v0 as always for ApiVersions.
  *   ApiVersionsResponse v0 => correlation_id:int32 error_code:int16 [api_key:int16 min:int16 max:int16]
  */
 export function encodeUnsupportedApiVersions(correlationId: number, handlers: ReadonlyMap<number, ApiHandler<any>>): Buffer {
   const apis = advertisedVersions(handlers);
   const w = new ByteWriter(16 + apis.length * 6);
-  w.int32(correlationId).int16(35).int32(apis.length);
+  w.int32(10 + apis.length * 6).int32(correlationId).int16(35).int32(apis.length);
   for (const a of apis) w.int16(a.apiKey).int16(a.minVersion).int16(a.maxVersion);
   return w.toBuffer();
 }

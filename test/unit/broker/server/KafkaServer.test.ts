@@ -7,9 +7,11 @@ const codec: WireCodec = {
   decodeHeader: (f) => ({ apiKey: f.readInt16BE(0), apiVersion: f.readInt16BE(2), correlationId: f.readInt32BE(4), clientId: null, bodyOffset: 8 }),
   decodeBody: (_h, f, off) => f.subarray(off).toString(),
   encodeResponse: (h, body) => {
-    const c = Buffer.alloc(4);
-    c.writeInt32BE(h.correlationId, 0);
-    return [c, Buffer.from(String(body))];
+    const c = Buffer.alloc(8);
+    const text = Buffer.from(String(body));
+    c.writeInt32BE(4 + text.length, 0);
+    c.writeInt32BE(h.correlationId, 4);
+    return [c, text];
   },
 };
 

@@ -1,0 +1,19 @@
+/** SASL/PLAIN users accepted by the broker; when absent, connections need no authentication. */
+export interface SaslSettings {
+  mechanisms: readonly string[];
+  /** username → password for PLAIN. */
+  plainUsers: Readonly<Record<string, string>>;
+}
+
+/** What every handler may use besides the request: the broker engine and the server's own facts. */
+export interface ServerServices<B = unknown> {
+  broker: B;
+  /** Version ranges the server answers, as ApiVersions advertises them. */
+  advertisedVersions(): readonly { apiKey: number; minVersion: number; maxVersion: number }[];
+  sasl: SaslSettings | null;
+  /** Address clients should use to reach this broker (metadata, coordinator). */
+  advertisedHost: string;
+  advertisedPort: number;
+  nodeId: number;
+  clusterId: string;
+}
