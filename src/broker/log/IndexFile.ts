@@ -1,0 +1,110 @@
+import type { FileHandle } from '../storage/FileSystem';
+
+/**
+ * What Kafka's offset and time indexes share: fixed-size entries in a file preallocated to
+ * `maxIndexBytes` while the segment is active (so appends patch in place) and trimmed to the
+ * valid entries when the segment becomes inactive or is closed. Entries are mirrored in memory.
+ */
+export abstract class IndexFile {
+  protected count = 0;
+  readonly maxEntries: number;
+  private preallocated = false;
+
+  protected constructor(
+    protected file: FileHandle,
+    readonly baseOffset: number,
+    maxIndexBytes: number,
+    readonly entrySize: number,
+  ) {
+    this.maxEntries = Math.max(1, Math.floor(maxIndexBytes / entrySize));
+  }
+
+  get entries(): number {
+    return this.count;
+  }
+
+  get isFull(): boolean {
+    return this.count >= this.maxEntries;
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** Extends the file to its full size, as Kafka does for the active segment's indexes. */
+  preallocate(): void {
+    if (this.preallocated) return;
+    this.file.truncate(this.maxEntries * this.entrySize);
+    this.preallocated = true;
+  }
+
+  /** Cuts the preallocated tail so readers (DumpLogSegments, a restart) see only real entries. */
+  trimToValidSize(): void {
+    this.file.truncate(this.count * this.entrySize);
+    this.preallocated = false;
+  }
+
+  protected writeEntry(entry: Buffer): void {
+    this.file.writeAt(entry, this.count * this.entrySize);
+  }
+
+  protected truncateEntries(keep: number): void {
+    this.count = keep;
+    if (!this.preallocated) this.file.truncate(keep * this.entrySize);
+    else this.file.writeAt(Buffer.alloc(this.entrySize), keep * this.entrySize);
+  }
+
+  /** Drops every entry (before a rebuild). */
+  reset(): void {
+    this.truncateEntries(0);
+  }
+
+  flush(): void {
+    this.file.sync();
+  }
+
+  close(): void {
+    this.trimToValidSize();
+    this.file.close();
+  }
+
+  /** Closes without trimming, for files about to be removed. */
+  closeHandle(): void {
+    this.file.close();
+  }
+
+  /** Index of the last entry whose key <= target (keys ascending), or -1. */
+  protected floorEntry(target: number, keyAt: (i: number) => number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keyAt(mid) <= target) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /** Index of the first entry whose key >= target, or `count`. */
+  protected ceilEntry(target: number, keyAt: (i: number) => number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keyAt(mid) < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Grows a typed array to hold at least `n` elements. */
+export function ensureCapacity<T extends Int32Array | Float64Array>(arr: T, n: number, make: (len: number) => T): T {
+  if (arr.length >= n) return arr;
+  const grown = make(Math.max(n, arr.length * 2, 16));
+  grown.set(arr);
+  return grown;
+}

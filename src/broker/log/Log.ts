@@ -1,0 +1,316 @@
+import { DiskFileSystem } from '../storage/DiskFileSystem';
+import type { FileSystem } from '../storage/FileSystem';
+import { BATCH, BatchHeaderView, ATTR } from '../../protocol/records/batchHeader';
+import { crc32c } from '../../protocol/crc32c';
+import { LogSegment, type SegmentAppendBatch } from './LogSegment';
+import { validateBatches, type BatchSpan } from './batchValidation';
+import { consoleLogger, logConfig, type LogLogger } from './config';
+import { InvalidRecordError, LogClosedError, OffsetOutOfRangeError } from './errors';
+import { loadSegments } from './loadSegments';
+import { FlushPolicy } from './FlushPolicy';
+import { retentionVictims } from './retention';
+import type { AppendOptions, AppendResult, LogConfig, LogReadResult, PartitionLog, TimestampLookup } from './types';
+
+export interface LogOptions {
+  fs?: FileSystem;
+  /** Offset below which data is known flushed (from the recovery-point checkpoint); 0 re-validates everything. */
+  recoveryPoint?: number;
+  /** Log start offset from the log-start-offset checkpoint. */
+  logStartOffset?: number;
+  logger?: LogLogger;
+  /** Clock for segment age and LogAppendTime defaults (tests inject one). */
+  now?: () => number;
+}
+
+/** Kafka's ListOffsets special timestamps. */
+export const LATEST_TIMESTAMP = -1;
+export const EARLIEST_TIMESTAMP = -2;
+
+const MAX_RELATIVE_OFFSET = 0x7fffffff;
+
+/**
+ * One partition's log (Kafka's UnifiedLog on one node): an ordered list of segments, the last one
+ * active. All operations are synchronous, so each is atomic on the event loop.
+ */
+export class Log implements PartitionLog {
+  private segments: LogSegment[];
+  private startOffset: number;
+  private endOffset: number;
+  private recovery: number;
+  private closed = false;
+  private readonly fs: FileSystem;
+  private readonly now: () => number;
+  private readonly flushPolicy: FlushPolicy;
+  /** Bumped whenever segments are removed or truncated, so a background cleaner can tell its view is stale. */
+  generation = 0;
+
+  private constructor(
+    readonly dir: string,
+    private cfg: LogConfig,
+    options: LogOptions,
+  ) {
+    this.fs = options.fs ?? new DiskFileSystem();
+    this.now = options.now ?? Date.now;
+    const logger = options.logger ?? consoleLogger;
+    this.segments = loadSegments(this.fs, dir, cfg, options.recoveryPoint ?? 0, logger);
+    if (this.segments.length === 0) {
+      this.segments.push(LogSegment.create(this.fs, dir, Math.max(0, options.logStartOffset ?? 0), cfg));
+    }
+    this.active.activate();
+    this.endOffset = this.active.nextOffset;
+    this.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, this.segments[0].baseOffset), this.endOffset);
+    // recovered data may still be only in the page cache: it counts as flushed after the next fsync
+    this.recovery = Math.min(options.recoveryPoint ?? 0, this.endOffset);
+    this.flushPolicy = new FlushPolicy(cfg, () => this.flush());
+  }
+
+  /** Opens (creating when missing) the log in `dir`, recovering it first. */
+  static open(dir: string, config: Partial<LogConfig> = {}, options: LogOptions = {}): Log {
+    return new Log(dir, logConfig(config), options);
+  }
+
+  get config(): LogConfig {
+    return this.cfg;
+  }
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+  get logEndOffset(): number {
+    return this.endOffset;
+  }
+  /** Offsets below this are on disk (fsync'd); what the recovery-point checkpoint records. */
+  get recoveryPoint(): number {
+    return this.recovery;
+  }
+  get sizeInBytes(): number {
+    return this.segments.reduce((n, s) => n + s.size, 0);
+  }
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+  /** Base offsets of the segments, oldest first. */
+  get segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  append(batches: Buffer, options: AppendOptions = {}): AppendResult {
+    this.ensureOpen();
+    const spans = validateBatches(batches, this.cfg.maxMessageBytes, true);
+    let next = this.endOffset;
+    const appendTime = options.logAppendTimeMs;
+    for (const span of spans) {
+      new BatchHeaderView(batches, span.at).baseOffset = next;
+      if (appendTime !== undefined) stampLogAppendTime(batches, span, appendTime);
+      next += span.lastOffsetDelta + 1;
+    }
+    return this.write(batches, spans, this.endOffset, appendTime ?? -1);
+  }
+
+  appendWithOffsets(batches: Buffer): AppendResult {
+    this.ensureOpen();
+    const spans = validateBatches(batches, this.cfg.maxMessageBytes, false);
+    let expected = this.endOffset;
+    for (const span of spans) {
+      const base = new BatchHeaderView(batches, span.at).baseOffset;
+      if (base < expected) {
+        throw new InvalidRecordError(`batch at byte ${span.at} starts at offset ${base}, below the next free offset ${expected}: offsets never go backwards`);
+      }
+      expected = base + span.lastOffsetDelta + 1;
+    }
+    return this.write(batches, spans, new BatchHeaderView(batches, 0).baseOffset, -1);
+  }
+
+  private write(data: Buffer, spans: BatchSpan[], firstOffset: number, logAppendTime: number): AppendResult {
+    const now = this.now();
+    const lastOffset = new BatchHeaderView(data, spans[spans.length - 1].at).lastOffset;
+    this.maybeRoll(data.length, lastOffset, now);
+    let maxTimestamp = -1;
+    let messages = 0;
+    const batches: SegmentAppendBatch[] = spans.map((s) => {
+      const ts = new BatchHeaderView(data, s.at).maxTimestamp;
+      if (ts > maxTimestamp) maxTimestamp = ts;
+      messages += s.recordsCount;
+      return { at: s.at, size: s.size, lastOffset: new BatchHeaderView(data, s.at).lastOffset, maxTimestamp: ts };
+    });
+    const position = this.active.append(data, batches);
+    this.endOffset = lastOffset + 1;
+    this.flushPolicy.appended(messages, now);
+    return { firstOffset, lastOffset, maxTimestamp, logAppendTime, position };
+  }
+
+  private maybeRoll(incomingBytes: number, lastOffset: number, now: number): void {
+    const seg = this.active;
+    if (seg.isEmpty) return;
+    const rollBase = seg.rollingBaseTimestamp();
+    const full = seg.size + incomingBytes > this.cfg.segmentBytes || seg.isIndexFull;
+    const old = rollBase !== null && now - rollBase > this.cfg.segmentMs;
+    if (full || old || lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) this.roll();
+  }
+
+  /** Closes the active segment to appends and starts a new one at the log end offset. */
+  roll(): void {
+    this.ensureOpen();
+    if (this.active.isEmpty) return;
+    this.active.onBecomeInactive();
+    const seg = LogSegment.create(this.fs, this.dir, this.endOffset, this.cfg);
+    seg.activate();
+    this.segments.push(seg);
+  }
+
+  read(offset: number, maxBytes: number, maxOffset?: number): LogReadResult {
+    this.ensureOpen();
+    if (offset < this.startOffset || offset > this.endOffset) {
+      throw new OffsetOutOfRangeError(
+        `offset ${offset} is outside the log [${this.startOffset}, ${this.endOffset}]: reset the position to the start or end`,
+      );
+    }
+    const bounds = { logStartOffset: this.startOffset, logEndOffset: this.endOffset };
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const found = this.segments[i].read(offset, maxBytes, maxOffset);
+      if (found) return { records: found.records, nextOffset: found.nextOffset, ...bounds };
+      if (maxOffset !== undefined && i + 1 < this.segments.length && this.segments[i + 1].baseOffset >= maxOffset) break;
+    }
+    return { records: Buffer.alloc(0), nextOffset: offset, ...bounds };
+  }
+
+  /** Index of the last segment whose base offset <= offset (0 when before all). */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  offsetForTimestamp(ts: number): TimestampLookup | null {
+    this.ensureOpen();
+    if (ts === EARLIEST_TIMESTAMP) return { offset: this.startOffset, timestamp: -1 };
+    if (ts === LATEST_TIMESTAMP) return { offset: this.endOffset, timestamp: -1 };
+    for (let i = this.segmentIndexFor(this.startOffset); i < this.segments.length; i++) {
+      const hit = this.segments[i].offsetForTimestamp(ts, this.startOffset);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  truncateTo(offset: number): void {
+    this.ensureOpen();
+    if (offset < 0) throw new OffsetOutOfRangeError(`cannot truncate to negative offset ${offset}`);
+    if (offset >= this.endOffset) return;
+    this.generation++;
+    if (offset < this.startOffset || offset <= this.segments[0].baseOffset) {
+      this.truncateFullyAndStartAt(offset < this.startOffset ? offset : this.segments[0].baseOffset);
+      return;
+    }
+    while (this.segments.length > 1 && this.active.baseOffset >= offset) this.segments.pop()!.delete();
+    this.active.truncateTo(offset);
+    this.active.activate();
+    this.endOffset = this.active.nextOffset;
+    this.recovery = Math.min(this.recovery, this.endOffset);
+  }
+
+  /** Removes every segment and starts an empty log at `offset`. */
+  private truncateFullyAndStartAt(offset: number): void {
+    for (const seg of this.segments) seg.delete();
+    this.segments = [LogSegment.create(this.fs, this.dir, offset, this.cfg)];
+    this.active.activate();
+    this.startOffset = this.endOffset = this.recovery = offset;
+  }
+
+  deleteRecordsBefore(offset: number): void {
+    this.ensureOpen();
+    if (offset > this.endOffset) {
+      throw new OffsetOutOfRangeError(`cannot delete records before ${offset}: the log ends at ${this.endOffset}`);
+    }
+    if (offset <= this.startOffset) return;
+    this.startOffset = offset;
+    this.deleteOldestSegments(this.segments.filter((s, i) => i + 1 < this.segments.length && this.segments[i + 1].baseOffset <= offset).length);
+  }
+
+  applyRetention(nowMs: number): number {
+    this.ensureOpen();
+    return this.deleteOldestSegments(retentionVictims(this.segments, this.cfg, this.startOffset, nowMs));
+  }
+
+  private deleteOldestSegments(count: number): number {
+    const n = Math.min(count, this.segments.length - 1);
+    if (n <= 0) return 0;
+    this.generation++;
+    for (const seg of this.segments.splice(0, n)) seg.delete();
+    this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
+    return n;
+  }
+
+  updateConfig(config: Partial<LogConfig>): void {
+    this.cfg = { ...this.cfg, ...config };
+    for (const seg of this.segments) seg.updateConfig(this.cfg);
+    this.flushPolicy.updateConfig(this.cfg);
+  }
+
+  /** fsync of every segment holding data past the recovery point; then the recovery point is the log end. */
+  flush(): void {
+    this.ensureOpen();
+    for (const seg of this.segments) if (seg.nextOffset > this.recovery || seg === this.active) seg.flush();
+    this.recovery = this.endOffset;
+    this.flushPolicy.flushed();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.flushPolicy.stop();
+    for (const seg of this.segments) seg.close();
+    this.closed = true;
+  }
+
+  delete(): void {
+    if (!this.closed) {
+      this.flushPolicy.stop();
+      for (const seg of this.segments) seg.delete();
+      this.closed = true;
+    }
+    this.fs.removeDir(this.dir);
+  }
+
+  /** Inactive segments, oldest first: what compaction may rewrite. */
+  inactiveSegments(): readonly LogSegment[] {
+    return this.segments.slice(0, -1);
+  }
+
+  /**
+   * Replaces consecutive inactive segments `old` by `cleaned` (same base offset as old[0]).
+   * Returns false, changing nothing, when `old` is no longer a run of this log's inactive segments.
+   */
+  replaceSegments(old: readonly LogSegment[], cleaned: LogSegment): boolean {
+    const at = this.segments.indexOf(old[0]);
+    if (this.closed || at < 0 || at + old.length >= this.segments.length) return false;
+    if (old.some((s, i) => this.segments[at + i] !== s) || cleaned.baseOffset !== old[0].baseOffset) return false;
+    this.segments.splice(at, old.length, cleaned);
+    return true;
+  }
+
+  get fileSystem(): FileSystem {
+    return this.fs;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new LogClosedError(this.dir);
+  }
+}
+
+/** Sets the LogAppendTime timestamp type and max timestamp, then the CRC they are covered by. */
+function stampLogAppendTime(buf: Buffer, span: BatchSpan, timeMs: number): void {
+  const view = new BatchHeaderView(buf, span.at);
+  buf.writeInt16BE(view.attributes | ATTR.TIMESTAMP_TYPE_LOG_APPEND, span.at + BATCH.ATTRIBUTES);
+  const hi = Math.floor(timeMs / 0x100000000);
+  buf.writeInt32BE(hi, span.at + BATCH.MAX_TIMESTAMP);
+  buf.writeUInt32BE(timeMs - hi * 0x100000000, span.at + BATCH.MAX_TIMESTAMP + 4);
+  buf.writeUInt32BE(crc32c(buf.subarray(span.at + BATCH.CRC_START, span.at + span.size)), span.at + BATCH.CRC);
+  span.maxTimestamp = timeMs;
+}

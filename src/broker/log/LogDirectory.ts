@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import { DiskFileSystem } from '../storage/DiskFileSystem';
+import type { FileSystem } from '../storage/FileSystem';
+import { Log } from './Log';
+import { OffsetCheckpointFile, type TopicPartitionOffset } from './checkpoint';
+import { consoleLogger, type LogLogger } from './config';
+import { LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT, parsePartitionDir, partitionDirName } from './fileNames';
+import type { LogConfig } from './types';
+
+export interface LogDirectoryOptions {
+  fs?: FileSystem;
+  logger?: LogLogger;
+  now?: () => number;
+}
+
+/**
+ * One log directory holding `<topic>-<partition>/` logs and Kafka's two checkpoint files
+ * (`recovery-point-offset-checkpoint`, `log-start-offset-checkpoint`), which say where each
+ * log's recovery starts and which records were deleted. A part of Kafka's LogManager.
+ */
+export class LogDirectory {
+  private readonly fs: FileSystem;
+  private readonly logger: LogLogger;
+  private readonly logs = new Map<string, Log>();
+  private readonly recoveryPoints: Map<string, number>;
+  private readonly logStartOffsets: Map<string, number>;
+  private readonly recoveryFile: OffsetCheckpointFile;
+  private readonly startFile: OffsetCheckpointFile;
+
+  constructor(
+    readonly path: string,
+    private readonly options: LogDirectoryOptions = {},
+  ) {
+    this.fs = options.fs ?? new DiskFileSystem();
+    this.logger = options.logger ?? consoleLogger;
+    this.fs.mkdirp(path);
+    this.recoveryFile = new OffsetCheckpointFile(this.fs, this.file(RECOVERY_POINT_CHECKPOINT));
+    this.startFile = new OffsetCheckpointFile(this.fs, this.file(LOG_START_OFFSET_CHECKPOINT));
+    this.recoveryPoints = this.readCheckpoint(this.recoveryFile);
+    this.logStartOffsets = this.readCheckpoint(this.startFile);
+  }
+
+  private file(name: string): string {
+    return path.join(this.path, name);
+  }
+
+  private readCheckpoint(file: OffsetCheckpointFile): Map<string, number> {
+    try {
+      return file.read();
+    } catch (err) {
+      this.logger.warn(`${(err as Error).message}; recovering every log from its start`);
+      return new Map();
+    }
+  }
+
+  /** The partitions that have a directory here. */
+  partitions(): Array<{ topic: string; partition: number }> {
+    return this.fs
+      .list(this.path)
+      .map(parsePartitionDir)
+      .filter((p): p is { topic: string; partition: number } => p !== null && this.fs.exists(path.join(this.path, partitionDirName(p.topic, p.partition))));
+  }
+
+  /** Opens (creating when missing, recovering when needed) one partition's log; the same Log for repeated calls. */
+  openLog(topic: string, partition: number, config: Partial<LogConfig> = {}): Log {
+    const name = partitionDirName(topic, partition);
+    const open = this.logs.get(name);
+    if (open) return open;
+    const log = Log.open(path.join(this.path, name), config, {
+      fs: this.fs,
+      logger: this.logger,
+      now: this.options.now,
+      recoveryPoint: this.recoveryPoints.get(name) ?? 0,
+      logStartOffset: this.logStartOffsets.get(name) ?? 0,
+    });
+    this.logs.set(name, log);
+    return log;
+  }
+
+  getLog(topic: string, partition: number): Log | undefined {
+    return this.logs.get(partitionDirName(topic, partition));
+  }
+
+  /** Closes and removes a partition's log and its checkpoint entries. */
+  deleteLog(topic: string, partition: number): void {
+    const name = partitionDirName(topic, partition);
+    const log = this.logs.get(name);
+    if (log) log.delete();
+    else this.fs.removeDir(path.join(this.path, name));
+    this.logs.delete(name);
+    this.recoveryPoints.delete(name);
+    this.logStartOffsets.delete(name);
+    this.checkpoint();
+  }
+
+  /** Applies retention to every open log; returns the number of segments deleted. */
+  applyRetention(nowMs: number): number {
+    let deleted = 0;
+    for (const log of this.logs.values()) deleted += log.applyRetention(nowMs);
+    return deleted;
+  }
+
+  /** Flushes every open log (fsync), then records the new recovery points. */
+  flush(): void {
+    for (const log of this.logs.values()) log.flush();
+    this.checkpoint();
+  }
+
+  /** Writes both checkpoint files from the open logs (plus entries of logs not opened yet). */
+  checkpoint(): void {
+    for (const [name, log] of this.logs) {
+      this.recoveryPoints.set(name, log.recoveryPoint);
+      this.logStartOffsets.set(name, log.logStartOffset);
+    }
+    this.recoveryFile.write(toEntries(this.recoveryPoints));
+    this.startFile.write(toEntries(this.logStartOffsets));
+  }
+
+  /** Clean shutdown: every log flushed and closed, checkpoints at the log ends (no recovery on restart). */
+  close(): void {
+    for (const log of this.logs.values()) log.flush();
+    this.checkpoint();
+    for (const log of this.logs.values()) log.close();
+    this.logs.clear();
+  }
+}
+
+function toEntries(map: Map<string, number>): TopicPartitionOffset[] {
+  const out: TopicPartitionOffset[] = [];
+  for (const [name, offset] of map) {
+    const tp = parsePartitionDir(name);
+    if (tp) out.push({ ...tp, offset });
+  }
+  return out.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+}

@@ -1,0 +1,287 @@
+import type { FileHandle, FileSystem } from '../storage/FileSystem';
+import { OffsetIndex } from './OffsetIndex';
+import { TimeIndex } from './TimeIndex';
+import { segmentFiles } from './fileNames';
+import { findBatchByOffset, validateSegment, walkHeaders, type BatchLocation, type RecoveryProblem } from './segmentScan';
+import { firstRecordAtOrAfter } from './recordTimestamps';
+import type { TimestampLookup } from './types';
+
+export interface SegmentConfig {
+  indexIntervalBytes: number;
+  segmentIndexBytes: number;
+}
+
+/** A batch about to be written: where it lies in the append buffer and its assigned offsets. */
+export interface SegmentAppendBatch {
+  at: number;
+  size: number;
+  lastOffset: number;
+  maxTimestamp: number;
+}
+
+/**
+ * One segment: `<base>.log` (batches as appended), `<base>.index` and `<base>.timeindex`
+ * (Kafka's LogSegment). Index entries are added every `indexIntervalBytes` of log data.
+ */
+export class LogSegment {
+  private bytesSinceLastIndexEntry = 0;
+  /** Largest batch max timestamp in the segment, -1 when unknown/empty. */
+  maxTimestampSoFar = -1;
+  private offsetOfMaxTimestamp = -1;
+  /** The offset after the last batch (baseOffset when empty). */
+  nextOffset: number;
+  /** Max timestamp of the first batch: the age segment.ms is measured from (Kafka's rolling base). */
+  private firstBatchTimestamp: number | null = null;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    readonly dir: string,
+    readonly baseOffset: number,
+    readonly log: FileHandle,
+    readonly offsetIndex: OffsetIndex,
+    readonly timeIndex: TimeIndex,
+    private config: SegmentConfig,
+    private suffix: string,
+  ) {
+    this.nextOffset = baseOffset;
+  }
+
+  /** Creates a new, empty segment (any existing files of that name are emptied). */
+  static create(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig, suffix = ''): LogSegment {
+    const seg = LogSegment.openFiles(fs, dir, baseOffset, config, suffix);
+    seg.log.truncate(0);
+    seg.offsetIndex.reset();
+    seg.timeIndex.reset();
+    return seg;
+  }
+
+  /**
+   * Opens an existing segment trusting its indexes; returns the segment and whether the indexes
+   * were consistent (when not, call `recover()`).
+   */
+  static open(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig): { segment: LogSegment; indexesOk: boolean } {
+    const seg = LogSegment.openFiles(fs, dir, baseOffset, config, '');
+    const indexesOk = seg.loadIndexes();
+    return { segment: seg, indexesOk };
+  }
+
+  private static openFiles(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig, suffix: string): LogSegment {
+    const files = segmentFiles(dir, baseOffset, suffix);
+    const log = fs.open(files.log);
+    const offsetIndex = new OffsetIndex(fs.open(files.index), baseOffset, config.segmentIndexBytes);
+    const timeIndex = new TimeIndex(fs.open(files.timeIndex), baseOffset, config.segmentIndexBytes);
+    return new LogSegment(fs, dir, baseOffset, log, offsetIndex, timeIndex, config, suffix);
+  }
+
+  private loadIndexes(): boolean {
+    const size = this.log.size();
+    if (!this.offsetIndex.load(size)) return false;
+    const last = this.lastBatchFrom(this.offsetIndex.entries > 0 ? this.offsetIndex.entry(this.offsetIndex.entries - 1).position : 0);
+    if (size > 0 && (!last || last.position + last.size !== size)) return false;
+    this.nextOffset = last ? last.lastOffset + 1 : this.baseOffset;
+    if (!this.timeIndex.load(this.nextOffset - 1)) return false;
+    const lastTime = this.timeIndex.lastEntry;
+    this.maxTimestampSoFar = lastTime.timestamp;
+    this.offsetOfMaxTimestamp = lastTime.offset;
+    return true;
+  }
+
+  private lastBatchFrom(position: number): BatchLocation | null {
+    let last: BatchLocation | null = null;
+    walkHeaders(this.log, position, this.log.size(), (b) => {
+      last = b;
+      return true;
+    });
+    return last;
+  }
+
+  get size(): number {
+    return this.log.size();
+  }
+
+  get isEmpty(): boolean {
+    return this.log.size() === 0;
+  }
+
+  get isIndexFull(): boolean {
+    return this.offsetIndex.isFull || this.timeIndex.isFull;
+  }
+
+  /** Newest record time for retention: the largest timestamp, else the file's modification time. */
+  largestTimestamp(): number {
+    return this.maxTimestampSoFar >= 0 ? this.maxTimestampSoFar : this.fs.mtimeMs(this.log.path);
+  }
+
+  /** When segment.ms counts from: the first batch's max timestamp (null when empty). */
+  rollingBaseTimestamp(): number | null {
+    if (this.firstBatchTimestamp === null && !this.isEmpty) {
+      walkHeaders(this.log, 0, this.log.size(), (b) => {
+        this.firstBatchTimestamp = b.maxTimestamp;
+        return false;
+      });
+    }
+    return this.firstBatchTimestamp;
+  }
+
+  updateConfig(config: SegmentConfig): void {
+    this.config = config;
+  }
+
+  /** Makes this the active segment: indexes preallocated for in-place appends. */
+  activate(): void {
+    this.offsetIndex.preallocate();
+    this.timeIndex.preallocate();
+  }
+
+  /** Appends `data` (validated batches with offsets assigned) in one write. Returns the file position. */
+  append(data: Buffer, batches: SegmentAppendBatch[]): number {
+    const position = this.log.append(data);
+    if (this.firstBatchTimestamp === null && position === 0 && batches.length > 0) this.firstBatchTimestamp = batches[0].maxTimestamp;
+    for (const b of batches) this.indexBatch(position + b.at, b.size, b.lastOffset, b.maxTimestamp);
+    this.nextOffset = batches[batches.length - 1].lastOffset + 1;
+    return position;
+  }
+
+  private indexBatch(position: number, size: number, lastOffset: number, maxTimestamp: number): void {
+    if (maxTimestamp > this.maxTimestampSoFar) {
+      this.maxTimestampSoFar = maxTimestamp;
+      this.offsetOfMaxTimestamp = lastOffset;
+    }
+    if (this.bytesSinceLastIndexEntry > this.config.indexIntervalBytes) {
+      this.offsetIndex.append(lastOffset, position);
+      this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp);
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += size;
+  }
+
+  /** The first batch whose last offset >= `offset`, or null when the segment ends before it. */
+  findBatch(offset: number): BatchLocation | null {
+    if (offset >= this.nextOffset) return null;
+    const start = this.offsetIndex.lookup(offset).position;
+    return findBatchByOffset(this.log, start, this.log.size(), offset);
+  }
+
+  /**
+   * Whole batches from the one containing `offset`: one read of up to `maxBytes`, cut at the last
+   * whole batch (the first batch is returned whole even when larger). Batches at or past
+   * `maxOffset` are left out.
+   */
+  read(offset: number, maxBytes: number, maxOffset = Infinity): { records: Buffer; nextOffset: number } | null {
+    const first = this.findBatch(offset);
+    if (!first || first.baseOffset >= maxOffset) return null;
+    const end = this.log.size();
+    let data = this.log.read(first.position, Math.max(first.size, Math.min(maxBytes, end - first.position)));
+    let used = first.size;
+    let next = first.lastOffset + 1;
+    while (used + 61 <= data.length) {
+      const size = data.readInt32BE(used + 8) + 12;
+      if (used + size > data.length) break;
+      const base = data.readInt32BE(used) * 0x100000000 + data.readUInt32BE(used + 4);
+      if (base >= maxOffset) break;
+      next = base + data.readInt32BE(used + 23) + 1;
+      used += size;
+    }
+    if (used < data.length) data = data.subarray(0, used);
+    return { records: data, nextOffset: next };
+  }
+
+  /** First record with timestamp >= ts in this segment, or null. */
+  offsetForTimestamp(ts: number, minOffset: number): TimestampLookup | null {
+    if (this.maxTimestampSoFar >= 0 && this.maxTimestampSoFar < ts) return null;
+    const fromTime = this.timeIndex.lookup(ts);
+    const start = this.offsetIndex.lookup(Math.max(fromTime.offset, minOffset)).position;
+    let hit: BatchLocation | null = null;
+    walkHeaders(this.log, start, this.log.size(), (b) => {
+      if (b.maxTimestamp < ts || b.lastOffset < minOffset) return true;
+      hit = b;
+      return false;
+    });
+    if (!hit) return null;
+    const found = hit as BatchLocation;
+    const result = firstRecordAtOrAfter(this.log.read(found.position, found.size), ts);
+    if (result && result.offset < minOffset) return { offset: minOffset, timestamp: result.timestamp };
+    return result;
+  }
+
+  /**
+   * Re-validates every batch and rebuilds both indexes; truncates at the first bad batch.
+   * Returns the problem found (null when the whole file was good).
+   */
+  recover(): RecoveryProblem | null {
+    this.offsetIndex.reset();
+    this.timeIndex.reset();
+    this.maxTimestampSoFar = -1;
+    this.offsetOfMaxTimestamp = -1;
+    this.bytesSinceLastIndexEntry = 0;
+    this.nextOffset = this.baseOffset;
+    this.firstBatchTimestamp = null;
+    const problem = validateSegment(this.log, this.baseOffset, (b) => {
+      this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp);
+      this.nextOffset = b.lastOffset + 1;
+    });
+    if (problem) this.log.truncate(problem.position);
+    return problem;
+  }
+
+  /** Removes every batch from the one containing `offset` on; returns the bytes removed. */
+  truncateTo(offset: number): number {
+    const batch = this.findBatch(offset);
+    if (!batch) return 0;
+    const removed = this.log.size() - batch.position;
+    this.log.truncate(batch.position);
+    this.offsetIndex.truncateTo(batch.baseOffset);
+    this.timeIndex.truncateTo(batch.baseOffset);
+    this.nextOffset = batch.baseOffset;
+    const lastTime = this.timeIndex.lastEntry;
+    this.maxTimestampSoFar = lastTime.timestamp;
+    this.offsetOfMaxTimestamp = lastTime.offset;
+    const entries = this.offsetIndex.entries;
+    const from = entries > 0 ? this.offsetIndex.entry(entries - 1).position : 0;
+    this.bytesSinceLastIndexEntry = 0;
+    walkHeaders(this.log, from, batch.position, (b) => {
+      if (b.maxTimestamp > this.maxTimestampSoFar) {
+        this.maxTimestampSoFar = b.maxTimestamp;
+        this.offsetOfMaxTimestamp = b.lastOffset;
+      }
+      this.bytesSinceLastIndexEntry += b.size;
+      return true;
+    });
+    if (batch.position === 0) this.firstBatchTimestamp = null;
+    return removed;
+  }
+
+  /** Kafka's onBecomeInactiveSegment: final time index entry, indexes trimmed. */
+  onBecomeInactive(): void {
+    if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
+    this.offsetIndex.trimToValidSize();
+    this.timeIndex.trimToValidSize();
+  }
+
+  flush(): void {
+    this.log.sync();
+    this.offsetIndex.flush();
+    this.timeIndex.flush();
+  }
+
+  close(): void {
+    if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
+    this.offsetIndex.close();
+    this.timeIndex.close();
+    this.log.close();
+  }
+
+  /** Closes and removes the three files. */
+  delete(): void {
+    this.offsetIndex.closeHandle();
+    this.timeIndex.closeHandle();
+    this.log.close();
+    const files = segmentFiles(this.dir, this.baseOffset, this.suffix);
+    for (const f of [files.log, files.index, files.timeIndex]) this.fs.remove(f);
+  }
+
+  /** The paths of this segment's files with their current suffix. */
+  files(): { log: string; index: string; timeIndex: string } {
+    return segmentFiles(this.dir, this.baseOffset, this.suffix);
+  }
+}

@@ -1,0 +1,58 @@
+import type { FileSystem } from '../storage/FileSystem';
+import { CorruptRecordError } from './errors';
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/*
+ * Kafka's offset checkpoint file (recovery-point-offset-checkpoint, log-start-offset-checkpoint):
+ *
+ *   <version: 0>
+ *   <entry count>
+ *   <topic> <partition> <offset>     (one line per entry)
+ */
+const VERSION = 0;
+
+export function encodeCheckpoint(entries: TopicPartitionOffset[]): Buffer {
+  const lines = [String(VERSION), String(entries.length), ...entries.map((e) => `${e.topic} ${e.partition} ${e.offset}`)];
+  return Buffer.from(lines.join('\n') + '\n', 'utf8');
+}
+
+export function decodeCheckpoint(text: string, fileName: string): TopicPartitionOffset[] {
+  const lines = text.split('\n').filter((l) => l.length > 0);
+  const bad = (why: string): never => {
+    throw new CorruptRecordError(`checkpoint file ${fileName} is malformed (${why}): delete it to recover every log from its start`);
+  };
+  if (lines.length < 2) bad('missing header');
+  if (Number(lines[0]) !== VERSION) bad(`unsupported version ${lines[0]}`);
+  const count = Number(lines[1]);
+  if (!Number.isInteger(count) || count !== lines.length - 2) bad(`expected ${lines[1]} entries, found ${lines.length - 2}`);
+  return lines.slice(2).map((line) => {
+    const m = /^(\S+) (\d+) (-?\d+)$/.exec(line);
+    if (!m) return bad(`line "${line}"`);
+    return { topic: m[1], partition: Number(m[2]), offset: Number(m[3]) };
+  });
+}
+
+/** One checkpoint file in a log directory, read and written whole (atomically). */
+export class OffsetCheckpointFile {
+  constructor(
+    private readonly fs: FileSystem,
+    readonly path: string,
+  ) {}
+
+  read(): Map<string, number> {
+    const data = this.fs.readFile(this.path);
+    const map = new Map<string, number>();
+    if (!data) return map;
+    for (const e of decodeCheckpoint(data.toString('utf8'), this.path)) map.set(`${e.topic}-${e.partition}`, e.offset);
+    return map;
+  }
+
+  write(entries: TopicPartitionOffset[]): void {
+    this.fs.writeFileAtomic(this.path, encodeCheckpoint(entries));
+  }
+}

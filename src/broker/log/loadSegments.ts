@@ -1,0 +1,117 @@
+import * as path from 'node:path';
+import type { FileSystem } from '../storage/FileSystem';
+import { LogSegment, type SegmentConfig } from './LogSegment';
+import type { LogLogger } from './config';
+import {
+  CLEANED_SUFFIX,
+  DELETED_SUFFIX,
+  LOG_SUFFIX,
+  SWAP_SUFFIX,
+  baseOffsetOf,
+  offsetFileName,
+  segmentFiles,
+} from './fileNames';
+import { walkHeaders } from './segmentScan';
+
+/**
+ * Startup of one partition directory (Kafka's LogLoader): removes leftovers of interrupted work,
+ * finishes an interrupted compaction swap, opens every segment, and re-validates each segment
+ * holding data past the recovery point, truncating a torn or corrupt tail.
+ */
+export function loadSegments(
+  fs: FileSystem,
+  dir: string,
+  config: SegmentConfig,
+  recoveryPoint: number,
+  logger: LogLogger,
+): LogSegment[] {
+  fs.mkdirp(dir);
+  removeLeftovers(fs, dir, logger);
+  const rebuild = completeSwaps(fs, dir, logger);
+  const bases = fs
+    .list(dir)
+    .filter((n) => n.endsWith(LOG_SUFFIX))
+    .map(baseOffsetOf)
+    .filter((b): b is number => b !== null)
+    .sort((a, b) => a - b);
+  removeOrphanIndexes(fs, dir, new Set(bases));
+
+  const segments: LogSegment[] = [];
+  for (let i = 0; i < bases.length; i++) {
+    const nextBase = i + 1 < bases.length ? bases[i + 1] : Infinity;
+    const { segment, indexesOk } = LogSegment.open(fs, dir, bases[i], config);
+    segments.push(segment);
+    const needsRecovery = nextBase > recoveryPoint || rebuild.has(bases[i]);
+    if (!needsRecovery && indexesOk) continue;
+    if (!needsRecovery) logger.warn(`${segment.files().index}: index is inconsistent with its segment, rebuilding it`);
+    const problem = segment.recover();
+    if (!problem) continue;
+    logger.warn(
+      `${segment.files().log}: ${problem.reason} at byte ${problem.position}; truncating the log there, ` +
+        `the log now ends at offset ${segment.nextOffset}`,
+    );
+    for (const later of bases.slice(i + 1)) {
+      const files = segmentFiles(dir, later);
+      logger.warn(`${files.log}: removed, it follows a truncated segment`);
+      for (const f of [files.log, files.index, files.timeIndex]) fs.remove(f);
+    }
+    break;
+  }
+  return segments;
+}
+
+function removeLeftovers(fs: FileSystem, dir: string, logger: LogLogger): void {
+  for (const name of fs.list(dir)) {
+    if (name.endsWith(CLEANED_SUFFIX) || name.endsWith(DELETED_SUFFIX) || name.endsWith('.tmp')) {
+      logger.warn(`${path.join(dir, name)}: removing the leftover of an interrupted operation`);
+      fs.remove(path.join(dir, name));
+    }
+  }
+}
+
+/**
+ * A `.log.swap` is complete compaction output that replaces every segment in its offset range;
+ * the swap was interrupted after the output was durable, so it is finished now: the replaced
+ * segments are removed and the swap file takes its final name. Returns the bases to re-index.
+ */
+function completeSwaps(fs: FileSystem, dir: string, logger: LogLogger): Set<number> {
+  const rebuilt = new Set<number>();
+  const swaps = fs.list(dir).filter((n) => n.endsWith(LOG_SUFFIX + SWAP_SUFFIX));
+  for (const name of swaps) {
+    const base = baseOffsetOf(name);
+    if (base === null) continue;
+    const swapPath = path.join(dir, name);
+    const lastOffset = lastOffsetOf(fs, swapPath);
+    logger.warn(`${swapPath}: finishing an interrupted compaction swap`);
+    for (const other of fs.list(dir)) {
+      const otherBase = baseOffsetOf(other);
+      if (otherBase === null || other.endsWith(SWAP_SUFFIX) || otherBase < base || otherBase > lastOffset) continue;
+      fs.remove(path.join(dir, other));
+    }
+    for (const other of fs.list(dir)) {
+      if (other.startsWith(offsetFileName(base)) && other.endsWith(SWAP_SUFFIX)) {
+        fs.rename(path.join(dir, other), path.join(dir, other.slice(0, -SWAP_SUFFIX.length)));
+      }
+    }
+    rebuilt.add(base);
+  }
+  return rebuilt;
+}
+
+function lastOffsetOf(fs: FileSystem, logPath: string): number {
+  const file = fs.open(logPath);
+  let last = -1;
+  walkHeaders(file, 0, file.size(), (b) => {
+    last = b.lastOffset;
+    return true;
+  });
+  file.close();
+  return last;
+}
+
+function removeOrphanIndexes(fs: FileSystem, dir: string, bases: Set<number>): void {
+  for (const name of fs.list(dir)) {
+    const base = baseOffsetOf(name);
+    if (base !== null && !bases.has(base) && !name.endsWith(LOG_SUFFIX)) fs.remove(path.join(dir, name));
+  }
+}

@@ -1,0 +1,24 @@
+import type { LogSegment } from './LogSegment';
+import type { LogConfig } from './types';
+
+/**
+ * How many of the oldest segments retention removes now (Kafka's deleteOldSegments): a prefix of
+ * inactive segments that are wholly below the log start offset, or (cleanup.policy has `delete`)
+ * whose newest record is older than retention.ms, or whose removal keeps the log at or above
+ * retention.bytes. The active segment is never removed.
+ */
+export function retentionVictims(segments: readonly LogSegment[], config: LogConfig, logStartOffset: number, nowMs: number): number {
+  const deletePolicy = config.cleanupPolicy.split(',').includes('delete');
+  let excess = config.retentionBytes >= 0 ? segments.reduce((n, s) => n + s.size, 0) - config.retentionBytes : -1;
+  let count = 0;
+  for (let i = 0; i + 1 < segments.length; i++) {
+    const seg = segments[i];
+    const belowStart = segments[i + 1].baseOffset <= logStartOffset;
+    const expired = deletePolicy && config.retentionMs >= 0 && nowMs - seg.largestTimestamp() > config.retentionMs;
+    const oversize = deletePolicy && config.retentionBytes >= 0 && excess - seg.size >= 0;
+    if (!belowStart && !expired && !oversize) break;
+    excess -= seg.size;
+    count++;
+  }
+  return count;
+}

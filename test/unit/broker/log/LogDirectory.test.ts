@@ -1,0 +1,57 @@
+import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
+import { LogDirectory } from '../../../../src/broker/log/LogDirectory';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../../src/broker/log/checkpoint';
+import { CorruptRecordError } from '../../../../src/broker/log/errors';
+import { makeSimpleBatch } from '../../../support/log-children/batches';
+
+describe('offset checkpoint files', () => {
+  it("use Kafka's text format: version, count, then `topic partition offset` lines", () => {
+    const text = encodeCheckpoint([
+      { topic: 'orders', partition: 0, offset: 42 },
+      { topic: 'my-topic', partition: 11, offset: 7 },
+    ]).toString();
+    expect(text).toBe('0\n2\norders 0 42\nmy-topic 11 7\n');
+    expect(decodeCheckpoint(text, 'cp')).toEqual([
+      { topic: 'orders', partition: 0, offset: 42 },
+      { topic: 'my-topic', partition: 11, offset: 7 },
+    ]);
+  });
+
+  it('refuses a malformed file with a typed error', () => {
+    expect(() => decodeCheckpoint('0\n3\na 0 1\n', 'cp')).toThrow(CorruptRecordError);
+    expect(() => decodeCheckpoint('1\n0\n', 'cp')).toThrow(/version/);
+  });
+});
+
+describe('LogDirectory', () => {
+  const now = () => 1_700_000_000_000;
+
+  it('opens partition logs in <topic>-<partition> dirs and writes both checkpoints on close', async () => {
+    const fs = new MemoryFileSystem();
+    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
+    const a = dir.openLog('orders', 0);
+    expect(dir.openLog('orders', 0)).toBe(a);
+    a.append(await makeSimpleBatch(3));
+    dir.openLog('my-topic', 2).append(await makeSimpleBatch(1));
+    a.deleteRecordsBefore(1);
+    dir.close();
+    expect(fs.readFile('/kafka-logs/recovery-point-offset-checkpoint')!.toString()).toBe('0\n2\nmy-topic 2 1\norders 0 3\n');
+    expect(fs.readFile('/kafka-logs/log-start-offset-checkpoint')!.toString()).toBe('0\n2\nmy-topic 2 0\norders 0 1\n');
+    expect(fs.list('/kafka-logs/orders-0')).toContain('00000000000000000000.log');
+
+    const warnings: string[] = [];
+    const again = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: (m) => warnings.push(m) } });
+    expect(again.partitions().sort((x, y) => x.topic.localeCompare(y.topic))).toEqual([
+      { topic: 'my-topic', partition: 2 },
+      { topic: 'orders', partition: 0 },
+    ]);
+    const reopened = again.openLog('orders', 0);
+    expect(reopened.logStartOffset).toBe(1);
+    expect(reopened.logEndOffset).toBe(3);
+    expect(reopened.recoveryPoint).toBe(3);
+    expect(warnings).toEqual([]);
+    again.deleteLog('orders', 0);
+    expect(fs.exists('/kafka-logs/orders-0')).toBe(false);
+    expect(fs.readFile('/kafka-logs/recovery-point-offset-checkpoint')!.toString()).toBe('0\n1\nmy-topic 2 1\n');
+  });
+});
