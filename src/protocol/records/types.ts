@@ -34,6 +34,11 @@ export interface RecordInput {
   headers?: RecordHeader[];
   /** Defaults to the batch's base timestamp. */
   timestamp?: number;
+  /**
+   * Offset relative to the batch's base offset; defaults to the record's index in the batch.
+   * Only the log cleaner sets it, to keep the original offsets of the records a compaction kept.
+   */
+  offsetDelta?: number;
 }
 
 /** Every header field of a RecordBatch v2 (see batchHeader.ts for the layout). */
@@ -54,4 +59,47 @@ export interface RecordBatchHeaderFields {
 
 export interface RecordBatch extends RecordBatchHeaderFields {
   records: Record[];
+}
+
+/** What a producer (or the log cleaner) gives the batch encoder. Omitted fields take Kafka's defaults. */
+export interface RecordBatchInput {
+  records: RecordInput[];
+  /** Default 0; the broker assigns the real offset on append by rewriting it in place. */
+  baseOffset?: number;
+  /** Default: the first record's timestamp, else the current time. */
+  baseTimestamp?: number;
+  /** Default: the largest record timestamp. With LogAppendTime, the time the broker appended the batch. */
+  maxTimestamp?: number;
+  /** Default: the last record's offsetDelta (0 for an empty batch). */
+  lastOffsetDelta?: number;
+  /** Default none. */
+  compression?: CompressionType;
+  /** gzip 1-9 (default 6) or zstd 1-22 (default 3); ignored by the other codecs. */
+  compressionLevel?: number;
+  /** Default CreateTime. */
+  timestampType?: TimestampType;
+  /** Default -1 (no idempotent producer). */
+  producerId?: number;
+  /** Default -1. */
+  producerEpoch?: number;
+  /** Default -1. */
+  baseSequence?: number;
+  /** Default -1 as the Java producer writes it (kafkajs writes 0); the broker stamps the leader epoch. */
+  partitionLeaderEpoch?: number;
+  isTransactional?: boolean;
+  isControl?: boolean;
+}
+
+/**
+ * One record exactly as stored inside a batch: deltas, not absolute values. Used by code that must
+ * reproduce a batch byte for byte (log cleaner, golden tests); applications use Record.
+ */
+export interface RecordEntry {
+  /** Unused by Kafka so far; written as 0. */
+  attributes: number;
+  timestampDelta: number;
+  offsetDelta: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
 }
