@@ -165,6 +165,11 @@ const typesTs =
   requests.map((m) => `  [ApiKey.${apiName(m)}]: ${m.name}Data;`).join('\n') +
   '\n}\n\n/** Response body type per api key. */\nexport interface ResponseDataByApiKey {\n' +
   responses.map((m) => `  [ApiKey.${m.name.replace(/Response$/, '')}]: ${m.name}Data;`).join('\n') +
+  '\n}\n\n/** Types of the schemas that are not api messages (headers, embedded data), by schema name. */\nexport interface DataByName {\n' +
+  messages
+    .filter((m) => m.type === 'data')
+    .map((m) => `  ${m.name}: ${m.name}Data;`)
+    .join('\n') +
   '\n}\n';
 
 const apiKeysTs =

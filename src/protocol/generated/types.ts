@@ -3107,3 +3107,15 @@ export interface ResponseDataByApiKey {
   [ApiKey.DeleteShareGroupState]: DeleteShareGroupStateResponseData;
   [ApiKey.ReadShareGroupStateSummary]: ReadShareGroupStateSummaryResponseData;
 }
+
+/** Types of the schemas that are not api messages (headers, embedded data), by schema name. */
+export interface DataByName {
+  ConsumerProtocolAssignment: ConsumerProtocolAssignmentData;
+  ConsumerProtocolSubscription: ConsumerProtocolSubscriptionData;
+  DefaultPrincipalData: DefaultPrincipalDataData;
+  KRaftVersionRecord: KRaftVersionRecordData;
+  LeaderChangeMessage: LeaderChangeMessageData;
+  SnapshotFooterRecord: SnapshotFooterRecordData;
+  SnapshotHeaderRecord: SnapshotHeaderRecordData;
+  VotersRecord: VotersRecordData;
+}

@@ -9,7 +9,7 @@
  * Fields absent in a version decode to their schema default; encoders fill missing fields with it.
  */
 import type { ApiKey } from '../generated/apiKeys';
-import type { RequestDataByApiKey, ResponseDataByApiKey } from '../generated/types';
+import type { DataByName, RequestDataByApiKey, ResponseDataByApiKey } from '../generated/types';
 import { ByteReader } from '../primitives/ByteReader';
 import { BinderyError } from '../primitives/errors';
 import { ChunkWriter, concatChunks, type EncodedChunks } from './ChunkWriter';
@@ -127,18 +127,18 @@ export function encodeResponse<K extends ApiKey>(apiKey: K, version: number, cor
   return encoded;
 }
 
-/** Encodes a schema that is not an api message (e.g. "ConsumerProtocolSubscription") at `version`. */
-export function encodeData(schemaName: string, version: number, data: object): Buffer {
+/** Encodes an embedded data schema (e.g. "ConsumerProtocolSubscription") at `version`. */
+export function encodeData<N extends keyof DataByName>(schemaName: N, version: number, data: DataByName[N]): Buffer {
   const schema = dataSchemas.get(schemaName);
   if (!schema || !isValidVersion(schema, version)) throw new BinderyError('UNKNOWN_SCHEMA', `no schema ${schemaName} v${version}: check the name and version`);
   const out = new ChunkWriter();
-  encodeStruct(out, messagePlan(schema, version), data as Record<string, unknown>);
+  encodeStruct(out, messagePlan(schema, version), data as unknown as Record<string, unknown>);
   return concatChunks(out.finish());
 }
 
-/** Decodes a schema that is not an api message (e.g. "ConsumerProtocolAssignment"). */
-export function decodeData(schemaName: string, version: number, buf: Buffer, offset = 0, end = buf.length): Record<string, unknown> {
+/** Decodes an embedded data schema (e.g. "ConsumerProtocolAssignment"). */
+export function decodeData<N extends keyof DataByName>(schemaName: N, version: number, buf: Buffer, offset = 0, end = buf.length): DataByName[N] {
   const schema = dataSchemas.get(schemaName);
   if (!schema || !isValidVersion(schema, version)) throw new BinderyError('UNKNOWN_SCHEMA', `no schema ${schemaName} v${version}: check the name and version`);
-  return decodeWithSchema(schema, version, buf, offset, end).data;
+  return decodeWithSchema(schema, version, buf, offset, end).data as unknown as DataByName[N];
 }

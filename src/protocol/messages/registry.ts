@@ -43,9 +43,12 @@ function build(): Map<number, ApiMessageSchema> {
 /** Every api the schemas define, by api key: names, version range, flexible versions. */
 export const apiMessageSchemas: ReadonlyMap<number, ApiMessageSchema> = build();
 
-/** Schemas that are not requests/responses (headers, embedded data such as ConsumerProtocolSubscription), by name. */
+/**
+ * Embedded data schemas (ConsumerProtocolSubscription, LeaderChangeMessage...), by name. Headers are
+ * not among them: headers.ts encodes those (their client id keeps the classic form in flexible versions).
+ */
 export const dataSchemas: ReadonlyMap<string, MessageSchema> = new Map(
-  messageSchemas.filter((s) => s.apiKey === null).map((s) => [s.name, s]),
+  messageSchemas.filter((s) => s.type === 'data').map((s) => [s.name, s]),
 );
 
 export function isFlexibleVersion(apiKey: number, version: number): boolean {
