@@ -110,6 +110,8 @@ export interface ConsumerOptions {
   /** Called before partitions are taken away, so pending acknowledgments can be committed. */
   onPartitionsRevoked?: (partitions: TopicPartition[], session: ConsumerSession) => Promise<void>;
   onPartitionsAssigned?: (partitions: TopicPartition[]) => void;
+  /** Join the group but deliver nothing until resume() (autoStartup=false). Default false. */
+  startPaused?: boolean;
 }
 
 /** Either explicit topic names or a pattern matched against existing topics. */

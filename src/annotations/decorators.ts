@@ -1,0 +1,63 @@
+/** Class and method decorators. Each records metadata and nothing else. */
+import {
+  classOf,
+  writableMetadata,
+  type ConditionPredicate,
+  type KafkaListenerOptions,
+} from './metadata';
+
+/** Marks a class for the container (constructor parameters injected by type). */
+export function Injectable(): ClassDecorator {
+  return (target) => {
+    writableMetadata(target).injectable = true;
+  };
+}
+
+/** Binds the listed binding interfaces (Sink, Source, Processor or your own) for this service. */
+export function EnableBinding(...bindingInterfaces: Function[]): ClassDecorator {
+  return (target) => {
+    const metadata = writableMetadata(target);
+    metadata.injectable = true;
+    for (const bindingInterface of bindingInterfaces) {
+      if (typeof bindingInterface !== 'function') {
+        throw new TypeError(`@EnableBinding on ${target.name} takes binding interface classes (Sink, Source, Processor, ...)`);
+      }
+      metadata.enableBinding.push(bindingInterface);
+    }
+  };
+}
+
+export interface StreamListenerOptions {
+  /**
+   * Only messages matching this are delivered to the method, so several listeners can share a
+   * binding: an expression such as `headers['type']=='created'` or a predicate function.
+   */
+  condition?: string | ConditionPredicate;
+}
+
+/** Delivers messages of the input binding `binding` to the method. */
+export function StreamListener(binding: string, options: StreamListenerOptions = {}): MethodDecorator {
+  return (target, method) => {
+    writableMetadata(classOf(target)).streamListeners.push({
+      method: String(method),
+      binding,
+      condition: options.condition,
+    });
+  };
+}
+
+/** Sends the method's return value (unless undefined) to the output binding (or, for @KafkaListener, topic). */
+export function SendTo(binding: string): MethodDecorator {
+  return (target, method) => {
+    writableMetadata(classOf(target)).sendTo[String(method)] = binding;
+  };
+}
+
+/** Consumes topics directly, Spring Kafka style: one consumer binding per listener. */
+export function KafkaListener(options: KafkaListenerOptions): MethodDecorator {
+  return (target, method) => {
+    const metadata = writableMetadata(classOf(target));
+    metadata.injectable = true;
+    metadata.kafkaListeners.push({ method: String(method), options: { ...options } });
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Types a user's code refers to and that also serve as injection tokens, so they are abstract
+ * classes (a TypeScript interface leaves nothing at run time to inject by).
+ */
+
+/** Headers as the user writes them: strings or raw bytes. */
+export type HeaderValues = Record<string, string | Buffer>;
+
+export interface SendOptions {
+  /** Partitioning key: messages with one key keep their order. */
+  key?: string | Buffer | null;
+  headers?: HeaderValues;
+  /** Send to this partition instead of hashing the key. */
+  partition?: number;
+  /** Overrides the binding's content type for this message. */
+  contentType?: string;
+}
+
+export interface SendResult {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** An output channel: what @Output properties and `@Output(name)` constructor parameters hold. */
+export abstract class MessageChannel {
+  abstract readonly binding: string;
+  abstract readonly destination: string;
+  abstract send(payload: unknown, options?: SendOptions): Promise<SendResult>;
+}
+
+/** The input side of a binding interface; messages reach it through listeners only. */
+export abstract class InputChannel {
+  abstract readonly binding: string;
+  abstract readonly destination: string;
+}
+
+/** Manual acknowledgment of the record (or batch) a listener was given (ackMode manual / manual_immediate). */
+export abstract class Acknowledgment {
+  /** Marks the record processed; its offset is committed (at once for manual_immediate). */
+  abstract ack(): void;
+  /** Redelivers this record and the rest of its batch after `sleepMs`; nothing after it is committed. */
+  abstract nack(sleepMs?: number): void;
+}
+
+/** Where a received record came from. */
+export abstract class RecordContext {
+  abstract readonly topic: string;
+  abstract readonly partition: number;
+  abstract readonly offset: number;
+  abstract readonly key: Buffer | null;
+  abstract readonly timestamp: number;
+  abstract readonly headers: Record<string, string>;
+  /** Number of the delivery attempt that is running, from 1. */
+  abstract readonly attempt: number;
+}

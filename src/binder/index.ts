@@ -1,0 +1,2 @@
+export * from './Binder';
+export * from './registry';

@@ -1,0 +1,128 @@
+/**
+ * The in-memory store behind the test binder: topics of partitions of records, committed
+ * offsets per group, and group membership with a simple modulo assignment.
+ */
+import type { InboundRecord, OutboundRecord, SendResult, TopicPartition } from '../Binder';
+import { Signal } from './Signal';
+
+export interface ProducedRecord {
+  topic: string;
+  record: InboundRecord;
+  /** True when sent by an application producer (not by InputDestination). */
+  fromApplication: boolean;
+}
+
+/** A group member as the broker sees it: told when its assignment changes. */
+export interface GroupMember {
+  readonly topics: () => string[];
+  assignmentChanged(assignment: TopicPartition[]): Promise<void>;
+}
+
+/** Stable string hash: the test binder only needs one key → one partition, not Kafka's murmur2 placement. */
+function keyHash(key: Buffer): number {
+  let hash = 0x811c9dc5;
+  for (const byte of key) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash >>> 0;
+}
+
+export class TestBroker {
+  readonly changed = new Signal();
+  readonly produced: ProducedRecord[] = [];
+  private readonly topics = new Map<string, InboundRecord[][]>();
+  private readonly committed = new Map<string, Map<string, number>>();
+  private readonly groups = new Map<string, GroupMember[]>();
+  private roundRobin = 0;
+
+  constructor(readonly defaultPartitions = 1) {}
+
+  provision(topic: string, partitions = this.defaultPartitions): void {
+    if (this.topics.has(topic)) return;
+    this.topics.set(topic, Array.from({ length: Math.max(1, partitions) }, () => []));
+    this.changed.notify();
+  }
+
+  topicNames(): string[] {
+    return [...this.topics.keys()];
+  }
+
+  partitionCount(topic: string): number {
+    return this.topics.get(topic)?.length ?? 0;
+  }
+
+  append(topic: string, input: OutboundRecord, fromApplication: boolean): SendResult {
+    this.provision(topic);
+    const partitions = this.topics.get(topic) as InboundRecord[][];
+    let partition = input.partition;
+    if (partition === undefined) {
+      partition = input.key ? keyHash(input.key) % partitions.length : this.roundRobin++ % partitions.length;
+    }
+    if (partition < 0 || partition >= partitions.length) {
+      throw new RangeError(`Topic ${topic} has ${partitions.length} partition(s); partition ${partition} does not exist`);
+    }
+    const log = partitions[partition];
+    const record: InboundRecord = {
+      topic,
+      partition,
+      offset: log.length,
+      timestamp: input.timestamp ?? Date.now(),
+      key: input.key ?? null,
+      value: input.value,
+      headers: input.headers ?? [],
+    };
+    log.push(record);
+    this.produced.push({ topic, record, fromApplication });
+    this.changed.notify();
+    return { topic, partition, offset: record.offset };
+  }
+
+  read(topic: string, partition: number, from: number, max: number): InboundRecord[] {
+    const log = this.topics.get(topic)?.[partition] ?? [];
+    return log.slice(from, from + max);
+  }
+
+  endOffset(topic: string, partition: number): number {
+    return this.topics.get(topic)?.[partition]?.length ?? 0;
+  }
+
+  committedOffset(group: string, topic: string, partition: number): number | undefined {
+    return this.committed.get(group)?.get(`${topic}:${partition}`);
+  }
+
+  commit(group: string, topic: string, partition: number, offset: number): void {
+    let offsets = this.committed.get(group);
+    if (!offsets) this.committed.set(group, (offsets = new Map()));
+    offsets.set(`${topic}:${partition}`, offset);
+  }
+
+  async join(group: string, member: GroupMember): Promise<void> {
+    const members = this.groups.get(group) ?? [];
+    members.push(member);
+    this.groups.set(group, members);
+    await this.rebalance(group);
+  }
+
+  async leave(group: string, member: GroupMember): Promise<void> {
+    const members = (this.groups.get(group) ?? []).filter((m) => m !== member);
+    this.groups.set(group, members);
+    await member.assignmentChanged([]);
+    await this.rebalance(group);
+  }
+
+  /** Re-assigns a group's partitions: partition i of the sorted list goes to member i mod n. */
+  async rebalance(group: string): Promise<void> {
+    const members = this.groups.get(group) ?? [];
+    const all = new Set<string>();
+    for (const member of members) for (const topic of member.topics()) all.add(topic);
+    const partitions: TopicPartition[] = [];
+    for (const topic of [...all].sort()) {
+      for (let p = 0; p < this.partitionCount(topic); p++) partitions.push({ topic, partition: p });
+    }
+    const assignments = members.map(() => [] as TopicPartition[]);
+    partitions.forEach((tp, i) => {
+      // Only members subscribed to the topic may get its partitions.
+      const candidates = members.map((m, idx) => ({ m, idx })).filter(({ m }) => m.topics().includes(tp.topic));
+      if (candidates.length > 0) assignments[candidates[i % candidates.length].idx].push(tp);
+    });
+    await Promise.all(members.map((member, i) => member.assignmentChanged(assignments[i])));
+  }
+}

@@ -1,0 +1,28 @@
+/** bindery's public API. */
+import 'reflect-metadata';
+// The in-memory 'test' binder is always available; 'native' and 'kafka' load on first use.
+import './binder/test';
+
+export * from './annotations';
+export * from './runtime';
+export { registerBinder, registeredBinders, hasBinder, createBinder, UnknownBinderError } from './binder/registry';
+export type { BinderFactory, BinderFactoryContext } from './binder/registry';
+export type {
+  Binder,
+  ProducerBinding,
+  ConsumerBinding,
+  BatchHandler,
+  ConsumerSession,
+  ConsumerOptions,
+  ProducerOptions,
+  InboundRecord,
+  InboundBatch,
+  OutboundRecord,
+  TopicPartition,
+  TopicPartitionOffset,
+  Destination,
+  RecordHeader,
+} from './binder/Binder';
+export { TestBinder, InputDestination, OutputDestination, OutputMessage } from './binder/test';
+export type { InputSendOptions } from './binder/test';
+export { BinderyError } from './protocol/primitives/errors';

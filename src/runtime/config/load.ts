@@ -1,0 +1,85 @@
+/**
+ * Resolves the configuration. Precedence, lowest to highest:
+ *   1. built-in defaults
+ *   2. annotation attributes (@KafkaListener groupId, concurrency, ...)
+ *   3. the `config` object passed to Bindery.create (code)
+ *   4. the config file: `configFile` option, else BINDERY_CONFIG_FILE, else the first of
+ *      bindery.config.json / bindery.config.yaml / bindery.config.yml in the working directory
+ *   5. BINDERY_* environment variables
+ * Code sets what the application means; file and environment let operators change it without a rebuild.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { load as parseYaml } from 'js-yaml';
+import { ConfigFileError } from '../errors';
+import { configFromEnvironment } from './env';
+import { CONFIG_SCHEMA } from './schema';
+import type { BinderyConfig } from './types';
+import { validateConfig } from './validate';
+
+export const CONFIG_FILE_NAMES = ['bindery.config.json', 'bindery.config.yaml', 'bindery.config.yml'];
+
+export interface ConfigSources {
+  /** Config in code. */
+  config?: BinderyConfig;
+  /** Path of a JSON or YAML config file; false = do not look for one. */
+  configFile?: string | false;
+  /** Environment to read BINDERY_* from. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Directory searched for bindery.config.*. Default process.cwd(). */
+  cwd?: string;
+  /** Binding names the services declare, to map environment names onto them. */
+  knownBindings?: string[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof RegExp) && !Buffer.isBuffer(v);
+}
+
+/** Deep merge of plain objects; later layers win; arrays and other values are replaced whole. */
+export function mergeConfig<T>(...layers: Array<T | undefined>): T {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer as Record<string, unknown>)) {
+      if (value === undefined) continue;
+      out[key] = isObject(value) && isObject(out[key]) ? mergeConfig(out[key], value) : value;
+    }
+  }
+  return out as T;
+}
+
+function findConfigFile(sources: ConfigSources, env: NodeJS.ProcessEnv): string | undefined {
+  if (sources.configFile === false) return undefined;
+  if (sources.configFile) return sources.configFile;
+  if (env.BINDERY_CONFIG_FILE) return env.BINDERY_CONFIG_FILE;
+  const dir = sources.cwd ?? process.cwd();
+  return CONFIG_FILE_NAMES.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
+}
+
+export function readConfigFile(file: string): BinderyConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigFileError(file, (error as Error).message);
+  }
+  try {
+    const parsed = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+    return (parsed ?? {}) as BinderyConfig;
+  } catch (error) {
+    throw new ConfigFileError(file, (error as Error).message.split('\n')[0]);
+  }
+}
+
+/** The merged config (code < file < environment), each layer validated with its source named. */
+export function loadConfig(sources: ConfigSources = {}): BinderyConfig {
+  const env = sources.env ?? process.env;
+  validateConfig(CONFIG_SCHEMA, sources.config ?? {}, '', 'the config passed to Bindery.create');
+  const file = findConfigFile(sources, env);
+  const fromFile = file ? readConfigFile(file) : {};
+  if (file) validateConfig(CONFIG_SCHEMA, fromFile, '', `config file ${file}`);
+  const fromEnv = configFromEnvironment(CONFIG_SCHEMA, env, sources.knownBindings ?? []).config;
+  validateConfig(CONFIG_SCHEMA, fromEnv, '', 'the environment');
+  return mergeConfig<BinderyConfig>(sources.config, fromFile, fromEnv);
+}

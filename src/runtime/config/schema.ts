@@ -1,0 +1,101 @@
+/**
+ * A description of BinderyConfig that drives validation of every layer and the mapping of
+ * BINDERY_* environment variables onto config paths.
+ */
+export type LeafType =
+  | { type: 'string' }
+  | { type: 'boolean' }
+  | { type: 'integer'; min: number }
+  | { type: 'number'; min: number }
+  | { type: 'enum'; values: Array<string | number> }
+  | { type: 'booleanMap' }
+  | { type: 'freeObject' };
+
+export interface ObjectSchema {
+  kind: 'object';
+  fields: Record<string, SchemaNode>;
+}
+export interface MapSchema {
+  kind: 'map';
+  values: SchemaNode;
+}
+export type SchemaNode = ObjectSchema | MapSchema | ({ kind: 'leaf' } & LeafType);
+
+const leaf = (t: LeafType): SchemaNode => ({ kind: 'leaf', ...t });
+const str = leaf({ type: 'string' });
+const bool = leaf({ type: 'boolean' });
+const posInt = leaf({ type: 'integer', min: 1 });
+const nonNegInt = leaf({ type: 'integer', min: 0 });
+
+const consumer: ObjectSchema = {
+  kind: 'object',
+  fields: {
+    maxAttempts: posInt,
+    backOffInitialInterval: nonNegInt,
+    backOffMultiplier: leaf({ type: 'number', min: 1 }),
+    backOffMaxInterval: nonNegInt,
+    defaultRetryable: bool,
+    retryableExceptions: leaf({ type: 'booleanMap' }),
+    enableDlq: bool,
+    dlqName: str,
+    ackMode: leaf({ type: 'enum', values: ['record', 'batch', 'manual', 'manual_immediate'] }),
+    concurrency: posInt,
+    partitionCount: posInt,
+    startOffset: leaf({ type: 'enum', values: ['earliest', 'latest'] }),
+    autoStartup: bool,
+    batchMode: bool,
+    maxBatchRecords: posInt,
+    idempotent: bool,
+    idempotencyTtlMs: posInt,
+    sessionTimeoutMs: posInt,
+    rebalanceTimeoutMs: posInt,
+    heartbeatIntervalMs: posInt,
+  },
+};
+
+const producer: ObjectSchema = {
+  kind: 'object',
+  fields: {
+    partitionCount: posInt,
+    compression: leaf({ type: 'enum', values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] }),
+    batchSize: posInt,
+    lingerMs: nonNegInt,
+    acks: leaf({ type: 'enum', values: [0, 1, -1] }),
+    idempotent: bool,
+  },
+};
+
+const binding: ObjectSchema = {
+  kind: 'object',
+  fields: { destination: str, group: str, contentType: str, consumer, producer },
+};
+
+export const CONFIG_SCHEMA: ObjectSchema = {
+  kind: 'object',
+  fields: {
+    binder: str,
+    binders: { kind: 'map', values: leaf({ type: 'freeObject' }) },
+    bindings: { kind: 'map', values: binding },
+    default: { kind: 'object', fields: { contentType: str, consumer, producer } },
+    shutdownTimeoutMs: nonNegInt,
+  },
+};
+
+export function describeLeaf(t: LeafType): string {
+  switch (t.type) {
+    case 'string':
+      return 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'integer':
+      return t.min === 1 ? 'a positive integer' : `an integer >= ${t.min}`;
+    case 'number':
+      return `a number >= ${t.min}`;
+    case 'enum':
+      return `one of ${t.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'booleanMap':
+      return 'an object of true/false values';
+    case 'freeObject':
+      return 'an object';
+  }
+}

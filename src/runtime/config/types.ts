@@ -1,0 +1,111 @@
+/** The configuration model. Every field is optional; defaults follow Spring Cloud Stream. */
+import type { AckMode } from '../../annotations';
+
+export interface ConsumerConfig {
+  /** Attempts per message including the first; 1 = no retry. Default 3. */
+  maxAttempts?: number;
+  /** First backoff in ms. Default 1000. */
+  backOffInitialInterval?: number;
+  /** Backoff growth per attempt. Default 2.0. */
+  backOffMultiplier?: number;
+  /** Backoff ceiling in ms. Default 10000. */
+  backOffMaxInterval?: number;
+  /** Whether errors not listed in retryableExceptions are retried. Default true. */
+  defaultRetryable?: boolean;
+  /** Error class name → retried or not (the class or any ancestor's name matches). */
+  retryableExceptions?: Record<string, boolean>;
+  /** Send messages that exhausted their attempts to error.<destination>.<group>. Default false. */
+  enableDlq?: boolean;
+  /** DLQ topic instead of error.<destination>.<group>. */
+  dlqName?: string;
+  /** Default 'record'. */
+  ackMode?: AckMode;
+  /** Group members this binding runs. Default 1. */
+  concurrency?: number;
+  /** Partitions to create the destination with. Default: the binder's. */
+  partitionCount?: number;
+  startOffset?: 'earliest' | 'latest';
+  /** false = bound paused; `app.resume(name)` starts it. Default true. */
+  autoStartup?: boolean;
+  /** Hand the listener whole batches (an array of payloads). Default false. */
+  batchMode?: boolean;
+  maxBatchRecords?: number;
+  /** Skip messages already processed (by message-id header) using the idempotency store. Default false. */
+  idempotent?: boolean;
+  /** How long a claimed message id is remembered, ms. Default 24 h. */
+  idempotencyTtlMs?: number;
+  sessionTimeoutMs?: number;
+  rebalanceTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export interface ProducerConfig {
+  partitionCount?: number;
+  compression?: CompressionName;
+  batchSize?: number;
+  lingerMs?: number;
+  acks?: 0 | 1 | -1;
+  idempotent?: boolean;
+}
+
+export interface BindingConfig {
+  /** Topic. Default: the binding name. */
+  destination?: string;
+  /** Consumer group. Default: none (anonymous) for @StreamListener, the listener id for @KafkaListener. */
+  group?: string;
+  /** Default 'application/json'. */
+  contentType?: string;
+  consumer?: ConsumerConfig;
+  producer?: ProducerConfig;
+}
+
+export interface BinderyConfig {
+  /** Binder name from the registry: 'native' (default when present), 'kafka', 'test', ... */
+  binder?: string;
+  /** Binder-specific settings, by binder name (e.g. binders.kafka.brokers). */
+  binders?: Record<string, Record<string, unknown>>;
+  /** Per binding (or @KafkaListener id) settings. */
+  bindings?: Record<string, BindingConfig>;
+  /** Applied to every binding before its own settings. */
+  default?: { contentType?: string; consumer?: ConsumerConfig; producer?: ProducerConfig };
+  /** Upper bound for in-flight handlers to finish on close, ms. Default 10000. */
+  shutdownTimeoutMs?: number;
+}
+
+export const DEFAULT_CONSUMER: Required<
+  Pick<
+    ConsumerConfig,
+    | 'maxAttempts'
+    | 'backOffInitialInterval'
+    | 'backOffMultiplier'
+    | 'backOffMaxInterval'
+    | 'defaultRetryable'
+    | 'enableDlq'
+    | 'ackMode'
+    | 'concurrency'
+    | 'autoStartup'
+    | 'batchMode'
+    | 'idempotent'
+    | 'idempotencyTtlMs'
+    | 'heartbeatIntervalMs'
+  >
+> = {
+  maxAttempts: 3,
+  backOffInitialInterval: 1000,
+  backOffMultiplier: 2.0,
+  backOffMaxInterval: 10000,
+  defaultRetryable: true,
+  enableDlq: false,
+  ackMode: 'record',
+  concurrency: 1,
+  autoStartup: true,
+  batchMode: false,
+  idempotent: false,
+  idempotencyTtlMs: 24 * 60 * 60 * 1000,
+  heartbeatIntervalMs: 3000,
+};
+
+export const DEFAULT_CONTENT_TYPE = 'application/json';
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10000;

@@ -1,0 +1,101 @@
+/** Start-up and runtime errors of the framework. Each has a stable code and says what to do. */
+import { BinderyError } from '../protocol/primitives/errors';
+
+export { BinderyError };
+
+/** Config names a binding that no service declares. */
+export class UnknownBindingError extends BinderyError {
+  constructor(name: string, declared: string[]) {
+    super(
+      'UNKNOWN_BINDING',
+      `Config 'bindings.${name}' names a binding no service declares (declared: ${declared.join(', ') || 'none'}). ` +
+        `Fix the name, or declare it with @Input('${name}') / @Output('${name}') on a binding interface named in @EnableBinding.`,
+    );
+  }
+}
+
+/** A @StreamListener / @SendTo refers to a channel that does not exist. */
+export class MissingChannelError extends BinderyError {
+  constructor(where: string, binding: string, kind: 'input' | 'output', declared: string[]) {
+    super(
+      'MISSING_CHANNEL',
+      `${where} refers to ${kind} binding '${binding}', which no @EnableBinding interface declares ` +
+        `(declared ${kind}s: ${declared.join(', ') || 'none'}). ` +
+        `Add @${kind === 'input' ? 'Input' : 'Output'}('${binding}') to a binding interface and list it in @EnableBinding.`,
+    );
+  }
+}
+
+/** Several listeners share a binding and at least one of them has no condition. */
+export class AmbiguousListenersError extends BinderyError {
+  constructor(binding: string, listeners: string[]) {
+    super(
+      'AMBIGUOUS_LISTENERS',
+      `Binding '${binding}' has ${listeners.length} listeners (${listeners.join(', ')}) and not all have a condition. ` +
+        `Give each one a condition, e.g. @StreamListener('${binding}', { condition: "headers['type']=='created'" }), or use one listener.`,
+    );
+  }
+}
+
+/** A listener condition expression does not parse. */
+export class InvalidConditionError extends BinderyError {
+  constructor(expression: string, where: string, reason: string) {
+    super(
+      'INVALID_CONDITION',
+      `Condition "${expression}" on ${where} is not valid: ${reason}. ` +
+        `Write comparisons like headers['type']=='created' joined with && / ||, or pass a predicate function.`,
+    );
+  }
+}
+
+/** A config value has the wrong type or is out of range. */
+export class ConfigTypeError extends BinderyError {
+  constructor(path: string, expected: string, value: unknown, source: string) {
+    super(
+      'CONFIG_TYPE',
+      `Config '${path}' must be ${expected}, got ${JSON.stringify(value)} (from ${source}). Fix it there.`,
+    );
+  }
+}
+
+/** A config file exists but cannot be read or parsed. */
+export class ConfigFileError extends BinderyError {
+  constructor(file: string, reason: string) {
+    super('CONFIG_FILE', `Config file ${file} could not be read: ${reason}. Fix the file or remove it.`);
+  }
+}
+
+/** A constructor parameter the container cannot provide. */
+export class UnresolvedDependencyError extends BinderyError {
+  constructor(service: string, index: number, reason: string) {
+    super('UNRESOLVED_DEPENDENCY', `Cannot create ${service}: constructor parameter #${index} ${reason}.`);
+  }
+}
+
+/** A listener method parameter the runtime cannot fill. */
+export class ListenerSignatureError extends BinderyError {
+  constructor(where: string, reason: string) {
+    super('LISTENER_SIGNATURE', `${where}: ${reason}.`);
+  }
+}
+
+/** A listener id or binding name given to pause/resume/send that does not exist. */
+export class UnknownListenerError extends BinderyError {
+  constructor(name: string, known: string[]) {
+    super('UNKNOWN_LISTENER', `No binding or listener named '${name}' (known: ${known.join(', ') || 'none'}).`);
+  }
+}
+
+/** Payload bytes that the content-type's converter cannot read. Never retried. */
+export class MessageConversionError extends BinderyError {
+  constructor(contentType: string, reason: string) {
+    super('MESSAGE_CONVERSION', `Cannot convert a '${contentType}' message: ${reason}`);
+  }
+}
+
+/** The application is not in a state that allows the call. */
+export class LifecycleError extends BinderyError {
+  constructor(message: string) {
+    super('LIFECYCLE', message);
+  }
+}

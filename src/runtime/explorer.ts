@@ -1,0 +1,218 @@
+/**
+ * Reads the metadata the decorators recorded on the service classes and the resolved config,
+ * and builds the application model, failing early with typed errors on anything inconsistent.
+ */
+import 'reflect-metadata';
+import { Acknowledgment, RecordContext, readMetadata, type KafkaListenerOptions } from '../annotations';
+import { compileCondition } from './conditions';
+import { mergeConfig } from './config/load';
+import { DEFAULT_CONSUMER, DEFAULT_CONTENT_TYPE, type BinderyConfig, type ConsumerConfig } from './config/types';
+import {
+  AmbiguousListenersError,
+  InvalidConditionError,
+  ListenerSignatureError,
+  MissingChannelError,
+  UnknownBindingError,
+} from './errors';
+import type {
+  ApplicationModel,
+  BindingDefinition,
+  ConsumerDefinition,
+  ListenerMethod,
+  ParameterPlan,
+  ProducerDefinition,
+  ResolvedConsumerConfig,
+} from './model';
+
+/** Binding names the services declare (before config is known: used to map env variables). */
+export function declaredBindingNames(services: Function[]): string[] {
+  const names = new Set<string>();
+  for (const service of services) {
+    const metadata = readMetadata(service);
+    for (const iface of metadata.enableBinding) for (const p of readMetadata(iface).bindingProperties) names.add(p.name);
+    for (const p of metadata.constructorParameters) if (p.kind === 'output') names.add(p.name);
+    for (const l of metadata.kafkaListeners) names.add(kafkaListenerId(service, l.method, l.options));
+  }
+  return [...names];
+}
+
+function kafkaListenerId(service: Function, method: string, options: KafkaListenerOptions): string {
+  return options.id ?? `${service.name}.${method}`;
+}
+
+function collectBindings(services: Function[]): { bindings: Map<string, BindingDefinition>; interfaces: Function[] } {
+  const bindings = new Map<string, BindingDefinition>();
+  const interfaces: Function[] = [];
+  const add = (name: string, kind: 'input' | 'output', declaredBy: string): void => {
+    const existing = bindings.get(name);
+    if (existing && existing.kind !== kind) {
+      throw new MissingChannelError(`${declaredBy} (declaring '${name}' as ${kind})`, name, kind, [`'${name}' is already an ${existing.kind} of ${existing.declaredBy}`]);
+    }
+    if (!existing) bindings.set(name, { name, kind, declaredBy });
+  };
+  for (const service of services) {
+    const metadata = readMetadata(service);
+    for (const iface of metadata.enableBinding) {
+      if (!interfaces.includes(iface)) interfaces.push(iface);
+      for (const p of readMetadata(iface).bindingProperties) add(p.name, p.kind, iface.name);
+    }
+    for (const p of metadata.constructorParameters) if (p.kind === 'output') add(p.name, 'output', service.name);
+  }
+  return { bindings, interfaces };
+}
+
+function namesOf(bindings: Map<string, BindingDefinition>, kind: 'input' | 'output'): string[] {
+  return [...bindings.values()].filter((b) => b.kind === kind).map((b) => b.name);
+}
+
+/** How to fill each parameter of a listener method. */
+export function planParameters(service: Function, method: string, batch: boolean): ParameterPlan[] {
+  const where = `${service.name}.${method}`;
+  const types = (Reflect.getMetadata('design:paramtypes', service.prototype, method) as Function[] | undefined) ?? [];
+  const declared = readMetadata(service).parameters[method] ?? [];
+  const arity = Math.max(types.length, (service.prototype[method] as Function).length, ...declared.map((d) => d.index + 1));
+  const plan: ParameterPlan[] = [];
+  let payloadTaken = declared.some((d) => d.kind === 'payload');
+  for (let i = 0; i < arity; i++) {
+    const decorated = declared.find((d) => d.index === i);
+    const type = types[i];
+    if (decorated?.kind === 'payload') plan.push({ kind: 'payload', targetType: batch ? undefined : type });
+    else if (decorated?.kind === 'header') plan.push({ kind: 'header', name: decorated.name });
+    else if (decorated) plan.push({ kind: decorated.kind });
+    else if (type === Acknowledgment) plan.push({ kind: 'ack' });
+    else if (type === RecordContext) plan.push({ kind: 'context' });
+    else if (!payloadTaken) {
+      payloadTaken = true;
+      plan.push({ kind: 'payload', targetType: batch ? undefined : type });
+    } else {
+      throw new ListenerSignatureError(
+        where,
+        `parameter #${i} is not the payload and has no decorator; mark it @Header(name), @Headers(), @Ack() or @Context(), or type it Acknowledgment / RecordContext`,
+      );
+    }
+  }
+  return plan;
+}
+
+function resolveConsumer(config: BinderyConfig, name: string, fromAnnotation: ConsumerConfig): ResolvedConsumerConfig {
+  return mergeConfig<ResolvedConsumerConfig>(
+    DEFAULT_CONSUMER as ResolvedConsumerConfig,
+    config.default?.consumer as ResolvedConsumerConfig,
+    fromAnnotation as ResolvedConsumerConfig,
+    config.bindings?.[name]?.consumer as ResolvedConsumerConfig,
+  );
+}
+
+function contentTypeOf(config: BinderyConfig, name: string): string {
+  return config.bindings?.[name]?.contentType ?? config.default?.contentType ?? DEFAULT_CONTENT_TYPE;
+}
+
+function compile(where: string, condition: ListenerMethod['condition'] | string | undefined): ListenerMethod['condition'] {
+  if (condition === undefined) return undefined;
+  try {
+    return compileCondition(condition);
+  } catch (error) {
+    throw new InvalidConditionError(String(condition), where, (error as Error).message);
+  }
+}
+
+export function explore(services: Function[], config: BinderyConfig): ApplicationModel {
+  const { bindings, interfaces } = collectBindings(services);
+  const consumers: ConsumerDefinition[] = [];
+  const producers = new Map<string, ProducerDefinition>();
+  const outputs = namesOf(bindings, 'output');
+  const addProducer = (name: string, destination: string): void => {
+    if (producers.has(name)) return;
+    const producer = mergeConfig(config.default?.producer, config.bindings?.[name]?.producer);
+    producers.set(name, { name, destination, contentType: contentTypeOf(config, name), producer });
+  };
+  for (const name of outputs) addProducer(name, config.bindings?.[name]?.destination ?? name);
+  const outputSendTo = (where: string, target: string, kafka: boolean): ListenerMethod['sendTo'] => {
+    if (bindings.get(target)?.kind === 'output') return { binding: target, topic: producers.get(target)!.destination };
+    if (!kafka) throw new MissingChannelError(`@SendTo('${target}') on ${where}`, target, 'output', outputs);
+    addProducer(target, target);
+    return { topic: target };
+  };
+
+  const streamByBinding = new Map<string, ListenerMethod[]>();
+  for (const service of services) {
+    const metadata = readMetadata(service);
+    for (const listener of metadata.streamListeners) {
+      const where = `${service.name}.${listener.method}`;
+      if (bindings.get(listener.binding)?.kind !== 'input') {
+        throw new MissingChannelError(`@StreamListener('${listener.binding}') on ${where}`, listener.binding, 'input', namesOf(bindings, 'input'));
+      }
+      const target = metadata.sendTo[listener.method];
+      const batch = resolveConsumer(config, listener.binding, {}).batchMode;
+      const list = streamByBinding.get(listener.binding) ?? [];
+      list.push({
+        service,
+        method: listener.method,
+        where,
+        condition: compile(where, listener.condition),
+        sendTo: target === undefined ? undefined : outputSendTo(where, target, false),
+        parameters: planParameters(service, listener.method, batch),
+      });
+      streamByBinding.set(listener.binding, list);
+    }
+    for (const listener of metadata.kafkaListeners) {
+      const where = `${service.name}.${listener.method}`;
+      const o = listener.options;
+      const id = kafkaListenerId(service, listener.method, o);
+      const own = config.bindings?.[id];
+      const fromAnnotation: ConsumerConfig = { ...(o.properties as ConsumerConfig | undefined) };
+      if (o.concurrency !== undefined) fromAnnotation.concurrency = o.concurrency;
+      if (o.autoStartup !== undefined) fromAnnotation.autoStartup = o.autoStartup;
+      if (o.ackMode !== undefined) fromAnnotation.ackMode = o.ackMode;
+      if (o.batch !== undefined) fromAnnotation.batchMode = o.batch;
+      const consumer = resolveConsumer(config, id, fromAnnotation);
+      const destination = own?.destination ?? o.topics ?? (typeof o.topicPattern === 'string' ? new RegExp(o.topicPattern) : o.topicPattern);
+      if (destination === undefined || (Array.isArray(destination) && destination.length === 0)) {
+        throw new ListenerSignatureError(where, `@KafkaListener needs topics or topicPattern (or config bindings.${id}.destination)`);
+      }
+      const target = metadata.sendTo[listener.method];
+      consumers.push({
+        name: id,
+        source: 'kafka',
+        destination,
+        group: own?.group ?? o.groupId ?? id,
+        contentType: contentTypeOf(config, id),
+        consumer,
+        listeners: [
+          {
+            service,
+            method: listener.method,
+            where,
+            sendTo: target === undefined ? undefined : outputSendTo(where, target, true),
+            parameters: planParameters(service, listener.method, consumer.batchMode),
+          },
+        ],
+      });
+    }
+  }
+
+  for (const [binding, listeners] of streamByBinding) {
+    if (listeners.length > 1 && listeners.some((l) => l.condition === undefined)) {
+      throw new AmbiguousListenersError(binding, listeners.map((l) => l.where));
+    }
+    const own = config.bindings?.[binding];
+    consumers.push({
+      name: binding,
+      source: 'stream',
+      destination: own?.destination ?? binding,
+      group: own?.group,
+      contentType: contentTypeOf(config, binding),
+      consumer: resolveConsumer(config, binding, {}),
+      listeners,
+    });
+  }
+
+  const known = new Set([...bindings.keys(), ...consumers.map((c) => c.name), ...producers.keys()]);
+  for (const name of Object.keys(config.bindings ?? {})) {
+    if (!known.has(name)) throw new UnknownBindingError(name, [...known]);
+  }
+  const names = consumers.map((c) => c.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new ListenerSignatureError(duplicate, 'two @KafkaListener methods share this id; give each a distinct id');
+  return { bindings, consumers, producers, bindingInterfaces: interfaces };
+}

@@ -1,0 +1,13 @@
+export { Bindery, type BinderyOptions } from './Bindery';
+export * from './config/types';
+export { loadConfig, mergeConfig, CONFIG_FILE_NAMES, type ConfigSources } from './config/load';
+export { UnknownConfigKeyError } from './config/validate';
+export * from './errors';
+export { ConverterRegistry, jsonConverter, textConverter, bytesConverter, type MessageConverter } from './conversion';
+export { InMemoryIdempotencyStore, MESSAGE_ID_HEADER, type IdempotencyStore } from './idempotency';
+export { systemClock, type Clock } from './clock';
+export { consoleLogger, silentLogger, type Logger } from './logger';
+export { exponentialBackoff, type RetryablePredicate } from './retry';
+export { ServiceContainer, type ParentContainer, type ServiceEntry, type ValueProvider } from './container';
+export { explore } from './explorer';
+export type { ApplicationModel, ConsumerDefinition, ListenerMethod } from './model';

@@ -1,0 +1,286 @@
+/**
+ * Runs the listeners of one consumer binding. Per partition, in offset order, each record goes
+ * through: deserialize → idempotency claim → invoke with retry and backoff → @SendTo forward →
+ * ack/commit → dead-letter topic when attempts are exhausted. The container is the only retry
+ * owner; the binder only delivers, commits and seeks.
+ */
+import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
+import type { Clock } from '../clock';
+import type { ConverterRegistry } from '../conversion';
+import { MessageConversionError } from '../errors';
+import { MESSAGE_ID_HEADER, type IdempotencyStore } from '../idempotency';
+import type { Logger } from '../logger';
+import type { ConsumerDefinition, ListenerMethod } from '../model';
+import type { Producers } from '../producers';
+import { retryPolicy, type RetryPolicy, type RetryablePredicate } from '../retry';
+import { ListenerAcknowledgment } from './context';
+import { DecodedRecord, invokeListener, matchingListeners } from './invoke';
+import { OffsetTracker } from './offsets';
+import { dlqRecord, dlqTopicName } from './dlq';
+
+export interface ListenerContainerDeps {
+  binder: Binder;
+  producers: Producers;
+  converters: ConverterRegistry;
+  instanceOf: (service: Function) => object;
+  clock: Clock;
+  idempotencyStore: IdempotencyStore;
+  logger: Logger;
+  retryable?: RetryablePredicate;
+}
+
+/** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
+type Outcome = 'done' | 'stop';
+
+export class ListenerContainer {
+  private binding: ConsumerBinding | undefined;
+  private readonly policy: RetryPolicy;
+  private readonly abort = new AbortController();
+  private readonly offsets = new OffsetTracker();
+  private stopping = false;
+
+  constructor(
+    readonly definition: ConsumerDefinition,
+    private readonly deps: ListenerContainerDeps,
+  ) {
+    this.policy = retryPolicy(definition.consumer, deps.retryable);
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  async start(): Promise<void> {
+    const c = this.definition.consumer;
+    this.binding = await this.deps.binder.bindConsumer(
+      this.definition.destination,
+      {
+        group: this.definition.group,
+        startOffset: c.startOffset,
+        concurrency: c.concurrency,
+        partitionCount: c.partitionCount,
+        maxBatchRecords: c.maxBatchRecords,
+        sessionTimeoutMs: c.sessionTimeoutMs,
+        rebalanceTimeoutMs: c.rebalanceTimeoutMs,
+        heartbeatIntervalMs: c.heartbeatIntervalMs,
+        startPaused: !c.autoStartup,
+        onPartitionsRevoked: (partitions, session) => this.commitPending(session, partitions),
+      },
+      (batch, session) => this.onBatch(batch, session),
+    );
+    if (!c.autoStartup) this.binding.pause();
+  }
+
+  pause(): void {
+    this.binding?.pause();
+  }
+
+  resume(): void {
+    this.binding?.resume();
+  }
+
+  isPaused(): boolean {
+    return this.binding?.isPaused() ?? false;
+  }
+
+  /** Stops fetching, cuts backoff short, waits for the handler in flight (up to `timeoutMs`), leaves the group. */
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.stopping || !this.binding) return;
+    this.stopping = true;
+    this.abort.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const result = await Promise.race([this.binding.stop(), timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
+  }
+
+  private async onBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
+    if (batch.records.length === 0) return;
+    if (this.stopping || this.binding?.isPaused()) {
+      // Delivered despite stop/pause: hand it back untouched.
+      session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
+      return;
+    }
+    try {
+      if (this.definition.consumer.batchMode) await this.processBatch(batch, session);
+      else {
+        for (const record of batch.records) {
+          if (this.stopping || !session.isActive(record.topic, record.partition)) {
+            session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+            break;
+          }
+          if ((await this.processRecord(record, session)) === 'stop') break;
+        }
+      }
+    } finally {
+      await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
+    }
+  }
+
+  private async processRecord(record: InboundRecord, session: ConsumerSession): Promise<Outcome> {
+    const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
+    let listeners: ListenerMethod[];
+    try {
+      listeners = matchingListeners(this.definition.listeners, decoded);
+      for (const l of listeners) for (const p of l.parameters) if (p.kind === 'payload') decoded.payload(p.targetType);
+    } catch (error) {
+      // Bytes that cannot be read will not improve with retries.
+      const failure = error instanceof MessageConversionError ? error : new MessageConversionError(decoded.contentType, String(error));
+      return this.recover([record], failure, 1, session);
+    }
+    if (listeners.length === 0) {
+      this.deps.logger.warn(`${this.name}: no listener condition matches ${where(record)}; skipped`);
+      return this.completed(record, session);
+    }
+    const c = this.definition.consumer;
+    const idempotencyKey = headerOf(record, MESSAGE_ID_HEADER) ?? `${record.topic}-${record.partition}-${record.offset}`;
+    if (c.idempotent && !(await this.deps.idempotencyStore.claim(idempotencyKey, c.idempotencyTtlMs))) {
+      this.deps.logger.info(`${this.name}: ${where(record)} was already processed (${idempotencyKey}); skipped`);
+      return this.completed(record, session);
+    }
+    const ack = new ListenerAcknowledgment(() => this.acknowledged(record, session));
+    const result = await this.invokeWithRetry(listeners, decoded, ack, session, [record]);
+    if (result.ok) {
+      if (c.idempotent) await this.deps.idempotencyStore.markDone(idempotencyKey);
+      if (ack.nackSleepMs !== undefined) return this.nacked(record, ack.nackSleepMs, session);
+      return this.isManual() ? 'done' : this.completed(record, session);
+    }
+    if (c.idempotent) await this.deps.idempotencyStore.release(idempotencyKey);
+    if (result.aborted) {
+      session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+      return 'stop';
+    }
+    return this.recover([record], result.error, result.attempts, session);
+  }
+
+  private async processBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
+    const readable: DecodedRecord[] = [];
+    for (const record of batch.records) {
+      const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
+      try {
+        decoded.payload();
+        readable.push(decoded);
+      } catch (error) {
+        if ((await this.recover([record], error, 1, session)) === 'stop') return;
+      }
+    }
+    if (readable.length === 0) return;
+    const last = readable[readable.length - 1].record;
+    const ack = new ListenerAcknowledgment(() => this.acknowledged(last, session));
+    const result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, readable.map((d) => d.record));
+    if (result.ok) {
+      if (ack.nackSleepMs !== undefined) {
+        await this.nacked(readable[0].record, ack.nackSleepMs, session);
+        return;
+      }
+      if (!this.isManual()) await this.completed(last, session);
+      return;
+    }
+    if (result.aborted) {
+      session.seek({ topic: batch.topic, partition: batch.partition, offset: readable[0].record.offset });
+      return;
+    }
+    await this.recover(readable.map((d) => d.record), result.error, result.attempts, session);
+  }
+
+  private async invokeWithRetry(
+    listeners: ListenerMethod[],
+    input: DecodedRecord | DecodedRecord[],
+    ack: ListenerAcknowledgment,
+    session: ConsumerSession,
+    records: InboundRecord[],
+  ): Promise<{ ok: true } | { ok: false; aborted: boolean; error: unknown; attempts: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const listener of listeners) {
+          const value = await invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
+          if (value !== undefined && listener.sendTo) await this.forward(listener.sendTo.topic, value, records);
+        }
+        return { ok: true };
+      } catch (error) {
+        const last = attempt >= this.policy.maxAttempts || !this.policy.isRetryable(error);
+        if (last) return { ok: false, aborted: false, error, attempts: attempt };
+        const delay = this.policy.backoffMs(attempt);
+        this.deps.logger.warn(`${this.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
+        await this.sleepWithHeartbeat(delay, session);
+        if (this.stopping) return { ok: false, aborted: true, error, attempts: attempt };
+      }
+    }
+  }
+
+  /** @SendTo: the return value goes out with the incoming key, so per-key order holds downstream. */
+  private async forward(topic: string, value: unknown, records: InboundRecord[]): Promise<void> {
+    const values = Array.isArray(value) && records.length > 1 ? value : [value];
+    for (const v of values) await this.deps.producers.send(topic, v, { key: records.length === 1 ? records[0].key : null });
+  }
+
+  /** Attempts exhausted or not retryable: dead-letter (or log and skip), then the record counts as done. */
+  private async recover(records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession): Promise<Outcome> {
+    const c = this.definition.consumer;
+    if (!c.enableDlq) {
+      this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
+      return this.completed(records[records.length - 1], session);
+    }
+    const topic = dlqTopicName(records[0].topic, this.definition.group, c.dlqName);
+    try {
+      await this.deps.binder.provisionTopic(topic, Math.max(records[0].partition + 1, c.partitionCount ?? 1));
+      for (const record of records) await this.deps.producers.sendRaw(topic, dlqRecord(record, error, attempts));
+    } catch (publishError) {
+      // Not committed: the record is redelivered and tried again rather than lost.
+      this.deps.logger.error(`${this.name}: could not publish ${where(records[0])} to ${topic}; it will be redelivered`, publishError);
+      session.seek({ topic: records[0].topic, partition: records[0].partition, offset: records[0].offset });
+      await this.sleepWithHeartbeat(c.backOffInitialInterval, session);
+      return 'stop';
+    }
+    this.deps.logger.warn(`${this.name}: ${where(records[0])} sent to ${topic} after ${attempts} attempt(s): ${message(error)}`);
+    return this.completed(records[records.length - 1], session);
+  }
+
+  private isManual(): boolean {
+    return this.definition.consumer.ackMode === 'manual' || this.definition.consumer.ackMode === 'manual_immediate';
+  }
+
+  /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
+  private async completed(record: InboundRecord, session: ConsumerSession): Promise<Outcome> {
+    const mode = this.definition.consumer.ackMode;
+    this.offsets.mark(record);
+    if (mode === 'record' || mode === 'manual_immediate') await this.commitPending(session, [record]);
+    return 'done';
+  }
+
+  private acknowledged(record: InboundRecord, session: ConsumerSession): void {
+    this.offsets.mark(record);
+    if (this.definition.consumer.ackMode === 'manual_immediate') {
+      this.commitPending(session, [record]).catch((e) => this.deps.logger.error(`${this.name}: commit failed`, e));
+    }
+  }
+
+  private async nacked(record: InboundRecord, sleepMs: number, session: ConsumerSession): Promise<Outcome> {
+    session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+    await this.commitPending(session, [record]);
+    await this.sleepWithHeartbeat(sleepMs, session);
+    return 'stop';
+  }
+
+  private async commitPending(session: ConsumerSession, partitions: TopicPartition[]): Promise<void> {
+    const offsets = this.offsets.take(partitions);
+    if (offsets.length > 0) await session.commit(offsets);
+  }
+
+  /** Backoff in slices of the heartbeat interval so the group does not evict this member. */
+  private async sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {
+    const slice = Math.max(1, this.definition.consumer.heartbeatIntervalMs);
+    for (let left = ms; left > 0 && !this.stopping; left -= slice) {
+      await this.deps.clock.sleep(Math.min(slice, left), this.abort.signal);
+      if (!this.stopping) await session.heartbeat();
+    }
+  }
+}
+
+const where = (r: InboundRecord): string => `${r.topic}-${r.partition}@${r.offset}`;
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+function headerOf(record: InboundRecord, name: string): string | undefined {
+  const h = record.headers.find((x) => x.key === name);
+  return h?.value ? h.value.toString('utf8') : undefined;
+}

@@ -1,0 +1,31 @@
+/** Dead-letter records: the original key, value and headers plus where it came from and why it failed. */
+import type { InboundRecord, OutboundRecord, RecordHeader } from '../../binder/Binder';
+
+/** error.<destination>.<group> (Spring Cloud Stream's naming). */
+export function dlqTopicName(topic: string, group: string | undefined, configured?: string): string {
+  return configured ?? `error.${topic}.${group ?? 'anonymous'}`;
+}
+
+const text = (value: string): Buffer => Buffer.from(value, 'utf8');
+
+export function dlqRecord(record: InboundRecord, error: unknown, attempts: number): OutboundRecord {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const ours = new Set([
+    'x-original-topic',
+    'x-original-partition',
+    'x-original-offset',
+    'x-exception-message',
+    'x-exception-stacktrace',
+    'x-attempts',
+  ]);
+  const headers: RecordHeader[] = record.headers.filter((h) => !ours.has(h.key));
+  headers.push(
+    { key: 'x-original-topic', value: text(record.topic) },
+    { key: 'x-original-partition', value: text(String(record.partition)) },
+    { key: 'x-original-offset', value: text(String(record.offset)) },
+    { key: 'x-exception-message', value: text(err.message) },
+    { key: 'x-exception-stacktrace', value: text(err.stack ?? `${err.name}: ${err.message}`) },
+    { key: 'x-attempts', value: text(String(attempts)) },
+  );
+  return { key: record.key, value: record.value, headers, partition: record.partition, timestamp: record.timestamp };
+}

@@ -1,0 +1,76 @@
+/** What the explorer learns from the services: bindings, consumers and how to call each listener. */
+import type { AckMode, ConditionPredicate } from '../annotations';
+import type { Destination } from '../binder/Binder';
+import type { ConsumerConfig, ProducerConfig } from './config/types';
+
+export interface BindingDefinition {
+  name: string;
+  kind: 'input' | 'output';
+  /** Class that declared it (for messages). */
+  declaredBy: string;
+}
+
+export type ParameterPlan =
+  | { kind: 'payload'; targetType?: Function }
+  | { kind: 'header'; name: string }
+  | { kind: 'headers' }
+  | { kind: 'ack' }
+  | { kind: 'context' };
+
+export interface ListenerMethod {
+  service: Function;
+  method: string;
+  /** `Class.method`, for logs and errors. */
+  where: string;
+  condition?: ConditionPredicate;
+  /** Output binding name or (for @KafkaListener) topic the return value goes to. */
+  sendTo?: { binding?: string; topic: string };
+  parameters: ParameterPlan[];
+}
+
+/** Fully resolved consumer settings (defaults, annotation, config merged). */
+export type ResolvedConsumerConfig = Required<
+  Pick<
+    ConsumerConfig,
+    | 'maxAttempts'
+    | 'backOffInitialInterval'
+    | 'backOffMultiplier'
+    | 'backOffMaxInterval'
+    | 'defaultRetryable'
+    | 'enableDlq'
+    | 'concurrency'
+    | 'autoStartup'
+    | 'batchMode'
+    | 'idempotent'
+    | 'idempotencyTtlMs'
+    | 'heartbeatIntervalMs'
+  >
+> &
+  ConsumerConfig & { ackMode: AckMode };
+
+export interface ConsumerDefinition {
+  /** Binding name (@StreamListener) or listener id (@KafkaListener): what config, pause and resume use. */
+  name: string;
+  source: 'stream' | 'kafka';
+  destination: Destination;
+  group: string | undefined;
+  contentType: string;
+  consumer: ResolvedConsumerConfig;
+  listeners: ListenerMethod[];
+}
+
+export interface ProducerDefinition {
+  name: string;
+  destination: string;
+  contentType: string;
+  producer: ProducerConfig;
+}
+
+export interface ApplicationModel {
+  bindings: Map<string, BindingDefinition>;
+  consumers: ConsumerDefinition[];
+  /** Output bindings plus topics named by @KafkaListener @SendTo. */
+  producers: Map<string, ProducerDefinition>;
+  /** Binding interface classes to instantiate (Sink, Source, ...). */
+  bindingInterfaces: Function[];
+}

@@ -1,0 +1,111 @@
+/**
+ * Producer side: one ProducerBinding per destination, bound on first use; output channels and
+ * `app.send` convert the payload, set message-id and content-type headers, and send.
+ */
+import { MessageChannel, type SendOptions, type SendResult } from '../annotations';
+import type { Binder, OutboundRecord, ProducerBinding, ProducerOptions } from '../binder/Binder';
+import { CompressionType } from '../protocol/records/types';
+import type { ProducerConfig } from './config/types';
+import type { ConverterRegistry } from './conversion';
+import { LifecycleError } from './errors';
+import { keyBytes, outboundHeaders } from './headers';
+import type { ProducerDefinition } from './model';
+
+const COMPRESSION: Record<string, CompressionType> = {
+  none: CompressionType.None,
+  gzip: CompressionType.Gzip,
+  snappy: CompressionType.Snappy,
+  lz4: CompressionType.Lz4,
+  zstd: CompressionType.Zstd,
+};
+
+export function producerOptions(config: ProducerConfig): ProducerOptions {
+  return {
+    compression: config.compression ? COMPRESSION[config.compression] : undefined,
+    batchSize: config.batchSize,
+    lingerMs: config.lingerMs,
+    acks: config.acks,
+    idempotent: config.idempotent,
+    partitionCount: config.partitionCount,
+  };
+}
+
+export class Producers {
+  private readonly bound = new Map<string, Promise<ProducerBinding>>();
+  private closed = false;
+
+  constructor(
+    private readonly binder: Binder,
+    private readonly definitions: Map<string, ProducerDefinition>,
+    private readonly converters: ConverterRegistry,
+    private readonly defaultContentType: string,
+  ) {}
+
+  /** The producer binding of a topic (bound once, shared). */
+  binding(destination: string, config: ProducerConfig = {}): Promise<ProducerBinding> {
+    if (this.closed) return Promise.reject(new LifecycleError(`Cannot send to '${destination}': the application is closed.`));
+    let found = this.bound.get(destination);
+    if (!found) {
+      const definition = [...this.definitions.values()].find((d) => d.destination === destination);
+      found = this.binder.bindProducer(destination, producerOptions(definition?.producer ?? config));
+      this.bound.set(destination, found);
+      found.catch(() => this.bound.delete(destination));
+    }
+    return found;
+  }
+
+  async sendRaw(destination: string, record: OutboundRecord): Promise<SendResult> {
+    return (await this.binding(destination)).send(record);
+  }
+
+  /** Converts and sends; the content type is the option's, else the binding's, else the default. */
+  async send(destination: string, payload: unknown, options: SendOptions = {}, bindingContentType?: string): Promise<SendResult> {
+    const definition = [...this.definitions.values()].find((d) => d.destination === destination);
+    const headerType = Object.entries(options.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+    const requested = options.contentType ?? (headerType === undefined ? undefined : String(headerType));
+    const fallback = bindingContentType ?? definition?.contentType ?? this.defaultContentType;
+    const { bytes, contentType } = this.converters.encode(payload, requested, fallback);
+    return this.sendRaw(destination, {
+      key: keyBytes(options.key),
+      value: bytes,
+      headers: outboundHeaders(contentType, options.headers),
+      partition: options.partition,
+    });
+  }
+
+  channel(name: string): MessageChannel {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new LifecycleError(`No output binding named '${name}'.`);
+    return new OutputChannel(this, definition);
+  }
+
+  /** Waits for every sent record to be acknowledged, then closes the producer bindings. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const bindings = await Promise.allSettled([...this.bound.values()]);
+    for (const b of bindings) {
+      if (b.status !== 'fulfilled') continue;
+      await b.value.flush();
+      await b.value.close();
+    }
+  }
+}
+
+class OutputChannel extends MessageChannel {
+  readonly binding: string;
+  readonly destination: string;
+
+  constructor(
+    private readonly producers: Producers,
+    private readonly definition: ProducerDefinition,
+  ) {
+    super();
+    this.binding = definition.name;
+    this.destination = definition.destination;
+  }
+
+  send(payload: unknown, options?: SendOptions): Promise<SendResult> {
+    return this.producers.send(this.destination, payload, options, this.definition.contentType);
+  }
+}
