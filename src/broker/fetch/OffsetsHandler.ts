@@ -1,0 +1,80 @@
+/** ListOffsets (earliest, latest, max timestamp, by timestamp) and DeleteRecords. */
+import { ErrorCode } from '../../protocol/errorCodes';
+import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
+import type { Partition } from '../partition/Partition';
+import type { TopicManager } from '../topics/TopicManager';
+import { OffsetSpec, type DeleteRecordsRequest, type DeleteRecordsResponse, type ListOffsetsPartitionResponse, type ListOffsetsRequest, type ListOffsetsResponse } from './types';
+
+export class OffsetsHandler {
+  constructor(private readonly topics: TopicManager) {}
+
+  private partition(topic: string, index: number): Partition {
+    const t = this.topics.get(topic);
+    const p = t?.partitions[index];
+    if (!p) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, t ? `Topic ${topic} has no partition ${index}` : `Topic ${topic} does not exist`);
+    return p;
+  }
+
+  listOffsets(req: ListOffsetsRequest): ListOffsetsResponse {
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
+          const base = { partitionIndex: p.partitionIndex, leaderEpoch: 0 };
+          try {
+            const { offset, timestamp } = this.lookup(this.partition(t.name, p.partitionIndex), p.timestamp);
+            return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, offset, timestamp };
+          } catch (err) {
+            const { errorCode, errorMessage } = toErrorResult(err);
+            return { ...base, errorCode, errorMessage, offset: -1, timestamp: -1 };
+          }
+        }),
+      })),
+    };
+  }
+
+  private lookup(p: Partition, timestamp: number): { offset: number; timestamp: number } {
+    switch (timestamp) {
+      case OffsetSpec.LATEST:
+      case OffsetSpec.LATEST_TIERED:
+        return { offset: p.highWatermark, timestamp: -1 };
+      case OffsetSpec.EARLIEST:
+      case OffsetSpec.EARLIEST_LOCAL:
+        return { offset: p.logStartOffset, timestamp: -1 };
+      case OffsetSpec.MAX_TIMESTAMP:
+        if (p.maxTimestampOffset < p.logStartOffset || p.logEndOffset === p.logStartOffset) return { offset: -1, timestamp: -1 };
+        return { offset: p.maxTimestampOffset, timestamp: p.maxTimestamp };
+    }
+    if (timestamp < 0) throw new BrokerRequestError(ErrorCode.INVALID_REQUEST, `Unknown ListOffsets timestamp ${timestamp}: use -1 latest, -2 earliest, -3 max timestamp or a time in ms`);
+    const found = p.log.offsetForTimestamp(timestamp);
+    if (!found) return { offset: -1, timestamp: -1 };
+    return { offset: Math.max(found.offset, p.logStartOffset), timestamp: found.timestamp };
+  }
+
+  deleteRecords(req: DeleteRecordsRequest): DeleteRecordsResponse {
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => {
+          try {
+            const partition = this.partition(t.name, p.partitionIndex);
+            const offset = p.offset === -1 ? partition.highWatermark : p.offset;
+            if (offset < 0 || offset > partition.highWatermark) {
+              throw new BrokerRequestError(ErrorCode.OFFSET_OUT_OF_RANGE, `Cannot delete records before offset ${p.offset}: the partition holds [${partition.logStartOffset}, ${partition.highWatermark})`);
+            }
+            if (offset > partition.logStartOffset) {
+              partition.log.deleteRecordsBefore(offset);
+              partition.logBoundsChanged();
+            }
+            return { partitionIndex: p.partitionIndex, lowWatermark: partition.logStartOffset, errorCode: ErrorCode.NONE, errorMessage: null };
+          } catch (err) {
+            const { errorCode, errorMessage } = toErrorResult(err);
+            return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode, errorMessage };
+          }
+        }),
+      })),
+    };
+  }
+}

@@ -1,0 +1,13 @@
+export { Broker, type BrokerOpenOptions } from './Broker';
+export { DEFAULT_BROKER_CONFIG, resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
+export { BrokerRequestError } from './config/BrokerError';
+export { TOPIC_CONFIG_DEFS, validateTopicConfig } from './config/topicConfigDefs';
+export { Partition } from './partition/Partition';
+export type { LogCleaner } from './partition/LogMaintenance';
+export { TopicManager } from './topics/TopicManager';
+export { CONSUMER_OFFSETS_TOPIC, validateTopicName, isInternalTopic } from './topics/topicName';
+export * from './topics/types';
+export * from './produce/types';
+export type { InitProducerIdRequest, InitProducerIdResponse } from './produce/ProducerIdManager';
+export * from './fetch/types';
+export type { FileSystem } from './storage/FileSystem';

@@ -1,0 +1,89 @@
+/**
+ * Background work over every partition: retention (log.retention.check.interval.ms), the log
+ * directory's offset checkpoints (recovery points, log start offsets) every
+ * log.flush.scheduler.interval.ms, and offering compacted logs to a log cleaner
+ * (log.cleaner.backoff.ms). flush.ms itself is enforced by each log's flush policy.
+ * Timers are unref'd and cleared on stop.
+ */
+import type { PartitionLog } from '../log/types';
+import type { LogDirectory } from '../log/LogDirectory';
+import type { BrokerConfig } from '../config/BrokerConfig';
+import type { TopicManager } from '../topics/TopicManager';
+
+/** The log cleaner the broker schedules for compacted topics (cleanup.policy contains compact). */
+export interface LogCleaner {
+  clean(log: PartitionLog, nowMs: number): void | Promise<void>;
+}
+
+export class LogMaintenance {
+  private readonly timers: NodeJS.Timeout[] = [];
+  private cleaning = false;
+
+  constructor(
+    private readonly logDir: LogDirectory,
+    private readonly topics: TopicManager,
+    private readonly config: BrokerConfig,
+    private readonly cleaner: LogCleaner | null,
+  ) {}
+
+  start(): void {
+    const every = (ms: number, fn: () => void): void => {
+      const t = setInterval(fn, Math.max(1, ms));
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.config.logRetentionCheckIntervalMs, () => this.applyRetention(Date.now()));
+    every(this.config.logFlushSchedulerIntervalMs, () => this.checkpoint());
+    if (this.cleaner) every(this.config.logCleanerBackoffMs, () => void this.runCleaner(Date.now()));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+  }
+
+  /** Deletes segments past retention on every partition; returns how many went. */
+  applyRetention(nowMs: number): number {
+    let deleted = 0;
+    for (const p of this.topics.partitions()) {
+      try {
+        const n = p.log.applyRetention(nowMs);
+        if (n > 0) p.logBoundsChanged();
+        deleted += n;
+      } catch (err) {
+        console.warn(`retention of ${p.topic}-${p.index} failed: ${(err as Error).message}`);
+      }
+    }
+    if (deleted > 0) this.checkpoint();
+    return deleted;
+  }
+
+  /** Offers every compacted partition to the cleaner, one run at a time. */
+  async runCleaner(nowMs: number): Promise<void> {
+    if (!this.cleaner || this.cleaning) return;
+    this.cleaning = true;
+    try {
+      for (const topic of this.topics.all()) {
+        if (!topic.config.isCompacted) continue;
+        for (const p of topic.partitions) {
+          try {
+            await this.cleaner.clean(p.log, nowMs);
+            p.logBoundsChanged();
+          } catch (err) {
+            console.warn(`cleaning ${p.topic}-${p.index} failed: ${(err as Error).message}`);
+          }
+        }
+      }
+    } finally {
+      this.cleaning = false;
+    }
+  }
+
+  checkpoint(): void {
+    try {
+      this.logDir.checkpoint();
+    } catch (err) {
+      console.warn(`writing offset checkpoints failed: ${(err as Error).message}`);
+    }
+  }
+}

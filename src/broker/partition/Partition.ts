@@ -1,0 +1,206 @@
+/**
+ * One topic partition on this node: its log, its idempotent-producer state, the in-memory tail
+ * of recent batches, and the listeners (delayed fetches) woken by appends. Single node, so the
+ * high watermark and the last stable offset are the log end offset.
+ */
+import type { AppendOptions, AppendResult, PartitionLog } from '../log/types';
+import type { FileSystem } from '../storage/FileSystem';
+import { BatchHeaderView } from '../../protocol/records/batchHeader';
+import { ProducerStateManager, lastSequence, type ProducerEntry } from '../produce/ProducerStateManager';
+import { TailCache } from './TailCache';
+
+export const PRODUCER_STATE_FILE = 'bindery-producer-state.json';
+
+interface Snapshot {
+  offset: number;
+  maxTimestamp: number;
+  maxTimestampOffset: number;
+  producers: ProducerEntry[];
+}
+
+export interface PartitionRead {
+  /** Whole stored batches; several buffers when served from memory. */
+  chunks: Buffer[];
+  bytes: number;
+}
+
+export type AppendListener = (partition: Partition, appendedBytes: number) => void;
+
+export class Partition {
+  readonly producers = new ProducerStateManager();
+  private readonly tail: TailCache;
+  private readonly listeners = new Set<AppendListener>();
+  /** Largest record timestamp and the offset of its batch's last record (ListOffsets -3). */
+  maxTimestamp = -1;
+  maxTimestampOffset = -1;
+  /** Appends since the last flush (the flush.ms scheduler skips clean logs). */
+  unflushedAppends = 0;
+  lastFlushMs = Date.now();
+  /** Tail of the chain serialising appends that had to wait (recompression). */
+  appendChain: Promise<void> | null = null;
+
+  constructor(
+    readonly topic: string,
+    readonly index: number,
+    readonly log: PartitionLog,
+    private readonly fs: FileSystem,
+    tailCacheBytes: number,
+  ) {
+    this.tail = new TailCache(tailCacheBytes);
+    this.loadProducerState();
+  }
+
+  get logStartOffset(): number {
+    return this.log.logStartOffset;
+  }
+  get logEndOffset(): number {
+    return this.log.logEndOffset;
+  }
+  get highWatermark(): number {
+    return this.log.logEndOffset;
+  }
+  get lastStableOffset(): number {
+    return this.log.logEndOffset;
+  }
+
+  onAppend(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Appends validated batches. The buffer becomes the broker's: the log rewrites offsets (and
+   * LogAppendTime) in place and the tail cache keeps it.
+   */
+  append(batches: Buffer, options?: AppendOptions): AppendResult {
+    const result = this.log.append(batches, options);
+    this.afterAppend(batches, result);
+    return result;
+  }
+
+  private afterAppend(stored: Buffer, result: AppendResult): void {
+    this.tail.add(stored);
+    this.unflushedAppends++;
+    if (result.maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = result.maxTimestamp;
+      this.maxTimestampOffset = result.lastOffset;
+    }
+    for (const listener of [...this.listeners]) listener(this, stored.length);
+  }
+
+  /** Whole batches from the one containing `offset`, up to `maxBytes` (at least one when `minOne`). */
+  read(offset: number, maxBytes: number, minOne: boolean): PartitionRead {
+    const cached = this.tail.read(offset, maxBytes, minOne);
+    if (cached) return { chunks: cached, bytes: cached.reduce((n, b) => n + b.length, 0) };
+    if (!minOne && maxBytes <= 0) return { chunks: [], bytes: 0 };
+    const read = this.log.read(offset, Math.max(1, maxBytes));
+    let records = read.records;
+    if (!minOne && records.length > maxBytes) records = wholeBatchesWithin(records, maxBytes);
+    return { chunks: records.length ? [records] : [], bytes: records.length };
+  }
+
+  /** After retention, DeleteRecords or truncation moved the log's bounds. */
+  logBoundsChanged(): void {
+    this.tail.dropBefore(this.log.logStartOffset);
+    if (this.log.logEndOffset < (this.tail.firstOffset ?? 0)) this.tail.clear();
+  }
+
+  flush(nowMs = Date.now()): void {
+    this.log.flush();
+    this.unflushedAppends = 0;
+    this.lastFlushMs = nowMs;
+  }
+
+  private get snapshotPath(): string {
+    return `${this.log.dir}/${PRODUCER_STATE_FILE}`;
+  }
+
+  /** Writes the producer state snapshot so a restart replays only what follows it. */
+  writeSnapshot(): void {
+    const snap: Snapshot = {
+      offset: this.log.logEndOffset,
+      maxTimestamp: this.maxTimestamp,
+      maxTimestampOffset: this.maxTimestampOffset,
+      producers: this.producers.entries(),
+    };
+    this.fs.writeFileAtomic(this.snapshotPath, Buffer.from(JSON.stringify(snap)));
+  }
+
+  removeSnapshot(): void {
+    if (this.fs.exists(this.snapshotPath)) this.fs.remove(this.snapshotPath);
+  }
+
+  /** Snapshots producer state and drops listeners; the log itself is closed by its directory. */
+  close(): void {
+    this.writeSnapshot();
+    this.listeners.clear();
+  }
+
+  /** Forgets in-memory state and the snapshot before the log is deleted. */
+  delete(): void {
+    this.listeners.clear();
+    this.tail.clear();
+    this.removeSnapshot();
+  }
+
+  private loadProducerState(): void {
+    let from = this.log.logStartOffset;
+    const raw = this.fs.readFile(this.snapshotPath);
+    if (raw) {
+      try {
+        const snap = JSON.parse(raw.toString('utf8')) as Snapshot;
+        if (snap.offset <= this.log.logEndOffset && Array.isArray(snap.producers)) {
+          this.producers.load(snap.producers);
+          this.maxTimestamp = snap.maxTimestamp;
+          this.maxTimestampOffset = snap.maxTimestampOffset;
+          from = Math.max(snap.offset, this.log.logStartOffset);
+        }
+      } catch {
+        // An unreadable snapshot is rebuilt from the log below.
+      }
+    }
+    this.replay(from);
+  }
+
+  /** Rebuilds producer state and the max timestamp from batch headers in [from, logEndOffset). */
+  private replay(from: number): void {
+    let offset = from;
+    const end = this.log.logEndOffset;
+    for (let guard = 0; offset < end && guard < 1e7; guard++) {
+      const { records, nextOffset } = this.log.read(offset, 1 << 20);
+      if (records.length === 0 || nextOffset <= offset) break;
+      for (let at = 0; at + 61 <= records.length; ) {
+        const view = new BatchHeaderView(records, at);
+        if (view.lastOffset >= offset) this.replayBatch(view);
+        at += view.sizeInBytes;
+      }
+      offset = nextOffset;
+    }
+  }
+
+  private replayBatch(view: BatchHeaderView): void {
+    if (view.maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = view.maxTimestamp;
+      this.maxTimestampOffset = view.lastOffset;
+    }
+    if (view.producerId < 0 || view.isControl) return;
+    this.producers.update(view.producerId, view.producerEpoch, {
+      firstSeq: view.baseSequence,
+      lastSeq: lastSequence(view.baseSequence, view.lastOffsetDelta),
+      firstOffset: view.baseOffset,
+      lastOffset: view.lastOffset,
+      maxTimestamp: view.maxTimestamp,
+    });
+  }
+}
+
+/** The longest prefix of whole batches that fits in `maxBytes`. */
+export function wholeBatchesWithin(records: Buffer, maxBytes: number): Buffer {
+  let at = 0;
+  while (at + 12 <= records.length) {
+    const size = new BatchHeaderView(records, at).sizeInBytes;
+    if (at + size > maxBytes) break;
+    at += size;
+  }
+  return records.subarray(0, at);
+}

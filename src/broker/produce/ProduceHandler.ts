@@ -1,0 +1,155 @@
+/**
+ * Produce: per partition, checks the batches, answers retried idempotent batches with their
+ * original offsets, re-compresses when the topic demands another codec, appends (offsets are
+ * assigned atomically: the check-append-record section runs synchronously), records producer
+ * state and wakes waiting fetches through the partition's listeners.
+ */
+import { ErrorCode } from '../../protocol/errorCodes';
+import type { BatchHeaderView } from '../../protocol/records/batchHeader';
+import type { CompressionType } from '../../protocol/records/types';
+import { TimestampType } from '../../protocol/records/types';
+import { batchProblem } from '../log/batchValidation';
+import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
+import type { Partition } from '../partition/Partition';
+import type { Topic } from '../topics/Topic';
+import type { TopicManager } from '../topics/TopicManager';
+import { isInternalTopic } from '../topics/topicName';
+import { batchViews, checkBatches } from './batchChecks';
+import { lastSequence, type BatchMetadata } from './ProducerStateManager';
+import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from './types';
+
+/** Re-encodes stored batches with another codec, keeping every header field. */
+export type Recompressor = (records: Buffer, codec: CompressionType) => Promise<Buffer>;
+
+export class ProduceHandler {
+  constructor(
+    private readonly topics: TopicManager,
+    private readonly recompress: Recompressor | null,
+  ) {}
+
+  async produce(req: ProduceRequest): Promise<ProduceResponse> {
+    const acksError = req.acks === 0 || req.acks === 1 || req.acks === -1 ? null : `acks must be 0, 1 or -1, got ${req.acks}`;
+    const txnError = req.transactionalId ? 'transactions are not supported by the native broker: use an idempotent producer without transactional.id' : null;
+    const responses = await Promise.all(
+      req.topics.map(async (t) => ({
+        name: t.name,
+        partitionResponses: await Promise.all(
+          t.partitions.map((p) => {
+            if (acksError) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError);
+            if (txnError) return failed(p.index, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, txnError);
+            return this.producePartition(t.name, p.index, p.records);
+          }),
+        ),
+      })),
+    );
+    return { responses, throttleTimeMs: 0 };
+  }
+
+  /** Appends to one partition; never throws. `internal` allows writing to __consumer_offsets. */
+  producePartition(topicName: string, index: number, records: Buffer | null, internal = false): Promise<ProducePartitionResponse> | ProducePartitionResponse {
+    let topic: Topic;
+    let partition: Partition;
+    try {
+      if (isInternalTopic(topicName) && !internal) {
+        throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `${topicName} is an internal topic: clients cannot produce to it`);
+      }
+      topic = this.topics.getOrAutoCreate(topicName);
+      const found = topic.partitions[index];
+      if (!found) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${topicName} has no partition ${index} (it has ${topic.partitions.length})`);
+      partition = found;
+      if (!records || records.length === 0) throw new BrokerRequestError(ErrorCode.INVALID_RECORD, 'Produce request carries no record batches');
+      if (records.length > topic.config.toLogConfig().segmentBytes) {
+        throw new BrokerRequestError(ErrorCode.RECORD_LIST_TOO_LARGE, `Record set of ${records.length} bytes is larger than segment.bytes of topic ${topicName}`);
+      }
+      checkBatches(batchViews(records), topic.config, Date.now());
+    } catch (err) {
+      return failedFrom(index, err);
+    }
+    const target = topic.config.targetCompression;
+    const needsRecompress = target !== null && this.recompress !== null && batchViews(records).some((v) => v.compression !== target);
+    if (!needsRecompress && !partition.appendChain) return this.appendNow(topic, partition, records);
+    // Later appends to this partition wait behind this one so offsets follow arrival order.
+    const run = async (): Promise<ProducePartitionResponse> => {
+      try {
+        const input = needsRecompress && this.recompress ? await this.recompress(records, target) : records;
+        return this.appendNow(topic, partition, input);
+      } catch (err) {
+        return failedFrom(index, err);
+      }
+    };
+    const result = (partition.appendChain ?? Promise.resolve()).then(run);
+    const link = result.then(() => undefined);
+    partition.appendChain = link;
+    void link.then(() => {
+      if (partition.appendChain === link) partition.appendChain = null;
+    });
+    return result;
+  }
+
+  /** The synchronous section: idempotence check, append, producer-state update. */
+  private appendNow(topic: Topic, partition: Partition, records: Buffer): ProducePartitionResponse {
+    try {
+      const views = batchViews(records);
+      const pending: BatchMetadata[] = [];
+      let duplicates = 0;
+      let firstDuplicate: BatchMetadata | null = null;
+      for (const v of views) {
+        if (v.producerId < 0) continue;
+        const check = partition.producers.check(incoming(v), pending);
+        if (check.kind === 'duplicate') {
+          // A retried batch answered from state must be the one the producer sent, not a corrupted copy.
+          const problem = batchProblem(v.buf, v.at, v.at + v.sizeInBytes);
+          if (problem) throw new BrokerRequestError(ErrorCode.CORRUPT_MESSAGE, `batch is corrupt: ${problem}`);
+          duplicates++;
+          firstDuplicate ??= check.original;
+        } else {
+          pending.push({ firstSeq: v.baseSequence, lastSeq: lastSequence(v.baseSequence, v.lastOffsetDelta), firstOffset: -1, lastOffset: -1, maxTimestamp: -1 });
+        }
+      }
+      if (duplicates > 0) {
+        if (duplicates !== views.length) throw new BrokerRequestError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER, 'A produce request mixed already-appended batches with new ones: send them separately');
+        return ok(partition, firstDuplicate!.firstOffset, -1);
+      }
+      const logAppendTime = topic.config.timestampType === TimestampType.LogAppendTime;
+      const result = partition.append(records, logAppendTime ? { logAppendTimeMs: Date.now() } : undefined);
+      for (const v of views) {
+        if (v.producerId < 0) continue;
+        partition.producers.update(v.producerId, v.producerEpoch, {
+          firstSeq: v.baseSequence,
+          lastSeq: lastSequence(v.baseSequence, v.lastOffsetDelta),
+          firstOffset: v.baseOffset,
+          lastOffset: v.lastOffset,
+          maxTimestamp: v.maxTimestamp,
+        });
+      }
+      return ok(partition, result.firstOffset, logAppendTime ? result.logAppendTime : -1);
+    } catch (err) {
+      return failedFrom(partition.index, err);
+    }
+  }
+}
+
+function incoming(v: BatchHeaderView): { producerId: number; epoch: number; firstSeq: number; lastSeq: number } {
+  return { producerId: v.producerId, epoch: v.producerEpoch, firstSeq: v.baseSequence, lastSeq: lastSequence(v.baseSequence, v.lastOffsetDelta) };
+}
+
+function ok(partition: Partition, baseOffset: number, logAppendTime: number): ProducePartitionResponse {
+  return { index: partition.index, errorCode: ErrorCode.NONE, baseOffset, logAppendTime, logStartOffset: partition.logStartOffset, recordErrors: [], errorMessage: null };
+}
+
+function failed(index: number, errorCode: number, errorMessage: string, batchIndex?: number): ProducePartitionResponse {
+  return {
+    index,
+    errorCode,
+    baseOffset: -1,
+    logAppendTime: -1,
+    logStartOffset: -1,
+    recordErrors: batchIndex === undefined ? [] : [{ batchIndex, batchIndexErrorMessage: errorMessage }],
+    errorMessage,
+  };
+}
+
+function failedFrom(index: number, err: unknown): ProducePartitionResponse {
+  const { errorCode, errorMessage } = toErrorResult(err);
+  return failed(index, errorCode, errorMessage, err instanceof BrokerRequestError ? err.batchIndex : undefined);
+}

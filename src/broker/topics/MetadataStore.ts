@@ -1,0 +1,55 @@
+/**
+ * The broker's own metadata, one small JSON file in the data directory written atomically:
+ * cluster id, topics (id, partition count, config overrides) and the producer-id block.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FileSystem } from '../storage/FileSystem';
+import type { ProducerIdState } from '../produce/ProducerIdManager';
+
+export const METADATA_FILE = 'bindery-metadata.json';
+
+export interface TopicRecord {
+  name: string;
+  topicId: string;
+  partitions: number;
+  configs: Record<string, string>;
+}
+
+export interface MetadataDocument {
+  version: 1;
+  clusterId: string;
+  producerIds: ProducerIdState;
+  topics: TopicRecord[];
+}
+
+export class MetadataStore {
+  readonly doc: MetadataDocument;
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly dataDir: string,
+  ) {
+    fs.mkdirp(dataDir);
+    const raw = fs.readFile(this.path);
+    if (raw) {
+      const parsed = JSON.parse(raw.toString('utf8')) as MetadataDocument;
+      this.doc = { ...parsed, producerIds: parsed.producerIds ?? { nextBlockStart: 0, transactional: {} }, topics: parsed.topics ?? [] };
+    } else {
+      this.doc = { version: 1, clusterId: clusterIdFrom(randomUUID()), producerIds: { nextBlockStart: 0, transactional: {} }, topics: [] };
+      this.save();
+    }
+  }
+
+  private get path(): string {
+    return `${this.dataDir}/${METADATA_FILE}`;
+  }
+
+  save(): void {
+    this.fs.writeFileAtomic(this.path, Buffer.from(JSON.stringify(this.doc, null, 1)));
+  }
+}
+
+/** Kafka cluster ids are 22-character url-safe base64 of a UUID. */
+function clusterIdFrom(uuid: string): string {
+  return Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
+}

@@ -1,0 +1,197 @@
+/**
+ * Topics on this node: create (validated names and configs), delete, add partitions, auto-create,
+ * and reopening every partition log on start from the persisted metadata.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LogConfig, PartitionLog } from '../log/types';
+import type { FileSystem } from '../storage/FileSystem';
+import { ErrorCode } from '../../protocol/errorCodes';
+import { BrokerRequestError } from '../config/BrokerError';
+import type { BrokerConfig } from '../config/BrokerConfig';
+import { TopicConfig } from '../config/TopicConfig';
+import { parseTopicConfigs } from '../config/topicConfigDefs';
+import { Partition } from '../partition/Partition';
+import type { MetadataStore, TopicRecord } from './MetadataStore';
+import { Topic } from './Topic';
+import { CONSUMER_OFFSETS_TOPIC, collisionKey, isInternalTopic, validateTopicName } from './topicName';
+
+/** Where partition logs come from (the broker's LogDirectory). */
+export interface LogProvider {
+  openLog(topic: string, partition: number, config: LogConfig): PartitionLog;
+  /** Closes and removes a partition's log and its checkpoint entries. */
+  deleteLog(topic: string, partition: number): void;
+}
+
+export interface NewTopic {
+  name: string;
+  numPartitions?: number;
+  replicationFactor?: number;
+  configs?: Record<string, string | null>;
+}
+
+export class TopicManager {
+  private readonly topics = new Map<string, Topic>();
+  /** Called when partitions appear (create, add partitions, load) and before they go (delete). */
+  onPartitionAdded: (p: Partition) => void = () => {};
+  onPartitionRemoved: (p: Partition) => void = () => {};
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly config: BrokerConfig,
+    private readonly store: MetadataStore,
+    private readonly logs: LogProvider,
+  ) {}
+
+  /** Reopens every persisted topic's partitions. */
+  load(): void {
+    for (const record of this.store.doc.topics) {
+      const config = new TopicConfig(record.configs, this.config.topicDefaults);
+      const topic = new Topic(record.name, record.topicId, config, []);
+      this.topics.set(record.name, topic);
+      for (let p = 0; p < record.partitions; p++) this.addPartition(topic);
+    }
+  }
+
+  /** Creates __consumer_offsets (compacted) when it does not exist yet. */
+  ensureInternalTopics(): void {
+    if (this.topics.has(CONSUMER_OFFSETS_TOPIC)) return;
+    this.create(
+      {
+        name: CONSUMER_OFFSETS_TOPIC,
+        numPartitions: this.config.offsetsTopicNumPartitions,
+        configs: { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': String(this.config.offsetsTopicSegmentBytes) },
+      },
+      false,
+      true,
+    );
+  }
+
+  get(name: string): Topic | undefined {
+    return this.topics.get(name);
+  }
+
+  byId(topicId: string): Topic | undefined {
+    for (const t of this.topics.values()) if (t.topicId === topicId) return t;
+    return undefined;
+  }
+
+  all(): Topic[] {
+    return [...this.topics.values()];
+  }
+
+  partitions(): Partition[] {
+    return this.all().flatMap((t) => t.partitions);
+  }
+
+  /** The partition object (log, producer state, append/read), or undefined. */
+  partition(name: string, index: number): Partition | undefined {
+    return this.topics.get(name)?.partitions[index];
+  }
+
+  /** The topic, created with broker defaults when auto-creation is on; throws Kafka's error otherwise. */
+  getOrAutoCreate(name: string, allowAutoCreate = true): Topic {
+    const existing = this.topics.get(name);
+    if (existing) return existing;
+    validateTopicName(name);
+    if (!allowAutoCreate || !this.config.autoCreateTopicsEnable) {
+      throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist (auto.create.topics.enable is off): create it first`);
+    }
+    return this.create({ name });
+  }
+
+  /** Validates and (unless validateOnly) creates a topic. */
+  create(req: NewTopic, validateOnly = false, internal = false): Topic {
+    validateTopicName(req.name);
+    if (this.topics.has(req.name)) throw new BrokerRequestError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic ${req.name} already exists`);
+    if (!internal && isInternalTopic(req.name)) {
+      throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `${req.name} is an internal topic, created by the broker`);
+    }
+    const key = collisionKey(req.name);
+    const collides = this.all().find((t) => collisionKey(t.name) === key);
+    if (collides) {
+      throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic ${req.name} collides with existing topic ${collides.name}: '.' and '_' are interchangeable in topic names`);
+    }
+    const numPartitions = req.numPartitions === undefined || req.numPartitions === -1 ? this.config.numPartitions : req.numPartitions;
+    if (!Number.isInteger(numPartitions) || numPartitions < 1) {
+      throw new BrokerRequestError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at least 1, got ${numPartitions}`);
+    }
+    const rf = req.replicationFactor ?? -1;
+    if (rf !== -1 && rf !== 1) {
+      throw new BrokerRequestError(
+        ErrorCode.INVALID_REPLICATION_FACTOR,
+        rf < 1 ? `Replication factor must be at least 1, got ${rf}` : `Replication factor ${rf} is larger than the number of available brokers: 1`,
+      );
+    }
+    const overrides = parseTopicConfigs(req.configs);
+    const config = new TopicConfig(overrides, this.config.topicDefaults);
+    if (validateOnly) return new Topic(req.name, '', config, []);
+    const topic = new Topic(req.name, randomUUID(), config, []);
+    this.topics.set(req.name, topic);
+    this.store.doc.topics.push({ name: topic.name, topicId: topic.topicId, partitions: numPartitions, configs: overrides });
+    this.store.save();
+    for (let p = 0; p < numPartitions; p++) this.addPartition(topic);
+    return topic;
+  }
+
+  delete(name: string): Topic {
+    const topic = this.topics.get(name);
+    if (!topic) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
+    if (!this.config.deleteTopicEnable) throw new BrokerRequestError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled (delete.topic.enable=false)');
+    if (topic.isInternal) throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `${name} is an internal topic and cannot be deleted`);
+    this.topics.delete(name);
+    this.store.doc.topics = this.store.doc.topics.filter((t) => t.name !== name);
+    this.store.save();
+    for (const p of topic.partitions) {
+      this.onPartitionRemoved(p);
+      p.delete();
+      this.logs.deleteLog(topic.name, p.index);
+    }
+    return topic;
+  }
+
+  /** CreatePartitions: grows a topic to `count` partitions. */
+  setPartitionCount(name: string, count: number, validateOnly = false): void {
+    const topic = this.topics.get(name);
+    if (!topic) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
+    const current = topic.partitions.length;
+    if (!Number.isInteger(count) || count <= current) {
+      throw new BrokerRequestError(ErrorCode.INVALID_PARTITIONS, `Topic ${name} has ${current} partitions; the new count must be larger, got ${count}`);
+    }
+    if (topic.isInternal) throw new BrokerRequestError(ErrorCode.INVALID_REQUEST, `The partition count of ${name} is fixed`);
+    if (validateOnly) return;
+    this.record(name).partitions = count;
+    this.store.save();
+    while (topic.partitions.length < count) this.addPartition(topic);
+  }
+
+  /** Replaces a topic's config overrides (already validated) and applies them to its logs. */
+  setOverrides(name: string, overrides: Record<string, string>): void {
+    const topic = this.topics.get(name);
+    if (!topic) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
+    topic.config = topic.config.withOverrides(overrides);
+    this.record(name).configs = overrides;
+    this.store.save();
+    const logConfig = topic.config.toLogConfig();
+    for (const p of topic.partitions) p.log.updateConfig(logConfig);
+  }
+
+  /** Snapshots every partition's producer state and stops its listeners; the logs close with their directory. */
+  close(): void {
+    for (const p of this.partitions()) p.close();
+  }
+
+  private record(name: string): TopicRecord {
+    const record = this.store.doc.topics.find((t) => t.name === name);
+    if (!record) throw new Error(`metadata for topic ${name} is missing`);
+    return record;
+  }
+
+  private addPartition(topic: Topic): Partition {
+    const index = topic.partitions.length;
+    const log = this.logs.openLog(topic.name, index, topic.config.toLogConfig());
+    const partition = new Partition(topic.name, index, log, this.fs, this.config.tailCacheBytesPerPartition);
+    topic.partitions.push(partition);
+    this.onPartitionAdded(partition);
+    return partition;
+  }
+}

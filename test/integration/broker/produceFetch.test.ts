@@ -1,0 +1,120 @@
+import { Broker } from '../../../src/broker/Broker';
+import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
+import { ErrorCode } from '../../../src/protocol/errorCodes';
+import { ATTR } from '../../../src/protocol/records/batchHeader';
+import { CompressionType } from '../../../src/protocol/records/types';
+import { fetchOne, headers, makeBatch, produceOne } from './support/batches';
+
+describe.each([
+  ['served from the in-memory tail', 1 << 20],
+  ['served from the log files', 0],
+])('Broker produce and fetch (%s)', (_label, tailCacheBytesPerPartition) => {
+  let broker: Broker;
+  beforeEach(async () => {
+    broker = await Broker.open({ fs: new MemoryFileSystem(), dataDir: '/data', config: { tailCacheBytesPerPartition } });
+  });
+  afterEach(async () => {
+    await broker.close();
+  });
+
+  it('assigns consecutive offsets and returns the stored bytes untouched', async () => {
+    const a = makeBatch({ count: 3 });
+    const b = makeBatch({ count: 2, compression: CompressionType.Gzip });
+    const r1 = await produceOne(broker, 'orders', 0, a);
+    const r2 = await produceOne(broker, 'orders', 0, b);
+    expect([r1.errorCode, r1.baseOffset, r1.logAppendTime, r2.errorCode, r2.baseOffset]).toEqual([0, 0, -1, 0, 3]);
+    expect(r2.recordErrors).toEqual([]);
+    expect(r2.errorMessage).toBeNull();
+    const f = await fetchOne(broker, 'orders', 0, 0);
+    expect(f.errorCode).toBe(ErrorCode.NONE);
+    expect([f.highWatermark, f.lastStableOffset, f.logStartOffset]).toEqual([5, 5, 0]);
+    expect(headers(f.records).map((h) => [h.baseOffset, h.lastOffset, h.compression])).toEqual([
+      [0, 2, CompressionType.None],
+      [3, 4, CompressionType.Gzip],
+    ]);
+    expect(Buffer.compare(f.records!, Buffer.concat([a, b]))).toBe(0);
+  });
+
+  it('starts at the batch containing the fetch offset and returns nothing at the log end', async () => {
+    for (let i = 0; i < 4; i++) await produceOne(broker, 't', 0, makeBatch({ count: 5 }));
+    const mid = await fetchOne(broker, 't', 0, 12);
+    expect(headers(mid.records).map((h) => h.baseOffset)).toEqual([10, 15]);
+    const end = await fetchOne(broker, 't', 0, 20);
+    expect(end.errorCode).toBe(ErrorCode.NONE);
+    expect(end.records?.length).toBe(0);
+  });
+
+  it('answers offsets outside the log with OFFSET_OUT_OF_RANGE', async () => {
+    await produceOne(broker, 't', 0, makeBatch({ count: 2 }));
+    expect((await fetchOne(broker, 't', 0, 3)).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    expect((await fetchOne(broker, 't', 0, -1)).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+  });
+
+  it('returns whole batches within the partition limit, and always the first one', async () => {
+    const sizes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const b = makeBatch({ count: 10, valueSize: 100 });
+      sizes.push(b.length);
+      await produceOne(broker, 't', 0, b);
+    }
+    const two = await fetchOne(broker, 't', 0, 0, { partitionMaxBytes: sizes[0] + sizes[1] + 10 });
+    expect(headers(two.records)).toHaveLength(2);
+    const tiny = await fetchOne(broker, 't', 0, 0, { partitionMaxBytes: 10 });
+    expect(headers(tiny.records)).toHaveLength(1);
+    expect(tiny.records!.length).toBe(sizes[0]);
+  });
+
+  it('caps the whole response at maxBytes across partitions', async () => {
+    await broker.createTopics({ topics: [{ name: 'multi', numPartitions: 3 }] });
+    let size = 0;
+    for (let p = 0; p < 3; p++) {
+      const b = makeBatch({ count: 10, valueSize: 200 });
+      size = b.length;
+      await produceOne(broker, 'multi', p, b);
+    }
+    const res = await broker.fetch({
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: size * 2 + 1,
+      topics: [{ topic: 'multi', partitions: [0, 1, 2].map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes: 1 << 20 })) }],
+    });
+    const got = res.responses[0].partitions.map((p) => headers(p.records).length);
+    expect(got).toEqual([1, 1, 0]);
+    expect(res.responses[0].partitions.every((p) => p.errorCode === 0 && p.highWatermark === 10)).toBe(true);
+  });
+
+  it('re-compresses only when the topic sets another codec, keeping the producer fields', async () => {
+    await broker.createTopics({ topics: [{ name: 'gz', numPartitions: 1, configs: [{ name: 'compression.type', value: 'gzip' }] }] });
+    const init = await broker.initProducerId({});
+    const r = await produceOne(broker, 'gz', 0, makeBatch({ count: 4, producerId: init.producerId, producerEpoch: init.producerEpoch, baseSequence: 0 }));
+    expect(r.errorCode).toBe(0);
+    const [stored] = headers((await fetchOne(broker, 'gz', 0, 0)).records);
+    expect(stored.compression).toBe(CompressionType.Gzip);
+    expect([stored.producerId, stored.baseSequence, stored.recordsCount, stored.lastOffset]).toEqual([init.producerId, 0, 4, 3]);
+    // The retried batch, already stored re-compressed, is still recognised as a duplicate.
+    const retry = await produceOne(broker, 'gz', 0, makeBatch({ count: 4, producerId: init.producerId, producerEpoch: init.producerEpoch, baseSequence: 0 }));
+    expect([retry.errorCode, retry.baseOffset]).toEqual([0, 0]);
+
+    const lz4 = makeBatch({ count: 2, compression: CompressionType.Lz4 });
+    await produceOne(broker, 'keep', 0, lz4);
+    expect(headers((await fetchOne(broker, 'keep', 0, 0)).records)[0].compression).toBe(CompressionType.Lz4);
+  });
+
+  it('stamps LogAppendTime when the topic asks for it', async () => {
+    await broker.createTopics({ topics: [{ name: 'lat', configs: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }] });
+    const before = Date.now();
+    const r = await produceOne(broker, 'lat', 0, makeBatch({ count: 2, timestamp: 1000 }));
+    expect(r.errorCode).toBe(0);
+    expect(r.logAppendTime).toBeGreaterThanOrEqual(before);
+    const [h] = headers((await fetchOne(broker, 'lat', 0, 0)).records);
+    expect(h.attributes & ATTR.TIMESTAMP_TYPE_LOG_APPEND).toBe(ATTR.TIMESTAMP_TYPE_LOG_APPEND);
+    expect(h.maxTimestamp).toBe(r.logAppendTime);
+  });
+
+  it('accepts acks 0 and -1 like acks 1', async () => {
+    expect((await produceOne(broker, 'acks', 0, makeBatch(), 0)).baseOffset).toBe(0);
+    expect((await produceOne(broker, 'acks', 0, makeBatch(), -1)).baseOffset).toBe(1);
+    await broker.createTopics({ topics: [{ name: 'synced', configs: [{ name: 'flush.messages', value: '1' }] }] });
+    expect((await produceOne(broker, 'synced', 0, makeBatch(), -1)).errorCode).toBe(0);
+  });
+});
