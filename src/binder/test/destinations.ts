@@ -49,9 +49,10 @@ export class InputDestination {
   send(payload: unknown, options: InputSendOptions = {}): SendResult {
     const topic = options.destination ?? this.defaultTopic();
     const { value, contentType } = encode(payload);
-    const headers: RecordHeader[] = [{ key: 'message-id', value: Buffer.from(randomUUID()) }];
     const given = options.headers ?? {};
-    if (contentType && !Object.keys(given).some((k) => k.toLowerCase() === 'content-type')) {
+    const named = (name: string): boolean => Object.keys(given).some((k) => k.toLowerCase() === name);
+    const headers: RecordHeader[] = named('message-id') ? [] : [{ key: 'message-id', value: Buffer.from(randomUUID()) }];
+    if (contentType && !named('content-type')) {
       headers.push({ key: 'content-type', value: Buffer.from(contentType) });
     }
     for (const [k, v] of Object.entries(given)) headers.push({ key: k, value: Buffer.isBuffer(v) ? v : Buffer.from(v) });

@@ -281,6 +281,6 @@ export class ListenerContainer {
 const where = (r: InboundRecord): string => `${r.topic}-${r.partition}@${r.offset}`;
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 function headerOf(record: InboundRecord, name: string): string | undefined {
-  const h = record.headers.find((x) => x.key === name);
+  const h = [...record.headers].reverse().find((x) => x.key === name);
   return h?.value ? h.value.toString('utf8') : undefined;
 }
