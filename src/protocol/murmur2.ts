@@ -22,16 +22,13 @@ export function murmur2(data: Uint8Array): number {
     h = Math.imul(h, M);
     h ^= k;
   }
-  switch (length & 3) {
-    case 3:
-      h ^= data[blocksEnd + 2] << 16;
-    // falls through
-    case 2:
-      h ^= data[blocksEnd + 1] << 8;
-    // falls through
-    case 1:
-      h ^= data[blocksEnd];
-      h = Math.imul(h, M);
+  // The 1-3 trailing bytes (Java: a switch that falls through from case 3 to case 1).
+  const tail = length & 3;
+  if (tail > 0) {
+    if (tail === 3) h ^= data[blocksEnd + 2] << 16;
+    if (tail >= 2) h ^= data[blocksEnd + 1] << 8;
+    h ^= data[blocksEnd];
+    h = Math.imul(h, M);
   }
   h ^= h >>> 13;
   h = Math.imul(h, M);
