@@ -63,6 +63,6 @@ export function hasBinder(name: string): boolean {
 export async function createBinder(name: string, properties: Record<string, unknown> = {}): Promise<Binder> {
   loadBuiltIn(name);
   const factory = factories.get(name);
-  if (!factory) throw new UnknownBinderError(name, registeredBinders());
+  if (!factory) throw new UnknownBinderError(name, [...factories.keys()]);
   return factory({ name, properties });
 }
