@@ -15,8 +15,8 @@ import { BinderyError } from '../primitives/errors';
 import { ChunkWriter, concatChunks, type EncodedChunks } from './ChunkWriter';
 import { isValidVersion, messagePlan } from './compile';
 import { decodeStruct } from './decode';
-import { encodeStruct } from './encode';
-import { asDecodeError, writeRequestHeader, writeResponseHeader, type RequestHeader } from './headers';
+import { ProtocolEncodeError, encodeStruct } from './encode';
+import { asDecodeError, isNativeError, writeRequestHeader, writeResponseHeader, type RequestHeader } from './headers';
 import { apiMessageSchemas, dataSchemas } from './registry';
 import type { MessageSchema } from './schemaTypes';
 
@@ -82,8 +82,14 @@ export function decodeResponse<K extends ApiKey>(apiKey: K, version: number, buf
 }
 
 function encodeBodyInto(out: ChunkWriter, kind: MessageKind, apiKey: number, version: number, data: object): void {
-  const plan = messagePlan(schemaFor(kind, apiKey, version), version);
-  encodeStruct(out, plan, data as Record<string, unknown>);
+  const schema = schemaFor(kind, apiKey, version);
+  try {
+    encodeStruct(out, messagePlan(schema, version), data as Record<string, unknown>);
+  } catch (err) {
+    // Buffer writers throw RangeError for out-of-range numbers and malformed UUIDs.
+    if (isNativeError(err, 'RangeError')) throw new ProtocolEncodeError(`${schema.name} v${version}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Encodes a request body (no header): what kafkajs' request encoders produce. */

@@ -103,6 +103,11 @@ export function writeResponseHeader(w: ByteWriter, apiKey: number, apiVersion: n
 /** Whatever goes wrong while reading untrusted bytes surfaces as a ProtocolDecodeError. */
 export function asDecodeError(err: unknown): Error {
   if (err instanceof ProtocolDecodeError) return err;
-  if (err instanceof RangeError || err instanceof TypeError) return new ProtocolDecodeError(`malformed frame: ${err.message}`);
+  if (isNativeError(err, 'RangeError') || isNativeError(err, 'TypeError')) return new ProtocolDecodeError(`malformed frame: ${err.message}`);
   return err instanceof Error ? err : new ProtocolDecodeError(String(err));
+}
+
+/** By name, not instanceof: Node's own errors may come from another realm (vm contexts, test runners). */
+export function isNativeError(err: unknown, name: 'RangeError' | 'TypeError'): err is Error {
+  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === name;
 }

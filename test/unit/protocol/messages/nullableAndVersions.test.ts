@@ -79,6 +79,13 @@ describe('version-specific fields', () => {
     expect(hex(encodeRequest(ApiKey.Metadata, 11, data))).toBe(hex(new ByteWriter().uvarint(1).bool(false).bool(true).uvarint(0)));
   });
 
+  it('reports data that does not fit its field as ProtocolEncodeError', () => {
+    expect(() => encodeRequest(ApiKey.Produce, 3, { ...produce, acks: 70000 })).toThrow(ProtocolEncodeError);
+    expect(() => encodeRequest(ApiKey.Produce, 3, { ...produce, timeoutMs: '1' as unknown as number })).toThrow(/timeoutMs must be a number/);
+    const metadata: MetadataRequestData = { topics: [{ topicId: 'not-a-uuid', name: 't' }] };
+    expect(() => encodeRequest(ApiKey.Metadata, 10, metadata)).toThrow(ProtocolEncodeError);
+  });
+
   it('refuses versions and api keys the schemas do not define', () => {
     expect(() => encodeRequest(ApiKey.Produce, 99, produce)).toThrow(UnsupportedApiVersionError);
     expect(() => decodeRequest(999 as ApiKey, 0, Buffer.alloc(0))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_VERSION' }));
