@@ -18,7 +18,7 @@ export interface LogOptions {
   /** Log start offset from the log-start-offset checkpoint. */
   logStartOffset?: number;
   logger?: LogLogger;
-  /** Clock for segment age and LogAppendTime defaults (tests inject one). */
+  /** Clock for the flush.ms policy (tests inject one). */
   now?: () => number;
 }
 
@@ -125,28 +125,33 @@ export class Log implements PartitionLog {
 
   private write(data: Buffer, spans: BatchSpan[], firstOffset: number, logAppendTime: number): AppendResult {
     const now = this.now();
-    const lastOffset = new BatchHeaderView(data, spans[spans.length - 1].at).lastOffset;
-    this.maybeRoll(data.length, lastOffset, now);
     let maxTimestamp = -1;
     let messages = 0;
     const batches: SegmentAppendBatch[] = spans.map((s) => {
-      const ts = new BatchHeaderView(data, s.at).maxTimestamp;
+      const view = new BatchHeaderView(data, s.at);
+      const ts = view.maxTimestamp;
       if (ts > maxTimestamp) maxTimestamp = ts;
       messages += s.recordsCount;
-      return { at: s.at, size: s.size, lastOffset: new BatchHeaderView(data, s.at).lastOffset, maxTimestamp: ts };
+      return { at: s.at, size: s.size, lastOffset: view.lastOffset, maxTimestamp: ts };
     });
+    const lastOffset = batches[batches.length - 1].lastOffset;
+    this.maybeRoll(data.length, lastOffset, maxTimestamp);
     const position = this.active.append(data, batches);
     this.endOffset = lastOffset + 1;
     this.flushPolicy.appended(messages, now);
     return { firstOffset, lastOffset, maxTimestamp, logAppendTime, position };
   }
 
-  private maybeRoll(incomingBytes: number, lastOffset: number, now: number): void {
+  /**
+   * Kafka's shouldRoll: the segment would pass segment.bytes, an index is full, relative offsets
+   * would overflow, or the incoming records are segment.ms newer than the segment's first batch.
+   */
+  private maybeRoll(incomingBytes: number, lastOffset: number, incomingMaxTimestamp: number): void {
     const seg = this.active;
     if (seg.isEmpty) return;
     const rollBase = seg.rollingBaseTimestamp();
     const full = seg.size + incomingBytes > this.cfg.segmentBytes || seg.isIndexFull;
-    const old = rollBase !== null && now - rollBase > this.cfg.segmentMs;
+    const old = rollBase !== null && rollBase >= 0 && incomingMaxTimestamp - rollBase > this.cfg.segmentMs;
     if (full || old || lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) this.roll();
   }
 
