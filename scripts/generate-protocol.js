@@ -116,24 +116,27 @@ function tsInterfaces(msg, out) {
     if (f.nullableVersions || elem === 'records') t = `${t} | null`;
     return t;
   };
-  const emit = (iface, fields) => {
+  // A field is required when it exists in every version its struct exists in and is not tagged.
+  const emit = (iface, fields, range) => {
     const props = fields.map((f) => {
-      const required = coversAll(f.versions, valid) && !f.taggedVersions;
+      const required = coversAll(f.versions, range) && !f.taggedVersions;
       return `  ${lowerFirst(f.name)}${required ? '' : '?'}: ${tsType(f)};`;
     });
     bodies.push(`export interface ${iface} extends TaggedStruct {\n${props.join('\n')}\n}`);
   };
-  emit(`${msg.name}Data`, msg.fields);
-  for (const s of msg.commonStructs ?? []) emit(structTypes.get(s.name), s.fields);
-  const walk = (fields) => {
+  emit(`${msg.name}Data`, msg.fields, valid);
+  for (const s of msg.commonStructs ?? []) emit(structTypes.get(s.name), s.fields, valid);
+  const walk = (fields, range) => {
     for (const f of fields) {
       if (f.fields) {
-        emit(structTypes.get(f.type.replace(/^\[\]/, '')), f.fields);
-        walk(f.fields);
+        const own = parseRange(f.versions);
+        const inner = own ? [Math.max(range[0], own[0]), Math.min(range[1], own[1])] : range;
+        emit(structTypes.get(f.type.replace(/^\[\]/, '')), f.fields, inner);
+        walk(f.fields, inner);
       }
     }
   };
-  walk(msg.fields);
+  walk(msg.fields, valid);
   out.push(bodies.join('\n\n'));
 }
 

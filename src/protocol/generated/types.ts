@@ -28,11 +28,11 @@ export interface AddPartitionsToTxnRequestAddPartitionsToTxnTopic extends Tagged
 }
 
 export interface AddPartitionsToTxnRequestAddPartitionsToTxnTransaction extends TaggedStruct {
-  transactionalId?: string;
-  producerId?: bigint;
-  producerEpoch?: number;
-  verifyOnly?: boolean;
-  topics?: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[];
+  transactionalId: string;
+  producerId: bigint;
+  producerEpoch: number;
+  verifyOnly: boolean;
+  topics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[];
 }
 
 export interface AddPartitionsToTxnResponseData extends TaggedStruct {
@@ -53,8 +53,8 @@ export interface AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult ext
 }
 
 export interface AddPartitionsToTxnResponseAddPartitionsToTxnResult extends TaggedStruct {
-  transactionalId?: string;
-  topicResults?: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[];
+  transactionalId: string;
+  topicResults: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[];
 }
 
 export interface AddRaftVoterRequestData extends TaggedStruct {
@@ -209,8 +209,8 @@ export interface AlterPartitionRequestPartitionData extends TaggedStruct {
 }
 
 export interface AlterPartitionRequestBrokerState extends TaggedStruct {
-  brokerId?: number;
-  brokerEpoch?: bigint;
+  brokerId: number;
+  brokerEpoch: bigint;
 }
 
 export interface AlterPartitionResponseData extends TaggedStruct {
@@ -315,15 +315,15 @@ export interface ApiVersionsResponseApiVersion extends TaggedStruct {
 }
 
 export interface ApiVersionsResponseSupportedFeatureKey extends TaggedStruct {
-  name?: string;
-  minVersion?: number;
-  maxVersion?: number;
+  name: string;
+  minVersion: number;
+  maxVersion: number;
 }
 
 export interface ApiVersionsResponseFinalizedFeatureKey extends TaggedStruct {
-  name?: string;
-  maxVersionLevel?: number;
-  minVersionLevel?: number;
+  name: string;
+  maxVersionLevel: number;
+  minVersionLevel: number;
 }
 
 export interface AssignReplicasToDirsRequestData extends TaggedStruct {
@@ -387,9 +387,9 @@ export interface BeginQuorumEpochRequestPartitionData extends TaggedStruct {
 }
 
 export interface BeginQuorumEpochRequestLeaderEndpoint extends TaggedStruct {
-  name?: string;
-  host?: string;
-  port?: number;
+  name: string;
+  host: string;
+  port: number;
 }
 
 export interface BeginQuorumEpochResponseData extends TaggedStruct {
@@ -411,9 +411,9 @@ export interface BeginQuorumEpochResponsePartitionData extends TaggedStruct {
 }
 
 export interface BeginQuorumEpochResponseNodeEndpoint extends TaggedStruct {
-  nodeId?: number;
-  host?: string;
-  port?: number;
+  nodeId: number;
+  host: string;
+  port: number;
 }
 
 export interface BrokerHeartbeatRequestData extends TaggedStruct {
@@ -565,8 +565,8 @@ export interface ConsumerProtocolSubscriptionData extends TaggedStruct {
 }
 
 export interface ConsumerProtocolSubscriptionTopicPartition extends TaggedStruct {
-  topic?: string;
-  partitions?: number[];
+  topic: string;
+  partitions: number[];
 }
 
 export interface ControlledShutdownRequestData extends TaggedStruct {
@@ -729,11 +729,11 @@ export interface CreateTopicsResponseCreatableTopicResult extends TaggedStruct {
 }
 
 export interface CreateTopicsResponseCreatableTopicConfigs extends TaggedStruct {
-  name?: string;
-  value?: string | null;
-  readOnly?: boolean;
-  configSource?: number;
-  isSensitive?: boolean;
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  configSource: number;
+  isSensitive: boolean;
 }
 
 export interface DefaultPrincipalDataData extends TaggedStruct {
@@ -860,8 +860,8 @@ export interface DeleteTopicsRequestData extends TaggedStruct {
 }
 
 export interface DeleteTopicsRequestDeleteTopicState extends TaggedStruct {
-  name?: string | null;
-  topicId?: string;
+  name: string | null;
+  topicId: string;
 }
 
 export interface DeleteTopicsResponseData extends TaggedStruct {
@@ -1001,9 +1001,9 @@ export interface DescribeConfigsResponseDescribeConfigsResourceResult extends Ta
 }
 
 export interface DescribeConfigsResponseDescribeConfigsSynonym extends TaggedStruct {
-  name?: string;
-  value?: string | null;
-  source?: number;
+  name: string;
+  value: string | null;
+  source: number;
 }
 
 export interface DescribeDelegationTokenRequestData extends TaggedStruct {
@@ -1183,14 +1183,14 @@ export interface DescribeQuorumResponsePartitionData extends TaggedStruct {
 }
 
 export interface DescribeQuorumResponseNode extends TaggedStruct {
-  nodeId?: number;
-  listeners?: DescribeQuorumResponseListener[];
+  nodeId: number;
+  listeners: DescribeQuorumResponseListener[];
 }
 
 export interface DescribeQuorumResponseListener extends TaggedStruct {
-  name?: string;
-  host?: string;
-  port?: number;
+  name: string;
+  host: string;
+  port: number;
 }
 
 export interface DescribeTopicPartitionsRequestData extends TaggedStruct {
@@ -1340,14 +1340,14 @@ export interface EndQuorumEpochRequestPartitionData extends TaggedStruct {
 }
 
 export interface EndQuorumEpochRequestReplicaInfo extends TaggedStruct {
-  candidateId?: number;
-  candidateDirectoryId?: string;
+  candidateId: number;
+  candidateDirectoryId: string;
 }
 
 export interface EndQuorumEpochRequestLeaderEndpoint extends TaggedStruct {
-  name?: string;
-  host?: string;
-  port?: number;
+  name: string;
+  host: string;
+  port: number;
 }
 
 export interface EndQuorumEpochResponseData extends TaggedStruct {
@@ -1369,9 +1369,9 @@ export interface EndQuorumEpochResponsePartitionData extends TaggedStruct {
 }
 
 export interface EndQuorumEpochResponseNodeEndpoint extends TaggedStruct {
-  nodeId?: number;
-  host?: string;
-  port?: number;
+  nodeId: number;
+  host: string;
+  port: number;
 }
 
 export interface EndTxnRequestData extends TaggedStruct {
@@ -1426,8 +1426,8 @@ export interface FetchRequestData extends TaggedStruct {
 }
 
 export interface FetchRequestReplicaState extends TaggedStruct {
-  replicaId?: number;
-  replicaEpoch?: bigint;
+  replicaId: number;
+  replicaEpoch: bigint;
 }
 
 export interface FetchRequestFetchTopic extends TaggedStruct {
@@ -1449,7 +1449,7 @@ export interface FetchRequestFetchPartition extends TaggedStruct {
 export interface FetchRequestForgottenTopic extends TaggedStruct {
   topic?: string;
   topicId?: string;
-  partitions?: number[];
+  partitions: number[];
 }
 
 export interface FetchResponseData extends TaggedStruct {
@@ -1481,13 +1481,13 @@ export interface FetchResponsePartitionData extends TaggedStruct {
 }
 
 export interface FetchResponseEpochEndOffset extends TaggedStruct {
-  epoch?: number;
-  endOffset?: bigint;
+  epoch: number;
+  endOffset: bigint;
 }
 
 export interface FetchResponseLeaderIdAndEpoch extends TaggedStruct {
-  leaderId?: number;
-  leaderEpoch?: number;
+  leaderId: number;
+  leaderEpoch: number;
 }
 
 export interface FetchResponseSnapshotId extends TaggedStruct {
@@ -1496,15 +1496,15 @@ export interface FetchResponseSnapshotId extends TaggedStruct {
 }
 
 export interface FetchResponseAbortedTransaction extends TaggedStruct {
-  producerId?: bigint;
-  firstOffset?: bigint;
+  producerId: bigint;
+  firstOffset: bigint;
 }
 
 export interface FetchResponseNodeEndpoint extends TaggedStruct {
-  nodeId?: number;
-  host?: string;
-  port?: number;
-  rack?: string | null;
+  nodeId: number;
+  host: string;
+  port: number;
+  rack: string | null;
 }
 
 export interface FetchSnapshotRequestData extends TaggedStruct {
@@ -1565,9 +1565,9 @@ export interface FetchSnapshotResponseLeaderIdAndEpoch extends TaggedStruct {
 }
 
 export interface FetchSnapshotResponseNodeEndpoint extends TaggedStruct {
-  nodeId?: number;
-  host?: string;
-  port?: number;
+  nodeId: number;
+  host: string;
+  port: number;
 }
 
 export interface FindCoordinatorRequestData extends TaggedStruct {
@@ -1587,12 +1587,12 @@ export interface FindCoordinatorResponseData extends TaggedStruct {
 }
 
 export interface FindCoordinatorResponseCoordinator extends TaggedStruct {
-  key?: string;
-  nodeId?: number;
-  host?: string;
-  port?: number;
-  errorCode?: number;
-  errorMessage?: string | null;
+  key: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  errorCode: number;
+  errorMessage: string | null;
 }
 
 export interface GetTelemetrySubscriptionsRequestData extends TaggedStruct {
@@ -1763,9 +1763,9 @@ export interface LeaderAndIsrRequestLeaderAndIsrPartitionState extends TaggedStr
 }
 
 export interface LeaderAndIsrRequestLeaderAndIsrTopicState extends TaggedStruct {
-  topicName?: string;
+  topicName: string;
   topicId?: string;
-  partitionStates?: LeaderAndIsrRequestLeaderAndIsrPartitionState[];
+  partitionStates: LeaderAndIsrRequestLeaderAndIsrPartitionState[];
 }
 
 export interface LeaderAndIsrRequestLeaderAndIsrLiveLeader extends TaggedStruct {
@@ -1787,8 +1787,8 @@ export interface LeaderAndIsrResponseLeaderAndIsrPartitionError extends TaggedSt
 }
 
 export interface LeaderAndIsrResponseLeaderAndIsrTopicError extends TaggedStruct {
-  topicId?: string;
-  partitionErrors?: LeaderAndIsrResponseLeaderAndIsrPartitionError[];
+  topicId: string;
+  partitionErrors: LeaderAndIsrResponseLeaderAndIsrPartitionError[];
 }
 
 export interface LeaderChangeMessageData extends TaggedStruct {
@@ -1810,8 +1810,8 @@ export interface LeaveGroupRequestData extends TaggedStruct {
 }
 
 export interface LeaveGroupRequestMemberIdentity extends TaggedStruct {
-  memberId?: string;
-  groupInstanceId?: string | null;
+  memberId: string;
+  groupInstanceId: string | null;
   reason?: string | null;
 }
 
@@ -1822,9 +1822,9 @@ export interface LeaveGroupResponseData extends TaggedStruct {
 }
 
 export interface LeaveGroupResponseMemberResponse extends TaggedStruct {
-  memberId?: string;
-  groupInstanceId?: string | null;
-  errorCode?: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  errorCode: number;
 }
 
 export interface ListClientMetricsResourcesRequestData extends TaggedStruct {
@@ -2067,20 +2067,20 @@ export interface OffsetFetchRequestData extends TaggedStruct {
 }
 
 export interface OffsetFetchRequestOffsetFetchRequestTopic extends TaggedStruct {
-  name?: string;
-  partitionIndexes?: number[];
+  name: string;
+  partitionIndexes: number[];
 }
 
 export interface OffsetFetchRequestOffsetFetchRequestGroup extends TaggedStruct {
-  groupId?: string;
+  groupId: string;
   memberId?: string | null;
   memberEpoch?: number;
-  topics?: OffsetFetchRequestOffsetFetchRequestTopics[] | null;
+  topics: OffsetFetchRequestOffsetFetchRequestTopics[] | null;
 }
 
 export interface OffsetFetchRequestOffsetFetchRequestTopics extends TaggedStruct {
-  name?: string;
-  partitionIndexes?: number[];
+  name: string;
+  partitionIndexes: number[];
 }
 
 export interface OffsetFetchResponseData extends TaggedStruct {
@@ -2091,35 +2091,35 @@ export interface OffsetFetchResponseData extends TaggedStruct {
 }
 
 export interface OffsetFetchResponseOffsetFetchResponseTopic extends TaggedStruct {
-  name?: string;
-  partitions?: OffsetFetchResponseOffsetFetchResponsePartition[];
+  name: string;
+  partitions: OffsetFetchResponseOffsetFetchResponsePartition[];
 }
 
 export interface OffsetFetchResponseOffsetFetchResponsePartition extends TaggedStruct {
-  partitionIndex?: number;
-  committedOffset?: bigint;
+  partitionIndex: number;
+  committedOffset: bigint;
   committedLeaderEpoch?: number;
-  metadata?: string | null;
-  errorCode?: number;
+  metadata: string | null;
+  errorCode: number;
 }
 
 export interface OffsetFetchResponseOffsetFetchResponseGroup extends TaggedStruct {
-  groupId?: string;
-  topics?: OffsetFetchResponseOffsetFetchResponseTopics[];
-  errorCode?: number;
+  groupId: string;
+  topics: OffsetFetchResponseOffsetFetchResponseTopics[];
+  errorCode: number;
 }
 
 export interface OffsetFetchResponseOffsetFetchResponseTopics extends TaggedStruct {
-  name?: string;
-  partitions?: OffsetFetchResponseOffsetFetchResponsePartitions[];
+  name: string;
+  partitions: OffsetFetchResponseOffsetFetchResponsePartitions[];
 }
 
 export interface OffsetFetchResponseOffsetFetchResponsePartitions extends TaggedStruct {
-  partitionIndex?: number;
-  committedOffset?: bigint;
-  committedLeaderEpoch?: number;
-  metadata?: string | null;
-  errorCode?: number;
+  partitionIndex: number;
+  committedOffset: bigint;
+  committedLeaderEpoch: number;
+  metadata: string | null;
+  errorCode: number;
 }
 
 export interface OffsetForLeaderEpochRequestData extends TaggedStruct {
@@ -2195,20 +2195,20 @@ export interface ProduceResponsePartitionProduceResponse extends TaggedStruct {
 }
 
 export interface ProduceResponseBatchIndexAndErrorMessage extends TaggedStruct {
-  batchIndex?: number;
-  batchIndexErrorMessage?: string | null;
+  batchIndex: number;
+  batchIndexErrorMessage: string | null;
 }
 
 export interface ProduceResponseLeaderIdAndEpoch extends TaggedStruct {
-  leaderId?: number;
-  leaderEpoch?: number;
+  leaderId: number;
+  leaderEpoch: number;
 }
 
 export interface ProduceResponseNodeEndpoint extends TaggedStruct {
-  nodeId?: number;
-  host?: string;
-  port?: number;
-  rack?: string | null;
+  nodeId: number;
+  host: string;
+  port: number;
+  rack: string | null;
 }
 
 export interface PushTelemetryRequestData extends TaggedStruct {
@@ -2570,24 +2570,24 @@ export interface StopReplicaRequestData extends TaggedStruct {
 }
 
 export interface StopReplicaRequestStopReplicaPartitionV0 extends TaggedStruct {
-  topicName?: string;
-  partitionIndex?: number;
+  topicName: string;
+  partitionIndex: number;
 }
 
 export interface StopReplicaRequestStopReplicaTopicV1 extends TaggedStruct {
-  name?: string;
-  partitionIndexes?: number[];
+  name: string;
+  partitionIndexes: number[];
 }
 
 export interface StopReplicaRequestStopReplicaTopicState extends TaggedStruct {
-  topicName?: string;
-  partitionStates?: StopReplicaRequestStopReplicaPartitionState[];
+  topicName: string;
+  partitionStates: StopReplicaRequestStopReplicaPartitionState[];
 }
 
 export interface StopReplicaRequestStopReplicaPartitionState extends TaggedStruct {
-  partitionIndex?: number;
-  leaderEpoch?: number;
-  deletePartition?: boolean;
+  partitionIndex: number;
+  leaderEpoch: number;
+  deletePartition: boolean;
 }
 
 export interface StopReplicaResponseData extends TaggedStruct {
@@ -2722,9 +2722,9 @@ export interface UpdateMetadataRequestUpdateMetadataPartitionState extends Tagge
 }
 
 export interface UpdateMetadataRequestUpdateMetadataTopicState extends TaggedStruct {
-  topicName?: string;
+  topicName: string;
   topicId?: string;
-  partitionStates?: UpdateMetadataRequestUpdateMetadataPartitionState[];
+  partitionStates: UpdateMetadataRequestUpdateMetadataPartitionState[];
 }
 
 export interface UpdateMetadataRequestUpdateMetadataBroker extends TaggedStruct {
@@ -2736,10 +2736,10 @@ export interface UpdateMetadataRequestUpdateMetadataBroker extends TaggedStruct 
 }
 
 export interface UpdateMetadataRequestUpdateMetadataEndpoint extends TaggedStruct {
-  port?: number;
-  host?: string;
+  port: number;
+  host: string;
   listener?: string;
-  securityProtocol?: number;
+  securityProtocol: number;
 }
 
 export interface UpdateMetadataResponseData extends TaggedStruct {
@@ -2820,9 +2820,9 @@ export interface VoteResponsePartitionData extends TaggedStruct {
 }
 
 export interface VoteResponseNodeEndpoint extends TaggedStruct {
-  nodeId?: number;
-  host?: string;
-  port?: number;
+  nodeId: number;
+  host: string;
+  port: number;
 }
 
 export interface VotersRecordData extends TaggedStruct {
