@@ -90,7 +90,9 @@ export function decodeRecordBatchSync(buf: Buffer): RecordBatch {
 function decodeAtSync(buf: Buffer, at: number): RecordBatch {
   const v = validateBatch(buf, at, { countRecords: false });
   const fields = headerFields(v.header);
-  const payload = decompressSync(v.compression, payloadOf(buf, v));
+  const raw = payloadOf(buf, v);
+  // An empty batch has no payload even when its attributes name a codec (Kafka's cleaner keeps such batches).
+  const payload = raw.length === 0 ? raw : decompressSync(v.compression, raw);
   return { ...fields, records: readRecords(payload, v, fields) };
 }
 
@@ -98,7 +100,7 @@ async function decodeAt(buf: Buffer, at: number): Promise<RecordBatch> {
   const v = validateBatch(buf, at, { countRecords: false });
   const fields = headerFields(v.header);
   const raw = payloadOf(buf, v);
-  const payload = v.compression === CompressionType.None ? raw : await decompress(v.compression, raw);
+  const payload = v.compression === CompressionType.None || raw.length === 0 ? raw : await decompress(v.compression, raw);
   return { ...fields, records: readRecords(payload, v, fields) };
 }
 

@@ -177,6 +177,14 @@ describe('RecordBatch v2 round trip', () => {
     expect(batch.maxTimestamp).toBe(T0);
   });
 
+  test('an empty batch whose attributes name a codec but that has no payload (as Kafka\'s log cleaner leaves them)', async () => {
+    const bytes = encodeRecordBatchSync({ records: [], baseTimestamp: T0, producerId: 77, producerEpoch: 2 });
+    bytes.writeInt16BE(CompressionType.Lz4, BATCH.ATTRIBUTES);
+    bytes.writeUInt32BE(crc32c(bytes.subarray(BATCH.CRC_START)), BATCH.CRC);
+    expect((await decodeRecordBatch(bytes)).records).toEqual([]);
+    expect(decodeRecordBatchSync(bytes)).toMatchObject({ records: [], compression: CompressionType.Lz4, producerId: 77 });
+  });
+
   test('large batches with many records and compression', async () => {
     const records: RecordInput[] = [];
     for (let i = 0; i < 5000; i++) {
