@@ -1,0 +1,22 @@
+/** `npm start` runs dist/examples/main.js: it must show the flow and exit 0 once the demo's orders are through. */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const main = path.resolve(__dirname, '../../../dist/examples/main.js');
+
+describe('examples/main', () => {
+  it('runs the shop demo to completion and exits 0', async () => {
+    expect(fs.existsSync(main)).toBe(true); // built by `npm test`'s pretest (locally: npx tsc -p .)
+    const child = spawn(process.execPath, [main], { env: { ...process.env, BINDERY_BINDER: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('all 12 orders through') });
+    expect(output).toContain("bindery shop demo on the 'test' binder");
+    expect(output).toMatch(/notifications o-112 {2}shipped → customer-112@example\.com/);
+  });
+});
