@@ -18,7 +18,7 @@ import { decodeStruct } from './decode';
 import { ProtocolEncodeError, encodeStruct } from './encode';
 import { asDecodeError, isNativeError, writeRequestHeader, writeResponseHeader, type RequestHeader } from './headers';
 import { apiMessageSchemas, dataSchemas } from './registry';
-import type { MessageSchema } from './schemaTypes';
+import type { EncodeInput, MessageSchema } from './schemaTypes';
 
 /** The api key or version is not one the schemas define; brokers answer UNSUPPORTED_VERSION. */
 export class UnsupportedApiVersionError extends BinderyError {
@@ -93,14 +93,14 @@ function encodeBodyInto(out: ChunkWriter, kind: MessageKind, apiKey: number, ver
 }
 
 /** Encodes a request body (no header): what kafkajs' request encoders produce. */
-export function encodeRequest<K extends ApiKey>(apiKey: K, version: number, data: RequestData<K>): Buffer {
+export function encodeRequest<K extends ApiKey>(apiKey: K, version: number, data: EncodeInput<RequestData<K>>): Buffer {
   const out = new ChunkWriter();
   encodeBodyInto(out, 'request', apiKey, version, data);
   return concatChunks(out.finish());
 }
 
 /** Encodes a complete request frame: size prefix, request header, body. */
-export function encodeRequestFrame<K extends ApiKey>(header: RequestHeader & { apiKey: K }, data: RequestData<K>): Buffer {
+export function encodeRequestFrame<K extends ApiKey>(header: RequestHeader & { apiKey: K }, data: EncodeInput<RequestData<K>>): Buffer {
   const out = new ChunkWriter();
   out.w.int32(0); // size, patched below
   writeRequestHeader(out.w, header);
@@ -111,7 +111,7 @@ export function encodeRequestFrame<K extends ApiKey>(header: RequestHeader & { a
 }
 
 /** Encodes a response body (no header) as chunks; record sets are referenced, not copied. */
-export function encodeResponseBody<K extends ApiKey>(apiKey: K, version: number, data: ResponseData<K>): EncodedChunks {
+export function encodeResponseBody<K extends ApiKey>(apiKey: K, version: number, data: EncodeInput<ResponseData<K>>): EncodedChunks {
   const out = new ChunkWriter();
   encodeBodyInto(out, 'response', apiKey, version, data);
   return out.finish();
@@ -122,7 +122,7 @@ export function encodeResponseBody<K extends ApiKey>(apiKey: K, version: number,
  * socket writev; `size` is the total byte count including the prefix. Record sets in the data are
  * appended by reference (never copied). Use concatChunks() for a single Buffer.
  */
-export function encodeResponse<K extends ApiKey>(apiKey: K, version: number, correlationId: number, data: ResponseData<K>): EncodedChunks {
+export function encodeResponse<K extends ApiKey>(apiKey: K, version: number, correlationId: number, data: EncodeInput<ResponseData<K>>): EncodedChunks {
   const out = new ChunkWriter();
   out.w.int32(0); // size, patched below
   writeResponseHeader(out.w, apiKey, version, correlationId);
@@ -134,7 +134,7 @@ export function encodeResponse<K extends ApiKey>(apiKey: K, version: number, cor
 }
 
 /** Encodes an embedded data schema (e.g. "ConsumerProtocolSubscription") at `version`. */
-export function encodeData<N extends keyof DataByName>(schemaName: N, version: number, data: DataByName[N]): Buffer {
+export function encodeData<N extends keyof DataByName>(schemaName: N, version: number, data: EncodeInput<DataByName[N]>): Buffer {
   const schema = dataSchemas.get(schemaName);
   if (!schema || !isValidVersion(schema, version)) throw new BinderyError('UNKNOWN_SCHEMA', `no schema ${schemaName} v${version}: check the name and version`);
   const out = new ChunkWriter();

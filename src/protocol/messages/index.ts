@@ -26,7 +26,7 @@ export {
   type DecodedResponseHeader,
 } from './headers';
 export { apiMessageSchemas, dataSchemas, isFlexibleVersion, type ApiMessageSchema } from './registry';
-export type { FieldSchema, MessageSchema, StructSchema, RawTaggedField, TaggedStruct } from './schemaTypes';
+export type { EncodeInput, FieldSchema, MessageSchema, StructSchema, RawTaggedField, TaggedStruct } from './schemaTypes';
 export { parseVersionRange, MAX_VERSION, type VersionRange } from './versions';
 export { messageSchemas } from '../generated/schemas';
 export type * from '../generated/types';

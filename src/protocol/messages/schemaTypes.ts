@@ -44,3 +44,17 @@ export interface RawTaggedField {
 export interface TaggedStruct {
   _unknownTaggedFields?: RawTaggedField[];
 }
+
+/**
+ * What encoders accept for a message type: the decoded shape, except that INT64 fields also take a
+ * JS number (a safe integer: offsets, timestamps), so callers holding numbers need not convert.
+ */
+export type EncodeInput<T> = T extends bigint
+  ? bigint | number
+  : T extends Buffer
+    ? T
+    : T extends readonly (infer E)[]
+      ? EncodeInput<E>[]
+      : T extends object
+        ? { [K in keyof T]: EncodeInput<T[K]> }
+        : T;

@@ -79,6 +79,18 @@ describe('version-specific fields', () => {
     expect(hex(encodeRequest(ApiKey.Metadata, 11, data))).toBe(hex(new ByteWriter().uvarint(1).bool(false).bool(true).uvarint(0)));
   });
 
+  it('takes INT64 values as bigint (full range) or safe-integer number, and decodes them as bigint', () => {
+    const offsetCommit = (offset: bigint | number): Buffer =>
+      encodeRequest(ApiKey.ListOffsets, 1, { replicaId: -1, topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: offset }] }] });
+    const expected = new ByteWriter().int32(-1).int32(1).string('t').int32(1).int32(0).int64(-2n).toBuffer();
+    expect(hex(offsetCommit(-2))).toBe(hex(expected));
+    expect(hex(offsetCommit(-2n))).toBe(hex(expected));
+    const max = 0x7fffffffffffffffn;
+    const decoded = decodeRequest(ApiKey.ListOffsets, 1, offsetCommit(max));
+    expect(decoded.topics[0].partitions[0].timestamp).toBe(max);
+    expect(() => offsetCommit(2 ** 60)).toThrow(ProtocolEncodeError);
+  });
+
   it('reports data that does not fit its field as ProtocolEncodeError', () => {
     expect(() => encodeRequest(ApiKey.Produce, 3, { ...produce, acks: 70000 })).toThrow(ProtocolEncodeError);
     expect(() => encodeRequest(ApiKey.Produce, 3, { ...produce, timeoutMs: '1' as unknown as number })).toThrow(/timeoutMs must be a number/);

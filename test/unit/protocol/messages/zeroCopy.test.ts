@@ -11,10 +11,12 @@ import {
   decodeResponseHeader,
   encodeRequest,
   encodeResponse,
+  type EncodeInput,
   type FetchResponseData,
 } from '../../../../src/protocol';
 
-function fetchResponse(records: (Buffer | null)[]): FetchResponseData {
+/** INT64 fields given as numbers, as a broker holding offsets as numbers would. */
+function fetchResponse(records: (Buffer | null)[]): EncodeInput<FetchResponseData> {
   return {
     throttleTimeMs: 0,
     errorCode: 0,
@@ -25,9 +27,9 @@ function fetchResponse(records: (Buffer | null)[]): FetchResponseData {
         partitions: records.map((r, i) => ({
           partitionIndex: i,
           errorCode: 0,
-          highWatermark: 100n,
-          lastStableOffset: 100n,
-          logStartOffset: 0n,
+          highWatermark: 100,
+          lastStableOffset: 100,
+          logStartOffset: 0,
           abortedTransactions: null,
           preferredReadReplica: -1,
           records: r,
@@ -54,6 +56,7 @@ describe('record sets by reference', () => {
     expect(header.correlationId).toBe(7);
     const decoded = decodeResponse(ApiKey.Fetch, version, frame, 4 + header.headerSize);
     expect(decoded.responses[0].partitions.map((p) => p.records)).toEqual([a, small, null, b]);
+    expect(decoded.responses[0].partitions[0].highWatermark).toBe(100n);
   });
 
   it('decodes Produce records as a view into the frame', () => {
