@@ -24,6 +24,10 @@ const CODECS: Record<TopicCompressionType, CompressionType | null> = {
 };
 
 export class TopicConfig {
+  /** Resolved values, computed once: configs are immutable, alterations make a new TopicConfig. */
+  private readonly resolved = new Map<string, string>();
+  private hot: { target: CompressionType | null; timestampType: TimestampType; before: number; after: number; segmentBytes: number } | null = null;
+
   constructor(
     /** Overrides set on the topic (persisted with it). */
     readonly overrides: Readonly<Record<string, string>>,
@@ -31,7 +35,28 @@ export class TopicConfig {
   ) {}
 
   get(name: string): string {
-    return this.overrides[name] ?? this.brokerDefaults[name] ?? TOPIC_CONFIG_DEFS[name]?.default ?? '';
+    let v = this.resolved.get(name);
+    if (v === undefined) {
+      v = this.overrides[name] ?? this.brokerDefaults[name] ?? TOPIC_CONFIG_DEFS[name]?.default ?? '';
+      this.resolved.set(name, v);
+    }
+    return v;
+  }
+
+  /** What every produce consults, parsed once. */
+  private get produceSettings() {
+    this.hot ??= {
+      target: CODECS[this.get('compression.type') as TopicCompressionType] ?? null,
+      timestampType: this.get('message.timestamp.type') === 'LogAppendTime' ? TimestampType.LogAppendTime : TimestampType.CreateTime,
+      before: Math.min(longValue(this.get('message.timestamp.before.max.ms')), longValue(this.get('message.timestamp.difference.max.ms'))),
+      after: Math.min(longValue(this.get('message.timestamp.after.max.ms')), longValue(this.get('message.timestamp.difference.max.ms'))),
+      segmentBytes: Number(this.get('segment.bytes')),
+    };
+    return this.hot;
+  }
+
+  get segmentBytes(): number {
+    return this.produceSettings.segmentBytes;
   }
 
   entries(): TopicConfigEntry[] {
@@ -48,11 +73,11 @@ export class TopicConfig {
 
   /** The codec the broker re-compresses to, or null when it keeps the producer's ('producer'). */
   get targetCompression(): CompressionType | null {
-    return CODECS[this.get('compression.type') as TopicCompressionType] ?? null;
+    return this.produceSettings.target;
   }
 
   get timestampType(): TimestampType {
-    return this.get('message.timestamp.type') === 'LogAppendTime' ? TimestampType.LogAppendTime : TimestampType.CreateTime;
+    return this.produceSettings.timestampType;
   }
 
   get maxMessageBytes(): number {
@@ -61,10 +86,10 @@ export class TopicConfig {
 
   /** How far in the past / future a CreateTime timestamp may be (ms, Infinity = unbounded). */
   get timestampBeforeMaxMs(): number {
-    return Math.min(longValue(this.get('message.timestamp.before.max.ms')), longValue(this.get('message.timestamp.difference.max.ms')));
+    return this.produceSettings.before;
   }
   get timestampAfterMaxMs(): number {
-    return Math.min(longValue(this.get('message.timestamp.after.max.ms')), longValue(this.get('message.timestamp.difference.max.ms')));
+    return this.produceSettings.after;
   }
 
   get isCompacted(): boolean {

@@ -30,18 +30,21 @@ export class ProduceHandler {
   async produce(req: ProduceRequest): Promise<ProduceResponse> {
     const acksError = req.acks === 0 || req.acks === 1 || req.acks === -1 ? null : `acks must be 0, 1 or -1, got ${req.acks}`;
     const txnError = req.transactionalId ? 'transactions are not supported by the native broker: use an idempotent producer without transactional.id' : null;
-    const responses = await Promise.all(
-      req.topics.map(async (t) => ({
-        name: t.name,
-        partitionResponses: await Promise.all(
-          t.partitions.map((p) => {
-            if (acksError) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError);
-            if (txnError) return failed(p.index, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, txnError);
-            return this.producePartition(t.name, p.index, p.records);
-          }),
-        ),
-      })),
-    );
+    let waits = false;
+    const pending = req.topics.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitions.map((p) => {
+        if (acksError) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError);
+        if (txnError) return failed(p.index, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, txnError);
+        const r = this.producePartition(t.name, p.index, p.records);
+        if (r instanceof Promise) waits = true;
+        return r;
+      }),
+    }));
+    // Most produces complete synchronously; only re-compression makes a partition wait.
+    const responses = waits
+      ? await Promise.all(pending.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitionResponses) })))
+      : (pending as ProduceResponse['responses']);
     return { responses, throttleTimeMs: 0 };
   }
 
@@ -49,6 +52,7 @@ export class ProduceHandler {
   producePartition(topicName: string, index: number, records: Buffer | null, internal = false): Promise<ProducePartitionResponse> | ProducePartitionResponse {
     let topic: Topic;
     let partition: Partition;
+    let views: BatchHeaderView[];
     try {
       if (isInternalTopic(topicName) && !internal) {
         throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `${topicName} is an internal topic: clients cannot produce to it`);
@@ -58,21 +62,22 @@ export class ProduceHandler {
       if (!found) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${topicName} has no partition ${index} (it has ${topic.partitions.length})`);
       partition = found;
       if (!records || records.length === 0) throw new BrokerRequestError(ErrorCode.INVALID_RECORD, 'Produce request carries no record batches');
-      if (records.length > topic.config.toLogConfig().segmentBytes) {
+      if (records.length > topic.config.segmentBytes) {
         throw new BrokerRequestError(ErrorCode.RECORD_LIST_TOO_LARGE, `Record set of ${records.length} bytes is larger than segment.bytes of topic ${topicName}`);
       }
-      checkBatches(batchViews(records), topic.config, Date.now());
+      views = batchViews(records);
+      checkBatches(views, topic.config, Date.now());
     } catch (err) {
       return failedFrom(index, err);
     }
     const target = topic.config.targetCompression;
-    const needsRecompress = target !== null && this.recompress !== null && batchViews(records).some((v) => v.compression !== target);
-    if (!needsRecompress && !partition.appendChain) return this.appendNow(topic, partition, records);
+    const needsRecompress = target !== null && this.recompress !== null && views.some((v) => v.compression !== target);
+    if (!needsRecompress && !partition.appendChain) return this.appendNow(topic, partition, records, views);
     // Later appends to this partition wait behind this one so offsets follow arrival order.
     const run = async (): Promise<ProducePartitionResponse> => {
       try {
         const input = needsRecompress && this.recompress ? await this.recompress(records, target) : records;
-        return this.appendNow(topic, partition, input);
+        return this.appendNow(topic, partition, input, input === records ? views : batchViews(input));
       } catch (err) {
         return failedFrom(index, err);
       }
@@ -87,9 +92,8 @@ export class ProduceHandler {
   }
 
   /** The synchronous section: idempotence check, append, producer-state update. */
-  private appendNow(topic: Topic, partition: Partition, records: Buffer): ProducePartitionResponse {
+  private appendNow(topic: Topic, partition: Partition, records: Buffer, views: BatchHeaderView[]): ProducePartitionResponse {
     try {
-      const views = batchViews(records);
       const pending: BatchMetadata[] = [];
       let duplicates = 0;
       let firstDuplicate: BatchMetadata | null = null;
