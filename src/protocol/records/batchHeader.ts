@@ -16,6 +16,8 @@
  *   recordsCount: int32          @57
  *   records                      @61
  */
+import { crc32c } from '../crc32c';
+
 export const BATCH = {
   BASE_OFFSET: 0,
   BATCH_LENGTH: 8,
@@ -122,5 +124,32 @@ export class BatchHeaderView {
   }
   get recordsCount(): number {
     return this.buf.readInt32BE(this.at + BATCH.RECORDS_COUNT);
+  }
+
+  /** Outside the CRC range, like baseOffset: the leader stamps it on append without touching the CRC. */
+  set partitionLeaderEpoch(v: number) {
+    this.buf.writeInt32BE(v, this.at + BATCH.PARTITION_LEADER_EPOCH);
+  }
+
+  /** CRC-32C of attributes .. end of batch as the bytes are now. */
+  computeCrc(): number {
+    return crc32c(this.buf.subarray(this.at + BATCH.CRC_START, this.at + this.sizeInBytes));
+  }
+
+  /** Rewrites the stored CRC after an in-place edit of a field inside the CRC range. */
+  updateCrc(): void {
+    this.buf.writeUInt32BE(this.computeCrc(), this.at + BATCH.CRC);
+  }
+
+  /**
+   * What a broker does to a batch appended to a topic with message.timestamp.type=LogAppendTime:
+   * sets the timestamp-type bit and maxTimestamp to the append time (every record then reports it)
+   * and recomputes the CRC. The records themselves are not rewritten.
+   */
+  setLogAppendTime(timestamp: number): void {
+    const attributesAt = this.at + BATCH.ATTRIBUTES;
+    this.buf.writeInt16BE(this.buf.readInt16BE(attributesAt) | ATTR.TIMESTAMP_TYPE_LOG_APPEND, attributesAt);
+    writeInt64(this.buf, this.at + BATCH.MAX_TIMESTAMP, timestamp);
+    this.updateCrc();
   }
 }

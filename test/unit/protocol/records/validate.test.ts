@@ -4,6 +4,8 @@ import {
   CompressionType,
   CorruptRecordError,
   InvalidRecordBatchError,
+  TimestampType,
+  decodeRecordBatchSync,
   encodeRecordBatchSync,
   iterateBatches,
   validateBatch,
@@ -134,5 +136,30 @@ describe('iterateBatches', () => {
     const legacy = Buffer.from(plain);
     legacy.writeInt8(1, BATCH.MAGIC);
     expect(() => [...iterateBatches(legacy)]).toThrow(expect.objectContaining({ code: 'RECORD_BATCH_MAGIC' }));
+  });
+});
+
+describe('BatchHeaderView in-place edits', () => {
+  test('setLogAppendTime stamps the batch, keeps it valid, and every record reports the append time', () => {
+    const copy = Buffer.from(gzip);
+    const [view] = iterateBatches(copy);
+    view.setLogAppendTime(1800000000000);
+    expect(validateBatch(copy).header.isLogAppendTime).toBe(true);
+    const batch = decodeRecordBatchSync(copy);
+    expect(batch.timestampType).toBe(TimestampType.LogAppendTime);
+    expect(batch.records.map((r) => r.timestamp)).toEqual([1800000000000, 1800000000000]);
+    expect(batch.records.map((r) => r.value?.toString())).toEqual(['g1', 'g2']);
+  });
+
+  test('partitionLeaderEpoch is outside the CRC; updateCrc repairs edits inside it', () => {
+    const copy = Buffer.from(plain);
+    const view = validateBatch(copy).header;
+    view.partitionLeaderEpoch = 12;
+    expect(validateBatch(copy).header.partitionLeaderEpoch).toBe(12);
+    copy.writeInt16BE(7, BATCH.PRODUCER_EPOCH);
+    expect(() => validateBatch(copy)).toThrow(expect.objectContaining({ code: 'RECORD_BATCH_CRC' }));
+    view.updateCrc();
+    expect(validateBatch(copy).header.producerEpoch).toBe(7);
+    expect(view.computeCrc()).toBe(view.crc);
   });
 });
