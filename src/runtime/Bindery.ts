@@ -19,6 +19,16 @@ import type { ApplicationModel } from './model';
 import { Producers } from './producers';
 import type { RetryablePredicate } from './retry';
 
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface BinderyOptions {
   /** Service classes (listeners and their dependencies) and `{ provide, useValue }` entries. */
   services: ServiceEntry[];
@@ -43,6 +53,8 @@ export interface BinderyOptions {
   binder?: Binder;
   /** Close gracefully on SIGINT / SIGTERM, then re-raise the signal. Default true. */
   shutdownOnSignals?: boolean;
+  /** Called after a signal-triggered close, before the signal is re-raised (last chance to log). */
+  onSignalShutdown?: (signal: NodeJS.Signals) => void;
 }
 
 type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
@@ -173,13 +185,18 @@ export class Bindery {
     const results = await Promise.allSettled(this.listeners.map((l) => l.stop(timeout)));
     for (const r of results) if (r.status === 'rejected') logger.error('stopping a listener failed', r.reason);
     await this.producers.close().catch((e) => logger.error('flushing producers failed', e));
-    if (this.ownsBinder) await this.binder.close().catch((e) => logger.error('closing the binder failed', e));
+    if (this.ownsBinder) {
+      // A handler that ignored the shutdown bound could hold the binder's close forever.
+      const closed = await withTimeout(this.binder.close(), timeout).catch((e) => logger.error('closing the binder failed', e));
+      if (closed === 'timeout') logger.warn(`the '${this.binder.name}' binder did not close within ${timeout} ms; giving up on it`);
+    }
     this.state = 'closed';
   }
 
   private async onSignal(signal: NodeJS.Signals): Promise<void> {
     (this.options.logger ?? consoleLogger).info(`${signal} received: shutting down`);
     await this.close();
+    this.options.onSignalShutdown?.(signal);
     process.kill(process.pid, signal);
   }
 
