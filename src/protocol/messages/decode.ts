@@ -67,8 +67,12 @@ function decodeValue(r: ByteReader, type: WireType, nullable: boolean, flexible:
       return r.int16();
     case 'int32':
       return r.int32();
-    case 'int64':
-      return r.int64();
+    case 'int64': {
+      // Two INT32 halves; within ±2^53 one BigInt() of a number is much cheaper than 64-bit BigInt reads.
+      const hi = r.int32();
+      const lo = r.uint32();
+      return hi >= -0x200000 && hi < 0x200000 ? BigInt(hi * 0x100000000 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+    }
     case 'uint16':
       return r.uint16();
     case 'float64':

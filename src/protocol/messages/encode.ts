@@ -27,6 +27,10 @@ export function encodeStruct(out: ChunkWriter, plan: StructPlan, data: Data): vo
 }
 
 function encodeTaggedFields(w: ByteWriter, plan: StructPlan, data: Data): void {
+  if (plan.tagged.length === 0 && data._unknownTaggedFields === undefined) {
+    w.uvarint(0); // the common case: nothing tagged
+    return;
+  }
   const entries: { tag: number; bytes: Buffer }[] = [];
   for (const f of plan.tagged) {
     const v = data[f.name];
@@ -95,8 +99,12 @@ function encodeValue(out: ChunkWriter, type: WireType, nullable: boolean, v: unk
       w.float64(num(name, v));
       return;
     case 'int64':
-      if (typeof v === 'bigint') w.int64(v);
-      else if (typeof v === 'number' && Number.isSafeInteger(v)) w.int64n(v);
+      if (typeof v === 'bigint') {
+        // Most INT64s (offsets, timestamps, ids) are safe integers: the number path avoids BigInt arithmetic.
+        const n = Number(v);
+        if (Number.isSafeInteger(n)) w.int64n(n);
+        else w.int64(v);
+      } else if (typeof v === 'number' && Number.isSafeInteger(v)) w.int64n(v);
       else fail(name, 'a bigint', v);
       return;
     case 'bool':

@@ -89,6 +89,12 @@ describe('version-specific fields', () => {
     const decoded = decodeRequest(ApiKey.ListOffsets, 1, offsetCommit(max));
     expect(decoded.topics[0].partitions[0].timestamp).toBe(max);
     expect(() => offsetCommit(2 ** 60)).toThrow(ProtocolEncodeError);
+    const edges = [0n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n), 0x1234567890abcdefn];
+    for (const v of edges) {
+      const bytes = new ByteWriter().int32(-1).int32(1).string('t').int32(1).int32(0).int64(v).toBuffer();
+      expect(hex(offsetCommit(v))).toBe(hex(bytes));
+      expect(decodeRequest(ApiKey.ListOffsets, 1, bytes).topics[0].partitions[0].timestamp).toBe(v);
+    }
   });
 
   it('reports data that does not fit its field as ProtocolEncodeError', () => {
