@@ -90,9 +90,15 @@ async function freePort() {
   });
 }
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding (what StorageTool random-uuid prints). */
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding (what StorageTool random-uuid
+ * prints). Like Kafka's Uuid.randomUuid, never one starting with '-', which reads as an option.
+ */
 function newClusterId() {
-  return crypto.randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function javaArgs(heapMb, log4jFile) {

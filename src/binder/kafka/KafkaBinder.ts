@@ -1,0 +1,255 @@
+/**
+ * The kafka binder: the Binder SPI over kafkajs, for Apache Kafka or `bindery broker`.
+ * Producers are idempotent with acks=all unless told otherwise; consumers commit only what the
+ * runtime commits; topics are created through the admin client.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel as KafkajsLogLevel } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
+import type {
+  BatchHandler,
+  Binder,
+  ConsumerBinding,
+  ConsumerOptions,
+  Destination,
+  ProducerBinding,
+  ProducerOptions,
+  TopicPartitionOffset,
+} from '../Binder';
+import { registerCompressionCodecs } from './codecs';
+import { resolveKafkaBinderConfig, type KafkaBinderConfig, type ResolvedKafkaBinderConfig } from './config';
+import { KafkaBinderClosedError, toBinderError } from './errors';
+import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
+import { KafkaConsumerMember } from './KafkaConsumerMember';
+import { KafkaProducerBinding } from './KafkaProducerBinding';
+import { PartitionChoices } from './partitioner';
+
+const LOG_LEVELS = {
+  nothing: KafkajsLogLevel.NOTHING,
+  error: KafkajsLogLevel.ERROR,
+  warn: KafkajsLogLevel.WARN,
+  info: KafkajsLogLevel.INFO,
+  debug: KafkajsLogLevel.DEBUG,
+} as const;
+
+export class KafkaBinder implements Binder {
+  readonly name = 'kafka';
+  readonly config: ResolvedKafkaBinderConfig;
+  private readonly kafka: Kafka;
+  private admin: Promise<Admin> | null = null;
+  private readonly producers = new Set<ProducerBinding>();
+  private readonly consumers = new Set<ConsumerBinding>();
+  private closed = false;
+
+  constructor(config: KafkaBinderConfig = {}) {
+    registerCompressionCodecs();
+    this.config = resolveKafkaBinderConfig(config);
+    const c = this.config;
+    this.kafka = new Kafka({
+      clientId: c.clientId,
+      brokers: c.brokers,
+      ssl: c.ssl,
+      sasl: c.sasl,
+      connectionTimeout: c.connectionTimeoutMs,
+      requestTimeout: c.requestTimeoutMs,
+      retry: c.retry,
+      logLevel: LOG_LEVELS[c.logLevel],
+    });
+  }
+
+  async provisionTopic(topic: string, partitions: number): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const existing = await this.attempt(`listing topics`, () => admin.listTopics());
+    if (existing.includes(topic)) return;
+    const spec: ITopicConfig = {
+      topic,
+      numPartitions: partitions,
+      // CreateTopics v3 (kafkajs' newest) has no "broker default" (-1) replication factor.
+      replicationFactor: this.config.replicationFactor > 0 ? this.config.replicationFactor : 1,
+      configEntries: Object.entries(this.config.topicConfig).map(([name, value]) => ({ name, value })),
+    };
+    try {
+      await admin.createTopics({ topics: [spec], waitForLeaders: true });
+    } catch (error) {
+      // Another instance may have created it in between.
+      if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+      const nested = (error as { errors?: { type?: string }[] }).errors;
+      if (nested?.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) return;
+      throw toBinderError(`creating topic '${topic}'`, this.config.brokers, error);
+    }
+  }
+
+  async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
+    this.assertOpen();
+    await this.provisionTopic(destination, options.partitionCount ?? 1);
+    const idempotent = options.idempotent ?? true;
+    const acks = options.acks ?? -1;
+    const choices = new PartitionChoices();
+    const producer = this.kafka.producer({
+      idempotent,
+      // kafkajs keeps sequence numbers correct only with one request in flight per broker.
+      maxInFlightRequests: idempotent ? 1 : undefined,
+      createPartitioner: choices.partitioner,
+      allowAutoTopicCreation: false,
+      retry: this.config.retry,
+    });
+    await this.attempt(`connecting a producer for '${destination}'`, () => producer.connect());
+    const binding = new KafkaProducerBinding(
+      destination,
+      producer,
+      choices,
+      {
+        acks: idempotent ? -1 : acks,
+        compression: options.compression,
+        lingerMs: options.lingerMs ?? 0,
+        toError: (error) => toBinderError(`sending to '${destination}'`, this.config.brokers, error),
+      },
+      () => this.producers.delete(binding),
+    );
+    this.producers.add(binding);
+    return binding;
+  }
+
+  async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
+    this.assertOpen();
+    const anonymous = options.group === undefined;
+    const groupId = options.group ?? `bindery.anonymous.${randomUUID()}`;
+    const startOffset = options.startOffset ?? (anonymous ? 'latest' : 'earliest');
+    const topics = await this.resolveTopics(destination, options.partitionCount ?? 1);
+    const startPositions = startOffset === 'latest' ? await this.endsOfUncommitted(groupId, topics) : [];
+    const rebalanceTimeout = options.rebalanceTimeoutMs ?? 60000;
+    const state: PauseState = { paused: false };
+    const members: KafkaConsumerMember[] = [];
+    const concurrency = Math.max(1, options.concurrency ?? 1);
+    for (let i = 0; i < concurrency; i++) {
+      const consumer = this.kafka.consumer({
+        groupId,
+        sessionTimeout: options.sessionTimeoutMs ?? 30000,
+        rebalanceTimeout,
+        heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+        maxWaitTimeInMs: 1000,
+        allowAutoTopicCreation: false,
+        retry: this.config.retry,
+      });
+      members.push(
+        new KafkaConsumerMember(consumer, handler, {
+          maxBatchRecords: options.maxBatchRecords ?? Number.MAX_SAFE_INTEGER,
+          anonymous,
+          startPositions,
+          joinTimeoutMs: rebalanceTimeout + this.config.requestTimeoutMs,
+          onPartitionsRevoked: options.onPartitionsRevoked,
+          onPartitionsAssigned: options.onPartitionsAssigned,
+          isPaused: () => state.paused,
+          reportError: (message, error) => reportError(groupId, message, error),
+        }),
+      );
+    }
+    const subscription = destination instanceof RegExp ? [destination] : topics;
+    const fromBeginning = startOffset === 'earliest';
+    try {
+      await Promise.all(
+        members.map(async (member) => {
+          await this.attempt(`connecting a consumer of group '${groupId}'`, () => member.consumer.connect());
+          await member.consumer.subscribe({ topics: subscription, fromBeginning });
+          await member.start();
+        }),
+      );
+    } catch (error) {
+      await Promise.allSettled(members.map((member) => member.consumer.disconnect()));
+      throw toBinderError(`binding a consumer of group '${groupId}'`, this.config.brokers, error);
+    }
+    const binding = new KafkaConsumerBinding(options.group, state, members, topics, async () => {
+      this.consumers.delete(binding);
+      if (anonymous) await this.deleteGroupQuietly(groupId);
+    });
+    this.consumers.add(binding);
+    return binding;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.consumers].map((binding) => binding.stop()));
+    await Promise.allSettled([...this.producers].map((binding) => binding.close()));
+    if (this.admin) {
+      const admin = await this.admin.catch(() => null);
+      await admin?.disconnect();
+    }
+  }
+
+  /** The connected kafkajs admin client, for tools and tests (e.g. offsets of a group). */
+  async adminClient(): Promise<Admin> {
+    return this.connectedAdmin();
+  }
+
+  private async resolveTopics(destination: Destination, partitionCount: number): Promise<string[]> {
+    if (destination instanceof RegExp) {
+      const admin = await this.connectedAdmin();
+      const all = await this.attempt('listing topics', () => admin.listTopics());
+      return all.filter((topic) => destination.test(topic));
+    }
+    const topics = typeof destination === 'string' ? [destination] : destination;
+    for (const topic of topics) await this.provisionTopic(topic, partitionCount);
+    return topics;
+  }
+
+  /**
+   * The current end of every partition that has no committed offset for the group. A 'latest'
+   * binding starts there, so it sees exactly what is sent after bindConsumer resolves (kafkajs
+   * would look the end up at its first fetch, a moment later).
+   */
+  private async endsOfUncommitted(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]> {
+    const admin = await this.connectedAdmin();
+    const positions: TopicPartitionOffset[] = [];
+    for (const topic of topics) {
+      const [committed, ends] = await Promise.all([
+        this.attempt('fetching group offsets', () => admin.fetchOffsets({ groupId, topics: [topic] })),
+        this.attempt('fetching topic offsets', () => admin.fetchTopicOffsets(topic)),
+      ]);
+      const uncommitted = new Set(
+        (committed[0]?.partitions ?? []).filter((p) => Number(p.offset) < 0).map((p) => p.partition),
+      );
+      for (const end of ends) {
+        if (uncommitted.has(end.partition)) positions.push({ topic, partition: end.partition, offset: Number(end.high) });
+      }
+    }
+    return positions;
+  }
+
+  private async deleteGroupQuietly(groupId: string): Promise<void> {
+    if (this.closed && !this.admin) return;
+    try {
+      const admin = await this.connectedAdmin();
+      await admin.deleteGroups([groupId]);
+    } catch {
+      // Only housekeeping: an empty anonymous group expires on its own.
+    }
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin({ retry: this.config.retry });
+      this.admin = this.attempt('connecting the admin client', () => admin.connect()).then(() => admin);
+      this.admin.catch(() => (this.admin = null));
+    }
+    return this.admin;
+  }
+
+  private async attempt<T>(what: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw toBinderError(what, this.config.brokers, error);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new KafkaBinderClosedError();
+  }
+}
+
+function reportError(groupId: string, message: string, error: unknown): void {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // eslint-disable-next-line no-console
+  console.error(`[bindery kafka binder] group ${groupId}: ${message}: ${detail}`);
+}
