@@ -193,6 +193,22 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * Writes `len` UTF-8 bytes of `s` (len = Buffer.byteLength(s)). Short ASCII strings (byte length
+   * equals char count only when every char is ASCII) are copied in JS: cheaper than a native call.
+   */
+  private utf8(s: string, len: number): void {
+    this.ensure(len);
+    if (len === s.length && len <= 32) {
+      const buf = this.buf;
+      const at = this.pos;
+      for (let i = 0; i < len; i++) buf[at + i] = s.charCodeAt(i);
+    } else {
+      this.buf.write(s, this.pos, len, 'utf8');
+    }
+    this.pos += len;
+  }
+
   /** Record-format BYTES (record keys, values, header values): zigzag VARINT length, -1 = null, then the bytes. */
   varintBytes(b: Uint8Array | null): this {
     if (b === null) return this.uint8(0x01); // zigzag(-1)
@@ -204,18 +220,14 @@ export class ByteWriter {
   varintString(s: string): this {
     const len = Buffer.byteLength(s, 'utf8');
     this.varint(len);
-    this.ensure(len);
-    this.buf.write(s, this.pos, len, 'utf8');
-    this.pos += len;
+    this.utf8(s, len);
     return this;
   }
 
   string(s: string): this {
     const len = Buffer.byteLength(s, 'utf8');
     this.int16(len);
-    this.ensure(len);
-    this.buf.write(s, this.pos, len, 'utf8');
-    this.pos += len;
+    this.utf8(s, len);
     return this;
   }
 
@@ -226,9 +238,7 @@ export class ByteWriter {
   compactString(s: string): this {
     const len = Buffer.byteLength(s, 'utf8');
     this.uvarint(len + 1);
-    this.ensure(len);
-    this.buf.write(s, this.pos, len, 'utf8');
-    this.pos += len;
+    this.utf8(s, len);
     return this;
   }
 
