@@ -163,6 +163,19 @@ export class Bindery {
     return this.listeners.map((l) => l.name);
   }
 
+  /** What is bound and whether it is fetching, for health endpoints and logs. */
+  health(): { state: State; listeners: Array<{ name: string; destination: string; group: string | undefined; paused: boolean }> } {
+    return {
+      state: this.state,
+      listeners: this.listeners.map((l) => ({
+        name: l.name,
+        destination: String(l.definition.destination),
+        group: l.definition.group,
+        paused: l.isPaused(),
+      })),
+    };
+  }
+
   get running(): boolean {
     return this.state === 'running';
   }
