@@ -114,6 +114,18 @@ describe('strings and bytes', () => {
     expect(r.varintString()).toBe('k€');
   });
 
+  test('strings of every length around the short-ASCII path, ASCII and not, round trip in every string form', () => {
+    const samples: string[] = [];
+    for (let n = 0; n <= 40; n++) samples.push('a'.repeat(n), 'é'.repeat(n), `${'b'.repeat(n)}😀`, `\u0000${'c'.repeat(n)}`);
+    for (const s of samples) {
+      const w = new ByteWriter(4).string(s).compactString(s).varintString(s);
+      const buf = w.toBuffer();
+      const r = new ByteReader(buf);
+      expect([r.string(), r.compactString(), r.varintString()]).toEqual([s, s, s]);
+      expect(buf.includes(Buffer.from(s, 'utf8'))).toBe(true);
+    }
+  });
+
   test('UUID round trip and validation', () => {
     const id = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
     const buf = new ByteWriter().uuid(id).toBuffer();
