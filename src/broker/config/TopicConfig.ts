@@ -55,6 +55,10 @@ export class TopicConfig {
     return this.hot;
   }
 
+  get minInsyncReplicas(): number {
+    return Number(this.get('min.insync.replicas'));
+  }
+
   get segmentBytes(): number {
     return this.produceSettings.segmentBytes;
   }

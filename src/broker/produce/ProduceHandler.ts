@@ -36,7 +36,7 @@ export class ProduceHandler {
       partitionResponses: t.partitions.map((p) => {
         if (acksError) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError);
         if (txnError) return failed(p.index, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, txnError);
-        const r = this.producePartition(t.name, p.index, p.records);
+        const r = this.producePartition(t.name, p.index, p.records, false, req.acks);
         if (r instanceof Promise) waits = true;
         return r;
       }),
@@ -49,7 +49,7 @@ export class ProduceHandler {
   }
 
   /** Appends to one partition; never throws. `internal` allows writing to __consumer_offsets. */
-  producePartition(topicName: string, index: number, records: Buffer | null, internal = false): Promise<ProducePartitionResponse> | ProducePartitionResponse {
+  producePartition(topicName: string, index: number, records: Buffer | null, internal = false, acks = 1): Promise<ProducePartitionResponse> | ProducePartitionResponse {
     let topic: Topic;
     let partition: Partition;
     let views: BatchHeaderView[];
@@ -61,6 +61,13 @@ export class ProduceHandler {
       const found = topic.partitions[index];
       if (!found) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${topicName} has no partition ${index} (it has ${topic.partitions.length})`);
       partition = found;
+      if (acks === -1 && topic.config.minInsyncReplicas > 1) {
+        // One node is the only in-sync replica, as Kafka would answer with a single live replica.
+        throw new BrokerRequestError(
+          ErrorCode.NOT_ENOUGH_REPLICAS,
+          `Topic ${topicName} needs ${topic.config.minInsyncReplicas} in-sync replicas for acks=-1 (min.insync.replicas) but this single-node broker has 1: lower min.insync.replicas or use acks=1`,
+        );
+      }
       if (!records || records.length === 0) throw new BrokerRequestError(ErrorCode.INVALID_RECORD, 'Produce request carries no record batches');
       if (records.length > topic.config.segmentBytes) {
         throw new BrokerRequestError(ErrorCode.RECORD_LIST_TOO_LARGE, `Record set of ${records.length} bytes is larger than segment.bytes of topic ${topicName}`);

@@ -31,6 +31,7 @@ export interface NewTopic {
 
 export class TopicManager {
   private readonly topics = new Map<string, Topic>();
+  private closed = false;
   /** Called when partitions appear (create, add partitions, load) and before they go (delete). */
   onPartitionAdded: (p: Partition) => void = () => {};
   onPartitionRemoved: (p: Partition) => void = () => {};
@@ -90,6 +91,7 @@ export class TopicManager {
 
   /** The topic, created with broker defaults when auto-creation is on; throws Kafka's error otherwise. */
   getOrAutoCreate(name: string, allowAutoCreate = true): Topic {
+    if (this.closed) throw new BrokerRequestError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'The broker is shutting down: retry against a running broker');
     const existing = this.topics.get(name);
     if (existing) return existing;
     validateTopicName(name);
@@ -101,6 +103,7 @@ export class TopicManager {
 
   /** Validates and (unless validateOnly) creates a topic. */
   create(req: NewTopic, validateOnly = false, internal = false): Topic {
+    if (this.closed) throw new BrokerRequestError(ErrorCode.NOT_CONTROLLER, 'The broker is shutting down: topics cannot be created');
     validateTopicName(req.name);
     if (this.topics.has(req.name)) throw new BrokerRequestError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic ${req.name} already exists`);
     if (!internal && isInternalTopic(req.name)) {
@@ -177,6 +180,7 @@ export class TopicManager {
 
   /** Snapshots every partition's producer state and stops its listeners; the logs close with their directory. */
   close(): void {
+    this.closed = true;
     for (const p of this.partitions()) p.close();
   }
 

@@ -75,11 +75,13 @@ describe('Broker long polling', () => {
     expect((bad as { errorCode: number }).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
   });
 
-  it('answers waiting fetches when the broker closes', async () => {
+  it('answers waiting fetches when the broker closes, and refuses requests after', async () => {
     const waiting = fetchOne(broker, 'events', 1, 0, { maxWaitMs: 600_000 });
     await drainMicrotasks();
     await broker.close();
     const res = await raceDeadline(waiting, 20_000);
     expect(res).not.toBe('deadline');
+    expect((await produceOne(broker, 'events', 0, makeBatch())).errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    expect((await fetchOne(broker, 'events', 0, 0)).errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   });
 });

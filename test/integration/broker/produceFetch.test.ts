@@ -117,4 +117,12 @@ describe.each([
     await broker.createTopics({ topics: [{ name: 'synced', configs: [{ name: 'flush.messages', value: '1' }] }] });
     expect((await produceOne(broker, 'synced', 0, makeBatch(), -1)).errorCode).toBe(0);
   });
+
+  it('answers acks=-1 with NOT_ENOUGH_REPLICAS when min.insync.replicas exceeds this single node', async () => {
+    await broker.createTopics({ topics: [{ name: 'isr2', configs: [{ name: 'min.insync.replicas', value: '2' }] }] });
+    const all = await produceOne(broker, 'isr2', 0, makeBatch(), -1);
+    expect(all.errorCode).toBe(ErrorCode.NOT_ENOUGH_REPLICAS);
+    expect(all.errorMessage).toMatch(/min.insync.replicas/);
+    expect((await produceOne(broker, 'isr2', 0, makeBatch(), 1)).errorCode).toBe(ErrorCode.NONE);
+  });
 });
