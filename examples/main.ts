@@ -3,6 +3,9 @@
  * configuration names (native by default; BINDERY_BINDER=test runs it in memory). Exits 0 once
  * every demo order has been notified; `--forever` keeps serving and places an order every 2 s.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { hasBinder, silentLogger } from '../src';
 import { createShop, demoOrders } from './shop/app';
 
@@ -12,7 +15,11 @@ const DEADLINE_MS = 60000;
 async function main(): Promise<number> {
   const forever = process.argv.includes('--forever');
   const verbose = process.argv.includes('--verbose');
-  const shop = await createShop(hasBinder('native') ? 'native' : 'test', { shutdownOnSignals: false }, verbose ? undefined : silentLogger);
+  // A fresh data directory per run (the native binder's log), removed on exit.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-shop-'));
+  process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const binder = hasBinder('native') ? 'native' : 'test';
+  const shop = await createShop(binder, { shutdownOnSignals: false }, verbose ? undefined : silentLogger, { dataDir });
   const started = Date.now();
   const elapsed = (): string => `${String(Date.now() - started).padStart(5)} ms`;
   shop.activity.onRecord((line) => console.log(`${elapsed()}  ${line}`));

@@ -23,9 +23,10 @@ export const SHOP_SERVICES = [
 ];
 
 /** Topics and groups; BINDERY_* variables and bindery.config.* override any of it. */
-export function shopConfig(binder: string): BinderyConfig {
+export function shopConfig(binder: string, binderProperties: Record<string, unknown> = {}): BinderyConfig {
   return {
     binder,
+    binders: { [binder]: binderProperties },
     default: { producer: { partitionCount: 3 }, consumer: { partitionCount: 3 } },
     bindings: {
       'orders-out': { destination: 'orders' },
@@ -45,8 +46,13 @@ export interface Shop {
   outbox: Outbox;
 }
 
-export async function createShop(binder: string, options: Partial<BinderyOptions> = {}, logger?: Logger): Promise<Shop> {
-  const app = await Bindery.create({ services: SHOP_SERVICES, config: shopConfig(binder), logger, ...options });
+export async function createShop(
+  binder: string,
+  options: Partial<BinderyOptions> = {},
+  logger?: Logger,
+  binderProperties: Record<string, unknown> = {},
+): Promise<Shop> {
+  const app = await Bindery.create({ services: SHOP_SERVICES, config: shopConfig(binder, binderProperties), logger, ...options });
   return { app, orders: app.get(OrderService), activity: app.get(Activity), outbox: app.get(Outbox) };
 }
 

@@ -20,3 +20,27 @@ describe('examples/main', () => {
     expect(output).toMatch(/notifications o-112 {2}shipped → customer-112@example\.com/);
   });
 });
+
+describe('examples/main --forever', () => {
+  it('keeps serving until SIGINT, then closes and exits 0', async () => {
+    const child = spawn(process.execPath, [main, '--forever'], { env: { ...process.env, BINDERY_BINDER: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90000);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('--forever: serving')) resolve();
+        });
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('close', () => reject(new Error(`demo ended before serving: ${output}`)));
+      });
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.kill('SIGINT');
+      expect(await closed).toBe(0);
+    } finally {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+    }
+  });
+});

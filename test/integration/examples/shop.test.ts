@@ -2,6 +2,9 @@
  * The shop examples end to end. The same test runs once per binder in the registry that needs no
  * outside peer (today 'test'; 'native' joins when present): switching binders is configuration only.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { registeredBinders, silentLogger } from '../../../src';
 import { createShop, demoOrders } from '../../../examples/shop/app';
 import { waitFor } from '../framework/support';
@@ -10,7 +13,8 @@ const binders = registeredBinders().filter((name) => name !== 'kafka');
 
 describe.each(binders)('shop examples on the %s binder', (binder) => {
   it('takes every demo order through to a notification, in per-order sequence', async () => {
-    const shop = await createShop(binder, { configFile: false, env: {}, shutdownOnSignals: false }, silentLogger);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-shop-test-'));
+    const shop = await createShop(binder, { configFile: false, env: {}, shutdownOnSignals: false }, silentLogger, { dataDir });
     await shop.app.start();
     try {
       const orders = demoOrders();
@@ -34,6 +38,7 @@ describe.each(binders)('shop examples on the %s binder', (binder) => {
       await waitFor(() => shop.activity.count('notifications') === orders.length, 20000, 'notification count');
     } finally {
       await shop.app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
