@@ -58,6 +58,8 @@ function checkMagic(buf: Buffer, at: number): void {
       at,
       `record batch at byte ${at} has magic ${magic}; only RecordBatch v2 (magic 2, Kafka 0.11+) is supported — ` +
         'upgrade the producing client or set its message format to v2',
+      // A legacy message set (magic 0/1) is well-formed, just older; anything else is garbage.
+      magic === 0 || magic === 1 ? ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT : ErrorCode.CORRUPT_MESSAGE,
     );
   }
 }

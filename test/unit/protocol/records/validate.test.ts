@@ -41,11 +41,13 @@ describe('validateBatch', () => {
     expect(validateBatch(segment, plain.length + gzip.length).sizeInBytes).toBe(plain.length);
   });
 
-  test('wrong magic: InvalidRecordBatchError RECORD_BATCH_MAGIC', () => {
+  test('wrong magic: InvalidRecordBatchError RECORD_BATCH_MAGIC (UNSUPPORTED_FOR_MESSAGE_FORMAT for legacy message sets)', () => {
     const bad = Buffer.from(plain);
     bad.writeInt8(1, BATCH.MAGIC);
     expect(() => validateBatch(bad)).toThrow(InvalidRecordBatchError);
-    expect(() => validateBatch(bad)).toThrow(expect.objectContaining({ code: 'RECORD_BATCH_MAGIC', position: 0, kafkaErrorCode: 2 }));
+    expect(() => validateBatch(bad)).toThrow(expect.objectContaining({ code: 'RECORD_BATCH_MAGIC', position: 0, kafkaErrorCode: 43 }));
+    bad.writeInt8(7, BATCH.MAGIC);
+    expect(() => validateBatch(bad)).toThrow(expect.objectContaining({ code: 'RECORD_BATCH_MAGIC', kafkaErrorCode: 2 }));
   });
 
   test('bad CRC: CorruptRecordError RECORD_BATCH_CRC, unless CRC checking is turned off', () => {
