@@ -50,7 +50,7 @@ function inputBlocks(data: Uint8Array): Uint8Array[] {
   return blocks;
 }
 
-/** Offsets of each raw block inside a xerial stream; throws on a truncated or malformed frame. */
+/** The raw snappy blocks of a xerial stream (views, no copies); throws on a truncated or malformed frame. */
 function framedBlocks(data: Uint8Array): Uint8Array[] {
   const view = Buffer.from(data.buffer, data.byteOffset, data.length);
   const blocks: Uint8Array[] = [];
