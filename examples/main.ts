@@ -46,16 +46,17 @@ async function main(): Promise<number> {
     return done ? 0 : 1;
   }
 
-  console.log('\n--forever: serving; a new order every 2 s. Ctrl-C stops gracefully.');
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   let next = 200;
   const timer = setInterval(() => {
     const n = next++;
     void shop.orders.place({ orderId: `o-${n}`, customer: `customer-${n}`, lines: [{ sku: 'mug', quantity: 1 }], total: 9, card: '5500000000000004' });
   }, 2000);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  console.log('\n--forever: serving; a new order every 2 s. Ctrl-C stops gracefully.');
+  await stopped;
   clearInterval(timer);
   await shop.app.close();
   return 0;
