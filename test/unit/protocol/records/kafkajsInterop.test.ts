@@ -4,10 +4,13 @@
  * with bindery's compress/decompress, exactly as a kafkajs user plugs codecs in.
  */
 import { compress, decompress } from '../../../../src/protocol/compression';
+import { ByteReader, ByteWriter } from '../../../../src/protocol/primitives';
 import {
   CompressionType,
   decodeRecordBatch,
   encodeRecordBatch,
+  readRecordEntry,
+  writeRecordEntry,
   type RecordBatchInput,
   type RecordInput,
 } from '../../../../src/protocol/records';
@@ -146,5 +149,32 @@ describe.each(codecs)('kafkajs interop, %s', (_name, compression) => {
     const ours = await encodeRecordBatch(binderyInput(compression));
     const theirs = await kafkajsBatch(compression);
     expect(ours.toString('hex')).toBe(theirs.toString('hex'));
+  });
+});
+
+describe('single records', () => {
+  test('writeRecordEntry writes what kafkajs writes for a record, and readRecordEntry reads it back', () => {
+    const w = new ByteWriter();
+    const expected: Buffer[] = [];
+    records.forEach((r, i) => {
+      const entry = { attributes: 0, timestampDelta: r.timestamp! - T0 - 50, offsetDelta: i * 1000, key: r.key ?? null, value: r.value, headers: r.headers ?? [] };
+      writeRecordEntry(w, entry);
+      expected.push(
+        kafkajsRecord({
+          offsetDelta: entry.offsetDelta,
+          timestampDelta: entry.timestampDelta,
+          key: entry.key,
+          value: entry.value,
+          headers: Object.fromEntries(entry.headers.map((h) => [h.key, h.value])),
+        }).buffer,
+      );
+    });
+    expect(w.toBuffer().toString('hex')).toBe(Buffer.concat(expected).toString('hex'));
+    const r = new ByteReader(w.toBuffer());
+    records.forEach((rec, i) => {
+      const e = readRecordEntry(r);
+      expect(e).toMatchObject({ offsetDelta: i * 1000, timestampDelta: rec.timestamp! - T0 - 50, key: rec.key ?? null, value: rec.value });
+    });
+    expect(r.remaining).toBe(0);
   });
 });
