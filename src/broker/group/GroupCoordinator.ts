@@ -1,0 +1,179 @@
+/**
+ * The classic consumer-group coordinator of one broker, owning every partition of `__consumer_offsets`
+ * (a single-node cluster coordinates every group). The broker's API handlers call these methods with
+ * decoded requests; JoinGroup and SyncGroup resolve when the rebalance lets them (delayed responses).
+ *
+ *   const coordinator = new GroupCoordinator({ store, clock, config });
+ *   await coordinator.startup();        // reloads groups and offsets from the store
+ *   coordinator.partitionFor(groupId);  // FindCoordinator: which __consumer_offsets partition
+ */
+import { BinderyError } from '../../protocol/primitives';
+import { coordinatorPartitionFor } from '../../protocol/coordinator';
+import { ErrorCode } from '../../protocol/errorCodes';
+import { SystemClock, type Clock, type TimerHandle } from './clock';
+import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './config';
+import type { CoordinatorContext } from './context';
+import { joinError, syncError } from './context';
+import { GroupAdmin } from './GroupAdmin';
+import { loadCoordinatorState, type LoadSummary } from './GroupLoader';
+import type { GroupMetadata } from './GroupMetadata';
+import { GroupStore } from './GroupStore';
+import { JoinGroupHandler } from './JoinGroup';
+import { MembershipHandler } from './Membership';
+import type { OffsetsPartitionStore } from './OffsetsPartitionStore';
+import { OffsetsHandler } from './OffsetsHandler';
+import { OffsetsStore } from './OffsetsStore';
+import { Rebalancer } from './Rebalancer';
+import type * as T from './types';
+
+export class CoordinatorLifecycleError extends BinderyError {
+  constructor(message: string) {
+    super('COORDINATOR_LIFECYCLE', message);
+  }
+}
+
+export interface GroupCoordinatorOptions {
+  store: OffsetsPartitionStore;
+  clock?: Clock;
+  config?: Partial<GroupCoordinatorConfig>;
+}
+
+export class GroupCoordinator {
+  readonly config: GroupCoordinatorConfig;
+  private readonly ctx: CoordinatorContext;
+  private readonly store: OffsetsPartitionStore;
+  private readonly rebalancer: Rebalancer;
+  private readonly joins: JoinGroupHandler;
+  private readonly membership: MembershipHandler;
+  private readonly offsetsHandler: OffsetsHandler;
+  private readonly admin: GroupAdmin;
+  private state: 'created' | 'loading' | 'running' | 'stopped' = 'created';
+  private retentionTimer: TimerHandle | null = null;
+
+  constructor(options: GroupCoordinatorOptions) {
+    this.config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...options.config };
+    this.store = options.store;
+    const partitionFor = (groupId: string): number => this.partitionFor(groupId);
+    this.ctx = {
+      config: this.config,
+      clock: options.clock ?? new SystemClock(),
+      groups: new Map<string, GroupMetadata>(),
+      groupStore: new GroupStore(options.store, partitionFor),
+      offsets: new OffsetsStore(options.store, partitionFor),
+    };
+    this.rebalancer = new Rebalancer(this.ctx);
+    this.joins = new JoinGroupHandler(this.ctx, this.rebalancer);
+    this.membership = new MembershipHandler(this.ctx, this.rebalancer);
+    this.offsetsHandler = new OffsetsHandler(this.ctx, this.rebalancer);
+    this.admin = new GroupAdmin(this.ctx);
+  }
+
+  /** Index of the `__consumer_offsets` partition holding this group. */
+  partitionFor(groupId: string): number {
+    return coordinatorPartitionFor(groupId, this.config.offsetsTopicPartitions);
+  }
+
+  /** Loads groups and offsets from the store, then starts the offset-retention check. */
+  async startup(): Promise<LoadSummary> {
+    if (this.state !== 'created') throw new CoordinatorLifecycleError(`the group coordinator was already started (it is ${this.state}); create a new one to start again`);
+    this.state = 'loading';
+    const summary = await loadCoordinatorState(this.ctx, this.rebalancer, this.store);
+    this.state = 'running';
+    this.scheduleRetentionCheck();
+    return summary;
+  }
+
+  /** Stops timers and answers waiting JoinGroup/SyncGroup calls with NOT_COORDINATOR so clients look elsewhere. */
+  shutdown(): void {
+    this.state = 'stopped';
+    this.retentionTimer?.cancel();
+    for (const group of this.ctx.groups.values()) {
+      group.joinTimer?.handle.cancel();
+      group.pendingSyncTimer?.cancel();
+      for (const handle of group.pendingMembers.values()) handle.cancel();
+      for (const m of group.members.values()) {
+        m.cancelHeartbeat();
+        m.invokeJoin(joinError(m.memberId, ErrorCode.NOT_COORDINATOR));
+        m.invokeSync(syncError(ErrorCode.NOT_COORDINATOR));
+      }
+    }
+    this.ctx.groups.clear();
+  }
+
+  /** NONE when requests can be served, else the error a handler should answer with. */
+  private availability(): number {
+    if (this.state === 'running') return ErrorCode.NONE;
+    if (this.state === 'loading') return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    return ErrorCode.NOT_COORDINATOR;
+  }
+
+  joinGroup(req: T.JoinGroupRequest): Promise<T.JoinGroupResponse> {
+    const unavailable = this.availability();
+    if (unavailable !== ErrorCode.NONE) return Promise.resolve(joinError(req.memberId, unavailable));
+    return this.joins.join(req);
+  }
+
+  syncGroup(req: T.SyncGroupRequest): Promise<T.SyncGroupResponse> {
+    const unavailable = this.availability();
+    if (unavailable !== ErrorCode.NONE) return Promise.resolve(syncError(unavailable));
+    return this.membership.sync(req);
+  }
+
+  heartbeat(req: T.HeartbeatRequest): T.HeartbeatResponse {
+    const unavailable = this.availability();
+    return unavailable !== ErrorCode.NONE ? { errorCode: unavailable } : this.membership.heartbeat(req);
+  }
+
+  leaveGroup(req: T.LeaveGroupRequest): T.LeaveGroupResponse {
+    const unavailable = this.availability();
+    return unavailable !== ErrorCode.NONE ? { errorCode: unavailable, members: [] } : this.membership.leave(req);
+  }
+
+  async commitOffsets(req: T.OffsetCommitRequest): Promise<T.OffsetCommitResponse> {
+    const unavailable = this.availability();
+    if (unavailable !== ErrorCode.NONE) {
+      return { topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: unavailable })) })) };
+    }
+    return this.offsetsHandler.commit(req);
+  }
+
+  fetchOffsets(req: T.OffsetFetchRequest): T.OffsetFetchResponse {
+    const unavailable = this.availability();
+    return unavailable !== ErrorCode.NONE ? { errorCode: unavailable, topics: [] } : this.offsetsHandler.fetch(req);
+  }
+
+  describeGroups(groupIds: string[]): T.DescribedGroup[] {
+    const unavailable = this.availability();
+    if (unavailable !== ErrorCode.NONE) {
+      return groupIds.map((groupId) => ({ errorCode: unavailable, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }));
+    }
+    return this.admin.describe(groupIds);
+  }
+
+  listGroups(statesFilter?: string[] | null): T.ListGroupsResponse {
+    const unavailable = this.availability();
+    return unavailable !== ErrorCode.NONE ? { errorCode: unavailable, groups: [] } : this.admin.list(statesFilter);
+  }
+
+  async deleteGroups(groupIds: string[]): Promise<T.DeleteGroupResult[]> {
+    const unavailable = this.availability();
+    if (unavailable !== ErrorCode.NONE) return groupIds.map((groupId) => ({ groupId, errorCode: unavailable }));
+    return this.admin.delete(groupIds);
+  }
+
+  /** Runs the offset-retention check now (it also runs every offsetsRetentionCheckIntervalMs). */
+  expireOffsets(): Promise<number> {
+    return this.offsetsHandler.expireOffsets();
+  }
+
+  private scheduleRetentionCheck(): void {
+    this.retentionTimer = this.ctx.clock.schedule(this.config.offsetsRetentionCheckIntervalMs, () => {
+      if (this.state !== 'running') return;
+      void this.expireOffsets()
+        .catch(() => 0)
+        .finally(() => {
+          if (this.state === 'running') this.scheduleRetentionCheck();
+        });
+    });
+  }
+}

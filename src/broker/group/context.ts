@@ -1,0 +1,32 @@
+import type { Clock } from './clock';
+import type { GroupCoordinatorConfig } from './config';
+import type { GroupMetadata } from './GroupMetadata';
+import type { GroupStore } from './GroupStore';
+import type { OffsetsStore } from './OffsetsStore';
+import type { JoinGroupResponse, SyncGroupResponse } from './types';
+
+/** What the coordinator's parts share. */
+export interface CoordinatorContext {
+  readonly config: GroupCoordinatorConfig;
+  readonly clock: Clock;
+  readonly groups: Map<string, GroupMetadata>;
+  readonly groupStore: GroupStore;
+  readonly offsets: OffsetsStore;
+}
+
+export function joinError(memberId: string, errorCode: number): JoinGroupResponse {
+  return {
+    errorCode,
+    generationId: -1,
+    protocolType: null,
+    protocolName: null,
+    leader: '',
+    skipAssignment: false,
+    memberId,
+    members: [],
+  };
+}
+
+export function syncError(errorCode: number): SyncGroupResponse {
+  return { errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+}
