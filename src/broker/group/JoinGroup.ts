@@ -4,6 +4,7 @@
  * changing protocols triggers a rebalance. The returned promise settles when the join phase ends.
  */
 import { randomUUID } from 'node:crypto';
+import { CONSUMER_PROTOCOL_TYPE, decodeSubscription } from '../../protocol/consumer';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { CoordinatorContext } from './context';
 import { joinError } from './context';
@@ -12,6 +13,18 @@ import { GroupState } from './GroupState';
 import { MemberMetadata } from './MemberMetadata';
 import type { Rebalancer } from './Rebalancer';
 import type { JoinGroupRequest, JoinGroupResponse } from './types';
+
+/** For consumer groups: the same topics (owned partitions and generation naturally differ). */
+function sameSubscription(protocolType: string | null, before: Buffer, after: Buffer): boolean {
+  if (protocolType !== CONSUMER_PROTOCOL_TYPE) return true;
+  try {
+    const a = decodeSubscription(before).topics.slice().sort();
+    const b = decodeSubscription(after).topics.slice().sort();
+    return a.length === b.length && a.every((t, i) => t === b[i]);
+  } catch {
+    return before.equals(after);
+  }
+}
 
 export class JoinGroupHandler {
   constructor(
@@ -154,9 +167,16 @@ export class JoinGroupHandler {
     const old = group.get(oldMemberId)!;
     old.invokeJoin(joinError(oldMemberId, ErrorCode.FENCED_INSTANCE_ID));
     old.invokeSync({ errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) });
-    const unchanged = old.matches(req.protocols);
+    const previousMetadata = old.metadata(group.protocolName);
     const member = group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
-    if (!group.is(GroupState.Stable) || !unchanged) return this.updateMemberAndRebalance(group, member, req, resolve);
+    if (!group.is(GroupState.Stable)) return this.updateMemberAndRebalance(group, member, req, resolve);
+    member.protocols = req.protocols;
+    // As Kafka: no rebalance while the group would pick the same protocol; beyond Kafka, a consumer whose
+    // topics changed also triggers one, so its new subscription is assigned without waiting for the leader.
+    const unchanged =
+      group.selectProtocol() === group.protocolName &&
+      sameSubscription(group.protocolType, previousMetadata, member.metadata(group.protocolName));
+    if (!unchanged) return this.updateMemberAndRebalance(group, member, req, resolve);
     member.sessionTimeoutMs = req.sessionTimeoutMs;
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs ?? req.sessionTimeoutMs;
     this.rebalancer.scheduleHeartbeat(group, member);
