@@ -19,6 +19,8 @@ import { TestConsumer } from './TestConsumer';
 export interface TestBinderOptions {
   /** Partitions of topics created implicitly. Default 1. */
   defaultPartitions?: number;
+  /** Share one in-memory broker between binders (like two processes on one cluster). */
+  broker?: TestBroker;
 }
 
 let anonymousGroups = 0;
@@ -31,7 +33,7 @@ export class TestBinder implements Binder {
   private closed = false;
 
   constructor(options: TestBinderOptions = {}) {
-    this.broker = new TestBroker(options.defaultPartitions ?? 1);
+    this.broker = options.broker ?? new TestBroker(options.defaultPartitions ?? 1);
   }
 
   async provisionTopic(topic: string, partitions: number): Promise<void> {

@@ -3,6 +3,7 @@
  * offsets per group, and group membership with a simple modulo assignment.
  */
 import type { InboundRecord, OutboundRecord, SendResult, TopicPartition } from '../Binder';
+import { partitionForKey } from '../../protocol/murmur2';
 import { Signal } from './Signal';
 
 export interface ProducedRecord {
@@ -16,13 +17,6 @@ export interface ProducedRecord {
 export interface GroupMember {
   readonly topics: () => string[];
   assignmentChanged(assignment: TopicPartition[]): Promise<void>;
-}
-
-/** Stable string hash: the test binder only needs one key → one partition, not Kafka's murmur2 placement. */
-function keyHash(key: Buffer): number {
-  let hash = 0x811c9dc5;
-  for (const byte of key) hash = Math.imul(hash ^ byte, 0x01000193);
-  return hash >>> 0;
 }
 
 export class TestBroker {
@@ -54,7 +48,7 @@ export class TestBroker {
     const partitions = this.topics.get(topic) as InboundRecord[][];
     let partition = input.partition;
     if (partition === undefined) {
-      partition = input.key ? keyHash(input.key) % partitions.length : this.roundRobin++ % partitions.length;
+      partition = input.key ? partitionForKey(input.key, partitions.length) : this.roundRobin++ % partitions.length;
     }
     if (partition < 0 || partition >= partitions.length) {
       throw new RangeError(`Topic ${topic} has ${partitions.length} partition(s); partition ${partition} does not exist`);

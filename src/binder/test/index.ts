@@ -2,6 +2,7 @@ import { registerBinder } from '../registry';
 import { TestBinder } from './TestBinder';
 
 export { TestBinder, type TestBinderOptions } from './TestBinder';
+export { TestBroker } from './TestBroker';
 export { InputDestination, OutputDestination, OutputMessage, type InputSendOptions, type HasBinder } from './destinations';
 
 registerBinder('test', ({ properties }) => new TestBinder({ defaultPartitions: Number(properties.defaultPartitions ?? 1) }));
