@@ -1,7 +1,8 @@
 /** Retry policy of the listener container: attempts, exponential backoff, retryable errors. */
 import type { ResolvedConsumerConfig } from './model';
 
-export type RetryablePredicate = (error: unknown) => boolean | undefined;
+/** Per-error retry decision; `binding` is the binding name or listener id. undefined = no opinion. */
+export type RetryablePredicate = (error: unknown, binding: string) => boolean | undefined;
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -31,13 +32,13 @@ function errorClassNames(error: unknown): string[] {
  * Retryable decision, first match wins: the predicate (when it returns a boolean), then
  * `retryableExceptions` by the nearest class name, then `defaultRetryable`.
  */
-export function retryPolicy(config: ResolvedConsumerConfig, predicate?: RetryablePredicate): RetryPolicy {
+export function retryPolicy(config: ResolvedConsumerConfig, binding: string, predicate?: RetryablePredicate): RetryPolicy {
   const table = new Map(Object.entries(config.retryableExceptions ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   return {
     maxAttempts: config.maxAttempts,
     backoffMs: exponentialBackoff(config.backOffInitialInterval, config.backOffMultiplier, config.backOffMaxInterval),
     isRetryable(error) {
-      const decided = predicate?.(error);
+      const decided = predicate?.(error, binding);
       if (typeof decided === 'boolean') return decided;
       for (const name of errorClassNames(error)) {
         const listed = table.get(name);

@@ -43,7 +43,7 @@ export class ListenerContainer {
     readonly definition: ConsumerDefinition,
     private readonly deps: ListenerContainerDeps,
   ) {
-    this.policy = retryPolicy(definition.consumer, deps.retryable);
+    this.policy = retryPolicy(definition.consumer, definition.name, deps.retryable);
   }
 
   get name(): string {

@@ -14,6 +14,7 @@ import {
   TestBinder,
   silentLogger,
   type BinderyConfig,
+  type RetryablePredicate,
 } from '../../../src';
 import { InstrumentedBinder, RecordingClock, waitFor } from '../../integration/framework/support';
 
@@ -39,7 +40,7 @@ class Flaky {
   }
 }
 
-async function start(config: BinderyConfig['bindings'], setup: (calls: Calls) => void = () => undefined) {
+async function start(config: BinderyConfig['bindings'], setup: (calls: Calls) => void = () => undefined, retryable?: RetryablePredicate) {
   const test = new TestBinder();
   const binder = new InstrumentedBinder(test);
   const clock = new RecordingClock();
@@ -50,6 +51,7 @@ async function start(config: BinderyConfig['bindings'], setup: (calls: Calls) =>
     config: { bindings: config },
     binder,
     clock,
+    retryable,
     configFile: false,
     env: {},
     logger: process.env.DEBUG_LC ? undefined : silentLogger,
@@ -125,6 +127,30 @@ describe('listener container', () => {
       expect(dead!.headers['x-attempts']).toBe('1');
       expect(t.calls.seen).toHaveLength(1);
       expect(t.clock.sleeps).toEqual([]);
+    } finally {
+      await t.app.close();
+    }
+  });
+
+  it('asks the retryable predicate first, with the binding name', async () => {
+    const asked: string[] = [];
+    class Permanent extends Error {}
+    const t = await start(
+      input({ retryableExceptions: { Permanent: true } }),
+      (c) => {
+        c.failuresLeft = 99;
+        c.error = () => new Permanent('permanent');
+      },
+      (error, binding) => {
+        asked.push(binding);
+        return error instanceof Permanent ? false : undefined;
+      },
+    );
+    try {
+      t.input.send({ n: 1 });
+      await waitFor(() => t.test.broker.committedOffset('g', 'orders', 0) === 1);
+      expect(t.calls.seen).toHaveLength(1);
+      expect(asked).toEqual(['input']);
     } finally {
       await t.app.close();
     }
