@@ -49,6 +49,7 @@ export class GroupCoordinator {
   private readonly admin: GroupAdmin;
   private state: 'created' | 'loading' | 'running' | 'stopped' = 'created';
   private retentionTimer: TimerHandle | null = null;
+  private retentionRunning = false;
 
   constructor(options: GroupCoordinatorOptions) {
     this.config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...options.config };
@@ -169,11 +170,13 @@ export class GroupCoordinator {
   private scheduleRetentionCheck(): void {
     this.retentionTimer = this.ctx.clock.schedule(this.config.offsetsRetentionCheckIntervalMs, () => {
       if (this.state !== 'running') return;
+      this.scheduleRetentionCheck();
+      // One check at a time: a slow store makes the next tick skip rather than pile up.
+      if (this.retentionRunning) return;
+      this.retentionRunning = true;
       void this.expireOffsets()
         .catch(() => 0)
-        .finally(() => {
-          if (this.state === 'running') this.scheduleRetentionCheck();
-        });
+        .finally(() => (this.retentionRunning = false));
     });
   }
 }

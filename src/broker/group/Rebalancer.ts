@@ -105,7 +105,6 @@ export class Rebalancer {
     this.cancelJoinTimer(group);
     // Dynamic members that did not rejoin in time are gone; static ones keep their place until their session ends.
     for (const m of group.notYetRejoinedMembers()) if (!m.isStatic) group.remove(m.memberId);
-    for (const id of [...group.pendingMembers.keys()]) this.removePendingMember(group, id);
     if (!group.electJoinedLeader() && group.members.size > 0) {
       // Only silent static members remain: wait for them to rejoin or time out.
       this.scheduleJoinTimeout(group);
