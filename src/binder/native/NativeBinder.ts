@@ -1,0 +1,135 @@
+/**
+ * The native binder (the default): the Binder SPI straight over bindery's own broker in the same
+ * process — no sockets, no codecs beyond the record batches themselves. Producers accumulate and
+ * compress batches and append them with broker.produce; consumers are group members of the
+ * broker's coordinator and long-poll broker.fetch.
+ *
+ *   const binder = new NativeBinder({ dataDir: './data' });   // or {} for an in-memory broker
+ */
+import { randomUUID } from 'node:crypto';
+import type { Broker } from '../../broker/Broker';
+import { isInternalTopic } from '../../broker/topics/topicName';
+import { ErrorCode } from '../../protocol/errorCodes';
+import { assignorByName } from '../../protocol/consumer/assignors';
+import { CompressionType } from '../../protocol/records/types';
+import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../Binder';
+import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
+import { NativeBinderClosedError, NativeBrokerError } from './errors';
+import { NativeConsumerBinding } from './NativeConsumerBinding';
+import { NativeProducer } from './NativeProducer';
+import { acquireBroker, type BrokerLease } from './sharedBroker';
+
+const DEFAULT_BATCH_SIZE = 16384;
+
+export class NativeBinder implements Binder {
+  readonly name = 'native';
+  readonly config: ResolvedNativeBinderConfig;
+  private lease: Promise<BrokerLease> | null = null;
+  private readonly producers = new Set<ProducerBinding>();
+  private readonly consumers = new Set<ConsumerBinding>();
+  private closed = false;
+
+  constructor(properties: NativeBinderConfig | Record<string, unknown> = {}) {
+    this.config = resolveNativeBinderConfig(properties);
+  }
+
+  /** The broker this binder uses (opened, or joined when shared, on first use). */
+  async broker(): Promise<Broker> {
+    if (this.closed) throw new NativeBinderClosedError();
+    if (!this.lease) {
+      this.lease = acquireBroker(this.config);
+      this.lease.catch(() => (this.lease = null));
+    }
+    return (await this.lease).broker;
+  }
+
+  async provisionTopic(topic: string, partitions: number): Promise<void> {
+    const broker = await this.broker();
+    const response = await broker.createTopics({ topics: [{ name: topic, numPartitions: partitions, replicationFactor: -1 }] });
+    const result = response.topics[0];
+    if (result.errorCode !== ErrorCode.NONE && result.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+      throw new NativeBrokerError(`Creating topic '${topic}'`, result.errorCode, result.errorMessage);
+    }
+  }
+
+  async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
+    const broker = await this.broker();
+    await this.provisionTopic(destination, options.partitionCount ?? this.config.defaultPartitions);
+    const idempotent = options.idempotent ?? true;
+    const producer = await NativeProducer.create(
+      broker,
+      destination,
+      await this.partitionCount(destination),
+      {
+        compression: options.compression ?? CompressionType.None,
+        batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+        lingerMs: options.lingerMs ?? 0,
+        idempotent,
+        // An idempotent producer needs acks=all, as Kafka's does.
+        acks: idempotent ? -1 : (options.acks ?? -1),
+        attempts: 5,
+        retryBackoffMs: 100,
+      },
+      () => this.producers.delete(producer),
+    );
+    this.producers.add(producer);
+    return producer;
+  }
+
+  async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
+    const broker = await this.broker();
+    const topics = await this.resolveTopics(destination, options.partitionCount ?? this.config.defaultPartitions);
+    const anonymous = options.group === undefined;
+    const groupId = options.group ?? `anonymous.${randomUUID()}`;
+    const binding = await NativeConsumerBinding.create(
+      broker,
+      options,
+      handler,
+      {
+        groupId,
+        anonymous,
+        topics,
+        assignor: assignorByName(this.config.assignor)!,
+        fetchMaxWaitMs: this.config.fetchMaxWaitMs,
+        fetchMaxBytesPerPartition: this.config.fetchMaxBytesPerPartition,
+        inProcessHeartbeatMs: this.config.inProcessHeartbeatMs,
+        reportError: (message, error) => reportError(groupId, message, error),
+      },
+      () => this.consumers.delete(binding),
+    );
+    this.consumers.add(binding);
+    return binding;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.allSettled([...this.consumers].map((binding) => binding.stop()));
+    await Promise.allSettled([...this.producers].map((binding) => binding.close()));
+    this.closed = true;
+    const lease = await this.lease?.catch(() => null);
+    await lease?.release();
+  }
+
+  private async resolveTopics(destination: Destination, partitionCount: number): Promise<string[]> {
+    if (destination instanceof RegExp) {
+      const metadata = await (await this.broker()).metadata({ topics: null });
+      return metadata.topics.map((t) => t.name).filter((name) => !isInternalTopic(name) && destination.test(name));
+    }
+    const topics = typeof destination === 'string' ? [destination] : destination;
+    for (const topic of topics) await this.provisionTopic(topic, partitionCount);
+    return topics;
+  }
+
+  private async partitionCount(topic: string): Promise<number> {
+    const metadata = await (await this.broker()).metadata({ topics: [{ name: topic }], allowAutoTopicCreation: false });
+    const found = metadata.topics.find((t) => t.name === topic);
+    if (!found || found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up topic '${topic}'`, found?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+    return found.partitions.length;
+  }
+}
+
+function reportError(groupId: string, message: string, error: unknown): void {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // eslint-disable-next-line no-console
+  console.error(`[bindery native binder] group ${groupId}: ${message}: ${detail}`);
+}

@@ -1,0 +1,124 @@
+/**
+ * A consumer binding of the native binder: `concurrency` members of one group over the
+ * in-process broker. An anonymous binding gets a fresh group id, never commits, and starts where
+ * the topics end when it is bound; a named group starts where it committed, else per startOffset.
+ */
+import type { Broker } from '../../broker/Broker';
+import { OffsetSpec } from '../../broker/fetch/types';
+import { ErrorCode } from '../../protocol/errorCodes';
+import type { PartitionAssignor } from '../../protocol/consumer/Assignor';
+import type { BatchHandler, ConsumerBinding, ConsumerOptions } from '../Binder';
+import { ConsumerMember, tpKey } from './ConsumerMember';
+import { GroupMembership } from './GroupMembership';
+
+export interface BindingSettings {
+  groupId: string;
+  anonymous: boolean;
+  topics: string[];
+  assignor: PartitionAssignor;
+  fetchMaxWaitMs: number;
+  fetchMaxBytesPerPartition: number;
+  inProcessHeartbeatMs: number;
+  reportError(message: string, error: unknown): void;
+}
+
+export class NativeConsumerBinding implements ConsumerBinding {
+  private paused: boolean;
+  private stopping: Promise<void> | null = null;
+  private readonly members: ConsumerMember[] = [];
+
+  private constructor(
+    private readonly broker: Broker,
+    readonly group: string | undefined,
+    private readonly settings: BindingSettings,
+    startPaused: boolean,
+    private readonly onStop: () => void,
+  ) {
+    this.paused = startPaused;
+  }
+
+  static async create(
+    broker: Broker,
+    options: ConsumerOptions,
+    handler: BatchHandler,
+    settings: BindingSettings,
+    onStop: () => void,
+  ): Promise<NativeConsumerBinding> {
+    const binding = new NativeConsumerBinding(broker, options.group, settings, options.startPaused ?? false, onStop);
+    const startOffset = options.startOffset ?? (settings.anonymous ? 'latest' : 'earliest');
+    const startPositions = startOffset === 'latest' ? await binding.topicEnds() : new Map<string, number>();
+    const sessionTimeoutMs = options.sessionTimeoutMs ?? 30000;
+    const localOffsets = new Map<string, number>();
+    const heartbeatMs = Math.max(1, Math.min(options.heartbeatIntervalMs ?? 3000, settings.inProcessHeartbeatMs));
+    for (let i = 0; i < Math.max(1, options.concurrency ?? 1); i++) {
+      const membership = new GroupMembership(broker, {
+        groupId: settings.groupId,
+        clientId: `bindery-native-${i}`,
+        topics: settings.topics,
+        sessionTimeoutMs,
+        rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60000,
+        assignor: settings.assignor,
+      });
+      binding.members.push(
+        new ConsumerMember(broker, membership, handler, {
+          anonymous: settings.anonymous,
+          startOffset,
+          startPositions,
+          localOffsets,
+          maxBatchRecords: options.maxBatchRecords ?? Number.MAX_SAFE_INTEGER,
+          fetchMaxWaitMs: settings.fetchMaxWaitMs,
+          fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition,
+          heartbeatMs,
+          onPartitionsRevoked: options.onPartitionsRevoked,
+          onPartitionsAssigned: options.onPartitionsAssigned,
+          isPaused: () => binding.paused,
+          reportError: settings.reportError,
+        }),
+      );
+    }
+    try {
+      // Started together, the members of a new group form its first generation together.
+      await Promise.all(binding.members.map((member) => member.start()));
+    } catch (error) {
+      await binding.stop();
+      throw error;
+    }
+    return binding;
+  }
+
+  pause(): void {
+    this.paused = true;
+    for (const member of this.members) member.wake();
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const member of this.members) member.wake();
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all(this.members.map((member) => member.stop()));
+      if (this.settings.anonymous) await this.broker.deleteGroups([this.settings.groupId]).catch(() => undefined);
+      this.onStop();
+    })();
+    return this.stopping;
+  }
+
+  /** The end of every partition of the bound topics now ('latest' starts here, not at the first fetch). */
+  private async topicEnds(): Promise<Map<string, number>> {
+    const metadata = await this.broker.metadata({ topics: this.settings.topics.map((name) => ({ name })), allowAutoTopicCreation: false });
+    const request = metadata.topics
+      .filter((t) => t.errorCode === ErrorCode.NONE)
+      .map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, timestamp: OffsetSpec.LATEST })) }));
+    const ends = new Map<string, number>();
+    if (request.length === 0) return ends;
+    const response = await this.broker.listOffsets({ topics: request });
+    for (const t of response.topics) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) ends.set(tpKey(t.name, p.partitionIndex), p.offset);
+    return ends;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Properties of the native binder (config `binders.native`). With no `dataDir` and no `broker`
+ * the binder runs an in-memory broker, shared by every native binder of the process that also
+ * names none (so several apps in one process talk to each other with zero setup); its data is
+ * gone when the last of them closes. With `dataDir` the log is on disk, shared per directory.
+ */
+import type { Broker } from '../../broker/Broker';
+import type { BrokerConfig } from '../../broker/config/BrokerConfig';
+import type { AssignorName } from '../../protocol/consumer/Assignor';
+import { NativeBinderConfigError } from './errors';
+
+export interface NativeBinderConfig {
+  /** Directory of the durable log. Default: none (in-memory broker). */
+  dataDir?: string;
+  /** An open broker to use instead (not closed by the binder). */
+  broker?: Broker;
+  /** false = a private broker even when another binder uses the same dataDir/memory. Default true. */
+  shared?: boolean;
+  /** Partitions of topics the binder creates when a binding names none. Default 1. */
+  defaultPartitions?: number;
+  /** Partition assignor of consumer groups: 'range' (Kafka's default), 'roundrobin' or 'sticky'. */
+  assignor?: AssignorName;
+  /** group.initial.rebalance.delay.ms of a broker the binder opens. Default 0 (members of one process join together). */
+  groupInitialRebalanceDelayMs?: number;
+  /** Longest wait of one fetch for new records, ms. Default 500. */
+  fetchMaxWaitMs?: number;
+  /** Bytes per partition per fetch. Default 1 MiB. */
+  fetchMaxBytesPerPartition?: number;
+  /**
+   * Heartbeats are function calls in process: members beat at the lower of this and the binding's
+   * heartbeatIntervalMs so a rebalance is noticed quickly. Default 100.
+   */
+  inProcessHeartbeatMs?: number;
+  /** Settings of a broker the binder opens (Kafka server.properties, camel-cased). */
+  brokerConfig?: Partial<BrokerConfig>;
+}
+
+export interface ResolvedNativeBinderConfig {
+  dataDir: string | undefined;
+  broker: Broker | undefined;
+  shared: boolean;
+  defaultPartitions: number;
+  assignor: AssignorName;
+  groupInitialRebalanceDelayMs: number;
+  fetchMaxWaitMs: number;
+  fetchMaxBytesPerPartition: number;
+  inProcessHeartbeatMs: number;
+  brokerConfig: Partial<BrokerConfig>;
+}
+
+const ASSIGNORS: AssignorName[] = ['range', 'roundrobin', 'sticky'];
+
+function count(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
+    throw new NativeBinderConfigError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** Accepts the properties as config files and environment variables give them (strings included). */
+export function resolveNativeBinderConfig(properties: NativeBinderConfig | Record<string, unknown> = {}): ResolvedNativeBinderConfig {
+  const p = properties as Record<string, unknown>;
+  if (p.dataDir !== undefined && typeof p.dataDir !== 'string') throw new NativeBinderConfigError(`dataDir must be a path, got ${JSON.stringify(p.dataDir)}`);
+  const assignor = (p.assignor ?? 'range') as AssignorName;
+  if (!ASSIGNORS.includes(assignor)) throw new NativeBinderConfigError(`assignor must be one of ${ASSIGNORS.join(', ')}, got ${JSON.stringify(p.assignor)}`);
+  return {
+    dataDir: (p.dataDir as string | undefined) || undefined,
+    broker: p.broker as Broker | undefined,
+    shared: p.shared === undefined ? true : p.shared !== false && p.shared !== 'false',
+    defaultPartitions: count('defaultPartitions', p.defaultPartitions, 1, 1),
+    assignor,
+    groupInitialRebalanceDelayMs: count('groupInitialRebalanceDelayMs', p.groupInitialRebalanceDelayMs, 0, 0),
+    fetchMaxWaitMs: count('fetchMaxWaitMs', p.fetchMaxWaitMs, 500, 1),
+    fetchMaxBytesPerPartition: count('fetchMaxBytesPerPartition', p.fetchMaxBytesPerPartition, 1024 * 1024, 1024),
+    inProcessHeartbeatMs: count('inProcessHeartbeatMs', p.inProcessHeartbeatMs, 100, 1),
+    brokerConfig: (p.brokerConfig as Partial<BrokerConfig> | undefined) ?? {},
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Turns the stored batches of one fetched partition into InboundRecords: control batches are
+ * skipped, and so are records below the fetch offset (a fetch returns whole batches, so the first
+ * may start before the position).
+ */
+import { ATTR, BATCH } from '../../protocol/records/batchHeader';
+import { decodeRecordBatch, decodeRecordBatchSync } from '../../protocol/records/decodeBatch';
+import { completeBatchSize } from '../../protocol/records/validate';
+import { CompressionType, type RecordBatch } from '../../protocol/records/types';
+import type { InboundRecord } from '../Binder';
+
+export interface DecodedPartition {
+  records: InboundRecord[];
+  /** Offset after the last batch read (past control batches too): where the next fetch starts when nothing is delivered. */
+  nextOffset: number;
+}
+
+export async function decodeFetched(topic: string, partition: number, bytes: Buffer, fetchOffset: number): Promise<DecodedPartition> {
+  const records: InboundRecord[] = [];
+  let nextOffset = fetchOffset;
+  let at = 0;
+  for (;;) {
+    const size = completeBatchSize(bytes, at);
+    if (size === null) break;
+    const attributes = bytes.readInt16BE(at + BATCH.ATTRIBUTES);
+    const lastOffset = readOffset(bytes, at) + bytes.readInt32BE(at + BATCH.LAST_OFFSET_DELTA);
+    if (lastOffset >= fetchOffset && (attributes & ATTR.CONTROL) === 0) {
+      const slice = bytes.subarray(at, at + size);
+      // zstd has only an asynchronous binding; every other codec decodes in place.
+      const batch: RecordBatch = (attributes & ATTR.COMPRESSION_MASK) === CompressionType.Zstd ? await decodeRecordBatch(slice) : decodeRecordBatchSync(slice);
+      for (const r of batch.records) {
+        if (r.offset < fetchOffset) continue;
+        records.push({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+        nextOffset = r.offset + 1;
+      }
+    }
+    nextOffset = Math.max(nextOffset, lastOffset + 1);
+    at += size;
+  }
+  return { records, nextOffset };
+}
+
+function readOffset(buf: Buffer, at: number): number {
+  return buf.readInt32BE(at + BATCH.BASE_OFFSET) * 0x100000000 + buf.readUInt32BE(at + BATCH.BASE_OFFSET + 4);
+}

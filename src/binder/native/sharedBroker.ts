@@ -1,0 +1,66 @@
+/**
+ * Brokers shared inside the process: one per data directory (two brokers on one directory would
+ * corrupt it) and one in-memory broker, each closed when the last binder using it lets go.
+ */
+import * as path from 'node:path';
+import { Broker } from '../../broker/Broker';
+import { MemoryFileSystem } from '../../broker/storage/MemoryFileSystem';
+import type { ResolvedNativeBinderConfig } from './config';
+
+export interface BrokerLease {
+  readonly broker: Broker;
+  /** Lets go of the broker; the last lease of a shared broker closes it. */
+  release(): Promise<void>;
+}
+
+interface Entry {
+  opening: Promise<Broker>;
+  users: number;
+}
+
+const shared = new Map<string, Entry>();
+const MEMORY_KEY = 'memory:';
+
+function open(config: ResolvedNativeBinderConfig): Promise<Broker> {
+  const groupConfig = { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs };
+  const brokerConfig = { numPartitions: config.defaultPartitions, ...config.brokerConfig };
+  if (config.dataDir) return Broker.open({ dataDir: config.dataDir, config: brokerConfig, groupConfig });
+  return Broker.open({ fs: new MemoryFileSystem(), config: brokerConfig, groupConfig });
+}
+
+/** The broker a binder with these properties uses. */
+export async function acquireBroker(config: ResolvedNativeBinderConfig): Promise<BrokerLease> {
+  if (config.broker) return { broker: config.broker, release: async () => undefined };
+  if (!config.shared) {
+    const broker = await open(config);
+    return { broker, release: () => broker.close() };
+  }
+  const key = config.dataDir ? path.resolve(config.dataDir) : MEMORY_KEY;
+  let entry = shared.get(key);
+  if (!entry) {
+    entry = { opening: open(config), users: 0 };
+    shared.set(key, entry);
+    const failed = entry;
+    failed.opening.catch(() => shared.get(key) === failed && shared.delete(key));
+  }
+  entry.users++;
+  const mine = entry;
+  let broker: Broker;
+  try {
+    broker = await mine.opening;
+  } catch (error) {
+    mine.users--;
+    throw error;
+  }
+  let released = false;
+  return {
+    broker,
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (--mine.users > 0) return;
+      if (shared.get(key) === mine) shared.delete(key);
+      await broker.close();
+    },
+  };
+}
