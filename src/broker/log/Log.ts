@@ -1,7 +1,7 @@
 import { DiskFileSystem } from '../storage/DiskFileSystem';
 import type { FileSystem } from '../storage/FileSystem';
-import { BATCH, BatchHeaderView, ATTR } from '../../protocol/records/batchHeader';
-import { crc32c } from '../../protocol/crc32c';
+import { BatchHeaderView } from '../../protocol/records/batchHeader';
+import { stampLogAppendTime } from './stampLogAppendTime';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
 import { validateBatches, type BatchSpan } from './batchValidation';
 import { consoleLogger, logConfig, type LogLogger } from './config';
@@ -41,7 +41,7 @@ export class Log implements PartitionLog {
   private readonly fs: FileSystem;
   private readonly now: () => number;
   private readonly flushPolicy: FlushPolicy;
-  /** Bumped whenever segments are removed or truncated, so a background cleaner can tell its view is stale. */
+  /** Bumped whenever segments are removed or truncated or the log closes, so a background cleaner can tell its view is stale. */
   generation = 0;
 
   private constructor(
@@ -272,6 +272,7 @@ export class Log implements PartitionLog {
     this.flushPolicy.stop();
     for (const seg of this.segments) seg.close();
     this.closed = true;
+    this.generation++;
   }
 
   delete(): void {
@@ -279,6 +280,7 @@ export class Log implements PartitionLog {
       this.flushPolicy.stop();
       for (const seg of this.segments) seg.delete();
       this.closed = true;
+      this.generation++;
     }
     this.fs.removeDir(this.dir);
   }
@@ -289,14 +291,19 @@ export class Log implements PartitionLog {
   }
 
   /**
-   * Replaces consecutive inactive segments `old` by `cleaned` (same base offset as old[0]).
-   * Returns false, changing nothing, when `old` is no longer a run of this log's inactive segments.
+   * Replaces consecutive inactive segments `old` by `cleaned` (same base offset as old[0]; null
+   * when compaction left nothing). Returns false, changing nothing, when `old` is no longer a run
+   * of this log's inactive segments.
    */
-  replaceSegments(old: readonly LogSegment[], cleaned: LogSegment): boolean {
+  replaceSegments(old: readonly LogSegment[], cleaned: LogSegment | null): boolean {
     const at = this.segments.indexOf(old[0]);
     if (this.closed || at < 0 || at + old.length >= this.segments.length) return false;
-    if (old.some((s, i) => this.segments[at + i] !== s) || cleaned.baseOffset !== old[0].baseOffset) return false;
-    this.segments.splice(at, old.length, cleaned);
+    if (old.some((s, i) => this.segments[at + i] !== s)) return false;
+    if (cleaned && cleaned.baseOffset !== old[0].baseOffset) return false;
+    if (cleaned) this.segments.splice(at, old.length, cleaned);
+    else this.segments.splice(at, old.length);
+    // leading segments compacted away entirely move the log start, as a restart would
+    this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
     return true;
   }
 
@@ -307,15 +314,4 @@ export class Log implements PartitionLog {
   private ensureOpen(): void {
     if (this.closed) throw new LogClosedError(this.dir);
   }
-}
-
-/** Sets the LogAppendTime timestamp type and max timestamp, then the CRC they are covered by. */
-function stampLogAppendTime(buf: Buffer, span: BatchSpan, timeMs: number): void {
-  const view = new BatchHeaderView(buf, span.at);
-  buf.writeInt16BE(view.attributes | ATTR.TIMESTAMP_TYPE_LOG_APPEND, span.at + BATCH.ATTRIBUTES);
-  const hi = Math.floor(timeMs / 0x100000000);
-  buf.writeInt32BE(hi, span.at + BATCH.MAX_TIMESTAMP);
-  buf.writeUInt32BE(timeMs - hi * 0x100000000, span.at + BATCH.MAX_TIMESTAMP + 4);
-  buf.writeUInt32BE(crc32c(buf.subarray(span.at + BATCH.CRC_START, span.at + span.size)), span.at + BATCH.CRC);
-  span.maxTimestamp = timeMs;
 }

@@ -271,6 +271,13 @@ export class LogSegment {
     this.log.close();
   }
 
+  /** Closes the file handles as they are (an inactive segment about to be renamed or replaced). */
+  closeFiles(): void {
+    this.offsetIndex.closeHandle();
+    this.timeIndex.closeHandle();
+    this.log.close();
+  }
+
   /** Closes and removes the three files. */
   delete(): void {
     this.offsetIndex.closeHandle();
