@@ -120,18 +120,6 @@ export class RecordAccumulator {
     return false;
   }
 
-  /** Removes every batch (open or closed) and returns them, e.g. to fail them on close. */
-  abandon(): ProducerBatch[] {
-    const out: ProducerBatch[] = [];
-    for (const queue of this.queues.values()) {
-      out.push(...queue.ready);
-      if (queue.open) out.push(queue.open);
-      queue.ready = [];
-      queue.open = null;
-    }
-    return out;
-  }
-
   private queue(partition: number): PartitionQueue {
     let queue = this.queues.get(partition);
     if (!queue) {
