@@ -1,6 +1,17 @@
 /** One member of a classic group: what it supports, what it was given, and what it is waiting for. */
+import { BinderyError } from '../../protocol/primitives';
 import type { TimerHandle } from './clock';
 import type { JoinGroupProtocol, JoinGroupResponse, SyncGroupResponse } from './types';
+
+/** Raised only if a member without a common protocol got in: JoinGroup's INCONSISTENT_GROUP_PROTOCOL check should prevent it. */
+export class NoCommonProtocolError extends BinderyError {
+  constructor(memberId: string, candidates: Set<string>) {
+    super(
+      'NO_COMMON_PROTOCOL',
+      `member ${memberId} supports none of the group's protocols (${[...candidates].join(', ') || 'none'}); this is a coordinator bug, please report it`,
+    );
+  }
+}
 
 export class MemberMetadata {
   assignment: Buffer = Buffer.alloc(0);
@@ -51,7 +62,7 @@ export class MemberMetadata {
   /** The member's most preferred protocol among `candidates`. */
   vote(candidates: Set<string>): string {
     const choice = this.protocols.find((p) => candidates.has(p.name));
-    if (!choice) throw new Error(`member ${this.memberId} supports none of ${[...candidates].join(', ')}`);
+    if (!choice) throw new NoCommonProtocolError(this.memberId, candidates);
     return choice.name;
   }
 
