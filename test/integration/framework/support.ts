@@ -30,6 +30,7 @@ export class RecordingClock implements Clock {
 export class InstrumentedBinder implements Binder {
   readonly name: string;
   heartbeats = 0;
+  readonly commits: number[][] = [];
   failSendsTo: (topic: string) => boolean = () => false;
 
   constructor(readonly inner: Binder) {
@@ -56,7 +57,10 @@ export class InstrumentedBinder implements Binder {
   bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler) {
     return this.inner.bindConsumer(destination, options, (batch, session) =>
       handler(batch, {
-        commit: (o) => session.commit(o),
+        commit: (o) => {
+          this.commits.push(o.map((x) => x.offset));
+          return session.commit(o);
+        },
         seek: (t) => session.seek(t),
         isActive: (t, p) => session.isActive(t, p),
         heartbeat: async () => {

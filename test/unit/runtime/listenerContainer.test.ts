@@ -61,11 +61,11 @@ async function start(config: BinderyConfig['bindings'], setup: (calls: Calls) =>
   return { app, test, binder, clock, calls, input: InputDestination.of(test), output: OutputDestination.of(test) };
 }
 
-const input = (consumer: object = {}) => ({ input: { destination: 'orders', group: 'g', consumer } });
+const inputBinding = (consumer: object = {}) => ({ input: { destination: 'orders', group: 'g', consumer } });
 
 describe('listener container', () => {
   it('retries with exponential backoff and heartbeats while backing off', async () => {
-    const t = await start(input({ maxAttempts: 4, heartbeatIntervalMs: 500 }), (c) => (c.failuresLeft = 3));
+    const t = await start(inputBinding({ maxAttempts: 4, heartbeatIntervalMs: 500 }), (c) => (c.failuresLeft = 3));
     try {
       t.input.send({ n: 1 });
       await waitFor(() => t.calls.seen.length === 4 && t.test.broker.committedOffset('g', 'orders', 0) === 1);
@@ -79,7 +79,7 @@ describe('listener container', () => {
 
   it('caps backoff at backOffMaxInterval', async () => {
     const t = await start(
-      input({ maxAttempts: 5, backOffInitialInterval: 100, backOffMultiplier: 3, backOffMaxInterval: 1000, heartbeatIntervalMs: 100000 }),
+      inputBinding({ maxAttempts: 5, backOffInitialInterval: 100, backOffMultiplier: 3, backOffMaxInterval: 1000, heartbeatIntervalMs: 100000 }),
       (c) => (c.failuresLeft = 4),
     );
     try {
@@ -92,7 +92,7 @@ describe('listener container', () => {
   });
 
   it('sends an exhausted message to error.<destination>.<group> with the failure headers and commits it', async () => {
-    const t = await start(input({ enableDlq: true }), (c) => (c.failuresLeft = 99));
+    const t = await start(inputBinding({ enableDlq: true }), (c) => (c.failuresLeft = 99));
     try {
       t.input.send({ n: 7 }, { key: 'k1', headers: { trace: 'abc' } });
       const dead = await t.output.receive(20000, 'error.orders.g');
@@ -117,7 +117,7 @@ describe('listener container', () => {
   });
 
   it('does not retry errors marked not retryable by class', async () => {
-    const t = await start(input({ retryableExceptions: { TypeError: false }, enableDlq: true }), (c) => {
+    const t = await start(inputBinding({ retryableExceptions: { TypeError: false }, enableDlq: true }), (c) => {
       c.failuresLeft = 99;
       c.error = () => new TypeError('bad input');
     });
@@ -136,7 +136,7 @@ describe('listener container', () => {
     const asked: string[] = [];
     class Permanent extends Error {}
     const t = await start(
-      input({ retryableExceptions: { Permanent: true } }),
+      inputBinding({ retryableExceptions: { Permanent: true } }),
       (c) => {
         c.failuresLeft = 99;
         c.error = () => new Permanent('permanent');
@@ -157,7 +157,7 @@ describe('listener container', () => {
   });
 
   it('sends unreadable bytes to the DLQ without invoking or retrying', async () => {
-    const t = await start(input({ enableDlq: true }));
+    const t = await start(inputBinding({ enableDlq: true }));
     try {
       t.input.send(Buffer.from('{not json'), { headers: { 'content-type': 'application/json' } });
       const dead = await t.output.receive(20000, 'error.orders.g');
@@ -170,7 +170,7 @@ describe('listener container', () => {
   });
 
   it('skips and commits unreadable bytes when the DLQ is off, and goes on', async () => {
-    const t = await start(input());
+    const t = await start(inputBinding());
     try {
       t.input.send(Buffer.from('{not json'), { headers: { 'content-type': 'application/json' } });
       t.input.send({ n: 2 });
@@ -182,7 +182,7 @@ describe('listener container', () => {
   });
 
   it('does not commit when the DLQ publish fails, so the message comes again', async () => {
-    const t = await start(input({ enableDlq: true, maxAttempts: 1 }), (c) => (c.failuresLeft = Infinity));
+    const t = await start(inputBinding({ enableDlq: true, maxAttempts: 1 }), (c) => (c.failuresLeft = Infinity));
     t.binder.failSendsTo = (topic) => topic.startsWith('error.');
     try {
       t.input.send({ n: 3 });
@@ -193,8 +193,34 @@ describe('listener container', () => {
     }
   });
 
+  it.each([
+    ['record', [[1], [2], [3]]],
+    ['batch', [[3]]],
+  ])('ackMode %s commits %j', async (ackMode, expected) => {
+    const test = new TestBinder();
+    const input = InputDestination.of(test);
+    for (let n = 0; n < 3; n++) input.send({ n }, { destination: 'orders' });
+    const binder = new InstrumentedBinder(test);
+    const app = await Bindery.create({
+      services: [Flaky, { provide: Calls, useValue: new Calls() }],
+      config: { bindings: inputBinding({ ackMode }) },
+      binder,
+      configFile: false,
+      env: {},
+      logger: silentLogger,
+      shutdownOnSignals: false,
+    });
+    await app.start();
+    try {
+      await waitFor(() => test.broker.committedOffset('g', 'orders', 0) === 3);
+      expect(binder.commits).toEqual(expected);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('commits manual acks at the end of the batch and only what was acknowledged', async () => {
-    const t = await start(input({ ackMode: 'manual' }), (c) => {
+    const t = await start(inputBinding({ ackMode: 'manual' }), (c) => {
       c.hook = (payload, ack) => {
         if ((payload as { n: number }).n < 2) ack!.ack();
       };
@@ -214,7 +240,7 @@ describe('listener container', () => {
   it('commits at once on ack() in manual_immediate mode', async () => {
     const committedInside: Array<number | undefined> = [];
     let broker: TestBinder['broker'] | undefined;
-    const t = await start(input({ ackMode: 'manual_immediate' }), (c) => {
+    const t = await start(inputBinding({ ackMode: 'manual_immediate' }), (c) => {
       c.hook = (_payload, ack, context) => {
         ack!.ack();
         committedInside.push(broker!.committedOffset('g', context!.topic, context!.partition));
@@ -232,7 +258,7 @@ describe('listener container', () => {
 
   it('redelivers a nacked record after the requested sleep', async () => {
     let first = true;
-    const t = await start(input({ ackMode: 'manual' }), (c) => {
+    const t = await start(inputBinding({ ackMode: 'manual' }), (c) => {
       c.hook = (_payload, ack) => {
         if (first) {
           first = false;
@@ -250,7 +276,7 @@ describe('listener container', () => {
   });
 
   it('skips a message whose message-id was already processed when idempotent', async () => {
-    const t = await start(input({ idempotent: true }));
+    const t = await start(inputBinding({ idempotent: true }));
     try {
       t.input.send({ n: 1 }, { headers: { 'message-id': 'same' } });
       t.input.send({ n: 1 }, { headers: { 'message-id': 'same' } });
@@ -264,7 +290,7 @@ describe('listener container', () => {
 
   it('gives the listener its record context', async () => {
     const contexts: RecordContext[] = [];
-    const t = await start(input(), (c) => (c.hook = (_p, _a, context) => contexts.push(context!)));
+    const t = await start(inputBinding(), (c) => (c.hook = (_p, _a, context) => contexts.push(context!)));
     try {
       t.input.send({ n: 1 }, { key: 'abc', headers: { h: 'v' } });
       await waitFor(() => contexts.length === 1);
