@@ -24,6 +24,8 @@ export interface BrokerConfig {
   logFlushSchedulerIntervalMs: number;
   /** log.cleaner.backoff.ms: how often compacted topics are offered to the log cleaner. */
   logCleanerBackoffMs: number;
+  /** How often partitions appended to since their last producer-state snapshot write a new one (bounds replay after a crash). */
+  producerStateSnapshotIntervalMs: number;
   /** Bytes of recently appended batches kept in memory per partition for caught-up fetches. */
   tailCacheBytesPerPartition: number;
   /** fetch.max.bytes: cap of one fetch response. */
@@ -44,6 +46,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logRetentionCheckIntervalMs: 300000,
   logFlushSchedulerIntervalMs: 1000,
   logCleanerBackoffMs: 15000,
+  producerStateSnapshotIntervalMs: 30000,
   tailCacheBytesPerPartition: 1024 * 1024,
   fetchMaxBytes: 57671680,
   topicDefaults: {},

@@ -1,9 +1,9 @@
 /**
  * Background work over every partition: retention (log.retention.check.interval.ms), the log
  * directory's offset checkpoints (recovery points, log start offsets) every
- * log.flush.scheduler.interval.ms, and offering compacted logs to a log cleaner
- * (log.cleaner.backoff.ms). flush.ms itself is enforced by each log's flush policy.
- * Timers are unref'd and cleared on stop.
+ * log.flush.scheduler.interval.ms, producer-state snapshots of partitions appended to since the
+ * last one, and offering compacted logs to a log cleaner (log.cleaner.backoff.ms). flush.ms itself
+ * is enforced by each log's flush policy. Timers are unref'd and cleared on stop.
  */
 import type { PartitionLog } from '../log/types';
 import type { LogDirectory } from '../log/LogDirectory';
@@ -34,6 +34,7 @@ export class LogMaintenance {
     };
     every(this.config.logRetentionCheckIntervalMs, () => this.applyRetention(Date.now()));
     every(this.config.logFlushSchedulerIntervalMs, () => this.checkpoint());
+    every(this.config.producerStateSnapshotIntervalMs, () => this.snapshotProducerState());
     if (this.cleaner) every(this.config.logCleanerBackoffMs, () => void this.runCleaner(Date.now()));
   }
 
@@ -76,6 +77,16 @@ export class LogMaintenance {
       }
     } finally {
       this.cleaning = false;
+    }
+  }
+
+  snapshotProducerState(): void {
+    for (const p of this.topics.partitions()) {
+      try {
+        p.snapshotIfChanged();
+      } catch (err) {
+        console.warn(`producer state snapshot of ${p.topic}-${p.index} failed: ${(err as Error).message}`);
+      }
     }
   }
 

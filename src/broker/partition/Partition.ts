@@ -36,6 +36,7 @@ export class Partition {
   /** Appends since the last flush (the flush.ms scheduler skips clean logs). */
   unflushedAppends = 0;
   lastFlushMs = Date.now();
+  private appendsSinceSnapshot = 0;
   /** Tail of the chain serialising appends that had to wait (recompression). */
   appendChain: Promise<void> | null = null;
 
@@ -81,6 +82,7 @@ export class Partition {
   private afterAppend(stored: Buffer, result: AppendResult): void {
     this.tail.add(stored);
     this.unflushedAppends++;
+    this.appendsSinceSnapshot++;
     if (result.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = result.maxTimestamp;
       this.maxTimestampOffset = result.lastOffset;
@@ -124,6 +126,12 @@ export class Partition {
       producers: this.producers.entries(),
     };
     this.fs.writeFileAtomic(this.snapshotPath, Buffer.from(JSON.stringify(snap)));
+    this.appendsSinceSnapshot = 0;
+  }
+
+  /** Writes a snapshot when appends happened since the last one. */
+  snapshotIfChanged(): void {
+    if (this.appendsSinceSnapshot > 0) this.writeSnapshot();
   }
 
   removeSnapshot(): void {

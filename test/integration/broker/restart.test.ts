@@ -107,3 +107,32 @@ describe.each([
     }
   });
 });
+
+describe('broker crash', () => {
+  it('a copy of a running broker\'s data dir (a crash image) opens with its topics, data and producer state', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-crash-'));
+    tmpDirs.push(dir);
+    const running = await Broker.open({ dataDir: path.join(dir, 'live') });
+    try {
+      const { producerId } = await running.initProducerId({});
+      const batch = makeBatch({ count: 4, producerId, producerEpoch: 0, baseSequence: 0 });
+      const retry = Buffer.from(batch);
+      await produceOne(running, 'crashy', 0, batch);
+      await produceOne(running, 'crashy', 0, makeBatch({ count: 4, producerId, producerEpoch: 0, baseSequence: 4 }));
+      fs.cpSync(path.join(dir, 'live'), path.join(dir, 'image'), { recursive: true });
+
+      const recovered = await Broker.open({ dataDir: path.join(dir, 'image') });
+      try {
+        expect((await readAll(recovered, 'crashy', 0)).map((h) => h.baseOffset)).toEqual([0, 4]);
+        expect(await produceOne(recovered, 'crashy', 0, retry)).toMatchObject({ errorCode: 0, baseOffset: 0 });
+        expect(await produceOne(recovered, 'crashy', 0, makeBatch({ producerId, producerEpoch: 0, baseSequence: 8 }))).toMatchObject({ errorCode: 0, baseOffset: 8 });
+        expect((await recovered.initProducerId({})).producerId).not.toBe((await running.initProducerId({})).producerId);
+      } finally {
+        await recovered.close();
+      }
+    } finally {
+      await running.close();
+    }
+  });
+});
+
