@@ -21,6 +21,7 @@ import { GroupStore } from './GroupStore';
 import { JoinGroupHandler } from './JoinGroup';
 import { MembershipHandler } from './Membership';
 import type { OffsetsPartitionStore } from './OffsetsPartitionStore';
+import { OffsetsCleanup } from './OffsetsCleanup';
 import { OffsetsHandler } from './OffsetsHandler';
 import { OffsetsStore } from './OffsetsStore';
 import { Rebalancer } from './Rebalancer';
@@ -47,6 +48,7 @@ export class GroupCoordinator {
   private readonly membership: MembershipHandler;
   private readonly offsetsHandler: OffsetsHandler;
   private readonly admin: GroupAdmin;
+  private readonly cleanup: OffsetsCleanup;
   private state: 'created' | 'loading' | 'running' | 'stopped' = 'created';
   private retentionTimer: TimerHandle | null = null;
   private retentionRunning = false;
@@ -67,6 +69,7 @@ export class GroupCoordinator {
     this.membership = new MembershipHandler(this.ctx, this.rebalancer);
     this.offsetsHandler = new OffsetsHandler(this.ctx, this.rebalancer);
     this.admin = new GroupAdmin(this.ctx);
+    this.cleanup = new OffsetsCleanup(this.ctx);
   }
 
   /** Index of the `__consumer_offsets` partition holding this group. */
@@ -162,9 +165,16 @@ export class GroupCoordinator {
     return this.admin.delete(groupIds);
   }
 
+  /** OffsetDelete: removes offsets of an Empty group, or of topics a consumer group no longer subscribes to. */
+  async deleteOffsets(req: T.OffsetDeleteRequest): Promise<T.OffsetDeleteResponse> {
+    const unavailable = this.availability();
+    if (unavailable !== ErrorCode.NONE) return { errorCode: unavailable, topics: [] };
+    return this.cleanup.deleteOffsets(req);
+  }
+
   /** Runs the offset-retention check now (it also runs every offsetsRetentionCheckIntervalMs). */
   expireOffsets(): Promise<number> {
-    return this.offsetsHandler.expireOffsets();
+    return this.cleanup.expireOffsets();
   }
 
   private scheduleRetentionCheck(): void {

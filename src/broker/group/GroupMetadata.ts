@@ -3,6 +3,7 @@
  * were handed an id but have not joined yet, the leader, the generation and the selected protocol.
  * The rebalance logic that drives it lives in Rebalancer.ts.
  */
+import { CONSUMER_PROTOCOL_TYPE, decodeSubscription } from '../../protocol/consumer';
 import type { TimerHandle } from './clock';
 import { canTransition, GroupState, IllegalGroupStateTransitionError } from './GroupState';
 import type { MemberMetadata } from './MemberMetadata';
@@ -177,6 +178,21 @@ export class GroupMetadata {
       this.protocolName = null;
       this.transitionTo(GroupState.Empty, nowMs);
     }
+  }
+
+  /**
+   * Topics the members of a consumer group subscribe to (from their consumer-protocol metadata for the
+   * selected protocol); null for other protocol types or when some metadata cannot be read.
+   */
+  subscribedTopics(): Set<string> | null {
+    if (this.protocolType !== CONSUMER_PROTOCOL_TYPE || this.protocolName === null) return null;
+    const topics = new Set<string>();
+    try {
+      for (const m of this.members.values()) for (const t of decodeSubscription(m.metadata(this.protocolName)).topics) topics.add(t);
+    } catch {
+      return null;
+    }
+    return topics;
   }
 
   canRebalance(): boolean {

@@ -115,34 +115,4 @@ export class OffsetsHandler {
         .map(([name, parts]) => ({ name, partitions: parts.sort((a, b) => a - b).map((p) => toPartition(name, p)) })),
     };
   }
-
-  /**
-   * Drops expired offsets (tombstones in the log) and then groups left Empty with nothing committed.
-   * Groups with members keep their offsets. Returns the number of offsets removed.
-   */
-  async expireOffsets(): Promise<number> {
-    const now = this.ctx.clock.now();
-    let removed = 0;
-    for (const group of [...this.ctx.groups.values()]) {
-      if (!group.is(GroupState.Empty) || group.pendingMembers.size > 0) continue;
-      const emptySince = group.protocolType ? group.currentStateTimestamp : null;
-      const expired = this.ctx.offsets.expired(group.groupId, now, this.ctx.config.offsetsRetentionMs, emptySince);
-      const lastOne = expired.length === this.ctx.offsets.all(group.groupId).length;
-      const tombstones = this.ctx.offsets.tombstones(group.groupId, expired);
-      try {
-        if (lastOne) await this.ctx.groupStore.deleteGroup(group.groupId, tombstones);
-        else await this.ctx.groupStore.append(group.groupId, tombstones);
-      } catch {
-        continue;
-      }
-      this.ctx.offsets.forget(group.groupId, expired);
-      // A member may have joined while the tombstones were written; then the group lives on.
-      if (lastOne && group.is(GroupState.Empty)) {
-        group.transitionTo(GroupState.Dead, now);
-        this.ctx.groups.delete(group.groupId);
-      }
-      removed += expired.length;
-    }
-    return removed;
-  }
 }

@@ -72,15 +72,20 @@ export class OffsetsStore {
   }
 
   /**
-   * Offsets past retention (Kafka's rule since 2.1): for a group with members none expire; for an
-   * Empty consumer group all expire `retentionMs` after it became empty; for a group that only commits
-   * (no protocol type) each expires `retentionMs` after its commit. An explicit expiry (v1 commits) wins.
+   * Offsets past retention: each expires `retentionMs` after `baseTimestamp(offset)`, or at its explicit
+   * expiry when it was committed with one (v1 records). Topics in `keep` never expire here.
    */
-  expired(groupId: string, nowMs: number, retentionMs: number, emptySinceMs: number | null): TopicPartitionOffset[] {
+  expired(
+    groupId: string,
+    nowMs: number,
+    retentionMs: number,
+    baseTimestamp: (o: TopicPartitionOffset) => number,
+    keep: Set<string> = new Set(),
+  ): TopicPartitionOffset[] {
     return this.all(groupId).filter((o) => {
+      if (keep.has(o.topic)) return false;
       if (o.value.expireTimestamp >= 0) return o.value.expireTimestamp <= nowMs;
-      const base = emptySinceMs ?? o.value.commitTimestamp;
-      return base + retentionMs <= nowMs;
+      return baseTimestamp(o) + retentionMs <= nowMs;
     });
   }
 }

@@ -176,3 +176,13 @@ export interface OffsetFetchResponse {
   errorCode: number;
   topics: { name: string; partitions: OffsetFetchPartition[] }[];
 }
+
+export interface OffsetDeleteRequest {
+  groupId: string;
+  topics: { name: string; partitions: { partitionIndex: number }[] }[];
+}
+
+export interface OffsetDeleteResponse {
+  errorCode: number;
+  topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
+}

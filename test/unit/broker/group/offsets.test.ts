@@ -20,11 +20,11 @@ jest.setTimeout(15_000); // pure CPU against a manual clock: anything slower is 
 const TOPICS = new Map([['orders', 2]]);
 const DAY = 24 * 60 * 60 * 1000;
 
-async function started(store: OffsetsPartitionStore = new MemoryOffsetsPartitionStore(), clock = new ManualClock()) {
+async function started(store: OffsetsPartitionStore = new MemoryOffsetsPartitionStore(), clock = new ManualClock(), retentionMs = DAY) {
   const coordinator = new GroupCoordinator({
     store,
     clock,
-    config: { initialRebalanceDelayMs: 100, minSessionTimeoutMs: 1000, offsetsRetentionMs: DAY, offsetsRetentionCheckIntervalMs: 60_000 },
+    config: { initialRebalanceDelayMs: 100, minSessionTimeoutMs: 1000, offsetsRetentionMs: retentionMs, offsetsRetentionCheckIntervalMs: 60_000 },
   });
   await coordinator.startup();
   return { clock, coordinator, store };
@@ -174,5 +174,54 @@ describe('loading and expiring offsets', () => {
     await coordinator.expireOffsets();
     expect(coordinator.listGroups().groups.map((g) => g.groupId)).toEqual(['live']);
     expect(coordinator.fetchOffsets({ groupId: 'live', topics: null }).topics[0].partitions[0].committedOffset).toBe(1);
+  });
+});
+
+describe('deleting offsets', () => {
+  it('deletes offsets of an Empty group, and the group with its last offset', async () => {
+    const { coordinator } = await started();
+    await coordinator.commitOffsets({ groupId: 'g', topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 1 }, { partitionIndex: 1, committedOffset: 2 }] }] });
+    const first = await coordinator.deleteOffsets({ groupId: 'g', topics: [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }] });
+    expect(first).toEqual({ errorCode: ErrorCode.NONE, topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: ErrorCode.NONE }] }] });
+    expect(coordinator.fetchOffsets({ groupId: 'g', topics: null }).topics[0].partitions.map((p) => p.partitionIndex)).toEqual([1]);
+    await coordinator.deleteOffsets({ groupId: 'g', topics: [{ name: 'orders', partitions: [{ partitionIndex: 1 }] }] });
+    expect(coordinator.listGroups().groups).toEqual([]);
+    expect((await coordinator.deleteOffsets({ groupId: 'g', topics: [] })).errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+  });
+
+  it('refuses to delete offsets of topics a live consumer group subscribes to', async () => {
+    const { clock, coordinator } = await started();
+    const a = new SimMember(coordinator, 'g', ['orders']);
+    await rebalance([a], TOPICS, clock);
+    await coordinator.commitOffsets({
+      groupId: 'g', generationId: a.generationId, memberId: a.memberId,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }, { name: 'legacy', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }],
+    });
+    const r = await coordinator.deleteOffsets({
+      groupId: 'g',
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }, { name: 'legacy', partitions: [{ partitionIndex: 0 }] }],
+    });
+    expect(r.topics.map((t) => [t.name, t.partitions[0].errorCode])).toEqual([
+      ['orders', ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC],
+      ['legacy', ErrorCode.NONE],
+    ]);
+    expect(coordinator.fetchOffsets({ groupId: 'g', topics: null }).topics.map((t) => t.name)).toEqual(['orders']);
+  });
+
+  it('expires offsets of topics a stable consumer group no longer subscribes to', async () => {
+    const { clock, coordinator } = await started(undefined, undefined, 100_000);
+    const a = new SimMember(coordinator, 'g', ['orders'], { sessionTimeoutMs: 5000 });
+    await rebalance([a], TOPICS, clock);
+    await coordinator.commitOffsets({
+      groupId: 'g', generationId: a.generationId, memberId: a.memberId,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }, { name: 'legacy', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }],
+    });
+    for (let t = 0; t < 30; t++) {
+      clock.advance(4000);
+      a.heartbeat();
+      await settle(); // lets a periodic check that started finish, as it would in real time
+    }
+    expect(coordinator.fetchOffsets({ groupId: 'g', topics: null }).topics.map((t) => t.name)).toEqual(['orders']);
+    expect(await coordinator.expireOffsets()).toBe(0); // nothing more to expire: orders is subscribed
   });
 });
