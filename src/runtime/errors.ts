@@ -26,6 +26,17 @@ export class MissingChannelError extends BinderyError {
   }
 }
 
+/** One binding name declared as input in one place and as output in another. */
+export class BindingConflictError extends BinderyError {
+  constructor(name: string, first: string, firstKind: string, second: string, secondKind: string) {
+    super(
+      'BINDING_CONFLICT',
+      `Binding '${name}' is declared as ${firstKind} by ${first} and as ${secondKind} by ${second}. ` +
+        `Give them different binding names (both may use the same destination through config bindings.<name>.destination).`,
+    );
+  }
+}
+
 /** Several listeners share a binding and at least one of them has no condition. */
 export class AmbiguousListenersError extends BinderyError {
   constructor(binding: string, listeners: string[]) {

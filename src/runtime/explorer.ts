@@ -9,6 +9,7 @@ import { mergeConfig } from './config/load';
 import { DEFAULT_CONSUMER, DEFAULT_CONTENT_TYPE, type BinderyConfig, type ConsumerConfig } from './config/types';
 import {
   AmbiguousListenersError,
+  BindingConflictError,
   InvalidConditionError,
   ListenerSignatureError,
   MissingChannelError,
@@ -46,7 +47,7 @@ function collectBindings(services: Function[]): { bindings: Map<string, BindingD
   const add = (name: string, kind: 'input' | 'output', declaredBy: string): void => {
     const existing = bindings.get(name);
     if (existing && existing.kind !== kind) {
-      throw new MissingChannelError(`${declaredBy} (declaring '${name}' as ${kind})`, name, kind, [`'${name}' is already an ${existing.kind} of ${existing.declaredBy}`]);
+      throw new BindingConflictError(name, existing.declaredBy, existing.kind, declaredBy, kind);
     }
     if (!existing) bindings.set(name, { name, kind, declaredBy });
   };

@@ -32,6 +32,8 @@ export function producerOptions(config: ProducerConfig): ProducerOptions {
 
 export class Producers {
   private readonly bound = new Map<string, Promise<ProducerBinding>>();
+  /** Output bindings by destination (topic), for content type and producer settings. */
+  private readonly byDestination = new Map<string, ProducerDefinition>();
   private closed = false;
 
   constructor(
@@ -39,14 +41,16 @@ export class Producers {
     private readonly definitions: Map<string, ProducerDefinition>,
     private readonly converters: ConverterRegistry,
     private readonly defaultContentType: string,
-  ) {}
+  ) {
+    for (const d of definitions.values()) if (!this.byDestination.has(d.destination)) this.byDestination.set(d.destination, d);
+  }
 
   /** The producer binding of a topic (bound once, shared). */
   binding(destination: string, config: ProducerConfig = {}): Promise<ProducerBinding> {
     if (this.closed) return Promise.reject(new LifecycleError(`Cannot send to '${destination}': the application is closed.`));
     let found = this.bound.get(destination);
     if (!found) {
-      const definition = [...this.definitions.values()].find((d) => d.destination === destination);
+      const definition = this.byDestination.get(destination);
       found = this.binder.bindProducer(destination, producerOptions(definition?.producer ?? config));
       this.bound.set(destination, found);
       found.catch(() => this.bound.delete(destination));
@@ -60,7 +64,7 @@ export class Producers {
 
   /** Converts and sends; the content type is the option's, else the binding's, else the default. */
   async send(destination: string, payload: unknown, options: SendOptions = {}, bindingContentType?: string): Promise<SendResult> {
-    const definition = [...this.definitions.values()].find((d) => d.destination === destination);
+    const definition = this.byDestination.get(destination);
     const headerType = Object.entries(options.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
     const requested = options.contentType ?? (headerType === undefined ? undefined : String(headerType));
     const fallback = bindingContentType ?? definition?.contentType ?? this.defaultContentType;

@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   AmbiguousListenersError,
+  BindingConflictError,
+  Input,
   Bindery,
   ConfigFileError,
   ConfigTypeError,
@@ -206,5 +208,24 @@ describe('start-up validation', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('binding declarations', () => {
+  it('rejects one name used for an input and an output', async () => {
+    class In {
+      @Input('events') readonly events!: unknown;
+    }
+    class Out {
+      @Output('events') readonly events!: MessageChannel;
+    }
+    @EnableBinding(In, Out)
+    class Both {}
+    const error = await create({ services: [Both] }).catch((e) => e);
+    expect(error).toBeInstanceOf(BindingConflictError);
+    expect(error.message).toBe(
+      "Binding 'events' is declared as input by In and as output by Out. " +
+        'Give them different binding names (both may use the same destination through config bindings.<name>.destination).',
+    );
   });
 });
