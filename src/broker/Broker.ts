@@ -26,6 +26,11 @@ import { FetchHandler } from './fetch/FetchHandler';
 import { OffsetsHandler } from './fetch/OffsetsHandler';
 import type { DeleteRecordsRequest, DeleteRecordsResponse, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse } from './fetch/types';
 import type * as admin from './topics/types';
+import { CONSUMER_OFFSETS_TOPIC } from './topics/topicName';
+import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
+import { GroupCoordinator, type Clock, type GroupCoordinatorConfig } from './group';
+import type * as group from './group/types';
+import { ErrorCode } from '../protocol/errorCodes';
 
 export interface BrokerOpenOptions {
   /** Directory of the partition logs and metadata; on disk unless `fs` is given. */
@@ -35,6 +40,21 @@ export interface BrokerOpenOptions {
   config?: Partial<BrokerConfig>;
   /** Scheduled every log.cleaner.backoff.ms over compacted partitions. */
   logCleaner?: LogCleaner;
+  /** Group coordinator settings (session timeouts, initial rebalance delay, offsets retention). */
+  groupConfig?: Partial<Omit<GroupCoordinatorConfig, 'offsetsTopicPartitions'>>;
+  /** Clock of the group coordinator (tests inject a ManualClock). */
+  clock?: Clock;
+}
+
+/** FindCoordinator, v4+ shape (one entry per key; older versions use the first). */
+export interface FindCoordinatorRequest {
+  /** 0 = consumer group, 1 = transaction. */
+  keyType?: number;
+  keys: string[];
+}
+
+export interface FindCoordinatorResponse {
+  coordinators: { key: string; nodeId: number; host: string; port: number; errorCode: number; errorMessage: string | null }[];
 }
 
 export class Broker {
@@ -56,6 +76,8 @@ export class Broker {
     private readonly offsets: OffsetsHandler,
     private readonly configAdmin: ConfigAdmin,
     private readonly topicAdmin: TopicAdmin,
+    /** The consumer-group coordinator over `__consumer_offsets`. */
+    readonly groups: GroupCoordinator,
   ) {}
 
   static async open(options: BrokerOpenOptions = {}): Promise<Broker> {
@@ -71,6 +93,17 @@ export class Broker {
     topics.ensureInternalTopics();
     const producerIds = new ProducerIdManager(store.doc.producerIds, () => store.save());
     const configAdmin = new ConfigAdmin(topics, config);
+    const producer = new ProduceHandler(topics, recompressBatches);
+    const offsetsTopic = topics.get(CONSUMER_OFFSETS_TOPIC);
+    const groups = new GroupCoordinator({
+      store: new LogOffsetsPartitionStore(
+        (index) => topics.partition(CONSUMER_OFFSETS_TOPIC, index),
+        (index, records) => producer.producePartition(CONSUMER_OFFSETS_TOPIC, index, records, true),
+      ),
+      config: { ...options.groupConfig, offsetsTopicPartitions: offsetsTopic?.partitions.length ?? config.offsetsTopicNumPartitions },
+      clock: options.clock,
+    });
+    await groups.startup();
     const broker = new Broker(
       config,
       fs,
@@ -80,11 +113,12 @@ export class Broker {
       topics,
       maintenance,
       producerIds,
-      new ProduceHandler(topics, recompressBatches),
+      producer,
       new FetchHandler(topics, config.fetchMaxBytes),
       new OffsetsHandler(topics),
       configAdmin,
       new TopicAdmin(topics, configAdmin, config, store.doc.clusterId),
+      groups,
     );
     maintenance.checkpoint();
     maintenance.start();
@@ -169,6 +203,55 @@ export class Broker {
     return this.configAdmin.incrementalAlterConfigs(req);
   }
 
+  // ---- consumer groups (delegated to the coordinator) ----
+
+  findCoordinator(req: FindCoordinatorRequest): FindCoordinatorResponse {
+    const { nodeId, host, port } = this.config;
+    return {
+      coordinators: req.keys.map((key) =>
+        (req.keyType ?? 0) === 0
+          ? { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null }
+          : { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The native broker has no transaction coordinator' },
+      ),
+    };
+  }
+
+  joinGroup(req: group.JoinGroupRequest): Promise<group.JoinGroupResponse> {
+    return this.groups.joinGroup(req);
+  }
+
+  syncGroup(req: group.SyncGroupRequest): Promise<group.SyncGroupResponse> {
+    return this.groups.syncGroup(req);
+  }
+
+  heartbeat(req: group.HeartbeatRequest): group.HeartbeatResponse {
+    return this.groups.heartbeat(req);
+  }
+
+  leaveGroup(req: group.LeaveGroupRequest): group.LeaveGroupResponse {
+    return this.groups.leaveGroup(req);
+  }
+
+  commitOffsets(req: group.OffsetCommitRequest): Promise<group.OffsetCommitResponse> {
+    return this.groups.commitOffsets(req);
+  }
+
+  fetchOffsets(req: group.OffsetFetchRequest): group.OffsetFetchResponse {
+    return this.groups.fetchOffsets(req);
+  }
+
+  describeGroups(groupIds: string[]): group.DescribedGroup[] {
+    return this.groups.describeGroups(groupIds);
+  }
+
+  listGroups(statesFilter?: string[] | null): group.ListGroupsResponse {
+    return this.groups.listGroups(statesFilter);
+  }
+
+  deleteGroups(groupIds: string[]): Promise<group.DeleteGroupResult[]> {
+    return this.groups.deleteGroups(groupIds);
+  }
+
   // ---- lifecycle ----
 
   /** Runs retention now on every partition (what the background timer does); returns deleted segments. */
@@ -185,8 +268,10 @@ export class Broker {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.maintenance.stop();
+      this.groups.shutdown();
       this.fetcher.purgatory.completeAll();
-      await Promise.resolve();
+      // Appends waiting on re-compression finish before the logs close.
+      await Promise.all(this.topics.partitions().map((p) => p.appendChain ?? Promise.resolve()));
       this.topics.close();
       this.logDir.close();
       this.store.save();

@@ -1,9 +1,10 @@
-export { Broker, type BrokerOpenOptions } from './Broker';
+export { Broker, type BrokerOpenOptions, type FindCoordinatorRequest, type FindCoordinatorResponse } from './Broker';
 export { DEFAULT_BROKER_CONFIG, resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
 export { BrokerRequestError } from './config/BrokerError';
 export { TOPIC_CONFIG_DEFS, validateTopicConfig } from './config/topicConfigDefs';
 export { Partition } from './partition/Partition';
 export type { LogCleaner } from './partition/LogMaintenance';
+export { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
 export { TopicManager } from './topics/TopicManager';
 export { CONSUMER_OFFSETS_TOPIC, validateTopicName, isInternalTopic } from './topics/topicName';
 export * from './topics/types';

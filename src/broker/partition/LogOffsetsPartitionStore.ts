@@ -1,0 +1,61 @@
+/**
+ * The group coordinator's records in the partitions of `__consumer_offsets`: each append is one
+ * uncompressed batch written through the broker's produce path (offsets, tail cache and waiting
+ * fetches as for any topic), and the coordinator reloads a partition by reading it from its start.
+ */
+import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
+import { decodeRecordBatches } from '../../protocol/records/decodeBatch';
+import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
+import { BrokerRequestError } from '../config/BrokerError';
+import { ErrorCode } from '../../protocol/errorCodes';
+import type { Partition } from './Partition';
+
+interface AppendOutcome {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+function check(partition: number, res: AppendOutcome): void {
+  if (res.errorCode !== ErrorCode.NONE) {
+    throw new BrokerRequestError(res.errorCode, `writing to __consumer_offsets-${partition} failed: ${res.errorMessage ?? 'unknown error'}`);
+  }
+}
+
+/** Reads up to this much per step when reloading a partition. */
+const READ_CHUNK_BYTES = 1 << 20;
+
+export class LogOffsetsPartitionStore implements OffsetsPartitionStore {
+  constructor(
+    /** The `__consumer_offsets` partition with this index. */
+    private readonly partitionOf: (index: number) => Partition | undefined,
+    /** Appends through the produce path; synchronous unless the topic re-compresses. */
+    private readonly appendBatch: (index: number, records: Buffer) => AppendOutcome | Promise<AppendOutcome>,
+  ) {}
+
+  append(partition: number, records: CoordinatorRecord[]): void | Promise<void> {
+    if (records.length === 0) return;
+    const batch = encodeRecordBatchSync({ records: records.map((r) => ({ key: r.key, value: r.value })) });
+    const res = this.appendBatch(partition, batch);
+    return res instanceof Promise ? res.then((r) => check(partition, r)) : check(partition, res);
+  }
+
+  async readAll(index: number): Promise<CoordinatorRecord[]> {
+    const partition = this.partitionOf(index);
+    if (!partition) throw new BrokerRequestError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `__consumer_offsets has no partition ${index}`);
+    const out: CoordinatorRecord[] = [];
+    let offset = partition.logStartOffset;
+    const end = partition.logEndOffset;
+    while (offset < end) {
+      const read = partition.log.read(offset, READ_CHUNK_BYTES);
+      if (read.records.length === 0 || read.nextOffset <= offset) break;
+      for (const batch of await decodeRecordBatches(read.records)) {
+        if (batch.isControl) continue;
+        for (const r of batch.records) {
+          if (r.offset >= offset && r.key) out.push({ key: r.key, value: r.value });
+        }
+      }
+      offset = read.nextOffset;
+    }
+    return out;
+  }
+}
