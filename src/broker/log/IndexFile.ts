@@ -3,12 +3,20 @@ import type { FileHandle } from '../storage/FileSystem';
 /**
  * What Kafka's offset and time indexes share: fixed-size entries in a file preallocated to
  * `maxIndexBytes` while the segment is active (so appends patch in place) and trimmed to the
- * valid entries when the segment becomes inactive or is closed. Entries are mirrored in memory.
+ * valid entries when the segment becomes inactive or is closed. Lookups use the in-memory mirror;
+ * new entries reach the file in batches (Kafka writes them through mmap, for free; a syscall per
+ * entry would cost more than the append itself), at the latest on flush, roll and close.
+ * Entries lost in a crash are rebuilt by recovery, which re-indexes everything after the
+ * recovery point, and every segment below it was flushed.
  */
 export abstract class IndexFile {
   protected count = 0;
   readonly maxEntries: number;
   private preallocated = false;
+  /** Entries not yet written to the file: the last `pendingCount` of `count`. */
+  private pending: Buffer;
+  private pendingCount = 0;
+  private static readonly PENDING_ENTRIES = 128;
 
   protected constructor(
     protected file: FileHandle,
@@ -17,6 +25,7 @@ export abstract class IndexFile {
     readonly entrySize: number,
   ) {
     this.maxEntries = Math.max(1, Math.floor(maxIndexBytes / entrySize));
+    this.pending = Buffer.alloc(IndexFile.PENDING_ENTRIES * entrySize);
   }
 
   get entries(): number {
@@ -40,15 +49,28 @@ export abstract class IndexFile {
 
   /** Cuts the preallocated tail so readers (DumpLogSegments, a restart) see only real entries. */
   trimToValidSize(): void {
+    this.writePending();
     this.file.truncate(this.count * this.entrySize);
     this.preallocated = false;
   }
 
+  /** Queues the entry that becomes number `count` (the caller increments count). */
   protected writeEntry(entry: Buffer): void {
-    this.file.writeAt(entry, this.count * this.entrySize);
+    entry.copy(this.pending, this.pendingCount * this.entrySize);
+    this.pendingCount++;
+    if (this.pendingCount === IndexFile.PENDING_ENTRIES) this.writePending(1);
+  }
+
+  /** Writes queued entries; `extra` counts an entry queued but not yet counted in `count`. */
+  private writePending(extra = 0): void {
+    if (this.pendingCount === 0) return;
+    const first = this.count + extra - this.pendingCount;
+    this.file.writeAt(this.pending.subarray(0, this.pendingCount * this.entrySize), first * this.entrySize);
+    this.pendingCount = 0;
   }
 
   protected truncateEntries(keep: number): void {
+    this.writePending();
     this.count = keep;
     if (!this.preallocated) this.file.truncate(keep * this.entrySize);
     else this.file.writeAt(Buffer.alloc(this.entrySize), keep * this.entrySize);
@@ -60,6 +82,7 @@ export abstract class IndexFile {
   }
 
   flush(): void {
+    this.writePending();
     this.file.sync();
   }
 
@@ -68,8 +91,9 @@ export abstract class IndexFile {
     this.file.close();
   }
 
-  /** Closes without trimming, for files about to be removed. */
+  /** Closes without trimming (pending entries are written), for files about to be renamed or removed. */
   closeHandle(): void {
+    this.writePending();
     this.file.close();
   }
 

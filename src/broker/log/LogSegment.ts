@@ -32,6 +32,8 @@ export class LogSegment {
   nextOffset: number;
   /** Max timestamp of the first batch: the age segment.ms is measured from (Kafka's rolling base). */
   private firstBatchTimestamp: number | null = null;
+  /** Where the batch after the last read starts (sequential readers skip the index lookup). */
+  private readHint: { offset: number; position: number } | null = null;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -165,15 +167,25 @@ export class LogSegment {
   /**
    * Whole batches from the one containing `offset`: one read of up to `maxBytes`, cut at the last
    * whole batch (the first batch is returned whole even when larger). Batches at or past
-   * `maxOffset` are left out.
+   * `maxOffset` are left out. A sequential reader (the next read starts where the last ended)
+   * skips the index lookup.
    */
   read(offset: number, maxBytes: number, maxOffset = Infinity): { records: Buffer; nextOffset: number } | null {
-    const first = this.findBatch(offset);
-    if (!first || first.baseOffset >= maxOffset) return null;
+    if (offset >= this.nextOffset) return null;
     const end = this.log.size();
-    let data = this.log.read(first.position, Math.max(first.size, Math.min(maxBytes, end - first.position)));
-    let used = first.size;
-    let next = first.lastOffset + 1;
+    let position: number;
+    if (this.readHint !== null && this.readHint.offset === offset && this.readHint.position < end) {
+      position = this.readHint.position;
+    } else {
+      const first = this.findBatch(offset);
+      if (!first) return null;
+      position = first.position;
+    }
+    let data = this.log.read(position, Math.min(Math.max(maxBytes, 61), end - position));
+    const firstSize = data.readInt32BE(8) + 12;
+    if (firstSize > data.length) data = this.log.read(position, firstSize);
+    let used = 0;
+    let next = offset;
     while (used + 61 <= data.length) {
       const size = data.readInt32BE(used + 8) + 12;
       if (used + size > data.length) break;
@@ -182,7 +194,9 @@ export class LogSegment {
       next = base + data.readInt32BE(used + 23) + 1;
       used += size;
     }
+    if (used === 0) return null;
     if (used < data.length) data = data.subarray(0, used);
+    this.readHint = { offset: next, position: position + used };
     return { records: data, nextOffset: next };
   }
 
@@ -216,6 +230,7 @@ export class LogSegment {
     this.bytesSinceLastIndexEntry = 0;
     this.nextOffset = this.baseOffset;
     this.firstBatchTimestamp = null;
+    this.readHint = null;
     const problem = validateSegment(this.log, this.baseOffset, (b) => {
       this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp);
       this.nextOffset = b.lastOffset + 1;
@@ -229,6 +244,7 @@ export class LogSegment {
     const batch = this.findBatch(offset);
     if (!batch) return 0;
     const removed = this.log.size() - batch.position;
+    this.readHint = null;
     this.log.truncate(batch.position);
     this.offsetIndex.truncateTo(batch.baseOffset);
     this.timeIndex.truncateTo(batch.baseOffset);
