@@ -204,7 +204,9 @@ export class ListenerContainer {
         const delay = this.policy.backoffMs(attempt);
         this.deps.logger.warn(`${this.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
         await this.sleepWithHeartbeat(delay, session);
-        if (this.stopping) return { ok: false, aborted: true, error, attempts: attempt };
+        // Stopping, or the partition went to another member while backing off: leave the record to it.
+        const owned = session.isActive(records[0].topic, records[0].partition);
+        if (this.stopping || !owned) return { ok: false, aborted: true, error, attempts: attempt };
       }
     }
   }
@@ -273,7 +275,13 @@ export class ListenerContainer {
     const slice = Math.max(1, this.definition.consumer.heartbeatIntervalMs);
     for (let left = ms; left > 0 && !this.stopping; left -= slice) {
       await this.deps.clock.sleep(Math.min(slice, left), this.abort.signal);
-      if (!this.stopping) await session.heartbeat();
+      if (this.stopping) break;
+      try {
+        await session.heartbeat();
+      } catch (error) {
+        // A rebalance may be under way; the caller checks whether it still owns the partition.
+        this.deps.logger.warn(`${this.name}: heartbeat during backoff failed (${message(error)})`);
+      }
     }
   }
 }

@@ -55,3 +55,56 @@ describe('partition revocation', () => {
     }
   });
 });
+
+class FailingOnce {
+  attempts = 0;
+}
+
+@EnableBinding(Sink)
+class AlwaysFails {
+  constructor(private readonly state: FailingOnce) {}
+  @StreamListener(Sink.INPUT)
+  handle(): void {
+    this.state.attempts++;
+    throw new Error('downstream unavailable');
+  }
+}
+
+describe('revocation during backoff', () => {
+  it('stops retrying a record whose partition moved to another member, leaving it uncommitted for the new owner', async () => {
+    const binder = new TestBinder();
+    await binder.provisionTopic('jobs', 2);
+    const state = new FailingOnce();
+    const newcomer: number[] = [];
+    let joined = false;
+    const clock = {
+      now: () => 0,
+      sleep: async () => {
+        if (joined) return;
+        joined = true;
+        await binder.bindConsumer('jobs', { group: 'g' }, async (batch) => void newcomer.push(...batch.records.map((r) => r.offset)));
+      },
+    };
+    const app = await Bindery.create({
+      services: [AlwaysFails, { provide: FailingOnce, useValue: state }],
+      binder,
+      clock,
+      config: { bindings: { input: { destination: 'jobs', group: 'g', consumer: { maxAttempts: 10 } } } },
+      configFile: false,
+      env: {},
+      logger: silentLogger,
+      shutdownOnSignals: false,
+    });
+    InputDestination.of(binder).send({ n: 1 }, { destination: 'jobs', partition: 1 });
+    await app.start();
+    try {
+      await waitFor(() => newcomer.length === 1);
+      expect(state.attempts).toBe(1);
+      expect(newcomer).toEqual([0]);
+      expect(binder.broker.committedOffset('g', 'jobs', 1)).toBeUndefined();
+    } finally {
+      await app.close();
+      await binder.close();
+    }
+  });
+});
