@@ -5,8 +5,8 @@
  *
  * A member's previous assignment comes from its subscription's ownedPartitions (consumer protocol v1+),
  * or else from userData in the StickyAssignor layout (see stickyUserData.ts). When two members claim
- * the same partition, the claim from the newer generation wins; equal generations go to the first
- * member in sort order.
+ * the same partition, the claim from the newer generation wins; claims from the same generation are
+ * both dropped and the partition is assigned afresh.
  */
 import {
   cmp,
@@ -61,8 +61,9 @@ export class StickyAssignor implements PartitionAssignor {
     const exists = (topic: string, partition: number): boolean =>
       Number.isInteger(partition) && partition >= 0 && partition < (partitionsPerTopic.get(topic) ?? 0);
 
-    // 1. Keep every still-valid previous claim, resolving conflicts by generation.
-    const owner = new Map<Partition, { memberId: string; generation: number }>();
+    // 1. Keep every still-valid previous claim. Of two claims the newer generation wins; two claims
+    //    from the same generation cancel out (one of them is stale, and nobody can tell which).
+    const owner = new Map<Partition, { memberId: string | null; generation: number }>();
     for (const m of sorted) {
       const prev = previousOwnership(m);
       for (const p of prev.partitions) {
@@ -70,10 +71,12 @@ export class StickyAssignor implements PartitionAssignor {
         if (!exists(topic, partition) || !subscribed.get(m.memberId)!.has(topic)) continue;
         const current = owner.get(p);
         if (!current || prev.generation > current.generation) owner.set(p, { memberId: m.memberId, generation: prev.generation });
+        else if (prev.generation === current.generation && current.memberId !== m.memberId) current.memberId = null;
       }
     }
+    for (const [p, o] of owner) if (o.memberId === null) owner.delete(p);
     const held = new Map<string, Set<Partition>>(sorted.map((m) => [m.memberId, new Set<Partition>()]));
-    for (const [p, o] of owner) held.get(o.memberId)!.add(p);
+    for (const [p, o] of owner) held.get(o.memberId!)!.add(p);
 
     // 2. Hand out the rest, partitions with the fewest candidates first, each to the least-loaded candidate.
     const candidates = new Map<string, string[]>();

@@ -166,3 +166,21 @@ describe('assignorByName', () => {
     expect(assignorByName('toString')).toBeUndefined();
   });
 });
+
+describe('sticky assignor conflicting claims', () => {
+  it('drops claims to one partition made in the same generation and assigns it afresh', () => {
+    const a = new StickyAssignor().assign(
+      [
+        { memberId: 'a', subscription: { topics: ['t'], ownedPartitions: [{ topic: 't', partitions: [0, 1] }], generationId: 2 } },
+        { memberId: 'b', subscription: { topics: ['t'], ownedPartitions: [{ topic: 't', partitions: [1] }], generationId: 2 } },
+        { memberId: 'c', subscription: { topics: ['t'] } },
+      ],
+      new Map([['t', 3]]),
+    );
+    // t-1 is contested, so neither claim counts: it is dealt like the unowned t-2, lightest member first
+    // (b, then c). Had a's claim won, a would have kept t-1 until balancing moved it to c.
+    expect(flat(a, 'a')).toEqual(['t-0']);
+    expect(flat(a, 'b')).toEqual(['t-1']);
+    expect(flat(a, 'c')).toEqual(['t-2']);
+  });
+});
