@@ -9,6 +9,8 @@
  *   await broker.close();
  */
 import { LogDirectory } from './log/LogDirectory';
+import { LogCleaner as Compactor } from './log/LogCleaner';
+import type { Log } from './log/Log';
 import { DiskFileSystem } from './storage/DiskFileSystem';
 import type { FileSystem } from './storage/FileSystem';
 import { resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
@@ -38,8 +40,8 @@ export interface BrokerOpenOptions {
   /** Filesystem to use (MemoryFileSystem for tests and ephemeral brokers). */
   fs?: FileSystem;
   config?: Partial<BrokerConfig>;
-  /** Scheduled every log.cleaner.backoff.ms over compacted partitions. */
-  logCleaner?: LogCleaner;
+  /** Scheduled every log.cleaner.backoff.ms over compacted partitions; default the log's own compactor, null = none. */
+  logCleaner?: LogCleaner | null;
   /** Group coordinator settings (session timeouts, initial rebalance delay, offsets retention). */
   groupConfig?: Partial<Omit<GroupCoordinatorConfig, 'offsetsTopicPartitions'>>;
   /** Clock of the group coordinator (tests inject a ManualClock). */
@@ -88,7 +90,7 @@ export class Broker {
     const store = new MetadataStore(fs, dataDir);
     const logDir = new LogDirectory(dataDir, { fs });
     const topics = new TopicManager(fs, config, store, logDir);
-    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner ?? null);
+    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultCleaner() : options.logCleaner);
     topics.load();
     topics.ensureInternalTopics();
     const producerIds = new ProducerIdManager(store.doc.producerIds, () => store.save());
@@ -280,3 +282,10 @@ export class Broker {
     return this.closing;
   }
 }
+
+/** Kafka's log cleaner over the logs this broker opens (all of them are `Log`s from its LogDirectory). */
+function defaultCleaner(): LogCleaner {
+  const compactor = new Compactor();
+  return { clean: async (log) => void (await compactor.clean(log as Log)) };
+}
+

@@ -2,6 +2,8 @@ import { Broker } from '../../../src/broker/Broker';
 import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
 import type { PartitionLog } from '../../../src/broker/log/types';
 import { ErrorCode } from '../../../src/protocol/errorCodes';
+import { decodeRecordBatches } from '../../../src/protocol/records/decodeBatch';
+import { encodeRecordBatchSync } from '../../../src/protocol/records/encodeBatch';
 import { fetchOne, makeBatch, produceOne } from './support/batches';
 
 describe('ListOffsets, DeleteRecords, retention and the cleaner hook', () => {
@@ -63,5 +65,40 @@ describe('ListOffsets, DeleteRecords, retention and the cleaner hook', () => {
     expect(cleaned.filter((d) => d.includes('/compacted-'))).toHaveLength(2);
     expect(cleaned.filter((d) => d.includes('/__consumer_offsets-'))).toHaveLength(50);
     expect(cleaned.some((d) => d.includes('/plain-'))).toBe(false);
+  });
+});
+
+const list = async (broker: Broker, topic: string, timestamp: number) =>
+  (await broker.listOffsets({ topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp }] }] })).topics[0].partitions[0];
+
+describe('compaction scheduled by the broker', () => {
+  it('keeps the latest record per key in compacted topics with the default cleaner', async () => {
+    const broker = await Broker.open({ fs: new MemoryFileSystem(), dataDir: '/data' });
+    try {
+      await broker.createTopics({ topics: [{ name: 'latest', configs: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '400' }] }] });
+      for (let round = 0; round < 6; round++) {
+        for (const key of ['a', 'b', 'c']) {
+          const batch = encodeRecordBatchSync({ records: [{ key: Buffer.from(key), value: Buffer.from(`${key}${round}`) }] });
+          expect((await produceOne(broker, 'latest', 0, batch)).errorCode).toBe(0);
+        }
+      }
+      await broker.runLogCleaner();
+      const values: string[] = [];
+      let offset = (await list(broker, 'latest', -2)).offset;
+      for (let i = 0; i < 100; i++) {
+        const f = await fetchOne(broker, 'latest', 0, offset);
+        if (!f.records?.length) break;
+        for (const b of await decodeRecordBatches(f.records)) {
+          for (const r of b.records) if (r.offset >= offset) values.push(r.value!.toString());
+          offset = b.baseOffset + b.lastOffsetDelta + 1;
+        }
+      }
+      expect(values.length).toBeLessThan(18);
+      // The newest value of every key is still there, in offset order.
+      expect(values.slice(-3)).toEqual(['a5', 'b5', 'c5']);
+      for (const key of ['a', 'b', 'c']) expect(values.filter((v) => v.startsWith(key)).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await broker.close();
+    }
   });
 });
