@@ -26,6 +26,8 @@ export interface BrokerConfig {
   logCleanerBackoffMs: number;
   /** How often partitions appended to since their last producer-state snapshot write a new one (bounds replay after a crash). */
   producerStateSnapshotIntervalMs: number;
+  /** producer.id.expiration.ms: idempotent-producer state is forgotten this long after the producer's last batch. */
+  producerIdExpirationMs: number;
   /** Bytes of recently appended batches kept in memory per partition for caught-up fetches. */
   tailCacheBytesPerPartition: number;
   /** fetch.max.bytes: cap of one fetch response. */
@@ -47,6 +49,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logFlushSchedulerIntervalMs: 1000,
   logCleanerBackoffMs: 15000,
   producerStateSnapshotIntervalMs: 30000,
+  producerIdExpirationMs: 86400000,
   tailCacheBytesPerPartition: 1024 * 1024,
   fetchMaxBytes: 57671680,
   topicDefaults: {},

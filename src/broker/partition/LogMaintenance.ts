@@ -80,10 +80,11 @@ export class LogMaintenance {
     }
   }
 
-  snapshotProducerState(): void {
+  /** Expires producers idle past producer.id.expiration.ms and snapshots changed partitions. */
+  snapshotProducerState(nowMs = Date.now()): void {
     for (const p of this.topics.partitions()) {
       try {
-        p.snapshotIfChanged();
+        p.snapshotIfChanged(nowMs - this.config.producerIdExpirationMs);
       } catch (err) {
         console.warn(`producer state snapshot of ${p.topic}-${p.index} failed: ${(err as Error).message}`);
       }

@@ -129,9 +129,10 @@ export class Partition {
     this.appendsSinceSnapshot = 0;
   }
 
-  /** Writes a snapshot when appends happened since the last one. */
-  snapshotIfChanged(): void {
-    if (this.appendsSinceSnapshot > 0) this.writeSnapshot();
+  /** Expires idle producers, then writes a snapshot when anything changed since the last one. */
+  snapshotIfChanged(producerExpiredBeforeMs = -Infinity): void {
+    const expired = this.producers.expire(producerExpiredBeforeMs);
+    if (this.appendsSinceSnapshot > 0 || expired > 0) this.writeSnapshot();
   }
 
   removeSnapshot(): void {

@@ -120,6 +120,22 @@ export class ProducerStateManager {
     if (entry.batches.length > BATCHES_PER_PRODUCER) entry.batches.shift();
   }
 
+  /**
+   * Forgets producers whose newest batch timestamp is older than `olderThanMs`
+   * (Kafka's producer.id.expiration.ms); returns how many went.
+   */
+  expire(olderThanMs: number): number {
+    let n = 0;
+    for (const [id, e] of this.producers) {
+      const newest = e.batches.length ? e.batches[e.batches.length - 1].maxTimestamp : -1;
+      if (newest < olderThanMs) {
+        this.producers.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Forgets every producer (the log was emptied or truncated below the snapshot). */
   clear(): void {
     this.producers.clear();

@@ -79,6 +79,15 @@ describe('ProducerStateManager', () => {
     expect(codeOf(() => s.check({ producerId: 9, epoch: 0, firstSeq: 3, lastSeq: 3 }, pending))).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
   });
 
+  it('forgets producers whose newest batch is older than the expiration horizon', () => {
+    const s = new ProducerStateManager();
+    s.update(1, 0, { firstSeq: 0, lastSeq: 0, firstOffset: 0, lastOffset: 0, maxTimestamp: 1000 });
+    s.update(2, 0, { firstSeq: 0, lastSeq: 0, firstOffset: 1, lastOffset: 1, maxTimestamp: 5000 });
+    expect(s.expire(2000)).toBe(1);
+    expect(s.entry(1)).toBeUndefined();
+    expect(s.entry(2)).toBeDefined();
+  });
+
   it('round-trips through its snapshot form', () => {
     const s = new ProducerStateManager();
     appendBatch(s, 4, 2, 0, 5, 50);
