@@ -15,8 +15,10 @@ import type { Producers } from '../producers';
 import { retryPolicy, type RetryPolicy, type RetryablePredicate } from '../retry';
 import { ListenerAcknowledgment } from './context';
 import { DecodedRecord, invokeListener, matchingListeners } from './invoke';
+import { consumerOptions } from './consumerOptions';
 import { OffsetTracker } from './offsets';
 import { dlqRecord, dlqTopicName } from './dlq';
+import { errorMessage as message, headerText as headerOf, where } from './describe';
 
 export interface ListenerContainerDeps {
   binder: Binder;
@@ -54,18 +56,7 @@ export class ListenerContainer {
     const c = this.definition.consumer;
     this.binding = await this.deps.binder.bindConsumer(
       this.definition.destination,
-      {
-        group: this.definition.group,
-        startOffset: c.startOffset,
-        concurrency: c.concurrency,
-        partitionCount: c.partitionCount,
-        maxBatchRecords: c.maxBatchRecords,
-        sessionTimeoutMs: c.sessionTimeoutMs,
-        rebalanceTimeoutMs: c.rebalanceTimeoutMs,
-        heartbeatIntervalMs: c.heartbeatIntervalMs,
-        startPaused: !c.autoStartup,
-        onPartitionsRevoked: (partitions, session) => this.commitPending(session, partitions),
-      },
+      consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)),
       (batch, session) => this.onBatch(batch, session),
     );
     if (!c.autoStartup) this.binding.pause();
@@ -154,7 +145,17 @@ export class ListenerContainer {
     return this.recover([record], result.error, result.attempts, session);
   }
 
+  /**
+   * Batch listeners: one invocation for the readable records; unreadable ones are dead-lettered
+   * (or skipped) on their own. Offsets are only marked here and committed once at the end of the
+   * batch; any path that hands records back discards the marks, so nothing unprocessed is committed.
+   */
   private async processBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
+    const tp = [{ topic: batch.topic, partition: batch.partition }];
+    const handBack = (offset: number): void => {
+      this.offsets.take(tp);
+      session.seek({ topic: batch.topic, partition: batch.partition, offset });
+    };
     const readable: DecodedRecord[] = [];
     for (const record of batch.records) {
       const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
@@ -162,26 +163,25 @@ export class ListenerContainer {
         decoded.payload();
         readable.push(decoded);
       } catch (error) {
-        if ((await this.recover([record], error, 1, session)) === 'stop') return;
+        if ((await this.recover([record], error, 1, session, true)) === 'stop') return handBack(batch.records[0].offset);
       }
     }
+    const last = batch.records[batch.records.length - 1];
     if (readable.length === 0) return;
-    const last = readable[readable.length - 1].record;
     const ack = new ListenerAcknowledgment(() => this.acknowledged(last, session));
-    const result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, readable.map((d) => d.record));
+    const records = readable.map((d) => d.record);
+    const result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
+    if (result.ok && ack.nackSleepMs !== undefined) {
+      this.offsets.take(tp);
+      await this.nacked(batch.records[0], ack.nackSleepMs, session);
+      return;
+    }
     if (result.ok) {
-      if (ack.nackSleepMs !== undefined) {
-        await this.nacked(readable[0].record, ack.nackSleepMs, session);
-        return;
-      }
-      if (!this.isManual()) await this.completed(last, session);
+      if (!this.isManual()) this.offsets.mark(last);
       return;
     }
-    if (result.aborted) {
-      session.seek({ topic: batch.topic, partition: batch.partition, offset: readable[0].record.offset });
-      return;
-    }
-    await this.recover(readable.map((d) => d.record), result.error, result.attempts, session);
+    if (result.aborted) return handBack(batch.records[0].offset);
+    if ((await this.recover(records, result.error, result.attempts, session, true)) === 'stop') handBack(batch.records[0].offset);
   }
 
   private async invokeWithRetry(
@@ -218,11 +218,17 @@ export class ListenerContainer {
   }
 
   /** Attempts exhausted or not retryable: dead-letter (or log and skip), then the record counts as done. */
-  private async recover(records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession): Promise<Outcome> {
+  private async recover(
+    records: InboundRecord[],
+    error: unknown,
+    attempts: number,
+    session: ConsumerSession,
+    deferCommit = false,
+  ): Promise<Outcome> {
     const c = this.definition.consumer;
     if (!c.enableDlq) {
       this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
-      return this.completed(records[records.length - 1], session);
+      return this.completed(records[records.length - 1], session, deferCommit);
     }
     const topic = dlqTopicName(records[0].topic, this.definition.group, c.dlqName);
     try {
@@ -236,7 +242,7 @@ export class ListenerContainer {
       return 'stop';
     }
     this.deps.logger.warn(`${this.name}: ${where(records[0])} sent to ${topic} after ${attempts} attempt(s): ${message(error)}`);
-    return this.completed(records[records.length - 1], session);
+    return this.completed(records[records.length - 1], session, deferCommit);
   }
 
   private isManual(): boolean {
@@ -244,10 +250,10 @@ export class ListenerContainer {
   }
 
   /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
-  private async completed(record: InboundRecord, session: ConsumerSession): Promise<Outcome> {
+  private async completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): Promise<Outcome> {
     const mode = this.definition.consumer.ackMode;
     this.offsets.mark(record);
-    if (mode === 'record' || mode === 'manual_immediate') await this.commitPending(session, [record]);
+    if (!deferCommit && (mode === 'record' || mode === 'manual_immediate')) await this.commitPending(session, [record]);
     return 'done';
   }
 
@@ -284,11 +290,4 @@ export class ListenerContainer {
       }
     }
   }
-}
-
-const where = (r: InboundRecord): string => `${r.topic}-${r.partition}@${r.offset}`;
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-function headerOf(record: InboundRecord, name: string): string | undefined {
-  const h = [...record.headers].reverse().find((x) => x.key === name);
-  return h?.value ? h.value.toString('utf8') : undefined;
 }

@@ -65,3 +65,34 @@ describe('batch listeners', () => {
     }
   });
 });
+
+describe('batch listeners with unreadable records', () => {
+  it('dead-letter the unreadable record alone and hand the rest over as one batch', async () => {
+    const binder = new TestBinder();
+    const seen = new Seen();
+    const input = InputDestination.of(binder);
+    input.send(1, { destination: 'amounts' });
+    input.send(Buffer.from('{oops'), { destination: 'amounts', headers: { 'content-type': 'application/json' } });
+    input.send(3, { destination: 'amounts' });
+    const app = await Bindery.create({
+      services: [Totals, { provide: Seen, useValue: seen }],
+      binder,
+      clock: new RecordingClock(),
+      configFile: false,
+      env: {},
+      logger: silentLogger,
+      shutdownOnSignals: false,
+    });
+    await app.start();
+    const output = OutputDestination.of(binder);
+    try {
+      expect((await output.receive(20000, 'sums'))?.payload()).toBe(4);
+      const dead = await output.receive(20000, 'error.amounts.totals');
+      expect(dead?.headers['x-original-offset']).toBe('1');
+      expect(dead?.value?.toString()).toBe('{oops');
+      await waitFor(() => binder.broker.committedOffset('totals', 'amounts', 0) === 3);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,16 @@
+/** Small helpers for log lines and header lookups of inbound records. */
+import type { InboundRecord } from '../../binder/Binder';
+
+/** topic-partition@offset, as logs show a record. */
+export const where = (r: InboundRecord): string => `${r.topic}-${r.partition}@${r.offset}`;
+
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The last header of that name, as text. */
+export function headerText(record: InboundRecord, name: string): string | undefined {
+  for (let i = record.headers.length - 1; i >= 0; i--) {
+    const h = record.headers[i];
+    if (h.key === name) return h.value ? h.value.toString('utf8') : undefined;
+  }
+  return undefined;
+}
