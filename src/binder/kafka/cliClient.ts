@@ -1,5 +1,5 @@
 import { Kafka, logLevel, CompressionTypes, type Admin, type IHeaders } from 'kafkajs';
-import { registerKafkajsCodecs } from './cliCodecs';
+import { registerCompressionCodecs } from './codecs';
 
 /**
  * A small admin/client facade over kafkajs for the `bindery` command line (topics, produce,
@@ -60,7 +60,7 @@ export class CliClient {
   private admin: Admin | null = null;
 
   constructor(opts: CliClientOptions) {
-    registerKafkajsCodecs();
+    registerCompressionCodecs();
     this.kafka = new Kafka({
       brokers: opts.brokers,
       clientId: opts.clientId ?? 'bindery-cli',

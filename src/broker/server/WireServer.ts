@@ -1,0 +1,62 @@
+import type { BrokerApi, BrokerServices } from './brokerApi';
+import { brokerHandlers } from './handlers';
+import { KafkaServer } from './KafkaServer';
+import { protocolCodec } from './protocolCodec';
+import type { SaslSettings } from './services';
+import { advertisedVersions } from './unsupportedVersion';
+
+export interface WireServerOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Host clients are told to connect to (metadata, coordinator); defaults to the bound host. */
+  advertisedHost?: string;
+  nodeId?: number;
+  clusterId?: string;
+  sasl?: SaslSettings | null;
+  maxRequestBytes?: number;
+  /** Called when a connection is closed for malformed input (for logging). */
+  onConnectionError?: (remoteAddress: string, err: unknown) => void;
+}
+
+/** A running Kafka-protocol listener in front of a broker engine. */
+export interface WireServer {
+  readonly host: string;
+  readonly port: number;
+  readonly connectionCount: number;
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Binds the Kafka wire protocol to `broker` and starts listening. */
+export async function startWireServer(broker: BrokerApi, opts: WireServerOptions = {}): Promise<WireServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const services: BrokerServices = {
+    broker,
+    advertisedVersions: () => advertisedVersions(server.handlerTable),
+    sasl: opts.sasl ?? null,
+    advertisedHost: opts.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host),
+    advertisedPort: opts.port ?? 9092,
+    nodeId: opts.nodeId ?? 0,
+    clusterId: opts.clusterId ?? 'bindery-cluster',
+  };
+  const server: KafkaServer<BrokerServices> = new KafkaServer<BrokerServices>({
+    codec: protocolCodec,
+    handlers: brokerHandlers,
+    services,
+    host,
+    port: opts.port ?? 9092,
+    maxRequestBytes: opts.maxRequestBytes,
+    authRequired: !!opts.sasl,
+    onConnectionError: opts.onConnectionError ? (c, err) => opts.onConnectionError?.(c.remoteAddress, err) : undefined,
+  });
+  const bound = await server.listen();
+  services.advertisedPort = bound.port;
+  return {
+    host: bound.host,
+    port: bound.port,
+    get connectionCount() {
+      return server.connectionCount;
+    },
+    close: (graceMs?: number) => server.close(graceMs),
+  };
+}

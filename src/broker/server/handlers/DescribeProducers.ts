@@ -1,0 +1,24 @@
+import { ApiKey } from '../../../protocol/generated/apiKeys';
+import type { DescribeProducersRequestData, DescribeProducersResponseData } from '../../../protocol/generated/types';
+import type { BrokerServices } from '../brokerApi';
+import type { ApiHandler } from '../types';
+
+/**
+ * DescribeProducers: asked by Kafka's admin tools. Transactions are not supported, so no producer
+ * ever holds an open transaction; partitions answer with no active producers listed.
+ */
+export const describeProducersHandler: ApiHandler<BrokerServices, DescribeProducersRequestData, DescribeProducersResponseData> = {
+  apiKey: ApiKey.DescribeProducers,
+  name: 'DescribeProducers',
+  minVersion: 0,
+  maxVersion: 0,
+  handle(request) {
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, errorCode: 0, errorMessage: null, activeProducers: [] })),
+      })),
+    };
+  },
+};

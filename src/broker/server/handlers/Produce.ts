@@ -1,0 +1,40 @@
+import { ApiKey } from '../../../protocol/generated/apiKeys';
+import type { ProduceRequestData, ProduceResponseData } from '../../../protocol/generated/types';
+import type { BrokerServices } from '../brokerApi';
+import { NO_RESPONSE, type ApiHandler } from '../types';
+import { big } from './convert';
+
+/**
+ * Produce: appends the record batches as received. With acks=0 the client expects no response,
+ * so none is sent (the append still happens, in request order).
+ */
+export const produceHandler: ApiHandler<BrokerServices, ProduceRequestData, ProduceResponseData> = {
+  apiKey: ApiKey.Produce,
+  name: 'Produce',
+  minVersion: 0,
+  maxVersion: 11,
+  async handle(request, ctx) {
+    const res = await ctx.services.broker.produce({
+      transactionalId: request.transactionalId ?? null,
+      acks: request.acks,
+      timeoutMs: request.timeoutMs,
+      topics: request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => ({ index: p.index, records: p.records })) })),
+    });
+    if (request.acks === 0) return NO_RESPONSE;
+    return {
+      throttleTimeMs: 0,
+      responses: res.responses.map((t) => ({
+        name: t.name,
+        partitionResponses: t.partitionResponses.map((p) => ({
+          index: p.index,
+          errorCode: p.errorCode,
+          baseOffset: big(p.baseOffset),
+          logAppendTimeMs: big(p.logAppendTime),
+          logStartOffset: big(p.logStartOffset),
+          recordErrors: p.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.batchIndexErrorMessage })),
+          errorMessage: p.errorMessage,
+        })),
+      })),
+    };
+  },
+};

@@ -1,0 +1,65 @@
+import { Broker } from '../Broker';
+import type { BrokerConfig } from '../config/BrokerConfig';
+import { MemoryFileSystem } from '../storage';
+import { brokerApi } from './brokerAdapter';
+import type { SaslSettings } from './services';
+import { startWireServer, type WireServer } from './WireServer';
+
+export interface RunBrokerOptions {
+  host?: string;
+  port?: number;
+  advertisedHost?: string;
+  /** Where partition logs live; ignored with `memory`. */
+  dataDir?: string;
+  /** An ephemeral broker on an in-memory filesystem. */
+  memory?: boolean;
+  config?: Partial<BrokerConfig>;
+  sasl?: SaslSettings | null;
+  onConnectionError?: (remoteAddress: string, err: unknown) => void;
+}
+
+/** A broker engine with its Kafka listener: what `bindery broker` runs. */
+export interface RunningBroker {
+  readonly broker: Broker;
+  readonly server: WireServer;
+  readonly host: string;
+  readonly port: number;
+  /** Stops listening (answering what was received), then closes the engine. */
+  stop(): Promise<void>;
+}
+
+export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBroker> {
+  const broker = opts.memory
+    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config })
+    : await Broker.open({ dataDir: opts.dataDir ?? './data', config: opts.config });
+  let server: WireServer;
+  try {
+    server = await startWireServer(brokerApi(broker), {
+      host: opts.host,
+      port: opts.port,
+      advertisedHost: opts.advertisedHost,
+      nodeId: broker.config.nodeId,
+      clusterId: broker.clusterId,
+      sasl: opts.sasl,
+      onConnectionError: opts.onConnectionError,
+    });
+  } catch (err) {
+    await broker.close();
+    throw err;
+  }
+  broker.setAdvertisedListener(opts.advertisedHost ?? server.host, server.port);
+  let stopping: Promise<void> | null = null;
+  return {
+    broker,
+    server,
+    host: server.host,
+    port: server.port,
+    stop() {
+      stopping ??= (async () => {
+        await server.close();
+        await broker.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { runBroker } from '../../broker/server/runBroker';
+import { intOpt, keyValues, parseOptions, stringOpt, UsageError, type CliIO } from '../args';
+
+const SPEC = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'advertised-host': { type: 'string' },
+  'data-dir': { type: 'string' },
+  memory: { type: 'boolean' },
+  partitions: { type: 'string' },
+  'no-auto-create-topics': { type: 'boolean' },
+  'sasl-plain-user': { type: 'string', multiple: true },
+  config: { type: 'string', multiple: true },
+} as const;
+
+export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--data-dir ./data | --memory] [--advertised-host h]
+    [--partitions N (num.partitions)] [--no-auto-create-topics] [--sasl-plain-user user:password]...
+    [--config topic.config=value]...   (default topic configs, e.g. retention.ms=60000)`;
+
+/** Runs a broker until SIGINT/SIGTERM, then shuts it down cleanly. */
+export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<void>): Promise<number> {
+  const { values } = parseOptions(argv, SPEC);
+  const users: Record<string, string> = {};
+  for (const u of (values['sasl-plain-user'] as string[] | undefined) ?? []) {
+    const colon = u.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--sasl-plain-user expects user:password, got '${u}'`);
+    users[u.slice(0, colon)] = u.slice(colon + 1);
+  }
+  const memory = values.memory === true;
+  const dataDir = stringOpt(values, 'data-dir') ?? './data';
+  const running = await runBroker({
+    host: stringOpt(values, 'host') ?? '127.0.0.1',
+    port: intOpt(values, 'port', 9092),
+    advertisedHost: stringOpt(values, 'advertised-host'),
+    dataDir,
+    memory,
+    config: {
+      numPartitions: intOpt(values, 'partitions', 1),
+      autoCreateTopicsEnable: values['no-auto-create-topics'] !== true,
+      topicDefaults: keyValues(values, 'config'),
+    },
+    sasl: Object.keys(users).length > 0 ? { mechanisms: ['PLAIN'], plainUsers: users } : null,
+  });
+  io.out(`bindery broker listening on ${running.host}:${running.port} (${memory ? 'in memory' : `data dir ${dataDir}`})`);
+  await (until ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }));
+  await running.stop();
+  io.out('bindery broker stopped');
+  return 0;
+}
