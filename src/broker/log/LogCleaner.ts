@@ -46,8 +46,8 @@ export class LogCleaner {
     this.stepBytes = options.stepBytes ?? 256 * 1024;
   }
 
-  /** Cleans `log` once; a no-op unless its cleanup.policy includes compact. */
-  async clean(log: Log): Promise<CleanResult> {
+  /** Cleans `log` once; a no-op unless its cleanup.policy includes compact. `nowMs` sets the tombstone horizon. */
+  async clean(log: Log, nowMs: number = this.now()): Promise<CleanResult> {
     const result: CleanResult = { segmentsCleaned: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0, aborted: false };
     if (!log.config.cleanupPolicy.split(',').includes('compact') || this.cleaning.has(log)) return result;
     this.cleaning.add(log);
@@ -64,7 +64,7 @@ export class LogCleaner {
           if (stale()) return { ...result, aborted: true };
         }
       }
-      const horizon = this.now() - log.config.deleteRetentionMs;
+      const horizon = nowMs - log.config.deleteRetentionMs;
       for (const group of groupBySize(segments, log.config.segmentBytes)) {
         const done = await this.cleanGroup(log, group, latest, horizon, stale, result);
         if (!done) return { ...result, aborted: true };

@@ -1,4 +1,5 @@
 import { ATTR, BATCH, BatchHeaderView } from '../../protocol/records/batchHeader';
+import { decodeRecordBatchSync } from '../../protocol/records';
 import type { TimestampLookup } from './types';
 
 /** Reads a zigzag varint/varlong (as a JS number) at `state.at`, advancing it. */
@@ -17,15 +18,15 @@ function readZigzag(buf: Buffer, state: { at: number }): number {
 /**
  * The first record of one stored batch whose timestamp >= `ts` (ListOffsets by time). Walks the
  * uncompressed records in place (length, attributes, timestampDelta, offsetDelta). LogAppendTime
- * batches carry one timestamp for all records; for a compressed batch the answer is its first
- * offset with the batch's max timestamp, since records are not decompressed on the broker here.
+ * batches carry one timestamp for all records. A compressed batch is decoded (gzip, snappy, lz4
+ * on the calling thread); when its codec has no synchronous decoder (zstd) the answer is the
+ * batch's first offset with its max timestamp.
  */
 export function firstRecordAtOrAfter(batch: Buffer, ts: number): TimestampLookup | null {
   const view = new BatchHeaderView(batch);
   if (view.maxTimestamp < ts) return null;
-  if (view.isLogAppendTime || (view.attributes & ATTR.COMPRESSION_MASK) !== 0) {
-    return { offset: view.baseOffset, timestamp: view.maxTimestamp };
-  }
+  if (view.isLogAppendTime) return { offset: view.baseOffset, timestamp: view.maxTimestamp };
+  if ((view.attributes & ATTR.COMPRESSION_MASK) !== 0) return firstDecodedAtOrAfter(batch, view, ts);
   const state = { at: BATCH.HEADER_SIZE as number };
   const baseTimestamp = view.baseTimestamp;
   const count = view.recordsCount;
@@ -37,6 +38,16 @@ export function firstRecordAtOrAfter(batch: Buffer, ts: number): TimestampLookup
     const offsetDelta = readZigzag(batch, state);
     if (timestamp >= ts) return { offset: view.baseOffset + offsetDelta, timestamp };
     state.at = bodyStart + length;
+  }
+  return { offset: view.baseOffset, timestamp: view.maxTimestamp };
+}
+
+function firstDecodedAtOrAfter(batch: Buffer, view: BatchHeaderView, ts: number): TimestampLookup {
+  try {
+    const hit = decodeRecordBatchSync(batch).records.find((r) => r.timestamp >= ts);
+    if (hit) return { offset: hit.offset, timestamp: hit.timestamp };
+  } catch {
+    // no synchronous decoder for this codec: answer at batch granularity
   }
   return { offset: view.baseOffset, timestamp: view.maxTimestamp };
 }

@@ -191,6 +191,13 @@ describe('Log offsetForTimestamp', () => {
     expect(log.offsetForTimestamp(t + 31)).toBeNull();
     expect(log.offsetForTimestamp(-1)).toEqual({ offset: 4, timestamp: -1 });
   });
+
+  it('finds records inside compressed batches too', async () => {
+    const { log } = openLog();
+    const t = 1_700_000_000_000;
+    log.append(await makeBatch([{ value: 'a', timestamp: t }, { value: 'b', timestamp: t + 10 }, { value: 'c', timestamp: t + 20 }], { compression: 1 }));
+    expect(log.offsetForTimestamp(t + 15)).toEqual({ offset: 2, timestamp: t + 20 });
+  });
 });
 
 describe('Log truncation and deletion', () => {
