@@ -4,9 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FileSystem } from '../storage/FileSystem';
+import { BinderyError } from '../../protocol/primitives';
 import type { ProducerIdState } from '../produce/ProducerIdManager';
 
 export const METADATA_FILE = 'bindery-metadata.json';
+
+/** The broker's metadata file cannot be read: starting anyway would forget every topic. */
+export class MetadataCorruptError extends BinderyError {
+  constructor(path: string, why: string) {
+    super(
+      'BROKER_METADATA_CORRUPT',
+      `Broker metadata ${path} is unreadable (${why}): restore it from a backup, or move it away to start with no topics (partition data stays on disk)`,
+    );
+  }
+}
 
 export interface TopicRecord {
   name: string;
@@ -32,7 +43,13 @@ export class MetadataStore {
     fs.mkdirp(dataDir);
     const raw = fs.readFile(this.path);
     if (raw) {
-      const parsed = JSON.parse(raw.toString('utf8')) as MetadataDocument;
+      let parsed: MetadataDocument;
+      try {
+        parsed = JSON.parse(raw.toString('utf8')) as MetadataDocument;
+      } catch (err) {
+        throw new MetadataCorruptError(this.path, (err as Error).message);
+      }
+      if (parsed?.version !== 1 || !Array.isArray(parsed.topics)) throw new MetadataCorruptError(this.path, `unsupported version ${String(parsed?.version)}`);
       this.doc = { ...parsed, producerIds: parsed.producerIds ?? { nextBlockStart: 0, transactional: {} }, topics: parsed.topics ?? [] };
     } else {
       this.doc = { version: 1, clusterId: clusterIdFrom(randomUUID()), producerIds: { nextBlockStart: 0, transactional: {} }, topics: [] };

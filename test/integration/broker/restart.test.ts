@@ -136,3 +136,12 @@ describe('broker crash', () => {
   });
 });
 
+
+describe('broker metadata', () => {
+  it('refuses to start over an unreadable metadata file, saying what to do', async () => {
+    const memory = new MemoryFileSystem();
+    memory.mkdirp('/data');
+    memory.writeFileAtomic('/data/bindery-metadata.json', Buffer.from('{ not json'));
+    await expect(Broker.open({ fs: memory, dataDir: '/data' })).rejects.toThrow(/bindery-metadata.json is unreadable .*restore it from a backup/);
+  });
+});
