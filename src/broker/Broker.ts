@@ -33,6 +33,7 @@ import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
 import { GroupCoordinator, type Clock, type GroupCoordinatorConfig } from './group';
 import type * as group from './group/types';
 import { ErrorCode } from '../protocol/errorCodes';
+import { toErrorResult } from './config/BrokerError';
 
 export interface BrokerOpenOptions {
   /** Directory of the partition logs and metadata; on disk unless `fs` is given. */
@@ -172,7 +173,12 @@ export class Broker {
   }
 
   async initProducerId(req: InitProducerIdRequest = {}): Promise<InitProducerIdResponse> {
-    return this.producerIds.initProducerId(req);
+    try {
+      return this.producerIds.initProducerId(req);
+    } catch (err) {
+      // Only persisting a new id block can fail here (the metadata file could not be written).
+      return { ...toErrorResult(err), producerId: -1, producerEpoch: -1 };
+    }
   }
 
   // ---- metadata and admin ----
