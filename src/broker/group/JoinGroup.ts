@@ -179,6 +179,9 @@ export class JoinGroupHandler {
     if (!unchanged) return this.updateMemberAndRebalance(group, member, req, resolve);
     member.sessionTimeoutMs = req.sessionTimeoutMs;
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs ?? req.sessionTimeoutMs;
+    // The new incarnation may run elsewhere.
+    if (req.clientId !== undefined) member.clientId = req.clientId;
+    if (req.clientHost !== undefined) member.clientHost = req.clientHost;
     this.rebalancer.scheduleHeartbeat(group, member);
     const generation = group.generationId;
     this.ctx.groupStore.storeGroup(group).then(
@@ -186,7 +189,7 @@ export class JoinGroupHandler {
       () => {
         // Could not record the new id: undo, so the old incarnation stays the member of record.
         if (group.generationId === generation && group.get(newMemberId) === member) group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
-        resolve(joinError('', ErrorCode.UNKNOWN_SERVER_ERROR));
+        resolve(joinError('', ErrorCode.COORDINATOR_NOT_AVAILABLE));
       },
     );
   }

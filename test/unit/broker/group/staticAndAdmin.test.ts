@@ -40,6 +40,24 @@ describe('static membership', () => {
     expect(b2.heartbeat()).toBe(ErrorCode.NONE);
   });
 
+  it('keeps the old incarnation when the replacement cannot be recorded', async () => {
+    const memory = new MemoryOffsetsPartitionStore();
+    let failing = false;
+    const clock = new ManualClock();
+    const coordinator = new GroupCoordinator({
+      store: { append: (p, r) => (failing ? Promise.reject(new Error('disk full')) : memory.append(p, r)), readAll: (p) => memory.readAll(p) },
+      clock,
+      config: { initialRebalanceDelayMs: 100, minSessionTimeoutMs: 1000 },
+    });
+    await coordinator.startup();
+    const a = new SimMember(coordinator, 'g', ['orders'], { instanceId: 'host-a' });
+    await rebalance([a], TOPICS, clock);
+    failing = true;
+    const again = await new SimMember(coordinator, 'g', ['orders'], { instanceId: 'host-a' }).join();
+    expect(again.errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE); // retriable: the client tries again
+    expect(a.heartbeat()).toBe(ErrorCode.NONE);
+  });
+
   it('rebalances when the returning static member changed its subscription', async () => {
     const { clock, coordinator } = await started();
     const a = new SimMember(coordinator, 'g', ['orders'], { instanceId: 'host-a' });
