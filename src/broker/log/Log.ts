@@ -135,7 +135,7 @@ export class Log implements PartitionLog {
       return { at: s.at, size: s.size, lastOffset: view.lastOffset, maxTimestamp: ts };
     });
     const lastOffset = batches[batches.length - 1].lastOffset;
-    this.maybeRoll(data.length, lastOffset, maxTimestamp);
+    this.maybeRoll(data.length, firstOffset, lastOffset, maxTimestamp);
     const position = this.active.append(data, batches);
     this.endOffset = lastOffset + 1;
     this.flushPolicy.appended(messages, now);
@@ -146,13 +146,30 @@ export class Log implements PartitionLog {
    * Kafka's shouldRoll: the segment would pass segment.bytes, an index is full, relative offsets
    * would overflow, or the incoming records are segment.ms newer than the segment's first batch.
    */
-  private maybeRoll(incomingBytes: number, lastOffset: number, incomingMaxTimestamp: number): void {
+  private maybeRoll(incomingBytes: number, firstOffset: number, lastOffset: number, incomingMaxTimestamp: number): void {
     const seg = this.active;
-    if (seg.isEmpty) return;
+    const overflow = lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET;
+    if (seg.isEmpty) {
+      // an empty active segment cannot index offsets this far above its base: start it at the log end
+      if (overflow) {
+        this.segments.pop()!.delete();
+        this.startSegment(firstOffset);
+      }
+      return;
+    }
     const rollBase = seg.rollingBaseTimestamp();
     const full = seg.size + incomingBytes > this.cfg.segmentBytes || seg.isIndexFull;
     const old = rollBase !== null && rollBase >= 0 && incomingMaxTimestamp - rollBase > this.cfg.segmentMs;
-    if (full || old || lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) this.roll();
+    if (full || old || overflow) {
+      seg.onBecomeInactive();
+      this.startSegment(Math.max(firstOffset, this.endOffset));
+    }
+  }
+
+  private startSegment(baseOffset: number): void {
+    const seg = LogSegment.create(this.fs, this.dir, baseOffset, this.cfg);
+    seg.activate();
+    this.segments.push(seg);
   }
 
   /** Closes the active segment to appends and starts a new one at the log end offset. */
@@ -160,9 +177,7 @@ export class Log implements PartitionLog {
     this.ensureOpen();
     if (this.active.isEmpty) return;
     this.active.onBecomeInactive();
-    const seg = LogSegment.create(this.fs, this.dir, this.endOffset, this.cfg);
-    seg.activate();
-    this.segments.push(seg);
+    this.startSegment(this.endOffset);
   }
 
   read(offset: number, maxBytes: number, maxOffset?: number): LogReadResult {

@@ -62,8 +62,10 @@ export class LogSegment {
    * were consistent (when not, call `recover()`).
    */
   static open(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig): { segment: LogSegment; indexesOk: boolean } {
+    const files = segmentFiles(dir, baseOffset);
+    const indexFilesExist = fs.exists(files.index) && fs.exists(files.timeIndex);
     const seg = LogSegment.openFiles(fs, dir, baseOffset, config, '');
-    const indexesOk = seg.loadIndexes();
+    const indexesOk = seg.loadIndexes() && (indexFilesExist || seg.isEmpty);
     return { segment: seg, indexesOk };
   }
 

@@ -43,7 +43,7 @@ export function loadSegments(
     segments.push(segment);
     const needsRecovery = nextBase > recoveryPoint || rebuild.has(bases[i]);
     if (!needsRecovery && indexesOk) continue;
-    if (!needsRecovery) logger.warn(`${segment.files().index}: index is inconsistent with its segment, rebuilding it`);
+    if (!needsRecovery) logger.warn(`${segment.files().log}: its .index/.timeindex are missing or inconsistent with it, rebuilding them`);
     const problem = segment.recover();
     if (!problem) continue;
     logger.warn(

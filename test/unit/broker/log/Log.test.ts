@@ -137,6 +137,16 @@ describe('Log append validation', () => {
     expect((await decodeRecords(log.read(10, 1000).records)).map((r) => r.offset)).toEqual([10, 14]);
     await expect(async () => log.appendWithOffsets(await makeSimpleBatch(1, 'z', 0, { baseOffset: 12 }))).rejects.toThrow(InvalidRecordError);
   });
+
+  it('starts a new segment when offsets jump beyond what a segment can index relative to its base', async () => {
+    const { log } = openLog();
+    log.append(await makeSimpleBatch(1));
+    const far = 2 ** 32;
+    log.appendWithOffsets(await makeSimpleBatch(2, 'far', 0, { baseOffset: far }));
+    expect(log.segmentBaseOffsets).toEqual([0, far]);
+    expect((await decodeRecords(log.read(far, 1000).records)).map((r) => r.offset)).toEqual([far, far + 1]);
+    expect(log.append(await makeSimpleBatch(1)).firstOffset).toBe(far + 2);
+  });
 });
 
 describe('Log segments', () => {

@@ -98,6 +98,12 @@ describe('Log recovery', () => {
     for (let i = 0; i < 10; i++) log.append(await makeSimpleBatch(2, `i${i}`, 50));
     log.close();
     const expected = [...Array(20).keys()];
+    fs.remove(`${SEG0}.timeindex`);
+    const noTimeIndex = open(fs, { segmentBytes: 600, indexIntervalBytes: 100 }, 20);
+    expect(noTimeIndex.warnings.some((w) => w.includes('rebuilding'))).toBe(true);
+    expect(noTimeIndex.log.offsetForTimestamp(1_700_000_000_000)).toEqual({ offset: 0, timestamp: 1_700_000_000_000 });
+    noTimeIndex.log.close();
+    expect(fs.readFile(`${SEG0}.timeindex`)!.length).toBeGreaterThan(0);
     fs.remove(`${SEG0}.index`);
     const reopened = open(fs, { segmentBytes: 600, indexIntervalBytes: 100 }, 20);
     expect(await offsets(reopened.log)).toEqual(expected);
