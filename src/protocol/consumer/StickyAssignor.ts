@@ -104,7 +104,7 @@ export class StickyAssignor implements PartitionAssignor {
     //    Each move lowers the sum of squared counts, so this ends; the bound only guards against bugs.
     const maxMoves = (owner.size + unassigned.length + 1) * (sorted.length + 1);
     for (let moves = 0; moves < maxMoves; moves++) {
-      if (!this.moveOne(sorted, held, subscribed)) break;
+      if (!this.moveOne(sorted, held, subscribed, owner)) break;
     }
 
     const out = emptyAssignment(members);
@@ -122,42 +122,83 @@ export class StickyAssignor implements PartitionAssignor {
    * Finds the lightest member that can be made heavier and the shortest chain of moves feeding it
    * from a member with at least two more partitions: the donor hands one partition to the next
    * member on the chain, which hands one on, and so on (a direct move is a chain of one). Members in
-   * the middle keep their counts. False when no such chain exists: the assignment is balanced.
+   * the middle keep their counts. Among donors at the same distance the heaviest gives, so no member
+   * gives partitions away and later has to be refilled. False when the assignment is balanced.
    */
   private moveOne(
     sorted: AssignorMember[],
     held: Map<string, Set<Partition>>,
     subscribed: Map<string, Set<string>>,
+    owner: Map<Partition, { memberId: string | null }>,
   ): boolean {
-    const byLoad = [...sorted].sort((a, b) => held.get(a.memberId)!.size - held.get(b.memberId)!.size);
+    const size = (id: string): number => held.get(id)!.size;
+    const byLoad = [...sorted].sort((a, b) => size(a.memberId) - size(b.memberId));
+    const heaviestFirst = [...byLoad].reverse();
+    const maxCount = size(heaviestFirst[0].memberId);
     for (const receiver of byLoad) {
-      const rCount = held.get(receiver.memberId)!.size;
-      // Breadth-first from the receiver: `via.get(x)` = the partition x would hand on, and to whom.
+      const rCount = size(receiver.memberId);
+      if (maxCount < rCount + 2) break; // nobody could give to this member or any heavier one
+      // Fast path, the first level of the search below: the heaviest member that can give directly.
+      const wanted = subscribed.get(receiver.memberId)!;
+      for (const donor of heaviestFirst) {
+        if (size(donor.memberId) < rCount + 2) break;
+        const partition = this.partitionToHandOn(donor.memberId, held, wanted, owner);
+        if (partition === null) continue;
+        held.get(donor.memberId)!.delete(partition);
+        held.get(receiver.memberId)!.add(partition);
+        return true;
+      }
+      // Breadth-first, level by level, from the receiver: `via.get(x)` = what x hands on, and to whom.
       const via = new Map<string, { partition: Partition; to: string }>();
-      const queue = [receiver.memberId];
-      const seen = new Set(queue);
-      for (let head = 0; head < queue.length; head++) {
-        const to = queue[head];
-        const wants = subscribed.get(to)!;
-        for (const m of sorted) {
-          if (seen.has(m.memberId)) continue;
-          const give = [...held.get(m.memberId)!].filter((p) => wants.has(split(p)[0])).sort();
-          if (give.length === 0) continue;
-          seen.add(m.memberId);
-          via.set(m.memberId, { partition: give[give.length - 1], to });
-          if (held.get(m.memberId)!.size >= rCount + 2) {
-            for (let from = m.memberId; from !== receiver.memberId; ) {
-              const step = via.get(from)!;
-              held.get(from)!.delete(step.partition);
-              held.get(step.to)!.add(step.partition);
-              from = step.to;
-            }
-            return true;
+      const seen = new Set([receiver.memberId]);
+      let frontier = [receiver.memberId];
+      while (frontier.length > 0) {
+        const next: string[] = [];
+        for (const to of frontier) {
+          const wants = subscribed.get(to)!;
+          for (const m of sorted) {
+            if (seen.has(m.memberId)) continue;
+            const partition = this.partitionToHandOn(m.memberId, held, wants, owner);
+            if (partition === null) continue;
+            seen.add(m.memberId);
+            via.set(m.memberId, { partition, to });
+            next.push(m.memberId);
           }
-          queue.push(m.memberId);
         }
+        const donors = next.filter((id) => size(id) >= rCount + 2);
+        if (donors.length > 0) {
+          const donor = donors.reduce((best, id) => (size(id) > size(best) ? id : best));
+          for (let from = donor; from !== receiver.memberId; ) {
+            const step = via.get(from)!;
+            held.get(from)!.delete(step.partition);
+            held.get(step.to)!.add(step.partition);
+            from = step.to;
+          }
+          return true;
+        }
+        frontier = next;
       }
     }
     return false;
+  }
+
+  /** A partition `memberId` could give to a member wanting `topics`: one it was only just given, else its last. */
+  private partitionToHandOn(
+    memberId: string,
+    held: Map<string, Set<Partition>>,
+    topics: Set<string>,
+    owner: Map<Partition, { memberId: string | null }>,
+  ): Partition | null {
+    let fresh: Partition | null = null;
+    let kept: Partition | null = null;
+    for (const p of held.get(memberId)!) {
+      if (!topics.has(split(p)[0])) continue;
+      if (owner.get(p)?.memberId === memberId) {
+        if (kept === null || p > kept) kept = p;
+      } else if (fresh === null || p > fresh) {
+        fresh = p;
+      }
+    }
+    return fresh ?? kept;
   }
 }
