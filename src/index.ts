@@ -5,6 +5,7 @@ import './binder/test';
 
 export * from './annotations';
 export * from './runtime';
+export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './runtime/redis';
 export { registerBinder, registeredBinders, hasBinder, createBinder, UnknownBinderError } from './binder/registry';
 export type { BinderFactory, BinderFactoryContext } from './binder/registry';
 export type {

@@ -13,6 +13,7 @@ import { ConverterRegistry, type MessageConverter } from './conversion';
 import { LifecycleError, UnknownListenerError } from './errors';
 import { declaredBindingNames, explore } from './explorer';
 import { InMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 import { ListenerContainer } from './listener/ListenerContainer';
 import { consoleLogger, type Logger } from './logger';
 import type { ApplicationModel } from './model';
@@ -40,8 +41,10 @@ export interface BinderyOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra or replacement converters by content type. */
   converters?: MessageConverter[];
-  /** Store used by bindings with consumer.idempotent. Default: in memory. */
-  idempotencyStore?: IdempotencyStore;
+  /** Store used by bindings with consumer.idempotent: one for all, or one per listener name. Default: in memory. */
+  idempotencyStore?: IdempotencyStore | ((listener: string) => IdempotencyStore);
+  /** A listener's own idempotency key (undefined = the message-id header, else topic-partition-offset). */
+  idempotencyKey?: IdempotencyKeyFn;
   /** Decides retryability per error before retryableExceptions / defaultRetryable (undefined = no opinion). */
   retryable?: RetryablePredicate;
   /** Time source for backoff; tests pass one that does not really wait. */
@@ -99,6 +102,7 @@ export class Bindery {
         clock: options.clock ?? systemClock,
         idempotencyStore: options.idempotencyStore ?? new InMemoryIdempotencyStore(),
         logger: options.logger ?? consoleLogger,
+        idempotencyKey: options.idempotencyKey,
         retryable: options.retryable,
       };
       const listeners = model.consumers.map((definition) => new ListenerContainer(definition, deps));

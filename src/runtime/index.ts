@@ -4,7 +4,8 @@ export { loadConfig, mergeConfig, CONFIG_FILE_NAMES, type ConfigSources } from '
 export { UnknownConfigKeyError } from './config/validate';
 export * from './errors';
 export { ConverterRegistry, jsonConverter, textConverter, bytesConverter, type MessageConverter } from './conversion';
-export { InMemoryIdempotencyStore, MESSAGE_ID_HEADER, type IdempotencyStore } from './idempotency';
+export { InMemoryIdempotencyStore, MESSAGE_ID_HEADER, defaultIdempotencyKey, type IdempotencyStore, type IdempotencyKeySource } from './idempotency';
+export type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 export { systemClock, type Clock } from './clock';
 export { consoleLogger, silentLogger, type Logger } from './logger';
 export { exponentialBackoff, type RetryablePredicate } from './retry';

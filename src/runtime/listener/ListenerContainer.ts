@@ -8,7 +8,6 @@ import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRec
 import type { Clock } from '../clock';
 import type { ConverterRegistry } from '../conversion';
 import { MessageConversionError } from '../errors';
-import { MESSAGE_ID_HEADER, type IdempotencyStore } from '../idempotency';
 import type { Logger } from '../logger';
 import type { ConsumerDefinition, ListenerMethod } from '../model';
 import type { Producers } from '../producers';
@@ -18,7 +17,9 @@ import { DecodedRecord, invokeListener, matchingListeners } from './invoke';
 import { consumerOptions } from './consumerOptions';
 import { OffsetTracker } from './offsets';
 import { dlqRecord, dlqTopicName } from './dlq';
-import { errorMessage as message, headerText as headerOf, where } from './describe';
+import { errorMessage as message, where } from './describe';
+import { sleepWithHeartbeat } from './heartbeatSleep';
+import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
 
 export interface ListenerContainerDeps {
   binder: Binder;
@@ -26,7 +27,10 @@ export interface ListenerContainerDeps {
   converters: ConverterRegistry;
   instanceOf: (service: Function) => object;
   clock: Clock;
-  idempotencyStore: IdempotencyStore;
+  /** Store of listeners with consumer.idempotent: one for all, or one per listener name. */
+  idempotencyStore: IdempotencyStoreChoice;
+  /** A listener's own idempotency key (undefined = the message-id header, else topic-partition-offset). */
+  idempotencyKey?: IdempotencyKeyFn;
   logger: Logger;
   retryable?: RetryablePredicate;
 }
@@ -37,6 +41,7 @@ type Outcome = 'done' | 'stop';
 export class ListenerContainer {
   private binding: ConsumerBinding | undefined;
   private readonly policy: RetryPolicy;
+  private readonly idempotency: IdempotencyGuard | undefined;
   private readonly abort = new AbortController();
   private readonly offsets = new OffsetTracker();
   private stopping = false;
@@ -46,6 +51,9 @@ export class ListenerContainer {
     private readonly deps: ListenerContainerDeps,
   ) {
     this.policy = retryPolicy(definition.consumer, definition.name, deps.retryable);
+    if (definition.consumer.idempotent) {
+      this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
+    }
   }
 
   get name(): string {
@@ -62,17 +70,9 @@ export class ListenerContainer {
     if (!c.autoStartup) this.binding.pause();
   }
 
-  pause(): void {
-    this.binding?.pause();
-  }
-
-  resume(): void {
-    this.binding?.resume();
-  }
-
-  isPaused(): boolean {
-    return this.binding?.isPaused() ?? false;
-  }
+  pause = (): void => this.binding?.pause();
+  resume = (): void => this.binding?.resume();
+  isPaused = (): boolean => this.binding?.isPaused() ?? false;
 
   /** Stops fetching, cuts backoff short, waits for the handler in flight (up to `timeoutMs`), leaves the group. */
   async stop(timeoutMs: number): Promise<void> {
@@ -124,20 +124,33 @@ export class ListenerContainer {
       this.deps.logger.warn(`${this.name}: no listener condition matches ${where(record)}; skipped`);
       return this.completed(record, session);
     }
-    const c = this.definition.consumer;
-    const idempotencyKey = headerOf(record, MESSAGE_ID_HEADER) ?? `${record.topic}-${record.partition}-${record.offset}`;
-    if (c.idempotent && !(await this.deps.idempotencyStore.claim(idempotencyKey, c.idempotencyTtlMs))) {
-      this.deps.logger.info(`${this.name}: ${where(record)} was already processed (${idempotencyKey}); skipped`);
-      return this.completed(record, session);
+    const guard = this.idempotency;
+    let key: string | undefined;
+    if (guard) {
+      const owned = () => !this.stopping && session.isActive(record.topic, record.partition);
+      const claim = await guard.claim(record, owned, (ms) => this.sleepWithHeartbeat(ms, session));
+      if (claim.kind === 'handBack') {
+        session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+        return 'stop';
+      }
+      if (claim.kind === 'duplicate') {
+        this.deps.logger.info(`${this.name}: ${where(record)} was already processed (${claim.key}); skipped`);
+        return this.completed(record, session);
+      }
+      key = claim.key;
     }
     const ack = new ListenerAcknowledgment(() => this.acknowledged(record, session));
     const result = await this.invokeWithRetry(listeners, decoded, ack, session, [record]);
+    if (result.ok && ack.nackSleepMs !== undefined) {
+      // nack: the listener asks for the record again, so its key must stay claimable.
+      if (guard && key !== undefined) await guard.release(key);
+      return this.nacked(record, ack.nackSleepMs, session);
+    }
     if (result.ok) {
-      if (c.idempotent) await this.deps.idempotencyStore.markDone(idempotencyKey);
-      if (ack.nackSleepMs !== undefined) return this.nacked(record, ack.nackSleepMs, session);
+      if (guard && key !== undefined) await guard.markDone(key);
       return this.isManual() ? 'done' : this.completed(record, session);
     }
-    if (c.idempotent) await this.deps.idempotencyStore.release(idempotencyKey);
+    if (guard && key !== undefined) await guard.release(key);
     if (result.aborted) {
       session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
       return 'stop';
@@ -276,18 +289,10 @@ export class ListenerContainer {
     if (offsets.length > 0) await session.commit(offsets);
   }
 
-  /** Backoff in slices of the heartbeat interval so the group does not evict this member. */
-  private async sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {
-    const slice = Math.max(1, this.definition.consumer.heartbeatIntervalMs);
-    for (let left = ms; left > 0 && !this.stopping; left -= slice) {
-      await this.deps.clock.sleep(Math.min(slice, left), this.abort.signal);
-      if (this.stopping) break;
-      try {
-        await session.heartbeat();
-      } catch (error) {
-        // A rebalance may be under way; the caller checks whether it still owns the partition.
-        this.deps.logger.warn(`${this.name}: heartbeat during backoff failed (${message(error)})`);
-      }
-    }
+  private sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {
+    const c = this.definition.consumer;
+    return sleepWithHeartbeat(ms, session, c.heartbeatIntervalMs, this.deps.clock, this.abort.signal, (e) =>
+      this.deps.logger.warn(`${this.name}: heartbeat during backoff failed (${message(e)})`),
+    );
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * The idempotency step of a listener container: claims a record's key before processing, tells
+ * duplicates apart from keys another consumer still holds, and marks done or releases after.
+ */
+import type { InboundRecord } from '../../binder/Binder';
+import { defaultIdempotencyKey, MESSAGE_ID_HEADER, type IdempotencyStore } from '../idempotency';
+import type { Logger } from '../logger';
+import type { ConsumerDefinition } from '../model';
+import type { RetryPolicy } from '../retry';
+import { headerText, where } from './describe';
+
+/** A listener's own idempotency key; undefined falls back to defaultIdempotencyKey. */
+export type IdempotencyKeyFn = (record: InboundRecord, listener: string) => string | undefined;
+
+/** One store for every listener, or one per listener name. */
+export type IdempotencyStoreChoice = IdempotencyStore | ((listener: string) => IdempotencyStore);
+
+/** claimed: process it; duplicate: already done, skip and commit; handBack: leave it for a redelivery. */
+export type ClaimOutcome = { kind: 'claimed'; key: string } | { kind: 'duplicate'; key: string } | { kind: 'handBack' };
+
+/** How often a key held by another consumer is checked again. */
+const BUSY_POLL_MS = 200;
+
+/** The session timeout a binder uses when the binding sets none. */
+const DEFAULT_SESSION_TIMEOUT_MS = 30000;
+
+export class IdempotencyGuard {
+  readonly store: IdempotencyStore;
+  /**
+   * How long a claim holds: a member that dies loses its partitions after the session timeout,
+   * and a live one may spend the whole backoff on one record; past both, the claim is stale.
+   */
+  readonly leaseMs: number;
+
+  constructor(
+    private readonly definition: ConsumerDefinition,
+    choice: IdempotencyStoreChoice,
+    policy: RetryPolicy,
+    private readonly logger: Logger,
+    private readonly keyFn?: IdempotencyKeyFn,
+  ) {
+    this.store = typeof choice === 'function' ? choice(definition.name) : choice;
+    const c = definition.consumer;
+    let backoff = 0;
+    for (let attempt = 1; attempt < policy.maxAttempts; attempt++) backoff += policy.backoffMs(attempt);
+    this.leaseMs = Math.min(c.idempotencyTtlMs, (c.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS) + backoff);
+  }
+
+  keyOf(record: InboundRecord): string {
+    const own = this.keyFn?.(record, this.definition.name);
+    if (own !== undefined) return own;
+    return defaultIdempotencyKey(this.definition.group ?? this.definition.name, {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      messageId: headerText(record, MESSAGE_ID_HEADER),
+    });
+  }
+
+  /**
+   * Claims the record's key. A key that is claimed but not done belongs to a consumer that may
+   * still be processing it (or died doing so): wait until it is done or its lease ends, as long
+   * as `stillOwned()` holds, so per-partition order is kept and nothing is skipped unprocessed.
+   */
+  async claim(record: InboundRecord, stillOwned: () => boolean, pause: (ms: number) => Promise<void>): Promise<ClaimOutcome> {
+    const key = this.keyOf(record);
+    const deadline = Date.now() + 2 * this.leaseMs + BUSY_POLL_MS;
+    let logged = false;
+    for (;;) {
+      if (await this.store.claim(key, this.leaseMs)) return { kind: 'claimed', key };
+      if (!this.store.isDone || (await this.store.isDone(key))) return { kind: 'duplicate', key };
+      if (!logged) {
+        this.logger.info(`${this.definition.name}: ${where(record)} (${key}) is held by another consumer; waiting for it to finish or its claim to expire`);
+        logged = true;
+      }
+      if (Date.now() > deadline) {
+        this.logger.warn(`${this.definition.name}: ${key} still held after ${this.leaseMs * 2} ms; redelivering ${where(record)} later`);
+        return { kind: 'handBack' };
+      }
+      await pause(BUSY_POLL_MS);
+      if (!stillOwned()) return { kind: 'handBack' };
+    }
+  }
+
+  markDone(key: string): Promise<void> {
+    return this.store.markDone(key, this.definition.consumer.idempotencyTtlMs);
+  }
+
+  release(key: string): Promise<void> {
+    return this.store.release(key);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * An IdempotencyStore over Redis, shared by every instance of a consumer group:
+ *   claim    = SET key <token> NX PX lease   (atomic: one instance wins)
+ *   markDone = SET key done PX ttl           (kept for the idempotency ttl)
+ *   release  = delete only while the value is still our token (Lua compare-and-delete), so an
+ *              instance whose lease ran out never frees a claim another instance now holds.
+ * doneWith writes the listener's own Redis effects and the done mark in one MULTI, which makes
+ * those effects exactly-once even if the process dies right after them.
+ */
+import { randomUUID } from 'node:crypto';
+import Redis, { type ChainableCommander } from 'ioredis';
+import type { IdempotencyStore } from '../idempotency';
+
+const DONE = 'done';
+
+const RELEASE_IF_OURS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+export interface RedisIdempotencyStoreOptions {
+  /** redis://host:port/db; ignored when `client` is given. Default redis://127.0.0.1:6379. */
+  url?: string;
+  /** An ioredis client to use (not closed by close()). */
+  client?: Redis;
+  /** Prefix of every key the store writes. Default 'bindery:idempotency:'. */
+  prefix?: string;
+}
+
+export class RedisIdempotencyStore implements IdempotencyStore {
+  readonly prefix: string;
+  private readonly client: Redis;
+  private readonly ownsClient: boolean;
+  /** Tokens of the claims this store holds, by key. */
+  private readonly tokens = new Map<string, string>();
+  private readonly instance = randomUUID();
+  private sequence = 0;
+
+  constructor(options: RedisIdempotencyStoreOptions = {}) {
+    this.prefix = options.prefix ?? 'bindery:idempotency:';
+    this.ownsClient = !options.client;
+    this.client = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 3 });
+  }
+
+  async claim(key: string, leaseMs: number): Promise<boolean> {
+    const token = `${this.instance}:${++this.sequence}`;
+    const result = await this.client.set(this.prefix + key, token, 'PX', Math.max(1, Math.round(leaseMs)), 'NX');
+    if (result !== 'OK') return false;
+    this.tokens.set(key, token);
+    return true;
+  }
+
+  async markDone(key: string, ttlMs?: number): Promise<void> {
+    this.tokens.delete(key);
+    if (ttlMs === undefined) await this.client.set(this.prefix + key, DONE, 'KEEPTTL');
+    else await this.client.set(this.prefix + key, DONE, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async release(key: string): Promise<void> {
+    const token = this.tokens.get(key);
+    this.tokens.delete(key);
+    if (token !== undefined) await this.client.eval(RELEASE_IF_OURS, 1, this.prefix + key, token);
+  }
+
+  async isDone(key: string): Promise<boolean> {
+    return (await this.client.get(this.prefix + key)) === DONE;
+  }
+
+  /**
+   * Runs the listener's Redis writes (`effects` adds them to the transaction) and marks `key` done
+   * in the same MULTI/EXEC: either both happen or neither does.
+   */
+  async doneWith(key: string, ttlMs: number, effects: (transaction: ChainableCommander) => void): Promise<void> {
+    const transaction = this.client.multi();
+    effects(transaction);
+    transaction.set(this.prefix + key, DONE, 'PX', Math.max(1, Math.round(ttlMs)));
+    const results = await transaction.exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error(`the Redis transaction marking '${key}' done was aborted`);
+    this.tokens.delete(key);
+  }
+
+  /** Closes the connection the store opened (a client passed in is left open). */
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

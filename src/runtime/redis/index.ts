@@ -1,0 +1,1 @@
+export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './RedisIdempotencyStore';
