@@ -87,7 +87,8 @@ export class Partition {
       this.maxTimestamp = result.maxTimestamp;
       this.maxTimestampOffset = result.lastOffset;
     }
-    for (const listener of [...this.listeners]) listener(this, stored.length);
+    // Listeners remove themselves when they complete, so iterate over a copy.
+    if (this.listeners.size > 0) for (const listener of [...this.listeners]) listener(this, stored.length);
   }
 
   /** Whole batches from the one containing `offset`, up to `maxBytes` (at least one when `minOne`). */
