@@ -81,6 +81,13 @@ export class ConsumerMember {
     this.wakeup.notify();
   }
 
+  /** Subscribes to other topics: the member rejoins, so the group rebalances over them. */
+  resubscribe(topics: string[]): void {
+    this.membership.topics = topics;
+    this.needsJoin = true;
+    this.wakeup.notify();
+  }
+
   /** Stops fetching, waits for the handler, revokes (the runtime commits what it acknowledged), leaves. */
   async stop(): Promise<void> {
     if (this.stopping) return;

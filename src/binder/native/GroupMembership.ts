@@ -46,11 +46,15 @@ export class GroupMembership {
   generationId = -1;
   /** Partitions of the last completed generation (sent as ownedPartitions for the sticky assignor). */
   private owned: TopicPartition[] = [];
+  /** Topics this member subscribes to (a pattern binding changes them as topics come and go). */
+  topics: string[];
 
   constructor(
     private readonly broker: Broker,
     readonly settings: MembershipSettings,
-  ) {}
+  ) {
+    this.topics = settings.topics;
+  }
 
   /**
    * Joins (or rejoins) the group and returns this member's partitions of the new generation, or
@@ -166,7 +170,7 @@ export class GroupMembership {
   private sendJoin(): Promise<JoinGroupResponse> {
     const s = this.settings;
     const metadata = encodeSubscription({
-      topics: s.topics,
+      topics: this.topics,
       ownedPartitions: toTopicPartitions(byTopic(this.owned)),
       generationId: this.generationId,
     });

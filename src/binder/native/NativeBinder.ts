@@ -93,6 +93,10 @@ export class NativeBinder implements Binder {
         fetchMaxWaitMs: this.config.fetchMaxWaitMs,
         fetchMaxBytesPerPartition: this.config.fetchMaxBytesPerPartition,
         inProcessHeartbeatMs: this.config.inProcessHeartbeatMs,
+        pattern:
+          destination instanceof RegExp
+            ? { regexp: destination, refreshMs: this.config.topicPatternRefreshMs, matching: () => this.matchingTopics(destination) }
+            : undefined,
         reportError: (message, error) => reportError(groupId, message, error),
       },
       () => this.consumers.delete(binding),
@@ -111,13 +115,18 @@ export class NativeBinder implements Binder {
   }
 
   private async resolveTopics(destination: Destination, partitionCount: number): Promise<string[]> {
-    if (destination instanceof RegExp) {
-      const metadata = await (await this.broker()).metadata({ topics: null });
-      return metadata.topics.map((t) => t.name).filter((name) => !isInternalTopic(name) && destination.test(name));
-    }
+    if (destination instanceof RegExp) return this.matchingTopics(destination);
     const topics = typeof destination === 'string' ? [destination] : destination;
     for (const topic of topics) await this.provisionTopic(topic, partitionCount);
     return topics;
+  }
+
+  private async matchingTopics(pattern: RegExp): Promise<string[]> {
+    const metadata = await (await this.broker()).metadata({ topics: null });
+    return metadata.topics
+      .map((t) => t.name)
+      .filter((name) => !isInternalTopic(name) && pattern.test(name))
+      .sort();
   }
 
   private async partitionCount(topic: string): Promise<number> {

@@ -19,6 +19,8 @@ export interface BindingSettings {
   fetchMaxWaitMs: number;
   fetchMaxBytesPerPartition: number;
   inProcessHeartbeatMs: number;
+  /** Set for a RegExp destination: matching topics are looked up again this often. */
+  pattern?: { regexp: RegExp; refreshMs: number; matching: () => Promise<string[]> };
   reportError(message: string, error: unknown): void;
 }
 
@@ -26,6 +28,7 @@ export class NativeConsumerBinding implements ConsumerBinding {
   private paused: boolean;
   private stopping: Promise<void> | null = null;
   private readonly members: ConsumerMember[] = [];
+  private patternTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly broker: Broker,
@@ -83,6 +86,7 @@ export class NativeConsumerBinding implements ConsumerBinding {
       await binding.stop();
       throw error;
     }
+    binding.watchPattern();
     return binding;
   }
 
@@ -102,11 +106,32 @@ export class NativeConsumerBinding implements ConsumerBinding {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      if (this.patternTimer) clearTimeout(this.patternTimer);
       await Promise.all(this.members.map((member) => member.stop()));
       if (this.settings.anonymous) await this.broker.deleteGroups([this.settings.groupId]).catch(() => undefined);
       this.onStop();
     })();
     return this.stopping;
+  }
+
+  /** Topics created (or deleted) after binding join a pattern subscription at the next look-up. */
+  private watchPattern(): void {
+    const pattern = this.settings.pattern;
+    if (!pattern) return;
+    this.patternTimer = setTimeout(async () => {
+      try {
+        const topics = await pattern.matching();
+        const current = this.settings.topics;
+        if (this.stopping) return;
+        if (topics.length !== current.length || topics.some((t) => !current.includes(t))) {
+          this.settings.topics = topics;
+          for (const member of this.members) member.resubscribe(topics);
+        }
+      } catch (error) {
+        this.settings.reportError(`looking up topics matching ${pattern.regexp}`, error);
+      }
+      if (!this.stopping) this.watchPattern();
+    }, pattern.refreshMs);
   }
 
   /** The end of every partition of the bound topics now ('latest' starts here, not at the first fetch). */

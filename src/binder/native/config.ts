@@ -31,6 +31,8 @@ export interface NativeBinderConfig {
    * heartbeatIntervalMs so a rebalance is noticed quickly. Default 100.
    */
   inProcessHeartbeatMs?: number;
+  /** How often a pattern (RegExp) destination looks for new matching topics, ms. Default 5000. */
+  topicPatternRefreshMs?: number;
   /** Settings of a broker the binder opens (Kafka server.properties, camel-cased). */
   brokerConfig?: Partial<BrokerConfig>;
 }
@@ -45,6 +47,7 @@ export interface ResolvedNativeBinderConfig {
   fetchMaxWaitMs: number;
   fetchMaxBytesPerPartition: number;
   inProcessHeartbeatMs: number;
+  topicPatternRefreshMs: number;
   brokerConfig: Partial<BrokerConfig>;
 }
 
@@ -75,6 +78,7 @@ export function resolveNativeBinderConfig(properties: NativeBinderConfig | Recor
     fetchMaxWaitMs: count('fetchMaxWaitMs', p.fetchMaxWaitMs, 500, 1),
     fetchMaxBytesPerPartition: count('fetchMaxBytesPerPartition', p.fetchMaxBytesPerPartition, 1024 * 1024, 1024),
     inProcessHeartbeatMs: count('inProcessHeartbeatMs', p.inProcessHeartbeatMs, 100, 1),
+    topicPatternRefreshMs: count('topicPatternRefreshMs', p.topicPatternRefreshMs, 5000, 1),
     brokerConfig: (p.brokerConfig as Partial<BrokerConfig> | undefined) ?? {},
   };
 }

@@ -68,6 +68,20 @@ describe('native consumer', () => {
     expect(consumer.records.every((r) => r.topic.startsWith('pattern.'))).toBe(true);
   });
 
+  it('picks up topics created after binding that match its pattern', async () => {
+    const watching = new NativeBinder({ broker, topicPatternRefreshMs: 20 });
+    try {
+      await produce('grows.first', ['f1']);
+      const consumer = await Collector.subscribe(watching, /^grows\./, { group: 'grows', concurrency: 2 });
+      await consumer.waitForCount(1);
+      await produce('grows.second', ['s1', 's2'], 2);
+      await consumer.waitForCount(3);
+      expect(texts(consumer).sort()).toEqual(['f1', 's1', 's2']);
+    } finally {
+      await watching.close();
+    }
+  });
+
   it('runs the members of an anonymous binding as one group that starts at the end', async () => {
     await produce('anonymous', ['before'], 2);
     const consumer = await Collector.subscribe(binder, 'anonymous', { concurrency: 2, partitionCount: 2 });
