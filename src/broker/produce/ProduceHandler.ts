@@ -35,7 +35,7 @@ export class ProduceHandler {
       name: t.name,
       partitionResponses: t.partitions.map((p) => {
         if (acksError) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError);
-        if (txnError) return failed(p.index, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, txnError);
+        if (txnError) return failed(p.index, ErrorCode.INVALID_TXN_STATE, txnError);
         const r = this.producePartition(t.name, p.index, p.records, false, req.acks);
         if (r instanceof Promise) waits = true;
         return r;
