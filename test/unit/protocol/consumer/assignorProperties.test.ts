@@ -102,3 +102,21 @@ describe('sticky assignor over random generations', () => {
     }
   });
 });
+
+describe('sticky assignor balance with unequal subscriptions', () => {
+  it('leaves no partition that could move to a subscribed member with two fewer partitions', () => {
+    const rand = prng(99);
+    for (let round = 0; round < 200; round++) {
+      const { members, partitionsPerTopic } = randomGroup(rand, false);
+      const a = new StickyAssignor().assign(members, partitionsPerTopic);
+      for (const holder of members) {
+        for (const [topic] of a.get(holder.memberId)!) {
+          for (const other of members) {
+            if (!other.subscription.topics.includes(topic)) continue;
+            expect(count(a, other.memberId)).toBeGreaterThanOrEqual(count(a, holder.memberId) - 1);
+          }
+        }
+      }
+    }
+  });
+});
