@@ -1,6 +1,14 @@
 import { ATTR, BATCH, BatchHeaderView } from '../../protocol/records/batchHeader';
-import { decodeRecordBatchSync } from '../../protocol/records';
 import type { TimestampLookup } from './types';
+
+type DecodeModule = typeof import('../../protocol/records/decodeBatch');
+let decodeModule: DecodeModule | undefined;
+/** Loaded on first use: the codecs' native modules cost ~100 ms at startup, and only compressed lookups need them. */
+function decoder(): DecodeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  decodeModule ??= require('../../protocol/records/decodeBatch') as DecodeModule;
+  return decodeModule;
+}
 
 /** Reads a zigzag varint/varlong (as a JS number) at `state.at`, advancing it. */
 function readZigzag(buf: Buffer, state: { at: number }): number {
@@ -44,7 +52,7 @@ export function firstRecordAtOrAfter(batch: Buffer, ts: number): TimestampLookup
 
 function firstDecodedAtOrAfter(batch: Buffer, view: BatchHeaderView, ts: number): TimestampLookup {
   try {
-    const hit = decodeRecordBatchSync(batch).records.find((r) => r.timestamp >= ts);
+    const hit = decoder().decodeRecordBatchSync(batch).records.find((r) => r.timestamp >= ts);
     if (hit) return { offset: hit.offset, timestamp: hit.timestamp };
   } catch {
     // no synchronous decoder for this codec: answer at batch granularity
