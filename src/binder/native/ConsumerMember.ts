@@ -49,6 +49,7 @@ export class ConsumerMember {
   private readonly wakeup = new Wakeup();
   private readonly stopped = new Wakeup();
   private firstJoin!: { resolve: () => void; reject: (error: Error) => void };
+  private joinedOnce = false;
 
   readonly session: ConsumerSession = {
     commit: (offsets) => {
@@ -136,9 +137,10 @@ export class ConsumerMember {
         if (this.joining) {
           this.joining = false;
           this.needsJoin = true;
-          this.firstJoin.reject(error as Error);
         }
-        this.settings.reportError('consuming failed; trying again', error);
+        // The first join's failure is the caller's (bindConsumer rejects with it); later ones are retried.
+        if (!this.joinedOnce) this.firstJoin.reject(error as Error);
+        else this.settings.reportError('consuming failed; trying again', error);
         await Promise.race([this.stopped.wait(), new Promise((resolve) => setTimeout(resolve, REDELIVERY_BACKOFF_MS))]);
       }
     }
@@ -154,14 +156,21 @@ export class ConsumerMember {
     const partitions = await this.membership.join(this.stopped.wait());
     this.joining = false;
     if (partitions === null) return;
-    const committed = this.settings.anonymous || partitions.length === 0 ? this.settings.localOffsets : this.membership.committed(partitions);
-    for (const tp of partitions) {
-      const key = tpKey(tp.topic, tp.partition);
-      const offset = committed.get(key) ?? -1;
-      this.positions.set(key, offset >= 0 ? offset : (this.settings.startPositions.get(key) ?? (await this.reset(tp))));
+    try {
+      const committed = this.settings.anonymous || partitions.length === 0 ? this.settings.localOffsets : this.membership.committed(partitions);
+      for (const tp of partitions) {
+        const key = tpKey(tp.topic, tp.partition);
+        const offset = committed.get(key) ?? -1;
+        this.positions.set(key, offset >= 0 ? offset : (this.settings.startPositions.get(key) ?? (await this.reset(tp))));
+      }
+    } catch (error) {
+      // Without positions the partitions cannot be consumed: join again after the backoff.
+      this.needsJoin = true;
+      throw error;
     }
     this.assigned = new Map(partitions.map((tp) => [tpKey(tp.topic, tp.partition), tp]));
     this.settings.onPartitionsAssigned?.(partitions);
+    this.joinedOnce = true;
     this.firstJoin.resolve();
   }
 

@@ -81,7 +81,8 @@ export class NativeBinder implements Binder {
     const topics = await this.resolveTopics(destination, options.partitionCount ?? this.config.defaultPartitions);
     const anonymous = options.group === undefined;
     const groupId = options.group ?? `anonymous.${randomUUID()}`;
-    const binding = await NativeConsumerBinding.create(
+    let binding: NativeConsumerBinding | undefined = undefined;
+    binding = await NativeConsumerBinding.create(
       broker,
       options,
       handler,
@@ -99,7 +100,7 @@ export class NativeBinder implements Binder {
             : undefined,
         reportError: (message, error) => reportError(groupId, message, error),
       },
-      () => this.consumers.delete(binding),
+      () => binding && this.consumers.delete(binding),
     );
     this.consumers.add(binding);
     return binding;

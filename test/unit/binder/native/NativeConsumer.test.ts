@@ -91,6 +91,19 @@ describe('native consumer', () => {
     expect(consumer.binding.group).toBeUndefined();
   });
 
+  it('fails to bind with the broker\'s reason when the group refuses the member', async () => {
+    const strict = await Broker.open({ fs: new MemoryFileSystem() });
+    const refused = new NativeBinder({ broker: strict });
+    try {
+      const binding = refused.bindConsumer('t', { group: 'strict', sessionTimeoutMs: 1000 }, async () => undefined);
+      await expect(binding).rejects.toMatchObject({ code: 'NATIVE_BROKER', message: expect.stringContaining('INVALID_SESSION_TIMEOUT') });
+      expect(strict.describeGroups(['strict'])[0].members).toEqual([]);
+    } finally {
+      await refused.close();
+      await strict.close();
+    }
+  });
+
   it('delivers nothing while paused from the start, then everything on resume', async () => {
     await produce('later', ['one']);
     const consumer = await Collector.subscribe(binder, 'later', { group: 'later', startPaused: true });
