@@ -9,12 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LogDirectory } from '../../../src/broker/log/LogDirectory';
-import { decodeRecords } from '../../support/log-children/batches';
+import { decodeRecords, verifyBatchCrcs } from '../../support/log-children/batches';
 import { CRASH_LOG_CONFIG, recordValue, recordsInBatch } from '../../support/log-children/appender';
 
 const CHILD = path.resolve(__dirname, '../../../dist/test/support/log-children/appender.js');
 const CYCLES = 50;
 const CYCLE_DEADLINE_MS = 20_000;
+/** Typically 10-30 s on a shared 2-core machine; the margin is for CI running every suite at once. */
+const TEST_TIMEOUT_MS = 120_000;
 
 interface Ack {
   cycle: number;
@@ -100,6 +102,7 @@ async function readAll(): Promise<Array<{ offset: number; value: string | null }
   while (at < log.logEndOffset) {
     const r = log.read(at, 1 << 20);
     if (r.records.length === 0) throw new Error(`nothing readable at offset ${at} below the log end ${log.logEndOffset}`);
+    verifyBatchCrcs(r.records); // every stored batch intact, checked by an independent CRC-32C
     out.push(...(await decodeRecords(r.records)));
     at = r.nextOffset;
   }
@@ -158,4 +161,4 @@ it(`keeps an exact prefix of the appends across ${CYCLES} SIGKILLs`, async () =>
   for (const ack of acks) {
     for (let o = ack.first; o <= ack.last; o++) expect(byOffset.get(o)).toBe(recordValue(ack.cycle, ack.seq, o - ack.first));
   }
-});
+}, TEST_TIMEOUT_MS);

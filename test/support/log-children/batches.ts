@@ -8,6 +8,7 @@ const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0');
 const RecordEncoder = require('kafkajs/src/protocol/recordBatch/record/v0');
 const RecordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder');
 const Decoder = require('kafkajs/src/protocol/decoder');
+const kafkajsCrc32C = require('kafkajs/src/protocol/recordBatch/crc32C') as (buf: Buffer) => number;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface TestRecord {
@@ -86,4 +87,20 @@ export async function decodeRecords(data: Buffer): Promise<DecodedRecord[]> {
     }
   }
   return out;
+}
+
+/** Checks every batch's CRC-32C with kafkajs's implementation; returns the batch count, throws on a mismatch. */
+export function verifyBatchCrcs(data: Buffer): number {
+  let at = 0;
+  let count = 0;
+  while (at + 12 <= data.length) {
+    const size = data.readInt32BE(at + 8) + 12;
+    const stored = data.readUInt32BE(at + 17);
+    const actual = kafkajsCrc32C(data.subarray(at + 21, at + size)) >>> 0;
+    if (stored !== actual) throw new Error(`batch ${count} at byte ${at}: stored CRC ${stored}, computed ${actual}`);
+    at += size;
+    count++;
+  }
+  if (at !== data.length) throw new Error(`${data.length - at} bytes after the last whole batch`);
+  return count;
 }
