@@ -50,7 +50,11 @@ export interface BinderyOptions {
   /** Time source for backoff; tests pass one that does not really wait. */
   clock?: Clock;
   logger?: Logger;
-  /** Consulted for dependencies bindery's container does not have (e.g. an inversify Container). */
+  /**
+   * Consulted for dependencies bindery's container does not have. An inversify 7 Container becomes
+   * the parent of bindery's own inversify container; any other object with get/isBound (such as an
+   * inversify 8 container) is asked through those two methods.
+   */
   container?: ParentContainer;
   /** Use this binder instead of creating one from config (it is not closed by close()). */
   binder?: Binder;
