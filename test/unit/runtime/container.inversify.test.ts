@@ -92,14 +92,24 @@ describe('service container on inversify', () => {
         @inject(GREETER) readonly greeter: Greeter,
       ) {}
     }
+    @Injectable()
+    class Summary {
+      constructor(
+        readonly reporter: Reporter,
+        @Inject(GREETER) readonly greeter: Greeter,
+        @Output('summaries') readonly summaries: MessageChannel,
+      ) {}
+    }
     const greeter: Greeter = { greet: (name) => `hi ${name}` };
-    const services = [Reporter, Counter, { provide: GREETER, useValue: greeter }];
-    const first = await withApp({ services }, (app) => app.get(Reporter));
-    const second = await withApp({ services }, (app) => app.get(Reporter));
+    const services = [Summary, Reporter, Counter, { provide: GREETER, useValue: greeter }];
+    const first = await withApp({ services }, (app) => app.get(Summary));
+    const second = await withApp({ services }, (app) => app.get(Summary));
     expect(first.greeter).toBe(greeter);
-    expect(first.counter).toBeInstanceOf(Counter);
+    expect(first.reporter.greeter).toBe(greeter);
+    expect(first.reporter.counter).toBeInstanceOf(Counter);
+    expect(second.summaries.binding).toBe('summaries');
     // Singletons belong to one application.
-    expect(second.counter).not.toBe(first.counter);
+    expect(second.reporter.counter).not.toBe(first.reporter.counter);
   });
 
   it('injects @Output channels and binding interface instances into constructors', async () => {
