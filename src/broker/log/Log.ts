@@ -92,6 +92,9 @@ export class Log implements PartitionLog {
   get segmentBaseOffsets(): number[] {
     return this.segments.map((s) => s.baseOffset);
   }
+  get isClosed(): boolean {
+    return this.closed;
+  }
   private get active(): LogSegment {
     return this.segments[this.segments.length - 1];
   }

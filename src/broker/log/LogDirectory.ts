@@ -64,6 +64,7 @@ export class LogDirectory {
   /** Opens (creating when missing, recovering when needed) one partition's log; the same Log for repeated calls. */
   openLog(topic: string, partition: number, config: Partial<LogConfig> = {}): Log {
     const name = partitionDirName(topic, partition);
+    this.forgetClosedLogs();
     const open = this.logs.get(name);
     if (open) return open;
     const log = Log.open(path.join(this.path, name), config, {
@@ -102,12 +103,14 @@ export class LogDirectory {
 
   /** Flushes every open log (fsync), then records the new recovery points. */
   flush(): void {
+    this.forgetClosedLogs();
     for (const log of this.logs.values()) log.flush();
     this.checkpoint();
   }
 
   /** Writes both checkpoint files from the open logs (plus entries of logs not opened yet). */
   checkpoint(): void {
+    this.forgetClosedLogs();
     for (const [name, log] of this.logs) {
       this.recoveryPoints.set(name, log.recoveryPoint);
       this.logStartOffsets.set(name, log.logStartOffset);
@@ -116,8 +119,27 @@ export class LogDirectory {
     this.startFile.write(toEntries(this.logStartOffsets));
   }
 
+  /**
+   * Logs closed or deleted by their owner directly: a closed log keeps its final offsets in the
+   * checkpoints, a deleted one (directory gone) loses its entries.
+   */
+  private forgetClosedLogs(): void {
+    for (const [name, log] of this.logs) {
+      if (!log.isClosed) continue;
+      this.logs.delete(name);
+      if (this.fs.exists(log.dir)) {
+        this.recoveryPoints.set(name, log.recoveryPoint);
+        this.logStartOffsets.set(name, log.logStartOffset);
+      } else {
+        this.recoveryPoints.delete(name);
+        this.logStartOffsets.delete(name);
+      }
+    }
+  }
+
   /** Clean shutdown: every log flushed and closed, checkpoints at the log ends (no recovery on restart). */
   close(): void {
+    this.forgetClosedLogs();
     for (const log of this.logs.values()) log.flush();
     this.checkpoint();
     for (const log of this.logs.values()) log.close();

@@ -54,4 +54,18 @@ describe('LogDirectory', () => {
     expect(fs.exists('/kafka-logs/orders-0')).toBe(false);
     expect(fs.readFile('/kafka-logs/recovery-point-offset-checkpoint')!.toString()).toBe('0\n1\nmy-topic 2 1\n');
   });
+
+  it('copes with logs their owner closed or deleted directly', async () => {
+    const fs = new MemoryFileSystem();
+    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
+    const kept = dir.openLog('kept', 0);
+    kept.append(await makeSimpleBatch(2));
+    kept.close();
+    dir.openLog('gone', 0).delete();
+    expect(() => dir.close()).not.toThrow();
+    expect(fs.readFile('/kafka-logs/recovery-point-offset-checkpoint')!.toString()).toBe('0\n1\nkept 0 2\n');
+    const again = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
+    expect(again.openLog('kept', 0).logEndOffset).toBe(2);
+    expect(again.openLog('kept', 0).isClosed).toBe(false);
+  });
 });
