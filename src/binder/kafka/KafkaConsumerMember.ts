@@ -13,6 +13,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../Binder';
+import { isCoordinatorLoss } from './errors';
 import { fromKafkajsHeaders } from './headers';
 
 export interface MemberSettings {
@@ -38,6 +39,8 @@ export class KafkaConsumerMember {
   private stopping = false;
   private batchHeartbeat: (() => Promise<void>) | null = null;
   private joinedOnce = false;
+  private restartNeeded = false;
+  private restarting: Promise<void> | null = null;
   private readonly firstJoin: Promise<void>;
   private signalJoined!: () => void;
 
@@ -70,11 +73,7 @@ export class KafkaConsumerMember {
 
   /** Runs the consumer and resolves once it joined the group (kafkajs retries a failed first join). */
   async start(): Promise<void> {
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.track(this.onBatch(payload)),
-    });
+    await this.run();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -89,10 +88,41 @@ export class KafkaConsumerMember {
     }
   }
 
+  private run(): Promise<void> {
+    return this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.track(this.onBatch(payload)),
+    });
+  }
+
+  /**
+   * kafkajs keeps committing to the coordinator it found at join time, even after that broker
+   * died, until the member rejoins; a stop and run makes it look the coordinator up again.
+   * Uncommitted records are delivered again after the rejoin.
+   */
+  private restart(): void {
+    if (this.restarting || this.stopping) return;
+    this.restartNeeded = false;
+    this.restarting = (async () => {
+      try {
+        await this.consumer.stop();
+        this.assigned.clear();
+        this.seeks.clear();
+        if (!this.stopping) await this.run();
+      } catch (error) {
+        this.settings.reportError('rejoining after the group coordinator was lost failed', error);
+      } finally {
+        this.restarting = null;
+      }
+    })();
+  }
+
   /** Stops delivering, waits for the handler, lets the runtime commit, then leaves the group. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    if (this.restarting) await this.restarting;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     const held = [...this.assigned.values()];
     await this.revoke(held);
@@ -144,9 +174,18 @@ export class KafkaConsumerMember {
 
   private async commit(offsets: TopicPartitionOffset[]): Promise<void> {
     if (this.settings.anonymous || offsets.length === 0) return;
-    await this.consumer.commitOffsets(
-      offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
-    );
+    try {
+      await this.consumer.commitOffsets(
+        offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
+      );
+    } catch (error) {
+      if (isCoordinatorLoss(error)) {
+        // Restarting from inside a batch would wait for that batch: defer to its end.
+        if (this.batchHeartbeat) this.restartNeeded = true;
+        else this.restart();
+      }
+      throw error;
+    }
   }
 
   private seek({ topic, partition, offset }: TopicPartitionOffset): void {
@@ -207,6 +246,7 @@ export class KafkaConsumerMember {
       resolveOffset(chunk[chunk.length - 1].offset);
     }
     this.batchHeartbeat = null;
+    if (this.restartNeeded) setImmediate(() => this.restart());
     const target = this.seeks.get(tp);
     if (target !== undefined) {
       this.seeks.delete(tp);

@@ -42,10 +42,16 @@ export class KafkaProducerBinding implements ProducerBinding {
 
   send(record: OutboundRecord): Promise<SendResult> {
     if (this.closed) return Promise.reject(new Error(`producer binding to '${this.destination}' is closed`));
+    let headers: Message['headers'];
+    try {
+      headers = toKafkajsHeaders(record.headers);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const message: Message = {
       key: record.key ?? null,
       value: record.value,
-      headers: toKafkajsHeaders(record.headers),
+      headers,
       partition: record.partition,
       timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
     };

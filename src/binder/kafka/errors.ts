@@ -45,10 +45,10 @@ const CONNECTION_ERRORS = new Set([
   'KafkaJSRequestTimeoutError',
 ]);
 
-function isConnectionFailure(error: unknown): boolean {
+export function isConnectionFailure(error: unknown): boolean {
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (CONNECTION_ERRORS.has(current.name)) return true;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if (CONNECTION_ERRORS.has((current as Error).name)) return true;
     const code = (current as { code?: string }).code;
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH') return true;
     current = (current as { cause?: unknown; originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
@@ -56,9 +56,45 @@ function isConnectionFailure(error: unknown): boolean {
   return false;
 }
 
+/** kafkajs 2.2.4 sizes header values with Buffer.byteLength, which throws on null. */
+export class NullHeaderValueError extends BinderyError {
+  constructor(readonly header: string) {
+    super(
+      'KAFKA_NULL_HEADER_VALUE',
+      `Header '${header}' has a null value, which the kafka binder (kafkajs) cannot send: use an empty value or leave the header out.`,
+    );
+  }
+}
+
+/** Errors from Node internals may come from another realm (e.g. under jest): judge by shape. */
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  if (typeof error === 'object' && error !== null && typeof (error as Error).message === 'string') {
+    const copy = new Error((error as Error).message);
+    copy.name = (error as Error).name ?? 'Error';
+    (copy as { code?: unknown }).code = (error as { code?: unknown }).code;
+    return copy;
+  }
+  return new Error(String(error));
+}
+
+const COORDINATOR_ERRORS = new Set(['NOT_COORDINATOR_FOR_GROUP', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_NOT_AVAILABLE']);
+
+/** The group coordinator a consumer talks to is gone (kafkajs keeps using a dead one until it rejoins). */
+export function isCoordinatorLoss(error: unknown): boolean {
+  if (isConnectionFailure(error)) return true;
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const type = (current as { type?: string }).type;
+    if (type !== undefined && COORDINATOR_ERRORS.has(type)) return true;
+    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Maps a kafkajs failure of `what` to a typed bindery error. */
 export function toBinderError(what: string, brokers: string[], error: unknown): BinderyError {
   if (error instanceof BinderyError) return error;
-  const cause = error instanceof Error ? error : new Error(String(error));
+  const cause = asError(error);
   return isConnectionFailure(cause) ? new KafkaConnectionError(brokers, cause) : new KafkaBinderError(what, cause);
 }

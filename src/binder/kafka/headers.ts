@@ -1,15 +1,18 @@
 /** bindery's header list ⇄ kafkajs' header object (a repeated key is an array there). */
 import type { IHeaders } from 'kafkajs';
 import type { RecordHeader } from '../Binder';
+import { NullHeaderValueError } from './errors';
 
 export function toKafkajsHeaders(headers: RecordHeader[] | undefined): IHeaders | undefined {
   if (!headers || headers.length === 0) return undefined;
-  const result: Record<string, (Buffer | null)[]> = {};
-  for (const { key, value } of headers) (result[key] ??= []).push(value);
+  const result: Record<string, Buffer[]> = {};
+  for (const { key, value } of headers) {
+    if (value === null) throw new NullHeaderValueError(key);
+    (result[key] ??= []).push(value);
+  }
   const out: IHeaders = {};
   for (const [key, values] of Object.entries(result)) {
-    // kafkajs writes a null value as a null header value (length -1); its typings omit null.
-    out[key] = (values.length === 1 ? values[0] : values) as IHeaders[string];
+    out[key] = values.length === 1 ? values[0] : values;
   }
   return out;
 }

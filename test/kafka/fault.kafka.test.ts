@@ -1,0 +1,100 @@
+/**
+ * Broker failure on a 3-node KRaft cluster: replication factor 3, min.insync.replicas 2, acks=all.
+ * The leader of the partition being written is killed with SIGKILL mid-stream; the producer
+ * retries, and every record whose send was acknowledged reaches the consumer.
+ */
+import { startKafka, type KafkaCluster } from '../../scripts/kafka/kafka-node';
+import { createKafkaBinder, type KafkaBinder } from '../../src/binder/kafka';
+import type { SendResult } from '../../src/binder/Binder';
+import { describeIfPeer } from '../support/peers';
+import { Collector, uniqueTopic } from '../integration/binder-contract/contractSupport';
+import { kafkaJarsAvailable } from './kafkaPeer';
+
+const RECORDS = 300;
+const KILL_AFTER = 100;
+
+describeIfPeer('Java 17 and the Apache Kafka jars (node scripts/kafka/fetch.js)', kafkaJarsAvailable, 'kafka binder when a partition leader dies', () => {
+  let cluster: KafkaCluster | undefined;
+  let producerSide: KafkaBinder | undefined;
+  let consumerSide: KafkaBinder | undefined;
+
+  beforeAll(async () => {
+    cluster = await startKafka({
+      size: 3,
+      // Fence a dead broker after 3 s instead of 9 s, so leadership moves sooner.
+      brokerConfig: { 'broker.session.timeout.ms': 3000, 'broker.heartbeat.interval.ms': 500 },
+    });
+  }, 240000);
+
+  afterAll(async () => {
+    await producerSide?.close();
+    await consumerSide?.close();
+    await cluster?.stop();
+  }, 120000);
+
+  function binder(): KafkaBinder {
+    return createKafkaBinder({
+      brokers: cluster!.brokers,
+      logLevel: (process.env.BINDERY_KAFKA_LOG_LEVEL as 'info' | undefined) ?? 'nothing',
+      replicationFactor: 3,
+      topicConfig: { 'min.insync.replicas': '2' },
+      retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 3000 },
+    });
+  }
+
+  it('loses no acknowledged record when the leader is killed with SIGKILL', async () => {
+    producerSide = binder();
+    consumerSide = binder();
+    const topic = uniqueTopic('fault');
+    await producerSide.provisionTopic(topic, 2);
+    const admin = await producerSide.adminClient();
+    const [described] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    expect(described.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+
+    // A shorter session: a member that rejoins after losing its coordinator replaces its old self sooner.
+    const consumer = await Collector.subscribe(consumerSide, topic, {
+      group: `${topic}.group`,
+      sessionTimeoutMs: 10000,
+      heartbeatIntervalMs: 1000,
+    });
+    const producer = await producerSide.bindProducer(topic);
+    const acknowledged = new Set<string>();
+    const failed: unknown[] = [];
+    let victim: number | undefined;
+
+    // Ten records in flight at a time; the key spreads them over both partitions.
+    for (let start = 0; start < RECORDS; start += 10) {
+      if (start === KILL_AFTER) {
+        const [now] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        victim = now.partitions.find((p) => p.partitionId === 0)!.leader;
+        await cluster!.node(victim).kill();
+      }
+      const sends = Array.from({ length: 10 }, (_, i) => {
+        const value = `record-${start + i}`;
+        return producer.send({ key: Buffer.from(`key-${(start + i) % 17}`), value: Buffer.from(value) }).then(
+          (result: SendResult) => {
+            acknowledged.add(value);
+            return result;
+          },
+          (error: unknown) => failed.push(error),
+        );
+      });
+      await Promise.all(sends);
+    }
+    await producer.close();
+
+    expect(victim).toBeDefined();
+    expect(cluster!.node(victim!).running).toBe(false);
+    expect(failed).toEqual([]);
+    expect(acknowledged.size).toBe(RECORDS);
+    await consumer.waitFor(
+      () => [...acknowledged].every((value) => consumer.values().includes(value)),
+      `every acknowledged record (have ${consumer.records.length})`,
+      120000,
+    );
+    const received = new Set(consumer.values());
+    expect([...acknowledged].filter((value) => !received.has(value))).toEqual([]);
+    const [after] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    expect(after.partitions.find((p) => p.partitionId === 0)!.leader).not.toBe(victim);
+  }, 240000);
+});
