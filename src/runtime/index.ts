@@ -9,6 +9,6 @@ export type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 export { systemClock, type Clock } from './clock';
 export { consoleLogger, silentLogger, type Logger } from './logger';
 export { exponentialBackoff, type RetryablePredicate } from './retry';
-export { ServiceContainer, type ParentContainer, type ServiceEntry, type ValueProvider } from './container';
+export { ServiceContainer, NotRegisteredError, DependencyResolutionError, type ParentContainer, type ServiceEntry, type ValueProvider } from './container';
 export { explore } from './explorer';
 export type { ApplicationModel, ConsumerDefinition, ListenerMethod } from './model';
