@@ -6,9 +6,14 @@ import { Broker } from '../../../../src/broker/Broker';
 import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
 import { NativeBinder } from '../../../../src/binder/native';
 import { createBinder } from '../../../../src/binder/registry';
-import { Collector, gate } from '../../../integration/binder-contract/contractSupport';
+import { Collector, gate, relay, waitUntil } from '../../../integration/binder-contract/contractSupport';
 
 const texts = (c: Collector) => c.values();
+
+async function waitUntilBoth(a: Collector, b: Collector, count: number): Promise<void> {
+  const either = relay([a, b], ['record']);
+  await waitUntil(either, 'any', () => a.records.length + b.records.length >= count, `${count} records`);
+}
 
 describe('native consumer', () => {
   let broker: Broker;
@@ -47,6 +52,56 @@ describe('native consumer', () => {
     release.open();
     await consumer.waitForCount(2);
     expect(texts(consumer)).toEqual(['a', 'b']);
+  });
+
+  it('revokes its partitions, letting pending work be committed, before a new member gets any', async () => {
+    const producer = await binder.bindProducer('shared', { partitionCount: 2 });
+    await producer.sendMany([0, 1].map((partition) => ({ value: Buffer.from(`p${partition}-a`), partition })));
+    const events: string[] = [];
+    const next = new Map<number, number>();
+    const first = await Collector.subscribe(
+      binder,
+      'shared',
+      {
+        group: 'sharing',
+        onPartitionsRevoked: async (partitions, session) => {
+          events.push(`revoked ${partitions.map((p) => p.partition).sort().join(',')}`);
+          // Acknowledged but not yet committed: committed here, within the old generation.
+          await session.commit(partitions.map((p) => ({ topic: 'shared', partition: p.partition, offset: next.get(p.partition) ?? 0 })));
+        },
+      },
+      async (batch, session, collector) => {
+        next.set(batch.partition, batch.records[batch.records.length - 1].offset + 1);
+        collector.receive(batch, session);
+      },
+    );
+    await first.waitForCount(2);
+    const second = await Collector.subscribe(binder, 'shared', {
+      group: 'sharing',
+      onPartitionsAssigned: (partitions) => events.push(`second assigned ${partitions.length}`),
+    });
+    await first.waitForAssignment(() => first.assignments.length === 2, 'the first member\'s second assignment');
+    expect(events.slice(0, 2)).toEqual(['revoked 0,1', 'second assigned 1']);
+    expect(first.latestAssignment()).toHaveLength(1);
+    // Both partitions were committed past their record: nobody sees them again.
+    await producer.sendMany([0, 1].map((partition) => ({ value: Buffer.from(`later-${partition}`), partition })));
+    await waitUntilBoth(first, second, 4);
+    expect([...texts(first), ...texts(second)].sort()).toEqual(['later-0', 'later-1', 'p0-a', 'p1-a']);
+  });
+
+  it('delivers a batch again from its first record when the handler throws', async () => {
+    await produce('failing', ['one', 'two']);
+    const reported = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    let failures = 0;
+    const consumer = await Collector.subscribe(binder, 'failing', { group: 'failing' }, async (batch, session, collector) => {
+      if (failures++ === 0) throw new Error('not yet');
+      collector.receive(batch, session);
+    });
+    await consumer.waitForCount(2);
+    expect(texts(consumer)).toEqual(['one', 'two']);
+    expect(failures).toBe(2);
+    expect(reported).toHaveBeenCalledWith(expect.stringContaining('handler failed on failing-0; delivering again from 0'));
+    reported.mockRestore();
   });
 
   it('starts over from the earliest record when its committed offset was deleted', async () => {
