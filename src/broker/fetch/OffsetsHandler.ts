@@ -42,9 +42,10 @@ export class OffsetsHandler {
       case OffsetSpec.EARLIEST:
       case OffsetSpec.EARLIEST_LOCAL:
         return { offset: p.logStartOffset, timestamp: -1 };
-      case OffsetSpec.MAX_TIMESTAMP:
-        if (p.maxTimestampOffset < p.logStartOffset || p.logEndOffset === p.logStartOffset) return { offset: -1, timestamp: -1 };
-        return { offset: p.maxTimestampOffset, timestamp: p.maxTimestamp };
+      case OffsetSpec.MAX_TIMESTAMP: {
+        const max = p.maxTimestampInLog();
+        return max ?? { offset: -1, timestamp: -1 };
+      }
     }
     if (timestamp < 0) throw new BrokerRequestError(ErrorCode.INVALID_REQUEST, `Unknown ListOffsets timestamp ${timestamp}: use -1 latest, -2 earliest, -3 max timestamp or a time in ms`);
     const found = p.log.offsetForTimestamp(timestamp);

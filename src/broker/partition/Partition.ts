@@ -102,6 +102,20 @@ export class Partition {
     return { chunks: records.length ? [records] : [], bytes: records.length };
   }
 
+  /**
+   * The largest timestamp still in the log and its offset (ListOffsets -3), or null when empty.
+   * When retention removed the batch that held it, the log's batch headers are scanned again.
+   */
+  maxTimestampInLog(): { timestamp: number; offset: number } | null {
+    if (this.log.logEndOffset === this.log.logStartOffset) return null;
+    if (this.maxTimestampOffset < this.log.logStartOffset) {
+      this.maxTimestamp = -1;
+      this.maxTimestampOffset = -1;
+      this.scanHeaders(this.log.logStartOffset, (view) => this.trackMaxTimestamp(view));
+    }
+    return this.maxTimestampOffset < 0 ? null : { timestamp: this.maxTimestamp, offset: this.maxTimestampOffset };
+  }
+
   /** After retention, DeleteRecords or truncation moved the log's bounds. */
   logBoundsChanged(): void {
     this.tail.dropBefore(this.log.logStartOffset);
@@ -172,8 +186,8 @@ export class Partition {
     this.replay(from);
   }
 
-  /** Rebuilds producer state and the max timestamp from batch headers in [from, logEndOffset). */
-  private replay(from: number): void {
+  /** Calls `visit` with the header of every batch in [from, logEndOffset). */
+  private scanHeaders(from: number, visit: (view: BatchHeaderView) => void): void {
     let offset = from;
     const end = this.log.logEndOffset;
     for (let guard = 0; offset < end && guard < 1e7; guard++) {
@@ -181,18 +195,27 @@ export class Partition {
       if (records.length === 0 || nextOffset <= offset) break;
       for (let at = 0; at + 61 <= records.length; ) {
         const view = new BatchHeaderView(records, at);
-        if (view.lastOffset >= offset) this.replayBatch(view);
+        if (view.lastOffset >= offset) visit(view);
         at += view.sizeInBytes;
       }
       offset = nextOffset;
     }
   }
 
-  private replayBatch(view: BatchHeaderView): void {
+  private trackMaxTimestamp(view: BatchHeaderView): void {
     if (view.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = view.maxTimestamp;
       this.maxTimestampOffset = view.lastOffset;
     }
+  }
+
+  /** Rebuilds producer state and the max timestamp from batch headers in [from, logEndOffset). */
+  private replay(from: number): void {
+    this.scanHeaders(from, (view) => this.replayBatch(view));
+  }
+
+  private replayBatch(view: BatchHeaderView): void {
+    this.trackMaxTimestamp(view);
     if (view.producerId < 0 || view.isControl) return;
     this.producers.update(view.producerId, view.producerEpoch, {
       firstSeq: view.baseSequence,

@@ -59,6 +59,17 @@ describe('ListOffsets, DeleteRecords, retention and the cleaner hook', () => {
     expect((await fetchOne(broker, 'ret', 0, start)).errorCode).toBe(ErrorCode.NONE);
   });
 
+  it('finds the max timestamp among what retention left', async () => {
+    await broker.createTopics({ topics: [{ name: 'maxts', configs: [{ name: 'segment.bytes', value: '300' }] }] });
+    const stamps = [9000, 1000, 2000, 3000, 4000, 5000, 4500, 1500];
+    for (const ts of stamps) await produceOne(broker, 'maxts', 0, makeBatch({ count: 1, valueSize: 60, timestamp: ts }));
+    expect(await list('maxts', -3)).toMatchObject({ offset: 0, timestamp: 9000 });
+    await broker.deleteRecords({ topics: [{ name: 'maxts', partitions: [{ partitionIndex: 0, offset: 3 }] }] });
+    const start = (await list('maxts', -2)).offset;
+    const remaining = stamps.slice(start);
+    expect(await list('maxts', -3)).toMatchObject({ offset: start + remaining.indexOf(Math.max(...remaining)), timestamp: Math.max(...remaining) });
+  });
+
   it('offers compacted partitions, and only those, to the log cleaner', async () => {
     await broker.createTopics({ topics: [{ name: 'compacted', numPartitions: 2, configs: [{ name: 'cleanup.policy', value: 'compact' }] }, { name: 'plain' }] });
     await broker.runLogCleaner();
