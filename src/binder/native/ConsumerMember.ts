@@ -14,7 +14,7 @@ import type { BatchHandler, ConsumerSession, InboundBatch, InboundRecord, TopicP
 import { decodeFetched } from './decodeFetched';
 import { NativeBrokerError } from './errors';
 import type { GroupMembership } from './GroupMembership';
-import { Wakeup } from './Wakeup';
+import { delay, Wakeup } from './Wakeup';
 
 export interface MemberSettings {
   anonymous: boolean;
@@ -47,6 +47,7 @@ export class ConsumerMember {
   private loop: Promise<void> | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private readonly wakeup = new Wakeup();
+  /** Notified once, at stop(): ends joins and backoffs early. */
   private readonly stopped = new Wakeup();
   private firstJoin!: { resolve: () => void; reject: (error: Error) => void };
   private joinedOnce = false;
@@ -119,7 +120,7 @@ export class ConsumerMember {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const woken = this.wakeup.wait();
+      const mark = this.wakeup.mark();
       try {
         if (this.needsJoin) {
           await this.rejoin();
@@ -127,10 +128,10 @@ export class ConsumerMember {
         }
         const targets = this.settings.isPaused() ? [] : [...this.assigned.keys()];
         if (targets.length === 0) {
-          await woken;
+          await this.wakeup.wait(mark);
           continue;
         }
-        const response = await Promise.race([this.fetch(targets), woken.then(() => null)]);
+        const response = await this.wakeup.race(mark, this.fetch(targets));
         if (response) await this.deliverAll(response);
       } catch (error) {
         if (this.stopping) break;
@@ -141,7 +142,7 @@ export class ConsumerMember {
         // The first join's failure is the caller's (bindConsumer rejects with it); later ones are retried.
         if (!this.joinedOnce) this.firstJoin.reject(error as Error);
         else this.settings.reportError('consuming failed; trying again', error);
-        await Promise.race([this.stopped.wait(), new Promise((resolve) => setTimeout(resolve, REDELIVERY_BACKOFF_MS))]);
+        await delay(REDELIVERY_BACKOFF_MS, this.stopped, 0);
       }
     }
   }
@@ -153,7 +154,7 @@ export class ConsumerMember {
     this.seeks.clear();
     this.needsJoin = false;
     this.joining = true;
-    const partitions = await this.membership.join(this.stopped.wait());
+    const partitions = await this.membership.join((work) => this.stopped.race(0, work));
     this.joining = false;
     if (partitions === null) return;
     try {
@@ -252,7 +253,7 @@ export class ConsumerMember {
       } catch (error) {
         this.settings.reportError(`handler failed on ${tp.topic}-${tp.partition}; delivering again from ${chunk[0].offset}`, error);
         if (!this.seeks.has(key)) this.seeks.set(key, chunk[0].offset);
-        await Promise.race([this.stopped.wait(), new Promise((resolve) => setTimeout(resolve, REDELIVERY_BACKOFF_MS))]);
+        await delay(REDELIVERY_BACKOFF_MS, this.stopped, 0);
       } finally {
         this.delivering = null;
       }

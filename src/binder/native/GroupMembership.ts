@@ -29,6 +29,9 @@ export interface MembershipSettings {
   assignor: PartitionAssignor;
 }
 
+/** `work`'s result, or null once the member stops waiting for it. */
+export type UntilStopped = <T>(work: Promise<T>) => Promise<T | null>;
+
 /** What a heartbeat tells the member: carry on, or rejoin (a rebalance started or the member was dropped). */
 export type HeartbeatOutcome = 'stable' | 'rejoin';
 
@@ -58,16 +61,15 @@ export class GroupMembership {
 
   /**
    * Joins (or rejoins) the group and returns this member's partitions of the new generation, or
-   * null when `cancelled` settles first (the binding is stopping).
+   * null when `untilStopped` gives up on a request (the binding is stopping).
    */
-  async join(cancelled: Promise<void>): Promise<TopicPartition[] | null> {
+  async join(untilStopped: UntilStopped): Promise<TopicPartition[] | null> {
     const s = this.settings;
     const deadline = Date.now() + s.rebalanceTimeoutMs + s.sessionTimeoutMs;
     let lastError: number = ErrorCode.NONE;
-    const stop = cancelled.then(() => null);
     for (;;) {
       if (Date.now() > deadline) throw new NativeBrokerError(`Joining group '${s.groupId}'`, lastError, 'no generation formed within the rebalance and session timeouts');
-      const joined = await Promise.race([this.sendJoin(), stop]);
+      const joined = await untilStopped(this.sendJoin());
       if (joined === null) return null;
       lastError = joined.errorCode;
       if (joined.errorCode !== ErrorCode.NONE) {
@@ -77,7 +79,7 @@ export class GroupMembership {
       this.memberId = joined.memberId;
       this.generationId = joined.generationId;
       const assignments = joined.leader === joined.memberId ? await this.assign(joined) : [];
-      const synced = await Promise.race([
+      const synced = await untilStopped(
         this.broker.syncGroup({
           groupId: s.groupId,
           generationId: joined.generationId,
@@ -86,8 +88,7 @@ export class GroupMembership {
           protocolName: joined.protocolName,
           assignments,
         }),
-        stop,
-      ]);
+      );
       if (synced === null) return null;
       lastError = synced.errorCode;
       if (synced.errorCode !== ErrorCode.NONE) {
