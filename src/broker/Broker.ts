@@ -13,12 +13,15 @@ import { LogCleaner as Compactor } from './log/LogCleaner';
 import type { Log } from './log/Log';
 import { DiskFileSystem } from './storage/DiskFileSystem';
 import type { FileSystem } from './storage/FileSystem';
+import type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse } from './config/BrokerOptions';
 import { resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
 import { MetadataStore } from './topics/MetadataStore';
+import { DataDirLock } from './topics/DataDirLock';
 import { TopicManager } from './topics/TopicManager';
 import { ConfigAdmin } from './topics/ConfigAdmin';
 import { TopicAdmin } from './topics/TopicAdmin';
 import { LogMaintenance, type LogCleaner } from './partition/LogMaintenance';
+export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
 import type { Partition } from './partition/Partition';
 import { ProduceHandler } from './produce/ProduceHandler';
 import { recompressBatches } from './produce/recompress';
@@ -30,35 +33,10 @@ import type { DeleteRecordsRequest, DeleteRecordsResponse, FetchRequest, FetchRe
 import type * as admin from './topics/types';
 import { CONSUMER_OFFSETS_TOPIC } from './topics/topicName';
 import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
-import { GroupCoordinator, type Clock, type GroupCoordinatorConfig } from './group';
+import { GroupCoordinator } from './group';
 import type * as group from './group/types';
 import { ErrorCode } from '../protocol/errorCodes';
 import { toErrorResult } from './config/BrokerError';
-
-export interface BrokerOpenOptions {
-  /** Directory of the partition logs and metadata; on disk unless `fs` is given. */
-  dataDir?: string;
-  /** Filesystem to use (MemoryFileSystem for tests and ephemeral brokers). */
-  fs?: FileSystem;
-  config?: Partial<BrokerConfig>;
-  /** Scheduled every log.cleaner.backoff.ms over compacted partitions; default the log's own compactor, null = none. */
-  logCleaner?: LogCleaner | null;
-  /** Group coordinator settings (session timeouts, initial rebalance delay, offsets retention). */
-  groupConfig?: Partial<Omit<GroupCoordinatorConfig, 'offsetsTopicPartitions'>>;
-  /** Clock of the group coordinator (tests inject a ManualClock). */
-  clock?: Clock;
-}
-
-/** FindCoordinator, v4+ shape (one entry per key; older versions use the first). */
-export interface FindCoordinatorRequest {
-  /** 0 = consumer group, 1 = transaction. */
-  keyType?: number;
-  keys: string[];
-}
-
-export interface FindCoordinatorResponse {
-  coordinators: { key: string; nodeId: number; host: string; port: number; errorCode: number; errorMessage: string | null }[];
-}
 
 export class Broker {
   private closed = false;
@@ -81,6 +59,7 @@ export class Broker {
     private readonly topicAdmin: TopicAdmin,
     /** The consumer-group coordinator over `__consumer_offsets`. */
     readonly groups: GroupCoordinator,
+    private readonly lock: DataDirLock,
   ) {}
 
   static async open(options: BrokerOpenOptions = {}): Promise<Broker> {
@@ -88,6 +67,17 @@ export class Broker {
     const fs = options.fs ?? new DiskFileSystem();
     const dataDir = (options.dataDir ?? (options.fs ? '/bindery-data' : './data')).replace(/\/+$/, '');
     if (!options.fs && !options.dataDir) throw new RangeError('Broker.open needs a dataDir (or an fs such as MemoryFileSystem)');
+    fs.mkdirp(dataDir);
+    const lock = DataDirLock.acquire(fs, dataDir);
+    try {
+      return await Broker.start(options, config, fs, dataDir, lock);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  private static async start(options: BrokerOpenOptions, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
     const store = new MetadataStore(fs, dataDir);
     const logDir = new LogDirectory(dataDir, { fs });
     const topics = new TopicManager(fs, config, store, logDir);
@@ -122,6 +112,7 @@ export class Broker {
       configAdmin,
       new TopicAdmin(topics, configAdmin, config, store.doc.clusterId),
       groups,
+      lock,
     );
     maintenance.checkpoint();
     maintenance.start();
@@ -283,6 +274,7 @@ export class Broker {
       this.topics.close();
       this.logDir.close();
       this.store.save();
+      this.lock.release();
       this.closed = true;
     })();
     return this.closing;

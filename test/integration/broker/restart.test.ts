@@ -145,3 +145,27 @@ describe('broker metadata', () => {
     await expect(Broker.open({ fs: memory, dataDir: '/data' })).rejects.toThrow(/bindery-metadata.json is unreadable .*restore it from a backup/);
   });
 });
+
+describe('data directory lock', () => {
+  it('refuses a second broker on the same directory until the first closes', async () => {
+    const memory = new MemoryFileSystem();
+    const first = await Broker.open({ fs: memory, dataDir: '/data' });
+    await expect(Broker.open({ fs: memory, dataDir: '/data' })).rejects.toThrow(/\/data is in use by another broker in this process/);
+    await first.close();
+    const second = await Broker.open({ fs: memory, dataDir: '/data' });
+    await second.close();
+  });
+
+  it('refuses a directory locked by a live process and takes over one whose process is gone', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const memory = new MemoryFileSystem();
+    memory.mkdirp('/data');
+    memory.writeFileAtomic('/data/.lock', Buffer.from(`${process.ppid}\n${os.hostname()}\n`));
+    await expect(Broker.open({ fs: memory, dataDir: '/data' })).rejects.toThrow(new RegExp(`in use by process ${process.ppid}`));
+    const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    memory.writeFileAtomic('/data/.lock', Buffer.from(`${exited.stdout}\n${os.hostname()}\n`));
+    const broker = await Broker.open({ fs: memory, dataDir: '/data' });
+    await broker.close();
+    expect(memory.exists('/data/.lock')).toBe(false);
+  });
+});
