@@ -69,6 +69,7 @@ export function crashScenario(targetName: string, target: CrashTarget): void {
         };
         await produce(settings);
         const effectCount = async () => Number((await redis.get(`${prefix}effect-count`)) ?? 0);
+        const began = Date.now();
         for (let cycle = 0; cycle <= KILLS; cycle++) {
           const child = fork(CHILD, [], { env: { ...process.env, BINDERY_DELIVERY_CHILD: JSON.stringify(settings) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
           children.push(child);
@@ -86,6 +87,7 @@ export function crashScenario(targetName: string, target: CrashTarget): void {
             child.kill('SIGTERM');
           }
           await exited(child);
+          if (process.env.DEBUG_DELIVERY) console.log(`cycle ${cycle}: ${handled} handled, ${await effectCount()} effects, ${Date.now() - began} ms`);
         }
         for (let k = 0; k < KEYS; k++) {
           const effects = (await redis.lrange(`${prefix}effects:key-${k}`, 0, -1)).map(Number);
