@@ -37,15 +37,15 @@ describe('native consumer', () => {
   it('stays in its group while a handler runs far longer than the session timeout', async () => {
     await produce('slow', ['a', 'b']);
     const release = gate();
-    const consumer = await Collector.subscribe(binder, 'slow', { group: 'slow-group', sessionTimeoutMs: 100, heartbeatIntervalMs: 20, maxBatchRecords: 1 }, async (batch, session, collector) => {
+    const consumer = await Collector.subscribe(binder, 'slow', { group: 'slow-group', sessionTimeoutMs: 1000, heartbeatIntervalMs: 50, maxBatchRecords: 1 }, async (batch, session, collector) => {
       collector.receive(batch, session);
       if (collector.records.length === 1) await release.promise;
       await session.commit([{ topic: 'slow', partition: 0, offset: batch.records[0].offset + 1 }]);
     });
     await consumer.waitForCount(1);
     const [before] = broker.describeGroups(['slow-group']);
-    // Ten session timeouts inside the handler.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Two and a half session timeouts inside the handler.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     const [during] = broker.describeGroups(['slow-group']);
     expect(during.groupState).toBe('Stable');
     expect(during.members.map((m) => m.memberId)).toEqual(before.members.map((m) => m.memberId));
