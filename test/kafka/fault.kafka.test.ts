@@ -6,12 +6,41 @@
 import { startKafka, type KafkaCluster } from '../../scripts/kafka/kafka-node';
 import { createKafkaBinder, type KafkaBinder } from '../../src/binder/kafka';
 import type { SendResult } from '../../src/binder/Binder';
+import type { Admin } from 'kafkajs';
 import { describeIfPeer } from '../support/peers';
 import { Collector, uniqueTopic } from '../integration/binder-contract/contractSupport';
 import { kafkaJarsAvailable } from './kafkaPeer';
 
 const RECORDS = 300;
+/** offsets.topic.num.partitions of the test cluster (scripts/kafka/kafka-node.js). */
+const OFFSETS_PARTITIONS = 5;
+
+/** Java's String.hashCode, which Kafka uses to place a group on a __consumer_offsets partition. */
+function javaStringHash(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+
+function offsetsPartitionOf(groupId: string): number {
+  const hash = javaStringHash(groupId);
+  return (hash === -2147483648 ? 0 : Math.abs(hash)) % OFFSETS_PARTITIONS;
+}
 const KILL_AFTER = 100;
+
+/** Looks a group up until __consumer_offsets exists with a leader for every partition (bounded). */
+async function offsetsTopicWithLeaders(admin: Admin, groupId: string) {
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    // The first coordinator lookup creates the topic; kafkajs' admin does not retry while it loads.
+    await admin.fetchOffsets({ groupId, topics: [] }).catch(() => undefined);
+    const topics = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] }).then((m) => m.topics, () => []);
+    const partitions = topics[0]?.partitions ?? [];
+    if (partitions.length === OFFSETS_PARTITIONS && partitions.every((p) => p.leader >= 0)) return topics[0];
+    if (Date.now() > deadline) throw new Error('__consumer_offsets did not get leaders within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 describeIfPeer('Java 17 and the Apache Kafka jars (node scripts/kafka/fetch.js)', kafkaJarsAvailable, 'kafka binder when a partition leader dies', () => {
   let cluster: KafkaCluster | undefined;
@@ -32,28 +61,42 @@ describeIfPeer('Java 17 and the Apache Kafka jars (node scripts/kafka/fetch.js)'
     await cluster?.stop();
   }, 120000);
 
-  function binder(): KafkaBinder {
+  /**
+   * The producer gets a long retry budget (sends wait out the leader election). The consumer keeps
+   * the default: kafkajs only looks a lost coordinator up again once its fetch loop gave up.
+   */
+  function binder(retry?: { retries: number; initialRetryTime: number; maxRetryTime: number }): KafkaBinder {
     return createKafkaBinder({
       brokers: cluster!.brokers,
       logLevel: (process.env.BINDERY_KAFKA_LOG_LEVEL as 'info' | undefined) ?? 'nothing',
       replicationFactor: 3,
       topicConfig: { 'min.insync.replicas': '2' },
-      retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 3000 },
+      retry,
     });
   }
 
-  it('loses no acknowledged record when the leader is killed with SIGKILL', async () => {
-    producerSide = binder();
+  it('loses no acknowledged record when the node leading the partition and coordinating the group is killed with SIGKILL', async () => {
+    producerSide = binder({ retries: 30, initialRetryTime: 200, maxRetryTime: 3000 });
     consumerSide = binder();
     const topic = uniqueTopic('fault');
     await producerSide.provisionTopic(topic, 2);
     const admin = await producerSide.adminClient();
     const [described] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
     expect(described.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+    const leader = described.partitions.find((p) => p.partitionId === 0)!.leader;
+
+    // A group whose coordinator is that same node: one kill then takes the partition leader and
+    // the group coordinator, both paths of recovery.
+    const offsetsTopic = await offsetsTopicWithLeaders(admin, `${topic}.warmup`);
+    const leaderOf = (partition: number) => offsetsTopic.partitions.find((p) => p.partitionId === partition)?.leader;
+    const groupId = Array.from({ length: 500 }, (_, i) => `${topic}.group.${i}`).find(
+      (candidate) => leaderOf(offsetsPartitionOf(candidate)) === leader,
+    );
+    expect(groupId).toBeDefined();
 
     // A shorter session: a member that rejoins after losing its coordinator replaces its old self sooner.
     const consumer = await Collector.subscribe(consumerSide, topic, {
-      group: `${topic}.group`,
+      group: groupId,
       sessionTimeoutMs: 10000,
       heartbeatIntervalMs: 1000,
     });
@@ -65,8 +108,7 @@ describeIfPeer('Java 17 and the Apache Kafka jars (node scripts/kafka/fetch.js)'
     // Ten records in flight at a time; the key spreads them over both partitions.
     for (let start = 0; start < RECORDS; start += 10) {
       if (start === KILL_AFTER) {
-        const [now] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-        victim = now.partitions.find((p) => p.partitionId === 0)!.leader;
+        victim = leader;
         await cluster!.node(victim).kill();
       }
       const sends = Array.from({ length: 10 }, (_, i) => {
