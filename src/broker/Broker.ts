@@ -9,8 +9,6 @@
  *   await broker.close();
  */
 import { LogDirectory } from './log/LogDirectory';
-import { LogCleaner as Compactor } from './log/LogCleaner';
-import type { Log } from './log/Log';
 import { DiskFileSystem } from './storage/DiskFileSystem';
 import type { FileSystem } from './storage/FileSystem';
 import type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse } from './config/BrokerOptions';
@@ -20,8 +18,7 @@ import { DataDirLock } from './topics/DataDirLock';
 import { TopicManager } from './topics/TopicManager';
 import { ConfigAdmin } from './topics/ConfigAdmin';
 import { TopicAdmin } from './topics/TopicAdmin';
-import { LogMaintenance, type LogCleaner } from './partition/LogMaintenance';
-export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
+import { LogMaintenance, defaultLogCleaner } from './partition/LogMaintenance';
 import type { Partition } from './partition/Partition';
 import { ProduceHandler } from './produce/ProduceHandler';
 import { recompressBatches } from './produce/recompress';
@@ -35,8 +32,9 @@ import { CONSUMER_OFFSETS_TOPIC } from './topics/topicName';
 import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
 import { GroupCoordinator } from './group';
 import type * as group from './group/types';
-import { ErrorCode } from '../protocol/errorCodes';
 import { toErrorResult } from './config/BrokerError';
+
+export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
 
 export class Broker {
   private closed = false;
@@ -65,8 +63,8 @@ export class Broker {
   static async open(options: BrokerOpenOptions = {}): Promise<Broker> {
     const config = resolveBrokerConfig(options.config);
     const fs = options.fs ?? new DiskFileSystem();
-    const dataDir = (options.dataDir ?? (options.fs ? '/bindery-data' : './data')).replace(/\/+$/, '');
     if (!options.fs && !options.dataDir) throw new RangeError('Broker.open needs a dataDir (or an fs such as MemoryFileSystem)');
+    const dataDir = (options.dataDir ?? '/bindery-data').replace(/\/+$/, '');
     fs.mkdirp(dataDir);
     const lock = DataDirLock.acquire(fs, dataDir);
     try {
@@ -80,8 +78,25 @@ export class Broker {
   private static async start(options: BrokerOpenOptions, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
     const store = new MetadataStore(fs, dataDir);
     const logDir = new LogDirectory(dataDir, { fs });
+    try {
+      return await Broker.assemble(options, config, fs, dataDir, lock, store, logDir);
+    } catch (err) {
+      logDir.close();
+      throw err;
+    }
+  }
+
+  private static async assemble(
+    options: BrokerOpenOptions,
+    config: BrokerConfig,
+    fs: FileSystem,
+    dataDir: string,
+    lock: DataDirLock,
+    store: MetadataStore,
+    logDir: LogDirectory,
+  ): Promise<Broker> {
     const topics = new TopicManager(fs, config, store, logDir);
-    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultCleaner() : options.logCleaner);
+    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultLogCleaner() : options.logCleaner);
     topics.load();
     topics.ensureInternalTopics();
     const producerIds = new ProducerIdManager(store.doc.producerIds, () => store.save());
@@ -205,14 +220,7 @@ export class Broker {
   // ---- consumer groups (delegated to the coordinator) ----
 
   findCoordinator(req: FindCoordinatorRequest): FindCoordinatorResponse {
-    const { nodeId, host, port } = this.config;
-    return {
-      coordinators: req.keys.map((key) =>
-        (req.keyType ?? 0) === 0
-          ? { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null }
-          : { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The native broker has no transaction coordinator' },
-      ),
-    };
+    return this.topicAdmin.findCoordinator(req);
   }
 
   joinGroup(req: group.JoinGroupRequest): Promise<group.JoinGroupResponse> {
@@ -280,10 +288,3 @@ export class Broker {
     return this.closing;
   }
 }
-
-/** Kafka's log cleaner over the logs this broker opens (all of them are `Log`s from its LogDirectory). */
-function defaultCleaner(): LogCleaner {
-  const compactor = new Compactor();
-  return { clean: async (log) => void (await compactor.clean(log as Log)) };
-}
-

@@ -6,6 +6,8 @@
  * is enforced by each log's flush policy. Timers are unref'd and cleared on stop.
  */
 import type { PartitionLog } from '../log/types';
+import type { Log } from '../log/Log';
+import { LogCleaner as Compactor } from '../log/LogCleaner';
 import type { LogDirectory } from '../log/LogDirectory';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import type { TopicManager } from '../topics/TopicManager';
@@ -13,6 +15,12 @@ import type { TopicManager } from '../topics/TopicManager';
 /** The log cleaner the broker schedules for compacted topics (cleanup.policy contains compact). */
 export interface LogCleaner {
   clean(log: PartitionLog, nowMs: number): void | Promise<void>;
+}
+
+/** Kafka's log cleaner over the broker's logs (every one is a `Log` from its LogDirectory). */
+export function defaultLogCleaner(): LogCleaner {
+  const compactor = new Compactor();
+  return { clean: async (log) => void (await compactor.clean(log as Log)) };
 }
 
 export class LogMaintenance {

@@ -2,6 +2,7 @@
 import { ErrorCode } from '../../protocol/errorCodes';
 import { toErrorResult } from '../config/BrokerError';
 import type { BrokerConfig } from '../config/BrokerConfig';
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../config/BrokerOptions';
 import type { ConfigAdmin } from './ConfigAdmin';
 import type { Topic } from './Topic';
 import type { TopicManager } from './TopicManager';
@@ -76,6 +77,18 @@ export class TopicAdmin {
           return { name: t.name, errorCode, errorMessage };
         }
       }),
+    };
+  }
+
+  /** Every consumer group is coordinated by this node; there is no transaction coordinator. */
+  findCoordinator(req: FindCoordinatorRequest): FindCoordinatorResponse {
+    const { nodeId, host, port } = this.config;
+    return {
+      coordinators: req.keys.map((key) =>
+        (req.keyType ?? 0) === 0
+          ? { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null }
+          : { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The native broker has no transaction coordinator' },
+      ),
     };
   }
 
