@@ -100,6 +100,14 @@ describe.each([
     expect(headers((await fetchOne(broker, 'keep', 0, 0)).records)[0].compression).toBe(CompressionType.Lz4);
   });
 
+  it('keeps arrival order when an earlier append is still being re-compressed', async () => {
+    await broker.createTopics({ topics: [{ name: 'order', configs: [{ name: 'compression.type', value: 'gzip' }] }] });
+    const slow = produceOne(broker, 'order', 0, makeBatch({ count: 3, valueSize: 5000 }));
+    const fast = produceOne(broker, 'order', 0, makeBatch({ count: 2, compression: CompressionType.Gzip }));
+    const [a, b] = await Promise.all([slow, fast]);
+    expect([a.baseOffset, b.baseOffset]).toEqual([0, 3]);
+  });
+
   it('stamps LogAppendTime when the topic asks for it', async () => {
     await broker.createTopics({ topics: [{ name: 'lat', configs: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }] });
     const before = Date.now();
