@@ -104,6 +104,26 @@ export function deliverySuite(target: DeliveryTarget): void {
       expect(dlq.header(dlq.records[0], 'x-exception-message')).toBe('invalid order');
     }, TIMEOUT_MS);
 
+    it('does not commit a record whose dead-letter publish fails: it is redelivered, also to the next member', async () => {
+      const b = await binder();
+      const topic = uniqueName('dlq-fails');
+      const group = `${topic}.g`;
+      await b.provisionTopic(topic, 1);
+      // An illegal topic name: every publish to the DLQ fails.
+      const consumer = { maxAttempts: 1, backOffInitialInterval: 50, enableDlq: true, dlqName: 'no such topic!' };
+      const first = await start({ binder: b, topic, group, consumer });
+      first.recorder.behavior = () => {
+        throw new Error('always fails');
+      };
+      await first.app.send(topic, { n: 1 });
+      await eventually(() => first.recorder.invocations.length >= 3, 'the record to come back');
+      expect(first.recorder.invocations.every((i) => n(i.payload) === 1 && i.attempt === 1 && i.offset === first.recorder.invocations[0].offset)).toBe(true);
+      await first.app.close();
+      const second = await start({ binder: b, topic, group });
+      await eventually(() => second.recorder.invocations.length >= 1, 'the uncommitted record in the next member');
+      expect(second.recorder.payloads()[0]).toEqual({ n: 1 });
+    }, TIMEOUT_MS);
+
     it('dead-letters a poison pill without retrying it and processes the next message of its partition', async () => {
       const b = await binder();
       const topic = uniqueName('poison');
