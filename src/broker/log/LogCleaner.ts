@@ -168,13 +168,17 @@ export class LogCleaner {
   }
 }
 
-/** Consecutive segments whose total size stays within segment.bytes (each group becomes one segment). */
+/**
+ * Consecutive segments whose total size stays within segment.bytes and whose offsets stay within
+ * the int32 range an index can hold relative to the group's base (each group becomes one segment).
+ */
 function groupBySize(segments: LogSegment[], maxBytes: number): LogSegment[][] {
   const groups: LogSegment[][] = [];
   let current: LogSegment[] = [];
   let size = 0;
   for (const seg of segments) {
-    if (current.length > 0 && size + seg.size > maxBytes) {
+    const offsetsOverflow = current.length > 0 && seg.nextOffset - 1 - current[0].baseOffset > 0x7fffffff;
+    if (current.length > 0 && (size + seg.size > maxBytes || offsetsOverflow)) {
       groups.push(current);
       current = [];
       size = 0;
