@@ -30,7 +30,11 @@ export async function decodeFetched(topic: string, partition: number, bytes: Buf
       const batch: RecordBatch = (attributes & ATTR.COMPRESSION_MASK) === CompressionType.Zstd ? await decodeRecordBatch(slice) : decodeRecordBatchSync(slice);
       for (const r of batch.records) {
         if (r.offset < fetchOffset) continue;
-        records.push({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+        // The decoded record becomes the inbound one (no copy per record on the hot path).
+        const inbound = r as InboundRecord;
+        inbound.topic = topic;
+        inbound.partition = partition;
+        records.push(inbound);
         nextOffset = r.offset + 1;
       }
     }
