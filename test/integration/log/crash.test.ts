@@ -4,13 +4,13 @@
  * exact prefix of what was appended: every acknowledged batch present, no gap, no unreadable
  * batch, and offsets continuing without reuse.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { decodeRecords, verifyBatchCrcs } from '../../support/log-children/batches';
 import { CRASH_LOG_CONFIG, recordValue, recordsInBatch } from '../../support/log-children/appender';
+import { killRunningChildren, prng, runUntilKilled, type KillPlan } from '../../support/log-children/childRunner';
 
 const CHILD = path.resolve(__dirname, '../../../dist/test/support/log-children/appender.js');
 const CYCLES = 50;
@@ -25,13 +25,6 @@ interface Ack {
   last: number;
 }
 
-interface CycleResult {
-  ready: number | null;
-  acks: Ack[];
-  stderr: string;
-}
-
-const running = new Set<ChildProcess>();
 let dataDir: string;
 
 beforeAll(() => {
@@ -40,58 +33,20 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const child of running) child.kill('SIGKILL');
+  killRunningChildren();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Deterministic pseudo-random numbers so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 0x100000000;
-  };
-}
-
-function runCycle(cycle: number, plan: { afterAcks: number } | { afterMs: number }): Promise<CycleResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dataDir, String(cycle)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    const result: CycleResult = { ready: null, acks: [], stderr: '' };
-    let pending = '';
-    let killed = false;
-    const kill = () => {
-      if (!killed) child.kill('SIGKILL');
-      killed = true;
-    };
-    const deadline = setTimeout(() => {
-      kill();
-      reject(new Error(`cycle ${cycle}: child did not reach its kill point within ${CYCLE_DEADLINE_MS} ms\n${result.stderr}`));
-    }, CYCLE_DEADLINE_MS);
-    const timer = 'afterMs' in plan ? setTimeout(kill, plan.afterMs) : null;
-    child.stderr!.on('data', (d: Buffer) => (result.stderr += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const parts = line.split(' ');
-        if (parts[0] === 'ready') result.ready = Number(parts[1]);
-        if (parts[0] === 'ack') {
-          const [c, seq, first, last] = parts.slice(1).map(Number);
-          result.acks.push({ cycle: c, seq, first, last });
-          if ('afterAcks' in plan && result.acks.length >= plan.afterAcks) kill();
-        }
-      }
+async function runCycle(cycle: number, plan: KillPlan): Promise<{ ready: number | null; acks: Ack[] }> {
+  const run = await runUntilKilled(CHILD, [dataDir, String(cycle)], plan, CYCLE_DEADLINE_MS);
+  const ready = run.lines.find((l) => l[0] === 'ready');
+  const acks = run.lines
+    .filter((l) => l[0] === 'ack')
+    .map((l) => {
+      const [c, seq, first, last] = l.slice(1).map(Number);
+      return { cycle: c, seq, first, last };
     });
-    child.on('exit', (code, signal) => {
-      running.delete(child);
-      clearTimeout(deadline);
-      if (timer) clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`cycle ${cycle}: child exited by itself (${code})\n${result.stderr}`));
-      else resolve(result);
-    });
-  });
+  return { ready: ready ? Number(ready[1]) : null, acks };
 }
 
 async function readAll(): Promise<Array<{ offset: number; value: string | null }>> {
@@ -115,7 +70,7 @@ it(`keeps an exact prefix of the appends across ${CYCLES} SIGKILLs`, async () =>
   const starts: number[] = [];
   let acknowledgedEnd = 0;
   for (let cycle = 0; cycle < CYCLES; cycle++) {
-    const plan = random() < 0.25 ? { afterMs: Math.floor(random() * 150) } : { afterAcks: 1 + Math.floor(random() * 60) };
+    const plan: KillPlan = random() < 0.25 ? { afterMs: Math.floor(random() * 150) } : { afterLines: 1 + Math.floor(random() * 60), prefix: 'ack' };
     const result = await runCycle(cycle, plan);
     if (result.ready !== null) {
       // every acknowledged batch survived, and offsets continue right after them
