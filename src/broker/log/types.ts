@@ -76,11 +76,22 @@ export interface PartitionLog {
   append(batches: Buffer, options?: AppendOptions): AppendResult;
   /** Appends batches that already carry offsets (recovery, replication, compaction output): offsets must be >= logEndOffset. */
   appendWithOffsets(batches: Buffer): AppendResult;
-  /** Reads whole batches starting at the batch containing `offset`, up to about maxBytes (at least one batch). */
+  /**
+   * Reads whole batches starting at the batch containing `offset`, up to about maxBytes (at least one batch).
+   * Batches whose base offset is >= `maxOffset` (exclusive bound, e.g. the high watermark) are left out.
+   * Throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset]; empty records at logEndOffset.
+   */
   read(offset: number, maxBytes: number, maxOffset?: number): LogReadResult;
-  /** First offset whose timestamp >= ts (ListOffsets by time); null when none. */
+  /**
+   * First offset whose timestamp >= ts (ListOffsets by time); null when none.
+   * Kafka's special values: -2 (earliest) gives logStartOffset, -1 (latest) gives logEndOffset, both with timestamp -1.
+   */
   offsetForTimestamp(ts: number): TimestampLookup | null;
-  /** Removes everything at or after `offset`. */
+  /**
+   * Removes everything at or after `offset`. Whole batches only: when `offset` falls inside a batch,
+   * that batch goes too and the log end becomes its base offset. Below logStartOffset the log is emptied
+   * and restarts at `offset`.
+   */
   truncateTo(offset: number): void;
   /** DeleteRecords: advances logStartOffset, deleting whole segments below it. */
   deleteRecordsBefore(offset: number): void;
