@@ -78,8 +78,11 @@ export function binderContractSuite(name: string, factory: ContractBinderFactory
       expect(results.map((r) => r.partition)).toEqual(keys.map((key) => partitionForKey(Buffer.from(key), partitions)));
       const consumer = await Collector.subscribe(b, topic, { group: group('partitioning') });
       await consumer.waitForCount(keys.length);
+      const reported = new Map(keys.map((key, i) => [key, results[i]]));
       for (const record of consumer.records) {
         expect(record.partition).toBe(partitionForKey(record.key!, partitions));
+        // Offsets reported by send() are where the records landed, on every partition.
+        expect({ topic: record.topic, partition: record.partition, offset: record.offset }).toEqual(reported.get(text(record.key)!));
       }
     }, TEST_TIMEOUT_MS);
 
