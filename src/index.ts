@@ -8,6 +8,7 @@ export * from './runtime';
 export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './runtime/redis';
 export { registerBinder, registeredBinders, hasBinder, createBinder, UnknownBinderError } from './binder/registry';
 export type { BinderFactory, BinderFactoryContext } from './binder/registry';
+export type { NativeBinderConfig } from './binder/native/config';
 export type {
   Binder,
   ProducerBinding,

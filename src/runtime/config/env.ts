@@ -11,8 +11,15 @@ import { describeLeaf, type LeafType, type SchemaNode } from './schema';
 import type { BinderyConfig } from './types';
 
 const PREFIX = 'BINDERY_';
-/** Variables with the prefix that are not config paths. */
-const RESERVED = new Set(['BINDERY_CONFIG_FILE', 'BINDERY_REQUIRE_PEERS']);
+/**
+ * Variables with the prefix that are not config paths: the config file's location, the Redis URL
+ * and peer policy of bindery's own test suites, and the BINDERY_TEST_* / BINDERY_BENCH_* namespaces
+ * of its test and benchmark tooling. Every other BINDERY_* variable must name a config path.
+ */
+const RESERVED = new Set(['BINDERY_CONFIG_FILE', 'BINDERY_REQUIRE_PEERS', 'BINDERY_REDIS_URL']);
+const RESERVED_PREFIXES = ['BINDERY_TEST_', 'BINDERY_BENCH_'];
+const isReserved = (variable: string): boolean =>
+  RESERVED.has(variable) || RESERVED_PREFIXES.some((prefix) => variable.startsWith(prefix));
 
 const normalize = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 const camel = (segments: string[]): string =>
@@ -91,7 +98,7 @@ export function configFromEnvironment(
   const config: Record<string, unknown> = {};
   const sources: Record<string, string> = {};
   for (const [variable, raw] of Object.entries(env)) {
-    if (!variable.startsWith(PREFIX) || RESERVED.has(variable) || raw === undefined) continue;
+    if (!variable.startsWith(PREFIX) || isReserved(variable) || raw === undefined) continue;
     const segments = variable.slice(PREFIX.length).split('_').filter(Boolean);
     const found = match(schema, segments, knownNames);
     if (!found) {

@@ -8,7 +8,8 @@ const main = path.resolve(__dirname, '../../../dist/examples/main.js');
 describe('examples/main', () => {
   it('runs the shop demo to completion and exits 0', async () => {
     expect(fs.existsSync(main)).toBe(true); // built by `npm test`'s pretest (locally: npx tsc -p .)
-    const child = spawn(process.execPath, [main], { env: { ...process.env, BINDERY_BINDER: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // As users run it: no binder configured, so the default (native, embedded broker) is used.
+    const child = spawn(process.execPath, [main], { env: { ...process.env, BINDERY_BINDER: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -16,7 +17,7 @@ describe('examples/main', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearTimeout(timer);
     expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('all 12 orders through') });
-    expect(output).toContain("bindery shop demo on the 'test' binder");
+    expect(output).toContain("bindery shop demo on the 'native' binder");
     expect(output).toMatch(/notifications o-112 {2}shipped → customer-112@example\.com/);
   });
 });

@@ -38,6 +38,19 @@ describe('configuration layers', () => {
     });
   });
 
+  it('leaves the variables of bindery\'s own tooling alone, and still refuses a misspelt config path', () => {
+    const tooling = {
+      BINDERY_REQUIRE_PEERS: '1',
+      BINDERY_REDIS_URL: 'redis://127.0.0.1:6399',
+      BINDERY_TEST_BROKER: 'inprocess',
+      BINDERY_BENCH_KAFKA: '0',
+    };
+    expect(loadConfig({ configFile: false, env: { ...tooling, BINDERY_BINDER: 'test' } })).toEqual({ binder: 'test' });
+    expect(() => loadConfig({ configFile: false, env: { ...tooling, BINDERY_BINDRE: 'test' } })).toThrow(
+      /BINDERY_BINDRE' must be a BINDERY_<config path> variable/,
+    );
+  });
+
   it('layers code < file < environment', () => {
     const file = path.join(dir, 'bindery.config.yaml');
     fs.writeFileSync(file, 'binder: native\nbindings:\n  input:\n    destination: from-file\n    group: file-group\n');
