@@ -18,7 +18,7 @@ import { consumerOptions } from './consumerOptions';
 import { OffsetTracker } from './offsets';
 import { dlqRecord, dlqTopicName } from './dlq';
 import { errorMessage as message, where } from './describe';
-import { sleepWithHeartbeat } from './heartbeatSleep';
+import { sleepWithHeartbeat, withTimeout } from './timing';
 import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
 
 export interface ListenerContainerDeps {
@@ -79,11 +79,7 @@ export class ListenerContainer {
     if (this.stopping || !this.binding) return;
     this.stopping = true;
     this.abort.abort();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const result = await Promise.race([this.binding.stop(), timedOut]);
-    clearTimeout(timer);
-    if (result === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
+    if ((await withTimeout(this.binding.stop(), timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
   }
 
   private async onBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
@@ -169,7 +165,7 @@ export class ListenerContainer {
       this.offsets.take(tp);
       session.seek({ topic: batch.topic, partition: batch.partition, offset });
     };
-    const readable: DecodedRecord[] = [];
+    let readable: DecodedRecord[] = [];
     for (const record of batch.records) {
       const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
       try {
@@ -180,10 +176,20 @@ export class ListenerContainer {
       }
     }
     const last = batch.records[batch.records.length - 1];
+    let keys: string[] = [];
+    if (this.idempotency && readable.length > 0) {
+      const owned = () => !this.stopping && session.isActive(batch.topic, batch.partition);
+      const claimed = await this.idempotency.claimAll(readable, owned, (ms) => this.sleepWithHeartbeat(ms, session));
+      if (!claimed) return handBack(batch.records[0].offset);
+      // Every record already processed: skipped, and committed whatever the ack mode.
+      if (claimed.kept.length === 0) return this.offsets.mark(last);
+      ({ kept: readable, keys } = claimed);
+    }
     if (readable.length === 0) return;
     const ack = new ListenerAcknowledgment(() => this.acknowledged(last, session));
     const records = readable.map((d) => d.record);
     const result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
+    await this.idempotency?.settleAll(keys, result.ok && ack.nackSleepMs === undefined);
     if (result.ok && ack.nackSleepMs !== undefined) {
       this.offsets.take(tp);
       await this.nacked(batch.records[0], ack.nackSleepMs, session);
@@ -198,11 +204,7 @@ export class ListenerContainer {
   }
 
   private async invokeWithRetry(
-    listeners: ListenerMethod[],
-    input: DecodedRecord | DecodedRecord[],
-    ack: ListenerAcknowledgment,
-    session: ConsumerSession,
-    records: InboundRecord[],
+    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment, session: ConsumerSession, records: InboundRecord[],
   ): Promise<{ ok: true } | { ok: false; aborted: boolean; error: unknown; attempts: number }> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -231,13 +233,7 @@ export class ListenerContainer {
   }
 
   /** Attempts exhausted or not retryable: dead-letter (or log and skip), then the record counts as done. */
-  private async recover(
-    records: InboundRecord[],
-    error: unknown,
-    attempts: number,
-    session: ConsumerSession,
-    deferCommit = false,
-  ): Promise<Outcome> {
+  private async recover(records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false): Promise<Outcome> {
     const c = this.definition.consumer;
     if (!c.enableDlq) {
       this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);

@@ -82,6 +82,37 @@ export class IdempotencyGuard {
     }
   }
 
+  /**
+   * Batch listeners: claims every record's key in order; records already done (or repeated
+   * within the batch) drop out. undefined: a key stayed held, the batch goes back (nothing kept claimed).
+   */
+  async claimAll<T extends { record: InboundRecord }>(
+    items: T[],
+    stillOwned: () => boolean,
+    pause: (ms: number) => Promise<void>,
+  ): Promise<{ kept: T[]; keys: string[] } | undefined> {
+    const kept: T[] = [];
+    const keys: string[] = [];
+    for (const item of items) {
+      if (keys.includes(this.keyOf(item.record))) continue;
+      const claim = await this.claim(item.record, stillOwned, pause);
+      if (claim.kind === 'handBack') {
+        await this.settleAll(keys, false);
+        return undefined;
+      }
+      if (claim.kind === 'claimed') {
+        kept.push(item);
+        keys.push(claim.key);
+      }
+    }
+    return { kept, keys };
+  }
+
+  /** Marks every key done (the batch succeeded) or releases them all. */
+  async settleAll(keys: string[], done: boolean): Promise<void> {
+    for (const key of keys) await (done ? this.markDone(key) : this.release(key));
+  }
+
   markDone(key: string): Promise<void> {
     return this.store.markDone(key, this.definition.consumer.idempotencyTtlMs);
   }

@@ -52,6 +52,36 @@ class Handler {
   }
 }
 
+class SeenBatches {
+  readonly batches: unknown[][] = [];
+}
+
+@EnableBinding(Sink)
+class BatchHandler {
+  constructor(private readonly seen: SeenBatches) {}
+
+  @StreamListener(Sink.INPUT)
+  handle(payloads: unknown[]): void {
+    this.seen.batches.push(payloads);
+  }
+}
+
+async function startBatch(test: TestBinder, store: InMemoryIdempotencyStore) {
+  const seen = new SeenBatches();
+  const app = await Bindery.create({
+    services: [BatchHandler, { provide: SeenBatches, useValue: seen }],
+    binder: test,
+    clock: new RecordingClock(),
+    config: { bindings: { input: { destination: 'orders', group: 'g', consumer: { idempotent: true, batchMode: true, ackMode: 'batch' } } } },
+    configFile: false,
+    env: {},
+    logger: silentLogger,
+    shutdownOnSignals: false,
+    idempotencyStore: store,
+  });
+  return { app, seen };
+}
+
 async function start(test: TestBinder, group: string, consumer: ConsumerConfig, options: Partial<BinderyOptions>) {
   const seen = new Seen();
   const app = await Bindery.create({
@@ -158,5 +188,23 @@ describe('idempotent listener container', () => {
     expect(seen.payloads).toEqual([{ n: 1 }]);
     expect([...stores.keys()]).toEqual(['input']);
     expect(stores.get('input')!.calls.slice(0, 2)).toEqual(['claim order-42', 'done order-42']);
+  });
+
+  it('batch listeners get only the records not yet processed, each once', async () => {
+    const test = new TestBinder();
+    const store = new CountingStore();
+    await store.markDone('g:m-2', 60000);
+    const input = InputDestination.of(test);
+    for (const [n, id] of [[1, 'm-1'], [2, 'm-2'], [3, 'm-3'], [1, 'm-1']] as const) input.send({ n }, { destination: 'orders', headers: { 'message-id': id } });
+    const { app, seen } = await startBatch(test, store);
+    apps.push(app);
+    await app.start();
+    await waitFor(() => test.broker.committedOffset('g', 'orders', 0) === 4);
+    expect(seen.batches.flat()).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(await store.isDone('g:m-3')).toBe(true);
+    // A batch of nothing but duplicates is skipped and committed.
+    input.send({ n: 3 }, { headers: { 'message-id': 'm-3' } });
+    await waitFor(() => test.broker.committedOffset('g', 'orders', 0) === 5);
+    expect(seen.batches.flat()).toEqual([{ n: 1 }, { n: 3 }]);
   });
 });

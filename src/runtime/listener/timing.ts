@@ -1,7 +1,8 @@
-/** Backoff that keeps group membership: sleeps in slices of the heartbeat interval, beating after each. */
+/** Waiting in the listener container: backoff that keeps group membership, and bounded waits. */
 import type { ConsumerSession } from '../../binder/Binder';
 import type { Clock } from '../clock';
 
+/** Sleeps in slices of the heartbeat interval, beating after each, so the group does not evict the member. */
 export async function sleepWithHeartbeat(
   ms: number,
   session: ConsumerSession,
@@ -20,5 +21,16 @@ export async function sleepWithHeartbeat(
       // A rebalance may be under way; the caller checks whether it still owns the partition.
       onHeartbeatError(error);
     }
+  }
+}
+
+/** `work`'s result, or 'timeout' when it takes longer than `ms`. */
+export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
