@@ -8,6 +8,8 @@ export interface StartKafkaOptions {
   startTimeoutMs?: number;
   /** Extra server.properties entries for every node. */
   brokerConfig?: Record<string, string | number | boolean>;
+  /** JVM flags: 'startup' (default; C1 only, serial GC: fast start for tests) or 'throughput' (normal tiered JIT, G1). */
+  jvm?: 'startup' | 'throughput';
 }
 
 export declare class KafkaNode {

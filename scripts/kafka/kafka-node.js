@@ -101,13 +101,23 @@ function newClusterId() {
   }
 }
 
-function javaArgs(heapMb, log4jFile) {
+/**
+ * JVM flags. 'startup' (the default, for tests): C1 only and the serial GC, for fast start-up.
+ * 'throughput' (benchmarks): the JVM's normal tiered JIT and G1, as Kafka runs in production.
+ */
+const JVM_PROFILES = {
+  startup: ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'],
+  throughput: ['-XX:+UseG1GC'],
+};
+
+function javaArgs(heapMb, log4jFile, jvm = 'startup') {
+  const profile = JVM_PROFILES[jvm];
+  if (!profile) throw new Error(`unknown jvm profile '${jvm}' (known: ${Object.keys(JVM_PROFILES).join(', ')})`);
   return [
     `-Xmx${heapMb}m`,
     '-Xms64m',
     '-Xss1m',
-    '-XX:+UseSerialGC',
-    '-XX:TieredStopAtLevel=1',
+    ...profile,
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${log4jFile}`,
     '-cp',
@@ -264,7 +274,7 @@ class KafkaNode {
     if (this.guard) throw new Error(`node ${this.nodeId} is already running`);
     const log = fs.openSync(this.logFile, 'a');
     fs.rmSync(this.pidFile, { force: true });
-    const args = [...javaArgs(this.cluster.options.heapMb, this.cluster.log4jFile), 'kafka.Kafka', this.configFile];
+    const args = [...javaArgs(this.cluster.options.heapMb, this.cluster.log4jFile, this.cluster.options.jvm), 'kafka.Kafka', this.configFile];
     const guard = spawn('sh', ['-c', GUARD, 'kafka-guard', 'java', ...args], {
       detached: true,
       stdio: ['pipe', log, log],
@@ -389,7 +399,7 @@ class KafkaCluster {
 /**
  * Starts a KRaft cluster of `size` combined broker+controller nodes on loopback.
  * Options: size (1), heapMb (512 for one node, 384 each otherwise), startTimeoutMs (120000),
- * brokerConfig (extra server.properties entries).
+ * brokerConfig (extra server.properties entries), jvm ('startup' (default) or 'throughput': see JVM_PROFILES).
  */
 async function startKafka(options = {}) {
   reapOrphans();
@@ -398,6 +408,7 @@ async function startKafka(options = {}) {
     size,
     heapMb: options.heapMb ?? (size === 1 ? 512 : 384),
     startTimeoutMs: options.startTimeoutMs ?? 120000,
+    jvm: options.jvm ?? 'startup',
     brokerConfig: {
       'offsets.topic.replication.factor': Math.min(size, 3),
       'transaction.state.log.replication.factor': Math.min(size, 3),
