@@ -51,11 +51,11 @@ export class LogCleaner {
     const result: CleanResult = { segmentsCleaned: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0, aborted: false };
     if (!log.config.cleanupPolicy.split(',').includes('compact') || this.cleaning.has(log)) return result;
     this.cleaning.add(log);
+    const generation = log.generation;
+    const stale = () => log.generation !== generation;
     try {
       const segments = [...log.inactiveSegments()];
       if (segments.length === 0) return result;
-      const generation = log.generation;
-      const stale = () => log.generation !== generation;
       const latest: OffsetMap = new Map();
       for (const seg of segments) {
         for (const batches of segmentChunks(seg, this.stepBytes)) {
@@ -70,6 +70,10 @@ export class LogCleaner {
         if (!done) return { ...result, aborted: true };
       }
       return result;
+    } catch (err) {
+      // a log closed or deleted meanwhile may take the files being read or written with it
+      if (stale()) return { ...result, aborted: true };
+      throw err;
     } finally {
       this.cleaning.delete(log);
     }

@@ -135,6 +135,18 @@ describe('LogCleaner', () => {
     expect(fs.list(DIR).filter((n) => /cleaned|swap|deleted/.test(n))).toEqual([]);
   });
 
+  it('gives up quietly when the log is deleted meanwhile', async () => {
+    const fs = new MemoryFileSystem();
+    const log = openLog(fs, { ...COMPACT, segmentBytes: 2000 });
+    await appendRounds(log, 40, 5);
+    log.roll();
+    const cleaning = new LogCleaner({ ...quiet, stepBytes: 256 }).clean(log);
+    await new Promise((r) => setImmediate(r));
+    log.delete();
+    expect((await cleaning).aborted).toBe(true);
+    expect(fs.exists(DIR)).toBe(false);
+  });
+
   it('leaves a log that reopens to the same content', async () => {
     const fs = new MemoryFileSystem();
     const log = openLog(fs);
