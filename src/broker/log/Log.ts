@@ -153,7 +153,7 @@ export class Log implements PartitionLog {
     const seg = this.active;
     const overflow = lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET;
     if (seg.isEmpty) {
-      // an empty active segment cannot index offsets this far above its base: start it at the log end
+      // an empty active segment cannot index offsets this far above its base: restart it at the first incoming offset
       if (overflow) {
         this.segments.pop()!.delete();
         this.startSegment(firstOffset);
