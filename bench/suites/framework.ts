@@ -195,7 +195,7 @@ async function measure(subjects: Subject[]): Promise<Figures[]> {
 }
 
 interface KafkaScripts {
-  startKafka(options?: { size?: number }): Promise<KafkaCluster>;
+  startKafka(options?: { size?: number; jvm?: 'startup' | 'throughput' }): Promise<KafkaCluster>;
 }
 
 async function startKafka(): Promise<{ cluster: KafkaCluster; version: string } | { reason: string }> {
@@ -206,7 +206,7 @@ async function startKafka(): Promise<{ cluster: KafkaCluster; version: string } 
     fetchKafka();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const scripts = require(path.join(root, 'scripts', 'kafka', 'kafka-node.js')) as KafkaScripts;
-    const cluster = await scripts.startKafka({ size: 1 });
+    const cluster = await scripts.startKafka({ size: 1, jvm: 'throughput' });
     return { cluster, version: process.env.KAFKA_VERSION ?? kafkaVersion(root) };
   } catch (error) {
     return { reason: error instanceof Error ? error.message.split('\n')[0] : String(error) };

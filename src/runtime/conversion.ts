@@ -42,8 +42,13 @@ export const bytesConverter: MessageConverter = {
 
 export const mediaType = (contentType: string): string => contentType.split(';')[0].trim().toLowerCase();
 
+/** Bound on the per-registry cache of content type → converter (an application uses a handful). */
+const FOUND_CACHE_LIMIT = 256;
+
 export class ConverterRegistry {
   private readonly converters = new Map<string, MessageConverter>();
+  /** Content types as written in headers → their converter, so a record's type is parsed once, not per record. */
+  private readonly found = new Map<string, MessageConverter>();
 
   constructor(custom: MessageConverter[] = []) {
     for (const c of [jsonConverter, textConverter, bytesConverter, ...custom]) this.converters.set(mediaType(c.contentType), c);
@@ -51,6 +56,14 @@ export class ConverterRegistry {
 
   /** The converter for a content type; `+json` suffixes use JSON and `text/*` uses text. */
   find(contentType: string): MessageConverter {
+    const cached = this.found.get(contentType);
+    if (cached !== undefined) return cached;
+    const converter = this.lookup(contentType);
+    if (this.found.size < FOUND_CACHE_LIMIT) this.found.set(contentType, converter);
+    return converter;
+  }
+
+  private lookup(contentType: string): MessageConverter {
     const type = mediaType(contentType);
     const exact = this.converters.get(type);
     if (exact) return exact;

@@ -7,12 +7,16 @@ import { MESSAGE_ID_HEADER } from './idempotency';
 /** Record headers as text (last one wins for repeated keys), plus the kafka_* receive headers. */
 export function headersOf(record: InboundRecord): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const h of record.headers) headers[h.key] = h.value === null ? '' : h.value.toString('utf8');
+  const list = record.headers;
+  for (let i = 0; i < list.length; i++) {
+    const h = list[i];
+    headers[h.key] = h.value === null ? '' : h.value.toString('utf8');
+  }
   if (record.key !== null) headers.kafka_receivedMessageKey = record.key.toString('utf8');
   headers.kafka_receivedTopic = record.topic;
-  headers.kafka_receivedPartitionId = String(record.partition);
-  headers.kafka_offset = String(record.offset);
-  headers.kafka_receivedTimestamp = String(record.timestamp);
+  headers.kafka_receivedPartitionId = `${record.partition}`;
+  headers.kafka_offset = `${record.offset}`;
+  headers.kafka_receivedTimestamp = `${record.timestamp}`;
   return headers;
 }
 
@@ -23,21 +27,75 @@ export function recordHeadersOf(record: InboundRecord): Record<string, string> {
   return headers;
 }
 
+/** The last header of that name (compared case-insensitively), as text. */
 export function headerValue(record: InboundRecord, name: string): string | undefined {
-  for (let i = record.headers.length - 1; i >= 0; i--) {
-    const h = record.headers[i];
-    if (h.key.toLowerCase() === name.toLowerCase()) return h.value === null ? undefined : h.value.toString('utf8');
+  const list = record.headers;
+  let lower: string | undefined;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const h = list[i];
+    // Exact spelling first: the common case needs no lower-casing.
+    if (h.key !== name) {
+      if (h.key.length !== name.length) continue;
+      lower ??= name.toLowerCase();
+      if (h.key.toLowerCase() !== lower) continue;
+    }
+    return h.value === null ? undefined : h.value.toString('utf8');
   }
   return undefined;
 }
 
+/**
+ * message-id values: a random UUID's first 74 random bits, fixed per process, then a 48-bit
+ * counter in the last group — UUID-shaped, unique across processes in practice (as random as a
+ * UUID per process), and without a call into the random generator per message.
+ */
+const MESSAGE_ID_COUNTER_LIMIT = 2 ** 48;
+let messageIdPrefix = randomUUID().slice(0, 24);
+let messageIdCounter = 0;
+
+export function nextMessageId(): string {
+  if (messageIdCounter >= MESSAGE_ID_COUNTER_LIMIT) {
+    messageIdPrefix = randomUUID().slice(0, 24);
+    messageIdCounter = 0;
+  }
+  const counter = (messageIdCounter++).toString(16);
+  return messageIdPrefix + '000000000000'.slice(counter.length) + counter;
+}
+
+/** Encoded content-type header values, by content type (a handful per application). */
+const contentTypeBytes = new Map<string, Buffer>();
+const CONTENT_TYPE_CACHE_LIMIT = 256;
+
+function contentTypeValue(contentType: string): Buffer {
+  let bytes = contentTypeBytes.get(contentType);
+  if (bytes === undefined) {
+    bytes = Buffer.from(contentType);
+    if (contentTypeBytes.size < CONTENT_TYPE_CACHE_LIMIT) contentTypeBytes.set(contentType, bytes);
+  }
+  return bytes;
+}
+
 /** Outgoing headers: a fresh message-id, the content type, then the caller's headers (which win). */
 export function outboundHeaders(contentType: string, given: HeaderValues | undefined): RecordHeader[] {
+  if (given === undefined) {
+    return [
+      { key: MESSAGE_ID_HEADER, value: Buffer.from(nextMessageId()) },
+      { key: 'content-type', value: contentTypeValue(contentType) },
+    ];
+  }
   const headers: RecordHeader[] = [];
-  const names = new Set(Object.keys(given ?? {}).map((k) => k.toLowerCase()));
-  if (!names.has(MESSAGE_ID_HEADER)) headers.push({ key: MESSAGE_ID_HEADER, value: Buffer.from(randomUUID()) });
-  if (!names.has('content-type')) headers.push({ key: 'content-type', value: Buffer.from(contentType) });
-  for (const [key, value] of Object.entries(given ?? {})) {
+  const keys = Object.keys(given);
+  let hasMessageId = false;
+  let hasContentType = false;
+  for (const key of keys) {
+    const lower = key.toLowerCase();
+    if (lower === MESSAGE_ID_HEADER) hasMessageId = true;
+    else if (lower === 'content-type') hasContentType = true;
+  }
+  if (!hasMessageId) headers.push({ key: MESSAGE_ID_HEADER, value: Buffer.from(nextMessageId()) });
+  if (!hasContentType) headers.push({ key: 'content-type', value: contentTypeValue(contentType) });
+  for (const key of keys) {
+    const value = given[key];
     headers.push({ key, value: Buffer.isBuffer(value) ? value : Buffer.from(String(value)) });
   }
   return headers;

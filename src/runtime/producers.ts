@@ -32,6 +32,8 @@ export function producerOptions(config: ProducerConfig): ProducerOptions {
 
 export class Producers {
   private readonly bound = new Map<string, Promise<ProducerBinding>>();
+  /** Bindings whose binding finished, for sends that need not wait on a promise. */
+  private readonly ready = new Map<string, ProducerBinding>();
   /** Output bindings by destination (topic), for content type and producer settings. */
   private readonly byDestination = new Map<string, ProducerDefinition>();
   private closed = false;
@@ -51,30 +53,59 @@ export class Producers {
     let found = this.bound.get(destination);
     if (!found) {
       const definition = this.byDestination.get(destination);
-      found = this.binder.bindProducer(destination, producerOptions(definition?.producer ?? config));
-      this.bound.set(destination, found);
-      found.catch(() => this.bound.delete(destination));
+      const binding = this.binder.bindProducer(destination, producerOptions(definition?.producer ?? config));
+      found = binding;
+      this.bound.set(destination, binding);
+      // Registered before any send waits on it, so sends queued while binding go out first, in order.
+      binding.then(
+        (ready) => void (this.bound.get(destination) === binding && this.ready.set(destination, ready)),
+        () => this.bound.delete(destination),
+      );
     }
     return found;
   }
 
-  async sendRaw(destination: string, record: OutboundRecord): Promise<SendResult> {
-    return (await this.binding(destination)).send(record);
+  sendRaw(destination: string, record: OutboundRecord): Promise<SendResult> {
+    if (!this.closed) {
+      // Per-message path: the binding is bound already, so no promise hop before the binder's send.
+      const ready = this.ready.get(destination);
+      if (ready !== undefined) {
+        try {
+          return ready.send(record);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    }
+    return this.binding(destination).then((binding) => binding.send(record));
   }
 
   /** Converts and sends; the content type is the option's, else the binding's, else the default. */
-  async send(destination: string, payload: unknown, options: SendOptions = {}, bindingContentType?: string): Promise<SendResult> {
-    const definition = this.byDestination.get(destination);
-    const headerType = Object.entries(options.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-    const requested = options.contentType ?? (headerType === undefined ? undefined : String(headerType));
-    const fallback = bindingContentType ?? definition?.contentType ?? this.defaultContentType;
+  send(destination: string, payload: unknown, options: SendOptions = {}, bindingContentType?: string): Promise<SendResult> {
+    let record: OutboundRecord;
+    try {
+      record = this.outbound(destination, payload, options, bindingContentType);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.sendRaw(destination, record);
+  }
+
+  private outbound(destination: string, payload: unknown, options: SendOptions, bindingContentType: string | undefined): OutboundRecord {
+    const given = options.headers;
+    let requested = options.contentType;
+    if (requested === undefined && given !== undefined) {
+      const headerType = Object.entries(given).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+      if (headerType !== undefined) requested = String(headerType);
+    }
+    const fallback = bindingContentType ?? this.byDestination.get(destination)?.contentType ?? this.defaultContentType;
     const { bytes, contentType } = this.converters.encode(payload, requested, fallback);
-    return this.sendRaw(destination, {
+    return {
       key: keyBytes(options.key),
       value: bytes,
-      headers: outboundHeaders(contentType, options.headers),
+      headers: outboundHeaders(contentType, given),
       partition: options.partition,
-    });
+    };
   }
 
   channel(name: string): MessageChannel {
