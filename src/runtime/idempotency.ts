@@ -13,6 +13,8 @@ export interface IdempotencyStore {
   markDone(key: string, ttlMs?: number): Promise<void>;
   /** Processing failed: free the key, but only while the claim is still this store's. */
   release(key: string): Promise<void>;
+  /** Extends a claim this store still holds by `leaseMs` (a long handler keeps its key); false when lost. */
+  renew?(key: string, leaseMs: number): Promise<boolean>;
   /**
    * Whether the key was marked done (not merely claimed). A store without it treats every lost
    * claim as done: the duplicate is skipped at once (at-most-once for a crashed claimer's message).
@@ -46,6 +48,13 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   async release(key: string): Promise<void> {
     const entry = this.entries.get(key);
     if (entry && !entry.done) this.entries.delete(key);
+  }
+
+  async renew(key: string, leaseMs: number): Promise<boolean> {
+    const entry = this.entries.get(key);
+    if (!entry || entry.done) return false;
+    entry.expiresAt = this.now() + leaseMs;
+    return true;
   }
 
   async isDone(key: string): Promise<boolean> {

@@ -136,7 +136,8 @@ export class ListenerContainer {
       key = claim.key;
     }
     const ack = new ListenerAcknowledgment(() => this.acknowledged(record, session));
-    const result = await this.invokeWithRetry(listeners, decoded, ack, session, [record]);
+    const stopRenewing = guard && key !== undefined ? guard.keepAlive([key]) : undefined;
+    const result = await this.invokeWithRetry(listeners, decoded, ack, session, [record]).finally(stopRenewing);
     if (result.ok && ack.nackSleepMs !== undefined) {
       // nack: the listener asks for the record again, so its key must stay claimable.
       if (guard && key !== undefined) await guard.release(key);
@@ -188,7 +189,8 @@ export class ListenerContainer {
     if (readable.length === 0) return;
     const ack = new ListenerAcknowledgment(() => this.acknowledged(last, session));
     const records = readable.map((d) => d.record);
-    const result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
+    const stopRenewing = this.idempotency?.keepAlive(keys);
+    const result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, records).finally(stopRenewing);
     await this.idempotency?.settleAll(keys, result.ok && ack.nackSleepMs === undefined);
     if (result.ok && ack.nackSleepMs !== undefined) {
       this.offsets.take(tp);

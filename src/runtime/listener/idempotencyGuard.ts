@@ -113,6 +113,23 @@ export class IdempotencyGuard {
     for (const key of keys) await (done ? this.markDone(key) : this.release(key));
   }
 
+  /**
+   * Renews the claims of `keys` every third of the lease while their records are processed, so a
+   * handler slower than the lease keeps them; a dead process stops renewing and its claims lapse.
+   * Returns the function that stops renewing.
+   */
+  keepAlive(keys: string[]): () => void {
+    const store = this.store;
+    if (!store.renew || keys.length === 0) return () => undefined;
+    const timer = setInterval(() => {
+      for (const key of keys) {
+        store.renew!(key, this.leaseMs).catch((e) => this.logger.warn(`${this.definition.name}: renewing the claim of ${key} failed (${String(e)})`));
+      }
+    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   markDone(key: string): Promise<void> {
     return this.store.markDone(key, this.definition.consumer.idempotencyTtlMs);
   }

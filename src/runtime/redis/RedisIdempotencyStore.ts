@@ -4,6 +4,7 @@
  *   markDone = SET key done PX ttl           (kept for the idempotency ttl)
  *   release  = delete only while the value is still our token (Lua compare-and-delete), so an
  *              instance whose lease ran out never frees a claim another instance now holds.
+ *   renew    = PEXPIRE only while the value is still our token (a long handler keeps its claim).
  * doneWith writes the listener's own Redis effects and the done mark in one MULTI, which makes
  * those effects exactly-once even if the process dies right after them.
  */
@@ -16,6 +17,12 @@ const DONE = 'done';
 const RELEASE_IF_OURS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+const RENEW_IF_OURS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0`;
 
@@ -61,6 +68,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const token = this.tokens.get(key);
     this.tokens.delete(key);
     if (token !== undefined) await this.client.eval(RELEASE_IF_OURS, 1, this.prefix + key, token);
+  }
+
+  async renew(key: string, leaseMs: number): Promise<boolean> {
+    const token = this.tokens.get(key);
+    if (token === undefined) return false;
+    return (await this.client.eval(RENEW_IF_OURS, 1, this.prefix + key, token, Math.max(1, Math.round(leaseMs)))) === 1;
   }
 
   async isDone(key: string): Promise<boolean> {

@@ -60,4 +60,12 @@ describeIfPeer('Redis (BINDERY_REDIS_URL)', Boolean(redisUrl), 'Redis idempotenc
     expect(await client.lrange(`${prefix}effects`, 0, -1)).toEqual(['one']);
     expect(await b.isDone('tx')).toBe(true);
   });
+  it('renews only a claim that is still its own', async () => {
+    expect(await a.claim('renew', 200)).toBe(true);
+    expect(await a.renew('renew', 120000)).toBe(true);
+    expect(await client.pttl(`${prefix}renew`)).toBeGreaterThan(60000);
+    expect(await b.renew('renew', 120000)).toBe(false);
+    await a.markDone('renew', 60000);
+    expect(await a.renew('renew', 120000)).toBe(false);
+  });
 });

@@ -19,6 +19,11 @@ class CountingStore extends InMemoryIdempotencyStore {
   readonly calls: string[] = [];
   readonly leases: number[] = [];
   readonly ttls: (number | undefined)[] = [];
+  renewals = 0;
+  override async renew(key: string, leaseMs: number): Promise<boolean> {
+    this.renewals++;
+    return super.renew(key, leaseMs);
+  }
   override async claim(key: string, leaseMs: number): Promise<boolean> {
     this.calls.push(`claim ${key}`);
     this.leases.push(leaseMs);
@@ -38,6 +43,7 @@ class CountingStore extends InMemoryIdempotencyStore {
 class Seen {
   readonly payloads: unknown[] = [];
   nackFirst = false;
+  during: () => Promise<void> = async () => undefined;
 }
 
 @EnableBinding(Sink)
@@ -45,8 +51,9 @@ class Handler {
   constructor(private readonly seen: Seen) {}
 
   @StreamListener(Sink.INPUT)
-  handle(payload: unknown, ack: Acknowledgment): void {
+  async handle(payload: unknown, ack: Acknowledgment): Promise<void> {
     this.seen.payloads.push(payload);
+    await this.seen.during();
     if (this.seen.nackFirst && this.seen.payloads.length === 1) ack.nack(0);
     else ack.ack();
   }
@@ -120,6 +127,23 @@ describe('idempotent listener container', () => {
     expect(store.calls).toEqual(['claim g:m-1', 'done g:m-1']);
     expect(store.leases).toEqual([10000 + 100 + 200]);
     expect(store.ttls).toEqual([777777]);
+  });
+
+  it('keeps renewing the claim while a handler runs longer than the lease', async () => {
+    const test = new TestBinder();
+    const store = new CountingStore();
+    // Lease = session timeout (300 ms) with no backoff: renewed every 100 ms.
+    const { seen } = await started(test, 'g', { sessionTimeoutMs: 300, maxAttempts: 1 }, { idempotencyStore: store });
+    let claimedElsewhere: boolean | undefined;
+    seen.during = async () => {
+      const began = Date.now();
+      await waitFor(() => store.renewals >= 4 && Date.now() - began > 300, 20000, 'renewals past the first lease');
+      claimedElsewhere = await store.claim('g:m-1', 60000);
+    };
+    InputDestination.of(test).send({ n: 1 }, { headers: { 'message-id': 'm-1' } });
+    await waitFor(() => test.broker.committedOffset('g', 'orders', 0) === 1);
+    expect(claimedElsewhere).toBe(false);
+    expect(await store.isDone('g:m-1')).toBe(true);
   });
 
   it('waits for a key another consumer holds and skips the message once that consumer marks it done', async () => {
