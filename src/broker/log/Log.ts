@@ -309,19 +309,16 @@ export class Log implements PartitionLog {
   }
 
   /**
-   * Replaces consecutive inactive segments `old` by `cleaned` (same base offset as old[0]; null
-   * when compaction left nothing). Returns false, changing nothing, when `old` is no longer a run
-   * of this log's inactive segments.
+   * Replaces consecutive inactive segments `old` by `cleaned` (same base offset as old[0], possibly
+   * empty). Returns false, changing nothing, when `old` is no longer a run of this log's inactive
+   * segments. The log start offset never moves here: only retention and DeleteRecords move it.
    */
-  replaceSegments(old: readonly LogSegment[], cleaned: LogSegment | null): boolean {
+  replaceSegments(old: readonly LogSegment[], cleaned: LogSegment): boolean {
     const at = this.segments.indexOf(old[0]);
     if (this.closed || at < 0 || at + old.length >= this.segments.length) return false;
     if (old.some((s, i) => this.segments[at + i] !== s)) return false;
-    if (cleaned && cleaned.baseOffset !== old[0].baseOffset) return false;
-    if (cleaned) this.segments.splice(at, old.length, cleaned);
-    else this.segments.splice(at, old.length);
-    // leading segments compacted away entirely move the log start, as a restart would
-    this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
+    if (cleaned.baseOffset !== old[0].baseOffset) return false;
+    this.segments.splice(at, old.length, cleaned);
     return true;
   }
 

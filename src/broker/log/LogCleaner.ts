@@ -114,33 +114,30 @@ export class LogCleaner {
     }
     // from here on everything is synchronous: no append, read or truncation can interleave
     const before = group.reduce((n, s) => n + s.size, 0);
-    const empty = cleaned.isEmpty;
     const cleanedFiles = cleaned.files();
     cleaned.close();
     if (stale()) {
       for (const f of Object.values(cleanedFiles)) fs.remove(f);
       return false;
     }
+    // the output is swapped in even when empty: as in Kafka, compaction never moves the log start
+    // offset, so the group's base offset stays as a (possibly empty) segment
     const swapFiles = mapFiles(cleanedFiles, (f) => f.slice(0, -CLEANED_SUFFIX.length) + SWAP_SUFFIX);
-    if (empty) for (const f of Object.values(cleanedFiles)) fs.remove(f);
-    else for (const k of keys(cleanedFiles)) fs.rename(cleanedFiles[k], swapFiles[k]);
+    for (const k of keys(cleanedFiles)) fs.rename(cleanedFiles[k], swapFiles[k]);
     for (const seg of group) {
       seg.closeFiles();
       for (const f of Object.values(seg.files())) if (fs.exists(f)) fs.rename(f, f + DELETED_SUFFIX);
     }
-    let replacement: LogSegment | null = null;
-    if (!empty) {
-      for (const k of keys(swapFiles)) fs.rename(swapFiles[k], swapFiles[k].slice(0, -SWAP_SUFFIX.length));
-      const opened = LogSegment.open(fs, log.dir, group[0].baseOffset, log.config);
-      if (!opened.indexesOk) opened.segment.recover();
-      replacement = opened.segment;
-    }
+    for (const k of keys(swapFiles)) fs.rename(swapFiles[k], swapFiles[k].slice(0, -SWAP_SUFFIX.length));
+    const opened = LogSegment.open(fs, log.dir, group[0].baseOffset, log.config);
+    if (!opened.indexesOk) opened.segment.recover();
+    const replacement = opened.segment;
     log.replaceSegments(group, replacement);
     for (const seg of group) for (const f of Object.values(seg.files())) fs.remove(f + DELETED_SUFFIX);
     result.segmentsCleaned += group.length;
     result.recordsRemoved += removed;
     result.bytesBefore += before;
-    result.bytesAfter += replacement ? replacement.size : 0;
+    result.bytesAfter += replacement.size;
     return true;
   }
 

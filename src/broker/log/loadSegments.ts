@@ -81,7 +81,8 @@ function completeSwaps(fs: FileSystem, dir: string, logger: LogLogger): Set<numb
     const base = baseOffsetOf(name);
     if (base === null) continue;
     const swapPath = path.join(dir, name);
-    const lastOffset = lastOffsetOf(fs, swapPath);
+    // an empty swap (a group compacted to nothing) still replaces the segment at its own base
+    const lastOffset = Math.max(lastOffsetOf(fs, swapPath), base);
     logger.warn(`${swapPath}: finishing an interrupted compaction swap`);
     for (const other of fs.list(dir)) {
       const otherBase = baseOffsetOf(other);

@@ -77,7 +77,7 @@ export class LogMaintenance {
         for (const p of topic.partitions) {
           try {
             await this.cleaner.clean(p.log, nowMs);
-            p.logBoundsChanged();
+            p.logCompacted();
           } catch (err) {
             console.warn(`cleaning ${p.topic}-${p.index} failed: ${(err as Error).message}`);
           }

@@ -122,6 +122,14 @@ export class Partition {
     if (this.log.logEndOffset < (this.tail.firstOffset ?? 0)) this.tail.clear();
   }
 
+  /**
+   * After the log cleaner rewrote inactive segments: the log start stays, but batches kept in
+   * memory may still hold records compaction removed, so reads go to the log again.
+   */
+  logCompacted(): void {
+    this.tail.clear();
+  }
+
   flush(nowMs = Date.now()): void {
     this.log.flush();
     this.unflushedAppends = 0;
