@@ -97,12 +97,14 @@ export class Bindery {
       const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE);
       const container = buildContainer({ services: options.services, model, producers, parent: options.container, values: [] });
       // Build every service now so wiring errors surface at create, not at the first message.
-      for (const service of classes) container.get(service);
+      // Listener services are singletons (or registered values): each is looked up once, not per message.
+      const instances = new Map<Function, object>();
+      for (const service of classes) instances.set(service, container.get<object>(service));
       const deps = {
         binder,
         producers,
         converters,
-        instanceOf: (service: Function) => container.get<object>(service),
+        instanceOf: (service: Function) => instances.get(service) ?? container.get<object>(service),
         clock: options.clock ?? systemClock,
         idempotencyStore: options.idempotencyStore ?? new InMemoryIdempotencyStore(),
         logger: options.logger ?? consoleLogger,

@@ -17,7 +17,8 @@ export const jsonConverter: MessageConverter = {
   toBytes: (payload) => Buffer.from(JSON.stringify(payload) ?? 'null'),
   fromBytes: (bytes, targetType) => {
     if (targetType === Buffer) return bytes;
-    const text = bytes.toString('utf8');
+    // toString() without arguments is UTF-8 without the encoding lookup.
+    const text = bytes.toString();
     if (targetType === String) return text;
     return JSON.parse(text);
   },

@@ -4,15 +4,15 @@ import type { HeaderValues } from '../annotations';
 import type { InboundRecord, RecordHeader } from '../binder/Binder';
 import { MESSAGE_ID_HEADER } from './idempotency';
 
-/** Record headers as text (last one wins for repeated keys), plus the kafka_* receive headers. */
+/** Record headers as text (UTF-8; last one wins for repeated keys), plus the kafka_* receive headers. */
 export function headersOf(record: InboundRecord): Record<string, string> {
   const headers: Record<string, string> = {};
   const list = record.headers;
   for (let i = 0; i < list.length; i++) {
     const h = list[i];
-    headers[h.key] = h.value === null ? '' : h.value.toString('utf8');
+    headers[h.key] = h.value === null ? '' : h.value.toString();
   }
-  if (record.key !== null) headers.kafka_receivedMessageKey = record.key.toString('utf8');
+  if (record.key !== null) headers.kafka_receivedMessageKey = record.key.toString();
   headers.kafka_receivedTopic = record.topic;
   headers.kafka_receivedPartitionId = `${record.partition}`;
   headers.kafka_offset = `${record.offset}`;
@@ -23,7 +23,7 @@ export function headersOf(record: InboundRecord): Record<string, string> {
 /** Record headers only (no kafka_* ones), as text. */
 export function recordHeadersOf(record: InboundRecord): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const h of record.headers) headers[h.key] = h.value === null ? '' : h.value.toString('utf8');
+  for (const h of record.headers) headers[h.key] = h.value === null ? '' : h.value.toString();
   return headers;
 }
 
@@ -39,7 +39,7 @@ export function headerValue(record: InboundRecord, name: string): string | undef
       lower ??= name.toLowerCase();
       if (h.key.toLowerCase() !== lower) continue;
     }
-    return h.value === null ? undefined : h.value.toString('utf8');
+    return h.value === null ? undefined : h.value.toString();
   }
   return undefined;
 }
@@ -50,16 +50,28 @@ export function headerValue(record: InboundRecord, name: string): string | undef
  * UUID per process), and without a call into the random generator per message.
  */
 const MESSAGE_ID_COUNTER_LIMIT = 2 ** 48;
-let messageIdPrefix = randomUUID().slice(0, 24);
+const MESSAGE_ID_PREFIX_BYTES = 24;
+const MESSAGE_ID_BYTES = 36;
+const HEX = Buffer.from('0123456789abcdef');
+let messageIdPrefix = Buffer.from(randomUUID().slice(0, MESSAGE_ID_PREFIX_BYTES));
 let messageIdCounter = 0;
 
-export function nextMessageId(): string {
+/** The next message-id, as the header's bytes (ASCII). */
+export function nextMessageId(): Buffer {
   if (messageIdCounter >= MESSAGE_ID_COUNTER_LIMIT) {
-    messageIdPrefix = randomUUID().slice(0, 24);
+    messageIdPrefix = Buffer.from(randomUUID().slice(0, MESSAGE_ID_PREFIX_BYTES));
     messageIdCounter = 0;
   }
-  const counter = (messageIdCounter++).toString(16);
-  return messageIdPrefix + '000000000000'.slice(counter.length) + counter;
+  const id = Buffer.allocUnsafe(MESSAGE_ID_BYTES);
+  const prefix = messageIdPrefix;
+  for (let i = 0; i < MESSAGE_ID_PREFIX_BYTES; i++) id[i] = prefix[i];
+  // 12 hex digits: the low 24 bits, then the high 24 (bit operations stay within 32 bits).
+  const counter = messageIdCounter++;
+  let low = counter % 0x1000000;
+  for (let i = MESSAGE_ID_BYTES - 1; i >= MESSAGE_ID_BYTES - 6; i--, low >>>= 4) id[i] = HEX[low & 15];
+  let high = Math.floor(counter / 0x1000000);
+  for (let i = MESSAGE_ID_BYTES - 7; i >= MESSAGE_ID_PREFIX_BYTES; i--, high >>>= 4) id[i] = HEX[high & 15];
+  return id;
 }
 
 /** Encoded content-type header values, by content type (a handful per application). */
@@ -79,7 +91,7 @@ function contentTypeValue(contentType: string): Buffer {
 export function outboundHeaders(contentType: string, given: HeaderValues | undefined): RecordHeader[] {
   if (given === undefined) {
     return [
-      { key: MESSAGE_ID_HEADER, value: Buffer.from(nextMessageId()) },
+      { key: MESSAGE_ID_HEADER, value: nextMessageId() },
       { key: 'content-type', value: contentTypeValue(contentType) },
     ];
   }
@@ -92,7 +104,7 @@ export function outboundHeaders(contentType: string, given: HeaderValues | undef
     if (lower === MESSAGE_ID_HEADER) hasMessageId = true;
     else if (lower === 'content-type') hasContentType = true;
   }
-  if (!hasMessageId) headers.push({ key: MESSAGE_ID_HEADER, value: Buffer.from(nextMessageId()) });
+  if (!hasMessageId) headers.push({ key: MESSAGE_ID_HEADER, value: nextMessageId() });
   if (!hasContentType) headers.push({ key: 'content-type', value: contentTypeValue(contentType) });
   for (const key of keys) {
     const value = given[key];
@@ -103,5 +115,6 @@ export function outboundHeaders(contentType: string, given: HeaderValues | undef
 
 export function keyBytes(key: string | Buffer | null | undefined): Buffer | null {
   if (key === undefined || key === null) return null;
+  if (typeof key === 'string') return Buffer.from(key);
   return Buffer.isBuffer(key) ? key : Buffer.from(String(key));
 }

@@ -118,6 +118,39 @@ export function readRecordBody(r: ByteReader, end: number): RecordEntry {
   return { attributes, timestampDelta, offsetDelta, key, value, headers };
 }
 
+/**
+ * The header keys last read at each position. Records of one batch mostly repeat their header
+ * keys, so comparing the bytes with the previous key replaces a string decode per header.
+ * Only keys whose UTF-8 length equals their length in chars are kept: a byte-for-char match then
+ * means the bytes are that ASCII string.
+ */
+const recentHeaderKeys: (string | undefined)[] = [];
+const RECENT_HEADER_KEYS = 8;
+const RECENT_HEADER_KEY_MAX_BYTES = 64;
+
+/** A header key (VARINT length, UTF-8), as r.varintString() reads it. */
+function readHeaderKey(r: ByteReader, index: number): string {
+  if (index >= RECENT_HEADER_KEYS) return r.varintString();
+  const start = r.offset;
+  const n = r.varint();
+  const at = r.offset;
+  const recent = recentHeaderKeys[index];
+  if (recent !== undefined && recent.length === n && at + n <= r.end) {
+    const buf = r.buf;
+    let i = 0;
+    while (i < n && buf[at + i] === recent.charCodeAt(i)) i++;
+    if (i === n) {
+      r.offset = at + n;
+      return recent;
+    }
+  }
+  // Anything else (a new key, or a malformed length) is read, and rejected, as before.
+  r.offset = start;
+  const key = r.varintString();
+  if (key.length <= RECENT_HEADER_KEY_MAX_BYTES && Buffer.byteLength(key) === key.length) recentHeaderKeys[index] = key;
+  return key;
+}
+
 /** Reads the headers that close a record ending at `end`, and checks the record ends there. */
 export function readHeaders(r: ByteReader, end: number): RecordHeader[] {
   const count = r.varint();
@@ -126,7 +159,7 @@ export function readHeaders(r: ByteReader, end: number): RecordHeader[] {
   }
   const headers: RecordHeader[] = new Array<RecordHeader>(count);
   for (let i = 0; i < count; i++) {
-    const headerKey = r.varintString();
+    const headerKey = readHeaderKey(r, i);
     headers[i] = { key: headerKey, value: r.varintBytes() };
   }
   if (r.offset !== end) {
