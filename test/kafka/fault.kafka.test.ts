@@ -68,7 +68,7 @@ describeIfPeer('Java 17 and the Apache Kafka jars (node scripts/kafka/fetch.js)'
   function binder(retry?: { retries: number; initialRetryTime: number; maxRetryTime: number }): KafkaBinder {
     return createKafkaBinder({
       brokers: cluster!.brokers,
-      logLevel: (process.env.BINDERY_KAFKA_LOG_LEVEL as 'info' | undefined) ?? 'nothing',
+      logLevel: (process.env.BINDERY_TEST_KAFKA_LOG_LEVEL as 'info' | undefined) ?? 'nothing',
       replicationFactor: 3,
       topicConfig: { 'min.insync.replicas': '2' },
       retry,

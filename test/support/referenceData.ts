@@ -1,6 +1,6 @@
 /**
  * Locates the Kafka protocol reference data (schemas, kafkajs captures). It sits beside the clone
- * as ../shared/kafka-protocol (CI lays it there); BINDERY_PROTOCOL_REFERENCE overrides. Tests that
+ * as ../shared/kafka-protocol (CI lays it there); BINDERY_TEST_PROTOCOL_REFERENCE overrides. Tests that
  * compare against it skip with a printed notice when it is absent.
  */
 import * as fs from 'node:fs';
@@ -10,7 +10,7 @@ const projectRoot = path.resolve(__dirname, '..', '..');
 
 export const referenceDir: string | null = (() => {
   const candidates = [
-    process.env.BINDERY_PROTOCOL_REFERENCE,
+    process.env.BINDERY_TEST_PROTOCOL_REFERENCE,
     path.resolve(projectRoot, '..', 'shared', 'kafka-protocol'),
   ].filter((p): p is string => typeof p === 'string' && p.length > 0);
   return candidates.find((p) => fs.existsSync(path.join(p, 'messages'))) ?? null;

@@ -29,10 +29,11 @@ export interface ConsumerConfig {
   autoStartup?: boolean;
   /** Hand the listener whole batches (an array of payloads). Default false. */
   batchMode?: boolean;
+  /** Records per delivered batch. Default 500. */
   maxBatchRecords?: number;
-  /** Skip messages already processed (by message-id header) using the idempotency store. Default false. */
+  /** Skip messages already processed (key: message-id header, else topic-partition-offset, scoped per group) using the idempotency store. Default false. */
   idempotent?: boolean;
-  /** How long a claimed message id is remembered, ms. Default 24 h. */
+  /** How long a processed message id is remembered, ms. Default 24 h. */
   idempotencyTtlMs?: number;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;

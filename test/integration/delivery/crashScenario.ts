@@ -71,7 +71,7 @@ export function crashScenario(targetName: string, target: CrashTarget): void {
         const effectCount = async () => Number((await redis.get(`${prefix}effect-count`)) ?? 0);
         const began = Date.now();
         for (let cycle = 0; cycle <= KILLS; cycle++) {
-          const child = fork(CHILD, [], { env: { ...process.env, BINDERY_DELIVERY_CHILD: JSON.stringify(settings) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          const child = fork(CHILD, [], { env: { ...process.env, BINDERY_TEST_DELIVERY_CHILD: JSON.stringify(settings) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
           children.push(child);
           let handled = 0;
           let failed: string | undefined;

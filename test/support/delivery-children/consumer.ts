@@ -3,7 +3,7 @@
  * with manual acks and the Redis idempotency store, and writes each message's effect (its seq
  * appended to the key's list) in the same Redis transaction that marks the message done.
  * Reports progress over IPC; the test kills it with SIGKILL mid-stream.
- * Settings come as JSON in BINDERY_DELIVERY_CHILD (see CrashChildSettings).
+ * Settings come as JSON in BINDERY_TEST_DELIVERY_CHILD (see CrashChildSettings).
  */
 import {
   Ack,
@@ -37,7 +37,7 @@ export interface CrashMessage {
   seq: number;
 }
 
-const settings = JSON.parse(process.env.BINDERY_DELIVERY_CHILD ?? '{}') as CrashChildSettings;
+const settings = JSON.parse(process.env.BINDERY_TEST_DELIVERY_CHILD ?? '{}') as CrashChildSettings;
 const DONE_TTL_MS = 60 * 60 * 1000;
 const store = new RedisIdempotencyStore({ url: settings.redisUrl, prefix: `${settings.prefix}idempotency:` });
 let handled = 0;
