@@ -232,9 +232,12 @@ export class Log implements PartitionLog {
       return;
     }
     while (this.segments.length > 1 && this.active.baseOffset >= offset) this.segments.pop()!.delete();
+    // a batch holding `offset` goes whole; an offset in a compacted hole (or past the segment's
+    // last batch) becomes the log end itself, as in Kafka
+    const next = this.active.findBatch(offset);
     this.active.truncateTo(offset);
     this.active.activate();
-    this.endOffset = this.active.nextOffset;
+    this.endOffset = next && next.baseOffset < offset ? next.baseOffset : offset;
     this.recovery = Math.min(this.recovery, this.endOffset);
   }
 

@@ -192,6 +192,19 @@ describe.each(storages)('compaction keeps the log start offset (%s)', (_name, ma
     expect(show(await readFrom(log, 0))).toEqual(show(before.filter((r) => r.offset >= bases[1])));
   });
 
+  it('truncates to an offset inside a compacted range with the log end at that offset', async () => {
+    const { survivors } = await compactedLog();
+    const bases = log.segmentBaseOffsets;
+    for (const target of [survivors[0].offset - 1, bases[1] + 1]) {
+      log.truncateTo(target);
+      expect(log.logEndOffset).toBe(target);
+      expect(log.logStartOffset).toBe(0);
+      expect(log.append(await makeBatch([{ key: 'k9', value: `at-${target}`, timestamp: T0 + 50 }])).firstOffset).toBe(target);
+      expect(show(await readFrom(log, 0))).toEqual(show([{ offset: target, key: 'k9', value: `at-${target}`, timestamp: T0 + 50 }]));
+      log.truncateTo(target);
+    }
+  });
+
   it('lets retention remove empty cleaned segments, which then moves the log start', async () => {
     const { survivors } = await compactedLog();
     const bases = log.segmentBaseOffsets;
