@@ -14,11 +14,23 @@ export function retentionVictims(segments: readonly LogSegment[], config: LogCon
   for (let i = 0; i + 1 < segments.length; i++) {
     const seg = segments[i];
     const belowStart = segments[i + 1].baseOffset <= logStartOffset;
-    const expired = deletePolicy && config.retentionMs >= 0 && nowMs - seg.largestTimestamp() > config.retentionMs;
+    const expired = deletePolicy && config.retentionMs >= 0 && nowMs - newestRecordTime(segments, i) > config.retentionMs;
     const oversize = deletePolicy && config.retentionBytes >= 0 && excess - seg.size >= 0;
     if (!belowStart && !expired && !oversize) break;
     excess -= seg.size;
     count++;
   }
   return count;
+}
+
+/**
+ * The time retention.ms counts from for segment `i`. A segment compaction left empty has no record
+ * time and a file time that each cleaning renews, so it ages with the next inactive segment that
+ * holds records: it goes with that one, never blocking time retention nor moving the log start
+ * over records retention would keep.
+ */
+function newestRecordTime(segments: readonly LogSegment[], i: number): number {
+  let j = i;
+  while (segments[j].isEmpty && j + 2 < segments.length) j++;
+  return segments[j].largestTimestamp();
 }

@@ -217,6 +217,17 @@ describe.each(storages)('compaction keeps the log start offset (%s)', (_name, ma
     expect(() => log.read(bases[removed] - 1, 1000)).toThrow(/outside the log/);
   });
 
+  it('applies time retention to empty cleaned segments by the records that follow them', async () => {
+    const { survivors } = await compactedLog();
+    const bases = log.segmentBaseOffsets;
+    const newestInactive = Math.max(...survivors.map((s) => s.timestamp));
+    log.updateConfig({ cleanupPolicy: 'compact,delete', retentionMs: 1000 });
+    expect(log.applyRetention(newestInactive + 1000)).toBe(0);
+    expect(log.logStartOffset).toBe(0);
+    expect(log.applyRetention(newestInactive + 1001)).toBe(bases.length - 1);
+    expect(log.logStartOffset).toBe(log.logEndOffset);
+  });
+
   it('moves the log start on DeleteRecords into a compacted range, reading on from the next survivor', async () => {
     const { survivors } = await compactedLog();
     const target = survivors[0].offset - 3;
