@@ -44,3 +44,35 @@ it('compacts a disk log in the background while appends continue, and the result
   expect(fs.readdirSync(path.join(root, '__consumer_offsets-3')).filter((n) => /cleaned|swap|deleted/.test(n))).toEqual([]);
   again.close();
 });
+
+it('keeps the log start of a disk log whose leading segments compaction emptied, through checkpoints and a restart', async () => {
+  const t0 = 1_700_000_000_000;
+  const config = { cleanupPolicy: 'compact' as const, segmentBytes: 1024 };
+  const quiet = { logger: { warn: () => undefined } };
+  const dir = new LogDirectory(root, quiet);
+  const log = dir.openLog('profiles', 0, config);
+  for (let round = 0; round < 40; round++) {
+    log.append(await makeBatch(Array.from({ length: 4 }, (_, k) => ({ key: `user-${k}`, value: `v${round}`, timestamp: t0 + round }))));
+  }
+  log.roll();
+  expect(log.segmentCount).toBeGreaterThan(3);
+  const result = await new LogCleaner(quiet).clean(log);
+  expect(result.aborted).toBe(false);
+  // a consumer whose committed offset lies in the compacted range continues at the latest values
+  const fromCommitted = async (offset: number) => {
+    const read = log.read(offset, 1 << 20);
+    return (await decodeRecords(read.records)).filter((r) => r.offset >= offset).map((r) => `${r.offset}:${r.key}=${r.value}`);
+  };
+  const latest = Array.from({ length: 4 }, (_, k) => `${156 + k}:user-${k}=v39`);
+  expect(log.logStartOffset).toBe(0);
+  expect(await fromCommitted(5)).toEqual(latest);
+  dir.close();
+
+  const again = new LogDirectory(root, quiet);
+  const reopened = again.openLog('profiles', 0, config);
+  expect(reopened.logStartOffset).toBe(0);
+  expect(reopened.logEndOffset).toBe(160);
+  const read = reopened.read(5, 1 << 20);
+  expect((await decodeRecords(read.records)).map((r) => `${r.offset}:${r.key}=${r.value}`)).toEqual(latest);
+  again.close();
+});
