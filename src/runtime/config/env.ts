@@ -12,9 +12,8 @@ import type { BinderyConfig } from './types';
 
 const PREFIX = 'BINDERY_';
 /**
- * Variables with the prefix that are not config paths: the config file's location, the Redis URL
- * and peer policy of bindery's own test suites, and the BINDERY_TEST_* / BINDERY_BENCH_* namespaces
- * of its test and benchmark tooling. Every other BINDERY_* variable must name a config path.
+ * Variables with the prefix that bindery's own tooling reads (the config file's location, the
+ * test suites' peer policy and Redis URL, the BINDERY_TEST_* / BINDERY_BENCH_* namespaces).
  */
 const RESERVED = new Set(['BINDERY_CONFIG_FILE', 'BINDERY_REQUIRE_PEERS', 'BINDERY_REDIS_URL']);
 const RESERVED_PREFIXES = ['BINDERY_TEST_', 'BINDERY_BENCH_'];
@@ -89,7 +88,39 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]] = value;
 }
 
-/** The config layer the environment describes. Unmatched BINDERY_* names are an error (a typo would otherwise pass silently). */
+/** Edit distance, for telling a misspelt config key from a variable that is not config at all. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The top-level config key a variable's leading segments name or nearly name (a typo within two
+ * edits), or undefined when the variable does not look like config at all.
+ */
+function intendedRoot(schema: SchemaNode, segments: string[]): string | undefined {
+  if (schema.kind !== 'object') return undefined;
+  const roots = Object.keys(schema.fields);
+  for (let take = 1; take <= segments.length; take++) {
+    const head = normalize(segments.slice(0, take).join(''));
+    const root = roots.find((key) => editDistance(head, normalize(key)) <= Math.min(2, Math.floor(key.length / 3)));
+    if (root) return root;
+  }
+  return undefined;
+}
+
+/**
+ * The config layer the environment describes. A variable that names (or nearly names) a config
+ * key but no config path is an error, so a typo never passes silently; other BINDERY_* variables
+ * are not config and are left alone.
+ */
 export function configFromEnvironment(
   schema: SchemaNode,
   env: NodeJS.ProcessEnv,
@@ -102,6 +133,7 @@ export function configFromEnvironment(
     const segments = variable.slice(PREFIX.length).split('_').filter(Boolean);
     const found = match(schema, segments, knownNames);
     if (!found) {
+      if (intendedRoot(schema, segments) === undefined) continue;
       throw new ConfigTypeError(variable, 'a BINDERY_<config path> variable bindery knows', raw, `environment variable ${variable}`);
     }
     const path = found.path.join('.');

@@ -38,8 +38,9 @@ describe('configuration layers', () => {
     });
   });
 
-  it('leaves the variables of bindery\'s own tooling alone, and still refuses a misspelt config path', () => {
+  it('leaves variables that are not config alone, and still refuses a misspelt config path', () => {
     const tooling = {
+      BINDERY_REDIS_PORT: '6398',
       BINDERY_REQUIRE_PEERS: '1',
       BINDERY_REDIS_URL: 'redis://127.0.0.1:6399',
       BINDERY_TEST_BROKER: 'inprocess',
@@ -48,6 +49,9 @@ describe('configuration layers', () => {
     expect(loadConfig({ configFile: false, env: { ...tooling, BINDERY_BINDER: 'test' } })).toEqual({ binder: 'test' });
     expect(() => loadConfig({ configFile: false, env: { ...tooling, BINDERY_BINDRE: 'test' } })).toThrow(
       /BINDERY_BINDRE' must be a BINDERY_<config path> variable/,
+    );
+    expect(() => loadConfig({ configFile: false, env: { BINDERY_BINDINGS_INPUT_DESTINATON: 'orders' } })).toThrow(
+      /BINDERY_BINDINGS_INPUT_DESTINATON' must be a BINDERY_<config path> variable/,
     );
   });
 
