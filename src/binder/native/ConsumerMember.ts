@@ -51,6 +51,8 @@ export class ConsumerMember {
   private readonly stopped = new Wakeup();
   private firstJoin!: { resolve: () => void; reject: (error: Error) => void };
   private joinedOnce = false;
+  /** The last key isActive built: listeners ask per record, mostly about one partition in a row. */
+  private lastActive = { topic: '', partition: -1, key: '' };
 
   readonly session: ConsumerSession = {
     commit: (offsets) => {
@@ -60,8 +62,14 @@ export class ConsumerMember {
     },
     seek: (target) => this.seek(target),
     heartbeat: async () => void this.beat(),
-    isActive: (topic, partition) => !this.stopping && !this.needsJoin && this.assigned.has(tpKey(topic, partition)),
+    isActive: (topic, partition) => !this.stopping && !this.needsJoin && this.assigned.has(this.activeKey(topic, partition)),
   };
+
+  private activeKey(topic: string, partition: number): string {
+    const last = this.lastActive;
+    if (last.partition !== partition || last.topic !== topic) this.lastActive = { topic, partition, key: tpKey(topic, partition) };
+    return this.lastActive.key;
+  }
 
   constructor(
     private readonly broker: Broker,
