@@ -4,13 +4,41 @@ import type { HeaderValues } from '../annotations';
 import type { InboundRecord, RecordHeader } from '../binder/Binder';
 import { MESSAGE_ID_HEADER } from './idempotency';
 
+/**
+ * Header values last decoded, by header position. Records mostly repeat some values (the
+ * content type), so a byte compare with the previous value there replaces a UTF-8 decode. Only
+ * values whose UTF-8 length equals their length in chars are kept: a byte-for-char match then
+ * means the bytes are that ASCII string.
+ */
+const recentValues: (string | undefined)[] = [];
+const RECENT_VALUE_SLOTS = 8;
+const RECENT_VALUE_MAX_BYTES = 64;
+
+/** The value as UTF-8 text (the empty string for null). */
+function textOf(value: Buffer | null, slot: number): string {
+  if (value === null) return '';
+  const n = value.length;
+  if (slot >= RECENT_VALUE_SLOTS || n > RECENT_VALUE_MAX_BYTES) return value.toString();
+  const recent = recentValues[slot];
+  if (recent !== undefined && recent.length === n) {
+    // From the end: values that differ (ids, counters) mostly differ there.
+    let i = n - 1;
+    while (i >= 0 && value[i] === recent.charCodeAt(i)) i--;
+    if (i < 0) return recent;
+  }
+  // toString() without arguments is UTF-8 without the encoding lookup.
+  const text = value.toString();
+  if (text.length === n && Buffer.byteLength(text) === n) recentValues[slot] = text;
+  return text;
+}
+
 /** Record headers as text (UTF-8; last one wins for repeated keys), plus the kafka_* receive headers. */
 export function headersOf(record: InboundRecord): Record<string, string> {
   const headers: Record<string, string> = {};
   const list = record.headers;
   for (let i = 0; i < list.length; i++) {
     const h = list[i];
-    headers[h.key] = h.value === null ? '' : h.value.toString();
+    headers[h.key] = textOf(h.value, i);
   }
   if (record.key !== null) headers.kafka_receivedMessageKey = record.key.toString();
   headers.kafka_receivedTopic = record.topic;
@@ -23,7 +51,8 @@ export function headersOf(record: InboundRecord): Record<string, string> {
 /** Record headers only (no kafka_* ones), as text. */
 export function recordHeadersOf(record: InboundRecord): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const h of record.headers) headers[h.key] = h.value === null ? '' : h.value.toString();
+  const list = record.headers;
+  for (let i = 0; i < list.length; i++) headers[list[i].key] = textOf(list[i].value, i);
   return headers;
 }
 
@@ -39,7 +68,7 @@ export function headerValue(record: InboundRecord, name: string): string | undef
       lower ??= name.toLowerCase();
       if (h.key.toLowerCase() !== lower) continue;
     }
-    return h.value === null ? undefined : h.value.toString();
+    return h.value === null ? undefined : textOf(h.value, i);
   }
   return undefined;
 }

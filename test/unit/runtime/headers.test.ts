@@ -1,0 +1,66 @@
+import type { InboundRecord } from '../../../src/binder/Binder';
+import { headersOf, headerValue, outboundHeaders, recordHeadersOf } from '../../../src/runtime/headers';
+
+function record(headers: [string, string | Buffer | null][], offset = 0): InboundRecord {
+  return {
+    topic: 'orders',
+    partition: 2,
+    offset,
+    timestamp: 1700000000000,
+    key: Buffer.from('k1'),
+    value: null,
+    headers: headers.map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : value })),
+  };
+}
+
+describe('headers as text', () => {
+  it('gives each record its own values when values at one position repeat or change', () => {
+    const values = ['application/json', 'application/json', 'application/jsoN', 'text/plain', 'application/json', 'bâtiment', 'batiment', 'bâtiment', ''];
+    values.forEach((value, i) => {
+      const r = record([['content-type', value]], i);
+      expect(headersOf(r)['content-type']).toBe(value);
+      expect(recordHeadersOf(r)).toEqual({ 'content-type': value });
+      expect(headerValue(r, 'Content-Type')).toBe(value);
+    });
+  });
+
+  it('keeps the kafka_* receive headers and the last value of a repeated key', () => {
+    const r = record([['x', 'first'], ['x', 'second'], ['empty', null]], 41);
+    expect(headersOf(r)).toEqual({
+      x: 'second',
+      empty: '',
+      kafka_receivedMessageKey: 'k1',
+      kafka_receivedTopic: 'orders',
+      kafka_receivedPartitionId: '2',
+      kafka_offset: '41',
+      kafka_receivedTimestamp: '1700000000000',
+    });
+    expect(headerValue(r, 'X')).toBe('second');
+    expect(headerValue(r, 'empty')).toBeUndefined();
+    expect(headerValue(r, 'missing')).toBeUndefined();
+  });
+});
+
+describe('outbound headers', () => {
+  it('gives every message a distinct UUID-shaped message-id and the content type', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      const headers = outboundHeaders('application/json', undefined);
+      expect(headers.map((h) => h.key)).toEqual(['message-id', 'content-type']);
+      expect(headers[1].value?.toString()).toBe('application/json');
+      const id = headers[0].value!.toString();
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(5000);
+  });
+
+  it('lets the caller’s message-id and content-type headers win, whatever their case', () => {
+    const headers = outboundHeaders('application/json', { 'Message-Id': 'm-1', 'CONTENT-TYPE': 'text/plain', trace: Buffer.from('t') });
+    expect(headers.map((h) => [h.key, h.value?.toString()])).toEqual([
+      ['Message-Id', 'm-1'],
+      ['CONTENT-TYPE', 'text/plain'],
+      ['trace', 't'],
+    ]);
+  });
+});
