@@ -10,7 +10,10 @@
  * wire-<case>-p99 … ratio_lower_is_better=…, then wire-broker-footprint (peak RSS, start-up).
  * A case that fails on one broker is reported as failed there (with the tool's command and
  * output on stdout) and the other cases still run.
- * BINDERY_BENCH_WIRE_SCALE (default 1) scales every record count, e.g. 0.1 for a quick check.
+ * Other engineers' jobs share the machine, so the whole sequence runs ROUNDS times, alternating
+ * (bindery, Kafka, bindery, Kafka): each case keeps its best round, start-up its fastest, RSS its
+ * highest peak. BINDERY_BENCH_WIRE_ROUNDS (default 2) sets the rounds and BINDERY_BENCH_WIRE_SCALE
+ * (default 1) scales every record count, e.g. 0.1 for a quick check.
  */
 import * as os from 'node:os';
 import type { Reporter } from '../report';
@@ -23,6 +26,27 @@ interface BrokerRun {
   startupMs: number;
   startupExtra: Record<string, number>;
   load: number;
+}
+
+const ROUNDS = Math.max(1, Number(process.env.BINDERY_BENCH_WIRE_ROUNDS ?? '2'));
+
+/** Best of several rounds: highest rate per case (with that round's latency), fastest start, highest RSS. */
+function best(runs: BrokerRun[]): BrokerRun {
+  const results = new Map<string, CaseResult>();
+  for (const r of runs) {
+    for (const [name, c] of r.results) {
+      const kept = results.get(name);
+      if (!kept || (kept.error && !c.error) || (!c.error && c.rate > kept.rate)) results.set(name, c);
+    }
+  }
+  const fastest = runs.reduce((a, b) => (b.startupMs < a.startupMs ? b : a));
+  return {
+    results,
+    peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)),
+    startupMs: fastest.startupMs,
+    startupExtra: fastest.startupExtra,
+    load: runs.reduce((sum, r) => sum + r.load, 0) / runs.length,
+  };
 }
 
 async function benchBroker(start: () => Promise<Broker>): Promise<BrokerRun> {
@@ -46,7 +70,7 @@ function compare(report: Reporter, name: string, ours: CaseResult | undefined, t
   fields.kafka = value(theirs);
   const both = ours && theirs && !ours.error && !theirs.error;
   fields.ratio = both ? round(ours.rate / theirs.rate) : 'n/a';
-  if (both) fields.target_met = ours.rate >= theirs.rate ? 'yes' : 'no';
+  if (both) fields.target_met = ours.capped ? 'n/a-rate-capped' : ours.rate >= theirs.rate ? 'yes' : 'no';
   for (const [key, v] of Object.entries(ours?.extra ?? {})) fields[`${key}_bindery`] = round(v);
   for (const [key, v] of Object.entries(theirs?.extra ?? {})) fields[`${key}_kafka`] = round(v);
   report(`wire-${name}`, fields);
@@ -60,8 +84,15 @@ function compare(report: Reporter, name: string, ours: CaseResult | undefined, t
 
 export async function run(report: Reporter): Promise<void> {
   if (!kafkaPaths.libsAvailable()) throw new Error('the wire benchmark needs the Apache Kafka jars: run `node scripts/kafka/fetch.js`');
-  const ours = await benchBroker(() => startBindery());
-  const theirs = await benchBroker(() => startApacheKafka());
+  const oursRuns: BrokerRun[] = [];
+  const theirsRuns: BrokerRun[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`# wire: round ${round} of ${ROUNDS}`);
+    oursRuns.push(await benchBroker(() => startBindery()));
+    theirsRuns.push(await benchBroker(() => startApacheKafka()));
+  }
+  const ours = best(oursRuns);
+  const theirs = best(theirsRuns);
   for (const name of new Set([...ours.results.keys(), ...theirs.results.keys()])) compare(report, name, ours.results.get(name), theirs.results.get(name));
   report('wire-broker-footprint', {
     peak_rss_mb_bindery: round(ours.peakRssMiB),
@@ -74,5 +105,5 @@ export async function run(report: Reporter): Promise<void> {
     startup_target_met: ours.startupMs <= theirs.startupMs / 10 ? 'yes' : 'no',
     ...Object.fromEntries(Object.entries(theirs.startupExtra).map(([k, v]) => [k, round(v)])),
   });
-  report('wire-run', { load1_at_bindery_start: round(ours.load, 2), load1_at_kafka_start: round(theirs.load, 2), load1_at_end: round(os.loadavg()[0], 2), kafka_heap_mb: 1024, kafka_jvm: 'G1+tiered-JIT' });
+  report('wire-run', { rounds: ROUNDS, mean_load1_at_bindery_start: round(ours.load, 2), mean_load1_at_kafka_start: round(theirs.load, 2), load1_at_end: round(os.loadavg()[0], 2), kafka_heap_mb: 1024, kafka_jvm: 'G1+tiered-JIT' });
 }

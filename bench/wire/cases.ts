@@ -13,6 +13,8 @@ export interface CaseResult {
   /** Throughput in `unit`. */
   rate: number;
   p99Ms?: number;
+  /** Set when the load tool capped the rate: the throughput then says nothing about the broker. */
+  capped?: boolean;
   /** More figures, e.g. mb_per_s and avg_ms. */
   extra?: Record<string, number>;
   error?: string;
@@ -59,7 +61,7 @@ export const ALL_TOPICS = ['bench-warmup', 'bench-kafkajs', LATENCY_CASE.topic, 
 
 export async function produceCase(broker: Broker, c: ProduceCase): Promise<CaseResult> {
   const f = await producerPerformance(broker.bootstrap, c);
-  return { unit: 'records/s', rate: f.recordsPerS, p99Ms: f.p99Ms, extra: { mb_per_s: f.mbPerS, avg_ms: f.avgMs } };
+  return { unit: 'records/s', rate: f.recordsPerS, p99Ms: f.p99Ms, capped: (c.throughput ?? -1) > 0, extra: { mb_per_s: f.mbPerS, avg_ms: f.avgMs } };
 }
 
 /** Warm-up: the JIT of either broker (and the page cache) sees produce and fetch traffic first. */
