@@ -17,13 +17,16 @@ export interface TestBroker {
   readonly bootstrap: string;
   /** The child process (child mode only), e.g. to watch its memory. */
   readonly pid: number | null;
-  stop(): Promise<void>;
+  /** Stops the broker (SIGTERM for a child) and resolves with its exit code. */
+  stop(): Promise<number | null>;
 }
 
 export interface TestBrokerOptions {
   inProcess?: boolean;
   /** Extra `bindery broker` arguments (e.g. ['--partitions', '3']). */
   args?: string[];
+  /** Keep the logs in this directory (default: an in-memory broker). */
+  dataDir?: string;
   startTimeoutMs?: number;
 }
 
@@ -39,13 +42,17 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
   return inProcess ? startInProcess(opts) : startChild(opts);
 }
 
+function storageArgs(opts: TestBrokerOptions): string[] {
+  return opts.dataDir ? ['--data-dir', opts.dataDir] : ['--memory'];
+}
+
 async function startInProcess(opts: TestBrokerOptions): Promise<TestBroker> {
   let stopSignal!: () => void;
   const until = new Promise<void>((r) => (stopSignal = r));
   let listening!: (line: string) => void;
   const ready = new Promise<string>((r) => (listening = r));
   const lines: string[] = [];
-  const done = brokerCommand(['--memory', '--port', '0', ...(opts.args ?? [])], {
+  const done = brokerCommand([...storageArgs(opts), '--port', '0', ...(opts.args ?? [])], {
     out: (l) => (lines.push(l), l.includes('listening on') && listening(l)),
     err: (l) => lines.push(l),
     stdin: process.stdin,
@@ -59,14 +66,14 @@ async function startInProcess(opts: TestBrokerOptions): Promise<TestBroker> {
     pid: null,
     async stop() {
       stopSignal();
-      await done;
+      return done;
     },
   };
 }
 
 async function startChild(opts: TestBrokerOptions): Promise<TestBroker> {
   if (!cliBuilt()) throw new Error('dist/ is missing: run `npx tsc -p .` (npm test does) before the compat tests');
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'broker', '--memory', '--port', '0', ...(opts.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'broker', ...storageArgs(opts), '--port', '0', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -94,11 +101,12 @@ async function startChild(opts: TestBrokerOptions): Promise<TestBroker> {
     bootstrap: `127.0.0.1:${port}`,
     pid: child.pid ?? null,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-      await exited;
+      const code = await exited;
       clearTimeout(timer);
+      return code;
     },
   };
 }

@@ -16,8 +16,11 @@ export interface ConnectionOptions<S> {
   maxPendingResponseBytes: number;
   /** When true, only ApiVersions and the SASL APIs are served until SaslAuthenticate succeeds. */
   authRequired?: boolean;
-  onError?: (connection: ConnectionInfo, err: unknown) => void;
+  onError?: (connection: ConnectionInfo, err: unknown, phase: FailurePhase) => void;
 }
+
+/** Where a connection failed: the client's bytes ('input') or the server answering them ('handler'). */
+export type FailurePhase = 'input' | 'handler';
 
 /** APIs a client may call before it has authenticated. */
 const PRE_AUTH_APIS = new Set([17, 18, 36]);
@@ -134,7 +137,7 @@ export class Connection implements ConnectionInfo {
         if (this.closed) return;
         this.complete(slot, result === NO_RESPONSE ? null : codec.encodeResponse(header, result));
       } catch (err) {
-        this.fail(err);
+        this.fail(err, 'handler');
       }
     });
   }
@@ -186,8 +189,8 @@ export class Connection implements ConnectionInfo {
     }
   }
 
-  private fail(err: unknown): void {
-    this.opts.onError?.(this, err);
+  private fail(err: unknown, phase: FailurePhase = 'input'): void {
+    this.opts.onError?.(this, err, phase);
     this.close();
   }
 }

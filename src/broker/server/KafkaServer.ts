@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { Connection } from './Connection';
+import { Connection, type FailurePhase } from './Connection';
 import { DEFAULT_MAX_REQUEST_BYTES } from './FrameReader';
 import { RequestQueue } from './RequestQueue';
 import type { ApiHandler, ConnectionInfo, WireCodec } from './types';
@@ -14,7 +14,7 @@ export interface KafkaServerOptions<S> {
   maxInFlightRequestsPerConnection?: number;
   maxPendingResponseBytesPerConnection?: number;
   authRequired?: boolean;
-  onConnectionError?: (connection: ConnectionInfo, err: unknown) => void;
+  onConnectionError?: (connection: ConnectionInfo, err: unknown, phase: FailurePhase) => void;
 }
 
 /** Accepts connections and wires each to the shared request queue and handler table. */

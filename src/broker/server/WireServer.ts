@@ -1,5 +1,6 @@
 import type { BrokerApi, BrokerServices } from './brokerApi';
 import { brokerHandlers } from './handlers';
+import type { FailurePhase } from './Connection';
 import { KafkaServer } from './KafkaServer';
 import { protocolCodec } from './protocolCodec';
 import type { SaslSettings } from './services';
@@ -15,8 +16,8 @@ export interface WireServerOptions {
   clusterId?: string;
   sasl?: SaslSettings | null;
   maxRequestBytes?: number;
-  /** Called when a connection is closed for malformed input (for logging). */
-  onConnectionError?: (remoteAddress: string, err: unknown) => void;
+  /** Called when a connection is closed: for malformed input ('input') or a failure answering it ('handler'). */
+  onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
 }
 
 /** A running Kafka-protocol listener in front of a broker engine. */
@@ -47,7 +48,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
     port: opts.port ?? 9092,
     maxRequestBytes: opts.maxRequestBytes,
     authRequired: !!opts.sasl,
-    onConnectionError: opts.onConnectionError ? (c, err) => opts.onConnectionError?.(c.remoteAddress, err) : undefined,
+    onConnectionError: opts.onConnectionError ? (c, err, phase) => opts.onConnectionError?.(c.remoteAddress, err, phase) : undefined,
   });
   const bound = await server.listen();
   services.advertisedPort = bound.port;

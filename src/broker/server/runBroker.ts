@@ -2,6 +2,7 @@ import { Broker } from '../Broker';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import { MemoryFileSystem } from '../storage';
 import { brokerApi } from './brokerAdapter';
+import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
 import { startWireServer, type WireServer } from './WireServer';
 
@@ -15,7 +16,7 @@ export interface RunBrokerOptions {
   memory?: boolean;
   config?: Partial<BrokerConfig>;
   sasl?: SaslSettings | null;
-  onConnectionError?: (remoteAddress: string, err: unknown) => void;
+  onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
 }
 
 /** A broker engine with its Kafka listener: what `bindery broker` runs. */
@@ -24,7 +25,7 @@ export interface RunningBroker {
   readonly server: WireServer;
   readonly host: string;
   readonly port: number;
-  /** Stops listening (answering what was received), then closes the engine. */
+  /** Stops listening, answers what was received (long polls end early), closes the engine. */
   stop(): Promise<void>;
 }
 
@@ -56,8 +57,11 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
     port: server.port,
     stop() {
       stopping ??= (async () => {
-        await server.close();
+        // Stop reading requests first; closing the engine then completes parked long-poll fetches
+        // and pending joins, so their answers go out before the connections end.
+        const draining = server.close();
         await broker.close();
+        await draining;
       })();
       return stopping;
     },

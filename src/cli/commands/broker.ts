@@ -11,11 +11,13 @@ const SPEC = {
   'no-auto-create-topics': { type: 'boolean' },
   'sasl-plain-user': { type: 'string', multiple: true },
   config: { type: 'string', multiple: true },
+  verbose: { type: 'boolean' },
 } as const;
 
 export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--data-dir ./data | --memory] [--advertised-host h]
     [--partitions N (num.partitions)] [--no-auto-create-topics] [--sasl-plain-user user:password]...
-    [--config topic.config=value]...   (default topic configs, e.g. retention.ms=60000)`;
+    [--config topic.config=value]...   (default topic configs, e.g. retention.ms=60000)
+    [--verbose]   (also report connections closed for malformed requests)`;
 
 /** Runs a broker until SIGINT/SIGTERM, then shuts it down cleanly. */
 export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<void>): Promise<number> {
@@ -27,6 +29,7 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
     users[u.slice(0, colon)] = u.slice(colon + 1);
   }
   const memory = values.memory === true;
+  const verbose = values.verbose === true;
   const dataDir = stringOpt(values, 'data-dir') ?? './data';
   const running = await runBroker({
     host: stringOpt(values, 'host') ?? '127.0.0.1',
@@ -40,6 +43,10 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       topicDefaults: keyValues(values, 'config'),
     },
     sasl: Object.keys(users).length > 0 ? { mechanisms: ['PLAIN'], plainUsers: users } : null,
+    onConnectionError: (remote, err, phase) => {
+      // Malformed input is the client's problem and may come in floods: only shown with --verbose.
+      if (phase === 'handler' || verbose) io.err(`connection ${remote} closed (${phase}): ${err instanceof Error ? err.message : String(err)}`);
+    },
   });
   io.out(`bindery broker listening on ${running.host}:${running.port} (${memory ? 'in memory' : `data dir ${dataDir}`})`);
   await (until ??
