@@ -7,8 +7,8 @@ import { MESSAGE_ID_HEADER } from './idempotency';
 /**
  * Header values last decoded, by header position. Records mostly repeat some values (the
  * content type), so a byte compare with the previous value there replaces a UTF-8 decode. Only
- * values whose UTF-8 length equals their length in chars are kept: a byte-for-char match then
- * means the bytes are that ASCII string.
+ * values of as many chars as bytes are kept: a byte-for-char match then means the bytes are that
+ * ASCII string.
  */
 const recentValues: (string | undefined)[] = [];
 const RECENT_VALUE_SLOTS = 8;
@@ -28,7 +28,8 @@ function textOf(value: Buffer | null, slot: number): string {
   }
   // toString() without arguments is UTF-8 without the encoding lookup.
   const text = value.toString();
-  if (text.length === n && Buffer.byteLength(text) === n) recentValues[slot] = text;
+  // As many chars as bytes: each char came from one byte, so it is ASCII or U+FFFD (which no byte matches).
+  if (text.length === n) recentValues[slot] = text;
   return text;
 }
 

@@ -121,8 +121,8 @@ export function readRecordBody(r: ByteReader, end: number): RecordEntry {
 /**
  * The header keys last read at each position. Records of one batch mostly repeat their header
  * keys, so comparing the bytes with the previous key replaces a string decode per header.
- * Only keys whose UTF-8 length equals their length in chars are kept: a byte-for-char match then
- * means the bytes are that ASCII string.
+ * Only keys of as many chars as bytes are kept: a byte-for-char match then means the bytes are
+ * that ASCII string.
  */
 const recentHeaderKeys: (string | undefined)[] = [];
 const RECENT_HEADER_KEYS = 8;
@@ -147,7 +147,8 @@ function readHeaderKey(r: ByteReader, index: number): string {
   // Anything else (a new key, or a malformed length) is read, and rejected, as before.
   r.offset = start;
   const key = r.varintString();
-  if (key.length <= RECENT_HEADER_KEY_MAX_BYTES && Buffer.byteLength(key) === key.length) recentHeaderKeys[index] = key;
+  // As many chars as bytes: each char came from one byte, so it is ASCII or U+FFFD (which no byte matches).
+  if (key.length === n && n <= RECENT_HEADER_KEY_MAX_BYTES) recentHeaderKeys[index] = key;
   return key;
 }
 

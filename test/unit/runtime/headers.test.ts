@@ -24,6 +24,13 @@ describe('headers as text', () => {
     });
   });
 
+  it('decodes bytes that are not UTF-8 the same way each time', () => {
+    for (const bytes of [[0x61, 0x80], [0x61, 0x80], [0x61, 0x62], [0xff, 0x62], [0x61, 0x62]]) {
+      const r = record([['x', Buffer.from(bytes)]]);
+      expect(headersOf(r).x).toBe(Buffer.from(bytes).toString('utf8'));
+    }
+  });
+
   it('keeps the kafka_* receive headers and the last value of a repeated key', () => {
     const r = record([['x', 'first'], ['x', 'second'], ['empty', null]], 41);
     expect(headersOf(r)).toEqual({
