@@ -112,6 +112,14 @@ describe('bindery broker wire behaviour', () => {
     expect(v0.apiKeys.map((k) => k.apiKey)).toEqual(v3.apiKeys.map((k) => k.apiKey));
   });
 
+  it('answers 2000 pipelined requests sent in one write, in order, past the per-connection in-flight bound', async () => {
+    const c = await open();
+    const ids = Array.from({ length: 2000 }, (_, i) => 1000 + i);
+    c.socket.write(Buffer.concat(ids.map((id) => metadataV1(id))));
+    await waitFor('2000 answers', () => c.frames.length === ids.length);
+    expect(c.correlationIds()).toEqual(ids);
+  });
+
   it('closes a connection whose request exceeds socket.request.max.bytes, and only that one', async () => {
     const bad = await open();
     const good = await open();

@@ -46,6 +46,9 @@ export class Connection implements ConnectionInfo {
   private readonly slots: Slot[] = [];
   private paused = false;
   private closed = false;
+  /** Complete frames received but not yet accepted (held back by the connection's bounds). */
+  private readonly backlog: Buffer[] = [];
+  private pumping = false;
 
   constructor(
     readonly id: number,
@@ -73,6 +76,7 @@ export class Connection implements ConnectionInfo {
     if (this.closed) return;
     this.closed = true;
     this.slots.length = 0;
+    this.backlog.length = 0;
     this.socket.destroy();
   }
 
@@ -95,9 +99,24 @@ export class Connection implements ConnectionInfo {
       this.fail(err);
       return;
     }
-    for (const frame of frames) {
-      if (this.closed) return;
-      this.accept(frame);
+    for (const frame of frames) this.backlog.push(frame);
+    this.pump();
+  }
+
+  /**
+   * Accepts framed requests while the connection is under its bounds; the rest wait in the
+   * backlog (a client may pipeline hundreds of requests in one TCP chunk) and the socket stops
+   * being read until answers have drained.
+   */
+  private pump(): void {
+    if (this.pumping) return; // answers completed synchronously re-enter through flush()
+    this.pumping = true;
+    try {
+      while (this.backlog.length > 0 && !this.closed && !this.onEmpty && !this.overloaded()) {
+        this.accept(this.backlog.shift() as Buffer);
+      }
+    } finally {
+      this.pumping = false;
     }
     this.maybePause();
   }
@@ -176,14 +195,15 @@ export class Connection implements ConnectionInfo {
   }
 
   private maybePause(): void {
-    if (!this.paused && !this.closed && this.overloaded()) {
+    if (!this.paused && !this.closed && (this.overloaded() || this.backlog.length > 0)) {
       this.paused = true;
       this.socket.pause();
     }
   }
 
   private maybeResume(): void {
-    if (this.paused && !this.closed && !this.onEmpty && !this.overloaded()) {
+    if (this.backlog.length > 0 && !this.closed && !this.onEmpty) this.pump();
+    if (this.paused && !this.closed && !this.onEmpty && !this.overloaded() && this.backlog.length === 0) {
       this.paused = false;
       this.socket.resume();
     }
