@@ -44,6 +44,8 @@ describeIfPeer('Apache Kafka 4.x Java tools (java + node scripts/kafka/fetch.js)
     const row = described.stdout.split('\n').find((l) => l.startsWith('console-group'));
     // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
     expect(row?.split(/\s+/).slice(1, 6)).toEqual(['console-topic', '0', '15', '20', '5']);
+    const deleted = await java('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', broker.bootstrap, '--delete-offsets', '--group', 'console-group', '--topic', 'console-topic']);
+    expect(deleted.stdout).toMatch(/console-topic\s+0\s+Successful/);
   });
 
   it('completes ProducerPerformance and ConsumerPerformance runs', async () => {

@@ -26,5 +26,6 @@ export function brokerApi(broker: Broker): BrokerApi {
     describeGroups: (ids) => broker.describeGroups(ids),
     listGroups: (states) => broker.listGroups(states),
     deleteGroups: (ids) => broker.deleteGroups(ids),
+    deleteOffsets: (r) => broker.groups.deleteOffsets(r),
   };
 }

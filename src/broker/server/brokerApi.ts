@@ -30,6 +30,8 @@ import type {
   OffsetCommitResponse,
   OffsetFetchRequest,
   OffsetFetchResponse,
+  OffsetDeleteRequest,
+  OffsetDeleteResponse,
   SyncGroupRequest,
   SyncGroupResponse,
 } from '../group/types';
@@ -61,6 +63,7 @@ export interface BrokerApi {
   describeGroups(groupIds: string[]): Awaitable<DescribedGroup[]>;
   listGroups(statesFilter?: string[] | null): Awaitable<ListGroupsResponse>;
   deleteGroups(groupIds: string[]): Awaitable<DeleteGroupResult[]>;
+  deleteOffsets(req: OffsetDeleteRequest): Awaitable<OffsetDeleteResponse>;
 }
 
 /** The group half of BrokerApi. */

@@ -23,6 +23,7 @@ import { listOffsetsHandler } from './ListOffsets';
 import { listTransactionsHandler } from './ListTransactions';
 import { metadataHandler } from './Metadata';
 import { offsetCommitHandler } from './OffsetCommit';
+import { offsetDeleteHandler } from './OffsetDelete';
 import { offsetFetchHandler } from './OffsetFetch';
 import { offsetForLeaderEpochHandler } from './OffsetForLeaderEpoch';
 import { produceHandler } from './Produce';
@@ -61,6 +62,7 @@ export const brokerHandlers: readonly ApiHandler<BrokerServices>[] = [
   createPartitionsHandler,
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
+  offsetDeleteHandler,
   describeClusterHandler,
   describeProducersHandler,
   listTransactionsHandler,
