@@ -53,12 +53,32 @@ export async function kafkajsProduce(bootstrap: string, topic: string, records: 
   }
 }
 
-/** A group consumer reading `expected` records from the beginning; records/s from joining the group to the last batch. */
-export async function kafkajsConsume(bootstrap: string, topic: string, expected: number): Promise<{ recordsPerS: number }> {
-  const consumer = client(bootstrap).consumer({ groupId: `bench-${topic}-${Date.now()}`, maxBytes: 10 << 20, maxBytesPerPartition: 10 << 20 });
+/** Records the topics hold now (high watermark − log start, over all partitions). */
+export async function recordsIn(bootstrap: string, topics: string[]): Promise<number> {
+  const admin = client(bootstrap).admin();
+  await admin.connect();
+  try {
+    let total = 0;
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+    }
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A group consumer reading every record of `topics` from the beginning; records/s from joining
+ * the group to the last batch (the join itself is left out: it includes the broker's initial
+ * rebalance delay).
+ */
+export async function kafkajsConsume(bootstrap: string, topics: string[]): Promise<{ recordsPerS: number; records: number }> {
+  const expected = await recordsIn(bootstrap, topics);
+  const consumer = client(bootstrap).consumer({ groupId: `bench-kafkajs-${Date.now()}`, maxBytes: 10 << 20, maxBytesPerPartition: 10 << 20 });
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.subscribe({ topics, fromBeginning: true });
     let seen = 0;
     let joined = process.hrtime.bigint(); // until the GROUP_JOIN event
     let last = 0n;
@@ -78,7 +98,7 @@ export async function kafkajsConsume(bootstrap: string, topic: string, expected:
         })
         .catch(reject);
     });
-    return { recordsPerS: seen / (Number(last - joined) / 1e9) };
+    return { recordsPerS: seen / (Number(last - joined) / 1e9), records: seen };
   } finally {
     await consumer.disconnect();
   }
