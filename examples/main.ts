@@ -23,7 +23,13 @@ async function main(): Promise<number> {
   const started = Date.now();
   const elapsed = (): string => `${String(Date.now() - started).padStart(5)} ms`;
   shop.activity.onRecord((line) => console.log(`${elapsed()}  ${line}`));
-  console.log(`bindery shop demo on the '${shop.app.binder.name}' binder\n`);
+  console.log(`bindery shop demo on the '${shop.app.binder.name}' binder`);
+  console.log(
+    'Five services talk only through topics: orders → inventory and payments → shipping → notifications.\n' +
+      'Each line is one message handled: time since start, the service, the order (the message key, so each\n' +
+      "order's messages stay in order on one partition) and what the service did. Payments' gateway times out\n" +
+      'now and then: watch the listener container retry with backoff; o-107 is cancelled, o-110 is out of stock.\n',
+  );
   await shop.app.start();
 
   const orders = demoOrders();
