@@ -35,6 +35,8 @@ export interface Broker {
   readonly startupMs: number;
   /** Extra start-up facts (Kafka: the first start including storage format). */
   readonly startupExtra: Record<string, number>;
+  /** Null while the broker process runs; once it is gone, how it ended and its last output. */
+  exitReport(): string | null;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,15 @@ export interface Broker {
 export function peakRssMiB(pid: number): number {
   const m = /VmHWM:\s+(\d+)\s*kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -112,7 +123,7 @@ export async function startBindery(nodeArgs: string[] = []): Promise<Broker & { 
   };
   try {
     const startupMs = await untilMetadata(port, started, 60000, () => exit);
-    return { name: 'bindery', bootstrap: `127.0.0.1:${port}`, pid: child.pid ?? 0, startupMs, startupExtra: {}, stop, output: () => output };
+    return { name: 'bindery', bootstrap: `127.0.0.1:${port}`, pid: child.pid ?? 0, startupMs, startupExtra: {}, exitReport: () => exit, stop, output: () => output };
   } catch (error) {
     await stop();
     throw error;
@@ -139,7 +150,8 @@ export async function startApacheKafka(): Promise<Broker> {
     await restarted;
     const pid = node.pid;
     if (!pid) throw new Error('the Kafka JVM pid is unknown');
-    return { name: 'kafka', bootstrap: cluster.brokers, pid, startupMs, startupExtra: { startup_ms_kafka_first: firstMs }, stop: () => cluster.stop() };
+    const exitReport = (): string | null => (processAlive(pid) ? null : `the Kafka JVM (pid ${pid}) is gone:\n${node.logTail()}`);
+    return { name: 'kafka', bootstrap: cluster.brokers, pid, startupMs, startupExtra: { startup_ms_kafka_first: firstMs }, exitReport, stop: () => cluster.stop() };
   } catch (error) {
     await cluster.stop();
     throw error;

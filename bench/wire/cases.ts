@@ -74,12 +74,19 @@ export async function warmUp(broker: Broker): Promise<void> {
 
 async function attempt(broker: Broker, name: string, results: Map<string, CaseResult>, unit: string, body: () => Promise<CaseResult>): Promise<void> {
   const started = Date.now();
+  const goneBefore = broker.exitReport();
+  if (goneBefore) {
+    results.set(name, { unit, rate: NaN, error: goneBefore });
+    console.log(`# wire: ${broker.name} FAILED ${name}: not run, the broker process is gone`);
+    return;
+  }
   try {
     const result = await body();
     results.set(name, result);
     console.log(`# wire: ${broker.name} ${name}: ${result.rate.toFixed(0)} ${result.unit}${result.p99Ms !== undefined ? `, p99 ${result.p99Ms} ms` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const gone = broker.exitReport();
+    const message = `${error instanceof Error ? error.message : String(error)}${gone ? `\nthe broker process ended during the case: ${gone}` : ''}`;
     results.set(name, { unit, rate: NaN, error: message });
     console.log(`# wire: ${broker.name} FAILED ${name}:\n${message.replace(/^/gm, '#   ')}`);
   }
@@ -87,7 +94,11 @@ async function attempt(broker: Broker, name: string, results: Map<string, CaseRe
 
 export async function runCases(broker: Broker): Promise<Map<string, CaseResult>> {
   const results = new Map<string, CaseResult>();
-  await createTopics(broker.bootstrap, ALL_TOPICS);
+  try {
+    await createTopics(broker.bootstrap, ALL_TOPICS);
+  } catch (error) {
+    console.log(`# wire: ${broker.name}: creating the topics failed (${(error as Error).message}); the cases rely on auto-creation`);
+  }
   await attempt(broker, 'warm-up', new Map(), 'records/s', async () => (await warmUp(broker), { unit: 'records/s', rate: WARMUP_RECORDS }));
   for (const c of [...PRODUCE_CASES, LATENCY_CASE]) await attempt(broker, c.name, results, 'records/s', () => produceCase(broker, c));
   for (const c of CONSUME_CASES) {
