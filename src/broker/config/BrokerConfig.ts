@@ -22,6 +22,8 @@ export interface BrokerConfig {
   logRetentionCheckIntervalMs: number;
   /** log.flush.scheduler.interval.ms: how often topics with flush.ms are checked. */
   logFlushSchedulerIntervalMs: number;
+  /** log.flush.offset.checkpoint.interval.ms: how often recovery points and log start offsets are checkpointed. */
+  logFlushOffsetCheckpointIntervalMs: number;
   /** log.cleaner.backoff.ms: how often compacted topics are offered to the log cleaner. */
   logCleanerBackoffMs: number;
   /** How often partitions appended to since their last producer-state snapshot write a new one (bounds replay after a crash). */
@@ -47,6 +49,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   offsetsTopicSegmentBytes: 104857600,
   logRetentionCheckIntervalMs: 300000,
   logFlushSchedulerIntervalMs: 1000,
+  logFlushOffsetCheckpointIntervalMs: 60000,
   logCleanerBackoffMs: 15000,
   producerStateSnapshotIntervalMs: 30000,
   producerIdExpirationMs: 86400000,
@@ -74,6 +77,7 @@ export function brokerConfigEntries(cfg: BrokerConfig): Record<string, string> {
     'offsets.topic.num.partitions': String(cfg.offsetsTopicNumPartitions),
     'log.retention.check.interval.ms': String(cfg.logRetentionCheckIntervalMs),
     'log.flush.scheduler.interval.ms': String(cfg.logFlushSchedulerIntervalMs),
+    'log.flush.offset.checkpoint.interval.ms': String(cfg.logFlushOffsetCheckpointIntervalMs),
     'log.cleaner.backoff.ms': String(cfg.logCleanerBackoffMs),
     'fetch.max.bytes': String(cfg.fetchMaxBytes),
     'default.replication.factor': '1',

@@ -37,8 +37,14 @@ export function decodeCheckpoint(text: string, fileName: string): TopicPartition
   });
 }
 
-/** One checkpoint file in a log directory, read and written whole (atomically). */
+/**
+ * One checkpoint file in a log directory, read and written whole (atomically). A write whose
+ * content equals what the file already holds is skipped: the atomic write (temp file, fsync,
+ * rename, directory fsync) costs milliseconds, and most periodic checkpoints change nothing.
+ */
 export class OffsetCheckpointFile {
+  private lastWritten: Buffer | null = null;
+
   constructor(
     private readonly fs: FileSystem,
     readonly path: string,
@@ -46,6 +52,7 @@ export class OffsetCheckpointFile {
 
   read(): Map<string, number> {
     const data = this.fs.readFile(this.path);
+    this.lastWritten = data;
     const map = new Map<string, number>();
     if (!data) return map;
     for (const e of decodeCheckpoint(data.toString('utf8'), this.path)) map.set(`${e.topic}-${e.partition}`, e.offset);
@@ -53,6 +60,9 @@ export class OffsetCheckpointFile {
   }
 
   write(entries: TopicPartitionOffset[]): void {
-    this.fs.writeFileAtomic(this.path, encodeCheckpoint(entries));
+    const content = encodeCheckpoint(entries);
+    if (this.lastWritten !== null && this.lastWritten.equals(content) && this.fs.exists(this.path)) return;
+    this.fs.writeFileAtomic(this.path, content);
+    this.lastWritten = content;
   }
 }

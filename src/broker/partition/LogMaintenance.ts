@@ -1,7 +1,7 @@
 /**
  * Background work over every partition: retention (log.retention.check.interval.ms), the log
  * directory's offset checkpoints (recovery points, log start offsets) every
- * log.flush.scheduler.interval.ms, producer-state snapshots of partitions appended to since the
+ * log.flush.offset.checkpoint.interval.ms (written only when they changed), producer-state snapshots of partitions appended to since the
  * last one, and offering compacted logs to a log cleaner (log.cleaner.backoff.ms). flush.ms itself
  * is enforced by each log's flush policy. Timers are unref'd and cleared on stop.
  */
@@ -41,7 +41,7 @@ export class LogMaintenance {
       this.timers.push(t);
     };
     every(this.config.logRetentionCheckIntervalMs, () => this.applyRetention(Date.now()));
-    every(this.config.logFlushSchedulerIntervalMs, () => this.checkpoint());
+    every(this.config.logFlushOffsetCheckpointIntervalMs, () => this.checkpoint());
     every(this.config.producerStateSnapshotIntervalMs, () => this.snapshotProducerState());
     if (this.cleaner) every(this.config.logCleanerBackoffMs, () => void this.runCleaner(Date.now()));
   }

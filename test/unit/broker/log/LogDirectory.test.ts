@@ -26,6 +26,30 @@ describe('offset checkpoint files', () => {
 describe('LogDirectory', () => {
   const now = () => 1_700_000_000_000;
 
+  it('rewrites a checkpoint file only when its content changes', async () => {
+    const fs = new MemoryFileSystem();
+    const writes: string[] = [];
+    const writeFileAtomic = fs.writeFileAtomic.bind(fs);
+    fs.writeFileAtomic = (path, data) => {
+      writes.push(path);
+      writeFileAtomic(path, data);
+    };
+    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
+    const log = dir.openLog('orders', 0);
+    log.append(await makeSimpleBatch(2));
+    dir.checkpoint();
+    const first = writes.length;
+    expect(first).toBeGreaterThan(0);
+    dir.checkpoint();
+    dir.checkpoint();
+    expect(writes.length).toBe(first);
+    log.deleteRecordsBefore(1);
+    dir.checkpoint();
+    expect(writes.slice(first)).toEqual(['/kafka-logs/log-start-offset-checkpoint']);
+    expect(fs.readFile('/kafka-logs/log-start-offset-checkpoint')!.toString()).toBe('0\n1\norders 0 1\n');
+    dir.close();
+  });
+
   it('opens partition logs in <topic>-<partition> dirs and writes both checkpoints on close', async () => {
     const fs = new MemoryFileSystem();
     const dir = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
