@@ -1,9 +1,19 @@
 import { UsageError, type CliIO } from './args';
-import { brokerCommand, BROKER_USAGE } from './commands/broker';
-import { consumeCommand, CONSUME_USAGE } from './commands/consume';
-import { groupsCommand, GROUPS_USAGE } from './commands/groups';
-import { produceCommand, PRODUCE_USAGE } from './commands/produce';
-import { topicsCommand, TOPICS_USAGE } from './commands/topics';
+import { BROKER_USAGE, CONSUME_USAGE, GROUPS_USAGE, PRODUCE_USAGE, TOPICS_USAGE } from './usage';
+import type * as BrokerCommand from './commands/broker';
+import type * as ConsumeCommand from './commands/consume';
+import type * as GroupsCommand from './commands/groups';
+import type * as ProduceCommand from './commands/produce';
+import type * as TopicsCommand from './commands/topics';
+
+/**
+ * A command's module, loaded when the command runs. A plain require: with module 'node16' an
+ * `import()` would stay a native dynamic import and go through the ESM loader.
+ */
+function load<T>(id: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(id) as T;
+}
 
 const USAGE = ['Usage:', BROKER_USAGE, TOPICS_USAGE, PRODUCE_USAGE, CONSUME_USAGE, GROUPS_USAGE].join('\n');
 
@@ -13,21 +23,24 @@ const processIO: CliIO = {
   stdin: process.stdin,
 };
 
-/** Entry point of the `bindery` binary; resolves with the process exit code. */
+/**
+ * Entry point of the `bindery` binary; resolves with the process exit code. Each command's module
+ * is loaded only when it runs: `broker` never loads the Kafka client, the client commands never the broker.
+ */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'broker':
-        return await brokerCommand(rest, io);
+        return await load<typeof BrokerCommand>('./commands/broker').brokerCommand(rest, io);
       case 'topics':
-        return await topicsCommand(rest, io);
+        return await load<typeof TopicsCommand>('./commands/topics').topicsCommand(rest, io);
       case 'produce':
-        return await produceCommand(rest, io);
+        return await load<typeof ProduceCommand>('./commands/produce').produceCommand(rest, io);
       case 'consume':
-        return await consumeCommand(rest, io);
+        return await load<typeof ConsumeCommand>('./commands/consume').consumeCommand(rest, io);
       case 'groups':
-        return await groupsCommand(rest, io);
+        return await load<typeof GroupsCommand>('./commands/groups').groupsCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -14,11 +14,6 @@ const SPEC = {
   verbose: { type: 'boolean' },
 } as const;
 
-export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--data-dir ./data | --memory] [--advertised-host h]
-    [--partitions N (num.partitions)] [--no-auto-create-topics] [--sasl-plain-user user:password]...
-    [--config topic.config=value]...   (default topic configs, e.g. retention.ms=60000)
-    [--verbose]   (also report connections closed for malformed requests)`;
-
 /** Runs a broker until SIGINT/SIGTERM, then shuts it down cleanly. */
 export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<void>): Promise<number> {
   const { values } = parseOptions(argv, SPEC);

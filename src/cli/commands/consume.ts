@@ -13,9 +13,6 @@ const SPEC = {
   'key-separator': { type: 'string' },
 } as const;
 
-export const CONSUME_USAGE = `bindery consume --topic <name> [--group <id>] [--from-beginning] [--max-messages N]
-    [--timeout-ms N (stop after N ms without a message, default 10000)] [--print-key] [--print-offset]`;
-
 export async function consumeCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseOptions(argv, SPEC);
   const topic = requiredOpt(values, 'topic');

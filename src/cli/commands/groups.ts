@@ -1,10 +1,8 @@
 import { CliClient } from '../../binder/kafka/cliClient';
 import { CLIENT_OPTIONS, UsageError, clientOptions, parseOptions, stringOpt, type CliIO } from '../args';
+import { GROUPS_USAGE } from '../usage';
 
 const SPEC = { ...CLIENT_OPTIONS, group: { type: 'string' } } as const;
-
-export const GROUPS_USAGE = `bindery groups list
-bindery groups describe [--group <id>]   (members, committed offsets and lag)`;
 
 export async function groupsCommand(argv: string[], io: CliIO): Promise<number> {
   const [action, ...rest] = argv;

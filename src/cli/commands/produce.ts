@@ -14,10 +14,6 @@ const SPEC = {
   header: { type: 'string', multiple: true },
 } as const;
 
-export const PRODUCE_USAGE = `bindery produce --topic <name> [--message <text>]... [--key <key> | --key-separator <sep>]
-    [--partition N] [--compression none|gzip|snappy|lz4|zstd] [--acks -1|0|1] [--header k=v]...
-  Without --message, each line of standard input is one message.`;
-
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 export async function produceCommand(argv: string[], io: CliIO): Promise<number> {

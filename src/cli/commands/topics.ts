@@ -1,5 +1,6 @@
 import { CliClient } from '../../binder/kafka/cliClient';
 import { CLIENT_OPTIONS, UsageError, clientOptions, intOpt, keyValues, parseOptions, requiredOpt, stringOpt, type CliIO } from '../args';
+import { TOPICS_USAGE } from '../usage';
 
 const SPEC = {
   ...CLIENT_OPTIONS,
@@ -8,12 +9,6 @@ const SPEC = {
   'replication-factor': { type: 'string' },
   config: { type: 'string', multiple: true },
 } as const;
-
-export const TOPICS_USAGE = `bindery topics create --topic <name> [--partitions N] [--replication-factor N] [--config k=v]...
-bindery topics list
-bindery topics describe [--topic <name>]
-bindery topics delete --topic <name>
-  (all take --bootstrap-server host:port, default 127.0.0.1:9092)`;
 
 export async function topicsCommand(argv: string[], io: CliIO): Promise<number> {
   const [action, ...rest] = argv;

@@ -1,0 +1,24 @@
+/**
+ * Usage text of every command, apart from the commands themselves so that printing it (and
+ * dispatching in main.ts) loads no command's dependencies: the broker never loads the client.
+ */
+export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--data-dir ./data | --memory] [--advertised-host h]
+    [--partitions N (num.partitions)] [--no-auto-create-topics] [--sasl-plain-user user:password]...
+    [--config topic.config=value]...   (default topic configs, e.g. retention.ms=60000)
+    [--verbose]   (also report connections closed for malformed requests)`;
+
+export const TOPICS_USAGE = `bindery topics create --topic <name> [--partitions N] [--replication-factor N] [--config k=v]...
+bindery topics list
+bindery topics describe [--topic <name>]
+bindery topics delete --topic <name>
+  (all take --bootstrap-server host:port, default 127.0.0.1:9092)`;
+
+export const PRODUCE_USAGE = `bindery produce --topic <name> [--message <text>]... [--key <key> | --key-separator <sep>]
+    [--partition N] [--compression none|gzip|snappy|lz4|zstd] [--acks -1|0|1] [--header k=v]...
+  Without --message, each line of standard input is one message.`;
+
+export const CONSUME_USAGE = `bindery consume --topic <name> [--group <id>] [--from-beginning] [--max-messages N]
+    [--timeout-ms N (stop after N ms without a message, default 10000)] [--print-key] [--print-offset]`;
+
+export const GROUPS_USAGE = `bindery groups list
+bindery groups describe [--group <id>]   (members, committed offsets and lag)`;
