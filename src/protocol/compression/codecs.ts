@@ -2,15 +2,29 @@
  * The five Kafka codecs behind one interface. gzip uses node:zlib; snappy the `snappy` binding with
  * Kafka's xerial framing (see snappy.ts); lz4 the LZ4 frame format (Kafka's KafkaLZ4BlockOutputStream
  * writes standard frames: independent blocks, no checksums) via lz4-napi; zstd via @mongodb-js/zstd,
- * which is asynchronous only.
+ * which is asynchronous only. The native bindings are loaded on a codec's first use: a broker whose
+ * clients never compress never loads them (they cost start-up time and resident memory).
  */
 import * as zlib from 'node:zlib';
 import { promisify } from 'node:util';
-import * as lz4 from 'lz4-napi';
-import * as zstd from '@mongodb-js/zstd';
+import type * as Lz4 from 'lz4-napi';
+import type * as Zstd from '@mongodb-js/zstd';
 import { CompressionType } from '../records/types';
 import { CorruptCompressedDataError, SyncCompressionUnavailableError, UnknownCompressionCodecError } from './errors';
 import { snappyCompress, snappyCompressSync, snappyDecompress, snappyDecompressSync } from './snappy';
+
+let lz4Module: typeof Lz4 | undefined;
+let zstdModule: typeof Zstd | undefined;
+
+function lz4(): typeof Lz4 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (lz4Module ??= require('lz4-napi') as typeof Lz4);
+}
+
+function zstd(): typeof Zstd {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (zstdModule ??= require('@mongodb-js/zstd') as typeof Zstd);
+}
 
 const gzipAsync = promisify(zlib.gzip);
 const gunzipAsync = promisify(zlib.gunzip);
@@ -74,9 +88,9 @@ export async function compress(type: CompressionType, data: Uint8Array, options:
     case CompressionType.Snappy:
       return snappyCompress(buf);
     case CompressionType.Lz4:
-      return lz4.compressFrame(buf);
+      return lz4().compressFrame(buf);
     case CompressionType.Zstd:
-      return zstd.compress(buf, options.level ?? ZSTD_DEFAULT_LEVEL);
+      return zstd().compress(buf, options.level ?? ZSTD_DEFAULT_LEVEL);
     default:
       throw new UnknownCompressionCodecError(type as number);
   }
@@ -92,9 +106,9 @@ export async function decompress(type: CompressionType, data: Uint8Array): Promi
     case CompressionType.Snappy:
       return guard('snappy', () => snappyDecompress(buf));
     case CompressionType.Lz4:
-      return guard('lz4', () => lz4.decompressFrame(buf));
+      return guard('lz4', () => lz4().decompressFrame(buf));
     case CompressionType.Zstd:
-      return guard('zstd', () => zstd.decompress(buf));
+      return guard('zstd', () => zstd().decompress(buf));
     default:
       throw new UnknownCompressionCodecError(type as number);
   }
@@ -111,7 +125,7 @@ export function compressSync(type: CompressionType, data: Uint8Array, options: C
     case CompressionType.Snappy:
       return snappyCompressSync(buf);
     case CompressionType.Lz4:
-      return lz4.compressFrameSync(buf);
+      return lz4().compressFrameSync(buf);
     case CompressionType.Zstd:
       throw new SyncCompressionUnavailableError('zstd');
     default:
@@ -130,7 +144,7 @@ export function decompressSync(type: CompressionType, data: Uint8Array): Buffer 
     case CompressionType.Snappy:
       return guardSync('snappy', () => snappyDecompressSync(buf));
     case CompressionType.Lz4:
-      return guardSync('lz4', () => lz4.decompressFrameSync(buf));
+      return guardSync('lz4', () => lz4().decompressFrameSync(buf));
     case CompressionType.Zstd:
       throw new SyncCompressionUnavailableError('zstd');
     default:

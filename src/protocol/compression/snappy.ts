@@ -8,7 +8,15 @@
  *     Block   => compressedLength: int32  rawSnappy: bytes[compressedLength]
  *   (each block holds at most 32 KiB of input, snappy-java's default block size)
  */
-import * as snappy from 'snappy';
+import type * as Snappy from 'snappy';
+
+let snappyModule: typeof Snappy | undefined;
+
+/** The native binding, loaded on first use (see codecs.ts). */
+function snappy(): typeof Snappy {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (snappyModule ??= require('snappy') as typeof Snappy);
+}
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER_SIZE = 16;
@@ -72,21 +80,21 @@ function concat(parts: Buffer[]): Buffer {
 }
 
 export function snappyCompressSync(data: Uint8Array): Buffer {
-  return frame(inputBlocks(data).map((b) => snappy.compressSync(b)));
+  return frame(inputBlocks(data).map((b) => snappy().compressSync(b)));
 }
 
 export async function snappyCompress(data: Uint8Array): Promise<Buffer> {
   // Blocks are compressed on the libuv thread pool, off the event loop.
-  return frame(await Promise.all(inputBlocks(data).map((b) => snappy.compress(b))));
+  return frame(await Promise.all(inputBlocks(data).map((b) => snappy().compress(b))));
 }
 
 export function snappyDecompressSync(data: Uint8Array): Buffer {
-  if (!isXerialFramed(data)) return snappy.uncompressSync(data, { asBuffer: true }) as Buffer;
-  return concat(framedBlocks(data).map((b) => snappy.uncompressSync(b, { asBuffer: true }) as Buffer));
+  if (!isXerialFramed(data)) return snappy().uncompressSync(data, { asBuffer: true }) as Buffer;
+  return concat(framedBlocks(data).map((b) => snappy().uncompressSync(b, { asBuffer: true }) as Buffer));
 }
 
 export async function snappyDecompress(data: Uint8Array): Promise<Buffer> {
-  if (!isXerialFramed(data)) return (await snappy.uncompress(data, { asBuffer: true })) as Buffer;
-  const parts = await Promise.all(framedBlocks(data).map((b) => snappy.uncompress(b, { asBuffer: true }) as Promise<Buffer>));
+  if (!isXerialFramed(data)) return (await snappy().uncompress(data, { asBuffer: true })) as Buffer;
+  const parts = await Promise.all(framedBlocks(data).map((b) => snappy().uncompress(b, { asBuffer: true }) as Promise<Buffer>));
   return concat(parts);
 }
