@@ -13,7 +13,7 @@ import type { ConsumerDefinition, ListenerMethod } from '../model';
 import type { Producers } from '../producers';
 import { retryPolicy, type RetryPolicy, type RetryablePredicate } from '../retry';
 import { ListenerAcknowledgment } from './context';
-import { DecodedRecord, invokeListener, matchingListeners } from './invoke';
+import { DecodedRecord, invokeListener, isThenable, matchingListeners } from './invoke';
 import { consumerOptions } from './consumerOptions';
 import { OffsetTracker } from './offsets';
 import { dlqRecord, dlqTopicName } from './dlq';
@@ -38,6 +38,11 @@ export interface ListenerContainerDeps {
 /** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
 type Outcome = 'done' | 'stop';
 
+type InvokeResult = { ok: true } | { ok: false; aborted: boolean; error: unknown; attempts: number };
+
+/** Every successful invocation returns this one object. */
+const OK: InvokeResult = Object.freeze({ ok: true });
+
 export class ListenerContainer {
   private binding: ConsumerBinding | undefined;
   private readonly policy: RetryPolicy;
@@ -45,12 +50,26 @@ export class ListenerContainer {
   private readonly abort = new AbortController();
   private readonly offsets = new OffsetTracker();
   private stopping = false;
+  /** Decided once from the listener methods, not per record. */
+  private readonly anyCondition: boolean;
+  private readonly anyAck: boolean;
+  /** Target types to decode up front when no listener has a condition. */
+  private readonly payloadTypes: (Function | undefined)[];
+  private readonly manual: boolean;
+  private readonly commitPerRecord: boolean;
 
   constructor(
     readonly definition: ConsumerDefinition,
     private readonly deps: ListenerContainerDeps,
   ) {
     this.policy = retryPolicy(definition.consumer, definition.name, deps.retryable);
+    const listeners = definition.listeners;
+    this.anyCondition = listeners.some((l) => l.condition !== undefined);
+    this.anyAck = listeners.some((l) => l.parameters.some((p) => p.kind === 'ack'));
+    this.payloadTypes = listeners.flatMap((l) => l.parameters.flatMap((p) => (p.kind === 'payload' ? [p.targetType] : [])));
+    const mode = definition.consumer.ackMode;
+    this.manual = mode === 'manual' || mode === 'manual_immediate';
+    this.commitPerRecord = mode === 'record' || mode === 'manual_immediate';
     if (definition.consumer.idempotent) {
       this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
     }
@@ -97,7 +116,9 @@ export class ListenerContainer {
             session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
             break;
           }
-          if ((await this.processRecord(record, session)) === 'stop') break;
+          let outcome = this.processRecord(record, session);
+          if (typeof outcome !== 'string') outcome = await outcome;
+          if (outcome === 'stop') break;
         }
       }
     } finally {
@@ -105,12 +126,17 @@ export class ListenerContainer {
     }
   }
 
-  private async processRecord(record: InboundRecord, session: ConsumerSession): Promise<Outcome> {
+  /** Synchronous when the listeners are and nothing needs waiting for (claims, per-record commits). */
+  private processRecord(record: InboundRecord, session: ConsumerSession): Outcome | Promise<Outcome> {
     const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
-    let listeners: ListenerMethod[];
+    let listeners = this.definition.listeners;
     try {
-      listeners = matchingListeners(this.definition.listeners, decoded);
-      for (const l of listeners) for (const p of l.parameters) if (p.kind === 'payload') decoded.payload(p.targetType);
+      if (this.anyCondition) {
+        listeners = matchingListeners(listeners, decoded);
+        for (const l of listeners) for (const p of l.parameters) if (p.kind === 'payload') decoded.payload(p.targetType);
+      } else {
+        for (const type of this.payloadTypes) decoded.payload(type);
+      }
     } catch (error) {
       // Bytes that cannot be read will not improve with retries.
       const failure = error instanceof MessageConversionError ? error : new MessageConversionError(decoded.contentType, String(error));
@@ -120,6 +146,24 @@ export class ListenerContainer {
       this.deps.logger.warn(`${this.name}: no listener condition matches ${where(record)}; skipped`);
       return this.completed(record, session);
     }
+    if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
+    const result = this.invokeWithRetry(listeners, decoded, undefined, session, [record]);
+    return isThenable(result) ? result.then((r) => this.settled(record, r, session)) : this.settled(record, result, session);
+  }
+
+  /** After the invocation of a listener that takes no Acknowledgment and is not idempotent. */
+  private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): Outcome | Promise<Outcome> {
+    if (result.ok) return this.manual ? 'done' : this.completed(record, session);
+    if (result.aborted) {
+      session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+      return 'stop';
+    }
+    return this.recover([record], result.error, result.attempts, session);
+  }
+
+  private async processWithClaimOrAck(
+    record: InboundRecord, decoded: DecodedRecord, listeners: ListenerMethod[], session: ConsumerSession,
+  ): Promise<Outcome> {
     const guard = this.idempotency;
     let key: string | undefined;
     if (guard) {
@@ -135,17 +179,22 @@ export class ListenerContainer {
       }
       key = claim.key;
     }
-    const ack = new ListenerAcknowledgment(() => this.acknowledged(record, session));
+    const ack = this.anyAck ? new ListenerAcknowledgment(() => this.acknowledged(record, session)) : undefined;
     const stopRenewing = guard && key !== undefined ? guard.keepAlive([key]) : undefined;
-    const result = await this.invokeWithRetry(listeners, decoded, ack, session, [record]).finally(stopRenewing);
-    if (result.ok && ack.nackSleepMs !== undefined) {
+    let result: InvokeResult;
+    try {
+      result = await this.invokeWithRetry(listeners, decoded, ack, session, [record]);
+    } finally {
+      stopRenewing?.();
+    }
+    if (result.ok && ack?.nackSleepMs !== undefined) {
       // nack: the listener asks for the record again, so its key must stay claimable.
       if (guard && key !== undefined) await guard.release(key);
       return this.nacked(record, ack.nackSleepMs, session);
     }
     if (result.ok) {
       if (guard && key !== undefined) await guard.markDone(key);
-      return this.isManual() ? 'done' : this.completed(record, session);
+      return this.manual ? 'done' : this.completed(record, session);
     }
     if (guard && key !== undefined) await guard.release(key);
     if (result.aborted) {
@@ -190,7 +239,12 @@ export class ListenerContainer {
     const ack = new ListenerAcknowledgment(() => this.acknowledged(last, session));
     const records = readable.map((d) => d.record);
     const stopRenewing = this.idempotency?.keepAlive(keys);
-    const result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, records).finally(stopRenewing);
+    let result: InvokeResult;
+    try {
+      result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
+    } finally {
+      stopRenewing?.();
+    }
     await this.idempotency?.settleAll(keys, result.ok && ack.nackSleepMs === undefined);
     if (result.ok && ack.nackSleepMs !== undefined) {
       this.offsets.take(tp);
@@ -198,33 +252,84 @@ export class ListenerContainer {
       return;
     }
     if (result.ok) {
-      if (!this.isManual()) this.offsets.mark(last);
+      if (!this.manual) this.offsets.mark(last);
       return;
     }
     if (result.aborted) return handBack(batch.records[0].offset);
     if ((await this.recover(records, result.error, result.attempts, session, true)) === 'stop') handBack(batch.records[0].offset);
   }
 
-  private async invokeWithRetry(
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment, session: ConsumerSession, records: InboundRecord[],
-  ): Promise<{ ok: true } | { ok: false; aborted: boolean; error: unknown; attempts: number }> {
-    for (let attempt = 1; ; attempt++) {
+  /**
+   * Calls the listeners in order, retrying with backoff. The first attempt stays synchronous as
+   * long as the listeners return no promise and nothing is forwarded.
+   */
+  private invokeWithRetry(
+    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, session: ConsumerSession, records: InboundRecord[],
+  ): InvokeResult | Promise<InvokeResult> {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.invokeAll(listeners, input, ack, records, 1);
+    } catch (error) {
+      return this.retryAfter(error, 1, listeners, input, ack, session, records);
+    }
+    if (pending === undefined) return OK;
+    return pending.then(
+      () => OK,
+      (error: unknown) => this.retryAfter(error, 1, listeners, input, ack, session, records),
+    );
+  }
+
+  /** Attempt `attempt` failed with `error`: back off and try again while the policy allows. */
+  private async retryAfter(
+    error: unknown, attempt: number,
+    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, session: ConsumerSession, records: InboundRecord[],
+  ): Promise<InvokeResult> {
+    for (;;) {
+      const last = attempt >= this.policy.maxAttempts || !this.policy.isRetryable(error);
+      if (last) return { ok: false, aborted: false, error, attempts: attempt };
+      const delay = this.policy.backoffMs(attempt);
+      this.deps.logger.warn(`${this.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
+      await this.sleepWithHeartbeat(delay, session);
+      // Stopping, or the partition went to another member while backing off: leave the record to it.
+      const owned = session.isActive(records[0].topic, records[0].partition);
+      if (this.stopping || !owned) return { ok: false, aborted: true, error, attempts: attempt };
+      attempt++;
       try {
-        for (const listener of listeners) {
-          const value = await invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
-          if (value !== undefined && listener.sendTo) await this.forward(listener.sendTo.topic, value, records);
-        }
-        return { ok: true };
-      } catch (error) {
-        const last = attempt >= this.policy.maxAttempts || !this.policy.isRetryable(error);
-        if (last) return { ok: false, aborted: false, error, attempts: attempt };
-        const delay = this.policy.backoffMs(attempt);
-        this.deps.logger.warn(`${this.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
-        await this.sleepWithHeartbeat(delay, session);
-        // Stopping, or the partition went to another member while backing off: leave the record to it.
-        const owned = session.isActive(records[0].topic, records[0].partition);
-        if (this.stopping || !owned) return { ok: false, aborted: true, error, attempts: attempt };
+        await this.invokeAll(listeners, input, ack, records, attempt);
+        return OK;
+      } catch (next) {
+        error = next;
       }
+    }
+  }
+
+  /**
+   * One attempt: each listener in order, its return value forwarded (@SendTo) before the next
+   * one runs. Returns undefined when all of it ran synchronously, else a promise of the rest.
+   */
+  private invokeAll(
+    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, records: InboundRecord[], attempt: number,
+  ): Promise<void> | undefined {
+    for (let i = 0; i < listeners.length; i++) {
+      const listener = listeners[i];
+      const value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
+      if (isThenable(value) || (value !== undefined && listener.sendTo)) return this.finishAttempt(value, i, listeners, input, ack, records, attempt);
+    }
+    return undefined;
+  }
+
+  /** The rest of an attempt from listener `index`, whose value is `value`, on. */
+  private async finishAttempt(
+    value: unknown, index: number,
+    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, records: InboundRecord[], attempt: number,
+  ): Promise<void> {
+    for (let i = index; ; ) {
+      const resolved = isThenable(value) ? await value : value;
+      const sendTo = listeners[i].sendTo;
+      if (resolved !== undefined && sendTo) await this.forward(sendTo.topic, resolved, records);
+      if (++i >= listeners.length) return;
+      const listener = listeners[i];
+      value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
     }
   }
 
@@ -256,15 +361,10 @@ export class ListenerContainer {
     return this.completed(records[records.length - 1], session, deferCommit);
   }
 
-  private isManual(): boolean {
-    return this.definition.consumer.ackMode === 'manual' || this.definition.consumer.ackMode === 'manual_immediate';
-  }
-
   /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
-  private async completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): Promise<Outcome> {
-    const mode = this.definition.consumer.ackMode;
+  private completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): Outcome | Promise<Outcome> {
     this.offsets.mark(record);
-    if (!deferCommit && (mode === 'record' || mode === 'manual_immediate')) await this.commitPending(session, [record]);
+    if (!deferCommit && this.commitPerRecord) return this.commitPending(session, [record]).then(() => 'done');
     return 'done';
   }
 

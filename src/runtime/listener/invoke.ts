@@ -5,30 +5,45 @@ import { headersOf, headerValue } from '../headers';
 import type { ListenerMethod, ParameterPlan } from '../model';
 import { InboundRecordContext, type ListenerAcknowledgment } from './context';
 
-/** One record with its payload decoded lazily per target type (conditions use the untyped one). */
+const NOT_DECODED: unique symbol = Symbol('not decoded');
+
+/**
+ * One record with its payload decoded lazily per target type (conditions use the untyped one).
+ * Headers and the per-type cache are built only when asked for: most listeners take one @Payload.
+ */
 export class DecodedRecord {
-  private readonly byType = new Map<Function | undefined, unknown>();
-  readonly headers: Record<string, string>;
-  readonly contentType: string;
+  private untyped: unknown = NOT_DECODED;
+  private byType: Map<Function, unknown> | undefined;
+  private headersCache: Record<string, string> | undefined;
+  private contentTypeCache: string | undefined;
 
   constructor(
     readonly record: InboundRecord,
-    defaultContentType: string,
+    private readonly defaultContentType: string,
     private readonly converters: ConverterRegistry,
-  ) {
-    this.headers = headersOf(record);
-    this.contentType = headerValue(record, 'content-type') ?? defaultContentType;
+  ) {}
+
+  get headers(): Record<string, string> {
+    return (this.headersCache ??= headersOf(this.record));
+  }
+
+  get contentType(): string {
+    return (this.contentTypeCache ??= headerValue(this.record, 'content-type') ?? this.defaultContentType);
   }
 
   /** Throws MessageConversionError when the bytes do not match the content type. */
   payload(targetType?: Function): unknown {
-    const type = targetType === Object ? undefined : targetType;
-    if (!this.byType.has(type)) this.byType.set(type, this.converters.decode(this.record.value, this.contentType, type));
-    return this.byType.get(type);
+    if (targetType === undefined || targetType === Object) {
+      if (this.untyped === NOT_DECODED) this.untyped = this.converters.decode(this.record.value, this.contentType, undefined);
+      return this.untyped;
+    }
+    const byType = (this.byType ??= new Map());
+    if (!byType.has(targetType)) byType.set(targetType, this.converters.decode(this.record.value, this.contentType, targetType));
+    return byType.get(targetType);
   }
 }
 
-function argument(plan: ParameterPlan, decoded: DecodedRecord, ack: ListenerAcknowledgment, attempt: number): unknown {
+function argument(plan: ParameterPlan, decoded: DecodedRecord, ack: ListenerAcknowledgment | undefined, attempt: number): unknown {
   switch (plan.kind) {
     case 'payload':
       return decoded.payload(plan.targetType);
@@ -43,7 +58,7 @@ function argument(plan: ParameterPlan, decoded: DecodedRecord, ack: ListenerAckn
   }
 }
 
-function batchArgument(plan: ParameterPlan, decoded: DecodedRecord[], ack: ListenerAcknowledgment, attempt: number): unknown {
+function batchArgument(plan: ParameterPlan, decoded: DecodedRecord[], ack: ListenerAcknowledgment | undefined, attempt: number): unknown {
   switch (plan.kind) {
     case 'payload':
       return decoded.map((d) => d.payload());
@@ -58,22 +73,32 @@ function batchArgument(plan: ParameterPlan, decoded: DecodedRecord[], ack: Liste
   }
 }
 
-export async function invokeListener(
+/**
+ * Calls the listener method and returns what it returned (a promise when the method is async):
+ * the caller awaits only thenables, so a synchronous listener costs no promise. `ack` is
+ * undefined only when no parameter takes one.
+ */
+export function invokeListener(
   listener: ListenerMethod,
   instance: object,
   input: DecodedRecord | DecodedRecord[],
-  ack: ListenerAcknowledgment,
+  ack: ListenerAcknowledgment | undefined,
   attempt: number,
-): Promise<unknown> {
-  const args = listener.parameters.map((plan) =>
-    Array.isArray(input) ? batchArgument(plan, input, ack, attempt) : argument(plan, input, ack, attempt),
-  );
+): unknown {
+  const plans = listener.parameters;
+  const args = new Array<unknown>(plans.length);
+  if (Array.isArray(input)) for (let i = 0; i < plans.length; i++) args[i] = batchArgument(plans[i], input, ack, attempt);
+  else for (let i = 0; i < plans.length; i++) args[i] = argument(plans[i], input, ack, attempt);
   const method = (instance as Record<string, (...a: unknown[]) => unknown>)[listener.method];
-  return await method.apply(instance, args);
+  return method.apply(instance, args);
 }
 
-/** The listeners whose condition accepts the record (all of them when none has a condition). */
+/** Whether a value is a promise or promise-like (then it must be awaited). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The listeners whose condition accepts the record. Call only when at least one listener has a condition. */
 export function matchingListeners(listeners: ListenerMethod[], decoded: DecodedRecord): ListenerMethod[] {
-  if (listeners.every((l) => l.condition === undefined)) return listeners;
   return listeners.filter((l) => l.condition === undefined || l.condition({ payload: decoded.payload(), headers: decoded.headers }));
 }

@@ -2,24 +2,27 @@
 import type { InboundRecord, TopicPartition, TopicPartitionOffset } from '../../binder/Binder';
 
 export class OffsetTracker {
-  private readonly pending = new Map<string, TopicPartitionOffset>();
+  /** topic → partition → pending offset. An entry is updated in place until take() hands it out. */
+  private readonly pending = new Map<string, Map<number, TopicPartitionOffset>>();
 
   mark(record: InboundRecord): void {
-    const key = `${record.topic}:${record.partition}`;
     const next = record.offset + 1;
-    const existing = this.pending.get(key);
-    if (!existing || existing.offset < next) this.pending.set(key, { topic: record.topic, partition: record.partition, offset: next });
+    let byPartition = this.pending.get(record.topic);
+    if (byPartition === undefined) this.pending.set(record.topic, (byPartition = new Map()));
+    const existing = byPartition.get(record.partition);
+    if (existing === undefined) byPartition.set(record.partition, { topic: record.topic, partition: record.partition, offset: next });
+    else if (existing.offset < next) existing.offset = next;
   }
 
   /** Removes and returns the pending offsets of the given partitions. */
   take(partitions: TopicPartition[]): TopicPartitionOffset[] {
     const out: TopicPartitionOffset[] = [];
     for (const tp of partitions) {
-      const key = `${tp.topic}:${tp.partition}`;
-      const found = this.pending.get(key);
+      const byPartition = this.pending.get(tp.topic);
+      const found = byPartition?.get(tp.partition);
       if (found) {
         out.push(found);
-        this.pending.delete(key);
+        byPartition!.delete(tp.partition);
       }
     }
     return out;
