@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BenchLine } from './report';
+import { formatValue, type BenchLine } from './report';
 
 interface ResultDoc {
   suite: string;
@@ -16,7 +16,7 @@ interface ResultDoc {
 function table(lines: BenchLine[]): string {
   const out: string[] = [];
   for (const line of lines) {
-    const cells = Object.entries(line.fields).map(([k, v]) => `${k}=${v}`);
+    const cells = Object.entries(line.fields).map(([k, v]) => `${k}=${formatValue(v)}`);
     out.push(`| \`${line.name}\` | ${cells.join(' · ')} |`);
   }
   return ['| benchmark | figures |', '|---|---|', ...out].join('\n');

@@ -26,7 +26,7 @@ export function machineDescription(): Record<string, string | number> {
   };
 }
 
-function formatValue(v: number | string): string {
+export function formatValue(v: number | string): string {
   if (typeof v === 'string') return /\s/.test(v) ? JSON.stringify(v) : v;
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4);
