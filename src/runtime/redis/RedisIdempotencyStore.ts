@@ -96,6 +96,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   /** Closes the connection the store opened (a client passed in is left open). */
   async close(): Promise<void> {
-    if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
+    if (!this.ownsClient) return;
+    // QUIT is only answered by a connected server; a client still (re)connecting is just dropped.
+    if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
   }
 }

@@ -48,9 +48,12 @@ export function crashScenario(targetName: string, target: CrashTarget): void {
     afterAll(async () => {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await Promise.all(children.map(exited));
-      const keys = await redis.keys(`${prefix}*`);
-      for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-      await redis.quit();
+      try {
+        const keys = await redis.keys(`${prefix}*`);
+        for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it(`SIGKILL of a manual-ack consumer ${KILLS} times over ${MESSAGES} keyed messages: every effect exactly once, in per-key order (${target.design})`, async () => {

@@ -27,9 +27,13 @@ export function redisScenarios(target: { name: string }, suite: SuiteContext): v
 
     afterAll(async () => {
       await Promise.allSettled(stores.map((s) => s.close()));
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
+      // Disconnect even when Redis went away mid-run: a client left reconnecting keeps jest alive.
+      try {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
     });
 
     const store = (): RedisIdempotencyStore => {

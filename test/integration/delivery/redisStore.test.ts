@@ -19,9 +19,14 @@ describeIfPeer('Redis (BINDERY_REDIS_URL)', Boolean(redisUrl), 'Redis idempotenc
   });
 
   afterAll(async () => {
-    const keys = await client.keys(`${prefix}*`);
-    if (keys.length > 0) await client.del(...keys);
-    await Promise.all([a.close(), b.close(), client.quit()]);
+    // Close even when Redis went away mid-run: a client left reconnecting keeps jest alive.
+    try {
+      const keys = await client.keys(`${prefix}*`);
+      if (keys.length > 0) await client.del(...keys);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      client.disconnect();
+    }
   });
 
   it('lets exactly one of many concurrent claims from two stores win', async () => {
