@@ -10,7 +10,7 @@
  * wire-<case>-p99 … ratio_lower_is_better=…, then wire-broker-footprint (peak RSS, start-up).
  * A case that fails on one broker is reported as failed there (with the tool's command and
  * output on stdout) and the other cases still run.
- * Other engineers' jobs share the machine, so the whole sequence runs ROUNDS times, alternating
+ * Other jobs share the machine, so the whole sequence runs ROUNDS times, alternating
  * (bindery, Kafka, bindery, Kafka): each case keeps its best round, start-up its fastest, RSS its
  * highest peak. BINDERY_BENCH_WIRE_ROUNDS (default 2) sets the rounds and BINDERY_BENCH_WIRE_SCALE
  * (default 1) scales every record count, e.g. 0.1 for a quick check.
