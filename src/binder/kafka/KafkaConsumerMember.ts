@@ -13,6 +13,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../Binder';
+import { revokePartitions } from '../revocation';
 import { isCoordinatorLoss } from './errors';
 import { fromKafkajsHeaders } from './headers';
 
@@ -155,21 +156,8 @@ export class KafkaConsumerMember {
     this.settings.onPartitionsAssigned?.([...next.values()]);
   }
 
-  private async revoke(partitions: TopicPartition[]): Promise<void> {
-    if (partitions.length === 0) return;
-    const callback = this.settings.onPartitionsRevoked;
-    // Still active while the callback runs, so the runtime may commit what it acknowledged.
-    if (callback) {
-      try {
-        await callback(partitions, this.session);
-      } catch (error) {
-        this.settings.reportError('onPartitionsRevoked failed', error);
-      }
-    }
-    // Identity check: a new assignment may have arrived while the callback ran.
-    for (const tp of partitions) {
-      if (this.assigned.get(key(tp.topic, tp.partition)) === tp) this.assigned.delete(key(tp.topic, tp.partition));
-    }
+  private revoke(partitions: TopicPartition[]): Promise<void> {
+    return revokePartitions(partitions, this.assigned, key, this.session, this.settings);
   }
 
   private async commit(offsets: TopicPartitionOffset[]): Promise<void> {

@@ -11,6 +11,7 @@ import type { FetchResponse } from '../../broker/fetch/types';
 import { OffsetSpec } from '../../broker/fetch/types';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { BatchHandler, ConsumerSession, InboundBatch, InboundRecord, TopicPartition, TopicPartitionOffset } from '../Binder';
+import { revokePartitions } from '../revocation';
 import { decodeFetched } from './decodeFetched';
 import { NativeBrokerError } from './errors';
 import type { GroupMembership } from './GroupMembership';
@@ -183,17 +184,8 @@ export class ConsumerMember {
     this.firstJoin.resolve();
   }
 
-  private async revoke(partitions: TopicPartition[]): Promise<void> {
-    if (partitions.length === 0) return;
-    const callback = this.settings.onPartitionsRevoked;
-    if (callback) {
-      try {
-        await callback(partitions, this.session);
-      } catch (error) {
-        this.settings.reportError('onPartitionsRevoked failed', error);
-      }
-    }
-    for (const tp of partitions) if (this.assigned.get(tpKey(tp.topic, tp.partition)) === tp) this.assigned.delete(tpKey(tp.topic, tp.partition));
+  private revoke(partitions: TopicPartition[]): Promise<void> {
+    return revokePartitions(partitions, this.assigned, tpKey, this.session, this.settings);
   }
 
   /** Where a partition starts without a usable position: the earliest or latest offset, per startOffset. */

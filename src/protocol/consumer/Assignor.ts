@@ -31,6 +31,11 @@ export interface PartitionAssignor {
 }
 
 /** Orders members as Kafka's assignors do: by group instance id when present, then by member id. */
+/** Every topic some member subscribes to, once each, in name order (the order Kafka's assignors walk). */
+export function subscribedTopics(members: AssignorMember[]): string[] {
+  return [...new Set(members.flatMap((m) => m.subscription.topics))].sort();
+}
+
 export function sortMembers(members: AssignorMember[]): AssignorMember[] {
   const key = (m: AssignorMember): string => m.groupInstanceId ?? '';
   return [...members].sort((a, b) => {

@@ -8,6 +8,7 @@ import {
   emptyAssignment,
   normalize,
   sortMembers,
+  subscribedTopics,
   type AssignorMember,
   type GroupAssignment,
   type PartitionAssignor,
@@ -19,7 +20,7 @@ export class RangeAssignor implements PartitionAssignor {
   assign(members: AssignorMember[], partitionsPerTopic: Map<string, number>): GroupAssignment {
     const out = emptyAssignment(members);
     const sorted = sortMembers(members);
-    const topics = [...new Set(members.flatMap((m) => m.subscription.topics))].sort();
+    const topics = subscribedTopics(members);
     for (const topic of topics) {
       const count = partitionsPerTopic.get(topic);
       if (count === undefined || count <= 0) continue;

@@ -7,6 +7,7 @@ import {
   emptyAssignment,
   normalize,
   sortMembers,
+  subscribedTopics,
   type AssignorMember,
   type GroupAssignment,
   type PartitionAssignor,
@@ -19,7 +20,7 @@ export class RoundRobinAssignor implements PartitionAssignor {
     const out = emptyAssignment(members);
     const ring = sortMembers(members);
     if (ring.length === 0) return out;
-    const topics = [...new Set(members.flatMap((m) => m.subscription.topics))].sort();
+    const topics = subscribedTopics(members);
     let next = 0;
     for (const topic of topics) {
       const count = partitionsPerTopic.get(topic) ?? 0;
