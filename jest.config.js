@@ -18,6 +18,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   testTimeout: 60000,
   setupFiles: ['reflect-metadata'],
+  reporters: ['default', '<rootDir>/test/support/progressReporter.js'],
   // In CI a handle leaked by a failing test (say, a client left reconnecting) must not hang the run;
   // locally jest keeps reporting it ("did not exit one second after the test run").
   forceExit: process.env.CI === 'true',

@@ -9,4 +9,5 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 180000,
   maxWorkers: 1,
+  reporters: ['default', ['<rootDir>/test/support/progressReporter.js', { cases: true }]],
 };

@@ -17,6 +17,7 @@ import type {
   TopicPartitionOffset,
 } from '../Binder';
 import { registerCompressionCodecs } from './codecs';
+import { installConsumerStopFix } from './consumerStopFix';
 import { resolveKafkaBinderConfig, type KafkaBinderConfig, type ResolvedKafkaBinderConfig } from './config';
 import { KafkaBinderClosedError, toBinderError } from './errors';
 import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
@@ -43,6 +44,7 @@ export class KafkaBinder implements Binder {
 
   constructor(config: KafkaBinderConfig = {}) {
     registerCompressionCodecs();
+    installConsumerStopFix();
     this.config = resolveKafkaBinderConfig(config);
     const c = this.config;
     this.kafka = new Kafka({
