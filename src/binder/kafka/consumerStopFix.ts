@@ -11,6 +11,8 @@
  * The fix: a fetch made while the consumer is not running stops the fetch manager first, so every
  * current fetcher ends after this call and the consumer's stop completes.
  */
+import { BinderyError } from '../../protocol/primitives/errors';
+
 // kafkajs' Runner has no type declarations: the members used here, as 2.2.4 defines them.
 interface KafkajsRunner {
   running: boolean;
@@ -27,7 +29,10 @@ export function installConsumerStopFix(): void {
   if (prototype[INSTALLED]) return;
   const fetch = prototype.fetch;
   if (typeof fetch !== 'function') {
-    throw new Error('kafkajs changed: Runner.prototype.fetch is gone; the kafka binder needs kafkajs 2.2.4 (npm ci)');
+    throw new BinderyError(
+      'KAFKAJS_VERSION',
+      "kafkajs' consumer Runner has no fetch method: the kafka binder needs kafkajs 2.2.4; reinstall with npm ci",
+    );
   }
   prototype.fetch = function fetchUnlessStopped(this: KafkajsRunner, nodeId: number): Promise<unknown[]> {
     // Not awaited: the fetcher making this call ends only after the call returns.
