@@ -12,19 +12,11 @@
  */
 const { spawn, execFileSync } = require('node:child_process');
 const os = require('node:os');
+const { killGroup, groupAlive } = require('./processGroup');
 
 function usage(message) {
   console.error(`bounded: ${message}\nusage: node scripts/bounded.js <minutes> <command> [args…]`);
   process.exit(2);
-}
-
-function killGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function processesOf(pgid) {
@@ -67,7 +59,7 @@ async function main() {
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? 128 + (os.constants.signals[signal] ?? 0)));
   });
   clearTimeout(deadline);
-  if (!timedOut && killGroup(pgid, 0)) {
+  if (!timedOut && groupAlive(pgid)) {
     console.error(`bounded: stopping what '${command}' left running:\n${processesOf(pgid)}`);
     killGroup(pgid, 'SIGKILL');
   }

@@ -15,6 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn, execFile } = require('node:child_process');
 const { classpath } = require('./paths');
+const { killGroup, groupAlive } = require('../processGroup');
 
 const stateDir = path.join(os.tmpdir(), 'bindery-kafka');
 const STOP_GRACE_MS = 15000;
@@ -49,14 +50,6 @@ function alive(pid) {
     return true;
   } catch (error) {
     return error.code === 'EPERM';
-  }
-}
-
-function killGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    /* already gone */
   }
 }
 
@@ -344,15 +337,6 @@ class KafkaNode {
   async restart(timeoutMs = this.cluster.options.startTimeoutMs) {
     this.launch();
     await this.waitUntilServing(1, timeoutMs);
-  }
-}
-
-function groupAlive(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
   }
 }
 
