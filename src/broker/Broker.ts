@@ -122,7 +122,7 @@ export class Broker {
       maintenance,
       producerIds,
       producer,
-      new FetchHandler(topics, config.fetchMaxBytes),
+      new FetchHandler(topics, config.fetchMaxBytes, config.fetchLogReadMaxBytes),
       new OffsetsHandler(topics),
       configAdmin,
       new TopicAdmin(topics, configAdmin, config, store.doc.clusterId),

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { ApiKey, decodeResponse, decodeResponseHeader, encodeRequestFrame } from '../../src/protocol';
+import { ApiKey, decodeRecordBatchesSync, decodeResponse, decodeResponseHeader, encodeRecordBatchSync, encodeRequestFrame } from '../../src/protocol';
 import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../support/broker-server';
 import { waitFor } from '../support/processes';
@@ -110,6 +110,91 @@ describe('bindery broker wire behaviour', () => {
     expect(c.frames[1].readInt32BE(0)).toBe(21);
     expect(v0.errorCode).toBe(35);
     expect(v0.apiKeys.map((k) => k.apiKey)).toEqual(v3.apiKeys.map((k) => k.apiKey));
+  });
+
+  it('keeps every produced and fetched byte intact while a reader stalls and others fetch and produce (pooled buffers are not reused early)', async () => {
+    const topic = 'buffer-reuse';
+    const PARTITIONS = 8;
+    const RECORD = 2048;
+    const PER_BATCH = 64;
+    /** Record (p, i)'s value: its partition and offset, then bytes that depend on them, so any overwrite shows. */
+    const value = (p: number, i: number): Buffer => {
+      const v = Buffer.alloc(RECORD, (i * 7 + p) % 251);
+      v.writeUInt32BE(p, 0);
+      v.writeUInt32BE(i, 4);
+      return v;
+    };
+    let produced = 0; // records per partition
+    let correlationId = 5000;
+    const producer = await open();
+    producer.socket.write(encodeRequestFrame({ apiKey: ApiKey.CreateTopics, apiVersion: 2, correlationId: correlationId++, clientId: 'raw' }, {
+      topics: [{ name: topic, numPartitions: PARTITIONS, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false,
+    }));
+    await waitFor('create topic', () => producer.frames.length === 1);
+    /** Appends `rounds` requests, each with one batch of PER_BATCH records per partition (acks=1), and waits for the answers. */
+    const produce = async (rounds: number): Promise<void> => {
+      const frames: Buffer[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const partitionData = Array.from({ length: PARTITIONS }, (_, p) => ({
+          index: p,
+          records: encodeRecordBatchSync({ records: Array.from({ length: PER_BATCH }, (_, k) => ({ value: value(p, produced + k) })) }),
+        }));
+        produced += PER_BATCH;
+        frames.push(encodeRequestFrame({ apiKey: ApiKey.Produce, apiVersion: 7, correlationId: correlationId++, clientId: 'raw' }, {
+          transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: topic, partitionData }],
+        }));
+      }
+      const before = producer.frames.length;
+      producer.socket.write(Buffer.concat(frames));
+      await waitFor('produce answers', () => producer.frames.length === before + rounds);
+    };
+    /** A fetch of every partition from offsets[p], 1 MiB each: what Kafka's clients ask by default. */
+    const fetchFrame = (offsets: number[]): Buffer =>
+      encodeRequestFrame({ apiKey: ApiKey.Fetch, apiVersion: 11, correlationId: correlationId++, clientId: 'raw' }, {
+        replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 64 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic, partitions: offsets.map((o, p) => ({ partition: p, currentLeaderEpoch: -1, fetchOffset: BigInt(o), logStartOffset: -1n, partitionMaxBytes: 1 << 20 })) }],
+        forgottenTopicsData: [], rackId: '',
+      });
+    /** Decodes one Fetch v11 response, checks every record against value(p, offset); the records read per partition. */
+    const checkFetch = (frame: Buffer): number[] => {
+      const { headerSize } = decodeResponseHeader(ApiKey.Fetch, 11, frame);
+      const wrong: string[] = [];
+      const counts = decodeResponse(ApiKey.Fetch, 11, frame, headerSize).responses[0].partitions.map((part) => {
+        expect(part.errorCode).toBe(0);
+        let n = 0;
+        for (const batch of decodeRecordBatchesSync(part.records as Buffer)) {
+          for (const r of batch.records) {
+            if (!r.value?.equals(value(part.partitionIndex, r.offset))) wrong.push(`${part.partitionIndex}/${r.offset}`);
+            n++;
+          }
+        }
+        return n;
+      });
+      expect(wrong).toEqual([]);
+      return counts;
+    };
+
+    await produce(40); // 5 MiB per partition, 40 MiB in all: most of it past the in-memory tails
+    const stalled = await open();
+    stalled.socket.pause(); // the broker's write of ~8 MiB backs up: the response's buffers stay with the socket
+    stalled.socket.write(fetchFrame(Array(PARTITIONS).fill(0)));
+    // Meanwhile another reader goes through the logs from other offsets (handed buffers of the
+    // same size) and new batches cycle the tails.
+    const reader = await open();
+    for (let round = 1; round <= 3; round++) {
+      await produce(5);
+      const offsets = Array(PARTITIONS).fill(500 * round);
+      while (offsets.some((o) => o < produced)) {
+        const before = reader.frames.length;
+        reader.socket.write(fetchFrame(offsets));
+        await waitFor('fetch answer', () => reader.frames.length === before + 1);
+        checkFetch(reader.frames[before]).forEach((n, p) => (offsets[p] += n));
+      }
+    }
+    stalled.socket.resume();
+    await waitFor('the stalled fetch', () => stalled.frames.length === 1, 30000);
+    const counts = checkFetch(stalled.frames[0]);
+    expect(counts.every((n) => n >= PER_BATCH)).toBe(true);
   });
 
   it('answers 2000 pipelined requests sent in one write, in order, past the per-connection in-flight bound', async () => {

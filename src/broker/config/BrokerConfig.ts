@@ -34,6 +34,13 @@ export interface BrokerConfig {
   tailCacheBytesPerPartition: number;
   /** fetch.max.bytes: cap of one fetch response. */
   fetchMaxBytes: number;
+  /**
+   * Stored bytes one fetch reads from a partition's log files, at most (the first batch is always
+   * whole). Responses are assembled in memory (Kafka sends file ranges with sendfile), so this
+   * bounds what one fetch costs; a client asking for more per partition (max.partition.fetch.bytes)
+   * gets it over more round trips. Reads served from the in-memory tail are not limited by it.
+   */
+  fetchLogReadMaxBytes: number;
   /** Default topic configs by Kafka name (log.retention.ms → 'retention.ms', ...). */
   topicDefaults: Record<string, string>;
 }
@@ -55,12 +62,16 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   producerIdExpirationMs: 86400000,
   tailCacheBytesPerPartition: 1024 * 1024,
   fetchMaxBytes: 57671680,
+  fetchLogReadMaxBytes: 1024 * 1024,
   topicDefaults: {},
 };
 
 export function resolveBrokerConfig(partial: Partial<BrokerConfig> = {}): BrokerConfig {
   const cfg = { ...DEFAULT_BROKER_CONFIG, ...partial, topicDefaults: { ...partial.topicDefaults } };
   if (!Number.isInteger(cfg.numPartitions) || cfg.numPartitions < 1) throw new RangeError(`numPartitions must be a positive integer, got ${cfg.numPartitions}`);
+  if (!Number.isInteger(cfg.fetchLogReadMaxBytes) || cfg.fetchLogReadMaxBytes < 1) {
+    throw new RangeError(`fetchLogReadMaxBytes must be a positive integer, got ${cfg.fetchLogReadMaxBytes}`);
+  }
   if (!Number.isInteger(cfg.offsetsTopicNumPartitions) || cfg.offsetsTopicNumPartitions < 1) {
     throw new RangeError(`offsetsTopicNumPartitions must be a positive integer, got ${cfg.offsetsTopicNumPartitions}`);
   }

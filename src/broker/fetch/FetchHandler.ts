@@ -7,6 +7,7 @@
 import { ErrorCode } from '../../protocol/errorCodes';
 import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
 import type { Partition } from '../partition/Partition';
+import type { ReadLease } from '../storage/BufferPool';
 import type { TopicManager } from '../topics/TopicManager';
 import type { Topic } from '../topics/Topic';
 import { FetchPurgatory } from './FetchPurgatory';
@@ -26,12 +27,16 @@ export class FetchHandler {
   constructor(
     private readonly topics: TopicManager,
     private readonly fetchMaxBytes: number,
+    /** Bytes read from the log files per partition, at most (BrokerConfig.fetchLogReadMaxBytes). */
+    private readonly logReadMaxBytes = Infinity,
   ) {}
 
   async fetch(req: FetchRequest): Promise<FetchResponse> {
     const first = this.readOnce(req);
     const minBytes = Math.max(1, req.minBytes);
     if (req.maxWaitMs <= 0 || first.bytes >= minBytes || first.anyError || first.readable.length === 0) return first.response;
+    // The first pass's records are dropped unread: its buffers can go back to the pool now.
+    req.lease?.release();
     await this.purgatory.wait(first.readable, minBytes, req.maxWaitMs, first.bytes);
     return this.readOnce(req).response;
   }
@@ -71,10 +76,10 @@ export class FetchHandler {
         if (p.fetchOffset === partition.logEndOffset) return { ...base, errorCode: ErrorCode.NONE, records: EMPTY };
         try {
           const limit = Math.min(p.partitionMaxBytes, budget);
-          const read = partition.read(p.fetchOffset, limit, bytes === 0);
+          const read = partition.read(p.fetchOffset, limit, bytes === 0, req.lease, this.logReadMaxBytes);
           bytes += read.bytes;
           budget -= read.bytes;
-          const records = read.chunks.length === 1 ? read.chunks[0] : read.chunks.length === 0 ? EMPTY : Buffer.concat(read.chunks, read.bytes);
+          const records = read.chunks.length === 1 ? read.chunks[0] : read.chunks.length === 0 ? EMPTY : join(read.chunks, read.bytes, req.lease);
           return { ...base, errorCode: ErrorCode.NONE, records };
         } catch (err) {
           anyError = true;
@@ -98,6 +103,15 @@ export class FetchHandler {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** One partition's records from several tail blocks, in one buffer (pooled under a lease). */
+function join(chunks: Buffer[], size: number, lease: ReadLease | undefined): Buffer {
+  if (!lease) return Buffer.concat(chunks, size);
+  const out = lease.alloc(size);
+  let at = 0;
+  for (const c of chunks) at += c.copy(out, at);
+  return out;
+}
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 function errorPartition(partitionIndex: number, errorCode: number): FetchPartitionResponse {

@@ -1,4 +1,5 @@
 /** Fetch and ListOffsets, field for field as Kafka's requests and responses. */
+import type { ReadLease } from '../storage/BufferPool';
 
 export interface FetchPartitionRequest {
   partition: number;
@@ -27,6 +28,12 @@ export interface FetchRequest {
   /** 0 read_uncommitted, 1 read_committed (identical here: no transactions). */
   isolationLevel?: number;
   topics: FetchTopicRequest[];
+  /**
+   * Holds the pooled buffers the response's records are read into; the caller releases it once
+   * it no longer reads them (the wire server: when the response has been written). Without
+   * one, the records are plain buffers the caller may keep.
+   */
+  lease?: ReadLease;
 }
 
 export interface FetchPartitionResponse {

@@ -1,5 +1,6 @@
 import { DiskFileSystem } from '../storage/DiskFileSystem';
 import type { FileSystem } from '../storage/FileSystem';
+import type { ReadAllocator } from '../storage/BufferPool';
 import { BatchHeaderView } from '../../protocol/records/batchHeader';
 import { stampLogAppendTime } from './stampLogAppendTime';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
@@ -183,7 +184,7 @@ export class Log implements PartitionLog {
     this.startSegment(this.endOffset);
   }
 
-  read(offset: number, maxBytes: number, maxOffset?: number): LogReadResult {
+  read(offset: number, maxBytes: number, maxOffset?: number, alloc?: ReadAllocator): LogReadResult {
     this.ensureOpen();
     if (offset < this.startOffset || offset > this.endOffset) {
       throw new OffsetOutOfRangeError(
@@ -192,7 +193,7 @@ export class Log implements PartitionLog {
     }
     const bounds = { logStartOffset: this.startOffset, logEndOffset: this.endOffset };
     for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
-      const found = this.segments[i].read(offset, maxBytes, maxOffset);
+      const found = this.segments[i].read(offset, maxBytes, maxOffset, alloc);
       if (found) return { records: found.records, nextOffset: found.nextOffset, ...bounds };
       if (maxOffset !== undefined && i + 1 < this.segments.length && this.segments[i + 1].baseOffset >= maxOffset) break;
     }

@@ -1,4 +1,5 @@
 import type { FileHandle, FileSystem } from '../storage/FileSystem';
+import type { ReadAllocator } from '../storage/BufferPool';
 import { OffsetIndex } from './OffsetIndex';
 import { TimeIndex } from './TimeIndex';
 import { segmentFiles } from './fileNames';
@@ -172,7 +173,7 @@ export class LogSegment {
    * `maxOffset` are left out. A sequential reader (the next read starts where the last ended)
    * skips the index lookup.
    */
-  read(offset: number, maxBytes: number, maxOffset = Infinity): { records: Buffer; nextOffset: number } | null {
+  read(offset: number, maxBytes: number, maxOffset = Infinity, alloc?: ReadAllocator): { records: Buffer; nextOffset: number } | null {
     if (offset >= this.nextOffset) return null;
     const end = this.log.size();
     let position: number;
@@ -183,9 +184,9 @@ export class LogSegment {
       if (!first) return null;
       position = first.position;
     }
-    let data = this.log.read(position, Math.min(Math.max(maxBytes, 61), end - position));
+    let data = this.log.read(position, Math.min(Math.max(maxBytes, 61), end - position), alloc);
     const firstSize = data.readInt32BE(8) + 12;
-    if (firstSize > data.length) data = this.log.read(position, firstSize);
+    if (firstSize > data.length) data = this.log.read(position, firstSize, alloc);
     let used = 0;
     let next = offset;
     while (used + 61 <= data.length) {

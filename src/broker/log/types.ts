@@ -3,6 +3,8 @@
  * Implemented by `Log` in this folder; used by the broker's partition layer.
  * Offsets and timestamps are JS numbers (exact below 2^53).
  */
+import type { ReadAllocator } from '../storage/BufferPool';
+
 export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
 
 export interface LogConfig {
@@ -80,8 +82,9 @@ export interface PartitionLog {
    * Reads whole batches starting at the batch containing `offset`, up to about maxBytes (at least one batch).
    * Batches whose base offset is >= `maxOffset` (exclusive bound, e.g. the high watermark) are left out.
    * Throws OffsetOutOfRangeError outside [logStartOffset, logEndOffset]; empty records at logEndOffset.
+   * `alloc` supplies the buffers the bytes are read into (pooled for wire fetches).
    */
-  read(offset: number, maxBytes: number, maxOffset?: number): LogReadResult;
+  read(offset: number, maxBytes: number, maxOffset?: number, alloc?: ReadAllocator): LogReadResult;
   /**
    * First offset whose timestamp >= ts (ListOffsets by time); null when none.
    * Kafka's special values: -2 (earliest) gives logStartOffset, -1 (latest) gives logEndOffset, both with timestamp -1.

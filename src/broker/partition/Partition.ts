@@ -4,6 +4,7 @@
  * high watermark and the last stable offset are the log end offset.
  */
 import type { AppendOptions, AppendResult, PartitionLog } from '../log/types';
+import type { ReadLease } from '../storage/BufferPool';
 import type { FileSystem } from '../storage/FileSystem';
 import { BatchHeaderView } from '../../protocol/records/batchHeader';
 import { ProducerStateManager, lastSequence, type ProducerEntry } from '../produce/ProducerStateManager';
@@ -91,12 +92,17 @@ export class Partition {
     if (this.listeners.size > 0) for (const listener of [...this.listeners]) listener(this, stored.length);
   }
 
-  /** Whole batches from the one containing `offset`, up to `maxBytes` (at least one when `minOne`). */
-  read(offset: number, maxBytes: number, minOne: boolean): PartitionRead {
-    const cached = this.tail.read(offset, maxBytes, minOne);
+  /**
+   * Whole batches from the one containing `offset`, up to `maxBytes` (at least one when `minOne`).
+   * With a lease, the buffers are pooled and reused once the lease is released. At most
+   * `logReadMaxBytes` come from the log files (the first batch is always whole).
+   */
+  read(offset: number, maxBytes: number, minOne: boolean, lease?: ReadLease, logReadMaxBytes = Infinity): PartitionRead {
+    const cached = this.tail.read(offset, maxBytes, minOne, lease);
     if (cached) return { chunks: cached, bytes: cached.reduce((n, b) => n + b.length, 0) };
+    maxBytes = Math.min(maxBytes, logReadMaxBytes);
     if (!minOne && maxBytes <= 0) return { chunks: [], bytes: 0 };
-    const read = this.log.read(offset, Math.max(1, maxBytes));
+    const read = this.log.read(offset, Math.max(1, maxBytes), undefined, lease?.alloc);
     let records = read.records;
     if (!minOne && records.length > maxBytes) records = wholeBatchesWithin(records, maxBytes);
     return { chunks: records.length ? [records] : [], bytes: records.length };

@@ -1,21 +1,48 @@
 /**
  * The most recently appended batches of one partition, as stored (offsets assigned), kept in
  * memory so consumers that are caught up are served without reading the log files.
+ *
+ * Batches are copied into pooled blocks rather than kept as views into the requests that brought
+ * them: a view would keep the whole received socket chunk alive until the batch leaves the tail,
+ * long enough for V8 to promote it, so every produced byte would end as old-generation garbage.
+ * A block goes back to the pool once it has left the tail and no reader holds it (see ReadLease);
+ * a reader without a lease pins it, and it is then left to the garbage collector.
  */
 import { BatchHeaderView } from '../../protocol/records/batchHeader';
+import { defaultBufferPool, type BufferPool, type PooledBuffer, type ReadLease } from '../storage/BufferPool';
+
+/** Batches are packed into blocks of this size (a larger batch gets a block of its own). */
+const BLOCK_BYTES = 256 * 1024;
+
+interface Block {
+  pooled: PooledBuffer;
+  used: number;
+  /** Batches of this block still in the tail. */
+  live: number;
+}
 
 interface CachedBatch {
   baseOffset: number;
   lastOffset: number;
-  bytes: Buffer;
+  block: Block;
+  start: number;
+  size: number;
 }
 
 export class TailCache {
   private batches: CachedBatch[] = [];
   private head = 0;
   private bytes = 0;
+  /** Blocks holding live batches, oldest first; the last one is being filled. */
+  private blocks: Block[] = [];
+  private readonly blockBytes: number;
 
-  constructor(private readonly capacityBytes: number) {}
+  constructor(
+    private readonly capacityBytes: number,
+    private readonly pool: BufferPool = defaultBufferPool,
+  ) {
+    this.blockBytes = Math.max(1, Math.min(BLOCK_BYTES, capacityBytes));
+  }
 
   /** First offset served from memory, or null when empty. */
   get firstOffset(): number | null {
@@ -29,8 +56,11 @@ export class TailCache {
     while (at < stored.length) {
       const view = new BatchHeaderView(stored, at);
       const size = view.sizeInBytes;
-      const bytes = at === 0 && size === stored.length ? stored : stored.subarray(at, at + size);
-      this.batches.push({ baseOffset: view.baseOffset, lastOffset: view.lastOffset, bytes });
+      const block = this.blockFor(size);
+      stored.copy(block.pooled.bytes, block.used, at, at + size);
+      this.batches.push({ baseOffset: view.baseOffset, lastOffset: view.lastOffset, block, start: block.used, size });
+      block.used += size;
+      block.live++;
       this.bytes += size;
       at += size;
     }
@@ -41,9 +71,27 @@ export class TailCache {
     }
   }
 
+  /** The block the next `size` bytes go to: the current one when they fit, else a new one. */
+  private blockFor(size: number): Block {
+    const current = this.blocks[this.blocks.length - 1];
+    if (current && current.used + size <= current.pooled.bytes.length) return current;
+    const block: Block = { pooled: this.pool.acquire(Math.max(size, this.blockBytes)), used: 0, live: 0 };
+    this.blocks.push(block);
+    this.releaseEmptyBlocks();
+    return block;
+  }
+
   private evictOne(): void {
-    this.bytes -= this.batches[this.head].bytes.length;
+    const batch = this.batches[this.head];
+    this.bytes -= batch.size;
+    batch.block.live--;
     this.head++;
+    this.releaseEmptyBlocks();
+  }
+
+  /** Hands back leading blocks with no live batch (never the one being filled). */
+  private releaseEmptyBlocks(): void {
+    while (this.blocks.length > 1 && this.blocks[0].live === 0) this.pool.release((this.blocks.shift() as Block).pooled);
   }
 
   /** Forgets batches below `offset` (retention, DeleteRecords). */
@@ -52,6 +100,8 @@ export class TailCache {
   }
 
   clear(): void {
+    for (const block of this.blocks) this.pool.release(block.pooled);
+    this.blocks = [];
     this.batches = [];
     this.head = 0;
     this.bytes = 0;
@@ -59,9 +109,10 @@ export class TailCache {
 
   /**
    * Whole batches from the one containing `offset`, up to `maxBytes` (at least one when
-   * `minOne`); null when `offset` is not in memory.
+   * `minOne`); null when `offset` is not in memory. Adjacent batches of one block come back as
+   * one buffer. The blocks read are held by `lease` until it is released, or pinned without one.
    */
-  read(offset: number, maxBytes: number, minOne: boolean): Buffer[] | null {
+  read(offset: number, maxBytes: number, minOne: boolean, lease?: ReadLease): Buffer[] | null {
     const first = this.firstOffset;
     if (first === null || offset < first) return null;
     let lo = this.head;
@@ -74,12 +125,27 @@ export class TailCache {
     }
     const out: Buffer[] = [];
     let size = 0;
+    let run: CachedBatch | null = null;
+    let runEnd = 0;
+    const flushRun = (): void => {
+      if (!run) return;
+      out.push(run.block.pooled.bytes.subarray(run.start, runEnd));
+      if (lease) lease.hold(run.block.pooled);
+      else this.pool.pin(run.block.pooled);
+    };
     for (let i = lo; i < this.batches.length; i++) {
-      const b = this.batches[i].bytes;
-      if (size + b.length > maxBytes && !(minOne && out.length === 0)) break;
-      out.push(b);
-      size += b.length;
+      const b = this.batches[i];
+      if (size + b.size > maxBytes && !(minOne && size === 0)) break;
+      if (run && run.block === b.block && runEnd === b.start) {
+        runEnd += b.size;
+      } else {
+        flushRun();
+        run = b;
+        runEnd = b.start + b.size;
+      }
+      size += b.size;
     }
+    flushRun();
     return out;
   }
 }

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
+import { defaultBufferPool, type BufferPool, type PooledBuffer } from '../storage/BufferPool';
 import { FrameReader } from './FrameReader';
 import type { RequestQueue } from './RequestQueue';
-import { NO_RESPONSE, type ApiHandler, type ConnectionInfo, type RequestHeaderInfo, type WireCodec } from './types';
+import { NO_RESPONSE, type ApiHandler, type ConnectionInfo, type RequestContext, type RequestHeaderInfo, type WireCodec } from './types';
 import { encodeUnsupportedApiVersions, readBareHeader } from './unsupportedVersion';
 
 export interface ConnectionOptions<S> {
@@ -17,6 +18,8 @@ export interface ConnectionOptions<S> {
   /** When true, only ApiVersions and the SASL APIs are served until SaslAuthenticate succeeds. */
   authRequired?: boolean;
   onError?: (connection: ConnectionInfo, err: unknown, phase: FailurePhase) => void;
+  /** Where Produce frames and fetched records are pooled (the process's pool by default). */
+  bufferPool?: BufferPool;
 }
 
 /** Where a connection failed: the client's bytes ('input') or the server answering them ('handler'). */
@@ -29,9 +32,21 @@ const PRE_AUTH_APIS = new Set([17, 18, 36]);
 interface Slot {
   done: boolean;
   chunks: Buffer[] | null;
+  /** Run once the response's buffers are no longer needed (see RequestContext.afterResponseWritten). */
+  afterWrite: (() => void)[] | null;
+}
+
+function runAfterWrite(slot: Slot): void {
+  const callbacks = slot.afterWrite;
+  slot.afterWrite = null;
+  if (callbacks) for (const done of callbacks) done();
 }
 
 const API_VERSIONS_KEY = 18;
+const PRODUCE_KEY = 0;
+/** Smaller Produce frames come from Node's shared slab and cost little to collect. */
+const POOLED_FRAME_MIN_BYTES = 4096;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * One client connection: frames requests, hands them to the request queue, and writes
@@ -49,6 +64,9 @@ export class Connection implements ConnectionInfo {
   /** Complete frames received but not yet accepted (held back by the connection's bounds). */
   private readonly backlog: Buffer[] = [];
   private pumping = false;
+  private readonly pool: BufferPool;
+  /** Received frames held in pooled buffers, returned once their request has been handled. */
+  private readonly pooledFrames = new Map<Buffer, PooledBuffer>();
 
   constructor(
     readonly id: number,
@@ -56,7 +74,8 @@ export class Connection implements ConnectionInfo {
     private readonly opts: ConnectionOptions<unknown>,
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    this.frames = new FrameReader(opts.maxRequestBytes);
+    this.pool = opts.bufferPool ?? defaultBufferPool;
+    this.frames = new FrameReader(opts.maxRequestBytes, (size, apiKey) => (apiKey === PRODUCE_KEY && size >= POOLED_FRAME_MIN_BYTES ? this.pooledFrame(size) : null));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
@@ -75,7 +94,9 @@ export class Connection implements ConnectionInfo {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const slot of this.slots) runAfterWrite(slot);
     this.slots.length = 0;
+    for (const frame of this.backlog) this.releaseFrame(frame);
     this.backlog.length = 0;
     this.socket.destroy();
   }
@@ -121,7 +142,32 @@ export class Connection implements ConnectionInfo {
     this.maybePause();
   }
 
+  /**
+   * A Produce request's frame is copied into a pooled buffer: its batches are appended (and copied
+   * into the partition's tail) before the handler finishes, so the buffer can serve the next
+   * request instead of leaving the received bytes to the garbage collector. Other requests keep
+   * plain buffers: their handlers may hold on to parts (group metadata, assignments).
+   */
+  private pooledFrame(size: number): Buffer {
+    const pooled = this.pool.acquire(size);
+    const frame = pooled.bytes.length === size ? pooled.bytes : pooled.bytes.subarray(0, size);
+    this.pooledFrames.set(frame, pooled);
+    return frame;
+  }
+
+  private releaseFrame(frame: Buffer): void {
+    const pooled = this.pooledFrames.get(frame);
+    if (!pooled) return;
+    this.pooledFrames.delete(frame);
+    this.pool.release(pooled);
+  }
+
   private accept(frame: Buffer): void {
+    if (!this.startHandler(frame)) this.releaseFrame(frame);
+  }
+
+  /** Starts answering one request; true when a handler was queued (it releases the frame when done). */
+  private startHandler(frame: Buffer): boolean {
     const { codec, handlers } = this.opts;
     const bare = readBareHeader(frame);
     if (!bare) return this.fail(new Error('request frame shorter than its header'));
@@ -131,7 +177,7 @@ export class Connection implements ConnectionInfo {
         // KIP-511: answer in the v0 layout with UNSUPPORTED_VERSION so the client downgrades.
         const slot = this.openSlot();
         this.complete(slot, [encodeUnsupportedApiVersions(bare.correlationId, handlers)]);
-        return;
+        return false;
       }
       return this.fail(new Error(`unsupported API ${bare.apiKey} v${bare.apiVersion}`));
     }
@@ -148,21 +194,32 @@ export class Connection implements ConnectionInfo {
       return this.fail(err);
     }
     const slot = this.openSlot();
-    const ctx = { header, connection: this as ConnectionInfo, services: this.opts.services };
+    const ctx: RequestContext = {
+      header,
+      connection: this as ConnectionInfo,
+      services: this.opts.services,
+      afterResponseWritten: (done) => {
+        if (this.closed) done();
+        else (slot.afterWrite ??= []).push(done);
+      },
+    };
     this.opts.queue.enqueue(async () => {
-      if (this.closed) return;
       try {
+        if (this.closed) return;
         const result = await handler.handle(body, ctx);
         if (this.closed) return;
         this.complete(slot, result === NO_RESPONSE ? null : codec.encodeResponse(header, result));
       } catch (err) {
         this.fail(err, 'handler');
+      } finally {
+        this.releaseFrame(frame);
       }
     });
+    return true;
   }
 
   private openSlot(): Slot {
-    const slot: Slot = { done: false, chunks: null };
+    const slot: Slot = { done: false, chunks: null, afterWrite: null };
     this.slots.push(slot);
     return slot;
   }
@@ -177,9 +234,15 @@ export class Connection implements ConnectionInfo {
   private flush(): void {
     while (this.slots.length > 0 && this.slots[0].done && !this.closed) {
       const slot = this.slots.shift() as Slot;
-      if (!slot.chunks) continue;
+      if (!slot.chunks) {
+        runAfterWrite(slot);
+        continue;
+      }
       this.socket.cork();
       for (const c of slot.chunks) if (c.length > 0) this.socket.write(c);
+      // The write callback comes once the socket is done with every chunk written before it
+      // (written, or dropped because the socket was destroyed).
+      if (slot.afterWrite) this.socket.write(EMPTY, () => runAfterWrite(slot));
       this.socket.uncork();
     }
     if (this.slots.length === 0 && this.onEmpty) {
@@ -209,8 +272,10 @@ export class Connection implements ConnectionInfo {
     }
   }
 
-  private fail(err: unknown, phase: FailurePhase = 'input'): void {
+  /** Closes the connection for `err`; false, so a request path can `return this.fail(...)`. */
+  private fail(err: unknown, phase: FailurePhase = 'input'): false {
     this.opts.onError?.(this, err, phase);
     this.close();
+    return false;
   }
 }

@@ -18,12 +18,22 @@ export class FrameTooLargeError extends BinderyError {
  * Chunks are kept as received and only joined once a whole frame is present, so a client that
  * announces a large frame and trickles bytes costs no more memory than what it actually sent.
  */
+/**
+ * Picks the buffer a complete frame of `size` bytes is copied into (its first two bytes are the
+ * request's API key), or null for the default: a view into the received chunk when the frame
+ * lies in one, else a new buffer.
+ */
+export type FrameBufferChooser = (size: number, apiKey: number) => Buffer | null;
+
 export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private expected = -1;
 
-  constructor(private readonly maxFrameBytes = DEFAULT_MAX_REQUEST_BYTES) {}
+  constructor(
+    private readonly maxFrameBytes = DEFAULT_MAX_REQUEST_BYTES,
+    private readonly chooseBuffer?: FrameBufferChooser,
+  ) {}
 
   /** Bytes received but not yet returned as a frame. */
   get pendingBytes(): number {
@@ -44,7 +54,8 @@ export class FrameReader {
         this.expected = size;
       }
       if (this.buffered < this.expected) break;
-      frames.push(this.consume(this.expected));
+      const target = this.chooseBuffer && this.expected >= 2 ? this.chooseBuffer(this.expected, this.peekInt16()) : null;
+      frames.push(target ? this.copyInto(target) : this.consume(this.expected));
       this.expected = -1;
     }
     return frames;
@@ -56,18 +67,28 @@ export class FrameReader {
     return Buffer.concat(this.chunks, 4).readInt32BE(0);
   }
 
+  private peekInt16(): number {
+    const first = this.chunks[0];
+    if (first.length >= 2) return first.readInt16BE(0);
+    return Buffer.concat(this.chunks, 2).readInt16BE(0);
+  }
+
   /** Removes and returns the next n bytes (a view into the received chunk when possible). */
   private consume(n: number): Buffer {
-    this.buffered -= n;
-    const first = this.chunks[0];
     if (n === 0) return Buffer.alloc(0);
-    if (first.length >= n) {
-      const out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
+    const first = this.chunks[0];
+    if (first.length < n) return this.copyInto(Buffer.allocUnsafe(n));
+    this.buffered -= n;
+    const out = first.subarray(0, n);
+    if (first.length === n) this.chunks.shift();
+    else this.chunks[0] = first.subarray(n);
+    return out;
+  }
+
+  /** Removes the next `out.length` bytes, copied into `out`. */
+  private copyInto(out: Buffer): Buffer {
+    const n = out.length;
+    this.buffered -= n;
     let filled = 0;
     while (filled < n) {
       const c = this.chunks[0];

@@ -36,6 +36,11 @@ export interface RequestContext<S = unknown> {
   readonly header: RequestHeaderInfo;
   readonly connection: ConnectionInfo;
   readonly services: S;
+  /**
+   * Runs `done` once the socket no longer needs this request's response buffers: after they
+   * have been written, or when the connection closes first (or the request gets no response).
+   */
+  afterResponseWritten(done: () => void): void;
 }
 
 /** One Kafka API served by the broker. Each handler file exports one of these. */

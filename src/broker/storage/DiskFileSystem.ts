@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { plainAllocator, type ReadAllocator } from './BufferPool';
 import type { FileHandle, FileSystem } from './FileSystem';
 
 /**
@@ -33,9 +34,9 @@ class DiskFileHandle implements FileHandle {
     if (position + data.length > this.length) this.length = position + data.length;
   }
 
-  read(position: number, length: number): Buffer {
+  read(position: number, length: number, alloc: ReadAllocator = plainAllocator): Buffer {
     const want = Math.max(0, Math.min(length, this.length - position));
-    const buf = Buffer.allocUnsafe(want);
+    const buf = alloc(want);
     let done = 0;
     while (done < want) {
       const n = fs.readSync(this.fd, buf, done, want - done, position + done);

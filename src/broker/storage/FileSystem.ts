@@ -3,6 +3,8 @@
  * microseconds, and a synchronous call keeps each partition's append atomic on the event loop.
  * Two implementations: DiskFileSystem (node:fs) and MemoryFileSystem (tests, ephemeral brokers).
  */
+import type { ReadAllocator } from './BufferPool';
+
 export interface FileHandle {
   readonly path: string;
   /** Current size in bytes. */
@@ -11,8 +13,11 @@ export interface FileHandle {
   append(data: Uint8Array): number;
   /** Writes at an absolute position (index files are preallocated and patched). */
   writeAt(data: Uint8Array, position: number): void;
-  /** Reads up to `length` bytes at `position` into a new buffer (shorter at end of file). */
-  read(position: number, length: number): Buffer;
+  /**
+   * Reads up to `length` bytes at `position` (shorter at end of file) into a buffer from `alloc`
+   * (a new one by default).
+   */
+  read(position: number, length: number, alloc?: ReadAllocator): Buffer;
   truncate(size: number): void;
   /** fsync: data reaches the device. */
   sync(): void;

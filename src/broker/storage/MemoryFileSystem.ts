@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { ReadAllocator } from './BufferPool';
 import type { FileHandle, FileSystem } from './FileSystem';
 
 /** A file's bytes: `data` may be shorter than `size` (a preallocated tail reads as zeros). */
@@ -43,13 +44,14 @@ class MemoryFileHandle implements FileHandle {
     f.mtimeMs = Date.now();
   }
 
-  read(position: number, length: number): Buffer {
+  read(position: number, length: number, alloc?: ReadAllocator): Buffer {
     this.ensureOpen();
     const f = this.file;
     const end = Math.min(position + length, f.size);
     if (end <= position) return Buffer.alloc(0);
-    const out = Buffer.alloc(end - position);
-    if (position < f.used) f.data.copy(out, 0, position, Math.min(end, f.used));
+    const out = alloc ? alloc(end - position) : Buffer.alloc(end - position);
+    const copied = position < f.used ? f.data.copy(out, 0, position, Math.min(end, f.used)) : 0;
+    if (alloc && copied < out.length) out.fill(0, copied); // sparse tail reads as zeros
     return out;
   }
 

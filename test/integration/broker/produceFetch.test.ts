@@ -134,3 +134,53 @@ describe.each([
     expect((await produceOne(broker, 'isr2', 0, makeBatch(), 1)).errorCode).toBe(ErrorCode.NONE);
   });
 });
+
+describe('Broker fetch: fetchLogReadMaxBytes', () => {
+  let broker: Broker | undefined;
+  afterEach(async () => {
+    await broker?.close();
+    broker = undefined;
+  });
+  const open = async (tailCacheBytesPerPartition: number, fetchLogReadMaxBytes: number): Promise<Broker> =>
+    (broker = await Broker.open({ fs: new MemoryFileSystem(), dataDir: '/data', config: { tailCacheBytesPerPartition, fetchLogReadMaxBytes } }));
+  /** Five batches of ten records; their sizes. */
+  const fill = async (b: Broker): Promise<number[]> => {
+    const sizes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const batch = makeBatch({ count: 10, valueSize: 100 });
+      sizes.push(batch.length);
+      await produceOne(b, 't', 0, batch);
+    }
+    return sizes;
+  };
+
+  it('reads at most that many bytes of a partition from the log files; the rest comes in later fetches', async () => {
+    const b = await open(0, 3000);
+    const sizes = await fill(b);
+    expect(sizes[0] + sizes[1]).toBeLessThanOrEqual(3000);
+    expect(sizes[0] + sizes[1] + sizes[2]).toBeGreaterThan(3000);
+    const first = await fetchOne(b, 't', 0, 0, { partitionMaxBytes: 1 << 20 });
+    expect(headers(first.records).map((h) => h.baseOffset)).toEqual([0, 10]);
+    const next = await fetchOne(b, 't', 0, 20, { partitionMaxBytes: 1 << 20 });
+    expect(headers(next.records).map((h) => h.baseOffset)).toEqual([20, 30]);
+  });
+
+  it('still returns a first batch larger than the limit, whole', async () => {
+    const b = await open(0, 1);
+    const sizes = await fill(b);
+    const first = await fetchOne(b, 't', 0, 0, { partitionMaxBytes: 1 << 20 });
+    expect(headers(first.records).map((h) => h.baseOffset)).toEqual([0]);
+    expect(first.records?.length).toBe(sizes[0]);
+  });
+
+  it('does not limit what is served from the in-memory tail', async () => {
+    const b = await open(1 << 20, 1);
+    await fill(b);
+    const all = await fetchOne(b, 't', 0, 0, { partitionMaxBytes: 1 << 20 });
+    expect(headers(all.records).map((h) => h.baseOffset)).toEqual([0, 10, 20, 30, 40]);
+  });
+
+  it('rejects a limit below one byte, naming the setting', async () => {
+    await expect(open(0, 0)).rejects.toThrow(/fetchLogReadMaxBytes must be a positive integer, got 0/);
+  });
+});

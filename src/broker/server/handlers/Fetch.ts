@@ -1,5 +1,6 @@
 import { ApiKey } from '../../../protocol/generated/apiKeys';
 import type { FetchRequestData, FetchResponseData } from '../../../protocol/generated/types';
+import { ReadLease } from '../../storage/BufferPool';
 import type { BrokerServices } from '../brokerApi';
 import type { ApiHandler } from '../types';
 import { big, num } from './convert';
@@ -8,7 +9,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * Fetch: long-polls through the broker's purgatory (maxWaitMs/minBytes) and answers with the
- * stored batch bytes, which the codec appends to the response by reference (one writev, no copy).
+ * stored batch bytes, which the codec appends to the response by reference (one writev, no copy)
+ * from buffers that are reused once the response has been written.
  * Fetch sessions are not kept: sessionId 0 tells clients to send full fetches. From v13 topics are
  * named by id.
  */
@@ -19,7 +21,11 @@ export const fetchHandler: ApiHandler<BrokerServices, FetchRequestData, FetchRes
   maxVersion: 17,
   async handle(request, ctx) {
     const byId = ctx.header.apiVersion >= 13;
+    // The records are read into pooled buffers, handed back once the socket has written them.
+    const lease = new ReadLease();
+    ctx.afterResponseWritten(() => lease.release());
     const res = await ctx.services.broker.fetch({
+      lease,
       replicaId: request.replicaId ?? -1,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,

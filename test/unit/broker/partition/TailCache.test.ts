@@ -1,4 +1,5 @@
 import { TailCache } from '../../../../src/broker/partition/TailCache';
+import { BufferPool, ReadLease } from '../../../../src/broker/storage/BufferPool';
 import { BATCH } from '../../../../src/protocol/records/batchHeader';
 
 /** A header-only stand-in for a stored batch: the cache reads only baseOffset, length and lastOffsetDelta. */
@@ -10,21 +11,29 @@ function stored(baseOffset: number, records: number, size = 100): Buffer {
   return b;
 }
 
+/** The base offsets of the batches in what a read returned, however it was cut into buffers. */
+function baseOffsets(chunks: Buffer[]): bigint[] {
+  const out: bigint[] = [];
+  for (const c of chunks) {
+    for (let at = 0; at < c.length; at += c.readInt32BE(at + BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD) out.push(c.readBigInt64BE(at));
+  }
+  return out;
+}
+
 describe('TailCache', () => {
   it('serves whole batches from the one containing the offset', () => {
     const c = new TailCache(10000);
     c.add(stored(0, 5));
     c.add(stored(5, 5));
     c.add(stored(10, 5));
-    const out = c.read(7, 10000, true)!;
-    expect(out.map((b) => b.readBigInt64BE(0))).toEqual([5n, 10n]);
+    expect(baseOffsets(c.read(7, 10000, true)!)).toEqual([5n, 10n]);
     expect(c.read(15, 10000, true)).toBeNull();
   });
 
   it('splits a buffer holding several batches', () => {
     const c = new TailCache(10000);
     c.add(Buffer.concat([stored(0, 2), stored(2, 3)]));
-    expect(c.read(3, 10000, true)!.map((b) => b.readBigInt64BE(0))).toEqual([2n]);
+    expect(baseOffsets(c.read(3, 10000, true)!)).toEqual([2n]);
   });
 
   it('evicts the oldest batches past its capacity', () => {
@@ -37,8 +46,8 @@ describe('TailCache', () => {
   it('respects maxBytes but always returns one batch when asked to', () => {
     const c = new TailCache(10000);
     for (let i = 0; i < 3; i++) c.add(stored(i, 1));
-    expect(c.read(0, 250, true)).toHaveLength(2);
-    expect(c.read(0, 50, true)).toHaveLength(1);
+    expect(baseOffsets(c.read(0, 250, true)!)).toEqual([0n, 1n]);
+    expect(baseOffsets(c.read(0, 50, true)!)).toEqual([0n]);
     expect(c.read(0, 50, false)).toHaveLength(0);
   });
 
@@ -48,5 +57,44 @@ describe('TailCache', () => {
     c.dropBefore(6);
     expect(c.firstOffset).toBe(5);
     expect(c.read(2, 1000, true)).toBeNull();
+  });
+
+  it('keeps its own copy: later changes to the appended buffer do not show', () => {
+    const c = new TailCache(10000);
+    const b = stored(0, 5);
+    c.add(b);
+    b.fill(0xff);
+    expect(baseOffsets(c.read(0, 10000, true)!)).toEqual([0n]);
+  });
+
+  describe('block reuse', () => {
+    // Capacity 1000 with 100-byte batches: blocks of 1000 bytes, each holding ten batches.
+    const fill = (c: TailCache, from: number, n: number): void => {
+      for (let i = from; i < from + n; i++) c.add(stored(i, 1));
+    };
+
+    it('reuses an evicted block once the lease that read it is released, and not before', () => {
+      const pool = new BufferPool({ minBytes: 1000, retainBytes: 1 << 20 });
+      const c = new TailCache(1000, pool);
+      fill(c, 0, 10);
+      const lease = new ReadLease(pool);
+      const read = c.read(0, 1000, true, lease)!;
+      expect(baseOffsets(read)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
+      fill(c, 10, 20); // the first block leaves the tail, and so does the second
+      expect(baseOffsets(read)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]); // still held: untouched
+      lease.release();
+      fill(c, 30, 20); // the freed block is taken again and overwritten
+      expect(baseOffsets(read)).not.toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
+      expect(baseOffsets(c.read(45, 1000, true)!)).toEqual([45n, 46n, 47n, 48n, 49n]);
+    });
+
+    it('never reuses a block read without a lease', () => {
+      const pool = new BufferPool({ minBytes: 1000, retainBytes: 1 << 20 });
+      const c = new TailCache(1000, pool);
+      fill(c, 0, 10);
+      const read = c.read(0, 1000, true)!;
+      fill(c, 10, 50);
+      expect(baseOffsets(read)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
+    });
   });
 });

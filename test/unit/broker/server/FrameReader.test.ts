@@ -31,4 +31,31 @@ describe('FrameReader', () => {
     const r = new FrameReader(100);
     expect(() => r.push(Buffer.from([0xff, 0xff, 0xff, 0xf0]))).toThrow(FrameTooLargeError);
   });
+
+  it('copies a frame into the buffer the chooser picks for its API key, whole or split across chunks', () => {
+    const produce = Buffer.from([0, 0, 1, 2, 3, 4, 5]); // API key 0
+    const other = Buffer.from([0, 3, 9, 9]); // API key 3
+    const wire = Buffer.concat([frame(produce), frame(other), frame(produce)]);
+    const asked: Array<[number, number]> = [];
+    const targets: Buffer[] = [];
+    const choose = (size: number, apiKey: number): Buffer | null => {
+      asked.push([size, apiKey]);
+      if (apiKey !== 0) return null;
+      const t = Buffer.alloc(size);
+      targets.push(t);
+      return t;
+    };
+    for (const split of [wire.length, 3, 1]) {
+      asked.length = 0;
+      targets.length = 0;
+      const r = new FrameReader(1024, choose);
+      const got: Buffer[] = [];
+      for (let at = 0; at < wire.length; at += split) got.push(...r.push(wire.subarray(at, at + split)));
+      expect(got).toEqual([produce, other, produce]);
+      expect(asked).toEqual([[7, 0], [4, 3], [7, 0]]);
+      expect(got[0]).toBe(targets[0]);
+      expect(got[2]).toBe(targets[1]);
+      expect(r.pendingBytes).toBe(0);
+    }
+  });
 });

@@ -25,6 +25,33 @@ const echo: ApiHandler = {
   },
 };
 
+/** Echo that also asks to be told when its response's buffers are released. */
+const released = new Map<string, Promise<void>>();
+const releasedNow = new Set<string>();
+const tracked: ApiHandler = {
+  apiKey: 2, name: 'Tracked', minVersion: 0, maxVersion: 0,
+  handle: async (body: string, ctx) => {
+    released.set(body, new Promise<void>((resolve) => ctx.afterResponseWritten(() => (releasedNow.add(body), resolve()))));
+    if (body.startsWith('wait:')) await new Promise<void>((r) => gates.set(body, r));
+    if (body === 'silent') return NO_RESPONSE;
+    return `re:${body}`;
+  },
+};
+
+/** Until the tracked handler has been called with `body`. */
+async function handlerStarted2(body: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => released.has(body) && (clearInterval(t), resolve()), 5);
+  });
+}
+
+/** Until a handler waits at the gate named `body`. */
+async function handlerStarted(body: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => gates.has(body) && (clearInterval(t), resolve()), 5);
+  });
+}
+
 function request(apiKey: number, version: number, corr: number, body: string): Buffer {
   const payload = Buffer.concat([Buffer.alloc(8), Buffer.from(body)]);
   payload.writeInt16BE(apiKey, 0);
@@ -124,5 +151,47 @@ describe('KafkaServer', () => {
     good.write(request(1, 1, 3, 'still here'));
     const [resp] = await r.next(1);
     expect(resp.subarray(4).toString()).toBe('re:still here');
+  });
+
+  describe('afterResponseWritten', () => {
+    const trackedServer = new KafkaServer({ codec, handlers: [tracked], services: {}, port: 0, maxRequestBytes: 1024 });
+    let trackedPort = 0;
+    beforeAll(async () => ({ port: trackedPort } = await trackedServer.listen()));
+    afterAll(() => trackedServer.close(100));
+    const open = async () => {
+      const s = connect(trackedPort, '127.0.0.1');
+      sockets.push(s);
+      await new Promise((r) => s.once('connect', r));
+      return s;
+    };
+
+    it('runs once the response has been written, not while the handler is still working', async () => {
+      const s = await open();
+      const r = responses(s);
+      s.write(request(2, 0, 1, 'wait:written'));
+      await handlerStarted('wait:written');
+      expect(releasedNow.has('wait:written')).toBe(false);
+      gates.get('wait:written')!();
+      const [resp] = await r.next(1);
+      expect(resp.subarray(4).toString()).toBe('re:wait:written');
+      await released.get('wait:written');
+    });
+
+    it('runs for a request that gets no response', async () => {
+      const s = await open();
+      s.write(request(2, 0, 2, 'silent'));
+      await handlerStarted2('silent');
+      await released.get('silent');
+    });
+
+    it('runs when the client goes away before the answer', async () => {
+      const s = await open();
+      s.write(request(2, 0, 3, 'wait:gone'));
+      await handlerStarted('wait:gone');
+      s.destroy();
+      await released.get('wait:gone');
+      expect(releasedNow.has('wait:gone')).toBe(true);
+      gates.get('wait:gone')!(); // the late answer has nowhere to go and is dropped
+    });
   });
 });

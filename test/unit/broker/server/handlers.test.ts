@@ -36,6 +36,7 @@ async function call(apiKey: ApiKey, version: number, request: object, broker: Pa
     header: { apiKey, apiVersion: version, correlationId: 1, clientId: 'unit' },
     connection: { id: 1, remoteAddress: '127.0.0.1:5555' },
     services: services(fakeBroker(broker)),
+    afterResponseWritten: () => undefined,
   };
   const result = await handler.handle(decoded, ctx);
   if (result !== NO_RESPONSE) concatChunks(encodeResponse(apiKey, version, 1, result as never)); // must encode at this version
