@@ -1,3 +1,4 @@
+import { bufferView } from './bufferView';
 import { ProtocolDecodeError } from './errors';
 
 /**
@@ -8,6 +9,9 @@ import { ProtocolDecodeError } from './errors';
 export class ByteReader {
   offset: number;
   readonly end: number;
+  /** buf's memory and where buf starts in it, read on the first raw() (for its views). */
+  private memory: ArrayBufferLike | null = null;
+  private memoryOffset = 0;
 
   constructor(
     readonly buf: Buffer,
@@ -162,7 +166,11 @@ export class ByteReader {
   /** A view (no copy) of the next n bytes. */
   raw(n: number): Buffer {
     this.need(n, 'bytes');
-    const v = this.buf.subarray(this.offset, this.offset + n);
+    if (this.memory === null) {
+      this.memory = this.buf.buffer;
+      this.memoryOffset = this.buf.byteOffset;
+    }
+    const v = bufferView(this.memory, this.memoryOffset + this.offset, n);
     this.offset += n;
     return v;
   }

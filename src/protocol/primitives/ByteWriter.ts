@@ -1,3 +1,6 @@
+import { Buffer } from 'node:buffer';
+import { utf8Length } from './utf8';
+
 /**
  * Growable big-endian writer for Kafka's primitive types.
  *
@@ -194,7 +197,7 @@ export class ByteWriter {
   }
 
   /**
-   * Writes `len` UTF-8 bytes of `s` (len = Buffer.byteLength(s)). Short ASCII strings (byte length
+   * Writes `len` UTF-8 bytes of `s` (len = utf8Length(s)). Short ASCII strings (byte length
    * equals char count only when every char is ASCII) are copied in JS: cheaper than a native call.
    */
   private utf8(s: string, len: number): void {
@@ -218,7 +221,7 @@ export class ByteWriter {
 
   /** Record-format STRING (header keys): zigzag VARINT byte length, then UTF-8. */
   varintString(s: string): this {
-    const len = Buffer.byteLength(s, 'utf8');
+    const len = utf8Length(s);
     this.varint(len);
     this.utf8(s, len);
     return this;

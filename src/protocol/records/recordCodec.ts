@@ -20,6 +20,7 @@
  * VARINT / VARLONG are zigzag-encoded LEB128 (see ByteWriter).
  */
 import { ByteReader, ByteWriter, ProtocolDecodeError } from '../primitives';
+import { utf8Length } from '../primitives/utf8';
 import type { RecordEntry, RecordHeader } from './types';
 
 /** The smallest possible record: 1-byte length, then six one-byte fields. */
@@ -61,7 +62,7 @@ export function recordBodySize(
   size += sizeOfVarint(count);
   for (let i = 0; i < count; i++) {
     const h = headers![i];
-    const keyLength = Buffer.byteLength(h.key, 'utf8');
+    const keyLength = utf8Length(h.key);
     size += sizeOfVarint(keyLength) + keyLength + sizeOfVarintBytes(h.value);
   }
   return size;

@@ -1,0 +1,19 @@
+/**
+ * UTF-8 helpers for the short strings of the record format (header keys). Measuring and copying
+ * a short ASCII string char by char is cheaper than a call into Node's UTF-8 routines.
+ */
+import { Buffer } from 'node:buffer';
+
+/** Strings up to this many chars are scanned for ASCII in JS; longer ones go to Buffer.byteLength. */
+const SHORT_STRING_CHARS = 32;
+
+/** UTF-8 byte length of `s`, as Buffer.byteLength(s, 'utf8'). */
+export function utf8Length(s: string): number {
+  const n = s.length;
+  if (n <= SHORT_STRING_CHARS) {
+    let i = 0;
+    while (i < n && s.charCodeAt(i) < 0x80) i++;
+    if (i === n) return n;
+  }
+  return Buffer.byteLength(s, 'utf8');
+}
