@@ -9,11 +9,10 @@
 import type { Broker } from '../../broker/Broker';
 import { ErrorCode, isRetriable } from '../../protocol/errorCodes';
 import { partitionForKey } from '../../protocol/murmur2';
-import { encodeRecordBatch, encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
 import { CompressionType } from '../../protocol/records/types';
 import type { OutboundRecord, ProducerBinding, SendResult } from '../Binder';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
-import { ProducerBatch, RecordAccumulator } from './RecordAccumulator';
+import { type Appended, ProducerBatch, RecordAccumulator } from './RecordAccumulator';
 
 export interface NativeProducerSettings {
   compression: CompressionType;
@@ -91,12 +90,14 @@ export class NativeProducer implements ProducerBinding {
   }
 
   private append(partition: number, record: OutboundRecord): Promise<SendResult> {
-    const appended = this.accumulator.append(partition, {
-      key: record.key ?? null,
-      value: record.value,
-      headers: record.headers,
-      timestamp: record.timestamp ?? Date.now(),
-    });
+    let appended: Appended;
+    try {
+      appended = this.accumulator.append(partition, record, record.timestamp ?? Date.now());
+    } catch (error) {
+      // The record could not be encoded; a batch it made the accumulator close still goes out.
+      this.schedule(true);
+      return Promise.reject(error);
+    }
     const { batch, index } = appended;
     if (index === 0) this.track(batch);
     if (appended.closedBatch && partition === this.sticky) this.sticky = -1;
@@ -201,18 +202,17 @@ export class NativeProducer implements ProducerBinding {
     let baseSequence = -1;
     if (this.producerId >= 0) {
       baseSequence = this.sequences.get(batch.partition) ?? 0;
-      const next = baseSequence + batch.records.length;
+      const next = baseSequence + batch.recordCount;
       this.sequences.set(batch.partition, next > MAX_SEQUENCE ? next - MAX_SEQUENCE - 1 : next);
     }
-    const input = {
-      records: batch.records,
+    const options = {
       compression: this.settings.compression,
       producerId: this.producerId,
       producerEpoch: this.producerEpoch,
       baseSequence,
     };
     // zstd has no synchronous binding; the other codecs are quick enough for the event loop.
-    return this.settings.compression === CompressionType.Zstd ? encodeRecordBatch(input) : encodeRecordBatchSync(input);
+    return this.settings.compression === CompressionType.Zstd ? batch.builder.buildAsync(options) : batch.builder.build(options);
   }
 
   private async initProducerId(): Promise<void> {

@@ -1,9 +1,12 @@
 /**
- * The producer's accumulator: one queue of record batches per partition. Records go into the
- * partition's open batch; a batch closes when the next record would push it past `batchSize`
- * bytes (a record larger than that gets a batch of its own), when it reaches `batchSize`, or when
- * the sender closes it after lingering. Closed batches wait, in order, for the sender.
+ * The producer's accumulator: one queue of record batches per partition. Records are encoded into
+ * the partition's open batch as they arrive (RecordBatchBuilder); a batch closes when the next
+ * record would push it past `batchSize` bytes (a record larger than that gets a batch of its own),
+ * when it reaches `batchSize`, or when the sender closes it after lingering. Closed batches wait,
+ * in order, for the sender.
  */
+import { utf8Length } from '../../protocol/primitives/utf8';
+import { RecordBatchBuilder } from '../../protocol/records/batchBuilder';
 import type { RecordInput } from '../../protocol/records/types';
 
 /** RecordBatch v2 header bytes. */
@@ -13,12 +16,18 @@ const RECORD_FRAMING_BYTES = 21;
 
 export function estimateRecordBytes(record: RecordInput): number {
   let bytes = RECORD_FRAMING_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  if (record.headers) for (const h of record.headers) bytes += 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+  const headers = record.headers;
+  if (headers) for (let i = 0; i < headers.length; i++) bytes += 10 + utf8Length(headers[i].key) + (headers[i].value?.length ?? 0);
   return bytes;
 }
 
+/** Bytes a batch's buffer starts with: what the estimate says a full batch takes, within reason. */
+const MAX_INITIAL_BATCH_CAPACITY = 1024 * 1024;
+
 export class ProducerBatch {
-  readonly records: RecordInput[] = [];
+  /** The records, encoded as they were appended. */
+  readonly builder: RecordBatchBuilder;
+  /** Estimated size (an upper bound): what batchSize is compared with. */
   bytes = BATCH_HEADER_BYTES;
   closed = false;
   /** Resolves with the offset the broker gave the first record, or rejects with the send error. */
@@ -29,13 +38,19 @@ export class ProducerBatch {
   constructor(
     readonly partition: number,
     readonly createdAt: number,
+    batchSize: number,
   ) {
+    this.builder = new RecordBatchBuilder(Math.min(batchSize, MAX_INITIAL_BATCH_CAPACITY));
     this.result = new Promise<number>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
     // Callers attach to `result` per record; an unobserved rejection must not crash the process.
     this.result.catch(() => undefined);
+  }
+
+  get recordCount(): number {
+    return this.builder.recordCount;
   }
 }
 
@@ -60,21 +75,29 @@ export class RecordAccumulator {
     private readonly now: () => number = Date.now,
   ) {}
 
-  append(partition: number, record: RecordInput): Appended {
+  /** Encodes the record into its partition's open batch; `timestamp` is its CreateTime. */
+  append(partition: number, record: RecordInput, timestamp: number = this.now()): Appended {
     const queue = this.queue(partition);
     const size = estimateRecordBytes(record);
     let closedBatch = false;
     let batch = queue.open;
-    if (batch && batch.records.length > 0 && batch.bytes + size > this.batchSize) {
+    if (batch && batch.recordCount > 0 && batch.bytes + size > this.batchSize) {
       this.close(queue);
       closedBatch = true;
       batch = null;
     }
     if (!batch) {
-      batch = new ProducerBatch(partition, this.now());
+      batch = new ProducerBatch(partition, this.now(), this.batchSize);
       queue.open = batch;
     }
-    const index = batch.records.push(record) - 1;
+    const index = batch.recordCount;
+    try {
+      batch.builder.append(record.key ?? null, record.value, record.headers, timestamp);
+    } catch (error) {
+      // The record is not in any batch; a batch opened for it goes away again.
+      if (index === 0) queue.open = null;
+      throw error;
+    }
     batch.bytes += size;
     if (batch.bytes >= this.batchSize) {
       this.close(queue);

@@ -28,6 +28,11 @@ export class ByteWriter {
     return this.pos;
   }
 
+  /** Bytes the current buffer holds before it has to grow. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** Bytes written so far; a view, valid until the next write. */
   toBuffer(): Buffer {
     return this.buf.subarray(0, this.pos);
@@ -54,6 +59,11 @@ export class ByteWriter {
     const at = this.pos;
     this.pos += n;
     return at;
+  }
+
+  /** Drops what was written after the first `length` bytes (undoes a write that failed halfway). */
+  truncate(length: number): void {
+    if (length >= 0 && length < this.pos) this.pos = length;
   }
 
   patchInt32(at: number, value: number): void {

@@ -7,13 +7,23 @@ import { Buffer } from 'node:buffer';
 /** Strings up to this many chars are scanned for ASCII in JS; longer ones go to Buffer.byteLength. */
 const SHORT_STRING_CHARS = 32;
 
+/**
+ * The last ASCII string of each length that was measured: header keys repeat record after record
+ * (mostly the same string objects), and an identical string is found again without a scan.
+ */
+const recentAscii: (string | undefined)[] = new Array<string | undefined>(SHORT_STRING_CHARS + 1);
+
 /** UTF-8 byte length of `s`, as Buffer.byteLength(s, 'utf8'). */
 export function utf8Length(s: string): number {
   const n = s.length;
   if (n <= SHORT_STRING_CHARS) {
+    if (recentAscii[n] === s) return n;
     let i = 0;
     while (i < n && s.charCodeAt(i) < 0x80) i++;
-    if (i === n) return n;
+    if (i === n) {
+      recentAscii[n] = s;
+      return n;
+    }
   }
   return Buffer.byteLength(s, 'utf8');
 }

@@ -68,7 +68,8 @@ function writeRecords(w: ByteWriter, input: RecordBatchInput, p: PlannedBatch): 
   }
 }
 
-function attributesOf(input: RecordBatchInput): number {
+/** The attributes field of a batch with these settings. */
+export function attributesOf(input: Pick<RecordBatchInput, 'compression' | 'timestampType' | 'isTransactional' | 'isControl'>): number {
   let a = (input.compression ?? CompressionType.None) & ATTR.COMPRESSION_MASK;
   if (input.timestampType === TimestampType.LogAppendTime) a |= ATTR.TIMESTAMP_TYPE_LOG_APPEND;
   if (input.isTransactional === true) a |= ATTR.TRANSACTIONAL;
@@ -82,22 +83,51 @@ function writeInt64(buf: Buffer, at: number, v: number): void {
   buf.writeUInt32BE(v - hi * 0x100000000, at + 4);
 }
 
+/** Every header field but the length and the CRC, which follow from the bytes. */
+export interface BatchHeaderFields {
+  baseOffset: number;
+  partitionLeaderEpoch: number;
+  attributes: number;
+  lastOffsetDelta: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  recordsCount: number;
+}
+
 /** Fills the 61-byte header of a batch whose records already follow it, then its CRC. */
-function finishHeader(batch: Buffer, input: RecordBatchInput, p: PlannedBatch): Buffer {
-  writeInt64(batch, BATCH.BASE_OFFSET, input.baseOffset ?? 0);
+export function writeBatchHeader(batch: Buffer, h: BatchHeaderFields): Buffer {
+  writeInt64(batch, BATCH.BASE_OFFSET, h.baseOffset);
   batch.writeInt32BE(batch.length - BATCH.LOG_OVERHEAD, BATCH.BATCH_LENGTH);
-  batch.writeInt32BE(input.partitionLeaderEpoch ?? -1, BATCH.PARTITION_LEADER_EPOCH);
+  batch.writeInt32BE(h.partitionLeaderEpoch, BATCH.PARTITION_LEADER_EPOCH);
   batch.writeInt8(2, BATCH.MAGIC);
-  batch.writeInt16BE(attributesOf(input), BATCH.ATTRIBUTES);
-  batch.writeInt32BE(p.lastOffsetDelta, BATCH.LAST_OFFSET_DELTA);
-  writeInt64(batch, BATCH.BASE_TIMESTAMP, p.baseTimestamp);
-  writeInt64(batch, BATCH.MAX_TIMESTAMP, p.maxTimestamp);
-  writeInt64(batch, BATCH.PRODUCER_ID, input.producerId ?? -1);
-  batch.writeInt16BE(input.producerEpoch ?? -1, BATCH.PRODUCER_EPOCH);
-  batch.writeInt32BE(input.baseSequence ?? -1, BATCH.BASE_SEQUENCE);
-  batch.writeInt32BE(input.records.length, BATCH.RECORDS_COUNT);
+  batch.writeInt16BE(h.attributes, BATCH.ATTRIBUTES);
+  batch.writeInt32BE(h.lastOffsetDelta, BATCH.LAST_OFFSET_DELTA);
+  writeInt64(batch, BATCH.BASE_TIMESTAMP, h.baseTimestamp);
+  writeInt64(batch, BATCH.MAX_TIMESTAMP, h.maxTimestamp);
+  writeInt64(batch, BATCH.PRODUCER_ID, h.producerId);
+  batch.writeInt16BE(h.producerEpoch, BATCH.PRODUCER_EPOCH);
+  batch.writeInt32BE(h.baseSequence, BATCH.BASE_SEQUENCE);
+  batch.writeInt32BE(h.recordsCount, BATCH.RECORDS_COUNT);
   batch.writeUInt32BE(crc32c(batch.subarray(BATCH.CRC_START)), BATCH.CRC);
   return batch;
+}
+
+function finishHeader(batch: Buffer, input: RecordBatchInput, p: PlannedBatch): Buffer {
+  return writeBatchHeader(batch, {
+    baseOffset: input.baseOffset ?? 0,
+    partitionLeaderEpoch: input.partitionLeaderEpoch ?? -1,
+    attributes: attributesOf(input),
+    lastOffsetDelta: p.lastOffsetDelta,
+    baseTimestamp: p.baseTimestamp,
+    maxTimestamp: p.maxTimestamp,
+    producerId: input.producerId ?? -1,
+    producerEpoch: input.producerEpoch ?? -1,
+    baseSequence: input.baseSequence ?? -1,
+    recordsCount: input.records.length,
+  });
 }
 
 function encodeUncompressed(input: RecordBatchInput, p: PlannedBatch): Buffer {

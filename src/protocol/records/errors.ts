@@ -37,3 +37,10 @@ export class CorruptRecordError extends BinderyError {
     super(code, message);
   }
 }
+
+/** A record was appended to a RecordBatchBuilder after its buffer was handed over by build(). */
+export class BatchBuiltError extends BinderyError {
+  constructor() {
+    super('RECORD_BATCH_ALREADY_BUILT', 'a record batch takes no more records once it was built');
+  }
+}

@@ -50,6 +50,30 @@ describe('native producer', () => {
     expect(batches.map((b) => b.baseSequence)).toEqual([0, 10]);
   });
 
+  it('rejects only a record that cannot be encoded; the others of its batch are stored', async () => {
+    const producer = await binder.bindProducer('one-bad-record');
+    const sends = [
+      producer.send({ value: Buffer.from('a') }),
+      producer.send({ value: Buffer.from('bad'), timestamp: 1.5 }),
+      producer.send({ value: Buffer.from('b') }),
+    ];
+    const [a, bad, b] = await Promise.allSettled(sends);
+    expect(bad.status).toBe('rejected');
+    expect((bad as PromiseRejectedResult).reason).toBeInstanceOf(RangeError);
+    expect([a.status, b.status]).toEqual(['fulfilled', 'fulfilled']);
+    const batches = await stored('one-bad-record');
+    expect(batches.flatMap((batch) => batch.records.map((r) => r.value!.toString()))).toEqual(['a', 'b']);
+  });
+
+  it('a record that cannot be encoded as the first of a batch leaves no empty batch behind', async () => {
+    const producer = await binder.bindProducer('bad-first');
+    await expect(producer.send({ value: Buffer.from('bad'), timestamp: Number.NaN })).rejects.toThrow(RangeError);
+    await producer.flush();
+    await producer.send({ value: Buffer.from('ok') });
+    const batches = await stored('bad-first');
+    expect(batches.map((batch) => batch.records.length)).toEqual([1]);
+  });
+
   it('waits up to lingerMs for more records before closing a batch', async () => {
     const producer = await binder.bindProducer('linger', { lingerMs: 1000 });
     const first = producer.send({ value: Buffer.from('a') });

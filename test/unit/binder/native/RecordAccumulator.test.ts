@@ -13,7 +13,7 @@ describe('RecordAccumulator', () => {
     acc.closeAll();
     expect(acc.readyPartitions()).toEqual([3]);
     const batch = acc.takeReady(3)!;
-    expect(batch.records).toHaveLength(3);
+    expect(batch.recordCount).toBe(3);
     expect(batch.closed).toBe(true);
     expect(acc.hasPending()).toBe(false);
   });
@@ -50,7 +50,7 @@ describe('RecordAccumulator', () => {
     const small = acc.append(0, record(1));
     const big = acc.append(0, record(1000));
     expect(big.batch).not.toBe(small.batch);
-    expect(big.batch.records).toHaveLength(1);
+    expect(big.batch.recordCount).toBe(1);
     expect(big.closedBatch).toBe(true);
     expect(acc.takeReady(0)).toBe(small.batch);
     expect(acc.takeReady(0)).toBe(big.batch);
