@@ -245,7 +245,8 @@ export class ConsumerMember {
         complete = false;
         break;
       }
-      const chunk = records.slice(start, start + size);
+      // Mostly the whole fetch fits one chunk: no copy of the array then.
+      const chunk = start === 0 && records.length <= size ? records : records.slice(start, start + size);
       const batch: InboundBatch = { topic: tp.topic, partition: tp.partition, records: chunk, highWatermark };
       this.delivering = key;
       try {

@@ -4,9 +4,9 @@
  * may start before the position).
  */
 import { ATTR, BATCH } from '../../protocol/records/batchHeader';
-import { decodeRecordBatch, decodeRecordBatchSync } from '../../protocol/records/decodeBatch';
+import { decodeTopicPartitionBatch, decodeTopicPartitionBatchSync, type TopicPartitionRecord } from '../../protocol/records/decodeBatch';
 import { completeBatchSize } from '../../protocol/records/validate';
-import { CompressionType, type RecordBatch } from '../../protocol/records/types';
+import { CompressionType } from '../../protocol/records/types';
 import type { InboundRecord } from '../Binder';
 
 export interface DecodedPartition {
@@ -17,6 +17,7 @@ export interface DecodedPartition {
 
 export async function decodeFetched(topic: string, partition: number, bytes: Buffer, fetchOffset: number): Promise<DecodedPartition> {
   const records: InboundRecord[] = [];
+  const origin = { topic, partition };
   let nextOffset = fetchOffset;
   let at = 0;
   for (;;) {
@@ -27,14 +28,15 @@ export async function decodeFetched(topic: string, partition: number, bytes: Buf
     if (lastOffset >= fetchOffset && (attributes & ATTR.CONTROL) === 0) {
       const slice = bytes.subarray(at, at + size);
       // zstd has only an asynchronous binding; every other codec decodes in place.
-      const batch: RecordBatch = (attributes & ATTR.COMPRESSION_MASK) === CompressionType.Zstd ? await decodeRecordBatch(slice) : decodeRecordBatchSync(slice);
-      for (const r of batch.records) {
+      const decoded: TopicPartitionRecord[] =
+        (attributes & ATTR.COMPRESSION_MASK) === CompressionType.Zstd
+          ? (await decodeTopicPartitionBatch(slice, origin)).records
+          : decodeTopicPartitionBatchSync(slice, origin).records;
+      // The decoded records are the inbound ones (no copy per record on the hot path).
+      for (let i = 0; i < decoded.length; i++) {
+        const r = decoded[i];
         if (r.offset < fetchOffset) continue;
-        // The decoded record becomes the inbound one (no copy per record on the hot path).
-        const inbound = r as InboundRecord;
-        inbound.topic = topic;
-        inbound.partition = partition;
-        records.push(inbound);
+        records.push(r);
         nextOffset = r.offset + 1;
       }
     }

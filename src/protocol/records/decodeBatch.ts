@@ -29,7 +29,23 @@ function headerFields(h: BatchHeaderView): RecordBatchHeaderFields {
   };
 }
 
-function readRecords(payload: Buffer, v: ValidatedBatch, fields: RecordBatchHeaderFields): Record[] {
+/** Where a consumer read a batch from: its records then carry the topic and partition. */
+export interface RecordOrigin {
+  topic: string;
+  partition: number;
+}
+
+/** A record with the topic partition it was read from. */
+export interface TopicPartitionRecord extends Record {
+  topic: string;
+  partition: number;
+}
+
+/**
+ * The batch's records. With an origin, each record carries its topic and partition from the
+ * start (one object shape, rather than properties added to every record afterwards).
+ */
+function readRecords(payload: Buffer, v: ValidatedBatch, fields: RecordBatchHeaderFields, origin: RecordOrigin | null): Record[] {
   const count = v.recordsCount;
   const position = v.header.at;
   if (count > payload.length / MIN_RECORD_SIZE) {
@@ -52,13 +68,15 @@ function readRecords(payload: Buffer, v: ValidatedBatch, fields: RecordBatchHead
       const offsetDelta = r.varint();
       const key = r.varintBytes();
       const value = r.varintBytes();
-      records[i] = {
-        offset: baseOffset + offsetDelta,
-        timestamp: logAppend ? maxTimestamp : baseTimestamp + timestampDelta,
-        key,
-        value,
-        headers: readHeaders(r, end),
-      };
+      const offset = baseOffset + offsetDelta;
+      const timestamp = logAppend ? maxTimestamp : baseTimestamp + timestampDelta;
+      const headers = readHeaders(r, end);
+      if (origin === null) {
+        records[i] = { offset, timestamp, key, value, headers };
+      } else {
+        const record: TopicPartitionRecord = { topic: origin.topic, partition: origin.partition, offset, timestamp, key, value, headers };
+        records[i] = record;
+      }
     }
   } catch (err) {
     throw new CorruptRecordError(
@@ -84,24 +102,34 @@ function payloadOf(buf: Buffer, v: ValidatedBatch): Buffer {
 
 /** Decodes the batch at the start of `buf` on the calling thread; codecs none, gzip, snappy, lz4. */
 export function decodeRecordBatchSync(buf: Buffer): RecordBatch {
-  return decodeAtSync(buf, 0);
+  return decodeAtSync(buf, 0, null);
 }
 
-function decodeAtSync(buf: Buffer, at: number): RecordBatch {
+/** decodeRecordBatchSync for a consumer: the records carry the topic partition they were fetched from. */
+export function decodeTopicPartitionBatchSync(buf: Buffer, origin: RecordOrigin): RecordBatch & { records: TopicPartitionRecord[] } {
+  return decodeAtSync(buf, 0, origin) as RecordBatch & { records: TopicPartitionRecord[] };
+}
+
+/** decodeRecordBatch for a consumer: the records carry the topic partition they were fetched from. */
+export async function decodeTopicPartitionBatch(buf: Buffer, origin: RecordOrigin): Promise<RecordBatch & { records: TopicPartitionRecord[] }> {
+  return (await decodeAt(buf, 0, origin)) as RecordBatch & { records: TopicPartitionRecord[] };
+}
+
+function decodeAtSync(buf: Buffer, at: number, origin: RecordOrigin | null): RecordBatch {
   const v = validateBatch(buf, at, { countRecords: false });
   const fields = headerFields(v.header);
   const raw = payloadOf(buf, v);
   // An empty batch has no payload even when its attributes name a codec (Kafka's cleaner keeps such batches).
   const payload = raw.length === 0 ? raw : decompressSync(v.compression, raw);
-  return { ...fields, records: readRecords(payload, v, fields) };
+  return { ...fields, records: readRecords(payload, v, fields, origin) };
 }
 
-async function decodeAt(buf: Buffer, at: number): Promise<RecordBatch> {
+async function decodeAt(buf: Buffer, at: number, origin: RecordOrigin | null): Promise<RecordBatch> {
   const v = validateBatch(buf, at, { countRecords: false });
   const fields = headerFields(v.header);
   const raw = payloadOf(buf, v);
   const payload = v.compression === CompressionType.None || raw.length === 0 ? raw : await decompress(v.compression, raw);
-  return { ...fields, records: readRecords(payload, v, fields) };
+  return { ...fields, records: readRecords(payload, v, fields, origin) };
 }
 
 /**
@@ -109,7 +137,7 @@ async function decodeAt(buf: Buffer, at: number): Promise<RecordBatch> {
  * with any codec. Throws InvalidRecordBatchError, CorruptRecordError or CorruptCompressedDataError.
  */
 export function decodeRecordBatch(buf: Buffer): Promise<RecordBatch> {
-  return decodeAt(buf, 0);
+  return decodeAt(buf, 0, null);
 }
 
 /** Decodes every complete batch in `buf` in order; a trailing partial batch is ignored. */
@@ -119,7 +147,7 @@ export async function decodeRecordBatches(buf: Buffer): Promise<RecordBatch[]> {
   for (;;) {
     const size = completeBatchSize(buf, at);
     if (size === null) return batches;
-    batches.push(await decodeAt(buf, at));
+    batches.push(await decodeAt(buf, at, null));
     at += size;
   }
 }
@@ -131,7 +159,7 @@ export function decodeRecordBatchesSync(buf: Buffer): RecordBatch[] {
   for (;;) {
     const size = completeBatchSize(buf, at);
     if (size === null) return batches;
-    batches.push(decodeAtSync(buf, at));
+    batches.push(decodeAtSync(buf, at, null));
     at += size;
   }
 }
