@@ -28,6 +28,14 @@ export class ByteWriter {
     return this.pos;
   }
 
+  /**
+   * The current buffer, for a caller that reserve()d room and fills it itself; valid until the
+   * next write (a write may move the bytes to a larger buffer).
+   */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
   /** Bytes the current buffer holds before it has to grow. */
   get capacity(): number {
     return this.buf.length;
@@ -59,11 +67,6 @@ export class ByteWriter {
     const at = this.pos;
     this.pos += n;
     return at;
-  }
-
-  /** Drops what was written after the first `length` bytes (undoes a write that failed halfway). */
-  truncate(length: number): void {
-    if (length >= 0 && length < this.pos) this.pos = length;
   }
 
   patchInt32(at: number, value: number): void {

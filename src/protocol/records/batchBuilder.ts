@@ -13,7 +13,7 @@ import { ByteWriter } from '../primitives';
 import { BATCH } from './batchHeader';
 import { attributesOf, writeBatchHeader } from './encodeBatch';
 import { BatchBuiltError } from './errors';
-import { recordBodySize, writeRecordFields } from './recordCodec';
+import { checkedRecordBodySize, recordSize, writeRecordAt } from './recordWriter';
 import { CompressionType, type RecordHeader } from './types';
 
 /** What build() needs besides the records: the producer's identity and the codec. */
@@ -62,17 +62,17 @@ export class RecordBatchBuilder {
     }
     const timestampDelta = timestamp - this.baseTimestamp;
     const offsetDelta = this.count;
-    const w = this.writer;
-    const start = w.length;
+    let bodySize: number;
     try {
-      w.varint(recordBodySize(timestampDelta, offsetDelta, key, value, headers));
-      writeRecordFields(w, timestampDelta, offsetDelta, key, value, headers);
+      bodySize = checkedRecordBodySize(timestampDelta, offsetDelta, key, value, headers);
     } catch (error) {
       // A record that cannot be encoded (a timestamp that is not an integer...) leaves no trace.
-      w.truncate(start);
       this.maxTimestamp = previousMax;
       throw error;
     }
+    const w = this.writer;
+    const at = w.reserve(recordSize(bodySize));
+    writeRecordAt(w.buffer, at, bodySize, timestampDelta, offsetDelta, key, value, headers);
     this.count++;
   }
 
