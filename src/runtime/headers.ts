@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HeaderValues } from '../annotations';
 import type { InboundRecord, RecordHeader } from '../binder/Binder';
+import { utf8Bytes } from '../protocol/primitives/utf8';
 import { MESSAGE_ID_HEADER } from './idempotency';
 
 /**
@@ -145,6 +146,6 @@ export function outboundHeaders(contentType: string, given: HeaderValues | undef
 
 export function keyBytes(key: string | Buffer | null | undefined): Buffer | null {
   if (key === undefined || key === null) return null;
-  if (typeof key === 'string') return Buffer.from(key);
+  if (typeof key === 'string') return utf8Bytes(key);
   return Buffer.isBuffer(key) ? key : Buffer.from(String(key));
 }

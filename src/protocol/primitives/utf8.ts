@@ -1,5 +1,5 @@
 /**
- * UTF-8 helpers for the short strings of the record format (header keys). Measuring and copying
+ * UTF-8 helpers for the short strings of the record format (header keys, record keys). Measuring and copying
  * a short ASCII string char by char is cheaper than a call into Node's UTF-8 routines.
  */
 import { Buffer } from 'node:buffer';
@@ -26,4 +26,18 @@ export function utf8Length(s: string): number {
     }
   }
   return Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * The UTF-8 bytes of `s` in a new Buffer, as Buffer.from(s). A short ASCII string (a record key
+ * such as an id) is copied char by char into a pooled Buffer: no call into Node's encoder.
+ */
+export function utf8Bytes(s: string): Buffer {
+  const n = s.length;
+  if (n <= SHORT_STRING_CHARS && utf8Length(s) === n) {
+    const bytes = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i++) bytes[i] = s.charCodeAt(i);
+    return bytes;
+  }
+  return Buffer.from(s);
 }

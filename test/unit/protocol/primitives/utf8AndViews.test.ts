@@ -1,6 +1,6 @@
 import { ByteReader, ByteWriter } from '../../../../src/protocol/primitives';
 import { bufferView } from '../../../../src/protocol/primitives/bufferView';
-import { utf8Length } from '../../../../src/protocol/primitives/utf8';
+import { utf8Bytes, utf8Length } from '../../../../src/protocol/primitives/utf8';
 
 describe('utf8Length', () => {
   test.each(['', 'content-type', 'message-id', 'é', 'naïve-key', '日本語', '😀', 'a'.repeat(32), 'a'.repeat(33), 'ü'.repeat(40), '\ud800'])(
@@ -14,6 +14,21 @@ describe('utf8Length', () => {
     for (const key of keys) w.varintString(key);
     const r = new ByteReader(w.toBuffer());
     expect(keys.map(() => r.varintString())).toEqual(keys);
+  });
+});
+
+describe('utf8Bytes', () => {
+  test.each(['', 'k12', 'order-4711', 'é', 'naïve-key', '日本語', '😀', 'a'.repeat(32), 'a'.repeat(33), '\ud800'])('matches Buffer.from for %j', (s) => {
+    const bytes = utf8Bytes(s);
+    expect(Buffer.isBuffer(bytes)).toBe(true);
+    expect(bytes).toEqual(Buffer.from(s));
+  });
+
+  test('each call gives bytes of their own', () => {
+    const a = utf8Bytes('k1');
+    const b = utf8Bytes('k1');
+    a[0] = 0x41;
+    expect(b.toString()).toBe('k1');
   });
 });
 
