@@ -2,6 +2,8 @@
  * Message conversion by content type: JSON (the default), text/plain and raw bytes built in;
  * custom converters registered per content type override or extend them.
  */
+// Imported rather than the global: on Node 20 the global Buffer is a getter, called per message here.
+import { Buffer } from 'node:buffer';
 import { MessageConversionError } from './errors';
 
 export interface MessageConverter {

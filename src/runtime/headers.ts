@@ -1,4 +1,6 @@
 /** Header conversions between the wire (RecordHeader[]) and what listeners and producers use. */
+// Imported rather than the global: on Node 20 the global Buffer is a getter, called per message here.
+import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { HeaderValues } from '../annotations';
 import type { InboundRecord, RecordHeader } from '../binder/Binder';
