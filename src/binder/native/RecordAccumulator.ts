@@ -21,8 +21,12 @@ export function estimateRecordBytes(record: RecordInput): number {
   return bytes;
 }
 
-/** Bytes a batch's buffer starts with: what the estimate says a full batch takes, within reason. */
-const MAX_INITIAL_BATCH_CAPACITY = 1024 * 1024;
+/**
+ * A batch's buffer starts at batchSize up to this, and grows past it only when records arrive:
+ * with a large batchSize, a producer that sends a record at a time does not take a large buffer
+ * per record.
+ */
+const MAX_INITIAL_BATCH_CAPACITY = 64 * 1024;
 
 export class ProducerBatch {
   /** The records, encoded as they were appended. */
