@@ -95,14 +95,13 @@ export class RecordBatchBuilder {
   }
 
   /**
-   * The bytes so far, for an uncompressed batch. The first build of a buffer at least 3/4 full
-   * hands the buffer itself over (no copy): what is sent may be kept by the broker (its tail
-   * cache), and an append or a later build never writes there again. Otherwise the bytes are
-   * copied into a buffer of their own, so a small batch does not pin a large mostly empty one.
+   * The bytes so far, for an uncompressed batch. The first build hands the buffer itself over (no
+   * copy): the broker appends it and copies what it keeps (its tail cache), and an append or a
+   * later build never writes there again; a later build copies.
    */
   private copy(): Buffer {
     const written = this.writer.toBuffer();
-    if (!this.handedOver && written.length * 4 >= this.writer.capacity * 3) {
+    if (!this.handedOver) {
       this.handedOver = true;
       return written;
     }
