@@ -16,6 +16,11 @@ describe('bindery broker on a data directory', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('refuses a --fetch-log-read-max-bytes below one byte, naming the setting', async () => {
+    await expect(startTestBroker({ inProcess: true, args: ['--fetch-log-read-max-bytes', '0'] })).rejects.toThrow(/fetchLogReadMaxBytes must be a positive integer, got 0/);
+    await expect(startTestBroker({ inProcess: true, args: ['--fetch-log-read-max-bytes', '1MB'] })).rejects.toThrow(/--fetch-log-read-max-bytes must be an integer, got '1MB'/);
+  });
+
   it('shuts down cleanly on SIGTERM while a consumer long-polls, and restarts with its records and offsets', async () => {
     const first = await startTestBroker({ dataDir });
     running.push(first);

@@ -1,3 +1,4 @@
+import { DEFAULT_BROKER_CONFIG } from '../../broker/config/BrokerConfig';
 import { runBroker } from '../../broker/server/runBroker';
 import { intOpt, keyValues, parseOptions, stringOpt, UsageError, type CliIO } from '../args';
 
@@ -11,6 +12,7 @@ const SPEC = {
   'no-auto-create-topics': { type: 'boolean' },
   'sasl-plain-user': { type: 'string', multiple: true },
   config: { type: 'string', multiple: true },
+  'fetch-log-read-max-bytes': { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
 
@@ -36,6 +38,7 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       numPartitions: intOpt(values, 'partitions', 1),
       autoCreateTopicsEnable: values['no-auto-create-topics'] !== true,
       topicDefaults: keyValues(values, 'config'),
+      fetchLogReadMaxBytes: intOpt(values, 'fetch-log-read-max-bytes', DEFAULT_BROKER_CONFIG.fetchLogReadMaxBytes),
     },
     sasl: Object.keys(users).length > 0 ? { mechanisms: ['PLAIN'], plainUsers: users } : null,
     onConnectionError: (remote, err, phase) => {
