@@ -29,7 +29,9 @@ describe('bindery broker on a data directory', () => {
     await producer.connect();
     await producer.send({ topic: 'durable', acks: -1, messages: Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
     await producer.disconnect();
-    const consumer: Consumer = kafka.consumer({ groupId: 'durable-group', maxWaitTimeInMs: 10000 });
+    // Its broker goes away under it: kafkajs would otherwise restart the crashed consumer forever
+    // against the dead address, keeping the test process alive after the suite.
+    const consumer: Consumer = kafka.consumer({ groupId: 'durable-group', maxWaitTimeInMs: 10000, retry: { restartOnFailure: async () => false } });
     await consumer.connect();
     await consumer.subscribe({ topics: ['durable'], fromBeginning: true });
     let seen = 0;
