@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { defaultBufferPool, type BufferPool, type PooledBuffer } from '../storage/BufferPool';
 import { FrameReader } from './FrameReader';
+import { noteReceivedBytes } from './receivedBytesCollector';
 import type { RequestQueue } from './RequestQueue';
 import { NO_RESPONSE, type ApiHandler, type ConnectionInfo, type RequestContext, type RequestHeaderInfo, type WireCodec } from './types';
 import { encodeUnsupportedApiVersions, readBareHeader } from './unsupportedVersion';
@@ -113,6 +114,7 @@ export class Connection implements ConnectionInfo {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
+    noteReceivedBytes(chunk.length);
     let frames: Buffer[];
     try {
       frames = this.frames.push(chunk);
