@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { defaultBufferPool, type BufferPool, type PooledBuffer } from '../storage/BufferPool';
+import { defaultBufferPool, type PooledBuffer } from '../storage/BufferPool';
 import { FrameReader } from './FrameReader';
 import { noteReceivedBytes } from './receivedBytesCollector';
 import type { RequestQueue } from './RequestQueue';
@@ -19,8 +19,6 @@ export interface ConnectionOptions<S> {
   /** When true, only ApiVersions and the SASL APIs are served until SaslAuthenticate succeeds. */
   authRequired?: boolean;
   onError?: (connection: ConnectionInfo, err: unknown, phase: FailurePhase) => void;
-  /** Where Produce frames and fetched records are pooled (the process's pool by default). */
-  bufferPool?: BufferPool;
 }
 
 /** Where a connection failed: the client's bytes ('input') or the server answering them ('handler'). */
@@ -65,7 +63,7 @@ export class Connection implements ConnectionInfo {
   /** Complete frames received but not yet accepted (held back by the connection's bounds). */
   private readonly backlog: Buffer[] = [];
   private pumping = false;
-  private readonly pool: BufferPool;
+  private readonly pool = defaultBufferPool;
   /** Received frames held in pooled buffers, returned once their request has been handled. */
   private readonly pooledFrames = new Map<Buffer, PooledBuffer>();
 
@@ -75,7 +73,6 @@ export class Connection implements ConnectionInfo {
     private readonly opts: ConnectionOptions<unknown>,
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    this.pool = opts.bufferPool ?? defaultBufferPool;
     this.frames = new FrameReader(opts.maxRequestBytes, (size, apiKey) => (apiKey === PRODUCE_KEY && size >= POOLED_FRAME_MIN_BYTES ? this.pooledFrame(size) : null));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
