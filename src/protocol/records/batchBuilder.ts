@@ -79,14 +79,14 @@ export class RecordBatchBuilder {
   /** The finished batch (a new buffer each call) with codecs none, gzip, snappy or lz4; zstd needs buildAsync. */
   build(options: BatchBuildOptions = {}): Buffer {
     const codec = options.compression ?? CompressionType.None;
-    if (codec === CompressionType.None || this.count === 0) return this.finish(this.copy(), options);
+    if (codec === CompressionType.None || this.count === 0) return this.finish(this.uncompressedBatch(), options);
     return this.assemble(compressSync(codec, this.recordBytes(), { level: options.compressionLevel }), options);
   }
 
   /** build() with any codec; compression runs off the event loop. */
   async buildAsync(options: BatchBuildOptions = {}): Promise<Buffer> {
     const codec = options.compression ?? CompressionType.None;
-    if (codec === CompressionType.None || this.count === 0) return this.finish(this.copy(), options);
+    if (codec === CompressionType.None || this.count === 0) return this.finish(this.uncompressedBatch(), options);
     return this.assemble(await compress(codec, this.recordBytes(), { level: options.compressionLevel }), options);
   }
 
@@ -99,7 +99,7 @@ export class RecordBatchBuilder {
    * copy): the broker appends it and copies what it keeps (its tail cache), and an append or a
    * later build never writes there again; a later build copies.
    */
-  private copy(): Buffer {
+  private uncompressedBatch(): Buffer {
     const written = this.writer.toBuffer();
     if (!this.handedOver) {
       this.handedOver = true;

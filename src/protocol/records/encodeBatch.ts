@@ -25,7 +25,7 @@ import { ByteWriter } from '../primitives';
 import { crc32c } from '../crc32c';
 import { ATTR, BATCH } from './batchHeader';
 import { recordBodySize, sizeOfVarint, writeRecordFields } from './recordCodec';
-import { CompressionType, TimestampType, type RecordBatchInput, type RecordInput } from './types';
+import { CompressionType, TimestampType, type RecordBatchHeaderFields, type RecordBatchInput, type RecordInput } from './types';
 
 interface PlannedBatch {
   baseTimestamp: number;
@@ -83,19 +83,14 @@ function writeInt64(buf: Buffer, at: number, v: number): void {
   buf.writeUInt32BE(v - hi * 0x100000000, at + 4);
 }
 
-/** Every header field but the length and the CRC, which follow from the bytes. */
-export interface BatchHeaderFields {
-  baseOffset: number;
-  partitionLeaderEpoch: number;
+/**
+ * Every header field but the length and the CRC, which follow from the bytes: the decoded
+ * fields with the attribute flags as their encoded int16 (see attributesOf).
+ */
+export type BatchHeaderFields = Omit<RecordBatchHeaderFields, 'compression' | 'timestampType' | 'isTransactional' | 'isControl'> & {
   attributes: number;
-  lastOffsetDelta: number;
-  baseTimestamp: number;
-  maxTimestamp: number;
-  producerId: number;
-  producerEpoch: number;
-  baseSequence: number;
   recordsCount: number;
-}
+};
 
 /** Fills the 61-byte header of a batch whose records already follow it, then its CRC. */
 export function writeBatchHeader(batch: Buffer, h: BatchHeaderFields): Buffer {
