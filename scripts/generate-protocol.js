@@ -107,7 +107,8 @@ function tsInterfaces(msg, out) {
       case 'int64': t = 'bigint'; break;
       case 'string': case 'uuid': t = 'string'; break;
       case 'bool': t = 'boolean'; break;
-      case 'bytes': case 'records': t = 'Buffer'; break;
+      case 'bytes': t = 'Buffer'; break;
+      case 'records': t = 'RecordSet'; break;
       default:
         if (!structTypes.has(elem)) throw new Error(`${msg.name}: unknown type ${elem}`);
         t = structTypes.get(elem);
@@ -163,7 +164,7 @@ const apiName = (m) => m.name.replace(/Request$/, '');
 const typesTs =
   HEADER +
   "import type { ApiKey } from './apiKeys';\n" +
-  "import type { TaggedStruct } from '../messages/schemaTypes';\n\n" +
+  "import type { RecordSet, TaggedStruct } from '../messages/schemaTypes';\n\n" +
   typeOut.join('\n\n') +
   '\n\n/** Request body type per api key. */\nexport interface RequestDataByApiKey {\n' +
   requests.map((m) => `  [ApiKey.${apiName(m)}]: ${m.name}Data;`).join('\n') +

@@ -72,6 +72,23 @@ export async function warmUp(broker: Broker): Promise<void> {
   await consumerPerformance(broker.bootstrap, 'bench-warmup', WARMUP_RECORDS);
 }
 
+/**
+ * Reading leaves a topic as it was, so a consume case is read READS_PER_CONSUME_CASE times in a
+ * fresh group and its fastest read counts: the consume cases are bound by the client's single
+ * thread and last one to two seconds, where the load of other jobs moves a single read by ±10 %.
+ */
+const READS_PER_CONSUME_CASE = 3;
+
+async function bestRead(read: () => Promise<CaseResult>): Promise<CaseResult> {
+  let kept: CaseResult | undefined;
+  for (let i = 0; i < READS_PER_CONSUME_CASE; i++) {
+    const r = await read();
+    if (!kept || r.rate > kept.rate) kept = r;
+  }
+  const result = kept as CaseResult;
+  return { ...result, extra: { ...result.extra, reads: READS_PER_CONSUME_CASE } };
+}
+
 async function attempt(broker: Broker, name: string, results: Map<string, CaseResult>, unit: string, body: () => Promise<CaseResult>): Promise<void> {
   const started = Date.now();
   const goneBefore = broker.exitReport();
@@ -102,19 +119,23 @@ export async function runCases(broker: Broker): Promise<Map<string, CaseResult>>
   await attempt(broker, 'warm-up', new Map(), 'records/s', async () => (await warmUp(broker), { unit: 'records/s', rate: WARMUP_RECORDS }));
   for (const c of [...PRODUCE_CASES, LATENCY_CASE]) await attempt(broker, c.name, results, 'records/s', () => produceCase(broker, c));
   for (const c of CONSUME_CASES) {
-    await attempt(broker, c.name, results, 'records/s', async () => {
-      const f = await consumerPerformance(broker.bootstrap, c.topic, c.records);
-      return { unit: 'records/s', rate: f.recordsPerS, extra: { mb_per_s: f.mbPerS } };
-    });
+    await attempt(broker, c.name, results, 'records/s', () =>
+      bestRead(async () => {
+        const f = await consumerPerformance(broker.bootstrap, c.topic, c.records);
+        return { unit: 'records/s', rate: f.recordsPerS, extra: { mb_per_s: f.mbPerS } };
+      }),
+    );
   }
   await attempt(broker, 'kafkajs-produce-100b-acksall', results, 'records/s', async () => {
     const f = await kafkajsProduce(broker.bootstrap, 'bench-kafkajs', KAFKAJS_RECORDS, 100, -1);
     return { unit: 'records/s', rate: f.recordsPerS, p99Ms: f.p99Ms };
   });
   // Every 100-byte topic, so the read lasts seconds rather than a fraction of one.
-  await attempt(broker, 'kafkajs-consume-100b', results, 'records/s', async () => {
-    const f = await kafkajsConsume(broker.bootstrap, KAFKAJS_CONSUME_TOPICS);
-    return { unit: 'records/s', rate: f.recordsPerS, extra: { records: f.records } };
-  });
+  await attempt(broker, 'kafkajs-consume-100b', results, 'records/s', () =>
+    bestRead(async () => {
+      const f = await kafkajsConsume(broker.bootstrap, KAFKAJS_CONSUME_TOPICS);
+      return { unit: 'records/s', rate: f.recordsPerS, extra: { records: f.records } };
+    }),
+  );
   return results;
 }

@@ -5,7 +5,7 @@
 export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--data-dir ./data | --memory] [--advertised-host h]
     [--partitions N (num.partitions)] [--no-auto-create-topics] [--sasl-plain-user user:password]...
     [--config topic.config=value]...   (default topic configs, e.g. retention.ms=60000)
-    [--fetch-log-read-max-bytes N]   (bytes a fetch reads of one partition from the log files, default 1048576)
+    [--fetch-log-read-max-bytes N]   (bytes a fetch reads of one partition from the log files, default 57671680)
     [--verbose]   (also report connections closed for malformed requests)`;
 
 export const TOPICS_USAGE = `bindery topics create --topic <name> [--partitions N] [--replication-factor N] [--config k=v]...

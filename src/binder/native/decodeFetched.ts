@@ -5,6 +5,7 @@
  */
 import { ATTR, BATCH } from '../../protocol/records/batchHeader';
 import { decodeTopicPartitionBatch, decodeTopicPartitionBatchSync, type TopicPartitionRecord } from '../../protocol/records/decodeBatch';
+import type { RecordSet } from '../../protocol/messages/schemaTypes';
 import { completeBatchSize } from '../../protocol/records/validate';
 import { CompressionType } from '../../protocol/records/types';
 import type { InboundRecord } from '../Binder';
@@ -15,10 +16,18 @@ export interface DecodedPartition {
   nextOffset: number;
 }
 
-export async function decodeFetched(topic: string, partition: number, bytes: Buffer, fetchOffset: number): Promise<DecodedPartition> {
-  const records: InboundRecord[] = [];
+export async function decodeFetched(topic: string, partition: number, set: RecordSet, fetchOffset: number): Promise<DecodedPartition> {
+  const out: DecodedPartition = { records: [], nextOffset: fetchOffset };
   const origin = { topic, partition };
-  let nextOffset = fetchOffset;
+  if (Buffer.isBuffer(set)) await decodePiece(set, origin, fetchOffset, out);
+  else for (const piece of set) await decodePiece(piece, origin, fetchOffset, out);
+  return out;
+}
+
+/** Adds the records of one piece of whole batches to `out`. */
+async function decodePiece(bytes: Buffer, origin: { topic: string; partition: number }, fetchOffset: number, out: DecodedPartition): Promise<void> {
+  const records = out.records;
+  let nextOffset = out.nextOffset;
   let at = 0;
   for (;;) {
     const size = completeBatchSize(bytes, at);
@@ -43,7 +52,7 @@ export async function decodeFetched(topic: string, partition: number, bytes: Buf
     nextOffset = Math.max(nextOffset, lastOffset + 1);
     at += size;
   }
-  return { records, nextOffset };
+  out.nextOffset = nextOffset;
 }
 
 function readOffset(buf: Buffer, at: number): number {

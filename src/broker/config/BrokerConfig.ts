@@ -36,9 +36,11 @@ export interface BrokerConfig {
   fetchMaxBytes: number;
   /**
    * Stored bytes one fetch reads from a partition's log files, at most (the first batch is always
-   * whole). Responses are assembled in memory (Kafka sends file ranges with sendfile), so this
-   * bounds what one fetch costs; a client asking for more per partition (max.partition.fetch.bytes)
-   * gets it over more round trips. Reads served from the in-memory tail are not limited by it.
+   * whole); by default as much as a response may hold, so clients get what they ask for
+   * (max.partition.fetch.bytes). Responses are assembled in memory (Kafka sends file ranges with
+   * sendfile) from pooled pieces of at most 1 MiB, held until the socket has written them; a lower
+   * limit bounds what one fetch holds, and a client asking for more gets it over more round trips.
+   * Reads served from the in-memory tail are not limited by it.
    */
   fetchLogReadMaxBytes: number;
   /** Default topic configs by Kafka name (log.retention.ms → 'retention.ms', ...). */
@@ -62,7 +64,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   producerIdExpirationMs: 86400000,
   tailCacheBytesPerPartition: 1024 * 1024,
   fetchMaxBytes: 57671680,
-  fetchLogReadMaxBytes: 1024 * 1024,
+  fetchLogReadMaxBytes: 57671680,
   topicDefaults: {},
 };
 

@@ -7,7 +7,6 @@
 import { ErrorCode } from '../../protocol/errorCodes';
 import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
 import type { Partition } from '../partition/Partition';
-import type { ReadLease } from '../storage/BufferPool';
 import type { TopicManager } from '../topics/TopicManager';
 import type { Topic } from '../topics/Topic';
 import { FetchPurgatory } from './FetchPurgatory';
@@ -79,7 +78,7 @@ export class FetchHandler {
           const read = partition.read(p.fetchOffset, limit, bytes === 0, req.lease, this.logReadMaxBytes);
           bytes += read.bytes;
           budget -= read.bytes;
-          const records = read.chunks.length === 1 ? read.chunks[0] : read.chunks.length === 0 ? EMPTY : join(read.chunks, read.bytes, req.lease);
+          const records = read.chunks.length === 1 ? read.chunks[0] : read.chunks.length === 0 ? EMPTY : read.chunks;
           return { ...base, errorCode: ErrorCode.NONE, records };
         } catch (err) {
           anyError = true;
@@ -104,14 +103,6 @@ export class FetchHandler {
 
 const EMPTY = Buffer.alloc(0);
 
-/** One partition's records from several tail blocks, in one buffer (pooled under a lease). */
-function join(chunks: Buffer[], size: number, lease: ReadLease | undefined): Buffer {
-  if (!lease) return Buffer.concat(chunks, size);
-  const out = lease.alloc(size);
-  let at = 0;
-  for (const c of chunks) at += c.copy(out, at);
-  return out;
-}
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 function errorPartition(partitionIndex: number, errorCode: number): FetchPartitionResponse {

@@ -1,4 +1,5 @@
 /** Fetch and ListOffsets, field for field as Kafka's requests and responses. */
+import type { RecordSet } from '../../protocol/messages/schemaTypes';
 import type { ReadLease } from '../storage/BufferPool';
 
 export interface FetchPartitionRequest {
@@ -44,8 +45,11 @@ export interface FetchPartitionResponse {
   logStartOffset: number;
   abortedTransactions: { producerId: number; firstOffset: number }[] | null;
   preferredReadReplica: number;
-  /** Whole stored batches, untouched (empty when none are there yet); null with an error. */
-  records: Buffer | null;
+  /**
+   * Whole stored batches, untouched (empty when none are there yet); null with an error. Several
+   * buffers, in order, when read in pieces or from several tail blocks; each holds whole batches.
+   */
+  records: RecordSet | null;
 }
 
 export interface FetchTopicResponse {

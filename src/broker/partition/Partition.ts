@@ -19,8 +19,11 @@ interface Snapshot {
   producers: ProducerEntry[];
 }
 
+/** Largest piece of one log read (a pooled size class the pool keeps when freed). */
+export const LOG_READ_PIECE_BYTES = 1024 * 1024;
+
 export interface PartitionRead {
-  /** Whole stored batches; several buffers when served from memory. */
+  /** Whole stored batches, in order; each buffer holds whole batches. */
   chunks: Buffer[];
   bytes: number;
 }
@@ -101,11 +104,25 @@ export class Partition {
     const cached = this.tail.read(offset, maxBytes, minOne, lease);
     if (cached) return { chunks: cached, bytes: cached.reduce((n, b) => n + b.length, 0) };
     maxBytes = Math.min(maxBytes, logReadMaxBytes);
-    if (!minOne && maxBytes <= 0) return { chunks: [], bytes: 0 };
-    const read = this.log.read(offset, Math.max(1, maxBytes), undefined, lease?.alloc);
-    let records = read.records;
-    if (!minOne && records.length > maxBytes) records = wholeBatchesWithin(records, maxBytes);
-    return { chunks: records.length ? [records] : [], bytes: records.length };
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let at = offset;
+    // Pieces of at most LOG_READ_PIECE_BYTES: a large fetch is served whole from buffers the pool
+    // keeps, instead of one large buffer per fetch. A batch larger than a piece is read whole.
+    while (at < this.log.logEndOffset) {
+      const room = maxBytes - bytes;
+      const firstBatch = minOne && chunks.length === 0;
+      if (room <= 0 && !firstBatch) break;
+      const read = this.log.read(at, Math.max(1, Math.min(room, LOG_READ_PIECE_BYTES)), undefined, lease?.alloc);
+      let records = read.records;
+      const trimmed = !firstBatch && records.length > room;
+      if (trimmed) records = wholeBatchesWithin(records, room);
+      if (records.length > 0) chunks.push(records);
+      bytes += records.length;
+      if (trimmed || records.length === 0) break;
+      at = read.nextOffset;
+    }
+    return { chunks, bytes };
   }
 
   /**

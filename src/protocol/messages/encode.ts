@@ -127,10 +127,17 @@ function encodeValue(out: ChunkWriter, type: WireType, nullable: boolean, v: unk
         else w.int32(-1);
         return;
       }
-      if (!Buffer.isBuffer(v)) fail(name, 'a Buffer', v);
-      if (flexible) w.uvarint(v.length + 1);
-      else w.int32(v.length);
-      out.append(v);
+      if (Buffer.isBuffer(v)) {
+        if (flexible) w.uvarint(v.length + 1);
+        else w.int32(v.length);
+        out.append(v);
+        return;
+      }
+      if (type.kind === 'records' && Array.isArray(v)) {
+        encodeRecordPieces(out, v, flexible, name);
+        return;
+      }
+      fail(name, type.kind === 'records' ? 'a Buffer or an array of Buffers' : 'a Buffer', v);
       return;
     case 'struct':
       if (nullable) {
@@ -159,4 +166,16 @@ function encodeValue(out: ChunkWriter, type: WireType, nullable: boolean, v: unk
       return;
     }
   }
+}
+
+/** A RECORDS value given as pieces: one length prefix, then each piece by reference. */
+function encodeRecordPieces(out: ChunkWriter, pieces: readonly unknown[], flexible: boolean, name: string): void {
+  let size = 0;
+  for (const p of pieces) {
+    if (!Buffer.isBuffer(p)) fail(`${name}[]`, 'a Buffer', p);
+    size += p.length;
+  }
+  if (flexible) out.w.uvarint(size + 1);
+  else out.w.int32(size);
+  for (const p of pieces as readonly Buffer[]) out.append(p);
 }

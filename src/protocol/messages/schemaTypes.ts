@@ -40,6 +40,18 @@ export interface RawTaggedField {
   readonly data: Buffer;
 }
 
+/**
+ * A RECORDS field: stored record batches. Decoders always give one Buffer; encoders also take
+ * pieces (each holding whole batches), appended to the message by reference in order, so a fetch
+ * read in several pooled pieces is sent without joining them.
+ */
+export type RecordSet = Buffer | readonly Buffer[];
+
+/** A record set as one Buffer (what a decoder gave is returned as it is; pieces are joined). */
+export function recordSetBuffer(records: RecordSet): Buffer {
+  return Buffer.isBuffer(records) ? records : Buffer.concat(records);
+}
+
 /** Every decoded struct may carry the unknown tagged fields it arrived with (flexible versions). */
 export interface TaggedStruct {
   _unknownTaggedFields?: RawTaggedField[];
@@ -54,7 +66,7 @@ export type EncodeInput<T> = T extends bigint
   : T extends Buffer
     ? T
     : T extends readonly (infer E)[]
-      ? EncodeInput<E>[]
+      ? readonly EncodeInput<E>[]
       : T extends object
         ? { [K in keyof T]: EncodeInput<T[K]> }
         : T;

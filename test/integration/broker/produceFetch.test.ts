@@ -3,6 +3,9 @@ import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
 import { ErrorCode } from '../../../src/protocol/errorCodes';
 import { ATTR } from '../../../src/protocol/records/batchHeader';
 import { CompressionType } from '../../../src/protocol/records/types';
+import { LOG_READ_PIECE_BYTES } from '../../../src/broker/partition/Partition';
+import { ReadLease } from '../../../src/broker/storage/BufferPool';
+import { recordSetBuffer, type RecordSet } from '../../../src/protocol/messages/schemaTypes';
 import { fetchOne, headers, makeBatch, produceOne } from './support/batches';
 
 describe.each([
@@ -182,5 +185,72 @@ describe('Broker fetch: fetchLogReadMaxBytes', () => {
 
   it('rejects a limit below one byte, naming the setting', async () => {
     await expect(open(0, 0)).rejects.toThrow(/fetchLogReadMaxBytes must be a positive integer, got 0/);
+  });
+});
+
+describe('Broker fetch: large reads from the log files', () => {
+  const LARGE_BATCHES = { 'max.message.bytes': String(4 << 20) };
+  let broker: Broker;
+  const stored: Buffer[] = [];
+  beforeEach(async () => {
+    broker = await Broker.open({ fs: new MemoryFileSystem(), dataDir: '/data', config: { tailCacheBytesPerPartition: 0, topicDefaults: LARGE_BATCHES } });
+    stored.length = 0;
+    // ≈ 4.4 MiB: forty ≈ 100 KiB batches with one 1.5 MiB batch in the middle.
+    for (let i = 0; i < 40; i++) {
+      const batch = i === 12 ? makeBatch({ count: 3, valueSize: 512 * 1024 }) : makeBatch({ count: 100, valueSize: 1000 });
+      stored.push(batch);
+      expect((await produceOne(broker, 't', 0, batch)).errorCode).toBe(ErrorCode.NONE);
+    }
+  });
+  afterEach(async () => {
+    await broker.close();
+  });
+
+  const pieces = (set: RecordSet | null): Buffer[] => (set === null ? [] : Buffer.isBuffer(set) ? [set] : [...set]);
+
+  it.each([
+    ['with a lease (pooled buffers)', true],
+    ['without one (plain buffers)', false],
+  ])('serves what the client asks for in pieces of whole batches, %s', async (_label, leased) => {
+    const lease = leased ? new ReadLease() : undefined;
+    const partitionMaxBytes = 3 * 1024 * 1024;
+    const res = await broker.fetch({ maxWaitMs: 0, minBytes: 1, lease, topics: [{ topic: 't', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes }] }] });
+    const records = res.responses[0].partitions[0].records;
+    const parts = pieces(records);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const part of parts) {
+      // every piece holds whole batches: its headers add up to its length
+      expect(headers(part).reduce((n, h) => n + h.sizeInBytes, 0)).toBe(part.length);
+      // a piece is at most LOG_READ_PIECE_BYTES unless it is one batch larger than that
+      if (part.length > LOG_READ_PIECE_BYTES) expect(headers(part)).toHaveLength(1);
+    }
+    const joined = recordSetBuffer(records!);
+    const got = headers(joined);
+    const whole = stored.slice(0, got.length);
+    // the produced batches in order, with the offsets the broker gave them
+    let offset = 0;
+    let at = 0;
+    for (const [i, h] of got.entries()) {
+      expect(h.baseOffset).toBe(offset);
+      offset = h.lastOffset + 1;
+      // from the magic byte on (the broker sets the base offset and the leader epoch)
+      expect(joined.subarray(at + 16, at + h.sizeInBytes).equals(whole[i].subarray(16))).toBe(true);
+      at += h.sizeInBytes;
+    }
+    expect(at).toBe(joined.length);
+    expect(joined.length).toBeLessThanOrEqual(partitionMaxBytes);
+    // the next stored batch would not have fitted
+    expect(joined.length + stored[whole.length].length).toBeGreaterThan(partitionMaxBytes);
+    expect(whole.length).toBeGreaterThan(12); // the 1.5 MiB batch came whole, inside the read
+    lease?.release();
+  });
+
+  it('still reads at most fetchLogReadMaxBytes of a partition when that is set', async () => {
+    await broker.close();
+    broker = await Broker.open({ fs: new MemoryFileSystem(), dataDir: '/data', config: { tailCacheBytesPerPartition: 0, fetchLogReadMaxBytes: 250_000, topicDefaults: LARGE_BATCHES } });
+    for (const batch of stored) await produceOne(broker, 't', 0, batch);
+    const first = await fetchOne(broker, 't', 0, 0, { partitionMaxBytes: 10 << 20 });
+    expect(first.records!.length).toBeLessThanOrEqual(250_000);
+    expect(first.records!.length + stored[headers(first.records).length].length).toBeGreaterThan(250_000);
   });
 });

@@ -1,4 +1,5 @@
 import { ApiKey } from '../../../protocol/generated/apiKeys';
+import { recordSetBuffer } from '../../../protocol/messages/schemaTypes';
 import type { ProduceRequestData, ProduceResponseData } from '../../../protocol/generated/types';
 import type { BrokerServices } from '../brokerApi';
 import { NO_RESPONSE, type ApiHandler } from '../types';
@@ -18,7 +19,7 @@ export const produceHandler: ApiHandler<BrokerServices, ProduceRequestData, Prod
       transactionalId: request.transactionalId ?? null,
       acks: request.acks,
       timeoutMs: request.timeoutMs,
-      topics: request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => ({ index: p.index, records: p.records })) })),
+      topics: request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => ({ index: p.index, records: p.records && recordSetBuffer(p.records) })) })),
     });
     if (request.acks === 0) return NO_RESPONSE;
     return {

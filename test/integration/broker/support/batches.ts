@@ -4,6 +4,7 @@ import { BatchHeaderView } from '../../../../src/protocol/records/batchHeader';
 import { CompressionType } from '../../../../src/protocol/records/types';
 import type { Broker } from '../../../../src/broker/Broker';
 import type { FetchPartitionResponse } from '../../../../src/broker/fetch/types';
+import { recordSetBuffer, type RecordSet } from '../../../../src/protocol/messages/schemaTypes';
 
 export interface BatchOptions {
   count?: number;
@@ -28,9 +29,11 @@ export function makeBatch(opts: BatchOptions = {}): Buffer {
   });
 }
 
-export function headers(records: Buffer | null): BatchHeaderView[] {
+/** Batch headers of stored records (a fetch may give them in several pieces). */
+export function headers(set: RecordSet | null): BatchHeaderView[] {
   const out: BatchHeaderView[] = [];
-  if (!records) return out;
+  if (!set) return out;
+  const records = recordSetBuffer(set);
   for (let at = 0; at + 61 <= records.length; ) {
     const v = new BatchHeaderView(records, at);
     out.push(v);
@@ -44,20 +47,24 @@ export async function produceOne(broker: Broker, topic: string, partition: numbe
   return res.responses[0].partitionResponses[0];
 }
 
+/** One partition of a fetch response, its records joined into one Buffer. */
+export type FetchedPartition = Omit<FetchPartitionResponse, 'records'> & { records: Buffer | null };
+
 export async function fetchOne(
   broker: Broker,
   topic: string,
   partition: number,
   fetchOffset: number,
   opts: { maxWaitMs?: number; minBytes?: number; partitionMaxBytes?: number; maxBytes?: number } = {},
-): Promise<FetchPartitionResponse> {
+): Promise<FetchedPartition> {
   const res = await broker.fetch({
     maxWaitMs: opts.maxWaitMs ?? 0,
     minBytes: opts.minBytes ?? 1,
     maxBytes: opts.maxBytes,
     topics: [{ topic, partitions: [{ partition, fetchOffset, partitionMaxBytes: opts.partitionMaxBytes ?? 1 << 20 }] }],
   });
-  return res.responses[0].partitions[0];
+  const p = res.responses[0].partitions[0];
+  return { ...p, records: p.records && recordSetBuffer(p.records) };
 }
 
 /** Every batch of a partition from its start, by repeated fetches (bounded). */

@@ -3,6 +3,7 @@ import { Broker } from '../../../../src/broker/Broker';
 import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
 import { NativeBinder, NativeBinderClosedError } from '../../../../src/binder/native';
 import { ErrorCode } from '../../../../src/protocol/errorCodes';
+import { recordSetBuffer } from '../../../../src/protocol/messages/schemaTypes';
 import { decodeRecordBatches } from '../../../../src/protocol/records/decodeBatch';
 import { CompressionType, type RecordBatch } from '../../../../src/protocol/records/types';
 
@@ -21,7 +22,7 @@ describe('native producer', () => {
 
   async function stored(topic: string, partition = 0): Promise<RecordBatch[]> {
     const response = await broker.fetch({ maxWaitMs: 0, minBytes: 1, topics: [{ topic, partitions: [{ partition, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }] });
-    return decodeRecordBatches(response.responses[0].partitions[0].records ?? Buffer.alloc(0));
+    return decodeRecordBatches(recordSetBuffer(response.responses[0].partitions[0].records ?? Buffer.alloc(0)));
   }
 
   it.each([
