@@ -55,7 +55,8 @@ export class Log implements PartitionLog {
     const logger = options.logger ?? consoleLogger;
     this.segments = loadSegments(this.fs, dir, cfg, options.recoveryPoint ?? 0, logger);
     if (this.segments.length === 0) {
-      this.segments.push(LogSegment.create(this.fs, dir, Math.max(0, options.logStartOffset ?? 0), cfg));
+      // An empty log: its files are made on the first append (a reopen before that starts the same way).
+      this.segments.push(LogSegment.create(this.fs, dir, Math.max(0, options.logStartOffset ?? 0), cfg, '', true));
     }
     this.active.activate();
     this.endOffset = this.active.nextOffset;

@@ -1,5 +1,6 @@
 import type { FileHandle, FileSystem } from '../storage/FileSystem';
 import type { ReadAllocator } from '../storage/BufferPool';
+import { DeferredFile } from '../storage/DeferredFile';
 import { OffsetIndex } from './OffsetIndex';
 import { TimeIndex } from './TimeIndex';
 import { segmentFiles } from './fileNames';
@@ -50,8 +51,13 @@ export class LogSegment {
   }
 
   /** Creates a new, empty segment (any existing files of that name are emptied). */
-  static create(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig, suffix = ''): LogSegment {
-    const seg = LogSegment.openFiles(fs, dir, baseOffset, config, suffix);
+  /**
+   * A new, empty segment. With `deferFiles` its files are made on its first write (DeferredFile):
+   * for the first segment of a new log only, whose absence a reopen recreates as it was. A rolled
+   * segment must exist at once: a reopen takes the last segment on disk as the active one.
+   */
+  static create(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig, suffix = '', deferFiles = false): LogSegment {
+    const seg = LogSegment.openFiles(fs, dir, baseOffset, config, suffix, deferFiles);
     seg.log.truncate(0);
     seg.offsetIndex.reset();
     seg.timeIndex.reset();
@@ -70,11 +76,28 @@ export class LogSegment {
     return { segment: seg, indexesOk };
   }
 
-  private static openFiles(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig, suffix: string): LogSegment {
+  private static openFiles(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig, suffix: string, deferred = false): LogSegment {
     const files = segmentFiles(dir, baseOffset, suffix);
-    const log = fs.open(files.log);
-    const offsetIndex = new OffsetIndex(fs.open(files.index), baseOffset, config.segmentIndexBytes);
-    const timeIndex = new TimeIndex(fs.open(files.timeIndex), baseOffset, config.segmentIndexBytes);
+    let log: FileHandle;
+    let index: FileHandle;
+    let timeIndexFile: FileHandle;
+    if (deferred) {
+      // The three files come into being together, so a reopen finds the indexes it trusts.
+      const deferredIndex = new DeferredFile(fs, files.index);
+      const deferredTimeIndex = new DeferredFile(fs, files.timeIndex);
+      index = deferredIndex;
+      timeIndexFile = deferredTimeIndex;
+      log = new DeferredFile(fs, files.log, () => {
+        deferredIndex.create();
+        deferredTimeIndex.create();
+      });
+    } else {
+      log = fs.open(files.log);
+      index = fs.open(files.index);
+      timeIndexFile = fs.open(files.timeIndex);
+    }
+    const offsetIndex = new OffsetIndex(index, baseOffset, config.segmentIndexBytes);
+    const timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes);
     return new LogSegment(fs, dir, baseOffset, log, offsetIndex, timeIndex, config, suffix);
   }
 
@@ -114,7 +137,9 @@ export class LogSegment {
 
   /** Newest record time for retention: the largest timestamp, else the file's modification time. */
   largestTimestamp(): number {
-    return this.maxTimestampSoFar >= 0 ? this.maxTimestampSoFar : this.fs.mtimeMs(this.log.path);
+    if (this.maxTimestampSoFar >= 0) return this.maxTimestampSoFar;
+    // A segment never written has no file yet: it is as new as can be.
+    return this.log instanceof DeferredFile && !this.log.created ? Date.now() : this.fs.mtimeMs(this.log.path);
   }
 
   /** When segment.ms counts from: the first batch's max timestamp (null when empty). */

@@ -25,7 +25,7 @@ export function loadSegments(
   recoveryPoint: number,
   logger: LogLogger,
 ): LogSegment[] {
-  fs.mkdirp(dir);
+  // A missing directory is an empty log: its first segment's files make it (DeferredFile).
   removeLeftovers(fs, dir, logger);
   const rebuild = completeSwaps(fs, dir, logger);
   const bases = fs

@@ -187,7 +187,9 @@ export class Partition {
 
   /** Snapshots producer state and drops listeners; the log itself is closed by its directory. */
   close(): void {
-    this.writeSnapshot();
+    // A partition never written has no directory yet (its log makes it on the first append), and
+    // no producer state to keep.
+    if (this.fs.exists(this.log.dir)) this.writeSnapshot();
     this.listeners.clear();
   }
 

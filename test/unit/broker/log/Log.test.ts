@@ -189,6 +189,44 @@ describe('Log segments', () => {
   });
 });
 
+describe('Log files of a new log', () => {
+  const segmentFileNames = (fs: MemoryFileSystem): string[] => fs.list(DIR).filter((n) => /\.(log|index|timeindex)$/.test(n));
+
+  it('are made by the first append, with the directory, so a log never written costs nothing on disk', async () => {
+    const { log, fs } = openLog();
+    expect(fs.exists(DIR)).toBe(false);
+    expect([log.logStartOffset, log.logEndOffset, log.read(0, 1 << 20).records.length]).toEqual([0, 0, 0]);
+    log.flush();
+    log.append(await makeSimpleBatch(2, 'a'));
+    expect(segmentFileNames(fs).sort()).toEqual(['00000000000000000000.index', '00000000000000000000.log', '00000000000000000000.timeindex']);
+    expect(await values(log)).toEqual(['0:a-0', '1:a-1']);
+  });
+
+  it('reopen before any append as the same empty log, at the log start given', async () => {
+    const fs = new MemoryFileSystem();
+    Log.open(DIR, {}, { fs, logStartOffset: 40 }).close();
+    expect(fs.exists(DIR)).toBe(false);
+    const again = Log.open(DIR, {}, { fs, logStartOffset: 40 });
+    expect([again.logStartOffset, again.logEndOffset, again.segmentBaseOffsets]).toEqual([40, 40, [40]]);
+    again.append(await makeSimpleBatch(1, 'b'));
+    again.close();
+    const warnings: string[] = [];
+    const third = Log.open(DIR, {}, { fs, logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings).toEqual([]); // its indexes were made with it: nothing to rebuild
+    expect([third.logStartOffset, third.logEndOffset]).toEqual([40, 41]);
+    expect(await values(third)).toEqual(['40:b-0']);
+  });
+
+  it('keeps a rolled, still empty segment on disk, so a reopen finds the same active segment', async () => {
+    const { log, fs } = openLog();
+    log.append(await makeSimpleBatch(2, 'a'));
+    log.roll();
+    expect(segmentFileNames(fs).filter((n) => n.startsWith('00000000000000000002'))).toHaveLength(3);
+    log.close();
+    expect(Log.open(DIR, {}, { fs }).segmentBaseOffsets).toEqual([0, 2]);
+  });
+});
+
 describe('Log offsetForTimestamp', () => {
   it('finds the first record at or after a timestamp, inside batches', async () => {
     const { log } = openLog({ indexIntervalBytes: 0 });
