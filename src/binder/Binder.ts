@@ -27,7 +27,7 @@ export interface SendResult {
 export interface ProducerOptions {
   /** Codec of produced batches. Default none. */
   compression?: CompressionType;
-  /** Close a batch at this many bytes. Default 16384. */
+  /** Close a batch at this many bytes. Default 262144 on the native binder (the kafka binder's kafkajs sends what a tick produced in one request). */
   batchSize?: number;
   /** Wait up to this long for more records before closing a batch. Default 0 (native) / kafkajs default. */
   lingerMs?: number;
