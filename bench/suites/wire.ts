@@ -13,8 +13,8 @@
  * Other jobs share the machine, so the whole sequence runs ROUNDS times, alternating
  * (bindery, Kafka, bindery, Kafka): each case keeps its best round, start-up its fastest, RSS its
  * highest peak. Within a round a consume case reads its topics three times (reading changes
- * nothing) and keeps its fastest read. BINDERY_BENCH_WIRE_ROUNDS (default 2) sets the rounds and BINDERY_BENCH_WIRE_SCALE
- * (default 1) scales every record count, e.g. 0.1 for a quick check.
+ * nothing) and keeps its fastest read. BINDERY_BENCH_WIRE_ROUNDS (default 2) sets the rounds and
+ * BINDERY_BENCH_WIRE_SCALE (default 1) scales every record count, e.g. 0.1 for a quick check.
  */
 import * as os from 'node:os';
 import type { Reporter } from '../report';

@@ -50,11 +50,11 @@ export class LogSegment {
     this.nextOffset = baseOffset;
   }
 
-  /** Creates a new, empty segment (any existing files of that name are emptied). */
   /**
-   * A new, empty segment. With `deferFiles` its files are made on its first write (DeferredFile):
-   * for the first segment of a new log only, whose absence a reopen recreates as it was. A rolled
-   * segment must exist at once: a reopen takes the last segment on disk as the active one.
+   * Creates a new, empty segment (any existing files of that name are emptied). With `deferFiles`
+   * its files are made on its first write instead (DeferredFile): for the first segment of a new
+   * log only, whose absence a reopen recreates as it was. A rolled segment must exist at once: a
+   * reopen takes the last segment on disk as the active one.
    */
   static create(fs: FileSystem, dir: string, baseOffset: number, config: SegmentConfig, suffix = '', deferFiles = false): LogSegment {
     const seg = LogSegment.openFiles(fs, dir, baseOffset, config, suffix, deferFiles);
