@@ -21,6 +21,11 @@ describe('bindery broker on a data directory', () => {
     await expect(startTestBroker({ inProcess: true, args: ['--fetch-log-read-max-bytes', '1MB'] })).rejects.toThrow(/--fetch-log-read-max-bytes must be an integer, got '1MB'/);
   });
 
+  it('refuses a negative or non-integer --group-initial-rebalance-delay-ms, naming the flag', async () => {
+    await expect(startTestBroker({ inProcess: true, args: ['--group-initial-rebalance-delay-ms=-1'] })).rejects.toThrow(/--group-initial-rebalance-delay-ms must be 0 or more, got -1/);
+    await expect(startTestBroker({ inProcess: true, args: ['--group-initial-rebalance-delay-ms', '3s'] })).rejects.toThrow(/--group-initial-rebalance-delay-ms must be an integer, got '3s'/);
+  });
+
   it('shuts down cleanly on SIGTERM while a consumer long-polls, and restarts with its records and offsets', async () => {
     const first = await startTestBroker({ dataDir });
     running.push(first);

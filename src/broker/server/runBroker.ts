@@ -1,5 +1,6 @@
 import { Broker } from '../Broker';
 import type { BrokerConfig } from '../config/BrokerConfig';
+import type { BrokerOpenOptions } from '../config/BrokerOptions';
 import { MemoryFileSystem } from '../storage';
 import { brokerApi } from './brokerAdapter';
 import type { FailurePhase } from './Connection';
@@ -15,6 +16,8 @@ export interface RunBrokerOptions {
   /** An ephemeral broker on an in-memory filesystem. */
   memory?: boolean;
   config?: Partial<BrokerConfig>;
+  /** Group coordinator settings (group.initial.rebalance.delay.ms, session timeouts...). */
+  groupConfig?: BrokerOpenOptions['groupConfig'];
   sasl?: SaslSettings | null;
   onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
 }
@@ -31,8 +34,8 @@ export interface RunningBroker {
 
 export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBroker> {
   const broker = opts.memory
-    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config })
-    : await Broker.open({ dataDir: opts.dataDir ?? './data', config: opts.config });
+    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig })
+    : await Broker.open({ dataDir: opts.dataDir ?? './data', config: opts.config, groupConfig: opts.groupConfig });
   let server: WireServer;
   try {
     server = await startWireServer(brokerApi(broker), {

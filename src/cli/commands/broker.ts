@@ -13,6 +13,7 @@ const SPEC = {
   'sasl-plain-user': { type: 'string', multiple: true },
   config: { type: 'string', multiple: true },
   'fetch-log-read-max-bytes': { type: 'string' },
+  'group-initial-rebalance-delay-ms': { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
 
@@ -28,6 +29,8 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
   const memory = values.memory === true;
   const verbose = values.verbose === true;
   const dataDir = stringOpt(values, 'data-dir') ?? './data';
+  const rebalanceDelayMs = intOpt(values, 'group-initial-rebalance-delay-ms', 0);
+  if (rebalanceDelayMs < 0) throw new UsageError(`--group-initial-rebalance-delay-ms must be 0 or more, got ${rebalanceDelayMs}`);
   const running = await runBroker({
     host: stringOpt(values, 'host') ?? '127.0.0.1',
     port: intOpt(values, 'port', 9092),
@@ -40,6 +43,9 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       topicDefaults: keyValues(values, 'config'),
       fetchLogReadMaxBytes: intOpt(values, 'fetch-log-read-max-bytes', DEFAULT_BROKER_CONFIG.fetchLogReadMaxBytes),
     },
+    // 0, as in the server.properties Kafka ships ("a better out-of-the-box experience for development
+    // and testing"): a new group forms at once instead of waiting 3 s for more members.
+    groupConfig: { initialRebalanceDelayMs: rebalanceDelayMs },
     sasl: Object.keys(users).length > 0 ? { mechanisms: ['PLAIN'], plainUsers: users } : null,
     onConnectionError: (remote, err, phase) => {
       // Malformed input is the client's problem and may come in floods: only shown with --verbose.
