@@ -48,7 +48,10 @@ export interface ProducerBinding {
   close(): Promise<void>;
 }
 
-/** A record as delivered to the runtime. */
+/**
+ * A record as delivered to the runtime. Read the fields by name: a binder may decode `headers`
+ * on first access (the native binder does), so a spread copy of a record can lack them.
+ */
 export interface InboundRecord {
   topic: string;
   partition: number;

@@ -151,16 +151,39 @@ export class ByteReader {
 
   /** Record-format BYTES: zigzag VARINT length (-1 = null), then a view (no copy) of the bytes. */
   varintBytes(): Buffer | null {
+    const n = this.varintBytesLength();
+    return n === -1 ? null : this.raw(n);
+  }
+
+  /** Steps over record-format BYTES; returns their length (-1 = null). */
+  skipVarintBytes(): number {
+    const n = this.varintBytesLength();
+    if (n > 0) this.skip(n);
+    return n;
+  }
+
+  private varintBytesLength(): number {
     const n = this.varint();
     if (n < -1) throw new ProtocolDecodeError(`negative length ${n} for record BYTES at offset ${this.offset}`);
-    return n === -1 ? null : this.raw(n);
+    return n;
   }
 
   /** Record-format STRING (header keys): zigzag VARINT length, then UTF-8. */
   varintString(): string {
+    return this.utf8(this.varintStringLength());
+  }
+
+  /** Steps over a record-format STRING; returns its length in bytes. */
+  skipVarintString(): number {
+    const n = this.varintStringLength();
+    this.skip(n);
+    return n;
+  }
+
+  private varintStringLength(): number {
     const n = this.varint();
     if (n < 0) throw new ProtocolDecodeError(`negative length ${n} for record header key at offset ${this.offset}`);
-    return this.utf8(n);
+    return n;
   }
 
   /** A view (no copy) of the next n bytes. */

@@ -8,7 +8,9 @@ import { decompress, decompressSync } from '../compression';
 import { ByteReader } from '../primitives';
 import { BATCH, type BatchHeaderView } from './batchHeader';
 import { CorruptRecordError } from './errors';
-import { MIN_RECORD_SIZE, readHeaders, readRecordLength } from './recordCodec';
+import { FetchedRecord, type TopicPartitionRecord } from './FetchedRecord';
+export type { TopicPartitionRecord } from './FetchedRecord';
+import { MIN_RECORD_SIZE, readHeaders, readRecordLength, skipHeaders } from './recordCodec';
 import { CompressionType, TimestampType, type Record, type RecordBatch, type RecordBatchHeaderFields } from './types';
 import { completeBatchSize, validateBatch, type ValidatedBatch } from './validate';
 
@@ -35,15 +37,9 @@ export interface RecordOrigin {
   partition: number;
 }
 
-/** A record with the topic partition it was read from. */
-export interface TopicPartitionRecord extends Record {
-  topic: string;
-  partition: number;
-}
-
 /**
- * The batch's records. With an origin, each record carries its topic and partition from the
- * start (one object shape, rather than properties added to every record afterwards).
+ * The batch's records. With an origin (a consumer's read) each is a FetchedRecord: it carries its
+ * topic and partition from the start, and decodes its headers when first asked for.
  */
 function readRecords(payload: Buffer, v: ValidatedBatch, fields: RecordBatchHeaderFields, origin: RecordOrigin | null): Record[] {
   const count = v.recordsCount;
@@ -70,12 +66,12 @@ function readRecords(payload: Buffer, v: ValidatedBatch, fields: RecordBatchHead
       const value = r.varintBytes();
       const offset = baseOffset + offsetDelta;
       const timestamp = logAppend ? maxTimestamp : baseTimestamp + timestampDelta;
-      const headers = readHeaders(r, end);
       if (origin === null) {
-        records[i] = { offset, timestamp, key, value, headers };
+        records[i] = { offset, timestamp, key, value, headers: readHeaders(r, end) };
       } else {
-        const record: TopicPartitionRecord = { topic: origin.topic, partition: origin.partition, offset, timestamp, key, value, headers };
-        records[i] = record;
+        const headersAt = r.offset;
+        skipHeaders(r, end);
+        records[i] = new FetchedRecord(origin.topic, origin.partition, offset, timestamp, key, value, payload, headersAt, end);
       }
     }
   } catch (err) {

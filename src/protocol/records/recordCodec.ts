@@ -155,19 +155,41 @@ function readHeaderKey(r: ByteReader, index: number): string {
 
 /** Reads the headers that close a record ending at `end`, and checks the record ends there. */
 export function readHeaders(r: ByteReader, end: number): RecordHeader[] {
-  const count = r.varint();
-  if (count < 0 || count > end - r.offset) {
-    throw new ProtocolDecodeError(`record claims ${count} headers with ${end - r.offset} bytes left`);
-  }
+  const count = readHeaderCount(r, end);
   const headers: RecordHeader[] = new Array<RecordHeader>(count);
   for (let i = 0; i < count; i++) {
     const headerKey = readHeaderKey(r, i);
     headers[i] = { key: headerKey, value: r.varintBytes() };
   }
+  checkRecordEnd(r, end);
+  return headers;
+}
+
+/**
+ * Checks the headers that close a record ending at `end` as readHeaders does, without decoding
+ * them: a consumer's records decode their headers when first asked for (FetchedRecord).
+ */
+export function skipHeaders(r: ByteReader, end: number): void {
+  const count = readHeaderCount(r, end);
+  for (let i = 0; i < count; i++) {
+    r.skipVarintString();
+    r.skipVarintBytes();
+  }
+  checkRecordEnd(r, end);
+}
+
+function readHeaderCount(r: ByteReader, end: number): number {
+  const count = r.varint();
+  if (count < 0 || count > end - r.offset) {
+    throw new ProtocolDecodeError(`record claims ${count} headers with ${end - r.offset} bytes left`);
+  }
+  return count;
+}
+
+function checkRecordEnd(r: ByteReader, end: number): void {
   if (r.offset !== end) {
     throw new ProtocolDecodeError(`record fields end at byte ${r.offset} but its length says ${end}`);
   }
-  return headers;
 }
 
 /** Reads the length prefix of a record and returns where the record ends. */

@@ -62,6 +62,17 @@ describe('outbound headers', () => {
     expect(ids.size).toBe(5000);
   });
 
+  it('keeps each message-id’s bytes while later ones are made', () => {
+    const first = outboundHeaders('application/json', undefined)[0].value!;
+    const text = first.toString();
+    const later = Array.from({ length: 3000 }, () => outboundHeaders('application/json', undefined)[0].value!);
+    expect(first.toString()).toBe(text);
+    expect(Buffer.isBuffer(first)).toBe(true);
+    // Consecutive ids differ in their counter only.
+    expect(later[0].toString().slice(0, 24)).toBe(text.slice(0, 24));
+    expect(parseInt(later[2999].toString().slice(24).replace('-', ''), 16) - parseInt(text.slice(24).replace('-', ''), 16)).toBe(3000);
+  });
+
   it('lets the caller’s message-id and content-type headers win, whatever their case', () => {
     const headers = outboundHeaders('application/json', { 'Message-Id': 'm-1', 'CONTENT-TYPE': 'text/plain', trace: Buffer.from('t') });
     expect(headers.map((h) => [h.key, h.value?.toString()])).toEqual([
