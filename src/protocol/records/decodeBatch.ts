@@ -9,10 +9,11 @@ import { ByteReader } from '../primitives';
 import { BATCH, type BatchHeaderView } from './batchHeader';
 import { CorruptRecordError } from './errors';
 import { FetchedRecord, type TopicPartitionRecord } from './FetchedRecord';
-export type { TopicPartitionRecord } from './FetchedRecord';
 import { MIN_RECORD_SIZE, readHeaders, readRecordLength, skipHeaders } from './recordCodec';
 import { CompressionType, TimestampType, type Record, type RecordBatch, type RecordBatchHeaderFields } from './types';
 import { completeBatchSize, validateBatch, type ValidatedBatch } from './validate';
+
+export type { TopicPartitionRecord } from './FetchedRecord';
 
 function headerFields(h: BatchHeaderView): RecordBatchHeaderFields {
   return {
