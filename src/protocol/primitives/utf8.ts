@@ -43,12 +43,13 @@ export function utf8Bytes(s: string): Buffer {
 }
 
 /**
- * Texts last decoded, by slot (a header's position in its record). Records mostly repeat some
- * values (the content type of every record), so a byte compare with the previous text at that
- * slot replaces a UTF-8 decode. Only texts of as many chars as bytes are kept: a byte-for-char
- * match then means the bytes are that ASCII string.
+ * Texts last decoded, by slot (a header's position in its record), with their bytes. Records
+ * mostly repeat some values (the content type of every record), so a byte compare with the
+ * previous value at that slot replaces a UTF-8 decode (bytes against bytes: ≈ 1.5 ns a byte,
+ * against a string's char codes ≈ 2.5).
  */
 const recentTexts: (string | undefined)[] = [];
+const recentBytes: (Uint8Array | undefined)[] = [];
 const RECENT_TEXT_SLOTS = 8;
 const RECENT_TEXT_MAX_BYTES = 64;
 
@@ -57,17 +58,19 @@ export function recentText(buf: Buffer, start: number, end: number, slot: number
   const n = end - start;
   const cached = slot < RECENT_TEXT_SLOTS && n <= RECENT_TEXT_MAX_BYTES;
   if (cached) {
-    const recent = recentTexts[slot];
-    if (recent !== undefined && recent.length === n) {
+    const bytes = recentBytes[slot];
+    if (bytes !== undefined && bytes.length === n) {
       // From the end: values that differ (ids, counters) mostly differ there.
       let i = n - 1;
-      while (i >= 0 && buf[start + i] === recent.charCodeAt(i)) i--;
-      if (i < 0) return recent;
+      while (i >= 0 && buf[start + i] === bytes[i]) i--;
+      if (i < 0) return recentTexts[slot]!;
     }
   }
   // toString() without arguments is UTF-8 without the encoding lookup.
   const text = start === 0 && end === buf.length ? buf.toString() : buf.toString('utf8', start, end);
-  // As many chars as bytes: each char came from one byte, so it is ASCII or U+FFFD (which no byte matches).
-  if (cached && text.length === n) recentTexts[slot] = text;
+  if (cached) {
+    recentTexts[slot] = text;
+    recentBytes[slot] = new Uint8Array(buf.subarray(start, end));
+  }
   return text;
 }

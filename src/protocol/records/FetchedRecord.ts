@@ -26,27 +26,28 @@ export function isHeaderNamed(key: string, name: string): boolean {
 const lowerAscii = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
 
 /**
- * isHeaderNamed for a key still in its bytes. With an ASCII name, an ASCII char that differs
- * (ignoring case) before any non-ASCII byte rules the key out: a key matching ignoring case has
- * the name's length, so its chars up to there are its bytes and lower-casing maps them one to one.
+ * isHeaderNamed for a key still in its bytes, `nameBytes` being the name's when it is ASCII.
+ * Against an ASCII name a key can only match with as many chars as the name has bytes: a key with
+ * fewer bytes has fewer chars; a key of the name's length matches byte for byte ignoring ASCII
+ * case, and an ASCII byte that differs rules it out (a non-ASCII byte before it would leave the
+ * key fewer chars than bytes, or a U+FFFD that matches nothing). Anything else is compared as text.
  */
-function isKeyNamed(buf: Buffer, at: number, length: number, name: string, asciiName: boolean): boolean {
-  if (asciiName) {
-    let i = 0;
-    if (length === name.length) {
-      for (; i < length; i++) {
+function isKeyNamed(buf: Buffer, at: number, length: number, name: string, nameBytes: Uint8Array | null): boolean {
+  if (nameBytes !== null) {
+    if (length < nameBytes.length) return false;
+    if (length === nameBytes.length) {
+      for (let i = 0; i < length; i++) {
         const b = buf[at + i];
-        if (b >= 0x80) break;
-        const c = name.charCodeAt(i);
-        if (b !== c && lowerAscii(b) !== lowerAscii(c)) return false;
+        const c = nameBytes[i];
+        if (b === c) continue;
+        if (b >= 0x80) return isHeaderNamed(buf.toString('utf8', at, at + length), name);
+        if (lowerAscii(b) !== lowerAscii(c)) return false;
       }
-      if (i === length) return true;
-    } else {
-      // Another byte length: only a key with non-ASCII chars can have the name's char length.
-      if (length > 0 && name.length > 0 && buf[at] < 0x80 && lowerAscii(buf[at]) !== lowerAscii(name.charCodeAt(0))) return false;
-      while (i < length && buf[at + i] < 0x80) i++;
-      if (i === length) return false;
+      return true;
     }
+    let ascii = 0;
+    while (ascii < length && buf[at + ascii] < 0x80) ascii++;
+    if (ascii === length) return false;
   }
   return isHeaderNamed(buf.toString('utf8', at, at + length), name);
 }
@@ -78,7 +79,7 @@ export class FetchedRecord implements TopicPartitionRecord {
    */
   headerText(name: string): string | undefined {
     const buf = this.source;
-    const asciiName = utf8Length(name) === name.length;
+    const nameBytes = asciiBytesOf(name);
     const count = varintAt(buf, this.headersAt);
     let at = afterVarint;
     let slot = -1;
@@ -89,7 +90,7 @@ export class FetchedRecord implements TopicPartitionRecord {
       const keyAt = afterVarint;
       const length = varintAt(buf, keyAt + keyLength);
       at = afterVarint;
-      if (isKeyNamed(buf, keyAt, keyLength, name, asciiName)) {
+      if (isKeyNamed(buf, keyAt, keyLength, name, nameBytes)) {
         slot = i;
         valueAt = at;
         valueLength = length;
@@ -98,6 +99,19 @@ export class FetchedRecord implements TopicPartitionRecord {
     }
     return slot < 0 || valueLength < 0 ? undefined : recentText(buf, valueAt, valueAt + valueLength, slot);
   }
+}
+
+/** Names looked up (a handful per application: content-type, message-id...) → their bytes when ASCII, else null. */
+const nameBytesCache = new Map<string, Uint8Array | null>();
+const NAME_BYTES_CACHE_LIMIT = 256;
+
+function asciiBytesOf(name: string): Uint8Array | null {
+  let bytes = nameBytesCache.get(name);
+  if (bytes === undefined) {
+    bytes = utf8Length(name) === name.length ? Buffer.from(name, 'latin1') : null;
+    if (nameBytesCache.size < NAME_BYTES_CACHE_LIMIT) nameBytesCache.set(name, bytes);
+  }
+  return bytes;
 }
 
 /** Where the VARINT last read by varintAt ends (one reader, one thread: no object per read). */
