@@ -70,7 +70,10 @@ export function recentText(buf: Buffer, start: number, end: number, slot: number
   const text = start === 0 && end === buf.length ? buf.toString() : buf.toString('utf8', start, end);
   if (cached) {
     recentTexts[slot] = text;
-    recentBytes[slot] = new Uint8Array(buf.subarray(start, end));
+    // Values that change every record (ids) mostly keep their length: their bytes are copied over.
+    let kept = recentBytes[slot];
+    if (kept === undefined || kept.length !== n) recentBytes[slot] = kept = new Uint8Array(n);
+    for (let i = 0; i < n; i++) kept[i] = buf[start + i];
   }
   return text;
 }

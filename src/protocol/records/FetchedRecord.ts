@@ -29,8 +29,9 @@ const lowerAscii = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c
  * isHeaderNamed for a key still in its bytes, `nameBytes` being the name's when it is ASCII.
  * Against an ASCII name a key can only match with as many chars as the name has bytes: a key with
  * fewer bytes has fewer chars; a key of the name's length matches byte for byte ignoring ASCII
- * case, and an ASCII byte that differs rules it out (a non-ASCII byte before it would leave the
- * key fewer chars than bytes, or a U+FFFD that matches nothing). Anything else is compared as text.
+ * case, and an ASCII byte that differs rules it out whatever follows (non-ASCII bytes after it
+ * leave the key fewer chars than bytes, or U+FFFDs that match nothing). Anything else is compared
+ * as text.
  */
 function isKeyNamed(buf: Buffer, at: number, length: number, name: string, nameBytes: Uint8Array | null): boolean {
   if (nameBytes !== null) {
