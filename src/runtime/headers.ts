@@ -80,7 +80,8 @@ function newMessageIdSlab(): void {
   // A slab ends where the counter's high 24 bits change, so they can be written into it once.
   const low = messageIdCounter % 0x1000000;
   const ids = Math.min(MESSAGE_IDS_PER_SLAB, 0x1000000 - low);
-  const high = Math.floor(messageIdCounter / 0x1000000).toString(16).padStart(12 - MESSAGE_ID_LOW_DIGITS, '0');
+  const highDigits = MESSAGE_ID_BYTES - MESSAGE_ID_PREFIX_BYTES - MESSAGE_ID_LOW_DIGITS;
+  const high = Math.floor(messageIdCounter / 0x1000000).toString(16).padStart(highDigits, '0');
   const slab = Buffer.allocUnsafeSlow(ids * MESSAGE_ID_BYTES);
   slab.fill(`${messageIdPrefix}${high}${'0'.repeat(MESSAGE_ID_LOW_DIGITS)}`, 'latin1');
   slabMemory = slab.buffer;
