@@ -20,11 +20,14 @@ export interface KafkaBinderConfig {
   requestTimeoutMs?: number;
   /** Bound on retries of connecting and of retriable requests. Default 5 retries, 30 s at most. */
   retry?: Pick<RetryOptions, 'retries' | 'initialRetryTime' | 'maxRetryTime'>;
-  /** Replication factor of topics the binder creates. Default: the broker's default (-1). */
+  /**
+   * Replication factor of topics the binder creates. Default 1: kafkajs speaks CreateTopics v3, which
+   * cannot ask for the broker's default.
+   */
   replicationFactor?: number;
   /** Extra topic configs for topics the binder creates (e.g. { 'min.insync.replicas': '2' }). */
   topicConfig?: Record<string, string>;
-  /** kafkajs log level: 'nothing' | 'error' | 'warn' | 'info' | 'debug'. Default 'error'. */
+  /** What kafkajs itself logs (to the console, as kafkajs' JSON lines): 'nothing' | 'error' | 'warn' | 'info' | 'debug'. Default 'error'. */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -69,7 +72,7 @@ export function resolveKafkaBinderConfig(
       initialRetryTime: config.retry?.initialRetryTime ?? 300,
       maxRetryTime: config.retry?.maxRetryTime ?? 30000,
     },
-    replicationFactor: config.replicationFactor ?? -1,
+    replicationFactor: config.replicationFactor ?? 1,
     topicConfig: config.topicConfig ?? {},
     logLevel: config.logLevel ?? 'error',
   };

@@ -30,4 +30,9 @@ describe('kafka binder config', () => {
     expect(Number.isFinite(retry.retries)).toBe(true);
     expect(resolveKafkaBinderConfig({ retry: { retries: 2 } }, {}).retry.retries).toBe(2);
   });
+
+  it('creates topics with replication factor 1 unless told otherwise (kafkajs cannot ask for the broker default)', () => {
+    expect(resolveKafkaBinderConfig({}, {}).replicationFactor).toBe(1);
+    expect(resolveKafkaBinderConfig({ replicationFactor: 3 }, {}).replicationFactor).toBe(3);
+  });
 });
