@@ -92,13 +92,38 @@ export function documentationPages(root: string): string[] {
   return ['README.md', ...pages];
 }
 
-/** Relative links of a page ([text](target)), without anchors; external links are left out. */
-export function relativeLinks(text: string): string[] {
-  const links: string[] = [];
+export interface RelativeLink {
+  /** File part, '' for a link within the page. */
+  file: string;
+  /** Anchor without '#', '' when none. */
+  anchor: string;
+}
+
+/** Relative links of a page ([text](target)); external links are left out. */
+export function relativeLinks(text: string): RelativeLink[] {
+  const links: RelativeLink[] = [];
   for (const match of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-    const target = match[1].split('#')[0];
-    if (target === '' || /^[a-z]+:/i.test(target)) continue;
-    links.push(target);
+    if (/^[a-z]+:/i.test(match[1])) continue;
+    const [file, anchor = ''] = match[1].split('#');
+    links.push({ file, anchor });
   }
   return links;
+}
+
+/** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as '-'. */
+export function headingAnchors(text: string): string[] {
+  const anchors: string[] = [];
+  let inFence = false;
+  for (const line of text.split('\n')) {
+    if (/^```/.test(line)) inFence = !inFence;
+    const heading = inFence ? null : /^#{1,6}\s+(.*?)\s*$/.exec(line);
+    if (!heading) continue;
+    anchors.push(
+      heading[1]
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-'),
+    );
+  }
+  return anchors;
 }

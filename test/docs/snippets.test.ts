@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { documentationPages, extractBlocks, relativeLinks, type CodeBlock } from './markdown';
+import { documentationPages, extractBlocks, headingAnchors, relativeLinks, type CodeBlock } from './markdown';
 import { buildSnippetProject, cleanEnv, runBounded, type SnippetProject } from './snippetProject';
 
 const root = path.resolve(__dirname, '../..');
@@ -115,10 +115,21 @@ describe('documentation code blocks', () => {
     expect({ code: result.code, timedOut: result.timedOut, output: result.output }).toEqual({ code: 0, timedOut: false, output: expect.any(String) });
   }, 65000);
 
-  it.each(pages)('%s links only to files that exist', (page) => {
-    const text = fs.readFileSync(path.join(root, page), 'utf8');
-    const missing = relativeLinks(text).filter((link) => !fs.existsSync(path.resolve(path.dirname(path.join(root, page)), link)));
+  it.each(pages)('%s links only to files and headings that exist', (page) => {
+    const file = path.join(root, page);
+    const missing = relativeLinks(fs.readFileSync(file, 'utf8')).filter(({ file: target, anchor }) => {
+      const linked = target === '' ? file : path.resolve(path.dirname(file), target);
+      if (!fs.existsSync(linked)) return true;
+      return anchor !== '' && linked.endsWith('.md') && !headingAnchors(fs.readFileSync(linked, 'utf8')).includes(anchor);
+    });
     expect(missing).toEqual([]);
+  });
+
+  it("examples/quickstart.ts is the README's Quick start (importing '../src' instead of 'bindery')", () => {
+    const quickStart = blocks.find((b) => b.page === 'README.md' && b.marker.file === 'app.ts');
+    const example = fs.readFileSync(path.join(root, 'examples', 'quickstart.ts'), 'utf8');
+    const body = example.slice(example.indexOf('\n') + 1).replace("from '../src'", "from 'bindery'");
+    expect(body).toBe(quickStart?.code);
   });
 
 });
