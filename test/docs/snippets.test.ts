@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { documentationPages, extractBlocks, headingAnchors, relativeLinks, type CodeBlock } from './markdown';
+import { loadConfig } from '../../src/runtime/config/load';
+import { BROKER_USAGE, CONSUME_USAGE, GROUPS_USAGE, PRODUCE_USAGE, TOPICS_USAGE } from '../../src/cli/usage';
 import { buildSnippetProject, cleanEnv, runBounded, type SnippetProject } from './snippetProject';
 
 const root = path.resolve(__dirname, '../..');
@@ -24,6 +26,7 @@ const eachBlock = (list: CodeBlock[], title: string, fn: (name: string, block: C
   if (list.length > 0) it.each(rows(list))(title, fn, timeoutMs);
 };
 const RUN_TIMEOUT_MS = 30000;
+const USAGE_TEXTS = [BROKER_USAGE, TOPICS_USAGE, PRODUCE_USAGE, CONSUME_USAGE, GROUPS_USAGE];
 
 /** Newest modification time of the files under `dir`. */
 function newestMtime(dir: string): number {
@@ -88,6 +91,23 @@ describe('documentation code blocks', () => {
     expect(named.filter((s) => !scripts.includes(s))).toEqual([]);
   });
 
+  const cliLines = byLang('bash').flatMap((b) =>
+    b.code
+      .split('\n')
+      .filter((line) => /^npx bindery\s/.test(line))
+      .map((line) => [`${where(b)}: ${line.replace(/\s+#.*$/, '')}`] as const),
+  );
+  if (cliLines.length > 0) {
+    it.each(cliLines)('%s: a command and options the CLI usage lists', (line) => {
+      const words = line.slice(line.indexOf('npx bindery ') + 'npx bindery '.length).split(/\s+/);
+      const usages = USAGE_TEXTS.filter((u) => u.split('\n').some((l) => l.startsWith(`bindery ${words[0]} `) || l === `bindery ${words[0]}`));
+      expect(usages.length).toBe(1);
+      const usage = usages[0];
+      if (!words[1].startsWith('-')) expect(usage).toContain(`bindery ${words[0]} ${words[1]}`);
+      expect(words.filter((w) => w.startsWith('--') && !usage.includes(w))).toEqual([]);
+    });
+  }
+
   eachBlock(tested.filter((b) => b.marker.run), '%s runs on the embedded broker, exits 0 and prints what the page shows',
     async (_name, block) => {
       const file = fileOf(block);
@@ -124,6 +144,20 @@ describe('documentation code blocks', () => {
     });
     expect(missing).toEqual([]);
   });
+
+  const envRows = pages.flatMap((page) =>
+    [...fs.readFileSync(path.join(root, page), 'utf8').matchAll(/^\| `(BINDERY_[A-Z0-9_]+)=([^`]+)` \| `([^`]+)` \|/gm)].map(
+      (m) => [`${page}: ${m[1]}=${m[2]}`, m[1], m[2], m[3]] as const,
+    ),
+  );
+  if (envRows.length > 0) {
+    it.each(envRows)('%s sets the config path the table names', (_name, variable, value, configPath) => {
+      const bindings = configPath.startsWith('bindings.') ? [configPath.split('.')[1]] : [];
+      const config = loadConfig({ configFile: false, env: { [variable]: value }, knownBindings: bindings });
+      const found = configPath.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+      expect(String(found)).toBe(value);
+    });
+  }
 
   it("examples/quickstart.ts is the README's Quick start (importing '../src' instead of 'bindery')", () => {
     const quickStart = blocks.find((b) => b.page === 'README.md' && b.marker.file === 'app.ts');
