@@ -12,7 +12,7 @@ import * as yaml from 'js-yaml';
 import { documentationPages, extractBlocks, headingAnchors, relativeLinks, type CodeBlock } from './markdown';
 import { loadConfig } from '../../src/runtime/config/load';
 import { BROKER_USAGE, CONSUME_USAGE, GROUPS_USAGE, PRODUCE_USAGE, TOPICS_USAGE } from '../../src/cli/usage';
-import { buildSnippetProject, cleanEnv, runBounded, type SnippetProject } from './snippetProject';
+import { buildSnippetProject, cleanEnv, runBounded, type ProcessResult, type SnippetProject } from './snippetProject';
 
 const root = path.resolve(__dirname, '../..');
 const pages = documentationPages(root);
@@ -38,6 +38,9 @@ function newestMtime(dir: string): number {
 }
 
 let project: SnippetProject;
+const programs = tested.filter((b) => b.marker.run);
+const runs = new Map<CodeBlock, Promise<ProcessResult>>();
+const PROGRAMS_AT_ONCE = 3;
 
 beforeAll(() => {
   const buildInfo = path.join(root, 'dist', '.tsbuildinfo');
@@ -45,6 +48,17 @@ beforeAll(() => {
     throw new Error('dist/ is missing or older than src/: run `npm run build` first (`npm test` builds before it tests)');
   }
   project = buildSnippetProject(root, blocks);
+  // The programs run side by side while the other checks go on; each test awaits its own.
+  const queue = programs.filter((b) => (project.diagnostics.get(fileOf(b).source) ?? []).length === 0);
+  const next = (): Promise<void> | undefined => {
+    const block = queue.shift();
+    if (!block) return undefined;
+    const file = fileOf(block);
+    const run = runBounded(process.execPath, [file.compiled], { cwd: file.pageDir, env: cleanEnv(), timeoutMs: RUN_TIMEOUT_MS });
+    runs.set(block, run);
+    return run.then(next);
+  };
+  for (let i = 0; i < PROGRAMS_AT_ONCE; i++) void next();
 });
 
 function fileOf(block: CodeBlock) {
@@ -108,19 +122,20 @@ describe('documentation code blocks', () => {
     });
   }
 
-  eachBlock(tested.filter((b) => b.marker.run), '%s runs on the embedded broker, exits 0 and prints what the page shows',
+  eachBlock(
+    programs,
+    '%s runs on the embedded broker, exits 0 and prints what the page shows',
     async (_name, block) => {
-      const file = fileOf(block);
-      expect(project.diagnostics.get(file.source) ?? []).toEqual([]);
-      const result = await runBounded(process.execPath, [file.compiled], { cwd: file.pageDir, env: cleanEnv(), timeoutMs: RUN_TIMEOUT_MS });
-      expect({ code: result.code, timedOut: result.timedOut, output: result.output }).toEqual({ code: 0, timedOut: false, output: expect.any(String) });
+      expect(project.diagnostics.get(fileOf(block).source) ?? []).toEqual([]);
+      const result = await runs.get(block);
+      expect({ code: result?.code, timedOut: result?.timedOut, output: result?.output }).toEqual({ code: 0, timedOut: false, output: expect.any(String) });
       const next = blocks[blocks.indexOf(block) + 1];
       if (next?.marker.output) {
         const expected = next.code.split('\n').filter((l) => l.trim() !== '');
-        expect(expected.filter((line) => !result.output.includes(line))).toEqual([]);
+        expect(expected.filter((line) => !result?.output.includes(line))).toEqual([]);
       }
     },
-    RUN_TIMEOUT_MS + 5000,
+    RUN_TIMEOUT_MS * programs.length + 5000,
   );
 
   const jestPages = [...new Set(tested.filter((b) => b.marker.jest).map((b) => b.page))];
