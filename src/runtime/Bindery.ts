@@ -49,6 +49,7 @@ export interface BinderyOptions {
   retryable?: RetryablePredicate;
   /** Time source for backoff; tests pass one that does not really wait. */
   clock?: Clock;
+  /** Where bindery reports what users should see (skipped records, DLQ sends, shutdown). Default consoleLogger. */
   logger?: Logger;
   /**
    * Consulted for dependencies bindery's container does not have. An inversify 7 Container becomes

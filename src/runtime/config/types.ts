@@ -71,7 +71,7 @@ export interface BinderyConfig {
   bindings?: Record<string, BindingConfig>;
   /** Applied to every binding before its own settings. */
   default?: { contentType?: string; consumer?: ConsumerConfig; producer?: ProducerConfig };
-  /** Upper bound for in-flight handlers to finish on close, ms. Default 10000. */
+  /** How long close() waits for handlers in flight to finish, and then for the binder to close, ms. Default 10000. */
   shutdownTimeoutMs?: number;
 }
 
