@@ -6,7 +6,8 @@ import type { MessageChannel, SendOptions, SendResult } from '../annotations';
 import type { Binder } from '../binder/Binder';
 import { createBinder } from '../binder/registry';
 import { systemClock, type Clock } from './clock';
-import { loadConfig } from './config/load';
+import { loadConfigWithSources } from './config/load';
+import { checkUndeclaredBindings } from './config/undeclaredBindings';
 import { DEFAULT_CONTENT_TYPE, DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
 import { buildContainer, isValueProvider, type ParentContainer, type ServiceContainer, type ServiceEntry } from './container';
 import { ConverterRegistry, type MessageConverter } from './conversion';
@@ -84,14 +85,16 @@ export class Bindery {
 
   static async create(options: BinderyOptions): Promise<Bindery> {
     const classes = options.services.filter((s): s is Function => !isValueProvider(s));
-    const config = loadConfig({
+    const { config, bindingSources } = loadConfigWithSources({
       config: options.config,
       configFile: options.configFile,
       env: options.env,
       knownBindings: declaredBindingNames(classes),
     });
     const model = explore(classes, config);
-    const binder = options.binder ?? (await createBinder(config.binder ?? 'native', config.binders?.[config.binder ?? 'native'] ?? {}));
+    checkUndeclaredBindings(model, config, bindingSources, options.logger ?? consoleLogger);
+    const binderName = config.binder ?? 'native';
+    const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>));
     try {
       const converters = new ConverterRegistry(options.converters);
       const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE);
