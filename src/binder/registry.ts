@@ -15,6 +15,15 @@ export interface BinderFactoryContext {
    * the settings schema the binder registered, if any.
    */
   properties: Record<string, unknown>;
+  /** The application's logger; undefined when the binder is created outside an application. */
+  logger?: BinderLogger;
+}
+
+/** Where a binder reports what users should see (the application's logger). */
+export interface BinderLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
 }
 
 export type BinderFactory = (context: BinderFactoryContext) => Binder | Promise<Binder>;
@@ -94,9 +103,9 @@ export function hasBinder(name: string): boolean {
   return registrations.has(name);
 }
 
-export async function createBinder(name: string, properties: Record<string, unknown> = {}): Promise<Binder> {
+export async function createBinder(name: string, properties: Record<string, unknown> = {}, logger?: BinderLogger): Promise<Binder> {
   loadBuiltIn(name);
   const registration = registrations.get(name);
   if (!registration) throw new UnknownBinderError(name, registeredBinders());
-  return registration.factory({ name, properties });
+  return registration.factory({ name, properties, logger });
 }

@@ -92,9 +92,10 @@ export class Bindery {
       knownBindings: declaredBindingNames(classes),
     });
     const model = explore(classes, config);
-    checkUndeclaredBindings(model, config, bindingSources, options.logger ?? consoleLogger);
+    const logger = options.logger ?? consoleLogger;
+    checkUndeclaredBindings(model, config, bindingSources, logger);
     const binderName = config.binder ?? 'native';
-    const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>));
+    const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>, logger));
     try {
       const converters = new ConverterRegistry(options.converters);
       const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE);

@@ -23,6 +23,8 @@ import { KafkaBinderClosedError, toBinderError } from './errors';
 import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
+import { kafkajsLogCreator } from './logging';
+import type { BinderLogger } from '../registry';
 import { PartitionChoices } from './partitioner';
 
 const LOG_LEVELS = {
@@ -42,7 +44,8 @@ export class KafkaBinder implements Binder {
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
 
-  constructor(config: KafkaBinderConfig = {}) {
+  /** Without a `logger` (a binder created outside an application) kafkajs logs as it does by default. */
+  constructor(config: KafkaBinderConfig = {}, logger?: BinderLogger) {
     registerCompressionCodecs();
     installConsumerStopFix();
     this.config = resolveKafkaBinderConfig(config);
@@ -56,6 +59,7 @@ export class KafkaBinder implements Binder {
       requestTimeout: c.requestTimeoutMs,
       retry: c.retry,
       logLevel: LOG_LEVELS[c.logLevel],
+      logCreator: logger ? kafkajsLogCreator(logger) : undefined,
     });
   }
 
