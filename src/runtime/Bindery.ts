@@ -59,7 +59,10 @@ export interface BinderyOptions {
   container?: ParentContainer;
   /** Use this binder instead of creating one from config (it is not closed by close()). */
   binder?: Binder;
-  /** Close gracefully on SIGINT / SIGTERM, then re-raise the signal. Default true. */
+  /**
+   * Close gracefully on SIGINT / SIGTERM, then re-raise the signal unless the host has its own
+   * handler for it. Default true; false when the host's shutdown hooks call app.close() themselves.
+   */
   shutdownOnSignals?: boolean;
   /** Called after a signal-triggered close, before the signal is re-raised (last chance to log). */
   onSignalShutdown?: (signal: NodeJS.Signals) => void;
@@ -224,7 +227,10 @@ export class Bindery {
     (this.options.logger ?? consoleLogger).info(`${signal} received: shutting down`);
     await this.close();
     this.options.onSignalShutdown?.(signal);
-    process.kill(process.pid, signal);
+    // Re-raised, the signal ends the process as it would have without bindery (exit status by the
+    // signal). A host with its own handler for it decides when the process ends: re-raising would
+    // only run that handler a second time.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   }
 
   private listener(name: string): ListenerContainer {
