@@ -44,22 +44,23 @@ function match(node: SchemaNode, segments: string[], knownNames: string[]): Matc
       return found ? { path: [key, ...found.path], leaf: found.leaf } : undefined;
     }
   }
-  for (let take = 1; take <= segments.length; take++) {
-    const head = segments.slice(0, take);
-    const rest = segments.slice(take);
-    if (node.kind === 'object') {
-      const key = Object.keys(node.fields).find((k) => normalize(k) === normalize(head.join('')));
+  if (node.kind === 'object') {
+    // Longest field name first: BROKER_CONFIG_… is brokerConfig.…, not broker.configLogSegmentBytes.
+    for (let take = segments.length; take >= 1; take--) {
+      const key = Object.keys(node.fields).find((k) => normalize(k) === normalize(segments.slice(0, take).join('')));
       if (!key) continue;
-      const found = match(node.fields[key], rest, knownNames);
+      const found = match(node.fields[key], segments.slice(take), knownNames);
       if (found) return { path: [key, ...found.path], leaf: found.leaf };
-    } else {
-      // The value of an environment variable is never a whole map entry.
-      if (rest.length === 0) continue;
-      const found = match(node.values, rest, knownNames);
-      if (!found) continue;
-      const name = knownNames.find((n) => normalize(n) === normalize(head.join(''))) ?? head.join('_').toLowerCase();
-      return { path: [name, ...found.path], leaf: found.leaf };
     }
+    return undefined;
+  }
+  // A map's keys are names (bindings.orders-in): shortest first, the rest must fit the value schema.
+  for (let take = 1; take < segments.length; take++) {
+    const head = segments.slice(0, take);
+    const found = match(node.values, segments.slice(take), knownNames);
+    if (!found) continue;
+    const name = knownNames.find((n) => normalize(n) === normalize(head.join(''))) ?? head.join('_').toLowerCase();
+    return { path: [name, ...found.path], leaf: found.leaf };
   }
   return undefined;
 }

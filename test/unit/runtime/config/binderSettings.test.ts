@@ -90,10 +90,11 @@ describe('binder settings are validated', () => {
         BINDERY_BINDERS_KAFKA_BROKERS: 'a:9092,b:9092',
         BINDERY_BINDERS_KAFKA_RETRY_RETRIES: '2',
         BINDERY_BINDERS_KAFKA_SSL: 'true',
+        BINDERY_BINDERS_NATIVE_BROKER_CONFIG_LOG_SEGMENT_BYTES: '1048576',
       },
     });
     expect(config.binders).toEqual({
-      native: { dataDir: '/var/lib/shop', defaultPartitions: 3 },
+      native: { dataDir: '/var/lib/shop', defaultPartitions: 3, brokerConfig: { logSegmentBytes: 1048576 } },
       kafka: { brokers: 'a:9092,b:9092', retry: { retries: 2 }, ssl: true },
     });
   });
