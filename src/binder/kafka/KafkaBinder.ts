@@ -24,6 +24,7 @@ import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
 import { kafkajsLogCreator } from './logging';
+import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 import type { BinderLogger } from '../registry';
 import { PartitionChoices } from './partitioner';
 
@@ -48,6 +49,7 @@ export class KafkaBinder implements Binder {
   constructor(config: KafkaBinderConfig = {}, logger?: BinderLogger) {
     registerCompressionCodecs();
     installConsumerStopFix();
+    installRequestQueueTimerFix();
     this.config = resolveKafkaBinderConfig(config);
     const c = this.config;
     this.kafka = new Kafka({

@@ -1,6 +1,7 @@
 import { Kafka, logLevel, CompressionTypes, type Admin, type IHeaders } from 'kafkajs';
 import { BinderyError } from '../../protocol/primitives/errors';
 import { registerCompressionCodecs } from './codecs';
+import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 
 /** A command named a topic the cluster does not have. */
 export class TopicNotFoundError extends BinderyError {
@@ -73,6 +74,7 @@ export class CliClient {
 
   constructor(opts: CliClientOptions) {
     registerCompressionCodecs();
+    installRequestQueueTimerFix();
     this.kafka = new Kafka({
       brokers: opts.brokers,
       clientId: opts.clientId ?? 'bindery-cli',
