@@ -173,7 +173,7 @@ export class CliClient {
       groupId: opts.groupId ?? `bindery-cli-${process.pid}-${Date.now()}`,
       allowAutoTopicCreation: false,
       // Disconnecting waits for the fetch in flight: its long-poll must not outlast the idle timeout.
-      maxWaitTimeInMs: Math.min(500, idleMs),
+      maxWaitTimeInMs: Math.min(200, idleMs),
     });
     await consumer.connect();
     let count = 0;
@@ -199,7 +199,7 @@ export class CliClient {
       });
       const idle = setInterval(() => {
         if (Date.now() - lastActivity >= idleMs) finish();
-      }, Math.min(250, idleMs));
+      }, Math.min(100, idleMs));
       await done;
       clearInterval(idle);
       return count;
