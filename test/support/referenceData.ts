@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { skipWithNotice } from './peers';
+import { requirePeers, skipWithNotice } from './peers';
 
 const projectRoot = path.resolve(__dirname, '..', '..');
 
@@ -31,5 +31,13 @@ export function describeWithReference(name: string, body: (dir: string) => void)
   }
   // The reference data is not the project's to ship (its README asks for a skip with a notice when
   // absent); CI always has it beside the clone, so there these suites run.
+  if (requirePeers) {
+    describe(name, () => {
+      it('needs the Kafka protocol reference data', () => {
+        throw new Error('the Kafka protocol reference data is not beside the project (../shared/kafka-protocol) and BINDERY_REQUIRE_PEERS=1: lay it there or unset the variable');
+      });
+    });
+    return;
+  }
   skipWithNotice(name, 'Kafka protocol reference data not found beside the project (../shared/kafka-protocol, or BINDERY_TEST_PROTOCOL_REFERENCE)');
 }
