@@ -77,6 +77,11 @@ export function binderSettingsSchemas(): Record<string, ObjectSchema> {
   return out;
 }
 
+/** Names of the built-in binders and of those registered, without loading any binder. */
+export function binderNames(): string[] {
+  return [...new Set([...Object.keys(builtInModules), ...registrations.keys()])];
+}
+
 function loadBuiltIn(name: string): void {
   const modulePath = builtInModules[name];
   if (!modulePath || registrations.has(name)) return;

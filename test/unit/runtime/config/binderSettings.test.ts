@@ -99,6 +99,13 @@ describe('binder settings are validated', () => {
     });
   });
 
+  it('rejects settings for a binder no one registered, naming the nearest', () => {
+    expect(() => loadConfig({ configFile: false, env: {}, config: { binders: { natvie: { dataDir: './data' } } } })).toThrow(
+      /Config 'binders\.natvie' \(from the config passed to Bindery\.create\) is not a setting bindery knows; did you mean 'native'\?/,
+    );
+    expect(() => loadConfig({ configFile: false, env: { BINDERY_BINDERS_KAFAK_BROKERS: 'a:9092' } })).toThrow(/binders\.kafak.*did you mean 'kafka'\?/);
+  });
+
   it('leaves the settings of a binder that describes none to that binder', () => {
     registerBinder('custom-free', () => new TestBinder());
     const config = loadConfig({ configFile: false, env: {}, config: { binders: { 'custom-free': { anything: 1 } } } });
