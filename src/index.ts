@@ -7,6 +7,7 @@ export * from './annotations';
 export * from './runtime';
 export { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from './runtime/redis';
 export { registerBinder, registeredBinders, hasBinder, createBinder, UnknownBinderError } from './binder/registry';
+export { setting as binderSetting, type ObjectSchema as BinderSettingsSchema } from './binder/settings';
 export type { BinderFactory, BinderFactoryContext } from './binder/registry';
 export type { NativeBinderConfig } from './binder/native/config';
 export type {

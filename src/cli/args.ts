@@ -10,10 +10,61 @@ export class UsageError extends BinderyError {
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
 
+/**
+ * `--help` / `-h` among a command's options: not a failure. main() prints that command's usage to
+ * standard output and exits 0.
+ */
+export class HelpRequested extends Error {
+  constructor() {
+    super('help requested');
+  }
+}
+
+const HELP_FLAGS = new Set(['--help', '-h']);
+const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
+
+/** The spec's options that take a value, as they are written on the command line. */
+function valueOptions(spec: OptionSpec): Set<string> {
+  const out = new Set<string>();
+  for (const [name, option] of Object.entries(spec)) {
+    if (option.type !== 'string') continue;
+    out.add(`--${name}`);
+    if (option.short) out.add(`-${option.short}`);
+  }
+  return out;
+}
+
+/**
+ * Joins `--acks -1` into `--acks=-1`: node's parseArgs takes a value starting with '-' for an
+ * option and calls it ambiguous, but a negative number after an option that takes a value is that
+ * value. Throws HelpRequested when --help/-h stands where an option would.
+ */
+function normalizeArgs(argv: string[], spec: OptionSpec): string[] {
+  const takesValue = valueOptions(spec);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (HELP_FLAGS.has(arg)) throw new HelpRequested();
+    if (takesValue.has(arg) && i + 1 < argv.length) {
+      const value = argv[++i];
+      if (NEGATIVE_NUMBER.test(value)) out.push(`${arg}=${value}`);
+      else out.push(arg, value);
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
 /** Parses `argv` strictly against `spec`; unknown options are a UsageError naming them. */
 export function parseOptions<T extends OptionSpec>(argv: string[], spec: T): { values: Record<string, unknown>; positionals: string[] } {
+  const args = normalizeArgs(argv, spec);
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options: spec, allowPositionals: true, strict: true });
     return { values: values as Record<string, unknown>, positionals };
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));

@@ -1,4 +1,4 @@
-import { UsageError, type CliIO } from './args';
+import { HelpRequested, UsageError, type CliIO } from './args';
 import { BROKER_USAGE, CONSUME_USAGE, GROUPS_USAGE, PRODUCE_USAGE, TOPICS_USAGE } from './usage';
 import type * as BrokerCommand from './commands/broker';
 import type * as ConsumeCommand from './commands/consume';
@@ -15,7 +15,18 @@ function load<T>(id: string): T {
   return require(id) as T;
 }
 
-const USAGE = ['Usage:', BROKER_USAGE, TOPICS_USAGE, PRODUCE_USAGE, CONSUME_USAGE, GROUPS_USAGE].join('\n');
+const USAGE = ['Usage:', BROKER_USAGE, TOPICS_USAGE, PRODUCE_USAGE, CONSUME_USAGE, GROUPS_USAGE, '(every command takes --help / -h)'].join('\n');
+
+const COMMAND_USAGE: Record<string, string> = {
+  broker: BROKER_USAGE,
+  topics: TOPICS_USAGE,
+  produce: PRODUCE_USAGE,
+  consume: CONSUME_USAGE,
+  groups: GROUPS_USAGE,
+};
+
+const usageOf = (command: string | undefined): string =>
+  command !== undefined && command in COMMAND_USAGE ? `Usage:\n${COMMAND_USAGE[command]}` : USAGE;
 
 const processIO: CliIO = {
   out: (line) => process.stdout.write(line + '\n'),
@@ -29,6 +40,11 @@ const processIO: CliIO = {
  */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
+  // `bindery topics --help`: the help flag where a command's action would be.
+  if (command !== undefined && command in COMMAND_USAGE && (rest[0] === '--help' || rest[0] === '-h')) {
+    io.out(usageOf(command));
+    return 0;
+  }
   try {
     switch (command) {
       case 'broker':
@@ -41,8 +57,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await load<typeof ConsumeCommand>('./commands/consume').consumeCommand(rest, io);
       case 'groups':
         return await load<typeof GroupsCommand>('./commands/groups').groupsCommand(rest, io);
-      case undefined:
       case 'help':
+        io.out(usageOf(rest[0]));
+        return 0;
+      case undefined:
       case '--help':
       case '-h':
         io.out(USAGE);
@@ -51,6 +69,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.out(usageOf(command));
+      return 0;
+    }
     if (err instanceof UsageError) {
       io.err(`bindery: ${err.message}`);
       io.err(USAGE);

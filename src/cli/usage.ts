@@ -20,7 +20,8 @@ export const PRODUCE_USAGE = `bindery produce --topic <name> [--message <text>].
   Without --message, each line of standard input is one message.`;
 
 export const CONSUME_USAGE = `bindery consume --topic <name> [--group <id>] [--from-beginning] [--max-messages N]
-    [--timeout-ms N (stop after N ms without a message, default 10000)] [--print-key] [--print-offset]`;
+    [--timeout-ms N (stop after N ms without a message, default 10000)] [--print-key] [--print-offset]
+    [--print-headers (k:v,k2:v2 before the key, as Kafka's console consumer)] [--key-separator <sep>]`;
 
 export const GROUPS_USAGE = `bindery groups list
 bindery groups describe [--group <id>]   (members, committed offsets and lag)`;

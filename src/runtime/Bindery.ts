@@ -6,7 +6,8 @@ import type { MessageChannel, SendOptions, SendResult } from '../annotations';
 import type { Binder } from '../binder/Binder';
 import { createBinder } from '../binder/registry';
 import { systemClock, type Clock } from './clock';
-import { loadConfig } from './config/load';
+import { loadConfigWithSources } from './config/load';
+import { checkUndeclaredBindings } from './config/undeclaredBindings';
 import { DEFAULT_CONTENT_TYPE, DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
 import { buildContainer, isValueProvider, type ParentContainer, type ServiceContainer, type ServiceEntry } from './container';
 import { ConverterRegistry, type MessageConverter } from './conversion';
@@ -59,7 +60,10 @@ export interface BinderyOptions {
   container?: ParentContainer;
   /** Use this binder instead of creating one from config (it is not closed by close()). */
   binder?: Binder;
-  /** Close gracefully on SIGINT / SIGTERM, then re-raise the signal. Default true. */
+  /**
+   * Close gracefully on SIGINT / SIGTERM, then re-raise the signal unless the host has its own
+   * handler for it. Default true; false when the host's shutdown hooks call app.close() themselves.
+   */
   shutdownOnSignals?: boolean;
   /** Called after a signal-triggered close, before the signal is re-raised (last chance to log). */
   onSignalShutdown?: (signal: NodeJS.Signals) => void;
@@ -85,14 +89,17 @@ export class Bindery {
 
   static async create(options: BinderyOptions): Promise<Bindery> {
     const classes = options.services.filter((s): s is Function => !isValueProvider(s));
-    const config = loadConfig({
+    const { config, bindingSources } = loadConfigWithSources({
       config: options.config,
       configFile: options.configFile,
       env: options.env,
       knownBindings: declaredBindingNames(classes),
     });
     const model = explore(classes, config);
-    const binder = options.binder ?? (await createBinder(config.binder ?? 'native', config.binders?.[config.binder ?? 'native'] ?? {}));
+    const logger = options.logger ?? consoleLogger;
+    checkUndeclaredBindings(model, config, bindingSources, logger);
+    const binderName = config.binder ?? 'native';
+    const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>, logger));
     try {
       const converters = new ConverterRegistry(options.converters);
       const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE);
@@ -221,7 +228,10 @@ export class Bindery {
     (this.options.logger ?? consoleLogger).info(`${signal} received: shutting down`);
     await this.close();
     this.options.onSignalShutdown?.(signal);
-    process.kill(process.pid, signal);
+    // Re-raised, the signal ends the process as it would have without bindery (exit status by the
+    // signal). A host with its own handler for it decides when the process ends: re-raising would
+    // only run that handler a second time.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   }
 
   private listener(name: string): ListenerContainer {

@@ -1,4 +1,5 @@
 /** Start-up and runtime errors of the framework. Each has a stable code and says what to do. */
+import { nearestName } from '../binder/settings';
 import { BinderyError } from '../protocol/primitives/errors';
 
 export { BinderyError };
@@ -6,9 +7,11 @@ export { BinderyError };
 /** Config names a binding that no service declares. */
 export class UnknownBindingError extends BinderyError {
   constructor(name: string, declared: string[]) {
+    const nearest = nearestName(name, declared);
     super(
       'UNKNOWN_BINDING',
-      `Config 'bindings.${name}' names a binding no service declares (declared: ${declared.join(', ') || 'none'}). ` +
+      `Config 'bindings.${name}' names a binding no service declares (declared: ${declared.join(', ') || 'none'})` +
+        `${nearest ? `; did you mean '${nearest}'?` : '.'} (strictBindings is set.) ` +
         `Fix the name, or declare it with @Input('${name}') / @Output('${name}') on a binding interface named in @EnableBinding.`,
     );
   }

@@ -13,7 +13,6 @@ import {
   InvalidConditionError,
   ListenerSignatureError,
   MissingChannelError,
-  UnknownBindingError,
 } from './errors';
 import type {
   ApplicationModel,
@@ -208,10 +207,6 @@ export function explore(services: Function[], config: BinderyConfig): Applicatio
     });
   }
 
-  const known = new Set([...bindings.keys(), ...consumers.map((c) => c.name), ...producers.keys()]);
-  for (const name of Object.keys(config.bindings ?? {})) {
-    if (!known.has(name)) throw new UnknownBindingError(name, [...known]);
-  }
   const names = consumers.map((c) => c.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new ListenerSignatureError(duplicate, 'two @KafkaListener methods share this id; give each a distinct id');

@@ -2,7 +2,8 @@
 /**
  * A jest reporter that says when each test file (and, with { cases: true }, each test) starts,
  * so a run that stops making progress shows where it stopped. The default reporter only prints a
- * file once it has finished.
+ * file once it has finished, and nothing at all of a file whose tests all skipped: the SKIP line
+ * such a file logs (test/support/peers.ts) is printed here instead.
  */
 const path = require('node:path');
 
@@ -18,6 +19,14 @@ class ProgressReporter {
 
   onTestFileStart(test) {
     this.say(`start ${path.relative(this.rootDir, test.path)}`);
+  }
+
+  onTestResult(test, testResult) {
+    // Without a console buffer (a single file runs verbose) jest printed the lines already.
+    if (!testResult.skipped || !Array.isArray(testResult.console)) return;
+    for (const entry of testResult.console) {
+      if (typeof entry.message === 'string' && entry.message.startsWith('SKIP ')) process.stderr.write(`${entry.message}\n`);
+    }
   }
 
   onTestCaseStart(test, testCaseStartInfo) {

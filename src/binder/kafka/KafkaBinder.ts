@@ -23,6 +23,9 @@ import { KafkaBinderClosedError, toBinderError } from './errors';
 import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
+import { kafkajsLogCreator } from './logging';
+import { installRequestQueueTimerFix } from './requestQueueTimerFix';
+import type { BinderLogger } from '../registry';
 import { PartitionChoices } from './partitioner';
 
 const LOG_LEVELS = {
@@ -42,9 +45,11 @@ export class KafkaBinder implements Binder {
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
 
-  constructor(config: KafkaBinderConfig = {}) {
+  /** Without a `logger` (a binder created outside an application) kafkajs logs as it does by default. */
+  constructor(config: KafkaBinderConfig = {}, logger?: BinderLogger) {
     registerCompressionCodecs();
     installConsumerStopFix();
+    installRequestQueueTimerFix();
     this.config = resolveKafkaBinderConfig(config);
     const c = this.config;
     this.kafka = new Kafka({
@@ -56,6 +61,7 @@ export class KafkaBinder implements Binder {
       requestTimeout: c.requestTimeoutMs,
       retry: c.retry,
       logLevel: LOG_LEVELS[c.logLevel],
+      logCreator: logger ? kafkajsLogCreator(logger) : undefined,
     });
   }
 

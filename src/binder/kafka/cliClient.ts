@@ -1,5 +1,18 @@
 import { Kafka, logLevel, CompressionTypes, type Admin, type IHeaders } from 'kafkajs';
+import { BinderyError } from '../../protocol/primitives/errors';
 import { registerCompressionCodecs } from './codecs';
+import { installRequestQueueTimerFix } from './requestQueueTimerFix';
+
+/** A command named a topic the cluster does not have. */
+export class TopicNotFoundError extends BinderyError {
+  constructor(names: string[]) {
+    super(
+      'TOPIC_NOT_FOUND',
+      `${names.length === 1 ? `topic '${names[0]}' does not exist` : `topics ${names.map((n) => `'${n}'`).join(', ')} do not exist`}; ` +
+        '`bindery topics list` shows the topics there are.',
+    );
+  }
+}
 
 /**
  * A small admin/client facade over kafkajs for the `bindery` command line (topics, produce,
@@ -61,6 +74,7 @@ export class CliClient {
 
   constructor(opts: CliClientOptions) {
     registerCompressionCodecs();
+    installRequestQueueTimerFix();
     this.kafka = new Kafka({
       brokers: opts.brokers,
       clientId: opts.clientId ?? 'bindery-cli',
@@ -96,6 +110,10 @@ export class CliClient {
 
   async describeTopics(names: string[]): Promise<TopicSummary[]> {
     const admin = await this.adminClient();
+    // Asked for a topic it lacks, the broker answers with a partition-level error text.
+    const existing = new Set(await admin.listTopics());
+    const missing = names.filter((name) => !existing.has(name));
+    if (missing.length > 0) throw new TopicNotFoundError(missing);
     const meta = await admin.fetchTopicMetadata({ topics: names });
     const out: TopicSummary[] = [];
     for (const t of meta.topics) {
@@ -150,12 +168,19 @@ export class CliClient {
     opts: { groupId?: string; fromBeginning?: boolean; maxMessages?: number; idleMs?: number; onMessage: (m: ConsumedMessage) => void },
   ): Promise<number> {
     const anonymous = !opts.groupId;
-    const consumer = this.kafka.consumer({ groupId: opts.groupId ?? `bindery-cli-${process.pid}-${Date.now()}`, allowAutoTopicCreation: false });
+    const idleMs = opts.idleMs ?? 5000;
+    const consumer = this.kafka.consumer({
+      groupId: opts.groupId ?? `bindery-cli-${process.pid}-${Date.now()}`,
+      allowAutoTopicCreation: false,
+      // Disconnecting waits for the fetch in flight: its long-poll must not outlast the idle timeout.
+      maxWaitTimeInMs: Math.min(200, idleMs),
+    });
     await consumer.connect();
     let count = 0;
     let lastActivity = Date.now();
+    // Joining the group is not idleness: the idle clock starts once partitions are assigned.
+    consumer.on(consumer.events.GROUP_JOIN, () => (lastActivity = Date.now()));
     const max = opts.maxMessages ?? Number.POSITIVE_INFINITY;
-    const idleMs = opts.idleMs ?? 5000;
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: opts.fromBeginning ?? false });
       let finish: () => void = () => undefined;
@@ -174,7 +199,7 @@ export class CliClient {
       });
       const idle = setInterval(() => {
         if (Date.now() - lastActivity >= idleMs) finish();
-      }, Math.min(250, idleMs));
+      }, Math.min(100, idleMs));
       await done;
       clearInterval(idle);
       return count;

@@ -27,7 +27,11 @@ export interface KafkaBinderConfig {
   replicationFactor?: number;
   /** Extra topic configs for topics the binder creates (e.g. { 'min.insync.replicas': '2' }). */
   topicConfig?: Record<string, string>;
-  /** What kafkajs itself logs (to the console, as kafkajs' JSON lines): 'nothing' | 'error' | 'warn' | 'info' | 'debug'. Default 'error'. */
+  /**
+   * Which kafkajs log entries reach the application's logger: 'nothing' | 'error' | 'warn' | 'info' |
+   * 'debug'. Default 'warn'. Connection failures count as 'debug': the binder reports them as one
+   * KafkaConnectionError.
+   */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -74,6 +78,6 @@ export function resolveKafkaBinderConfig(
     },
     replicationFactor: config.replicationFactor ?? 1,
     topicConfig: config.topicConfig ?? {},
-    logLevel: config.logLevel ?? 'error',
+    logLevel: config.logLevel ?? 'warn',
   };
 }

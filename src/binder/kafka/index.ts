@@ -2,7 +2,7 @@
  * The kafka binder (kafkajs): registers itself under 'kafka' when loaded. Config `binders.kafka`:
  * brokers, clientId, ssl, sasl, … (see config.ts).
  */
-import { registerBinder } from '../registry';
+import { registerBinder, type BinderLogger } from '../registry';
 import { KafkaBinder } from './KafkaBinder';
 import type { KafkaBinderConfig } from './config';
 
@@ -10,8 +10,9 @@ export { KafkaBinder } from './KafkaBinder';
 export { resolveKafkaBinderConfig, DEFAULT_BROKER, type KafkaBinderConfig } from './config';
 export { KafkaConnectionError, KafkaBinderError, KafkaBinderClosedError } from './errors';
 
-export function createKafkaBinder(config: KafkaBinderConfig = {}): KafkaBinder {
-  return new KafkaBinder(config);
+/** `logger` receives kafkajs' warnings and errors (binders.kafka.logLevel) as plain lines. */
+export function createKafkaBinder(config: KafkaBinderConfig = {}, logger?: BinderLogger): KafkaBinder {
+  return new KafkaBinder(config, logger);
 }
 
-registerBinder('kafka', ({ properties }) => createKafkaBinder(properties as KafkaBinderConfig));
+registerBinder('kafka', ({ properties, logger }) => createKafkaBinder(properties as KafkaBinderConfig, logger));

@@ -14,4 +14,13 @@ export function createNativeBinder(config: NativeBinderConfig = {}): NativeBinde
   return new NativeBinder(config);
 }
 
-registerBinder('native', ({ properties }) => createNativeBinder(properties as NativeBinderConfig));
+registerBinder('native', ({ properties, logger }) => {
+  const binder = createNativeBinder(properties as NativeBinderConfig);
+  // Two processes on the default binder do not see each other's messages, and nothing else says so.
+  if (binder.config.dataDir === undefined && binder.config.broker === undefined) {
+    logger?.info(
+      "The native binder keeps its topics in memory, in this process only: other processes do not see them. To connect processes, run `bindery broker --data-dir ./data` and use the kafka binder (binder: 'kafka', binders.kafka.brokers); binders.native.dataDir keeps one process's topics on disk.",
+    );
+  }
+  return binder;
+});

@@ -11,7 +11,12 @@ export const LOCK_FILE = '.lock';
 
 export class DataDirLockedError extends BinderyError {
   constructor(dir: string, owner: string) {
-    super('DATA_DIR_LOCKED', `Data directory ${dir} is in use by ${owner}: stop that broker first, or give this one another data directory`);
+    super(
+      'DATA_DIR_LOCKED',
+      `Data directory ${dir} is in use by ${owner}: stop that broker first, or give this one another data directory. ` +
+        `For processes to share topics, run one \`bindery broker --data-dir ${dir}\` and connect every app to it with the kafka binder ` +
+        `(binder: 'kafka', binders.kafka.brokers).`,
+    );
   }
 }
 

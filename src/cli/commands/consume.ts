@@ -10,6 +10,7 @@ const SPEC = {
   'timeout-ms': { type: 'string' },
   'print-key': { type: 'boolean' },
   'print-offset': { type: 'boolean' },
+  'print-headers': { type: 'boolean' },
   'key-separator': { type: 'string' },
 } as const;
 
@@ -19,6 +20,7 @@ export async function consumeCommand(argv: string[], io: CliIO): Promise<number>
   const sep = stringOpt(values, 'key-separator') ?? '\t';
   const printKey = values['print-key'] === true;
   const printOffset = values['print-offset'] === true;
+  const printHeaders = values['print-headers'] === true;
   const client = new CliClient({ ...clientOptions(values), clientId: 'bindery-consume' });
   try {
     const count = await client.consume(topic, {
@@ -29,6 +31,7 @@ export async function consumeCommand(argv: string[], io: CliIO): Promise<number>
       onMessage: (m) => {
         const parts: string[] = [];
         if (printOffset) parts.push(`${m.partition}:${m.offset}`);
+        if (printHeaders) parts.push(formatHeaders(m.headers));
         if (printKey) parts.push(m.key === null ? 'null' : m.key.toString());
         parts.push(m.value === null ? 'null' : m.value.toString());
         io.out(parts.join(sep));
@@ -39,4 +42,10 @@ export async function consumeCommand(argv: string[], io: CliIO): Promise<number>
   } finally {
     await client.close();
   }
+}
+
+/** As Kafka's console consumer prints them (print.headers): `k:v,k2:v2`, or NO_HEADERS. */
+function formatHeaders(headers: Record<string, string>): string {
+  const entries = Object.entries(headers);
+  return entries.length === 0 ? 'NO_HEADERS' : entries.map(([k, v]) => `${k}:${v}`).join(',');
 }

@@ -7,6 +7,7 @@
  * become camelCase (binders.kafka.clientId).
  */
 import { ConfigTypeError } from '../errors';
+import { editDistance, nearestName } from '../../binder/settings';
 import { describeLeaf, type LeafType, type SchemaNode } from './schema';
 import type { BinderyConfig } from './types';
 
@@ -33,51 +34,75 @@ function match(node: SchemaNode, segments: string[], knownNames: string[]): Matc
     return undefined;
   }
   if (segments.length === 0) return undefined;
-  for (let take = 1; take <= segments.length; take++) {
-    const head = segments.slice(0, take);
-    const rest = segments.slice(take);
-    if (node.kind === 'object') {
-      const key = Object.keys(node.fields).find((k) => normalize(k) === normalize(head.join('')));
+  if (node.kind === 'map' && node.entries) {
+    // A key with its own schema (binders.native): only that schema can hold the rest.
+    for (let take = 1; take <= segments.length; take++) {
+      const head = normalize(segments.slice(0, take).join(''));
+      const key = Object.keys(node.entries).find((k) => normalize(k) === head);
       if (!key) continue;
-      const found = match(node.fields[key], rest, knownNames);
-      if (found) return { path: [key, ...found.path], leaf: found.leaf };
-    } else {
-      const found = match(node.values, rest, knownNames);
-      if (!found) continue;
-      const name = knownNames.find((n) => normalize(n) === normalize(head.join(''))) ?? head.join('_').toLowerCase();
-      return { path: [name, ...found.path], leaf: found.leaf };
+      const found = match(node.entries[key], segments.slice(take), knownNames);
+      return found ? { path: [key, ...found.path], leaf: found.leaf } : undefined;
     }
+  }
+  if (node.kind === 'object') {
+    // Longest field name first: BROKER_CONFIG_… is brokerConfig.…, not broker.configLogSegmentBytes.
+    for (let take = segments.length; take >= 1; take--) {
+      const key = Object.keys(node.fields).find((k) => normalize(k) === normalize(segments.slice(0, take).join('')));
+      if (!key) continue;
+      const found = match(node.fields[key], segments.slice(take), knownNames);
+      if (found) return { path: [key, ...found.path], leaf: found.leaf };
+    }
+    return undefined;
+  }
+  // A map's keys are names (bindings.orders-in): shortest first, the rest must fit the value schema.
+  for (let take = 1; take < segments.length; take++) {
+    const head = segments.slice(0, take);
+    const found = match(node.values, segments.slice(take), knownNames);
+    if (!found) continue;
+    const name = knownNames.find((n) => normalize(n) === normalize(head.join(''))) ?? head.join('_').toLowerCase();
+    return { path: [name, ...found.path], leaf: found.leaf };
   }
   return undefined;
 }
 
-function parseValue(raw: string, leaf: SchemaNode, path: string, variable: string): unknown {
-  const t = leaf as { kind: 'leaf' } & LeafType;
-  const fail = (): never => {
-    throw new ConfigTypeError(path, describeLeaf(t), raw, `environment variable ${variable}`);
-  };
+/** The value a variable gives a leaf, or undefined when it cannot be one. */
+function parseLeaf(raw: string, t: LeafType): { value: unknown } | undefined {
   const trimmed = raw.trim();
   switch (t.type) {
     case 'string':
-      return raw;
+      return raw.length > 0 ? { value: raw } : undefined;
+    case 'stringList':
+      // "host:port,host:port" as written; the binder splits it.
+      return trimmed.length > 0 ? { value: raw } : undefined;
     case 'boolean':
-      if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
-      return fail();
+      return /^(true|false)$/i.test(trimmed) ? { value: trimmed.toLowerCase() === 'true' } : undefined;
     case 'integer':
     case 'number':
-      if (trimmed === '' || Number.isNaN(Number(trimmed))) return fail();
-      return Number(trimmed);
+      return trimmed === '' || Number.isNaN(Number(trimmed)) ? undefined : { value: Number(trimmed) };
     case 'enum': {
       const found = t.values.find((v) => String(v).toLowerCase() === trimmed.toLowerCase());
-      return found === undefined ? fail() : found;
+      return found === undefined ? undefined : { value: found };
     }
+    case 'oneOf':
+      for (const alternative of t.of) {
+        const parsed = parseLeaf(raw, alternative);
+        if (parsed) return parsed;
+      }
+      return undefined;
     case 'booleanMap':
     case 'freeObject':
       // Free-form settings: numbers and booleans as such, anything else as text.
-      if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
-      if (trimmed !== '' && !Number.isNaN(Number(trimmed))) return Number(trimmed);
-      return raw;
+      if (/^(true|false)$/i.test(trimmed)) return { value: trimmed.toLowerCase() === 'true' };
+      if (trimmed !== '' && !Number.isNaN(Number(trimmed))) return { value: Number(trimmed) };
+      return { value: raw };
   }
+}
+
+function parseValue(raw: string, leaf: SchemaNode, path: string, variable: string): unknown {
+  const t = leaf as { kind: 'leaf' } & LeafType;
+  const parsed = parseLeaf(raw, t);
+  if (!parsed) throw new ConfigTypeError(path, describeLeaf(t), raw, `environment variable ${variable}`);
+  return parsed.value;
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -86,19 +111,6 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
     node = (node[segment] ??= {}) as Record<string, unknown>;
   }
   node[path[path.length - 1]] = value;
-}
-
-/** Edit distance, for telling a misspelt config key from a variable that is not config at all. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /**
@@ -114,6 +126,18 @@ function intendedRoot(schema: SchemaNode, segments: string[]): string | undefine
     if (root) return root;
   }
   return undefined;
+}
+
+const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+
+/** Every variable that sets a config path, with binding names from `knownNames` and binders from the schema. */
+function knownVariables(node: SchemaNode, knownNames: string[], prefix: string[] = []): string[] {
+  const here = `${PREFIX}${prefix.map(snake).join('_')}`;
+  if (node.kind === 'leaf') return [here];
+  if (node.kind === 'object') return Object.entries(node.fields).flatMap(([key, child]) => knownVariables(child, knownNames, [...prefix, key]));
+  const entries = Object.entries(node.entries ?? {}).flatMap(([key, child]) => knownVariables(child, knownNames, [...prefix, key]));
+  if (node.values.kind === 'leaf') return entries;
+  return [...entries, ...knownNames.flatMap((name) => knownVariables(node.values, knownNames, [...prefix, name]))];
 }
 
 /**
@@ -134,7 +158,9 @@ export function configFromEnvironment(
     const found = match(schema, segments, knownNames);
     if (!found) {
       if (intendedRoot(schema, segments) === undefined) continue;
-      throw new ConfigTypeError(variable, 'a BINDERY_<config path> variable bindery knows', raw, `environment variable ${variable}`);
+      const nearest = nearestName(variable, knownVariables(schema, knownNames));
+      const expected = `a BINDERY_<config path> variable bindery knows${nearest ? ` (did you mean ${nearest}?)` : ''}`;
+      throw new ConfigTypeError(variable, expected, raw, `environment variable ${variable}`);
     }
     const path = found.path.join('.');
     setPath(config, found.path, parseValue(raw, found.leaf, path, variable));

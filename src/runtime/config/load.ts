@@ -13,9 +13,10 @@ import * as path from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { ConfigFileError } from '../errors';
 import { configFromEnvironment } from './env';
-import { CONFIG_SCHEMA } from './schema';
+import { binderNames, binderSettingsSchemas } from '../../binder/registry';
+import { configSchema } from './schema';
 import type { BinderyConfig } from './types';
-import { validateConfig } from './validate';
+import { UnknownConfigKeyError, validateConfig } from './validate';
 
 export const CONFIG_FILE_NAMES = ['bindery.config.json', 'bindery.config.yaml', 'bindery.config.yml'];
 
@@ -72,14 +73,39 @@ export function readConfigFile(file: string): BinderyConfig {
   }
 }
 
+/** Settings under `binders.<name>` for a binder no one registered are a typo (binders.natvie) until shown otherwise. */
+function checkBinderNames(layer: BinderyConfig, source: string): void {
+  const known = binderNames();
+  for (const name of Object.keys(layer.binders ?? {})) {
+    if (!known.includes(name)) throw new UnknownConfigKeyError(`binders.${name}`, known, source);
+  }
+}
+
 /** The merged config (code < file < environment), each layer validated with its source named. */
 export function loadConfig(sources: ConfigSources = {}): BinderyConfig {
+  return loadConfigWithSources(sources).config;
+}
+
+/** loadConfig, with where each binding's settings came from (for messages about them). */
+export function loadConfigWithSources(sources: ConfigSources = {}): { config: BinderyConfig; bindingSources: Record<string, string> } {
   const env = sources.env ?? process.env;
-  validateConfig(CONFIG_SCHEMA, sources.config ?? {}, '', 'the config passed to Bindery.create');
+  const schema = configSchema(binderSettingsSchemas());
+  const check = (layer: BinderyConfig, source: string): void => {
+    validateConfig(schema, layer, '', source);
+    checkBinderNames(layer, source);
+  };
+  check(sources.config ?? {}, 'the config passed to Bindery.create');
   const file = findConfigFile(sources, env);
   const fromFile = file ? readConfigFile(file) : {};
-  if (file) validateConfig(CONFIG_SCHEMA, fromFile, '', `config file ${file}`);
-  const fromEnv = configFromEnvironment(CONFIG_SCHEMA, env, sources.knownBindings ?? []).config;
-  validateConfig(CONFIG_SCHEMA, fromEnv, '', 'the environment');
-  return mergeConfig<BinderyConfig>(sources.config, fromFile, fromEnv);
+  if (file) check(fromFile, `config file ${file}`);
+  const fromEnv = configFromEnvironment(schema, env, sources.knownBindings ?? []);
+  check(fromEnv.config, 'the environment');
+  const bindingSources: Record<string, string> = {};
+  for (const name of Object.keys(sources.config?.bindings ?? {})) bindingSources[name] = 'the config passed to Bindery.create';
+  for (const name of Object.keys(fromFile.bindings ?? {})) bindingSources[name] = `config file ${file}`;
+  for (const [path, source] of Object.entries(fromEnv.sources)) {
+    const [root, name] = path.split('.');
+    if (root === 'bindings' && name !== undefined) bindingSources[name] = source;
+  }
+  return { config: mergeConfig<BinderyConfig>(sources.config, fromFile, fromEnv.config), bindingSources };
 }

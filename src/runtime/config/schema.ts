@@ -2,24 +2,9 @@
  * A description of BinderyConfig that drives validation of every layer and the mapping of
  * BINDERY_* environment variables onto config paths.
  */
-export type LeafType =
-  | { type: 'string' }
-  | { type: 'boolean' }
-  | { type: 'integer'; min: number }
-  | { type: 'number'; min: number }
-  | { type: 'enum'; values: Array<string | number> }
-  | { type: 'booleanMap' }
-  | { type: 'freeObject' };
+import type { LeafType, MapSchema, ObjectSchema, SchemaNode } from '../../binder/settings';
 
-export interface ObjectSchema {
-  kind: 'object';
-  fields: Record<string, SchemaNode>;
-}
-export interface MapSchema {
-  kind: 'map';
-  values: SchemaNode;
-}
-export type SchemaNode = ObjectSchema | MapSchema | ({ kind: 'leaf' } & LeafType);
+export type { LeafType, MapSchema, ObjectSchema, SchemaNode };
 
 const leaf = (t: LeafType): SchemaNode => ({ kind: 'leaf', ...t });
 const str = leaf({ type: 'string' });
@@ -74,12 +59,20 @@ export const CONFIG_SCHEMA: ObjectSchema = {
   kind: 'object',
   fields: {
     binder: str,
+    // A binder that describes its settings gets them checked (see configSchema); others take any object.
     binders: { kind: 'map', values: leaf({ type: 'freeObject' }) },
     bindings: { kind: 'map', values: binding },
     default: { kind: 'object', fields: { contentType: str, consumer, producer } },
     shutdownTimeoutMs: nonNegInt,
+    strictBindings: bool,
   },
 };
+
+/** CONFIG_SCHEMA with `binders.<name>` checked against each binder's settings schema. */
+export function configSchema(binderSettings: Record<string, ObjectSchema>): ObjectSchema {
+  const binders = CONFIG_SCHEMA.fields.binders as MapSchema;
+  return { kind: 'object', fields: { ...CONFIG_SCHEMA.fields, binders: { ...binders, entries: binderSettings } } };
+}
 
 export function describeLeaf(t: LeafType): string {
   switch (t.type) {
@@ -95,6 +88,10 @@ export function describeLeaf(t: LeafType): string {
       return `one of ${t.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'booleanMap':
       return 'an object of true/false values';
+    case 'stringList':
+      return 'a string or a list of strings';
+    case 'oneOf':
+      return t.of.map(describeLeaf).join(' or ');
     case 'freeObject':
       return 'an object';
   }

@@ -1,5 +1,8 @@
 /** The configuration model. Every field is optional; defaults follow Spring Cloud Stream. */
 import type { AckMode } from '../../annotations';
+import type { KafkaBinderConfig } from '../../binder/kafka/config';
+import type { NativeBinderConfig } from '../../binder/native/config';
+import type { TestBinderOptions } from '../../binder/test/TestBinder';
 
 export interface ConsumerConfig {
   /** Attempts per message including the first; 1 = no retry. Default 3. */
@@ -65,14 +68,27 @@ export interface BindingConfig {
 export interface BinderyConfig {
   /** Binder name from the registry: 'native' (default when present), 'kafka', 'test', ... */
   binder?: string;
-  /** Binder-specific settings, by binder name (e.g. binders.kafka.brokers). */
-  binders?: Record<string, Record<string, unknown>>;
+  /** Binder-specific settings, by binder name (e.g. binders.kafka.brokers), checked at start-up. */
+  binders?: BindersConfig;
   /** Per binding (or @KafkaListener id) settings. */
   bindings?: Record<string, BindingConfig>;
   /** Applied to every binding before its own settings. */
   default?: { contentType?: string; consumer?: ConsumerConfig; producer?: ProducerConfig };
   /** How long close() waits for handlers in flight to finish, and then for the binder to close, ms. Default 10000. */
   shutdownTimeoutMs?: number;
+  /**
+   * Config for a binding no service of this app declares is an error instead of a warning. Default
+   * false: several services often share one environment (one ConfigMap).
+   */
+  strictBindings?: boolean;
+}
+
+/** Settings of the built-in binders, typed; a binder registered under another name takes its own. */
+export interface BindersConfig {
+  native?: NativeBinderConfig;
+  kafka?: KafkaBinderConfig;
+  test?: Pick<TestBinderOptions, 'defaultPartitions'>;
+  [binder: string]: object | undefined;
 }
 
 export const DEFAULT_CONSUMER: Required<

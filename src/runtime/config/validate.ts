@@ -1,13 +1,16 @@
 /** Checks one config layer against the schema, naming the path and where the value came from. */
 import { ConfigTypeError } from '../errors';
 import { BinderyError } from '../../protocol/primitives/errors';
+import { nearestName } from '../../binder/settings';
 import { describeLeaf, type LeafType, type SchemaNode } from './schema';
 
 export class UnknownConfigKeyError extends BinderyError {
   constructor(path: string, known: string[], source: string) {
+    const nearest = nearestName(path.slice(path.lastIndexOf('.') + 1), known);
     super(
       'UNKNOWN_CONFIG_KEY',
-      `Config '${path}' (from ${source}) is not a setting bindery knows. Known here: ${known.join(', ')}. Check the spelling.`,
+      `Config '${path}' (from ${source}) is not a setting bindery knows${nearest ? `; did you mean '${nearest}'?` : '.'} ` +
+        `Known here: ${known.join(', ')}. Check the spelling.`,
     );
   }
 }
@@ -29,6 +32,10 @@ function leafValid(t: LeafType, value: unknown): boolean {
       return t.values.includes(value as string | number);
     case 'booleanMap':
       return isPlainObject(value) && Object.values(value).every((v) => typeof v === 'boolean');
+    case 'stringList':
+      return (typeof value === 'string' && value.length > 0) || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0));
+    case 'oneOf':
+      return t.of.some((alternative) => leafValid(alternative, value));
     case 'freeObject':
       return isPlainObject(value);
   }
@@ -44,7 +51,7 @@ export function validateConfig(node: SchemaNode, value: unknown, path: string, s
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
     if (node.kind === 'map') {
-      validateConfig(node.values, child, childPath, source);
+      validateConfig(node.entries?.[key] ?? node.values, child, childPath, source);
       continue;
     }
     const field = node.fields[key];

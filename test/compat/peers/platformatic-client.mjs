@@ -20,19 +20,21 @@ const stream = await consumer.consume({ autocommit: false, topics: [topic], mode
 const received = [];
 for await (const message of stream) {
   received.push({ key: message.key, value: message.value, n: message.headers.get('n') });
-  await message.commit();
+  // Kafka's convention, the next offset to read (message.commit() of some client versions commits the message's own).
+  await consumer.commit({ offsets: [{ topic: message.topic, partition: message.partition, offset: message.offset + 1n, leaderEpoch: 0 }] });
   if (received.length >= count) break;
 }
+// OffsetFetch through the group's consumer (an API every supported version of the client has).
+const committed = await consumer.listCommittedOffsets({ topics: [{ topic, partitions: [0, 1] }] });
 await stream.close();
 await consumer.close();
 
-const offsets = await admin.listConsumerGroupOffsets?.({ groups: [groupId] }).catch((e) => ({ error: String(e) }));
 const groups = await admin.listGroups();
 await admin.close();
 process.stdout.write(JSON.stringify({
   partitions: metadata.topics.get(topic)?.partitionsCount,
   producedOffsets: produced.offsets?.length ?? null,
   received,
-  committed: offsets ?? null,
+  committed,
   groups: [...groups.keys()],
 }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v)) + '\n');

@@ -14,7 +14,8 @@ const binders = registeredBinders().filter((name) => name !== 'kafka');
 describe.each(binders)('shop examples on the %s binder', (binder) => {
   it('takes every demo order through to a notification, in per-order sequence', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-shop-test-'));
-    const shop = await createShop(binder, { configFile: false, env: {}, shutdownOnSignals: false }, silentLogger, { dataDir });
+    // Binder settings are checked: only the native binder has a dataDir.
+    const shop = await createShop(binder, { configFile: false, env: {}, shutdownOnSignals: false }, silentLogger, binder === 'native' ? { dataDir } : {});
     await shop.app.start();
     try {
       const orders = demoOrders();

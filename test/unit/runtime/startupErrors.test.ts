@@ -38,12 +38,12 @@ class SinkService {
 }
 
 describe('start-up validation', () => {
-  it('rejects config for a binding no service declares', async () => {
-    const error = await create({ services: [SinkService], config: { bindings: { inptu: { destination: 'orders' } } } }).catch((e) => e);
+  it('rejects config for a binding no service declares, with strictBindings', async () => {
+    const error = await create({ services: [SinkService], config: { strictBindings: true, bindings: { inptu: { destination: 'orders' } } } }).catch((e) => e);
     expect(error).toBeInstanceOf(UnknownBindingError);
     expect(error.code).toBe('UNKNOWN_BINDING');
     expect(error.message).toBe(
-      "Config 'bindings.inptu' names a binding no service declares (declared: input). " +
+      "Config 'bindings.inptu' names a binding no service declares (declared: input); did you mean 'input'? (strictBindings is set.) " +
         "Fix the name, or declare it with @Input('inptu') / @Output('inptu') on a binding interface named in @EnableBinding.",
     );
   });
@@ -132,7 +132,7 @@ describe('start-up validation', () => {
       config: { bindings: { input: { consumer: { maxAttempt: 2 } as never } } },
     }).catch((e) => e);
     expect(key).toBeInstanceOf(UnknownConfigKeyError);
-    expect(key.message).toMatch(/^Config 'bindings.input.consumer.maxAttempt' \(from the config passed to Bindery.create\) is not a setting bindery knows\. Known here: maxAttempts, /);
+    expect(key.message).toMatch(/^Config 'bindings.input.consumer.maxAttempt' \(from the config passed to Bindery.create\) is not a setting bindery knows; did you mean 'maxAttempts'\? Known here: maxAttempts, /);
 
     const variable = await create({ services: [SinkService], env: { BINDERY_BINDNGS_INPUT_GROUP: 'x' } }).catch((e) => e);
     expect(variable).toBeInstanceOf(ConfigTypeError);
