@@ -36,7 +36,7 @@ class DiskFileHandle implements FileHandle, CachedDescriptor {
     private readonly openFiles: OpenFiles,
   ) {
     // An existing file is only stat'ed: opening thousands of segments at start-up costs no descriptor.
-    const stat = openFiles.retrying(() => fs.statSync(path, { throwIfNoEntry: false }));
+    const stat = fs.statSync(path, { throwIfNoEntry: false });
     if (stat) this.length = stat.size;
     else this.length = fs.fstatSync(openFiles.descriptor(this, OPEN_OR_CREATE)).size;
   }
@@ -130,7 +130,7 @@ export class DiskFileSystem implements FileSystem {
   }
 
   mkdirp(dir: string): void {
-    this.openFiles.retrying(() => fs.mkdirSync(dir, { recursive: true }));
+    fs.mkdirSync(dir, { recursive: true });
   }
 
   list(dir: string): string[] {
