@@ -51,6 +51,7 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       // Malformed input is the client's problem and may come in floods: only shown with --verbose.
       if (phase === 'handler' || verbose) io.err(`connection ${remote} closed (${phase}): ${err instanceof Error ? err.message : String(err)}`);
     },
+    onNotice: (message) => io.err(message),
   });
   io.out(`bindery broker listening on ${running.host}:${running.port} (${memory ? 'in memory' : `data dir ${dataDir}`})`);
   await (until ??

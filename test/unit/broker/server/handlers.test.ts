@@ -25,6 +25,7 @@ function services(broker: BrokerApi): BrokerServices {
     advertisedPort: 9999,
     nodeId: 0,
     clusterId: 'test-cluster',
+    notices: { once: () => undefined },
   };
 }
 
@@ -63,7 +64,17 @@ describe('wire handlers', () => {
     const v1 = await call(ApiKey.FindCoordinator, 1, { key: 'a', keyType: 0 });
     expect([v1.errorCode, v1.nodeId, v1.host, v1.port]).toEqual([0, 0, '127.0.0.1', 9999]);
     const txn = await call(ApiKey.FindCoordinator, 1, { key: 'tx', keyType: 1 });
-    expect(txn.errorCode).toBe(15);
+    expect([txn.errorCode, txn.port]).toEqual([0, 9999]);
+    const txnV4 = await call(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: ["tx"] });
+    expect([txnV4.coordinators[0].errorCode, txnV4.coordinators[0].errorMessage]).toEqual([35, expect.stringMatching(/Transactions are not supported/)]);
+  });
+
+  it('InitProducerId refuses a transactional id without asking the engine, and serves an idempotent producer', async () => {
+    const refused = await call(ApiKey.InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    expect([refused.errorCode, refused.producerId]).toEqual([53, -1n]);
+    const initProducerId = jest.fn(() => ({ errorCode: 0, errorMessage: null, producerId: 7, producerEpoch: 0 }));
+    const granted = await call(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 }, { initProducerId });
+    expect([granted.errorCode, granted.producerId]).toEqual([0, 7n]);
   });
 
   it('OffsetFetch v8 answers per group; v1 answers the single group', async () => {
