@@ -122,6 +122,12 @@ export class DiskFileSystem implements FileSystem {
   mtimeMs(filePath: string): number {
     return fs.statSync(filePath).mtimeMs;
   }
+
+  /** As Java's FileStore getTotalSpace / getUsableSpace (blocks available to unprivileged users). */
+  volumeSpace(dirPath: string): { totalBytes: number; usableBytes: number } {
+    const st = fs.statfsSync(dirPath);
+    return { totalBytes: st.blocks * st.bsize, usableBytes: st.bavail * st.bsize };
+  }
 }
 
 /** fsync of the directory makes a rename durable; some platforms refuse it, which is harmless there. */

@@ -133,3 +133,17 @@ export interface MetadataResponse {
   controllerId: number;
   topics: MetadataTopic[];
 }
+
+export interface DescribeLogDirsRequest {
+  /** null = every partition. */
+  topics: { topic: string; partitions: number[] }[] | null;
+}
+
+/** One log directory as Kafka's DescribeLogDirs reports it; -1 space when unknown (in-memory broker). */
+export interface LogDirDescription {
+  errorCode: number;
+  logDir: string;
+  topics: { name: string; partitions: { partitionIndex: number; partitionSize: number; offsetLag: number; isFutureKey: boolean }[] }[];
+  totalBytes: number;
+  usableBytes: number;
+}
