@@ -101,7 +101,7 @@ export class Broker {
     topics.load();
     topics.ensureInternalTopics();
     const producerIds = new ProducerIdManager(store.doc.producerIds, () => store.save());
-    const configAdmin = new ConfigAdmin(topics, config);
+    const configAdmin = new ConfigAdmin(topics, config, store);
     const producer = new ProduceHandler(topics, recompressBatches);
     const offsetsTopic = topics.get(CONSUMER_OFFSETS_TOPIC);
     const groups = new GroupCoordinator({
