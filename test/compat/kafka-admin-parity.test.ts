@@ -11,9 +11,10 @@ import { commandWorks, describeIfPeer } from '../support/peers';
 import { startTestBroker, type TestBroker } from '../support/broker-server';
 import { killAll, run } from '../support/processes';
 
-const available = commandWorks('java', ['-version']) && libsAvailable();
+// javac: the AdminClient probe runs from source (java's source launcher needs the JDK's compiler).
+const available = commandWorks('javac', ['-version']) && commandWorks('java', ['-version']) && libsAvailable();
 
-describeIfPeer('Apache Kafka 4.x Java tools (java + node scripts/kafka/fetch.js)', available, "Kafka 4.x admin tools against bindery broker", () => {
+describeIfPeer('Java 17 (javac) + Apache Kafka jars (node scripts/kafka/fetch.js)', available, "Kafka 4.x admin tools against bindery broker", () => {
   let broker: TestBroker;
   let kafka: Kafka;
   let cp = '';
