@@ -8,6 +8,7 @@
  *   await broker.fetch({ maxWaitMs: 500, minBytes: 1, topics: [{ topic: 't', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }] });
  *   await broker.close();
  */
+import path from 'node:path';
 import { LogDirectory } from './log/LogDirectory';
 import { DiskFileSystem } from './storage/DiskFileSystem';
 import type { FileSystem } from './storage/FileSystem';
@@ -100,7 +101,7 @@ export class Broker {
     topics.load();
     topics.ensureInternalTopics();
     const producerIds = new ProducerIdManager(store.doc.producerIds, () => store.save());
-    const configAdmin = new ConfigAdmin(topics, config);
+    const configAdmin = new ConfigAdmin(topics, config, store);
     const producer = new ProduceHandler(topics, recompressBatches);
     const offsetsTopic = topics.get(CONSUMER_OFFSETS_TOPIC);
     const groups = new GroupCoordinator({
@@ -215,6 +216,26 @@ export class Broker {
 
   async incrementalAlterConfigs(req: admin.IncrementalAlterConfigsRequest): Promise<admin.AlterConfigsResponse> {
     return this.configAdmin.incrementalAlterConfigs(req);
+  }
+
+  /**
+   * DescribeLogDirs: the one data directory, each partition's bytes on disk and its offset lag
+   * (high watermark minus log end: 0 on a single node, as for Kafka's current replicas).
+   */
+  async describeLogDirs(req: admin.DescribeLogDirsRequest): Promise<admin.LogDirDescription[]> {
+    const wanted = req.topics && new Map(req.topics.map((t) => [t.topic, new Set(t.partitions)]));
+    const topics = this.topics
+      .all()
+      .filter((t) => !wanted || wanted.has(t.name))
+      .map((t) => ({
+        name: t.name,
+        partitions: t.partitions
+          .filter((p) => !wanted || wanted.get(t.name)!.has(p.index))
+          .map((p) => ({ partitionIndex: p.index, partitionSize: p.log.sizeInBytes, offsetLag: Math.max(p.highWatermark - p.log.logEndOffset, 0), isFutureKey: false })),
+      }))
+      .filter((t) => t.partitions.length > 0);
+    const space = this.fs.volumeSpace?.(this.dataDir) ?? { totalBytes: -1, usableBytes: -1 };
+    return [{ errorCode: 0, logDir: path.resolve(this.dataDir), topics, ...space }];
   }
 
   // ---- consumer groups (delegated to the coordinator) ----

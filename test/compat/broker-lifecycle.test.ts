@@ -21,6 +21,10 @@ describe('bindery broker on a data directory', () => {
     await expect(startTestBroker({ inProcess: true, args: ['--fetch-log-read-max-bytes', '1MB'] })).rejects.toThrow(/--fetch-log-read-max-bytes must be an integer, got '1MB'/);
   });
 
+  it('refuses a --log-retention-check-interval-ms below 1 ms, naming the flag', async () => {
+    await expect(startTestBroker({ inProcess: true, args: ['--log-retention-check-interval-ms', '0'] })).rejects.toThrow(/--log-retention-check-interval-ms must be 1 or more, got 0/);
+  });
+
   it('refuses a negative or non-integer --group-initial-rebalance-delay-ms, naming the flag', async () => {
     await expect(startTestBroker({ inProcess: true, args: ['--group-initial-rebalance-delay-ms=-1'] })).rejects.toThrow(/--group-initial-rebalance-delay-ms must be 0 or more, got -1/);
     await expect(startTestBroker({ inProcess: true, args: ['--group-initial-rebalance-delay-ms', '3s'] })).rejects.toThrow(/--group-initial-rebalance-delay-ms must be an integer, got '3s'/);

@@ -17,6 +17,8 @@ export interface TestBroker {
   readonly bootstrap: string;
   /** The child process (child mode only), e.g. to watch its memory. */
   readonly pid: number | null;
+  /** What the broker has printed so far (stdout and stderr). */
+  output(): string;
   /** Stops the broker (SIGTERM for a child) and resolves with its exit code. */
   stop(): Promise<number | null>;
 }
@@ -64,6 +66,7 @@ async function startInProcess(opts: TestBrokerOptions): Promise<TestBroker> {
     port,
     bootstrap: `127.0.0.1:${port}`,
     pid: null,
+    output: () => lines.join('\n'),
     async stop() {
       stopSignal();
       return done;
@@ -100,6 +103,7 @@ async function startChild(opts: TestBrokerOptions): Promise<TestBroker> {
     port,
     bootstrap: `127.0.0.1:${port}`,
     pid: child.pid ?? null,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');

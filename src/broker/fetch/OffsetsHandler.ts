@@ -1,5 +1,6 @@
 /** ListOffsets (earliest, latest, max timestamp, by timestamp) and DeleteRecords. */
 import { ErrorCode } from '../../protocol/errorCodes';
+import { decodeRecordBatch } from '../../protocol/records';
 import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
 import type { Partition } from '../partition/Partition';
 import type { TopicManager } from '../topics/TopicManager';
@@ -15,37 +16,54 @@ export class OffsetsHandler {
     return p;
   }
 
-  listOffsets(req: ListOffsetsRequest): ListOffsetsResponse {
+  async listOffsets(req: ListOffsetsRequest): Promise<ListOffsetsResponse> {
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
-          const base = { partitionIndex: p.partitionIndex, leaderEpoch: 0 };
-          try {
-            const { offset, timestamp } = this.lookup(this.partition(t.name, p.partitionIndex), p.timestamp);
-            return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, offset, timestamp };
-          } catch (err) {
-            const { errorCode, errorMessage } = toErrorResult(err);
-            return { ...base, errorCode, errorMessage, offset: -1, timestamp: -1 };
-          }
-        }),
-      })),
+      topics: await Promise.all(
+        req.topics.map(async (t) => ({
+          name: t.name,
+          partitions: await Promise.all(
+            t.partitions.map(async (p): Promise<ListOffsetsPartitionResponse> => {
+              const base = { partitionIndex: p.partitionIndex, leaderEpoch: 0 };
+              try {
+                const partition = this.partition(t.name, p.partitionIndex);
+                const { offset, timestamp } = p.timestamp === OffsetSpec.MAX_TIMESTAMP ? await this.maxTimestamp(partition) : this.lookup(partition, p.timestamp);
+                return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, offset, timestamp, ...(offset === -1 ? { leaderEpoch: -1 } : {}) };
+              } catch (err) {
+                const { errorCode, errorMessage } = toErrorResult(err);
+                return { ...base, errorCode, errorMessage, offset: -1, timestamp: -1 };
+              }
+            }),
+          ),
+        })),
+      ),
     };
+  }
+
+  /**
+   * The first offset carrying the largest timestamp (Kafka's offsetOfMaxTimestamp): the first
+   * batch with that maximum is found from its header, the record within it by decoding the batch.
+   */
+  private async maxTimestamp(p: Partition): Promise<{ offset: number; timestamp: number }> {
+    const max = p.maxTimestampInLog();
+    if (!max) return { offset: -1, timestamp: -1 };
+    const { records } = p.log.read(max.offset, 1);
+    if (records.length === 0) return max;
+    const batch = await decodeRecordBatch(records);
+    const first = batch.records.find((r) => r.timestamp === max.timestamp);
+    return { offset: first?.offset ?? max.offset, timestamp: max.timestamp };
   }
 
   private lookup(p: Partition, timestamp: number): { offset: number; timestamp: number } {
     switch (timestamp) {
       case OffsetSpec.LATEST:
-      case OffsetSpec.LATEST_TIERED:
         return { offset: p.highWatermark, timestamp: -1 };
+      case OffsetSpec.LATEST_TIERED:
+        // Kafka answers -1 when the topic has no tiered storage (remote.storage.enable is refused here).
+        return { offset: -1, timestamp: -1 };
       case OffsetSpec.EARLIEST:
       case OffsetSpec.EARLIEST_LOCAL:
         return { offset: p.logStartOffset, timestamp: -1 };
-      case OffsetSpec.MAX_TIMESTAMP: {
-        const max = p.maxTimestampInLog();
-        return max ?? { offset: -1, timestamp: -1 };
-      }
     }
     if (timestamp < 0) throw new BrokerRequestError(ErrorCode.INVALID_REQUEST, `Unknown ListOffsets timestamp ${timestamp}: use -1 latest, -2 earliest, -3 max timestamp or a time in ms`);
     const found = p.log.offsetForTimestamp(timestamp);

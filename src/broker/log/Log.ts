@@ -263,7 +263,10 @@ export class Log implements PartitionLog {
 
   applyRetention(nowMs: number): number {
     this.ensureOpen();
-    return this.deleteOldestSegments(retentionVictims(this.segments, this.cfg, this.startOffset, nowMs));
+    const victims = retentionVictims(this.segments, this.cfg, this.startOffset, nowMs);
+    // Kafka rolls when retention takes every segment, so the log keeps one starting at its end.
+    if (victims > 0 && victims === this.segments.length) this.roll();
+    return this.deleteOldestSegments(victims);
   }
 
   private deleteOldestSegments(count: number): number {

@@ -19,7 +19,7 @@ import { lastSequence, type BatchMetadata } from './ProducerStateManager';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from './types';
 
 /** Re-encodes stored batches with another codec, keeping every header field. */
-export type Recompressor = (records: Buffer, codec: CompressionType) => Promise<Buffer>;
+export type Recompressor = (records: Buffer, codec: CompressionType, level?: number) => Promise<Buffer>;
 
 export class ProduceHandler {
   constructor(
@@ -83,7 +83,7 @@ export class ProduceHandler {
     // Later appends to this partition wait behind this one so offsets follow arrival order.
     const run = async (): Promise<ProducePartitionResponse> => {
       try {
-        const input = needsRecompress && this.recompress ? await this.recompress(records, target) : records;
+        const input = needsRecompress && this.recompress ? await this.recompress(records, target, topic.config.targetCompressionLevel) : records;
         return this.appendNow(topic, partition, input, input === records ? views : batchViews(input));
       } catch (err) {
         return failedFrom(index, err);

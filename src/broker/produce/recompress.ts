@@ -11,7 +11,7 @@ import { CompressionType } from '../../protocol/records/types';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { BrokerRequestError } from '../config/BrokerError';
 
-async function recompressOne(batch: Buffer, codec: CompressionType): Promise<Buffer> {
+async function recompressOne(batch: Buffer, codec: CompressionType, level: number | undefined): Promise<Buffer> {
   const view = new BatchHeaderView(batch);
   const from = view.compression as CompressionType;
   if (from === codec) return batch;
@@ -22,7 +22,7 @@ async function recompressOne(batch: Buffer, codec: CompressionType): Promise<Buf
   } catch (err) {
     throw new BrokerRequestError(ErrorCode.CORRUPT_MESSAGE, `cannot decompress a ${CompressionType[from] ?? from} batch: ${(err as Error).message}`);
   }
-  const body = codec === CompressionType.None ? plain : await compress(codec, plain);
+  const body = codec === CompressionType.None ? plain : await compress(codec, plain, { level });
   const out = Buffer.allocUnsafe(BATCH.HEADER_SIZE + body.length);
   batch.copy(out, 0, 0, BATCH.HEADER_SIZE);
   body.copy(out, BATCH.HEADER_SIZE);
@@ -32,15 +32,18 @@ async function recompressOne(batch: Buffer, codec: CompressionType): Promise<Buf
   return out;
 }
 
-/** Re-encodes every batch of a record set with `codec`; the caller has checked structure. */
-export async function recompressBatches(records: Buffer, codec: CompressionType): Promise<Buffer> {
+/**
+ * Re-encodes every batch of a record set with `codec` at `level` (the topic's compression.gzip.level /
+ * compression.zstd.level; undefined = the codec's default); the caller has checked structure.
+ */
+export async function recompressBatches(records: Buffer, codec: CompressionType, level?: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   for (let at = 0; at < records.length; ) {
     const size = new BatchHeaderView(records, at).sizeInBytes;
     const batch = records.subarray(at, at + size);
     const problemCrc = crc32c(batch.subarray(BATCH.CRC_START)) !== batch.readUInt32BE(BATCH.CRC);
     if (problemCrc) throw new BrokerRequestError(ErrorCode.CORRUPT_MESSAGE, `batch at byte ${at} fails its CRC-32C check`);
-    parts.push(await recompressOne(batch, codec));
+    parts.push(await recompressOne(batch, codec, level));
     at += size;
   }
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);

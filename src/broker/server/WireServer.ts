@@ -1,4 +1,5 @@
 import type { BrokerApi, BrokerServices } from './brokerApi';
+import { clientNotices } from './clientNotices';
 import { brokerHandlers } from './handlers';
 import type { FailurePhase } from './Connection';
 import { KafkaServer } from './KafkaServer';
@@ -18,6 +19,8 @@ export interface WireServerOptions {
   maxRequestBytes?: number;
   /** Called when a connection is closed: for malformed input ('input') or a failure answering it ('handler'). */
   onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
+  /** Where notices about what clients asked for go (e.g. a refused transactional producer), each once. */
+  onNotice?: (message: string) => void;
 }
 
 /** A running Kafka-protocol listener in front of a broker engine. */
@@ -39,6 +42,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
     advertisedPort: opts.port ?? 9092,
     nodeId: opts.nodeId ?? 0,
     clusterId: opts.clusterId ?? 'bindery-cluster',
+    notices: clientNotices(opts.onNotice ?? (() => undefined)),
   };
   const server: KafkaServer<BrokerServices> = new KafkaServer<BrokerServices>({
     codec: protocolCodec,

@@ -16,6 +16,7 @@ export function brokerApi(broker: Broker): BrokerApi {
     describeConfigs: (r) => broker.describeConfigs(r),
     alterConfigs: (r) => broker.alterConfigs(r),
     incrementalAlterConfigs: (r) => broker.incrementalAlterConfigs(r),
+    describeLogDirs: (r) => broker.describeLogDirs(r),
     initProducerId: (r) => broker.initProducerId(r),
     joinGroup: (r) => broker.joinGroup(r),
     syncGroup: (r) => broker.syncGroup(r),

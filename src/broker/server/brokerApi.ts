@@ -12,7 +12,9 @@ import type {
   DeleteTopicsResponse,
   DescribeConfigsRequest,
   DescribeConfigsResponse,
+  DescribeLogDirsRequest,
   IncrementalAlterConfigsRequest,
+  LogDirDescription,
   MetadataRequest,
   MetadataResponse,
 } from '../topics/types';
@@ -53,6 +55,7 @@ export interface BrokerApi {
   describeConfigs(req: DescribeConfigsRequest): Awaitable<DescribeConfigsResponse>;
   alterConfigs(req: AlterConfigsRequest): Awaitable<AlterConfigsResponse>;
   incrementalAlterConfigs(req: IncrementalAlterConfigsRequest): Awaitable<AlterConfigsResponse>;
+  describeLogDirs(req: DescribeLogDirsRequest): Awaitable<LogDirDescription[]>;
   initProducerId(req: InitProducerIdRequest): Awaitable<InitProducerIdResponse>;
   joinGroup(req: JoinGroupRequest): Promise<JoinGroupResponse>;
   syncGroup(req: SyncGroupRequest): Promise<SyncGroupResponse>;

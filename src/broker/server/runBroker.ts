@@ -20,6 +20,8 @@ export interface RunBrokerOptions {
   groupConfig?: BrokerOpenOptions['groupConfig'];
   sasl?: SaslSettings | null;
   onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
+  /** Notices about what clients asked for that the broker refused, each written once. */
+  onNotice?: (message: string) => void;
 }
 
 /** A broker engine with its Kafka listener: what `bindery broker` runs. */
@@ -46,6 +48,7 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
       clusterId: broker.clusterId,
       sasl: opts.sasl,
       onConnectionError: opts.onConnectionError,
+      onNotice: opts.onNotice,
     });
   } catch (err) {
     await broker.close();

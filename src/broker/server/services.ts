@@ -5,6 +5,11 @@ export interface SaslSettings {
   plainUsers: Readonly<Record<string, string>>;
 }
 
+/** Tells the operator about something a client did, each distinct `key` once (bounded memory). */
+export interface ClientNotices {
+  once(key: string, message: string): void;
+}
+
 /** What every handler may use besides the request: the broker engine and the server's own facts. */
 export interface ServerServices<B = unknown> {
   broker: B;
@@ -16,4 +21,5 @@ export interface ServerServices<B = unknown> {
   advertisedPort: number;
   nodeId: number;
   clusterId: string;
+  notices: ClientNotices;
 }

@@ -179,6 +179,12 @@ export class DiskFileSystem implements FileSystem {
   mtimeMs(filePath: string): number {
     return fs.statSync(filePath).mtimeMs;
   }
+
+  /** As Java's FileStore getTotalSpace / getUsableSpace (blocks available to unprivileged users). */
+  volumeSpace(dirPath: string): { totalBytes: number; usableBytes: number } {
+    const st = fs.statfsSync(dirPath);
+    return { totalBytes: st.blocks * st.bsize, usableBytes: st.bavail * st.bsize };
+  }
 }
 
 /**

@@ -41,4 +41,6 @@ export interface FileSystem {
   readFile(path: string): Buffer | null;
   /** Last modification time in ms, used for segment age. */
   mtimeMs(path: string): number;
+  /** Size and free space of the volume holding `path` (DescribeLogDirs); absent when there is no volume (memory). */
+  volumeSpace?(path: string): { totalBytes: number; usableBytes: number };
 }

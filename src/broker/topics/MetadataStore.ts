@@ -1,6 +1,7 @@
 /**
  * The broker's own metadata, one small JSON file in the data directory written atomically:
- * cluster id, topics (id, partition count, config overrides) and the producer-id block.
+ * cluster id, topics (id, partition count, config overrides), the producer-id block, and configs
+ * set at run time on the broker and group resources.
  */
 import { randomUUID } from 'node:crypto';
 import type { FileSystem } from '../storage/FileSystem';
@@ -31,6 +32,10 @@ export interface MetadataDocument {
   clusterId: string;
   producerIds: ProducerIdState;
   topics: TopicRecord[];
+  /** Dynamic broker configs by Kafka name, per broker resource name ('' = every broker, else the node id). */
+  brokerConfigs?: Record<string, Record<string, string>>;
+  /** Group configs (ConfigResource type GROUP) by group id. */
+  groupConfigs?: Record<string, Record<string, string>>;
 }
 
 export class MetadataStore {

@@ -8,8 +8,8 @@ import type { FileSystem } from '../storage/FileSystem';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { BrokerRequestError } from '../config/BrokerError';
 import type { BrokerConfig } from '../config/BrokerConfig';
-import { TopicConfig } from '../config/TopicConfig';
-import { parseTopicConfigs } from '../config/topicConfigDefs';
+import { TopicConfig, type BrokerTopicDefaults } from '../config/TopicConfig';
+import { parseTopicConfigs, TOPIC_CONFIG_BY_BROKER_NAME } from '../config/topicConfigDefs';
 import { Partition } from '../partition/Partition';
 import type { MetadataStore, TopicRecord } from './MetadataStore';
 import { Topic } from './Topic';
@@ -43,10 +43,40 @@ export class TopicManager {
     private readonly logs: LogProvider,
   ) {}
 
+  /** The topic defaults of every source: dynamic broker configs (persisted) over the start-up ones. */
+  get brokerTopicDefaults(): BrokerTopicDefaults {
+    const dynamic = this.store.doc.brokerConfigs ?? {};
+    const asTopicNames = (brokerConfigs: Record<string, string> | undefined) =>
+      Object.fromEntries(Object.entries(brokerConfigs ?? {}).flatMap(([k, v]) => (TOPIC_CONFIG_BY_BROKER_NAME.has(k) ? [[TOPIC_CONFIG_BY_BROKER_NAME.get(k)!, v]] : [])));
+    return {
+      dynamicBroker: asTopicNames(dynamic[String(this.config.nodeId)]),
+      dynamicDefaultBroker: asTopicNames(dynamic['']),
+      staticBroker: this.config.topicDefaults,
+    };
+  }
+
+  /**
+   * Replaces the dynamic broker configs of one broker resource ('' = every broker; already
+   * validated), persists them and applies the new topic defaults to every topic and its logs.
+   */
+  setBrokerConfigs(resourceName: string, configs: Record<string, string>): void {
+    const all = (this.store.doc.brokerConfigs ??= {});
+    if (Object.keys(configs).length === 0) delete all[resourceName];
+    else all[resourceName] = configs;
+    this.store.save();
+    const defaults = this.brokerTopicDefaults;
+    for (const topic of this.topics.values()) {
+      topic.config = topic.config.withBrokerDefaults(defaults);
+      const logConfig = topic.config.toLogConfig();
+      for (const p of topic.partitions) p.log.updateConfig(logConfig);
+    }
+  }
+
   /** Reopens every persisted topic's partitions. */
   load(): void {
+    const defaults = this.brokerTopicDefaults;
     for (const record of this.store.doc.topics) {
-      const config = new TopicConfig(record.configs, this.config.topicDefaults);
+      const config = new TopicConfig(record.configs, defaults);
       const topic = new Topic(record.name, record.topicId, config, []);
       this.topics.set(record.name, topic);
       for (let p = 0; p < record.partitions; p++) this.addPartition(topic);
@@ -126,7 +156,7 @@ export class TopicManager {
       );
     }
     const overrides = parseTopicConfigs(req.configs);
-    const config = new TopicConfig(overrides, this.config.topicDefaults);
+    const config = new TopicConfig(overrides, this.brokerTopicDefaults);
     if (validateOnly) return new Topic(req.name, '', config, []);
     const topic = new Topic(req.name, randomUUID(), config, []);
     this.topics.set(req.name, topic);

@@ -54,10 +54,23 @@ export interface CreatePartitionsResponse {
 }
 
 /** Kafka's ConfigResource types. */
-export const ResourceType = { TOPIC: 2, BROKER: 4 } as const;
+export const ResourceType = { TOPIC: 2, BROKER: 4, GROUP: 32 } as const;
 
 /** Kafka's DescribeConfigs config sources. */
-export const ConfigSourceCode = { DYNAMIC_TOPIC_CONFIG: 1, STATIC_BROKER_CONFIG: 4, DEFAULT_CONFIG: 5 } as const;
+export const ConfigSourceCode = {
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+  GROUP_CONFIG: 8,
+} as const;
+
+export interface DescribeConfigsSynonym {
+  name: string;
+  value: string | null;
+  source: number;
+}
 
 export interface DescribeConfigsRequest {
   resources: { resourceType: number; resourceName: string; configurationKeys?: string[] | null }[];
@@ -72,6 +85,10 @@ export interface DescribeConfigsEntry {
   isDefault: boolean;
   configSource: number;
   isSensitive: boolean;
+  /** Filled when the request asks for synonyms (DescribeConfigs v1+), most specific first. */
+  synonyms: DescribeConfigsSynonym[];
+  /** Kafka's ConfigEntry.ConfigType id (DescribeConfigs v3+). */
+  configType: number;
 }
 
 export interface DescribeConfigsResult {
@@ -132,4 +149,18 @@ export interface MetadataResponse {
   clusterId: string;
   controllerId: number;
   topics: MetadataTopic[];
+}
+
+export interface DescribeLogDirsRequest {
+  /** null = every partition. */
+  topics: { topic: string; partitions: number[] }[] | null;
+}
+
+/** One log directory as Kafka's DescribeLogDirs reports it; -1 space when unknown (in-memory broker). */
+export interface LogDirDescription {
+  errorCode: number;
+  logDir: string;
+  topics: { name: string; partitions: { partitionIndex: number; partitionSize: number; offsetLag: number; isFutureKey: boolean }[] }[];
+  totalBytes: number;
+  usableBytes: number;
 }

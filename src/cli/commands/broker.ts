@@ -14,6 +14,7 @@ const SPEC = {
   config: { type: 'string', multiple: true },
   'fetch-log-read-max-bytes': { type: 'string' },
   'group-initial-rebalance-delay-ms': { type: 'string' },
+  'log-retention-check-interval-ms': { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
 
@@ -31,6 +32,8 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
   const dataDir = stringOpt(values, 'data-dir') ?? './data';
   const rebalanceDelayMs = intOpt(values, 'group-initial-rebalance-delay-ms', 0);
   if (rebalanceDelayMs < 0) throw new UsageError(`--group-initial-rebalance-delay-ms must be 0 or more, got ${rebalanceDelayMs}`);
+  const retentionCheckMs = intOpt(values, 'log-retention-check-interval-ms', DEFAULT_BROKER_CONFIG.logRetentionCheckIntervalMs);
+  if (retentionCheckMs < 1) throw new UsageError(`--log-retention-check-interval-ms must be 1 or more, got ${retentionCheckMs}`);
   const running = await runBroker({
     host: stringOpt(values, 'host') ?? '127.0.0.1',
     port: intOpt(values, 'port', 9092),
@@ -42,6 +45,7 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       autoCreateTopicsEnable: values['no-auto-create-topics'] !== true,
       topicDefaults: keyValues(values, 'config'),
       fetchLogReadMaxBytes: intOpt(values, 'fetch-log-read-max-bytes', DEFAULT_BROKER_CONFIG.fetchLogReadMaxBytes),
+      logRetentionCheckIntervalMs: retentionCheckMs,
     },
     // 0, as in the server.properties Kafka ships ("a better out-of-the-box experience for development
     // and testing"): a new group forms at once instead of waiting 3 s for more members.
@@ -51,6 +55,7 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       // Malformed input is the client's problem and may come in floods: only shown with --verbose.
       if (phase === 'handler' || verbose) io.err(`connection ${remote} closed (${phase}): ${err instanceof Error ? err.message : String(err)}`);
     },
+    onNotice: (message) => io.err(message),
   });
   io.out(`bindery broker listening on ${running.host}:${running.port} (${memory ? 'in memory' : `data dir ${dataDir}`})`);
   await (until ??

@@ -129,7 +129,8 @@ describe('topics administration', () => {
       resources: [
         { resourceType: ResourceType.TOPIC, resourceName: 'cfg', configs: [{ name: 'segment.bytes', value: '-1' }] },
         { resourceType: ResourceType.TOPIC, resourceName: 'nope', configs: [] },
-        { resourceType: ResourceType.BROKER, resourceName: '0', configs: [] },
+        // num.partitions cannot change at run time (only the topic defaults, log.retention.ms and friends, can)
+        { resourceType: ResourceType.BROKER, resourceName: '0', configs: [{ name: 'num.partitions', value: '5' }] },
       ],
     });
     expect(bad.responses.map((r) => r.errorCode)).toEqual([ErrorCode.INVALID_CONFIG, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.INVALID_REQUEST]);

@@ -3,7 +3,7 @@ import type { DescribeConfigsRequestData, DescribeConfigsResponseData } from '..
 import type { BrokerServices } from '../brokerApi';
 import type { ApiHandler } from '../types';
 
-/** DescribeConfigs: topic and broker resources. v0 reports isDefault, later versions configSource. */
+/** DescribeConfigs: topic, broker and group resources. v0 reports isDefault, later versions configSource and (asked for) synonyms. */
 export const describeConfigsHandler: ApiHandler<BrokerServices, DescribeConfigsRequestData, DescribeConfigsResponseData> = {
   apiKey: ApiKey.DescribeConfigs,
   name: 'DescribeConfigs',
@@ -29,8 +29,8 @@ export const describeConfigsHandler: ApiHandler<BrokerServices, DescribeConfigsR
           isDefault: c.isDefault,
           configSource: c.configSource,
           isSensitive: c.isSensitive,
-          synonyms: [],
-          configType: 0,
+          synonyms: c.synonyms,
+          configType: c.configType,
           documentation: null,
         })),
       })),

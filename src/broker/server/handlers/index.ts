@@ -10,6 +10,7 @@ import { deleteTopicsHandler } from './DeleteTopics';
 import { describeClusterHandler } from './DescribeCluster';
 import { describeConfigsHandler } from './DescribeConfigs';
 import { describeGroupsHandler } from './DescribeGroups';
+import { describeLogDirsHandler } from './DescribeLogDirs';
 import { describeProducersHandler } from './DescribeProducers';
 import { fetchHandler } from './Fetch';
 import { findCoordinatorHandler } from './FindCoordinator';
@@ -62,6 +63,7 @@ export const brokerHandlers: readonly ApiHandler<BrokerServices>[] = [
   createPartitionsHandler,
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,
+  describeLogDirsHandler,
   offsetDeleteHandler,
   describeClusterHandler,
   describeProducersHandler,

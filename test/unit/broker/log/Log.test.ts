@@ -274,16 +274,20 @@ describe('Log truncation and deletion', () => {
 });
 
 describe('Log retention', () => {
-  it('deletes whole segments older than retentionMs, never the active one', async () => {
+  it('deletes whole segments older than retentionMs; an expired active segment is rolled and deleted, as in Kafka', async () => {
     const t = 1_700_000_000_000;
     const { log } = openLog({ segmentBytes: 300, retentionMs: 1000 });
     for (let i = 0; i < 5; i++) log.append(await makeSimpleBatch(1, `r${i}`, 150, { timestamp: t + i * 1000 }));
     expect(log.segmentCount).toBe(5);
     expect(log.applyRetention(t + 3500)).toBe(3);
     expect(log.logStartOffset).toBe(3);
-    expect(log.applyRetention(t + 1e9)).toBe(1);
-    expect(log.segmentCount).toBe(1);
-    expect((await values(log)).map((v) => v.slice(0, 7))).toEqual(['4:r4-0.']);
+    expect(log.applyRetention(t + 5500)).toBe(2);
+    expect([log.segmentCount, log.logStartOffset, log.logEndOffset]).toEqual([1, 5, 5]);
+    expect(await values(log)).toEqual([]);
+    // the empty active segment left behind is never removed; appends continue at the log end
+    expect(log.applyRetention(t + 1e9)).toBe(0);
+    log.append(await makeSimpleBatch(1, 'r5', 150, { timestamp: t + 1e9 }));
+    expect((await values(log)).map((v) => v.slice(0, 7))).toEqual(['5:r5-0.']);
   });
 
   it('deletes the oldest segments while the log exceeds retentionBytes', async () => {

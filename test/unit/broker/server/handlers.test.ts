@@ -25,6 +25,7 @@ function services(broker: BrokerApi): BrokerServices {
     advertisedPort: 9999,
     nodeId: 0,
     clusterId: 'test-cluster',
+    notices: { once: () => undefined },
   };
 }
 
@@ -48,6 +49,7 @@ describe('wire handlers', () => {
     const need: [ApiKey, number][] = [
       [ApiKey.Produce, 11], [ApiKey.Fetch, 17], [ApiKey.Metadata, 12], [ApiKey.ApiVersions, 3], [ApiKey.JoinGroup, 9],
       [ApiKey.OffsetCommit, 9], [ApiKey.OffsetFetch, 9], [ApiKey.FindCoordinator, 6], [ApiKey.ListOffsets, 9], [ApiKey.InitProducerId, 5],
+      [ApiKey.DescribeLogDirs, 4],
     ];
     for (const [key, max] of need) expect([key, table.get(key)?.maxVersion]).toEqual([key, max]);
     expect(advertisedVersions(table).every((v) => v.minVersion === 0)).toBe(true);
@@ -63,7 +65,27 @@ describe('wire handlers', () => {
     const v1 = await call(ApiKey.FindCoordinator, 1, { key: 'a', keyType: 0 });
     expect([v1.errorCode, v1.nodeId, v1.host, v1.port]).toEqual([0, 0, '127.0.0.1', 9999]);
     const txn = await call(ApiKey.FindCoordinator, 1, { key: 'tx', keyType: 1 });
-    expect(txn.errorCode).toBe(15);
+    expect([txn.errorCode, txn.port]).toEqual([0, 9999]);
+    const txnV4 = await call(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: ["tx"] });
+    expect([txnV4.coordinators[0].errorCode, txnV4.coordinators[0].errorMessage]).toEqual([35, expect.stringMatching(/Transactions are not supported/)]);
+  });
+
+  it('DescribeLogDirs reports the volume space from v4 and asks the engine for the requested partitions only', async () => {
+    const describeLogDirs = jest.fn(() => [{ errorCode: 0, logDir: '/data', topics: [{ name: 't', partitions: [{ partitionIndex: 1, partitionSize: 123, offsetLag: 0, isFutureKey: false }] }], totalBytes: 1000, usableBytes: 400 }]);
+    const v4 = await call(ApiKey.DescribeLogDirs, 4, { topics: [{ topic: 't', partitions: [1] }] }, { describeLogDirs });
+    expect(describeLogDirs).toHaveBeenCalledWith({ topics: [{ topic: 't', partitions: [1] }] });
+    expect(v4.results[0]).toMatchObject({ logDir: '/data', totalBytes: 1000n, usableBytes: 400n, topics: [{ name: 't', partitions: [{ partitionIndex: 1, partitionSize: 123n, offsetLag: 0n }] }] });
+    const v0 = await call(ApiKey.DescribeLogDirs, 0, { topics: null }, { describeLogDirs });
+    expect(describeLogDirs).toHaveBeenLastCalledWith({ topics: null });
+    expect(v0.results[0].topics[0].partitions[0].partitionSize).toBe(123n);
+  });
+
+  it('InitProducerId refuses a transactional id without asking the engine, and serves an idempotent producer', async () => {
+    const refused = await call(ApiKey.InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
+    expect([refused.errorCode, refused.producerId]).toEqual([53, -1n]);
+    const initProducerId = jest.fn(() => ({ errorCode: 0, errorMessage: null, producerId: 7, producerEpoch: 0 }));
+    const granted = await call(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 }, { initProducerId });
+    expect([granted.errorCode, granted.producerId]).toEqual([0, 7n]);
   });
 
   it('OffsetFetch v8 answers per group; v1 answers the single group', async () => {
