@@ -1,8 +1,10 @@
+import { DEFAULT_BROKER_CONFIG } from '../config/BrokerConfig';
 import type { BrokerApi, BrokerServices } from './brokerApi';
 import { brokerHandlers } from './handlers';
 import type { FailurePhase } from './Connection';
-import { KafkaServer } from './KafkaServer';
+import { KafkaServer, type ConnectionLimits } from './KafkaServer';
 import { protocolCodec } from './protocolCodec';
+import { responseBytesBound } from './responseBounds';
 import type { SaslSettings } from './services';
 import { advertisedVersions } from './unsupportedVersion';
 
@@ -15,7 +17,10 @@ export interface WireServerOptions {
   nodeId?: number;
   clusterId?: string;
   sasl?: SaslSettings | null;
-  maxRequestBytes?: number;
+  /** Limits of each connection and of all of them (BrokerConfig's defaults when unset). */
+  limits?: Omit<ConnectionLimits, 'responseBytesBound'>;
+  /** fetch.max.bytes: the most a fetch response is counted for before it is read. */
+  fetchMaxBytes?: number;
   /** Called when a connection is closed: for malformed input ('input') or a failure answering it ('handler'). */
   onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
 }
@@ -46,7 +51,8 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
     services,
     host,
     port: opts.port ?? 9092,
-    maxRequestBytes: opts.maxRequestBytes,
+    ...opts.limits,
+    responseBytesBound: responseBytesBound(opts.fetchMaxBytes ?? DEFAULT_BROKER_CONFIG.fetchMaxBytes),
     authRequired: !!opts.sasl,
     onConnectionError: opts.onConnectionError ? (c, err, phase) => opts.onConnectionError?.(c.remoteAddress, err, phase) : undefined,
   });

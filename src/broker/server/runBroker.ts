@@ -45,6 +45,14 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
       nodeId: broker.config.nodeId,
       clusterId: broker.clusterId,
       sasl: opts.sasl,
+      fetchMaxBytes: broker.config.fetchMaxBytes,
+      limits: {
+        queuedMaxRequestBytes: broker.config.queuedMaxRequestBytes,
+        maxResponseBytesPerConnection: broker.config.maxResponseBytesPerConnection,
+        connectionsMaxIdleMs: broker.config.connectionsMaxIdleMs,
+        requestFrameTimeoutMs: broker.config.requestFrameTimeoutMs,
+        saslServerMaxReceiveSize: broker.config.saslServerMaxReceiveSize,
+      },
       onConnectionError: opts.onConnectionError,
     });
   } catch (err) {

@@ -1,4 +1,4 @@
-import { DEFAULT_BROKER_CONFIG } from '../../broker/config/BrokerConfig';
+import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../../broker/config/BrokerConfig';
 import { runBroker } from '../../broker/server/runBroker';
 import { intOpt, keyValues, parseOptions, stringOpt, UsageError, type CliIO } from '../args';
 
@@ -13,9 +13,32 @@ const SPEC = {
   'sasl-plain-user': { type: 'string', multiple: true },
   config: { type: 'string', multiple: true },
   'fetch-log-read-max-bytes': { type: 'string' },
+  'queued-max-request-bytes': { type: 'string' },
+  'max-response-bytes-per-connection': { type: 'string' },
+  'connections-max-idle-ms': { type: 'string' },
+  'request-frame-timeout-ms': { type: 'string' },
+  'sasl-server-max-receive-size': { type: 'string' },
+  'connection-failed-authentication-delay-ms': { type: 'string' },
   'group-initial-rebalance-delay-ms': { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
+
+/** The connection limits given on the command line (BrokerConfig keeps the defaults of the rest). */
+function connectionLimits(values: Record<string, unknown>): Partial<BrokerConfig> {
+  const flags = {
+    'queued-max-request-bytes': 'queuedMaxRequestBytes',
+    'max-response-bytes-per-connection': 'maxResponseBytesPerConnection',
+    'connections-max-idle-ms': 'connectionsMaxIdleMs',
+    'request-frame-timeout-ms': 'requestFrameTimeoutMs',
+    'sasl-server-max-receive-size': 'saslServerMaxReceiveSize',
+    'connection-failed-authentication-delay-ms': 'connectionFailedAuthenticationDelayMs',
+  } as const;
+  const limits: Partial<BrokerConfig> = {};
+  for (const [flag, key] of Object.entries(flags)) {
+    if (values[flag] !== undefined) limits[key] = intOpt(values, flag, DEFAULT_BROKER_CONFIG[key]);
+  }
+  return limits;
+}
 
 /** Runs a broker until SIGINT/SIGTERM, then shuts it down cleanly. */
 export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<void>): Promise<number> {
@@ -42,6 +65,7 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       autoCreateTopicsEnable: values['no-auto-create-topics'] !== true,
       topicDefaults: keyValues(values, 'config'),
       fetchLogReadMaxBytes: intOpt(values, 'fetch-log-read-max-bytes', DEFAULT_BROKER_CONFIG.fetchLogReadMaxBytes),
+      ...connectionLimits(values),
     },
     // 0, as in the server.properties Kafka ships ("a better out-of-the-box experience for development
     // and testing"): a new group forms at once instead of waiting 3 s for more members.
