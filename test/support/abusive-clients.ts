@@ -116,6 +116,13 @@ export async function unfinishedFrame(opts: { port: number; host?: string; decla
   return wrap(socket, closed);
 }
 
+/** Resolves true once `connection` is closed, false if it is still open after `deadlineMs`. */
+export function closedWithin(connection: AbusiveConnection, deadlineMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), deadlineMs)));
+  return Promise.race([connection.closed.then(() => true), deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Connects and sends nothing. */
 export async function silentConnection(opts: { port: number; host?: string }): Promise<AbusiveConnection> {
   const { socket, closed } = await open(opts.port, opts.host);

@@ -17,6 +17,8 @@ export interface TestBroker {
   readonly bootstrap: string;
   /** The child process (child mode only), e.g. to watch its memory. */
   readonly pid: number | null;
+  /** What the broker has printed so far (stdout and stderr). */
+  output(): string;
   /** Stops the broker (SIGTERM for a child) and resolves with its exit code. */
   stop(): Promise<number | null>;
 }
@@ -28,6 +30,8 @@ export interface TestBrokerOptions {
   /** Keep the logs in this directory (default: an in-memory broker). */
   dataDir?: string;
   startTimeoutMs?: number;
+  /** Environment of the child (default: the test's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -64,6 +68,7 @@ async function startInProcess(opts: TestBrokerOptions): Promise<TestBroker> {
     port,
     bootstrap: `127.0.0.1:${port}`,
     pid: null,
+    output: () => lines.join('\n'),
     async stop() {
       stopSignal();
       return done;
@@ -75,6 +80,7 @@ async function startChild(opts: TestBrokerOptions): Promise<TestBroker> {
   if (!cliBuilt()) throw new Error('dist/ is missing: run `npx tsc -p .` (npm test does) before the compat tests');
   const child: ChildProcess = spawn(process.execPath, [CLI, 'broker', ...storageArgs(opts), '--port', '0', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
   });
   let output = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -100,6 +106,7 @@ async function startChild(opts: TestBrokerOptions): Promise<TestBroker> {
     port,
     bootstrap: `127.0.0.1:${port}`,
     pid: child.pid ?? null,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');

@@ -5,7 +5,7 @@ import { MemoryFileSystem } from '../storage';
 import { brokerApi } from './brokerAdapter';
 import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
-import { startWireServer, type WireServer } from './WireServer';
+import { advertisedHostFor, startWireServer, type WireServer } from './WireServer';
 
 export interface RunBrokerOptions {
   host?: string;
@@ -33,6 +33,8 @@ export interface RunningBroker {
 }
 
 export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBroker> {
+  // Checked before the data directory is opened: a refused address leaves nothing to undo.
+  const advertisedHost = advertisedHostFor(opts.host ?? '127.0.0.1', opts.advertisedHost);
   const broker = opts.memory
     ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig })
     : await Broker.open({ dataDir: opts.dataDir ?? './data', config: opts.config, groupConfig: opts.groupConfig });
@@ -46,6 +48,7 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
       clusterId: broker.clusterId,
       sasl: opts.sasl,
       fetchMaxBytes: broker.config.fetchMaxBytes,
+      failedAuthenticationDelayMs: broker.config.connectionFailedAuthenticationDelayMs,
       limits: {
         queuedMaxRequestBytes: broker.config.queuedMaxRequestBytes,
         maxResponseBytesPerConnection: broker.config.maxResponseBytesPerConnection,
@@ -59,7 +62,7 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
     await broker.close();
     throw err;
   }
-  broker.setAdvertisedListener(opts.advertisedHost ?? server.host, server.port);
+  broker.setAdvertisedListener(advertisedHost, server.port);
   let stopping: Promise<void> | null = null;
   return {
     broker,
