@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
-import { defaultBufferPool, type PooledBuffer } from '../storage/BufferPool';
 import { ConnectionIdleError, RequestFrameTimeoutError } from './connectionErrors';
 import { FrameReader, type FrameLimit } from './FrameReader';
 import { noteReceivedBytes } from './receivedBytesCollector';
+import { ReceivedFrames } from './ReceivedFrames';
 import type { RequestMemoryPool } from './RequestMemoryPool';
 import type { RequestQueue } from './RequestQueue';
 import { NO_RESPONSE, type ApiHandler, type ConnectionInfo, type RequestContext, type RequestHeaderInfo, type WireCodec } from './types';
@@ -57,9 +57,6 @@ function runAfterWrite(slot: Slot): void {
 }
 
 const API_VERSIONS_KEY = 18;
-const PRODUCE_KEY = 0;
-/** Smaller Produce frames come from Node's shared slab and cost little to collect. */
-const POOLED_FRAME_MIN_BYTES = 4096;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -88,9 +85,7 @@ export class Connection implements ConnectionInfo {
   /** Complete frames received but not yet accepted (held back by the connection's bounds). */
   private readonly backlog: Buffer[] = [];
   private pumping = false;
-  private readonly pool = defaultBufferPool;
-  /** Received frames held in pooled buffers, returned once their request has been handled. */
-  private readonly pooledFrames = new Map<Buffer, PooledBuffer>();
+  private readonly received: ReceivedFrames;
 
   constructor(
     readonly id: number,
@@ -101,11 +96,8 @@ export class Connection implements ConnectionInfo {
     const limit: FrameLimit = opts.authRequired
       ? { bytes: Math.min(opts.maxUnauthenticatedRequestBytes, opts.maxRequestBytes), setting: 'sasl.server.max.receive.size (before authentication)' }
       : { bytes: opts.maxRequestBytes, setting: 'socket.request.max.bytes' };
-    this.frames = new FrameReader(
-      limit,
-      (size, apiKey) => (apiKey === PRODUCE_KEY && size >= POOLED_FRAME_MIN_BYTES ? this.pooledFrame(size) : null),
-      (size) => opts.requestMemory.tryReserve(size),
-    );
+    this.received = new ReceivedFrames(opts.requestMemory);
+    this.frames = new FrameReader(limit, this.received.choose, this.received.admit);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
@@ -153,10 +145,10 @@ export class Connection implements ConnectionInfo {
     this.closed = true;
     for (const slot of this.slots) runAfterWrite(slot);
     this.slots.length = 0;
-    for (const frame of this.backlog) this.doneWithFrame(frame);
+    for (const frame of this.backlog) this.received.done(frame);
     this.backlog.length = 0;
     this.opts.requestMemory.cancel(this.retryReceive);
-    this.opts.requestMemory.release(this.frames.admittedPartialBytes);
+    this.received.abandon(this.frames.admittedPartialBytes);
     if (reset) this.socket.resetAndDestroy();
     else this.socket.destroy();
   }
@@ -222,34 +214,8 @@ export class Connection implements ConnectionInfo {
     this.maybePause();
   }
 
-  /**
-   * A Produce request's frame is copied into a pooled buffer: its batches are appended (and copied
-   * into the partition's tail) before the handler finishes, so the buffer can serve the next
-   * request instead of leaving the received bytes to the garbage collector. Other requests keep
-   * plain buffers: their handlers may hold on to parts (group metadata, assignments).
-   */
-  private pooledFrame(size: number): Buffer {
-    const pooled = this.pool.acquire(size);
-    const frame = pooled.bytes.length === size ? pooled.bytes : pooled.bytes.subarray(0, size);
-    this.pooledFrames.set(frame, pooled);
-    return frame;
-  }
-
-  /** Every frame read ends here once: its request memory goes back to the pool. */
-  private doneWithFrame(frame: Buffer): void {
-    this.opts.requestMemory.release(frame.length);
-    this.releaseFrame(frame);
-  }
-
-  private releaseFrame(frame: Buffer): void {
-    const pooled = this.pooledFrames.get(frame);
-    if (!pooled) return;
-    this.pooledFrames.delete(frame);
-    this.pool.release(pooled);
-  }
-
   private accept(frame: Buffer): void {
-    if (!this.startHandler(frame)) this.doneWithFrame(frame);
+    if (!this.startHandler(frame)) this.received.done(frame);
   }
 
   /** Starts answering one request; true when a handler was queued (it releases the frame when done). */
@@ -307,7 +273,7 @@ export class Connection implements ConnectionInfo {
       } finally {
         this.running--;
         this.lastActivity = performance.now();
-        this.doneWithFrame(frame);
+        this.received.done(frame);
       }
     });
     return true;
