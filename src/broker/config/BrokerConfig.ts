@@ -43,6 +43,34 @@ export interface BrokerConfig {
    * Reads served from the in-memory tail are not limited by it.
    */
   fetchLogReadMaxBytes: number;
+  /**
+   * queued.max.request.bytes: request bytes the wire server holds at once, over every connection
+   * (frames being received, queued or handled). A frame's declared size is reserved when its size
+   * prefix arrives; while the pool is used up, no connection starts a new frame. As in Kafka, a
+   * frame is admitted while any room is left, so one frame may take the pool past this size.
+   * -1 = no bound. At least socket.request.max.bytes when bounded.
+   */
+  queuedMaxRequestBytes: number;
+  /**
+   * Response bytes one connection may have in flight (requests being answered plus responses not
+   * yet written to the socket) before its further requests wait: a fetch counts its maxBytes
+   * from the moment it starts, before it reads the log. The first request in flight always starts.
+   */
+  maxResponseBytesPerConnection: number;
+  /**
+   * connections.max.idle.ms: a connection that sends no bytes, takes none of its responses and has
+   * no request being answered for this long is closed; so is one that stops reading its responses.
+   */
+  connectionsMaxIdleMs: number;
+  /** A request frame must arrive whole within this long of its first byte, or the connection is closed (-1 = never). */
+  requestFrameTimeoutMs: number;
+  /** sasl.server.max.receive.size: largest request frame accepted before a SASL client has authenticated. */
+  saslServerMaxReceiveSize: number;
+  /**
+   * connection.failed.authentication.delay.ms: a failed authentication is answered (and its
+   * connection closed) this long after the previous failure from the same address.
+   */
+  connectionFailedAuthenticationDelayMs: number;
   /** Default topic configs by Kafka name (log.retention.ms → 'retention.ms', ...). */
   topicDefaults: Record<string, string>;
 }
@@ -65,6 +93,12 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   tailCacheBytesPerPartition: 1024 * 1024,
   fetchMaxBytes: 57671680,
   fetchLogReadMaxBytes: 57671680,
+  queuedMaxRequestBytes: 268435456,
+  maxResponseBytesPerConnection: 33554432,
+  connectionsMaxIdleMs: 600000,
+  requestFrameTimeoutMs: 60000,
+  saslServerMaxReceiveSize: 524288,
+  connectionFailedAuthenticationDelayMs: 100,
   topicDefaults: {},
 };
 
@@ -73,6 +107,15 @@ export function resolveBrokerConfig(partial: Partial<BrokerConfig> = {}): Broker
   if (!Number.isInteger(cfg.numPartitions) || cfg.numPartitions < 1) throw new RangeError(`numPartitions must be a positive integer, got ${cfg.numPartitions}`);
   if (!Number.isInteger(cfg.fetchLogReadMaxBytes) || cfg.fetchLogReadMaxBytes < 1) {
     throw new RangeError(`fetchLogReadMaxBytes must be a positive integer, got ${cfg.fetchLogReadMaxBytes}`);
+  }
+  for (const name of ['maxResponseBytesPerConnection', 'saslServerMaxReceiveSize'] as const) {
+    if (!Number.isInteger(cfg[name]) || cfg[name] < 1) throw new RangeError(`${name} must be a positive integer, got ${cfg[name]}`);
+  }
+  for (const name of ['queuedMaxRequestBytes', 'connectionsMaxIdleMs', 'requestFrameTimeoutMs'] as const) {
+    if (!Number.isInteger(cfg[name]) || (cfg[name] < 1 && cfg[name] !== -1)) throw new RangeError(`${name} must be a positive integer or -1 (no limit), got ${cfg[name]}`);
+  }
+  if (!Number.isInteger(cfg.connectionFailedAuthenticationDelayMs) || cfg.connectionFailedAuthenticationDelayMs < 0) {
+    throw new RangeError(`connectionFailedAuthenticationDelayMs must be 0 or more, got ${cfg.connectionFailedAuthenticationDelayMs}`);
   }
   if (!Number.isInteger(cfg.offsetsTopicNumPartitions) || cfg.offsetsTopicNumPartitions < 1) {
     throw new RangeError(`offsetsTopicNumPartitions must be a positive integer, got ${cfg.offsetsTopicNumPartitions}`);
@@ -93,6 +136,10 @@ export function brokerConfigEntries(cfg: BrokerConfig): Record<string, string> {
     'log.flush.offset.checkpoint.interval.ms': String(cfg.logFlushOffsetCheckpointIntervalMs),
     'log.cleaner.backoff.ms': String(cfg.logCleanerBackoffMs),
     'fetch.max.bytes': String(cfg.fetchMaxBytes),
+    'queued.max.request.bytes': String(cfg.queuedMaxRequestBytes),
+    'connections.max.idle.ms': String(cfg.connectionsMaxIdleMs),
+    'sasl.server.max.receive.size': String(cfg.saslServerMaxReceiveSize),
+    'connection.failed.authentication.delay.ms': String(cfg.connectionFailedAuthenticationDelayMs),
     'default.replication.factor': '1',
   };
 }

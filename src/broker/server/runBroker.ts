@@ -5,7 +5,7 @@ import { MemoryFileSystem } from '../storage';
 import { brokerApi } from './brokerAdapter';
 import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
-import { startWireServer, type WireServer } from './WireServer';
+import { advertisedHostFor, startWireServer, type WireServer } from './WireServer';
 
 export interface RunBrokerOptions {
   host?: string;
@@ -35,6 +35,8 @@ export interface RunningBroker {
 }
 
 export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBroker> {
+  // Checked before the data directory is opened: a refused address leaves nothing to undo.
+  const advertisedHost = advertisedHostFor(opts.host ?? '127.0.0.1', opts.advertisedHost);
   const broker = opts.memory
     ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig })
     : await Broker.open({ dataDir: opts.dataDir ?? './data', config: opts.config, groupConfig: opts.groupConfig });
@@ -47,6 +49,15 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
       nodeId: broker.config.nodeId,
       clusterId: broker.clusterId,
       sasl: opts.sasl,
+      fetchMaxBytes: broker.config.fetchMaxBytes,
+      failedAuthenticationDelayMs: broker.config.connectionFailedAuthenticationDelayMs,
+      limits: {
+        queuedMaxRequestBytes: broker.config.queuedMaxRequestBytes,
+        maxResponseBytesPerConnection: broker.config.maxResponseBytesPerConnection,
+        connectionsMaxIdleMs: broker.config.connectionsMaxIdleMs,
+        requestFrameTimeoutMs: broker.config.requestFrameTimeoutMs,
+        saslServerMaxReceiveSize: broker.config.saslServerMaxReceiveSize,
+      },
       onConnectionError: opts.onConnectionError,
       onNotice: opts.onNotice,
     });
@@ -54,7 +65,7 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
     await broker.close();
     throw err;
   }
-  broker.setAdvertisedListener(opts.advertisedHost ?? server.host, server.port);
+  broker.setAdvertisedListener(advertisedHost, server.port);
   let stopping: Promise<void> | null = null;
   return {
     broker,

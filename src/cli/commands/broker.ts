@@ -1,5 +1,7 @@
-import { DEFAULT_BROKER_CONFIG } from '../../broker/config/BrokerConfig';
+import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../../broker/config/BrokerConfig';
 import { runBroker } from '../../broker/server/runBroker';
+import { AdvertisedHostError, advertisedHostFor } from '../../broker/server/WireServer';
+import { bindWarnings, plainUsers, PLAIN_USERS_ENV } from './brokerSecurity';
 import { intOpt, keyValues, parseOptions, stringOpt, UsageError, type CliIO } from '../args';
 
 const SPEC = {
@@ -11,22 +13,55 @@ const SPEC = {
   partitions: { type: 'string' },
   'no-auto-create-topics': { type: 'boolean' },
   'sasl-plain-user': { type: 'string', multiple: true },
+  'sasl-plain-users-file': { type: 'string' },
   config: { type: 'string', multiple: true },
   'fetch-log-read-max-bytes': { type: 'string' },
+  'queued-max-request-bytes': { type: 'string' },
+  'max-response-bytes-per-connection': { type: 'string' },
+  'connections-max-idle-ms': { type: 'string' },
+  'request-frame-timeout-ms': { type: 'string' },
+  'sasl-server-max-receive-size': { type: 'string' },
+  'connection-failed-authentication-delay-ms': { type: 'string' },
   'group-initial-rebalance-delay-ms': { type: 'string' },
   'log-retention-check-interval-ms': { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
 
+/** The connection limits given on the command line (BrokerConfig keeps the defaults of the rest). */
+function connectionLimits(values: Record<string, unknown>): Partial<BrokerConfig> {
+  const flags = {
+    'queued-max-request-bytes': 'queuedMaxRequestBytes',
+    'max-response-bytes-per-connection': 'maxResponseBytesPerConnection',
+    'connections-max-idle-ms': 'connectionsMaxIdleMs',
+    'request-frame-timeout-ms': 'requestFrameTimeoutMs',
+    'sasl-server-max-receive-size': 'saslServerMaxReceiveSize',
+    'connection-failed-authentication-delay-ms': 'connectionFailedAuthenticationDelayMs',
+  } as const;
+  const limits: Partial<BrokerConfig> = {};
+  for (const [flag, key] of Object.entries(flags)) {
+    if (values[flag] !== undefined) limits[key] = intOpt(values, flag, DEFAULT_BROKER_CONFIG[key]);
+  }
+  return limits;
+}
+
 /** Runs a broker until SIGINT/SIGTERM, then shuts it down cleanly. */
 export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<void>): Promise<number> {
   const { values } = parseOptions(argv, SPEC);
-  const users: Record<string, string> = {};
-  for (const u of (values['sasl-plain-user'] as string[] | undefined) ?? []) {
-    const colon = u.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--sasl-plain-user expects user:password, got '${u}'`);
-    users[u.slice(0, colon)] = u.slice(colon + 1);
+  const { users, warnings } = plainUsers({
+    argv: (values['sasl-plain-user'] as string[] | undefined) ?? [],
+    file: stringOpt(values, 'sasl-plain-users-file'),
+    env: process.env[PLAIN_USERS_ENV],
+  });
+  const host = stringOpt(values, 'host') ?? '127.0.0.1';
+  const advertisedHost = stringOpt(values, 'advertised-host');
+  try {
+    advertisedHostFor(host, advertisedHost);
+  } catch (err) {
+    if (err instanceof AdvertisedHostError) throw new UsageError(err.message);
+    throw err;
   }
+  const sasl = Object.keys(users).length > 0 ? { mechanisms: ['PLAIN'], plainUsers: users } : null;
+  for (const w of [...warnings, ...bindWarnings(host, sasl !== null)]) io.err(w);
   const memory = values.memory === true;
   const verbose = values.verbose === true;
   const dataDir = stringOpt(values, 'data-dir') ?? './data';
@@ -35,9 +70,9 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
   const retentionCheckMs = intOpt(values, 'log-retention-check-interval-ms', DEFAULT_BROKER_CONFIG.logRetentionCheckIntervalMs);
   if (retentionCheckMs < 1) throw new UsageError(`--log-retention-check-interval-ms must be 1 or more, got ${retentionCheckMs}`);
   const running = await runBroker({
-    host: stringOpt(values, 'host') ?? '127.0.0.1',
+    host,
     port: intOpt(values, 'port', 9092),
-    advertisedHost: stringOpt(values, 'advertised-host'),
+    advertisedHost,
     dataDir,
     memory,
     config: {
@@ -46,11 +81,12 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       topicDefaults: keyValues(values, 'config'),
       fetchLogReadMaxBytes: intOpt(values, 'fetch-log-read-max-bytes', DEFAULT_BROKER_CONFIG.fetchLogReadMaxBytes),
       logRetentionCheckIntervalMs: retentionCheckMs,
+      ...connectionLimits(values),
     },
     // 0, as in the server.properties Kafka ships ("a better out-of-the-box experience for development
     // and testing"): a new group forms at once instead of waiting 3 s for more members.
     groupConfig: { initialRebalanceDelayMs: rebalanceDelayMs },
-    sasl: Object.keys(users).length > 0 ? { mechanisms: ['PLAIN'], plainUsers: users } : null,
+    sasl,
     onConnectionError: (remote, err, phase) => {
       // Malformed input is the client's problem and may come in floods: only shown with --verbose.
       if (phase === 'handler' || verbose) io.err(`connection ${remote} closed (${phase}): ${err instanceof Error ? err.message : String(err)}`);
