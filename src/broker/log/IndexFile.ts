@@ -54,19 +54,45 @@ export abstract class IndexFile {
     this.preallocated = false;
   }
 
-  /** Queues the entry that becomes number `count` (the caller increments count). */
+  /**
+   * Queues the entry that becomes number `count` (the caller increments count once this returns).
+   * A full queue is written first, so a failed write leaves the queue and `count` as they were.
+   */
   protected writeEntry(entry: Buffer): void {
+    if (this.pendingCount === IndexFile.PENDING_ENTRIES) this.writePending();
     entry.copy(this.pending, this.pendingCount * this.entrySize);
     this.pendingCount++;
-    if (this.pendingCount === IndexFile.PENDING_ENTRIES) this.writePending(1);
   }
 
-  /** Writes queued entries; `extra` counts an entry queued but not yet counted in `count`. */
-  private writePending(extra = 0): void {
+  /** Writes queued entries (all counted in `count`). */
+  private writePending(): void {
     if (this.pendingCount === 0) return;
-    const first = this.count + extra - this.pendingCount;
+    const first = this.count - this.pendingCount;
     this.file.writeAt(this.pending.subarray(0, this.pendingCount * this.entrySize), first * this.entrySize);
     this.pendingCount = 0;
+  }
+
+  /**
+   * Forgets the entries from number `keep` on, added by an append that failed. Entries still
+   * queued are dropped without a write (a full disk may refuse any write); entries already in the
+   * file are cut or zeroed as far as the disk lets, and otherwise point past the log's end,
+   * which the sanity check on load rejects (the index is then rebuilt).
+   */
+  rollBackTo(keep: number): void {
+    if (keep >= this.count) return;
+    const written = this.count - this.pendingCount;
+    this.count = keep;
+    if (keep >= written) {
+      this.pendingCount = keep - written;
+      return;
+    }
+    this.pendingCount = 0;
+    try {
+      if (this.preallocated) this.file.writeAt(Buffer.alloc(this.entrySize), keep * this.entrySize);
+      else this.file.truncate(keep * this.entrySize);
+    } catch {
+      // see above: the stale entries cannot be mistaken for valid ones on load
+    }
   }
 
   protected truncateEntries(keep: number): void {

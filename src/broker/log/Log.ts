@@ -6,7 +6,7 @@ import { stampLogAppendTime } from './stampLogAppendTime';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
 import { validateBatches, type BatchSpan } from './batchValidation';
 import { consoleLogger, logConfig, type LogLogger } from './config';
-import { InvalidRecordError, LogClosedError, OffsetOutOfRangeError } from './errors';
+import { InvalidRecordError, LogClosedError, LogStorageError, OffsetOutOfRangeError, describeFsError, isFsError } from './errors';
 import { loadSegments } from './loadSegments';
 import { FlushPolicy } from './FlushPolicy';
 import { retentionVictims } from './retention';
@@ -140,7 +140,12 @@ export class Log implements PartitionLog {
       return { at: s.at, size: s.size, lastOffset: view.lastOffset, maxTimestamp: ts };
     });
     const lastOffset = batches[batches.length - 1].lastOffset;
-    this.maybeRoll(data.length, firstOffset, lastOffset, maxTimestamp);
+    try {
+      this.maybeRoll(data.length, firstOffset, lastOffset, maxTimestamp);
+    } catch (err) {
+      if (!isFsError(err)) throw err;
+      throw new LogStorageError(`rolling a new segment of ${this.dir} failed (${describeFsError(err)}); nothing was appended: free disk space or check the disk, then retry`, err);
+    }
     const position = this.active.append(data, batches);
     this.endOffset = lastOffset + 1;
     this.flushPolicy.appended(messages, now);

@@ -7,6 +7,7 @@ import { segmentFiles } from './fileNames';
 import { findBatchByOffset, validateSegment, walkHeaders, type BatchLocation, type RecoveryProblem } from './segmentScan';
 import { firstRecordAtOrAfter } from './recordTimestamps';
 import type { TimestampLookup } from './types';
+import { LogStorageError, describeFsError, isDiskFull } from './errors';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
@@ -36,6 +37,8 @@ export class LogSegment {
   private firstBatchTimestamp: number | null = null;
   /** Where the batch after the last read starts (sequential readers skip the index lookup). */
   private readHint: { offset: number; position: number } | null = null;
+  /** Set when a failed append could not be undone: appends are refused until a restart recovers the segment. */
+  private offline: LogStorageError | null = null;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -163,13 +166,57 @@ export class LogSegment {
     this.timeIndex.preallocate();
   }
 
-  /** Appends `data` (validated batches with offsets assigned) in one write. Returns the file position. */
+  /**
+   * Appends `data` (validated batches with offsets assigned) in one write. Returns the file
+   * position. All or nothing: when a write fails (ENOSPC, EIO) the segment is put back as it was
+   * (the `.log` cut to its previous size, the entries of this append forgotten) and a
+   * LogStorageError is thrown, so a retry reuses no bytes and no offsets.
+   */
   append(data: Buffer, batches: SegmentAppendBatch[]): number {
-    const position = this.log.append(data);
+    if (this.offline !== null) throw this.offline;
+    const position = this.log.size();
+    const maxTimestampSoFar = this.maxTimestampSoFar;
+    const offsetOfMaxTimestamp = this.offsetOfMaxTimestamp;
+    const bytesSinceLastIndexEntry = this.bytesSinceLastIndexEntry;
+    const offsetEntries = this.offsetIndex.entries;
+    const timeEntries = this.timeIndex.entries;
+    try {
+      this.log.append(data);
+      for (const b of batches) this.indexBatch(position + b.at, b.size, b.lastOffset, b.maxTimestamp);
+    } catch (err) {
+      this.maxTimestampSoFar = maxTimestampSoFar;
+      this.offsetOfMaxTimestamp = offsetOfMaxTimestamp;
+      this.bytesSinceLastIndexEntry = bytesSinceLastIndexEntry;
+      this.offsetIndex.rollBackTo(offsetEntries);
+      this.timeIndex.rollBackTo(timeEntries);
+      throw this.undoAppend(position, data.length, err);
+    }
     if (this.firstBatchTimestamp === null && position === 0 && batches.length > 0) this.firstBatchTimestamp = batches[0].maxTimestamp;
-    for (const b of batches) this.indexBatch(position + b.at, b.size, b.lastOffset, b.maxTimestamp);
     this.nextOffset = batches[batches.length - 1].lastOffset + 1;
     return position;
+  }
+
+  /** Cuts the `.log` back to `size` after a failed append; the error to throw. */
+  private undoAppend(size: number, bytes: number, cause: unknown): LogStorageError {
+    const why = describeFsError(cause);
+    try {
+      // always: a short write on disk may have left bytes past the size the handle reports
+      this.log.truncate(size);
+    } catch (truncateErr) {
+      // The file may hold part of the failed write: no append may follow it until a restart
+      // recovers the segment (its torn tail is cut there).
+      this.offline = new LogStorageError(
+        `${this.log.path}: an append failed (${why}) and cutting the file back failed too (${describeFsError(truncateErr)}): ` +
+          'the partition takes no more appends until the broker restarts and recovers it',
+        truncateErr,
+      );
+      return this.offline;
+    }
+    return new LogStorageError(
+      `appending ${bytes} bytes to ${this.log.path} failed (${why}); nothing was written: ` +
+        (isDiskFull(cause) ? 'free disk space, then retry' : 'check the disk, then retry'),
+      cause,
+    );
   }
 
   private indexBatch(position: number, size: number, lastOffset: number, maxTimestamp: number): void {
