@@ -113,11 +113,20 @@ export abstract class IndexFile {
   }
 
   close(): void {
-    this.trimToValidSize();
+    try {
+      this.trimToValidSize();
+    } finally {
+      this.file.close();
+    }
+  }
+
+  /** Closes without writing anything, for a file about to be removed (on a full disk no write would succeed). */
+  discard(): void {
+    this.pendingCount = 0;
     this.file.close();
   }
 
-  /** Closes without trimming (pending entries are written), for files about to be renamed or removed. */
+  /** Closes without trimming (pending entries are written), for files about to be renamed or replaced. */
   closeHandle(): void {
     this.writePending();
     this.file.close();

@@ -294,13 +294,26 @@ export class Log implements PartitionLog {
     this.flushPolicy.flushed();
   }
 
+  /** Flushes and closes every segment; the log is closed even when a write fails (the first failure is thrown after). */
   close(): void {
     if (this.closed) return;
-    this.flush();
+    let failure: unknown = null;
+    try {
+      this.flush();
+    } catch (err) {
+      failure = err;
+    }
     this.flushPolicy.stop();
-    for (const seg of this.segments) seg.close();
+    for (const seg of this.segments) {
+      try {
+        seg.close();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
     this.closed = true;
     this.generation++;
+    if (failure !== null) throw failure;
   }
 
   delete(): void {

@@ -355,11 +355,16 @@ export class LogSegment {
     this.timeIndex.flush();
   }
 
+  /** Writes the final index entries and closes the three files; every file is closed even when a write fails. */
   close(): void {
-    if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
-    this.offsetIndex.close();
-    this.timeIndex.close();
-    this.log.close();
+    runAll([
+      () => {
+        if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
+      },
+      () => this.offsetIndex.close(),
+      () => this.timeIndex.close(),
+      () => this.log.close(),
+    ]);
   }
 
   /** Closes the file handles as they are (an inactive segment about to be renamed or replaced). */
@@ -369,11 +374,9 @@ export class LogSegment {
     this.log.close();
   }
 
-  /** Closes and removes the three files. */
+  /** Closes and removes the three files; writes nothing, so it frees space on a full disk. */
   delete(): void {
-    this.offsetIndex.closeHandle();
-    this.timeIndex.closeHandle();
-    this.log.close();
+    runAll([() => this.offsetIndex.discard(), () => this.timeIndex.discard(), () => this.log.close()]);
     const files = segmentFiles(this.dir, this.baseOffset, this.suffix);
     for (const f of [files.log, files.index, files.timeIndex]) this.fs.remove(f);
   }
@@ -382,4 +385,17 @@ export class LogSegment {
   files(): { log: string; index: string; timeIndex: string } {
     return segmentFiles(this.dir, this.baseOffset, this.suffix);
   }
+}
+
+/** Runs every step, then throws the first failure. */
+function runAll(steps: Array<() => void>): void {
+  let failure: unknown = null;
+  for (const step of steps) {
+    try {
+      step();
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure !== null) throw failure;
 }
