@@ -21,6 +21,8 @@ export interface LogOptions {
   logger?: LogLogger;
   /** Clock for the flush.ms policy (tests inject one). */
   now?: () => number;
+  /** Called after the recovery point moved (a rolled segment was flushed): the owner checkpoints it. */
+  onRecoveryPointAdvanced?: () => void;
 }
 
 /** Kafka's ListOffsets special timestamps. */
@@ -42,6 +44,10 @@ export class Log implements PartitionLog {
   private readonly fs: FileSystem;
   private readonly now: () => number;
   private readonly flushPolicy: FlushPolicy;
+  private readonly logger: LogLogger;
+  private readonly onRecoveryPointAdvanced: () => void;
+  /** The base offset of the newest rolled-to segment whose predecessors still await their flush. */
+  private rollFlushUpTo: number | null = null;
   /** Bumped whenever segments are removed or truncated or the log closes, so a background cleaner can tell its view is stale. */
   generation = 0;
 
@@ -53,6 +59,8 @@ export class Log implements PartitionLog {
     this.fs = options.fs ?? new DiskFileSystem();
     this.now = options.now ?? Date.now;
     const logger = options.logger ?? consoleLogger;
+    this.logger = logger;
+    this.onRecoveryPointAdvanced = options.onRecoveryPointAdvanced ?? (() => undefined);
     this.segments = loadSegments(this.fs, dir, cfg, options.recoveryPoint ?? 0, logger);
     if (this.segments.length === 0) {
       // An empty log: its files are made on the first append (a reopen before that starts the same way).
@@ -180,6 +188,38 @@ export class Log implements PartitionLog {
     const seg = LogSegment.create(this.fs, this.dir, baseOffset, this.cfg);
     seg.activate();
     this.segments.push(seg);
+    this.scheduleRollFlush(baseOffset);
+  }
+
+  /**
+   * Kafka's flush on roll: the segments before a new active one are fsynced and the recovery
+   * point moves to its base, so a crash re-validates only the active segment. Done after the
+   * append that rolled (setImmediate), never on its path; rolls in between join one flush.
+   */
+  private scheduleRollFlush(newActiveBase: number): void {
+    const scheduled = this.rollFlushUpTo !== null;
+    this.rollFlushUpTo = Math.max(this.rollFlushUpTo ?? 0, newActiveBase);
+    if (scheduled) return;
+    setImmediate(() => {
+      const upTo = this.rollFlushUpTo;
+      this.rollFlushUpTo = null;
+      if (upTo === null || this.closed) return;
+      try {
+        this.flushUpTo(upTo);
+      } catch (err) {
+        // the segments stay above the recovery point: a crash re-validates them, as before the roll
+        this.logger.warn(`flushing the rolled segments of ${this.dir} failed: ${describeFsError(err)}`);
+      }
+    });
+  }
+
+  /** fsync of the segments holding offsets below `offset` and past the recovery point; the recovery point moves up to `offset`. */
+  private flushUpTo(offset: number): void {
+    const upTo = Math.min(offset, this.endOffset);
+    if (upTo <= this.recovery) return;
+    for (const seg of this.segments) if (seg.baseOffset < upTo && seg.nextOffset > this.recovery) seg.flush();
+    this.recovery = upTo;
+    this.onRecoveryPointAdvanced();
   }
 
   /** Closes the active segment to appends and starts a new one at the log end offset. */

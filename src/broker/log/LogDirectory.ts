@@ -27,6 +27,8 @@ export class LogDirectory {
   private readonly logStartOffsets: Map<string, number>;
   private readonly recoveryFile: OffsetCheckpointFile;
   private readonly startFile: OffsetCheckpointFile;
+  private checkpointScheduled = false;
+  private closed = false;
 
   constructor(
     readonly path: string,
@@ -74,6 +76,7 @@ export class LogDirectory {
       now: this.options.now,
       recoveryPoint: this.recoveryPoints.get(name) ?? 0,
       logStartOffset: this.logStartOffsets.get(name) ?? 0,
+      onRecoveryPointAdvanced: () => this.checkpointSoon(),
     });
     this.logs.set(name, log);
     return log;
@@ -114,6 +117,21 @@ export class LogDirectory {
     this.checkpoint();
   }
 
+  /**
+   * Checkpoints after the current task: a rolled segment's flush moved a recovery point, and a
+   * crash before the periodic checkpoint would otherwise re-validate that segment. Logs rolling
+   * together share one write.
+   */
+  private checkpointSoon(): void {
+    if (this.checkpointScheduled) return;
+    this.checkpointScheduled = true;
+    setImmediate(() => {
+      this.checkpointScheduled = false;
+      if (this.closed) return;
+      this.attempt('writing offset checkpoints', () => this.checkpoint());
+    });
+  }
+
   /** Writes both checkpoint files from the open logs (plus entries of logs not opened yet). */
   checkpoint(): void {
     this.forgetClosedLogs();
@@ -145,6 +163,7 @@ export class LogDirectory {
 
   /** Clean shutdown: every log flushed and closed, checkpoints at the log ends (no recovery on restart). */
   close(): void {
+    this.closed = true;
     this.forgetClosedLogs();
     // Every step is tried for every log: one failing disk write (a full disk) must not leave the
     // other logs open; what could not be flushed or checkpointed is recovered on the next start.

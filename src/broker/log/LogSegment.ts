@@ -298,6 +298,24 @@ export class LogSegment {
    * Returns the problem found (null when the whole file was good).
    */
   recover(): RecoveryProblem | null {
+    const problem = this.reindex(true);
+    if (problem) this.log.truncate(problem.position);
+    return problem;
+  }
+
+  /**
+   * Rebuilds both indexes of a closed segment from its batch headers, leaving its bytes as they
+   * are (a batch with damaged contents is served as it lies, as Kafka serves flushed data);
+   * only a tail whose headers no longer chain (lengths, offsets) is cut, since no read could find
+   * a batch in it. Returns the problem that cut it, or null.
+   */
+  rebuildIndexes(): RecoveryProblem | null {
+    const problem = this.reindex(false);
+    if (problem) this.log.truncate(problem.position);
+    return problem;
+  }
+
+  private reindex(checkContents: boolean): RecoveryProblem | null {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.maxTimestampSoFar = -1;
@@ -306,12 +324,20 @@ export class LogSegment {
     this.nextOffset = this.baseOffset;
     this.firstBatchTimestamp = null;
     this.readHint = null;
-    const problem = validateSegment(this.log, this.baseOffset, (b) => {
-      this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp);
-      this.nextOffset = b.lastOffset + 1;
-    });
-    if (problem) this.log.truncate(problem.position);
-    return problem;
+    return validateSegment(
+      this.log,
+      this.baseOffset,
+      (b) => {
+        this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp);
+        this.nextOffset = b.lastOffset + 1;
+      },
+      checkContents,
+    );
+  }
+
+  /** The first batch problem in the segment (contents included), without changing anything. */
+  firstProblem(): RecoveryProblem | null {
+    return validateSegment(this.log, this.baseOffset, () => undefined);
   }
 
   /** Removes every batch from the one containing `offset` on; returns the bytes removed. */

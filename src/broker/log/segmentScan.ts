@@ -69,11 +69,14 @@ export interface RecoveryProblem {
 /**
  * Validates every batch from position 0 (length, magic, CRC-32C, offsets increasing from
  * `baseOffset`), calling `accept` for each good one. Stops at the first bad batch and reports it.
+ * With `checkContents` false only the structure is checked (lengths and offsets, what finding a
+ * batch needs): a batch whose bytes were damaged but whose header still chains is accepted.
  */
 export function validateSegment(
   file: FileHandle,
   baseOffset: number,
   accept: (b: BatchLocation) => void,
+  checkContents = true,
 ): RecoveryProblem | null {
   const end = file.size();
   let pos = 0;
@@ -95,7 +98,7 @@ export function validateSegment(
       chunkStart = pos;
     }
     const at = pos - chunkStart;
-    const problem = batchProblem(chunk, at, at + size);
+    const problem = checkContents ? batchProblem(chunk, at, at + size) : null;
     if (problem) return { position: pos, reason: problem };
     const loc = locationAt(chunk, at, pos);
     if (loc.baseOffset < expectedMin || loc.lastOffset < loc.baseOffset) {
