@@ -102,6 +102,12 @@ export abstract class IndexFile {
     else this.file.writeAt(Buffer.alloc(this.entrySize), keep * this.entrySize);
   }
 
+  /** Forgets every entry in memory only (the file is left for the next start to rebuild). */
+  forgetEntries(): void {
+    this.count = 0;
+    this.pendingCount = 0;
+  }
+
   /** Drops every entry (before a rebuild). */
   reset(): void {
     this.truncateEntries(0);

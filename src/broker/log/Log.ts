@@ -66,6 +66,7 @@ export class Log implements PartitionLog {
       // An empty log: its files are made on the first append (a reopen before that starts the same way).
       this.segments.push(LogSegment.create(this.fs, dir, Math.max(0, options.logStartOffset ?? 0), cfg, '', true));
     }
+    for (const seg of this.segments) seg.logger = logger;
     this.active.activate();
     this.endOffset = this.active.nextOffset;
     this.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, this.segments[0].baseOffset), this.endOffset);
@@ -186,6 +187,7 @@ export class Log implements PartitionLog {
 
   private startSegment(baseOffset: number): void {
     const seg = LogSegment.create(this.fs, this.dir, baseOffset, this.cfg);
+    seg.logger = this.logger;
     seg.activate();
     this.segments.push(seg);
     this.scheduleRollFlush(baseOffset);
@@ -292,6 +294,7 @@ export class Log implements PartitionLog {
   private truncateFullyAndStartAt(offset: number): void {
     for (const seg of this.segments) seg.delete();
     this.segments = [LogSegment.create(this.fs, this.dir, offset, this.cfg)];
+    this.active.logger = this.logger;
     this.active.activate();
     this.startOffset = this.endOffset = this.recovery = offset;
   }
@@ -381,6 +384,7 @@ export class Log implements PartitionLog {
     if (this.closed || at < 0 || at + old.length >= this.segments.length) return false;
     if (old.some((s, i) => this.segments[at + i] !== s)) return false;
     if (cleaned.baseOffset !== old[0].baseOffset) return false;
+    cleaned.logger = this.logger;
     this.segments.splice(at, old.length, cleaned);
     return true;
   }

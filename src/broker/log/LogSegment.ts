@@ -8,10 +8,16 @@ import { findBatchByOffset, validateSegment, walkHeaders, type BatchLocation, ty
 import { firstRecordAtOrAfter } from './recordTimestamps';
 import type { TimestampLookup } from './types';
 import { LogStorageError, describeFsError, isDiskFull } from './errors';
+import { consoleLogger } from './config';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
   segmentIndexBytes: number;
+}
+
+/** Where a segment reports an index it found wrong while serving reads. */
+export interface SegmentLogger {
+  warn(message: string): void;
 }
 
 /** A batch about to be written: where it lies in the append buffer and its assigned offsets. */
@@ -37,6 +43,8 @@ export class LogSegment {
   private firstBatchTimestamp: number | null = null;
   /** Where the batch after the last read starts (sequential readers skip the index lookup). */
   private readHint: { offset: number; position: number } | null = null;
+  /** Where problems found while serving reads are reported (the owning log's logger). */
+  logger: SegmentLogger = consoleLogger;
   /** Set when a failed append could not be undone: appends are refused until a restart recovers the segment. */
   private offline: LogStorageError | null = null;
 
@@ -104,26 +112,32 @@ export class LogSegment {
     return new LogSegment(fs, dir, baseOffset, log, offsetIndex, timeIndex, config, suffix);
   }
 
+  /**
+   * Loads both indexes and checks them against the log (Kafka's sanityCheck, and more): entries
+   * increasing, inside the segment, the last one naming a batch that starts where it says and
+   * from which the batches chain to the end of the file.
+   */
   private loadIndexes(): boolean {
     const size = this.log.size();
     if (!this.offsetIndex.load(size)) return false;
-    const last = this.lastBatchFrom(this.offsetIndex.entries > 0 ? this.offsetIndex.entry(this.offsetIndex.entries - 1).position : 0);
-    if (size > 0 && (!last || last.position + last.size !== size)) return false;
-    this.nextOffset = last ? last.lastOffset + 1 : this.baseOffset;
+    const lastEntry = this.offsetIndex.entries > 0 ? this.offsetIndex.entry(this.offsetIndex.entries - 1) : null;
+    let first: BatchLocation | null = null;
+    let last: BatchLocation | null = null;
+    walkHeaders(this.log, lastEntry?.position ?? 0, size, (b) => {
+      first ??= b;
+      last = b;
+      return b.magic === 2 && b.lastOffset >= b.baseOffset;
+    });
+    const end = last as BatchLocation | null;
+    if (size > 0 && (!end || end.position + end.size !== size)) return false;
+    this.nextOffset = end ? end.lastOffset + 1 : this.baseOffset;
+    const start = first as BatchLocation | null;
+    if (lastEntry && (!start || start.baseOffset > lastEntry.offset || lastEntry.offset >= this.nextOffset)) return false;
     if (!this.timeIndex.load(this.nextOffset - 1)) return false;
     const lastTime = this.timeIndex.lastEntry;
     this.maxTimestampSoFar = lastTime.timestamp;
     this.offsetOfMaxTimestamp = lastTime.offset;
     return true;
-  }
-
-  private lastBatchFrom(position: number): BatchLocation | null {
-    let last: BatchLocation | null = null;
-    walkHeaders(this.log, position, this.log.size(), (b) => {
-      last = b;
-      return true;
-    });
-    return last;
   }
 
   get size(): number {
@@ -232,11 +246,54 @@ export class LogSegment {
     this.bytesSinceLastIndexEntry += size;
   }
 
-  /** The first batch whose last offset >= `offset`, or null when the segment ends before it. */
+  /**
+   * The first batch whose last offset >= `offset`, or null when the segment ends before it.
+   * The index entry used is checked against the batch it points at (a batch starts there, at or
+   * before the entry's offset): a wrong entry would make the walk start past the wanted offset
+   * and silently skip records, so then the segment is scanned from its start and the index rebuilt.
+   */
   findBatch(offset: number): BatchLocation | null {
     if (offset >= this.nextOffset) return null;
-    const start = this.offsetIndex.lookup(offset).position;
-    return findBatchByOffset(this.log, start, this.log.size(), offset);
+    const end = this.log.size();
+    const entry = this.offsetIndex.lookup(offset);
+    if (entry.position === 0) return findBatchByOffset(this.log, 0, end, offset);
+    let entryOk = false;
+    let found: BatchLocation | null = null;
+    walkHeaders(this.log, entry.position, end, (b) => {
+      if (!entryOk) {
+        entryOk = b.magic === 2 && b.baseOffset <= entry.offset && b.lastOffset >= b.baseOffset;
+        if (!entryOk) return false;
+      }
+      if (b.lastOffset < offset) return true;
+      found = b;
+      return false;
+    });
+    if (entryOk && found !== null) return found;
+    this.distrustOffsetIndex(`its entry for offset ${entry.offset} points at byte ${entry.position}, where no batch holding that offset starts`);
+    return findBatchByOffset(this.log, 0, end, offset);
+  }
+
+  /** Rebuilds the offset index from the batch headers after a lookup found it wrong. */
+  private distrustOffsetIndex(why: string): void {
+    this.logger.warn(`${this.offsetIndex.path}: ${why}; rebuilding it from ${this.log.path}`);
+    this.readHint = null;
+    try {
+      this.offsetIndex.reset();
+      let sinceLastEntry = 0;
+      walkHeaders(this.log, 0, this.log.size(), (b) => {
+        if (sinceLastEntry > this.config.indexIntervalBytes) {
+          this.offsetIndex.append(b.lastOffset, b.position);
+          sinceLastEntry = 0;
+        }
+        sinceLastEntry += b.size;
+        return true;
+      });
+    } catch (err) {
+      // An index that cannot be rewritten now (a full disk) is left empty: lookups scan the
+      // segment from its start, and the next start rebuilds the file.
+      this.offsetIndex.forgetEntries();
+      this.logger.warn(`${this.offsetIndex.path}: rebuilding failed (${describeFsError(err)}); reads scan the segment until the next start`);
+    }
   }
 
   /**

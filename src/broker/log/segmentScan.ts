@@ -9,6 +9,8 @@ export interface BatchLocation {
   baseOffset: number;
   lastOffset: number;
   maxTimestamp: number;
+  /** The magic byte: 2 for every RecordBatch v2 (anything else means the position is not a batch). */
+  magic: number;
 }
 
 const HEADER_CHUNK = 8192;
@@ -26,6 +28,7 @@ export function locationAt(buf: Buffer, at: number, position: number): BatchLoca
     baseOffset,
     lastOffset: baseOffset + buf.readInt32BE(at + BATCH.LAST_OFFSET_DELTA),
     maxTimestamp: readInt64(buf, at + BATCH.MAX_TIMESTAMP),
+    magic: buf.readInt8(at + BATCH.MAGIC),
   };
 }
 
