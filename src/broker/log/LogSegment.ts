@@ -336,7 +336,8 @@ export class LogSegment {
   offsetForTimestamp(ts: number, minOffset: number): TimestampLookup | null {
     if (this.maxTimestampSoFar >= 0 && this.maxTimestampSoFar < ts) return null;
     const fromTime = this.timeIndex.lookup(ts);
-    const start = this.offsetIndex.lookup(Math.max(fromTime.offset, minOffset)).position;
+    // through findBatch: a wrong index entry must not make the walk start past the answer
+    const start = this.findBatch(Math.max(fromTime.offset, minOffset))?.position ?? this.log.size();
     let hit: BatchLocation | null = null;
     walkHeaders(this.log, start, this.log.size(), (b) => {
       if (b.maxTimestamp < ts || b.lastOffset < minOffset) return true;
