@@ -108,7 +108,7 @@ describe('broker storage faults', () => {
     await reopened.close();
   });
 
-  it('close() closes every log and releases the data directory even when a producer-state snapshot cannot be written', async () => {
+  it('close() closes every log and releases the data directory even when a producer-state snapshot or a checkpoint cannot be written', async () => {
     const fs = new MemoryFileSystem();
     const warnings: string[] = [];
     const broker = await openBroker(fs, warnings);
@@ -117,9 +117,11 @@ describe('broker storage faults', () => {
     await produceOne(broker, 'b', 0, makeBatch());
     const logs = ['a', 'b'].map((t) => broker.partition(t, 0)!.log as Log);
     fs.injectFault({ op: 'writeFileAtomic', path: /\/a-0\/bindery-producer-state\.json$/, code: 'ENOSPC' });
+    fs.injectFault({ op: 'writeFileAtomic', path: 'recovery-point-offset-checkpoint', code: 'EIO' });
     await broker.close();
     expect(logs.map((l) => l.isClosed)).toEqual([true, true]);
     expect(warnings.some((w) => w.includes('a-0') && w.includes('ENOSPC'))).toBe(true);
+    expect(warnings.some((w) => w.includes('checkpoint') && w.includes('EIO'))).toBe(true);
     fs.clearFaults();
     const reopened = await openBroker(fs);
     const f = await fetchOne(reopened, 'b', 0, 0);
