@@ -40,6 +40,16 @@ export abstract class IndexFile {
     return this.file.path;
   }
 
+  /** The file's handle (a background fsync reaches the file through it). */
+  get handle(): FileHandle {
+    return this.file;
+  }
+
+  /** Writes the entries still queued (without an fsync). */
+  writeQueued(): void {
+    this.writePending();
+  }
+
   /** Extends the file to its full size, as Kafka does for the active segment's indexes. */
   preallocate(): void {
     if (this.preallocated) return;

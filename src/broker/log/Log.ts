@@ -48,6 +48,7 @@ export class Log implements PartitionLog {
   private readonly onRecoveryPointAdvanced: () => void;
   /** The base offset of the newest rolled-to segment whose predecessors still await their flush. */
   private rollFlushUpTo: number | null = null;
+  private rollFlushRunning = false;
   /** Bumped whenever segments are removed or truncated or the log closes, so a background cleaner can tell its view is stale. */
   generation = 0;
 
@@ -195,31 +196,47 @@ export class Log implements PartitionLog {
 
   /**
    * Kafka's flush on roll: the segments before a new active one are fsynced and the recovery
-   * point moves to its base, so a crash re-validates only the active segment. Done after the
-   * append that rolled (setImmediate), never on its path; rolls in between join one flush.
+   * point moves to its base, so a crash re-validates only the active segment. Started after the
+   * append that rolled and run off the event loop (the fsyncs go to the thread pool); rolls
+   * while one runs join the next.
    */
   private scheduleRollFlush(newActiveBase: number): void {
-    const scheduled = this.rollFlushUpTo !== null;
     this.rollFlushUpTo = Math.max(this.rollFlushUpTo ?? 0, newActiveBase);
-    if (scheduled) return;
-    setImmediate(() => {
-      const upTo = this.rollFlushUpTo;
-      this.rollFlushUpTo = null;
-      if (upTo === null || this.closed) return;
-      try {
-        this.flushUpTo(upTo);
-      } catch (err) {
-        // the segments stay above the recovery point: a crash re-validates them, as before the roll
-        this.logger.warn(`flushing the rolled segments of ${this.dir} failed: ${describeFsError(err)}`);
-      }
-    });
+    if (this.rollFlushRunning) return;
+    this.rollFlushRunning = true;
+    setImmediate(() => void this.runRollFlushes());
   }
 
-  /** fsync of the segments holding offsets below `offset` and past the recovery point; the recovery point moves up to `offset`. */
-  private flushUpTo(offset: number): void {
-    const upTo = Math.min(offset, this.endOffset);
+  private async runRollFlushes(): Promise<void> {
+    try {
+      while (this.rollFlushUpTo !== null && !this.closed) {
+        const upTo = this.rollFlushUpTo;
+        this.rollFlushUpTo = null;
+        try {
+          await this.flushUpTo(upTo);
+        } catch (err) {
+          // the segments stay above the recovery point: a crash re-validates them, as before the roll
+          this.logger.warn(`flushing the rolled segments of ${this.dir} failed: ${describeFsError(err)}`);
+        }
+      }
+    } finally {
+      this.rollFlushRunning = false;
+    }
+  }
+
+  /** fsync of the inactive segments holding offsets below `offset` past the recovery point; then the recovery point moves up to `offset`. */
+  private async flushUpTo(offset: number): Promise<void> {
+    const generation = this.generation;
+    const segments = this.segments.filter((s) => s !== this.active && s.baseOffset < offset && s.nextOffset > this.recovery);
+    await Promise.all(segments.map((s) => s.flushInBackground()));
+    if (this.closed) return;
+    if (generation !== this.generation) {
+      // segments were truncated or deleted meanwhile: flush what is there now
+      this.rollFlushUpTo = Math.max(this.rollFlushUpTo ?? 0, offset);
+      return;
+    }
+    const upTo = Math.min(offset, this.active.baseOffset, this.endOffset);
     if (upTo <= this.recovery) return;
-    for (const seg of this.segments) if (seg.baseOffset < upTo && seg.nextOffset > this.recovery) seg.flush();
     this.recovery = upTo;
     this.onRecoveryPointAdvanced();
   }

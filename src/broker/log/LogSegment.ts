@@ -9,6 +9,7 @@ import { firstRecordAtOrAfter } from './recordTimestamps';
 import type { TimestampLookup } from './types';
 import { LogStorageError, describeFsError, isDiskFull } from './errors';
 import { consoleLogger } from './config';
+import { syncInBackground } from './backgroundSync';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
@@ -437,6 +438,17 @@ export class LogSegment {
     this.log.sync();
     this.offsetIndex.flush();
     this.timeIndex.flush();
+  }
+
+  /** flush() of an inactive segment with the fsyncs off the event loop (its index entries were written when it became inactive). */
+  async flushInBackground(): Promise<void> {
+    this.offsetIndex.writeQueued();
+    this.timeIndex.writeQueued();
+    await Promise.all([
+      syncInBackground(this.fs, this.log),
+      syncInBackground(this.fs, this.offsetIndex.handle),
+      syncInBackground(this.fs, this.timeIndex.handle),
+    ]);
   }
 
   /** Writes the final index entries and closes the three files; every file is closed even when a write fails. */
