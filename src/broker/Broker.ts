@@ -82,7 +82,6 @@ export class Broker {
   private static async start(options: BrokerOpenOptions, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
     const store = new MetadataStore(fs, dataDir);
     const logDir = new LogDirectory(dataDir, { fs, logger: options.logger ?? consoleLogger });
-    // close() below reports its own failures; the one that stopped the start is what the caller sees
     try {
       return await Broker.assemble(options, config, fs, dataDir, lock, store, logDir);
     } catch (err) {

@@ -85,8 +85,9 @@ export abstract class IndexFile {
   /**
    * Forgets the entries from number `keep` on, added by an append that failed. Entries still
    * queued are dropped without a write (a full disk may refuse any write); entries already in the
-   * file are cut or zeroed as far as the disk lets, and otherwise point past the log's end,
-   * which the sanity check on load rejects (the index is then rebuilt).
+   * file are cut or zeroed as far as the disk lets. Any left are overwritten by the next entries,
+   * and before that only a crash could expose them: the active segment is then re-indexed, and an
+   * index that fails the sanity check on load is rebuilt.
    */
   rollBackTo(keep: number): void {
     if (keep >= this.count) return;
@@ -101,7 +102,7 @@ export abstract class IndexFile {
       if (this.preallocated) this.file.writeAt(Buffer.alloc(this.entrySize), keep * this.entrySize);
       else this.file.truncate(keep * this.entrySize);
     } catch {
-      // see above: the stale entries cannot be mistaken for valid ones on load
+      // see above: stale entries are overwritten or rebuilt, never trusted
     }
   }
 
