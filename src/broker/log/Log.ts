@@ -9,6 +9,7 @@ import { consoleLogger, logConfig, type LogLogger } from './config';
 import { InvalidRecordError, LogClosedError, LogStorageError, OffsetOutOfRangeError, describeFsError, isFsError } from './errors';
 import { loadSegments } from './loadSegments';
 import { FlushPolicy } from './FlushPolicy';
+import { RollFlusher } from './RollFlusher';
 import { retentionVictims } from './retention';
 import type { AppendOptions, AppendResult, LogConfig, LogReadResult, PartitionLog, TimestampLookup } from './types';
 
@@ -46,9 +47,7 @@ export class Log implements PartitionLog {
   private readonly flushPolicy: FlushPolicy;
   private readonly logger: LogLogger;
   private readonly onRecoveryPointAdvanced: () => void;
-  /** The base offset of the newest rolled-to segment whose predecessors still await their flush. */
-  private rollFlushUpTo: number | null = null;
-  private rollFlushRunning = false;
+  private readonly rollFlusher: RollFlusher;
   /** Bumped whenever segments are removed or truncated or the log closes, so a background cleaner can tell its view is stale. */
   generation = 0;
 
@@ -74,6 +73,21 @@ export class Log implements PartitionLog {
     // recovered data may still be only in the page cache: it counts as flushed after the next fsync
     this.recovery = Math.min(options.recoveryPoint ?? 0, this.endOffset);
     this.flushPolicy = new FlushPolicy(cfg, () => this.flush());
+    this.rollFlusher = new RollFlusher(
+      {
+        dir,
+        isClosed: () => this.closed,
+        generation: () => this.generation,
+        segmentsToFlush: (offset) => this.segments.filter((s) => s !== this.active && s.baseOffset < offset && s.nextOffset > this.recovery),
+        flushedUpTo: (offset) => {
+          const upTo = Math.min(offset, this.active.baseOffset, this.endOffset);
+          if (upTo <= this.recovery) return;
+          this.recovery = upTo;
+          this.onRecoveryPointAdvanced();
+        },
+      },
+      logger,
+    );
   }
 
   /** Opens (creating when missing) the log in `dir`, recovering it first. */
@@ -191,54 +205,7 @@ export class Log implements PartitionLog {
     seg.logger = this.logger;
     seg.activate();
     this.segments.push(seg);
-    this.scheduleRollFlush(baseOffset);
-  }
-
-  /**
-   * Kafka's flush on roll: the segments before a new active one are fsynced and the recovery
-   * point moves to its base, so a crash re-validates only the active segment. Started after the
-   * append that rolled and run off the event loop (the fsyncs go to the thread pool); rolls
-   * while one runs join the next.
-   */
-  private scheduleRollFlush(newActiveBase: number): void {
-    this.rollFlushUpTo = Math.max(this.rollFlushUpTo ?? 0, newActiveBase);
-    if (this.rollFlushRunning) return;
-    this.rollFlushRunning = true;
-    setImmediate(() => void this.runRollFlushes());
-  }
-
-  private async runRollFlushes(): Promise<void> {
-    try {
-      while (this.rollFlushUpTo !== null && !this.closed) {
-        const upTo = this.rollFlushUpTo;
-        this.rollFlushUpTo = null;
-        try {
-          await this.flushUpTo(upTo);
-        } catch (err) {
-          // the segments stay above the recovery point: a crash re-validates them, as before the roll
-          this.logger.warn(`flushing the rolled segments of ${this.dir} failed: ${describeFsError(err)}`);
-        }
-      }
-    } finally {
-      this.rollFlushRunning = false;
-    }
-  }
-
-  /** fsync of the inactive segments holding offsets below `offset` past the recovery point; then the recovery point moves up to `offset`. */
-  private async flushUpTo(offset: number): Promise<void> {
-    const generation = this.generation;
-    const segments = this.segments.filter((s) => s !== this.active && s.baseOffset < offset && s.nextOffset > this.recovery);
-    await Promise.all(segments.map((s) => s.flushInBackground()));
-    if (this.closed) return;
-    if (generation !== this.generation) {
-      // segments were truncated or deleted meanwhile: flush what is there now
-      this.rollFlushUpTo = Math.max(this.rollFlushUpTo ?? 0, offset);
-      return;
-    }
-    const upTo = Math.min(offset, this.active.baseOffset, this.endOffset);
-    if (upTo <= this.recovery) return;
-    this.recovery = upTo;
-    this.onRecoveryPointAdvanced();
+    this.rollFlusher.schedule(baseOffset);
   }
 
   /** Closes the active segment to appends and starts a new one at the log end offset. */

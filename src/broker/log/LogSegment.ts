@@ -10,6 +10,7 @@ import type { TimestampLookup } from './types';
 import { LogStorageError, describeFsError, isDiskFull } from './errors';
 import { consoleLogger } from './config';
 import { syncInBackground } from './backgroundSync';
+import { findBatchThroughIndex, loadCheckedIndexes, rebuildOffsetIndex, runAll } from './segmentIndexes';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
@@ -113,28 +114,11 @@ export class LogSegment {
     return new LogSegment(fs, dir, baseOffset, log, offsetIndex, timeIndex, config, suffix);
   }
 
-  /**
-   * Loads both indexes and checks them against the log (Kafka's sanityCheck, and more): entries
-   * increasing, inside the segment, the last one naming a batch that starts where it says and
-   * from which the batches chain to the end of the file.
-   */
+  /** Loads both indexes, checked against the log (loadCheckedIndexes); false when they must be rebuilt. */
   private loadIndexes(): boolean {
-    const size = this.log.size();
-    if (!this.offsetIndex.load(size)) return false;
-    const lastEntry = this.offsetIndex.entries > 0 ? this.offsetIndex.entry(this.offsetIndex.entries - 1) : null;
-    let first: BatchLocation | null = null;
-    let last: BatchLocation | null = null;
-    walkHeaders(this.log, lastEntry?.position ?? 0, size, (b) => {
-      first ??= b;
-      last = b;
-      return b.magic === 2 && b.lastOffset >= b.baseOffset;
-    });
-    const end = last as BatchLocation | null;
-    if (size > 0 && (!end || end.position + end.size !== size)) return false;
-    this.nextOffset = end ? end.lastOffset + 1 : this.baseOffset;
-    const start = first as BatchLocation | null;
-    if (lastEntry && (!start || start.baseOffset > lastEntry.offset || lastEntry.offset >= this.nextOffset)) return false;
-    if (!this.timeIndex.load(this.nextOffset - 1)) return false;
+    const next = loadCheckedIndexes(this.log, this.offsetIndex, this.timeIndex, this.baseOffset);
+    if (next === null) return false;
+    this.nextOffset = next;
     const lastTime = this.timeIndex.lastEntry;
     this.maxTimestampSoFar = lastTime.timestamp;
     this.offsetOfMaxTimestamp = lastTime.offset;
@@ -248,30 +232,16 @@ export class LogSegment {
   }
 
   /**
-   * The first batch whose last offset >= `offset`, or null when the segment ends before it.
-   * The index entry used is checked against the batch it points at (a batch starts there, at or
-   * before the entry's offset): a wrong entry would make the walk start past the wanted offset
-   * and silently skip records, so then the segment is scanned from its start and the index rebuilt.
+   * The first batch whose last offset >= `offset`, or null when the segment ends before it. A
+   * wrong index entry would make the walk start past the wanted offset and silently skip records:
+   * then the segment is scanned from its start and its offset index rebuilt.
    */
   findBatch(offset: number): BatchLocation | null {
     if (offset >= this.nextOffset) return null;
-    const end = this.log.size();
-    const entry = this.offsetIndex.lookup(offset);
-    if (entry.position === 0) return findBatchByOffset(this.log, 0, end, offset);
-    let entryOk = false;
-    let found: BatchLocation | null = null;
-    walkHeaders(this.log, entry.position, end, (b) => {
-      if (!entryOk) {
-        entryOk = b.magic === 2 && b.baseOffset <= entry.offset && b.lastOffset >= b.baseOffset;
-        if (!entryOk) return false;
-      }
-      if (b.lastOffset < offset) return true;
-      found = b;
-      return false;
-    });
-    if (entryOk && found !== null) return found;
-    this.distrustOffsetIndex(`its entry for offset ${entry.offset} points at byte ${entry.position}, where no batch holding that offset starts`);
-    return findBatchByOffset(this.log, 0, end, offset);
+    const { found, badEntry } = findBatchThroughIndex(this.log, this.offsetIndex, offset);
+    if (badEntry === null) return found;
+    this.distrustOffsetIndex(`its entry for offset ${badEntry.offset} points at byte ${badEntry.position}, where no batch holding that offset starts`);
+    return findBatchByOffset(this.log, 0, this.log.size(), offset);
   }
 
   /** Rebuilds the offset index from the batch headers after a lookup found it wrong. */
@@ -279,16 +249,7 @@ export class LogSegment {
     this.logger.warn(`${this.offsetIndex.path}: ${why}; rebuilding it from ${this.log.path}`);
     this.readHint = null;
     try {
-      this.offsetIndex.reset();
-      let sinceLastEntry = 0;
-      walkHeaders(this.log, 0, this.log.size(), (b) => {
-        if (sinceLastEntry > this.config.indexIntervalBytes) {
-          this.offsetIndex.append(b.lastOffset, b.position);
-          sinceLastEntry = 0;
-        }
-        sinceLastEntry += b.size;
-        return true;
-      });
+      rebuildOffsetIndex(this.log, this.offsetIndex, this.config.indexIntervalBytes);
     } catch (err) {
       // An index that cannot be rewritten now (a full disk) is left empty: lookups scan the
       // segment from its start, and the next start rebuilds the file.
@@ -483,15 +444,3 @@ export class LogSegment {
   }
 }
 
-/** Runs every step, then throws the first failure. */
-function runAll(steps: Array<() => void>): void {
-  let failure: unknown = null;
-  for (const step of steps) {
-    try {
-      step();
-    } catch (err) {
-      failure ??= err;
-    }
-  }
-  if (failure !== null) throw failure;
-}
