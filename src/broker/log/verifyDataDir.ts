@@ -10,6 +10,7 @@ import type { FileHandle, FileSystem } from '../storage/FileSystem';
 import { batchProblem } from './batchValidation';
 import { LOG_SUFFIX, baseOffsetOf, parsePartitionDir, segmentFiles } from './fileNames';
 import { OffsetIndex } from './OffsetIndex';
+import { TimeIndex } from './TimeIndex';
 import { locationAt } from './segmentScan';
 
 export interface DataDirProblem {
@@ -58,7 +59,7 @@ interface BatchStart {
 }
 
 function verifySegment(fs: FileSystem, dir: string, base: number, report: DataDirReport): void {
-  const { log: logPath, index: indexPath } = segmentFiles(dir, base);
+  const { log: logPath, index: indexPath, timeIndex: timeIndexPath } = segmentFiles(dir, base);
   const file = fs.open(logPath);
   const starts: BatchStart[] = [];
   try {
@@ -68,6 +69,27 @@ function verifySegment(fs: FileSystem, dir: string, base: number, report: DataDi
   }
   const index = fs.readFile(indexPath);
   if (index) checkOffsetIndex(index, indexPath, base, starts, report);
+  const timeIndex = fs.readFile(timeIndexPath);
+  const lastOffset = starts.length > 0 ? starts[starts.length - 1].lastOffset : base - 1;
+  if (timeIndex) checkTimeIndex(timeIndex, timeIndexPath, base, lastOffset, report);
+}
+
+/** `.timeindex` entries: timestamps and offsets increasing, every offset inside the segment. */
+function checkTimeIndex(bytes: Buffer, path: string, base: number, lastOffset: number, report: DataDirReport): void {
+  let prevTs = -Infinity;
+  let prevRel = -1;
+  for (let at = 0; at + TimeIndex.ENTRY_SIZE <= bytes.length; at += TimeIndex.ENTRY_SIZE) {
+    const ts = bytes.readInt32BE(at) * 0x100000000 + bytes.readUInt32BE(at + 4);
+    const rel = bytes.readInt32BE(at + 8);
+    if (ts === 0 && rel === 0) break; // the zero-filled tail of a preallocated index
+    const bad = (reason: string): void => {
+      report.problems.push({ file: path, position: at, offsets: String(base + rel), reason: `time index entry (timestamp ${ts}, offset ${base + rel}): ${reason}` });
+    };
+    if (ts <= prevTs || rel < prevRel) bad('timestamps or offsets do not increase');
+    else if (rel < 0 || base + rel > lastOffset) bad(`the offset is outside the segment (${base}..${lastOffset})`);
+    prevTs = ts;
+    prevRel = rel;
+  }
 }
 
 /** Walks the batches of one `.log`, reporting each bad one; continues past a bad batch while the lengths still chain. */

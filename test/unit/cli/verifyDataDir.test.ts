@@ -71,6 +71,20 @@ describe('bindery verify-data-dir', () => {
     ]);
   });
 
+  it('reports a time index entry naming an offset outside its segment', async () => {
+    await writeDataDir();
+    const timeIndexFile = path.join(root, 'orders-0', '00000000000000000000.timeindex');
+    const timeIndex = fs.readFileSync(timeIndexFile);
+    expect(timeIndex.length).toBeGreaterThanOrEqual(12);
+    timeIndex.writeInt32BE(100_000, timeIndex.length - 4);
+    fs.writeFileSync(timeIndexFile, timeIndex);
+    const { code, out } = await run('verify-data-dir', '--data-dir', root);
+    expect(code).toBe(1);
+    const bad = out.filter((l) => l.startsWith('BAD '));
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(new RegExp(`^BAD ${timeIndexFile} byte ${timeIndex.length - 12} offsets 100000: time index entry \\(timestamp \\d+, offset 100000\\): the offset is outside the segment`));
+  });
+
   it('needs --data-dir', async () => {
     const { code, err } = await run('verify-data-dir');
     expect(code).toBe(2);
