@@ -16,6 +16,9 @@ export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--
       (connection limits; see docs/cli.md)
     [--verbose]   (also report connections closed for malformed requests)`;
 
+export const VERIFY_DATA_DIR_USAGE = `bindery verify-data-dir --data-dir <dir>
+    (offline: every bad batch and index entry by file, byte and offset; exit code 1 when any)`;
+
 export const TOPICS_USAGE = `bindery topics create --topic <name> [--partitions N] [--replication-factor N] [--config k=v]...
 bindery topics list
 bindery topics describe [--topic <name>]
