@@ -226,8 +226,9 @@ export class KafkaConsumerMember {
       try {
         await this.handler(inbound, this.session);
       } catch (error) {
-        this.settings.reportError(`handler failed on ${topic}-${partition}; redelivering from ${chunk[0].offset}`, error);
+        // From where the handler sought (the record that failed), else from the chunk's first record.
         if (!this.seeks.has(tp)) this.seeks.set(tp, Number(chunk[0].offset));
+        this.settings.reportError(`handler failed on ${topic}-${partition}; redelivering from ${this.seeks.get(tp)}`, error);
         break;
       }
       if (this.seeks.has(tp)) break;

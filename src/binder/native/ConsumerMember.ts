@@ -252,8 +252,9 @@ export class ConsumerMember {
       try {
         await this.handler(batch, this.session);
       } catch (error) {
-        this.settings.reportError(`handler failed on ${tp.topic}-${tp.partition}; delivering again from ${chunk[0].offset}`, error);
+        // From where the handler sought (the record that failed), else from the chunk's first record.
         if (!this.seeks.has(key)) this.seeks.set(key, chunk[0].offset);
+        this.settings.reportError(`handler failed on ${tp.topic}-${tp.partition}; delivering again from ${this.seeks.get(key)}`, error);
         await delay(REDELIVERY_BACKOFF_MS, this.stopped, 0);
       } finally {
         this.delivering = null;

@@ -50,6 +50,8 @@ export class ListenerContainer {
   private readonly abort = new AbortController();
   private readonly offsets = new OffsetTracker();
   private stopping = false;
+  /** The record completed() saw last: a failure right after it was its commit's, not its processing's. */
+  private lastCompleted: InboundRecord | undefined;
   /** Decided once from the listener methods, not per record. */
   private readonly anyCondition: boolean;
   private readonly anyAck: boolean;
@@ -108,21 +110,48 @@ export class ListenerContainer {
       session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
       return;
     }
-    try {
-      if (this.definition.consumer.batchMode) await this.processBatch(batch, session);
-      else {
-        for (const record of batch.records) {
-          if (this.stopping || !session.isActive(record.topic, record.partition)) {
-            session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
-            break;
-          }
-          let outcome = this.processRecord(record, session);
-          if (typeof outcome !== 'string') outcome = await outcome;
-          if (outcome === 'stop') break;
-        }
+    if (this.definition.consumer.batchMode) {
+      try {
+        await this.processBatch(batch, session);
+      } finally {
+        await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
       }
+      return;
+    }
+    // The first record not yet done: where a failure (a store or commit error) delivers again from.
+    let resumeAt = batch.records[0].offset;
+    let sought = false;
+    let current: InboundRecord | undefined;
+    try {
+      for (const record of batch.records) {
+        current = record;
+        if (this.stopping || !session.isActive(record.topic, record.partition)) {
+          session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+          sought = true;
+          break;
+        }
+        let outcome = this.processRecord(record, session);
+        if (typeof outcome !== 'string') outcome = await outcome;
+        if (outcome === 'stop') {
+          sought = true;
+          break;
+        }
+        resumeAt = record.offset + 1;
+      }
+    } catch (error) {
+      // Records before this one are done (and committed, per record): only this one comes back,
+      // unless it was done too and only its commit failed (the commit goes out with the next one).
+      const done = current !== undefined && this.lastCompleted === current;
+      session.seek({ topic: batch.topic, partition: batch.partition, offset: done ? resumeAt + 1 : resumeAt });
+      sought = true;
+      throw error;
     } finally {
-      await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
+      try {
+        await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
+      } catch (commitError) {
+        if (!sought) session.seek({ topic: batch.topic, partition: batch.partition, offset: resumeAt });
+        throw commitError;
+      }
     }
   }
 
@@ -364,6 +393,7 @@ export class ListenerContainer {
   /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
   private completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): Outcome | Promise<Outcome> {
     this.offsets.mark(record);
+    this.lastCompleted = record;
     if (!deferCommit && this.commitPerRecord) return this.commitPending(session, [record]).then(() => 'done');
     return 'done';
   }
@@ -384,7 +414,14 @@ export class ListenerContainer {
 
   private async commitPending(session: ConsumerSession, partitions: TopicPartition[]): Promise<void> {
     const offsets = this.offsets.take(partitions);
-    if (offsets.length > 0) await session.commit(offsets);
+    if (offsets.length === 0) return;
+    try {
+      await session.commit(offsets);
+    } catch (error) {
+      // Still done: the next commit of these partitions carries the offsets.
+      this.offsets.restore(offsets);
+      throw error;
+    }
   }
 
   private sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {

@@ -58,16 +58,18 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return true;
   }
 
+  /** The token is kept until the write succeeds: a failed mark leaves a claim that release() can still free. */
   async markDone(key: string, ttlMs?: number): Promise<void> {
-    this.tokens.delete(key);
     if (ttlMs === undefined) await this.client.set(this.prefix + key, DONE, 'KEEPTTL');
     else await this.client.set(this.prefix + key, DONE, 'PX', Math.max(1, Math.round(ttlMs)));
+    this.tokens.delete(key);
   }
 
   async release(key: string): Promise<void> {
     const token = this.tokens.get(key);
+    if (token === undefined) return;
+    await this.client.eval(RELEASE_IF_OURS, 1, this.prefix + key, token);
     this.tokens.delete(key);
-    if (token !== undefined) await this.client.eval(RELEASE_IF_OURS, 1, this.prefix + key, token);
   }
 
   async renew(key: string, leaseMs: number): Promise<boolean> {

@@ -1,0 +1,115 @@
+/**
+ * Idempotent consumption through a Redis outage: the test's own redis-server is killed while a
+ * listener works through a backlog and started again (empty, as Redis without persistence comes
+ * back). No record that was processed and committed before the outage runs again.
+ */
+import { randomUUID } from 'node:crypto';
+import { Bindery, EnableBinding, RedisIdempotencyStore, Sink, StreamListener, type Logger } from '../../../src';
+import { NativeBinder } from '../../../src/binder/native';
+import { describeIfPeer } from '../../support/peers';
+import { RedisServer, redisServerInstalled } from '../../support/redisServer';
+import { eventually, uniqueName } from './deliverySupport';
+
+const RECORDS = 2000;
+const OUTAGE_AT = 300;
+
+class Effects {
+  readonly counts = new Map<number, number>();
+  /** Called with the payload before its effect counts; the test hooks the outage in here. */
+  before: (n: number) => Promise<void> = async () => undefined;
+}
+
+@EnableBinding(Sink)
+class EffectListener {
+  constructor(private readonly effects: Effects) {}
+
+  @StreamListener(Sink.INPUT)
+  async handle(payload: { n: number }): Promise<void> {
+    await this.effects.before(payload.n);
+    this.effects.counts.set(payload.n, (this.effects.counts.get(payload.n) ?? 0) + 1);
+  }
+}
+
+/** Counts the store operations Redis refused. */
+class CountingRedisStore extends RedisIdempotencyStore {
+  failures = 0;
+  override async claim(key: string, leaseMs: number): Promise<boolean> {
+    return this.counted(super.claim(key, leaseMs));
+  }
+  override async markDone(key: string, ttlMs?: number): Promise<void> {
+    return this.counted(super.markDone(key, ttlMs));
+  }
+  private async counted<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      this.failures++;
+      throw error;
+    }
+  }
+}
+
+class CapturingLogger implements Logger {
+  readonly lines: string[] = [];
+  info(message: string): void {
+    this.lines.push(`INFO ${message}`);
+  }
+  warn(message: string): void {
+    this.lines.push(`WARN ${message}`);
+  }
+  error(message: string): void {
+    this.lines.push(`ERROR ${message}`);
+  }
+}
+
+describeIfPeer('redis-server', redisServerInstalled, 'idempotent consumption through a Redis outage', () => {
+  let redis: RedisServer;
+  const closing: Array<() => Promise<void>> = [];
+
+  beforeEach(async () => {
+    redis = await RedisServer.start();
+  });
+
+  afterEach(async () => {
+    for (const close of closing.splice(0).reverse()) await close().catch(() => undefined);
+    await redis.stop();
+  });
+
+  it('runs no committed record twice when Redis goes away mid-chunk and comes back empty', async () => {
+    const binder = new NativeBinder({ shared: false });
+    closing.push(() => binder.close());
+    const topic = uniqueName('redis-outage');
+    await binder.provisionTopic(topic, 1);
+    const producer = await binder.bindProducer(topic);
+    await producer.sendMany(Array.from({ length: RECORDS }, (_, n) => ({ key: null, value: Buffer.from(JSON.stringify({ n })), partition: 0 })));
+    await producer.close();
+
+    const store = new CountingRedisStore({ url: redis.url, prefix: `outage:${randomUUID()}:` });
+    closing.push(() => store.close());
+    const effects = new Effects();
+    let outageOver = false;
+    effects.before = async (n) => {
+      // The server dies while this record is processed: its done mark (and what follows) fails.
+      if (n === OUTAGE_AT && redis.running && !outageOver) await redis.stop();
+    };
+    const logger = new CapturingLogger();
+    const app = await Bindery.create({
+      services: [EffectListener, { provide: Effects, useValue: effects }],
+      binder,
+      config: { bindings: { input: { destination: topic, group: 'g', consumer: { idempotent: true, maxAttempts: 1 } } } },
+      configFile: false,
+      env: {},
+      logger,
+      shutdownOnSignals: false,
+      idempotencyStore: store,
+    });
+    closing.push(() => app.close());
+    await app.start();
+    await eventually(() => !redis.running && store.failures > 0, 'the store to fail during the outage', 30000);
+    outageOver = true;
+    await redis.restart();
+    await eventually(() => effects.counts.size === RECORDS, `all ${RECORDS} records processed`, 60000);
+    const twice = [...effects.counts].filter(([, c]) => c > 1).map(([n]) => n);
+    expect(twice).toEqual([]);
+  }, 120000);
+});
