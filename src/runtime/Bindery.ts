@@ -12,7 +12,7 @@ import { buildContainer, isValueProvider, type ParentContainer, type ServiceCont
 import { ConverterRegistry, type MessageConverter } from './conversion';
 import { LifecycleError, UnknownListenerError } from './errors';
 import { declaredBindingNames, explore } from './explorer';
-import { InMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { InMemoryIdempotencyStore, type IdempotencyStore, type IdempotencyStoreHealth } from './idempotency';
 import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 import { ListenerContainer } from './listener/ListenerContainer';
 import { consoleLogger, type Logger } from './logger';
@@ -65,6 +65,20 @@ export interface BinderyOptions {
 }
 
 type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
+
+export interface ListenerHealth {
+  name: string;
+  destination: string;
+  group: string | undefined;
+  paused: boolean;
+  /** Idempotent listeners whose store reports its reachability (RedisIdempotencyStore does). */
+  idempotencyStore?: IdempotencyStoreHealth;
+}
+
+export interface ApplicationHealth {
+  state: State;
+  listeners: ListenerHealth[];
+}
 
 export class Bindery {
   private state: State = 'created';
@@ -174,15 +188,20 @@ export class Bindery {
   }
 
   /** What is bound and whether it is fetching, for health endpoints and logs. */
-  health(): { state: State; listeners: Array<{ name: string; destination: string; group: string | undefined; paused: boolean }> } {
+  health(): ApplicationHealth {
     return {
       state: this.state,
-      listeners: this.listeners.map((l) => ({
-        name: l.name,
-        destination: String(l.definition.destination),
-        group: l.definition.group,
-        paused: l.isPaused(),
-      })),
+      listeners: this.listeners.map((l) => {
+        const entry: ListenerHealth = {
+          name: l.name,
+          destination: String(l.definition.destination),
+          group: l.definition.group,
+          paused: l.isPaused(),
+        };
+        const store = l.idempotencyStoreHealth();
+        if (store) entry.idempotencyStore = store;
+        return entry;
+      }),
     };
   }
 

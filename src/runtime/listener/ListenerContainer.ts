@@ -8,6 +8,7 @@ import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRec
 import type { Clock } from '../clock';
 import type { ConverterRegistry } from '../conversion';
 import { MessageConversionError } from '../errors';
+import type { IdempotencyStoreHealth } from '../idempotency';
 import type { Logger } from '../logger';
 import type { ConsumerDefinition, ListenerMethod } from '../model';
 import type { Producers } from '../producers';
@@ -89,6 +90,11 @@ export class ListenerContainer {
       (batch, session) => this.onBatch(batch, session),
     );
     if (!c.autoStartup) this.binding.pause();
+  }
+
+  /** The idempotency store's reachability, when the listener is idempotent and the store reports it. */
+  idempotencyStoreHealth(): IdempotencyStoreHealth | undefined {
+    return this.idempotency?.store.health?.();
   }
 
   pause = (): void => this.binding?.pause();

@@ -10,7 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis, { type ChainableCommander } from 'ioredis';
-import type { IdempotencyStore } from '../idempotency';
+import type { IdempotencyStore, IdempotencyStoreHealth } from '../idempotency';
+import { describeThrown } from '../../binder/describeThrown';
+import { consoleLogger, type Logger } from '../logger';
 
 const DONE = 'done';
 
@@ -33,6 +35,8 @@ export interface RedisIdempotencyStoreOptions {
   client?: Redis;
   /** Prefix of every key the store writes. Default 'bindery:idempotency:'. */
   prefix?: string;
+  /** Where outages and recoveries are reported, once each. Default: the console logger. */
+  logger?: Logger;
 }
 
 export class RedisIdempotencyStore implements IdempotencyStore {
@@ -44,10 +48,46 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly instance = randomUUID();
   private sequence = 0;
 
+  private state: IdempotencyStoreHealth = { available: true, since: Date.now() };
+  private readonly logger: Logger;
+  private readonly onError = (error: unknown): void => this.unavailable(error);
+  private readonly onReady = (): void => this.availableAgain();
+
   constructor(options: RedisIdempotencyStoreOptions = {}) {
     this.prefix = options.prefix ?? 'bindery:idempotency:';
     this.ownsClient = !options.client;
+    this.logger = options.logger ?? consoleLogger;
     this.client = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 3 });
+    // Without an 'error' listener ioredis prints every failed reconnection as an unhandled error.
+    this.client.on('error', this.onError);
+    this.client.on('ready', this.onReady);
+  }
+
+  health(): IdempotencyStoreHealth {
+    return { ...this.state };
+  }
+
+  /** The first error of an outage is reported; the reconnection attempts that follow only update health. */
+  private unavailable(error: unknown): void {
+    const lastError = describeThrown(error);
+    if (!this.state.available) {
+      this.state.lastError = lastError;
+      return;
+    }
+    this.state = { available: false, since: Date.now(), lastError };
+    this.logger.warn(`Redis idempotency store (${this.address()}) is unavailable: ${lastError}; idempotent listeners redeliver their records until it is back`);
+  }
+
+  private availableAgain(): void {
+    if (this.state.available) return;
+    const downMs = Date.now() - this.state.since;
+    this.state = { available: true, since: Date.now() };
+    this.logger.info(`Redis idempotency store (${this.address()}) is available again after ${downMs} ms`);
+  }
+
+  private address(): string {
+    const { host, port } = this.client.options;
+    return `${host ?? '127.0.0.1'}:${port ?? 6379}`;
   }
 
   async claim(key: string, leaseMs: number): Promise<boolean> {
@@ -98,7 +138,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   /** Closes the connection the store opened (a client passed in is left open). */
   async close(): Promise<void> {
-    if (!this.ownsClient) return;
+    if (!this.ownsClient) {
+      this.client.off('error', this.onError);
+      this.client.off('ready', this.onReady);
+      return;
+    }
     // QUIT is only answered by a connected server; a client still (re)connecting is just dropped.
     if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
     else this.client.disconnect();

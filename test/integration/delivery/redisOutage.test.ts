@@ -75,6 +75,48 @@ describeIfPeer('redis-server', redisServerInstalled, 'idempotent consumption thr
     await redis.stop();
   });
 
+  it('reports an outage and the recovery once each, through the logger and app.health(), not as unhandled errors', async () => {
+    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    closing.push(async () => printed.mockRestore());
+    const logger = new CapturingLogger();
+    const store = new RedisIdempotencyStore({ url: redis.url, prefix: `health:${randomUUID()}:`, logger });
+    closing.push(() => store.close());
+    const binder = new NativeBinder({ shared: false });
+    closing.push(() => binder.close());
+    const app = await Bindery.create({
+      services: [EffectListener, { provide: Effects, useValue: new Effects() }],
+      binder,
+      config: { bindings: { input: { destination: uniqueName('redis-health'), group: 'g', consumer: { idempotent: true } } } },
+      configFile: false,
+      env: {},
+      logger,
+      shutdownOnSignals: false,
+      idempotencyStore: store,
+    });
+    closing.push(() => app.close());
+    await app.start();
+    const storeHealth = () => app.health().listeners[0].idempotencyStore;
+    await eventually(async () => (await store.isDone('nothing')) === false, 'the store to answer');
+    expect(storeHealth()?.available).toBe(true);
+
+    await redis.stop();
+    await eventually(() => storeHealth()?.available === false, 'health to show the store unavailable', 30000);
+    // ioredis keeps reconnecting (and failing) while the server is down; let it fail a few times.
+    const failedSince = storeHealth()!.since;
+    await expect(store.isDone('during-outage')).rejects.toThrow();
+    expect(storeHealth()).toMatchObject({ available: false, since: failedSince });
+    expect(storeHealth()!.lastError).toMatch(/ECONNREFUSED|Connection is closed|max retries/i);
+
+    await redis.restart();
+    await eventually(() => storeHealth()?.available === true, 'health to show the store available again', 30000);
+    const outage = logger.lines.filter((l) => l.includes('is unavailable'));
+    const recovery = logger.lines.filter((l) => l.includes('is available again'));
+    expect(outage).toHaveLength(1);
+    expect(outage[0]).toMatch(/^WARN Redis idempotency store \(127\.0\.0\.1:\d+\) is unavailable/);
+    expect(recovery).toHaveLength(1);
+    expect(printed.mock.calls.filter((args) => String(args[0]).includes('Unhandled error event'))).toEqual([]);
+  }, 120000);
+
   it('runs no committed record twice when Redis goes away mid-chunk and comes back empty', async () => {
     const binder = new NativeBinder({ shared: false });
     closing.push(() => binder.close());
