@@ -6,6 +6,7 @@ export * from './errors';
 export { ConverterRegistry, jsonConverter, textConverter, bytesConverter, type MessageConverter } from './conversion';
 export { InMemoryIdempotencyStore, MESSAGE_ID_HEADER, defaultIdempotencyKey, type IdempotencyStore, type IdempotencyStoreHealth, type IdempotencyKeySource } from './idempotency';
 export type { IdempotencyKeyFn } from './listener/idempotencyGuard';
+export type { StuckPartition } from './listener/handlerWatch';
 export { systemClock, type Clock } from './clock';
 export { consoleLogger, silentLogger, type Logger } from './logger';
 export { exponentialBackoff, type RetryablePredicate } from './retry';

@@ -168,10 +168,10 @@ export class KafkaBinder implements Binder {
     return binding;
   }
 
-  async close(): Promise<void> {
+  async close(handlerWaitMs?: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.consumers].map((binding) => binding.stop()));
+    await Promise.allSettled([...this.consumers].map((binding) => binding.stop(handlerWaitMs)));
     await Promise.allSettled([...this.producers].map((binding) => binding.close()));
     if (this.admin) {
       const admin = await this.admin.catch(() => null);

@@ -14,6 +14,7 @@ import type {
   TopicPartitionOffset,
 } from '../Binder';
 import { revokePartitions } from '../revocation';
+import { waitAtMost } from '../waitAtMost';
 import { isCoordinatorLoss } from './errors';
 import { fromKafkajsHeaders } from './headers';
 
@@ -119,15 +120,24 @@ export class KafkaConsumerMember {
     })();
   }
 
-  /** Stops delivering, waits for the handler, lets the runtime commit, then leaves the group. */
-  async stop(): Promise<void> {
+  /**
+   * Stops delivering, waits for the handler (at most `handlerWaitMs` when given), lets the runtime
+   * commit, then leaves the group. kafkajs' disconnect waits for the batch in flight, so it is
+   * bounded the same way: a handler that never settles must not keep the connections open.
+   */
+  async stop(handlerWaitMs?: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    if (this.restarting) await this.restarting;
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const deadline = handlerWaitMs === undefined ? undefined : Date.now() + handlerWaitMs;
+    const left = (): number | undefined => (deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
+    if (this.restarting) await waitAtMost(this.restarting, left());
+    let settled = true;
+    while (settled && this.inFlight.size > 0) settled = await waitAtMost(Promise.allSettled([...this.inFlight]), left());
     const held = [...this.assigned.values()];
     await this.revoke(held);
-    await this.consumer.disconnect();
+    const disconnecting = this.consumer.disconnect();
+    // Given up on: its connections go when kafkajs is done with the batch; the caller moves on.
+    if (!(await waitAtMost(disconnecting, settled ? undefined : 0))) disconnecting.catch(() => undefined);
   }
 
   private track(work: Promise<void>): Promise<void> {

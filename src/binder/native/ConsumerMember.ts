@@ -12,6 +12,7 @@ import { OffsetSpec } from '../../broker/fetch/types';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { BatchHandler, ConsumerSession, InboundBatch, InboundRecord, TopicPartition, TopicPartitionOffset } from '../Binder';
 import { revokePartitions } from '../revocation';
+import { waitAtMost } from '../waitAtMost';
 import { decodeFetched } from './decodeFetched';
 import { NativeBrokerError } from './errors';
 import type { GroupMembership } from './GroupMembership';
@@ -99,13 +100,17 @@ export class ConsumerMember {
     this.wakeup.notify();
   }
 
-  /** Stops fetching, waits for the handler, revokes (the runtime commits what it acknowledged), leaves. */
-  async stop(): Promise<void> {
+  /**
+   * Stops fetching, waits for the handler (at most `handlerWaitMs` when given: a handler that never
+   * settles must not hold the heartbeat timer and the group membership forever), revokes (the
+   * runtime commits what it acknowledged), leaves.
+   */
+  async stop(handlerWaitMs?: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.wakeup.notify();
     this.stopped.notify();
-    await this.loop;
+    if (this.loop) await waitAtMost(this.loop, handlerWaitMs);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await this.revoke([...this.assigned.values()]);
     this.membership.leave();

@@ -113,9 +113,9 @@ export class NativeBinder implements Binder {
     return binding;
   }
 
-  async close(): Promise<void> {
+  async close(handlerWaitMs?: number): Promise<void> {
     if (this.closed) return;
-    await Promise.allSettled([...this.consumers].map((binding) => binding.stop()));
+    await Promise.allSettled([...this.consumers].map((binding) => binding.stop(handlerWaitMs)));
     await Promise.allSettled([...this.producers].map((binding) => binding.close()));
     this.closed = true;
     const lease = await this.lease?.catch(() => null);

@@ -10,6 +10,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../Binder';
+import { waitAtMost } from '../waitAtMost';
 import type { GroupMember, TestBroker } from './TestBroker';
 
 const key = (topic: string, partition: number): string => `${topic}:${partition}`;
@@ -21,6 +22,7 @@ export class TestConsumer implements GroupMember {
   private readonly sought = new Set<string>();
   private paused = false;
   private stopping = false;
+  private stopped: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private knownTopics = '';
   private readonly session: ConsumerSession;
@@ -99,12 +101,15 @@ export class TestConsumer implements GroupMember {
     return this.paused;
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return this.loop;
-    this.stopping = true;
-    this.broker.changed.notify();
-    await this.loop;
-    await this.broker.leave(this.group, this);
+  /** Stops delivering, waits for the handler (at most `handlerWaitMs` when given), leaves the group. */
+  stop(handlerWaitMs?: number): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.broker.changed.notify();
+      if (this.loop) await waitAtMost(this.loop, handlerWaitMs);
+      await this.broker.leave(this.group, this);
+    })();
+    return this.stopped;
   }
 
   private async run(): Promise<void> {

@@ -48,6 +48,7 @@ const consumer: ObjectSchema = {
     idempotent: bool,
     idempotencyTtlMs: posInt,
     sessionTimeoutMs: posInt,
+    handlerTimeoutMs: posInt,
     rebalanceTimeoutMs: posInt,
     heartbeatIntervalMs: posInt,
   },

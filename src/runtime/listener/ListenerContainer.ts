@@ -7,7 +7,8 @@
 import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
 import type { Clock } from '../clock';
 import type { ConverterRegistry } from '../conversion';
-import { MessageConversionError } from '../errors';
+import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
+import { HandlerTimeoutError, MessageConversionError } from '../errors';
 import type { IdempotencyStoreHealth } from '../idempotency';
 import type { Logger } from '../logger';
 import type { ConsumerDefinition, ListenerMethod } from '../model';
@@ -20,6 +21,7 @@ import { OffsetTracker } from './offsets';
 import { dlqRecord, dlqTopicName } from './dlq';
 import { errorMessage as message, where } from './describe';
 import { sleepWithHeartbeat, withTimeout } from './timing';
+import { HandlerWatch, type StuckPartition } from './handlerWatch';
 import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
 
 export interface ListenerContainerDeps {
@@ -50,6 +52,7 @@ export class ListenerContainer {
   private readonly idempotency: IdempotencyGuard | undefined;
   private readonly abort = new AbortController();
   private readonly offsets = new OffsetTracker();
+  private readonly watch: HandlerWatch;
   private stopping = false;
   /** The record completed() saw last: a failure right after it was its commit's, not its processing's. */
   private lastCompleted: InboundRecord | undefined;
@@ -73,6 +76,8 @@ export class ListenerContainer {
     const mode = definition.consumer.ackMode;
     this.manual = mode === 'manual' || mode === 'manual_immediate';
     this.commitPerRecord = mode === 'record' || mode === 'manual_immediate';
+    const c = definition.consumer;
+    this.watch = new HandlerWatch(definition.name, c.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, c.handlerTimeoutMs, deps.logger);
     if (definition.consumer.idempotent) {
       this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
     }
@@ -90,6 +95,12 @@ export class ListenerContainer {
       (batch, session) => this.onBatch(batch, session),
     );
     if (!c.autoStartup) this.binding.pause();
+    this.watch.start();
+  }
+
+  /** Partitions whose handler runs past the session timeout, and the warnings about them. */
+  handlerHealth(): { stuckPartitions: StuckPartition[]; warnings: string[] } {
+    return { stuckPartitions: this.watch.stuck(), warnings: this.watch.warnings() };
   }
 
   /** The idempotency store's reachability, when the listener is idempotent and the store reports it. */
@@ -106,7 +117,9 @@ export class ListenerContainer {
     if (this.stopping || !this.binding) return;
     this.stopping = true;
     this.abort.abort();
-    if ((await withTimeout(this.binding.stop(), timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
+    this.watch.stop();
+    // The binding gives up on a handler still running after timeoutMs and releases what it holds.
+    if ((await withTimeout(this.binding.stop(timeoutMs), timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
   }
 
   private async onBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
@@ -116,10 +129,13 @@ export class ListenerContainer {
       session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
       return;
     }
+    const activity = this.watch.activity(batch.topic, batch.partition);
     if (this.definition.consumer.batchMode) {
+      activity.begin(batch.records[0]);
       try {
         await this.processBatch(batch, session);
       } finally {
+        activity.record = undefined;
         await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
       }
       return;
@@ -131,6 +147,7 @@ export class ListenerContainer {
     try {
       for (const record of batch.records) {
         current = record;
+        activity.begin(record);
         if (this.stopping || !session.isActive(record.topic, record.partition)) {
           session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
           sought = true;
@@ -152,6 +169,7 @@ export class ListenerContainer {
       sought = true;
       throw error;
     } finally {
+      activity.record = undefined;
       try {
         await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
       } catch (commitError) {
@@ -308,7 +326,7 @@ export class ListenerContainer {
       return this.retryAfter(error, 1, listeners, input, ack, session, records);
     }
     if (pending === undefined) return OK;
-    return pending.then(
+    return this.bounded(pending, records[0]).then(
       () => OK,
       (error: unknown) => this.retryAfter(error, 1, listeners, input, ack, session, records),
     );
@@ -324,13 +342,17 @@ export class ListenerContainer {
       if (last) return { ok: false, aborted: false, error, attempts: attempt };
       const delay = this.policy.backoffMs(attempt);
       this.deps.logger.warn(`${this.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
+      const activity = this.watch.activity(records[0].topic, records[0].partition);
+      activity.record = undefined;
       await this.sleepWithHeartbeat(delay, session);
       // Stopping, or the partition went to another member while backing off: leave the record to it.
       const owned = session.isActive(records[0].topic, records[0].partition);
       if (this.stopping || !owned) return { ok: false, aborted: true, error, attempts: attempt };
       attempt++;
+      activity.begin(records[0]);
       try {
-        await this.invokeAll(listeners, input, ack, records, attempt);
+        const rest = this.invokeAll(listeners, input, ack, records, attempt);
+        if (rest !== undefined) await this.bounded(rest, records[0]);
         return OK;
       } catch (next) {
         error = next;
@@ -351,6 +373,25 @@ export class ListenerContainer {
       if (isThenable(value) || (value !== undefined && listener.sendTo)) return this.finishAttempt(value, i, listeners, input, ack, records, attempt);
     }
     return undefined;
+  }
+
+  /** An attempt's promise, failing with HandlerTimeoutError when it has not settled within handlerTimeoutMs. */
+  private bounded(attempt: Promise<void>, record: InboundRecord): Promise<void> {
+    const ms = this.definition.consumer.handlerTimeoutMs;
+    if (ms === undefined) return attempt;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HandlerTimeoutError(this.name, where(record), ms)), ms);
+      attempt.then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** The rest of an attempt from listener `index`, whose value is `value`, on. */

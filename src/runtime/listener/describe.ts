@@ -2,7 +2,7 @@
 import type { InboundRecord } from '../../binder/Binder';
 
 /** topic-partition@offset, as logs show a record. */
-export const where = (r: InboundRecord): string => `${r.topic}-${r.partition}@${r.offset}`;
+export const where = (r: Pick<InboundRecord, 'topic' | 'partition' | 'offset'>): string => `${r.topic}-${r.partition}@${r.offset}`;
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 

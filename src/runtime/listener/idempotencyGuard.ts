@@ -5,6 +5,7 @@
 import type { InboundRecord } from '../../binder/Binder';
 import { defaultIdempotencyKey, MESSAGE_ID_HEADER, type IdempotencyStore } from '../idempotency';
 import type { Logger } from '../logger';
+import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
 import type { ConsumerDefinition } from '../model';
 import type { RetryPolicy } from '../retry';
 import { headerText, where } from './describe';
@@ -21,8 +22,6 @@ export type ClaimOutcome = { kind: 'claimed'; key: string } | { kind: 'duplicate
 /** How often a key held by another consumer is checked again. */
 const BUSY_POLL_MS = 200;
 
-/** The session timeout a binder uses when the binding sets none. */
-const DEFAULT_SESSION_TIMEOUT_MS = 30000;
 
 export class IdempotencyGuard {
   readonly store: IdempotencyStore;
