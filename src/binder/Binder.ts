@@ -96,6 +96,9 @@ export interface ConsumerSession {
 
 export type BatchHandler = (batch: InboundBatch, session: ConsumerSession) => Promise<void>;
 
+/** The group session timeout when a binding sets none (Kafka's and kafkajs' default). */
+export const DEFAULT_SESSION_TIMEOUT_MS = 30000;
+
 export interface ConsumerOptions {
   /** Consumer group; undefined = anonymous (a fresh group per binding, starts at latest). */
   group?: string;

@@ -3,6 +3,8 @@
  * thrown `{ code: 1 }` reads `{"code":1}`, not `[object Object]`). Shared by binders and the
  * runtime for logs, dead-letter headers and error messages.
  */
+import { inspect } from 'node:util';
+
 export function describeThrown(thrown: unknown): string {
   if (thrown instanceof Error) return thrown.message;
   if (typeof thrown === 'string') return thrown;
@@ -11,7 +13,8 @@ export function describeThrown(thrown: unknown): string {
     const json = JSON.stringify(thrown, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
     if (json !== undefined) return json;
   } catch {
-    // Circular or otherwise not JSON: fall through to String().
+    // Circular or otherwise not JSON: Node's own rendering still shows the fields.
+    return inspect(thrown, { depth: 2, breakLength: Infinity });
   }
   return String(thrown);
 }
@@ -19,12 +22,4 @@ export function describeThrown(thrown: unknown): string {
 /** An Error from another realm (a worker, a vm context) is not `instanceof Error` here. */
 function looksLikeError(value: object): value is { message: string } {
   return Object.prototype.toString.call(value) === '[object Error]' && typeof (value as { message?: unknown }).message === 'string';
-}
-
-/** The thrown value as an Error: Errors unchanged, anything else wrapped with its described text. */
-export function asError(thrown: unknown): Error {
-  if (thrown instanceof Error) return thrown;
-  const error = new Error(describeThrown(thrown));
-  error.name = 'NonErrorThrown';
-  return error;
 }

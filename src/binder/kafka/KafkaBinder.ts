@@ -16,10 +16,12 @@ import type {
   ProducerOptions,
   TopicPartitionOffset,
 } from '../Binder';
+import { DEFAULT_SESSION_TIMEOUT_MS } from '../Binder';
+import { describeThrown } from '../describeThrown';
 import { registerCompressionCodecs } from './codecs';
 import { installConsumerStopFix } from './consumerStopFix';
 import { resolveKafkaBinderConfig, type KafkaBinderConfig, type ResolvedKafkaBinderConfig } from './config';
-import { KafkaBinderClosedError, toBinderError } from './errors';
+import { hasErrorType, KafkaBinderClosedError, KafkaSessionTimeoutError, toBinderError } from './errors';
 import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
@@ -126,7 +128,7 @@ export class KafkaBinder implements Binder {
     for (let i = 0; i < concurrency; i++) {
       const consumer = this.kafka.consumer({
         groupId,
-        sessionTimeout: options.sessionTimeoutMs ?? 30000,
+        sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
         rebalanceTimeout,
         heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
         maxWaitTimeInMs: 1000,
@@ -158,7 +160,9 @@ export class KafkaBinder implements Binder {
       );
     } catch (error) {
       await Promise.allSettled(members.map((member) => member.consumer.disconnect()));
-      throw toBinderError(`binding a consumer of group '${groupId}'`, this.config.brokers, error);
+      const what = `binding a consumer of group '${groupId}'`;
+      if (hasErrorType(error, 'INVALID_SESSION_TIMEOUT')) throw new KafkaSessionTimeoutError(what, options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
+      throw toBinderError(what, this.config.brokers, error);
     }
     const binding = new KafkaConsumerBinding(options.group, state, members, topics, async () => {
       this.consumers.delete(binding);
@@ -251,7 +255,7 @@ export class KafkaBinder implements Binder {
 }
 
 function reportError(groupId: string, message: string, error: unknown): void {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error);
   // eslint-disable-next-line no-console
   console.error(`[bindery kafka binder] group ${groupId}: ${message}: ${detail}`);
 }

@@ -116,5 +116,4 @@ export const DEFAULT_CONSUMER: Required<
 
 export const DEFAULT_CONTENT_TYPE = 'application/json';
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10000;
-/** The session timeout binders use when a binding sets none (kafkajs' and Kafka's default). */
-export const DEFAULT_SESSION_TIMEOUT_MS = 30000;
+export { DEFAULT_SESSION_TIMEOUT_MS } from '../../binder/Binder';

@@ -192,7 +192,7 @@ export class ListenerContainer {
       }
     } catch (error) {
       // Bytes that cannot be read will not improve with retries.
-      const failure = error instanceof MessageConversionError ? error : new MessageConversionError(decoded.contentType, String(error));
+      const failure = error instanceof MessageConversionError ? error : new MessageConversionError(decoded.contentType, message(error));
       return this.recover([record], failure, 1, session);
     }
     if (listeners.length === 0) {

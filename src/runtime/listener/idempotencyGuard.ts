@@ -3,6 +3,7 @@
  * duplicates apart from keys another consumer still holds, and marks done or releases after.
  */
 import type { InboundRecord } from '../../binder/Binder';
+import { describeThrown } from '../../binder/describeThrown';
 import { defaultIdempotencyKey, MESSAGE_ID_HEADER, type IdempotencyStore } from '../idempotency';
 import type { Logger } from '../logger';
 import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
@@ -139,7 +140,7 @@ export class IdempotencyGuard {
     if (!store.renew || keys.length === 0) return () => undefined;
     const timer = setInterval(() => {
       for (const key of keys) {
-        store.renew!(key, this.leaseMs).catch((e) => this.logger.warn(`${this.definition.name}: renewing the claim of ${key} failed (${String(e)})`));
+        store.renew!(key, this.leaseMs).catch((e) => this.logger.warn(`${this.definition.name}: renewing the claim of ${key} failed (${describeThrown(e)})`));
       }
     }, Math.max(100, Math.floor(this.leaseMs / 3)));
     timer.unref();
