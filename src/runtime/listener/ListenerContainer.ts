@@ -8,14 +8,15 @@ import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRec
 import type { Clock } from '../clock';
 import type { ConverterRegistry } from '../conversion';
 import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
-import { HandlerTimeoutError, MessageConversionError } from '../errors';
+import { MessageConversionError } from '../errors';
 import type { IdempotencyStoreHealth } from '../idempotency';
 import type { Logger } from '../logger';
 import type { ConsumerDefinition, ListenerMethod } from '../model';
 import type { Producers } from '../producers';
 import { retryPolicy, type RetryPolicy, type RetryablePredicate } from '../retry';
 import { ListenerAcknowledgment } from './context';
-import { DecodedRecord, invokeListener, isThenable, matchingListeners } from './invoke';
+import { ListenerInvoker, type InvokeResult } from './attempts';
+import { DecodedRecord, isThenable, matchingListeners } from './invoke';
 import { consumerOptions } from './consumerOptions';
 import { OffsetTracker } from './offsets';
 import { dlqRecord, dlqTopicName } from './dlq';
@@ -41,11 +42,6 @@ export interface ListenerContainerDeps {
 /** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
 type Outcome = 'done' | 'stop';
 
-type InvokeResult = { ok: true } | { ok: false; aborted: boolean; error: unknown; attempts: number };
-
-/** Every successful invocation returns this one object. */
-const OK: InvokeResult = Object.freeze({ ok: true });
-
 export class ListenerContainer {
   private binding: ConsumerBinding | undefined;
   private readonly policy: RetryPolicy;
@@ -53,6 +49,7 @@ export class ListenerContainer {
   private readonly abort = new AbortController();
   private readonly offsets = new OffsetTracker();
   private readonly watch: HandlerWatch;
+  private readonly invoker: ListenerInvoker;
   private stopping = false;
   /** The record completed() saw last: a failure right after it was its commit's, not its processing's. */
   private lastCompleted: InboundRecord | undefined;
@@ -78,6 +75,17 @@ export class ListenerContainer {
     this.commitPerRecord = mode === 'record' || mode === 'manual_immediate';
     const c = definition.consumer;
     this.watch = new HandlerWatch(definition.name, c.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, c.handlerTimeoutMs, deps.logger);
+    this.invoker = new ListenerInvoker({
+      name: definition.name,
+      policy: this.policy,
+      handlerTimeoutMs: c.handlerTimeoutMs,
+      instanceOf: deps.instanceOf,
+      producers: deps.producers,
+      logger: deps.logger,
+      watch: this.watch,
+      isStopping: () => this.stopping,
+      sleepWithHeartbeat: (ms, session) => this.sleepWithHeartbeat(ms, session),
+    });
     if (definition.consumer.idempotent) {
       this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
     }
@@ -200,7 +208,7 @@ export class ListenerContainer {
       return this.completed(record, session);
     }
     if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
-    const result = this.invokeWithRetry(listeners, decoded, undefined, session, [record]);
+    const result = this.invoker.invokeWithRetry(listeners, decoded, undefined, session, [record]);
     return isThenable(result) ? result.then((r) => this.settled(record, r, session)) : this.settled(record, result, session);
   }
 
@@ -236,7 +244,7 @@ export class ListenerContainer {
     const stopRenewing = guard && key !== undefined ? guard.keepAlive([key]) : undefined;
     let result: InvokeResult;
     try {
-      result = await this.invokeWithRetry(listeners, decoded, ack, session, [record]);
+      result = await this.invoker.invokeWithRetry(listeners, decoded, ack, session, [record]);
     } finally {
       stopRenewing?.();
     }
@@ -294,7 +302,7 @@ export class ListenerContainer {
     const stopRenewing = this.idempotency?.keepAlive(keys);
     let result: InvokeResult;
     try {
-      result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
+      result = await this.invoker.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
     } finally {
       stopRenewing?.();
     }
@@ -310,109 +318,6 @@ export class ListenerContainer {
     }
     if (result.aborted) return handBack(batch.records[0].offset);
     if ((await this.recover(records, result.error, result.attempts, session, true)) === 'stop') handBack(batch.records[0].offset);
-  }
-
-  /**
-   * Calls the listeners in order, retrying with backoff. The first attempt stays synchronous as
-   * long as the listeners return no promise and nothing is forwarded.
-   */
-  private invokeWithRetry(
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, session: ConsumerSession, records: InboundRecord[],
-  ): InvokeResult | Promise<InvokeResult> {
-    let pending: Promise<void> | undefined;
-    try {
-      pending = this.invokeAll(listeners, input, ack, records, 1);
-    } catch (error) {
-      return this.retryAfter(error, 1, listeners, input, ack, session, records);
-    }
-    if (pending === undefined) return OK;
-    return this.bounded(pending, records[0]).then(
-      () => OK,
-      (error: unknown) => this.retryAfter(error, 1, listeners, input, ack, session, records),
-    );
-  }
-
-  /** Attempt `attempt` failed with `error`: back off and try again while the policy allows. */
-  private async retryAfter(
-    error: unknown, attempt: number,
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, session: ConsumerSession, records: InboundRecord[],
-  ): Promise<InvokeResult> {
-    for (;;) {
-      const last = attempt >= this.policy.maxAttempts || !this.policy.isRetryable(error);
-      if (last) return { ok: false, aborted: false, error, attempts: attempt };
-      const delay = this.policy.backoffMs(attempt);
-      this.deps.logger.warn(`${this.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
-      const activity = this.watch.activity(records[0].topic, records[0].partition);
-      activity.record = undefined;
-      await this.sleepWithHeartbeat(delay, session);
-      // Stopping, or the partition went to another member while backing off: leave the record to it.
-      const owned = session.isActive(records[0].topic, records[0].partition);
-      if (this.stopping || !owned) return { ok: false, aborted: true, error, attempts: attempt };
-      attempt++;
-      activity.begin(records[0]);
-      try {
-        const rest = this.invokeAll(listeners, input, ack, records, attempt);
-        if (rest !== undefined) await this.bounded(rest, records[0]);
-        return OK;
-      } catch (next) {
-        error = next;
-      }
-    }
-  }
-
-  /**
-   * One attempt: each listener in order, its return value forwarded (@SendTo) before the next
-   * one runs. Returns undefined when all of it ran synchronously, else a promise of the rest.
-   */
-  private invokeAll(
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, records: InboundRecord[], attempt: number,
-  ): Promise<void> | undefined {
-    for (let i = 0; i < listeners.length; i++) {
-      const listener = listeners[i];
-      const value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
-      if (isThenable(value) || (value !== undefined && listener.sendTo)) return this.finishAttempt(value, i, listeners, input, ack, records, attempt);
-    }
-    return undefined;
-  }
-
-  /** An attempt's promise, failing with HandlerTimeoutError when it has not settled within handlerTimeoutMs. */
-  private bounded(attempt: Promise<void>, record: InboundRecord): Promise<void> {
-    const ms = this.definition.consumer.handlerTimeoutMs;
-    if (ms === undefined) return attempt;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HandlerTimeoutError(this.name, where(record), ms)), ms);
-      attempt.then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /** The rest of an attempt from listener `index`, whose value is `value`, on. */
-  private async finishAttempt(
-    value: unknown, index: number,
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, records: InboundRecord[], attempt: number,
-  ): Promise<void> {
-    for (let i = index; ; ) {
-      const resolved = isThenable(value) ? await value : value;
-      const sendTo = listeners[i].sendTo;
-      if (resolved !== undefined && sendTo) await this.forward(sendTo.topic, resolved, records);
-      if (++i >= listeners.length) return;
-      const listener = listeners[i];
-      value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
-    }
-  }
-
-  /** @SendTo: the return value goes out with the incoming key, so per-key order holds downstream. */
-  private async forward(topic: string, value: unknown, records: InboundRecord[]): Promise<void> {
-    const values = Array.isArray(value) && records.length > 1 ? value : [value];
-    for (const v of values) await this.deps.producers.send(topic, v, { key: records.length === 1 ? records[0].key : null });
   }
 
   /** Attempts exhausted or not retryable: dead-letter (or log and skip), then the record counts as done. */
