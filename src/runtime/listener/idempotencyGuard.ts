@@ -125,9 +125,20 @@ export class IdempotencyGuard {
     return { kept, keys };
   }
 
-  /** Marks every key done (the batch succeeded) or releases them all. */
+  /**
+   * Marks every key done (the batch succeeded) or releases them all. Every key is tried even when
+   * the store refuses one (each refused key is remembered as ours); the first refusal is thrown.
+   */
   async settleAll(keys: string[], done: boolean): Promise<void> {
-    for (const key of keys) await (done ? this.markDone(key) : this.release(key));
+    let refused: { error: unknown } | undefined;
+    for (const key of keys) {
+      try {
+        await (done ? this.markDone(key) : this.release(key));
+      } catch (error) {
+        refused ??= { error };
+      }
+    }
+    if (refused) throw refused.error;
   }
 
   /**

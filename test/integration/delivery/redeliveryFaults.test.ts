@@ -119,6 +119,16 @@ const targets: Array<{ name: string; binder: () => Binder }> = [
   { name: 'native binder', binder: () => new NativeBinder({ shared: false }) },
 ];
 
+@EnableBinding(Sink)
+class CountingBatchListener {
+  constructor(private readonly effects: Effects) {}
+
+  @StreamListener(Sink.INPUT)
+  async handle(payloads: Array<{ n: number }>): Promise<void> {
+    for (const payload of payloads) this.effects.record(payload.n);
+  }
+}
+
 describe.each(targets)('redelivery after a failure inside a chunk ($name)', (target) => {
   const closing: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -177,6 +187,36 @@ describe.each(targets)('redelivery after a failure inside a chunk ($name)', (tar
     await eventually(async () => (await store.isDone('g:m-9')) && effects.counts.size === 10, 'every record processed', 20000);
     expect(effects.twice()).toEqual([]);
     expect(await store.isDone('g:m-3')).toBe(true);
+    expect(logger.lines.filter((l) => l.includes('held by another consumer'))).toEqual([]);
+  });
+
+  it('settles every key of a batch whose done marks failed part way, without waiting out its own claims', async () => {
+    const binder = target.binder();
+    closing.push(() => binder.close());
+    const topic = uniqueName('batch-markdone-fails');
+    await sendAll(binder, topic, 10);
+    const store = new MarkDoneFailsOnce((key) => key === 'g:m-0');
+    const logger = new CapturingLogger();
+    const effects = new Effects();
+    const app = await Bindery.create({
+      services: [CountingBatchListener, { provide: Effects, useValue: effects }],
+      binder,
+      config: { bindings: { input: { destination: topic, group: 'g', consumer: { idempotent: true, batchMode: true, ackMode: 'batch', sessionTimeoutMs: 60000, maxAttempts: 1 } } } },
+      configFile: false,
+      env: {},
+      logger,
+      shutdownOnSignals: false,
+      idempotencyStore: store,
+    });
+    closing.push(() => app.close());
+    await app.start();
+    const allDone = async () => {
+      for (let n = 0; n < 10; n++) if (!(await store.isDone(`g:m-${n}`))) return false;
+      return true;
+    };
+    await eventually(allDone, 'every key marked done', 20000);
+    expect(effects.counts.size).toBe(10);
+    expect(effects.twice()).toEqual([]);
     expect(logger.lines.filter((l) => l.includes('held by another consumer'))).toEqual([]);
   });
 });
