@@ -1,6 +1,7 @@
 /**
  * An IdempotencyStore over Redis, shared by every instance of a consumer group:
- *   claim    = SET key <token> NX PX lease   (atomic: one instance wins)
+ *   claim    = SET key <token> NX PX lease   (atomic: one instance wins; in a script that also takes
+ *              back a claim of ours whose reply was lost)
  *   markDone = SET key done PX ttl           (kept for the idempotency ttl)
  *   release  = delete only while the value is still our token (Lua compare-and-delete), so an
  *              instance whose lease ran out never frees a claim another instance now holds.
@@ -15,6 +16,17 @@ import { describeThrown } from '../../binder/describeThrown';
 import { consoleLogger, type Logger } from '../logger';
 
 const DONE = 'done';
+
+/** Claims a free key, or takes back one whose claim carried this same token (a claim whose reply was lost). */
+const CLAIM_OR_RECLAIM = `
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  return 1
+end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
 
 const RELEASE_IF_OURS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -45,6 +57,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly ownsClient: boolean;
   /** Tokens of the claims this store holds, by key. */
   private readonly tokens = new Map<string, string>();
+  /** Tokens of claims sent but never answered, by key. */
+  private readonly unanswered = new Map<string, string>();
   private readonly instance = randomUUID();
   private sequence = 0;
 
@@ -90,10 +104,23 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return `${host ?? '127.0.0.1'}:${port ?? 6379}`;
   }
 
+  /**
+   * A claim whose answer never came (the connection broke) may still have been written: the next
+   * claim of that key sends the same token, so such a claim is recognised as ours, not waited out
+   * as if another consumer held it. No handler runs under an unanswered claim, so taking it back is safe.
+   */
   async claim(key: string, leaseMs: number): Promise<boolean> {
-    const token = `${this.instance}:${++this.sequence}`;
-    const result = await this.client.set(this.prefix + key, token, 'PX', Math.max(1, Math.round(leaseMs)), 'NX');
-    if (result !== 'OK') return false;
+    // Taken, not shared: two claims of one key at once (two partitions, one custom key) get two tokens.
+    const token = this.unanswered.get(key) ?? `${this.instance}:${++this.sequence}`;
+    this.unanswered.delete(key);
+    let result: unknown;
+    try {
+      result = await this.client.eval(CLAIM_OR_RECLAIM, 1, this.prefix + key, token, Math.max(1, Math.round(leaseMs)));
+    } catch (error) {
+      this.unanswered.set(key, token);
+      throw error;
+    }
+    if (result !== 1) return false;
     this.tokens.set(key, token);
     return true;
   }

@@ -4,6 +4,7 @@
  * back). No record that was processed and committed before the outage runs again.
  */
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { Bindery, EnableBinding, RedisIdempotencyStore, Sink, StreamListener, type Logger } from '../../../src';
 import { NativeBinder } from '../../../src/binder/native';
 import { describeIfPeer } from '../../support/peers';
@@ -116,6 +117,32 @@ describeIfPeer('redis-server', redisServerInstalled, 'idempotent consumption thr
     expect(recovery).toHaveLength(1);
     expect(printed.mock.calls.filter((args) => String(args[0]).includes('Unhandled error event'))).toEqual([]);
   }, 120000);
+
+  it('recognises a claim whose reply was lost as its own when it claims the key again', async () => {
+    const client = new Redis(redis.url);
+    closing.push(async () => client.disconnect());
+    const send = client.sendCommand.bind(client);
+    let loseNextReply = false;
+    // The command reaches Redis and runs; only its answer never comes back (a connection cut at the wrong moment).
+    client.sendCommand = ((command: Parameters<typeof send>[0], stream?: Parameters<typeof send>[1]) => {
+      const reply = send(command, stream) as Promise<unknown>;
+      if (!loseNextReply) return reply;
+      loseNextReply = false;
+      return reply.then(() => {
+        throw new Error('connection lost before the reply (injected)');
+      });
+    }) as typeof client.sendCommand;
+    const prefix = `lost-reply:${randomUUID()}:`;
+    const store = new RedisIdempotencyStore({ client, prefix, logger: new CapturingLogger() });
+    const other = new RedisIdempotencyStore({ url: redis.url, prefix, logger: new CapturingLogger() });
+    closing.push(() => other.close());
+    loseNextReply = true;
+    await expect(store.claim('key', 60000)).rejects.toThrow('injected');
+    expect(await store.claim('key', 60000)).toBe(true);
+    expect(await other.claim('key', 60000)).toBe(false);
+    await store.markDone('key', 60000);
+    expect(await other.isDone('key')).toBe(true);
+  });
 
   it('runs no committed record twice when Redis goes away mid-chunk and comes back empty', async () => {
     const binder = new NativeBinder({ shared: false });
