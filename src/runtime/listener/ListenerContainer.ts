@@ -51,8 +51,6 @@ export class ListenerContainer {
   private readonly watch: HandlerWatch;
   private readonly invoker: ListenerInvoker;
   private stopping = false;
-  /** The record completed() saw last: a failure right after it was its commit's, not its processing's. */
-  private lastCompleted: InboundRecord | undefined;
   /** Decided once from the listener methods, not per record. */
   private readonly anyCondition: boolean;
   private readonly anyAck: boolean;
@@ -172,7 +170,7 @@ export class ListenerContainer {
     } catch (error) {
       // Records before this one are done (and committed, per record): only this one comes back,
       // unless it was done too and only its commit failed (the commit goes out with the next one).
-      const done = current !== undefined && this.lastCompleted === current;
+      const done = current !== undefined && this.offsets.pendingOffset(current.topic, current.partition) === current.offset + 1;
       session.seek({ topic: batch.topic, partition: batch.partition, offset: done ? resumeAt + 1 : resumeAt });
       sought = true;
       throw error;
@@ -345,7 +343,6 @@ export class ListenerContainer {
   /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
   private completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): Outcome | Promise<Outcome> {
     this.offsets.mark(record);
-    this.lastCompleted = record;
     if (!deferCommit && this.commitPerRecord) return this.commitPending(session, [record]).then(() => 'done');
     return 'done';
   }
