@@ -127,7 +127,8 @@ describe('a listener that never settles', () => {
 
 const child = path.resolve(__dirname, '../../../dist/test/integration/framework/stuckChild.js');
 
-describe.each(['test', 'native'])('close() with a handler that never settles (%s binder)', (binder) => {
+// kafka: the kafka binder against bindery's broker inside the child.
+describe.each(['test', 'native', 'kafka'])('close() with a handler that never settles (%s binder)', (binder) => {
   it('returns after shutdownTimeoutMs (not twice that) and the process exits by itself', async () => {
     expect(fs.existsSync(child)).toBe(true); // built by `npm test`'s pretest (locally: npx tsc -p .)
     const shutdownTimeoutMs = 1500;
