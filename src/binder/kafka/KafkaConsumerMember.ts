@@ -45,6 +45,7 @@ export class KafkaConsumerMember {
   private restarting: Promise<void> | null = null;
   private readonly firstJoin: Promise<void>;
   private signalJoined!: () => void;
+  private failJoin!: (error: unknown) => void;
 
   readonly session: ConsumerSession = {
     commit: (offsets) => this.commit(offsets),
@@ -58,13 +59,21 @@ export class KafkaConsumerMember {
     private readonly handler: BatchHandler,
     private readonly settings: MemberSettings,
   ) {
-    this.firstJoin = new Promise((resolve) => (this.signalJoined = resolve));
+    this.firstJoin = new Promise((resolve, reject) => {
+      this.signalJoined = resolve;
+      this.failJoin = reject;
+    });
+    // Nothing may wait on it (the join can fail after start() gave up): never an unhandled rejection.
+    this.firstJoin.catch(() => undefined);
     const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
     consumer.on(REBALANCING, () => this.revoke([...this.assigned.values()]));
     consumer.on(GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
     consumer.on(CRASH, ({ payload }) => {
       // kafkajs restarts after retriable failures (e.g. a coordinator still loading); report the rest.
-      if (!this.stopping && !payload.restart) settings.reportError('consumer stopped after an error', payload.error);
+      if (this.stopping || payload.restart) return;
+      // Before the first join the failure is the caller's (bindConsumer rejects with it), as on the native binder.
+      if (!this.joinedOnce) this.failJoin(payload.error);
+      else settings.reportError('consumer stopped after an error', payload.error);
     });
   }
 

@@ -19,7 +19,12 @@ import {
   type Logger,
   type RecordContext,
 } from '../../../src';
+import { createKafkaBinder } from '../../../src/binder/kafka';
 import { NativeBinder } from '../../../src/binder/native';
+import { Broker } from '../../../src/broker/Broker';
+import { brokerApi } from '../../../src/broker/server/brokerAdapter';
+import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
+import { MemoryFileSystem } from '../../../src/broker/storage';
 import { RecordingClock, waitFor } from './support';
 
 class CapturingLogger implements Logger {
@@ -129,14 +134,29 @@ class Quiet {
 }
 
 describe('a session timeout outside what the broker allows', () => {
-  it('fails start with an error that names the allowed range', async () => {
-    const binder = new NativeBinder({ shared: false });
-    const app = await create([Quiet], binder, { sessionTimeoutMs: 1000 }, new CapturingLogger());
+  let broker: Broker;
+  let server: WireServer;
+  beforeAll(async () => {
+    broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
+    server = await startWireServer(brokerApi(broker), { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
+    broker.setAdvertisedListener(server.host, server.port);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await broker?.close();
+  });
+
+  it.each([
+    { name: 'native binder', binder: (): Binder => new NativeBinder({ shared: false }) },
+    { name: 'kafka binder on bindery broker', binder: (): Binder => createKafkaBinder({ brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' }) },
+  ])('fails start at once with an error that names the allowed range ($name)', async ({ binder: makeBinder }) => {
+    const binder = makeBinder();
+    const app = await create([Quiet], binder, { sessionTimeoutMs: 1000, heartbeatIntervalMs: 300 }, new CapturingLogger());
     try {
       await expect(app.start()).rejects.toThrow(/sessionTimeoutMs 1000 .*between 6000 and 1800000 ms/);
     } finally {
       await app.close();
       await binder.close();
     }
-  });
+  }, 20000);
 });
