@@ -13,13 +13,17 @@ import { buildContainer, isValueProvider, type ParentContainer, type ServiceCont
 import { ConverterRegistry, type MessageConverter } from './conversion';
 import { LifecycleError, UnknownListenerError } from './errors';
 import { declaredBindingNames, explore } from './explorer';
-import { InMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { InMemoryIdempotencyStore, type IdempotencyStore, type IdempotencyStoreHealth } from './idempotency';
 import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
+import type { StuckPartition } from './listener/handlerWatch';
 import { ListenerContainer } from './listener/ListenerContainer';
 import { consoleLogger, type Logger } from './logger';
 import type { ApplicationModel } from './model';
 import { Producers } from './producers';
 import type { RetryablePredicate } from './retry';
+
+/** What closing the binder may take past shutdownTimeoutMs when handlers used all of it. */
+const BINDER_CLOSE_GRACE_MS = 1000;
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
@@ -70,6 +74,24 @@ export interface BinderyOptions {
 }
 
 type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
+
+export interface ListenerHealth {
+  name: string;
+  destination: string;
+  group: string | undefined;
+  paused: boolean;
+  /** Partitions whose handler has run longer than the session timeout (nothing behind it moves). */
+  stuckPartitions: StuckPartition[];
+  /** What needs looking at (a stuck handler), as also logged once. */
+  warnings: string[];
+  /** Idempotent listeners whose store reports its reachability (RedisIdempotencyStore does). */
+  idempotencyStore?: IdempotencyStoreHealth;
+}
+
+export interface ApplicationHealth {
+  state: State;
+  listeners: ListenerHealth[];
+}
 
 export class Bindery {
   private state: State = 'created';
@@ -182,15 +204,21 @@ export class Bindery {
   }
 
   /** What is bound and whether it is fetching, for health endpoints and logs. */
-  health(): { state: State; listeners: Array<{ name: string; destination: string; group: string | undefined; paused: boolean }> } {
+  health(): ApplicationHealth {
     return {
       state: this.state,
-      listeners: this.listeners.map((l) => ({
-        name: l.name,
-        destination: String(l.definition.destination),
-        group: l.definition.group,
-        paused: l.isPaused(),
-      })),
+      listeners: this.listeners.map((l) => {
+        const entry: ListenerHealth = {
+          name: l.name,
+          destination: String(l.definition.destination),
+          group: l.definition.group,
+          paused: l.isPaused(),
+          ...l.handlerHealth(),
+        };
+        const store = l.idempotencyStoreHealth();
+        if (store) entry.idempotencyStore = store;
+        return entry;
+      }),
     };
   }
 
@@ -212,13 +240,17 @@ export class Bindery {
     process.removeListener('SIGINT', this.signalHandler);
     process.removeListener('SIGTERM', this.signalHandler);
     const timeout = this.config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    // One bound for the whole close: handlers still running when it ends are given up on once.
+    const deadline = Date.now() + timeout;
+    const left = (): number => Math.max(0, deadline - Date.now());
     const logger = this.options.logger ?? consoleLogger;
     const results = await Promise.allSettled(this.listeners.map((l) => l.stop(timeout)));
     for (const r of results) if (r.status === 'rejected') logger.error('stopping a listener failed', r.reason);
     await this.producers.close().catch((e) => logger.error('flushing producers failed', e));
     if (this.ownsBinder) {
-      // A handler that ignored the shutdown bound could hold the binder's close forever.
-      const closed = await withTimeout(this.binder.close(), timeout).catch((e) => logger.error('closing the binder failed', e));
+      // Its bindings already gave up on stuck handlers; what is left (producers, the broker) gets
+      // the time that remains, and at least a moment so it can release its files and timers.
+      const closed = await withTimeout(this.binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error('closing the binder failed', e));
       if (closed === 'timeout') logger.warn(`the '${this.binder.name}' binder did not close within ${timeout} ms; giving up on it`);
     }
     this.state = 'closed';

@@ -1,11 +1,12 @@
-export { Bindery, type BinderyOptions } from './Bindery';
+export { Bindery, type BinderyOptions, type ApplicationHealth, type ListenerHealth } from './Bindery';
 export * from './config/types';
 export { loadConfig, mergeConfig, CONFIG_FILE_NAMES, type ConfigSources } from './config/load';
 export { UnknownConfigKeyError } from './config/validate';
 export * from './errors';
 export { ConverterRegistry, jsonConverter, textConverter, bytesConverter, type MessageConverter } from './conversion';
-export { InMemoryIdempotencyStore, MESSAGE_ID_HEADER, defaultIdempotencyKey, type IdempotencyStore, type IdempotencyKeySource } from './idempotency';
+export { InMemoryIdempotencyStore, MESSAGE_ID_HEADER, defaultIdempotencyKey, type IdempotencyStore, type IdempotencyStoreHealth, type IdempotencyKeySource } from './idempotency';
 export type { IdempotencyKeyFn } from './listener/idempotencyGuard';
+export type { StuckPartition } from './listener/handlerWatch';
 export { systemClock, type Clock } from './clock';
 export { consoleLogger, silentLogger, type Logger } from './logger';
 export { exponentialBackoff, type RetryablePredicate } from './retry';

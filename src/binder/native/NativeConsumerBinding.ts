@@ -7,7 +7,7 @@ import type { Broker } from '../../broker/Broker';
 import { OffsetSpec } from '../../broker/fetch/types';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { PartitionAssignor } from '../../protocol/consumer/Assignor';
-import type { BatchHandler, ConsumerBinding, ConsumerOptions } from '../Binder';
+import { DEFAULT_SESSION_TIMEOUT_MS, type BatchHandler, type ConsumerBinding, type ConsumerOptions } from '../Binder';
 import { ConsumerMember, tpKey } from './ConsumerMember';
 import { GroupMembership } from './GroupMembership';
 
@@ -50,7 +50,7 @@ export class NativeConsumerBinding implements ConsumerBinding {
     const binding = new NativeConsumerBinding(broker, options.group, settings, options.startPaused ?? false, onStop);
     const startOffset = options.startOffset ?? (settings.anonymous ? 'latest' : 'earliest');
     const startPositions = startOffset === 'latest' ? await binding.topicEnds() : new Map<string, number>();
-    const sessionTimeoutMs = options.sessionTimeoutMs ?? 30000;
+    const sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
     const localOffsets = new Map<string, number>();
     const heartbeatMs = Math.max(1, Math.min(options.heartbeatIntervalMs ?? 3000, settings.inProcessHeartbeatMs));
     for (let i = 0; i < Math.max(1, options.concurrency ?? 1); i++) {
@@ -104,10 +104,10 @@ export class NativeConsumerBinding implements ConsumerBinding {
     return this.paused;
   }
 
-  stop(): Promise<void> {
+  stop(handlerWaitMs?: number): Promise<void> {
     this.stopping ??= (async () => {
       if (this.patternTimer) clearTimeout(this.patternTimer);
-      await Promise.all(this.members.map((member) => member.stop()));
+      await Promise.all(this.members.map((member) => member.stop(handlerWaitMs)));
       if (this.settings.anonymous) await this.broker.deleteGroups([this.settings.groupId]).catch(() => undefined);
       this.onStop();
     })();

@@ -33,6 +33,7 @@ const consumer: ObjectSchema = {
     idempotent: bool,
     idempotencyTtlMs: posInt,
     sessionTimeoutMs: posInt,
+    handlerTimeoutMs: posInt,
     rebalanceTimeoutMs: posInt,
     heartbeatIntervalMs: posInt,
   },

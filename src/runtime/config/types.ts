@@ -38,7 +38,13 @@ export interface ConsumerConfig {
   idempotent?: boolean;
   /** How long a processed message id is remembered, ms. Default 24 h. */
   idempotencyTtlMs?: number;
+  /** Group session timeout, ms. Default 30000 (Kafka's). A handler running longer is reported stuck (log, health). */
   sessionTimeoutMs?: number;
+  /**
+   * A handler that has not settled within this many ms counts as a failed attempt (retry, then the DLQ
+   * rules); its work is not cancelled. Default: none, a handler is waited for however long it takes.
+   */
+  handlerTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
 }
@@ -126,3 +132,4 @@ export const DEFAULT_CONSUMER: Required<
 
 export const DEFAULT_CONTENT_TYPE = 'application/json';
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10000;
+export { DEFAULT_SESSION_TIMEOUT_MS } from '../../binder/Binder';
