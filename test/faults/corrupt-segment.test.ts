@@ -91,6 +91,7 @@ describe('fault: a corrupt byte in a closed segment', () => {
       verifierReported,
       brokerPeakRss: mib(Math.max(peakRss, broker.peakRssBytes())),
     });
+    if (counts.lost > 0) process.stderr.write(`broker output after the restart:\n${broker.output().slice(-3000)}\n`);
     expect(stored.complete).toBe(true);
     expect({ lost: counts.lost, misplaced: counts.misplaced, duplicated: counts.duplicated }).toEqual({ lost: 0, misplaced: 0, duplicated: 0 });
     if (!verifierReported) throw new Error(`bindery broker --verify-data-dir did not report ${damagedSegment.name} at offset ${damaged.baseOffset} (exit ${verify.code}):\n${verifierOutput.slice(-2000)}`);
