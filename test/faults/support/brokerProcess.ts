@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..', '..');
+/** The repository: three levels up from the TypeScript source, four from its compiled copy in dist/. */
+const ROOT = [join(__dirname, '..', '..', '..'), join(__dirname, '..', '..', '..', '..')].find((dir) => existsSync(join(dir, 'bin', 'bindery.js')))!;
 export const CLI = join(ROOT, 'bin', 'bindery.js');
 
 export interface BrokerOptions {
