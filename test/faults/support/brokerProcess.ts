@@ -1,8 +1,10 @@
 /**
- * `bindery broker` as the fault suite runs it: a child process of the compiled CLI (dist/), in its
- * own process group (so SIGKILL takes it and anything it started), on a fixed loopback port that
- * survives restarts (clients reconnect to the same bootstrap address), optionally under `prlimit`.
- * Every broker started is remembered so a suite's afterAll can kill what is left.
+ * `bindery broker` as the fault suite runs it: a child process of the compiled CLI (dist/) on a
+ * fixed loopback port that survives restarts (clients reconnect to the same bootstrap address),
+ * optionally under `prlimit` (which execs the broker: one process, one pid). The broker starts no
+ * children of its own, so a signal to its pid reaches all of it; it stays in the test runner's
+ * process group so that scripts/bounded.js reaps it should the runner itself be killed. Every broker
+ * started is remembered so a suite's afterAll can kill what is left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ export interface BrokerProcess {
   output(): string;
   /** True until the process exits. */
   running(): boolean;
-  /** SIGKILL to the broker's process group; resolves once it has exited. */
+  /** SIGKILL; resolves once the broker has exited. */
   kill9(): Promise<void>;
   /** SIGTERM (SIGKILL after `graceMs`); resolves with the exit code (null when killed). */
   stop(graceMs?: number): Promise<number | null>;
@@ -67,13 +69,8 @@ function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // the group is gone already
-  }
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill(name);
 }
 
 export async function startBroker(opts: BrokerOptions): Promise<BrokerProcess> {
@@ -83,7 +80,7 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerProcess> {
     ? ['prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...brokerArgv]]
     : [process.execPath, brokerArgv];
   // prlimit execs the command, so the child's pid is the broker's.
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   started.add(child);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -97,7 +94,7 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerProcess> {
   const timeoutMs = opts.startTimeoutMs ?? 60000;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
-      killGroup(child, 'SIGKILL');
+      signal(child, 'SIGKILL');
       reject(new Error(`broker did not start within ${timeoutMs} ms:\n${output.slice(-4000)}`));
     }, timeoutMs);
     const check = () => {
@@ -120,13 +117,13 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerProcess> {
     output: () => output,
     running: alive,
     async kill9() {
-      if (alive()) killGroup(child, 'SIGKILL');
+      signal(child, 'SIGKILL');
       await exited;
     },
     async stop(graceMs = 15000) {
       if (!alive()) return child.exitCode;
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+      signal(child, 'SIGTERM');
+      const timer = setTimeout(() => signal(child, 'SIGKILL'), graceMs);
       const code = await exited;
       clearTimeout(timer);
       return code;
@@ -140,7 +137,7 @@ export async function startBroker(opts: BrokerOptions): Promise<BrokerProcess> {
 export async function killAllBrokers(): Promise<void> {
   const waits = [...started].map((child) => {
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    killGroup(child, 'SIGKILL');
+    signal(child, 'SIGKILL');
     return gone;
   });
   await Promise.all(waits);
