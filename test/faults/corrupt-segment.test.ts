@@ -2,7 +2,7 @@
  * A corrupt byte in a closed segment. Enough records to roll several small segments, kill -9 of
  * the broker, then bytes flipped inside one batch of an early closed segment (inside a record's
  * value, so the batch still parses but its CRC no longer matches). The offline verifier
- * (`bindery broker --verify-data-dir <dir>`) must report that batch by file and offset; after a
+ * (`bindery verify-data-dir --data-dir <dir>`) must report that batch by file and offset and exit 1; after a
  * restart every acknowledged record outside the damaged batch is still served, unchanged, at its
  * offset: recovery must not throw away the healthy segments behind the damage.
  */
@@ -68,9 +68,9 @@ describe('fault: a corrupt byte in a closed segment', () => {
     for (let at = damaged.position + damaged.size - 9; at < damaged.position + damaged.size - 1; at++) bytes[at] ^= 0x01;
     writeFileSync(damagedSegment.path, bytes);
 
-    const verify = await run(process.execPath, [CLI, 'broker', '--verify-data-dir', dataDir], { timeoutMs: 60000 });
+    const verify = await run(process.execPath, [CLI, 'verify-data-dir', '--data-dir', dataDir], { timeoutMs: 60000 });
     const verifierOutput = verify.stdout + verify.stderr;
-    const verifierReported = verifierOutput.includes(damagedSegment.name) && new RegExp(`\\b${damaged.baseOffset}\\b`).test(verifierOutput);
+    const verifierReported = verify.code === 1 && verifierOutput.includes(damagedSegment.name) && new RegExp(`\\b${damaged.baseOffset}\\b`).test(verifierOutput);
 
     broker = await start();
     const stored = await readTopic(broker.bootstrap, TOPIC, 60000);
@@ -94,7 +94,7 @@ describe('fault: a corrupt byte in a closed segment', () => {
     if (counts.lost > 0) process.stderr.write(`broker output after the restart:\n${broker.output().slice(-3000)}\n`);
     expect(stored.complete).toBe(true);
     expect({ lost: counts.lost, misplaced: counts.misplaced, duplicated: counts.duplicated }).toEqual({ lost: 0, misplaced: 0, duplicated: 0 });
-    if (!verifierReported) throw new Error(`bindery broker --verify-data-dir did not report ${damagedSegment.name} at offset ${damaged.baseOffset} (exit ${verify.code}):\n${verifierOutput.slice(-2000)}`);
+    if (!verifierReported) throw new Error(`bindery verify-data-dir did not report ${damagedSegment.name} at offset ${damaged.baseOffset} (exit ${verify.code}):\n${verifierOutput.slice(-2000)}`);
     expect(await broker.stop()).toBe(0);
   }, 180000);
 });
