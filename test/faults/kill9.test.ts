@@ -78,7 +78,8 @@ describe('fault: kill -9 of the broker under an idempotent producer and a consum
     const allConsumed = () => acknowledged.every((a) => consumed.has(a.value));
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const target = acknowledged.length + ACKED_PER_CYCLE;
-      await waitUntil(`cycle ${cycle}: ${ACKED_PER_CYCLE} more records acknowledged and consumption moving`, () => acknowledged.length >= target && consumed.size > 0, CYCLE_DEADLINE_MS);
+      const consumedBefore = consumed.size;
+      await waitUntil(`cycle ${cycle}: ${ACKED_PER_CYCLE} more records acknowledged and more consumed`, () => acknowledged.length >= target && consumed.size > consumedBefore, CYCLE_DEADLINE_MS);
       peakRss = Math.max(peakRss, broker.peakRssBytes());
       await broker.kill9();
       broker = await start();

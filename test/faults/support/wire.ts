@@ -1,7 +1,8 @@
 /**
  * Just enough of the Kafka wire protocol, written by hand, for the scenarios that must talk to the
- * broker as no well-behaved client would: thousands of topics auto-created through Metadata v1,
- * and Fetch v4 requests pipelined by a client that never reads. Independent of bindery's codecs.
+ * broker as no well-behaved client would: thousands of topics auto-created through Metadata v1 and
+ * read back with Fetch v4 a hundred at a time, and Fetch v4 requests pipelined by a client that
+ * never reads. Independent of bindery's codecs.
  */
 import { connect, type Socket } from 'node:net';
 
@@ -50,6 +51,63 @@ export function fetchV4Body(topic: string, partition: number, offset: number, ma
   part.writeBigInt64BE(BigInt(offset), 4);
   part.writeInt32BE(maxBytes, 12);
   return Buffer.concat([head, int32(1), string(topic), int32(1), part]);
+}
+
+/** Fetch v4 body for partition 0 of each topic, from offset 0, up to `partitionMaxBytes` each. */
+export function fetchV4ManyBody(topics: readonly string[], partitionMaxBytes: number): Buffer {
+  const head = Buffer.alloc(17);
+  head.writeInt32BE(-1, 0);
+  head.writeInt32BE(0, 4);
+  head.writeInt32BE(1, 8);
+  head.writeInt32BE(topics.length * partitionMaxBytes, 12);
+  head.writeInt8(0, 16);
+  const parts = topics.map((topic) => {
+    const part = Buffer.alloc(16);
+    part.writeInt32BE(0, 0);
+    part.writeBigInt64BE(0n, 4);
+    part.writeInt32BE(partitionMaxBytes, 12);
+    return Buffer.concat([string(topic), int32(1), part]);
+  });
+  return Buffer.concat([head, int32(topics.length), ...parts]);
+}
+
+export interface FetchedPartition {
+  topic: string;
+  errorCode: number;
+  highWatermark: number;
+  records: Buffer;
+}
+
+/** The partitions of a Fetch v4 response body (after the correlation id). */
+export function decodeFetchV4(body: Buffer): FetchedPartition[] {
+  let at = 4; // throttle time
+  const i16 = () => ((at += 2), body.readInt16BE(at - 2));
+  const i32 = () => ((at += 4), body.readInt32BE(at - 4));
+  const i64 = () => ((at += 8), Number(body.readBigInt64BE(at - 8)));
+  const str = () => {
+    const length = i16();
+    at += Math.max(0, length);
+    return body.toString('utf8', at - Math.max(0, length), at);
+  };
+  const out: FetchedPartition[] = [];
+  const topics = i32();
+  for (let t = 0; t < topics; t++) {
+    const topic = str();
+    const partitions = i32();
+    for (let p = 0; p < partitions; p++) {
+      i32(); // partition index
+      const errorCode = i16();
+      const highWatermark = i64();
+      i64(); // last stable offset
+      const aborted = i32();
+      at += 16 * Math.max(0, aborted);
+      const size = i32();
+      const records = body.subarray(at, at + Math.max(0, size));
+      at += Math.max(0, size);
+      out.push({ topic, errorCode, highWatermark, records });
+    }
+  }
+  return out;
 }
 
 export function fetchV4Frame(correlationId: number, clientId: string, topic: string, offset: number, maxBytes: number): Buffer {
@@ -136,6 +194,11 @@ export class WireConnection {
   async metadata(topics: readonly string[], timeoutMs = 30000): Promise<TopicMetadata[]> {
     const body = await this.request(API_METADATA, 1, metadataV1Body(topics), timeoutMs);
     return decodeMetadataV1Topics(body);
+  }
+
+  /** Sends a Fetch v4 request for partition 0 of each topic from offset 0; resolves with the partitions. */
+  async fetchFromStart(topics: readonly string[], partitionMaxBytes: number, timeoutMs = 30000): Promise<FetchedPartition[]> {
+    return decodeFetchV4(await this.request(API_FETCH, 4, fetchV4ManyBody(topics, partitionMaxBytes), timeoutMs));
   }
 
   request(apiKey: number, apiVersion: number, body: Buffer, timeoutMs: number): Promise<Buffer> {
