@@ -1,12 +1,19 @@
+import { writeSync } from 'node:fs';
+
 /**
  * The one line each fault scenario prints: `FAULT <scenario> key=value …`, written straight to
- * stdout (not through jest's console, which adds a stack trace) so CI logs show it as is.
+ * stdout (not through jest's console, which adds a stack trace) so CI logs show it as is, and
+ * synchronously: in CI jest exits forcibly after the last file, dropping pending pipe writes.
  */
 export function printSummary(scenario: string, counts: Record<string, string | number | boolean>): string {
   const line = `FAULT ${scenario} ${Object.entries(counts)
     .map(([key, value]) => `${key}=${value}`)
     .join(' ')}`;
-  process.stdout.write(`${line}\n`);
+  try {
+    writeSync(1, `${line}\n`);
+  } catch {
+    process.stdout.write(`${line}\n`); // a non-blocking stdout that is full right now
+  }
   return line;
 }
 
