@@ -30,7 +30,7 @@ const TOPICS_PER_SEND = 100;
  * Deadlines of the passes over every topic. Creating is the slow one: each auto-created topic is
  * one durable rewrite of the broker's whole metadata file, which grows with the topic count.
  */
-const CREATE_DEADLINE_MS = 720000;
+const CREATE_DEADLINE_MS = 420000;
 const PASS_DEADLINE_MS = 120000;
 const TEST_TIMEOUT_MS = CREATE_DEADLINE_MS + 4 * PASS_DEADLINE_MS;
 
