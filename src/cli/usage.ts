@@ -9,6 +9,9 @@ export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--
     [--group-initial-rebalance-delay-ms N]   (how long a new group waits for more members, default 0)
     [--verbose]   (also report connections closed for malformed requests)`;
 
+export const VERIFY_DATA_DIR_USAGE = `bindery verify-data-dir --data-dir <dir>
+    (offline: every bad batch and index entry by file, byte and offset; exit code 1 when any)`;
+
 export const TOPICS_USAGE = `bindery topics create --topic <name> [--partitions N] [--replication-factor N] [--config k=v]...
 bindery topics list
 bindery topics describe [--topic <name>]

@@ -6,7 +6,7 @@ import { stampLogAppendTime } from './stampLogAppendTime';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
 import { validateBatches, type BatchSpan } from './batchValidation';
 import { consoleLogger, logConfig, type LogLogger } from './config';
-import { InvalidRecordError, LogClosedError, OffsetOutOfRangeError } from './errors';
+import { InvalidRecordError, LogClosedError, LogStorageError, OffsetOutOfRangeError, describeFsError, isFsError } from './errors';
 import { loadSegments } from './loadSegments';
 import { FlushPolicy } from './FlushPolicy';
 import { retentionVictims } from './retention';
@@ -21,6 +21,8 @@ export interface LogOptions {
   logger?: LogLogger;
   /** Clock for the flush.ms policy (tests inject one). */
   now?: () => number;
+  /** Called after the recovery point moved (a rolled segment was flushed): the owner checkpoints it. */
+  onRecoveryPointAdvanced?: () => void;
 }
 
 /** Kafka's ListOffsets special timestamps. */
@@ -42,6 +44,11 @@ export class Log implements PartitionLog {
   private readonly fs: FileSystem;
   private readonly now: () => number;
   private readonly flushPolicy: FlushPolicy;
+  private readonly logger: LogLogger;
+  private readonly onRecoveryPointAdvanced: () => void;
+  /** The base offset of the newest rolled-to segment whose predecessors still await their flush. */
+  private rollFlushUpTo: number | null = null;
+  private rollFlushRunning = false;
   /** Bumped whenever segments are removed or truncated or the log closes, so a background cleaner can tell its view is stale. */
   generation = 0;
 
@@ -53,11 +60,14 @@ export class Log implements PartitionLog {
     this.fs = options.fs ?? new DiskFileSystem();
     this.now = options.now ?? Date.now;
     const logger = options.logger ?? consoleLogger;
+    this.logger = logger;
+    this.onRecoveryPointAdvanced = options.onRecoveryPointAdvanced ?? (() => undefined);
     this.segments = loadSegments(this.fs, dir, cfg, options.recoveryPoint ?? 0, logger);
     if (this.segments.length === 0) {
       // An empty log: its files are made on the first append (a reopen before that starts the same way).
       this.segments.push(LogSegment.create(this.fs, dir, Math.max(0, options.logStartOffset ?? 0), cfg, '', true));
     }
+    for (const seg of this.segments) seg.logger = logger;
     this.active.activate();
     this.endOffset = this.active.nextOffset;
     this.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, this.segments[0].baseOffset), this.endOffset);
@@ -140,7 +150,12 @@ export class Log implements PartitionLog {
       return { at: s.at, size: s.size, lastOffset: view.lastOffset, maxTimestamp: ts };
     });
     const lastOffset = batches[batches.length - 1].lastOffset;
-    this.maybeRoll(data.length, firstOffset, lastOffset, maxTimestamp);
+    try {
+      this.maybeRoll(data.length, firstOffset, lastOffset, maxTimestamp);
+    } catch (err) {
+      if (!isFsError(err)) throw err;
+      throw new LogStorageError(`rolling a new segment of ${this.dir} failed (${describeFsError(err)}); nothing was appended: free disk space or check the disk, then retry`, err);
+    }
     const position = this.active.append(data, batches);
     this.endOffset = lastOffset + 1;
     this.flushPolicy.appended(messages, now);
@@ -173,8 +188,57 @@ export class Log implements PartitionLog {
 
   private startSegment(baseOffset: number): void {
     const seg = LogSegment.create(this.fs, this.dir, baseOffset, this.cfg);
+    seg.logger = this.logger;
     seg.activate();
     this.segments.push(seg);
+    this.scheduleRollFlush(baseOffset);
+  }
+
+  /**
+   * Kafka's flush on roll: the segments before a new active one are fsynced and the recovery
+   * point moves to its base, so a crash re-validates only the active segment. Started after the
+   * append that rolled and run off the event loop (the fsyncs go to the thread pool); rolls
+   * while one runs join the next.
+   */
+  private scheduleRollFlush(newActiveBase: number): void {
+    this.rollFlushUpTo = Math.max(this.rollFlushUpTo ?? 0, newActiveBase);
+    if (this.rollFlushRunning) return;
+    this.rollFlushRunning = true;
+    setImmediate(() => void this.runRollFlushes());
+  }
+
+  private async runRollFlushes(): Promise<void> {
+    try {
+      while (this.rollFlushUpTo !== null && !this.closed) {
+        const upTo = this.rollFlushUpTo;
+        this.rollFlushUpTo = null;
+        try {
+          await this.flushUpTo(upTo);
+        } catch (err) {
+          // the segments stay above the recovery point: a crash re-validates them, as before the roll
+          this.logger.warn(`flushing the rolled segments of ${this.dir} failed: ${describeFsError(err)}`);
+        }
+      }
+    } finally {
+      this.rollFlushRunning = false;
+    }
+  }
+
+  /** fsync of the inactive segments holding offsets below `offset` past the recovery point; then the recovery point moves up to `offset`. */
+  private async flushUpTo(offset: number): Promise<void> {
+    const generation = this.generation;
+    const segments = this.segments.filter((s) => s !== this.active && s.baseOffset < offset && s.nextOffset > this.recovery);
+    await Promise.all(segments.map((s) => s.flushInBackground()));
+    if (this.closed) return;
+    if (generation !== this.generation) {
+      // segments were truncated or deleted meanwhile: flush what is there now
+      this.rollFlushUpTo = Math.max(this.rollFlushUpTo ?? 0, offset);
+      return;
+    }
+    const upTo = Math.min(offset, this.active.baseOffset, this.endOffset);
+    if (upTo <= this.recovery) return;
+    this.recovery = upTo;
+    this.onRecoveryPointAdvanced();
   }
 
   /** Closes the active segment to appends and starts a new one at the log end offset. */
@@ -247,6 +311,7 @@ export class Log implements PartitionLog {
   private truncateFullyAndStartAt(offset: number): void {
     for (const seg of this.segments) seg.delete();
     this.segments = [LogSegment.create(this.fs, this.dir, offset, this.cfg)];
+    this.active.logger = this.logger;
     this.active.activate();
     this.startOffset = this.endOffset = this.recovery = offset;
   }
@@ -289,13 +354,26 @@ export class Log implements PartitionLog {
     this.flushPolicy.flushed();
   }
 
+  /** Flushes and closes every segment; the log is closed even when a write fails (the first failure is thrown after). */
   close(): void {
     if (this.closed) return;
-    this.flush();
+    let failure: unknown = null;
+    try {
+      this.flush();
+    } catch (err) {
+      failure = err;
+    }
     this.flushPolicy.stop();
-    for (const seg of this.segments) seg.close();
+    for (const seg of this.segments) {
+      try {
+        seg.close();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
     this.closed = true;
     this.generation++;
+    if (failure !== null) throw failure;
   }
 
   delete(): void {
@@ -323,6 +401,7 @@ export class Log implements PartitionLog {
     if (this.closed || at < 0 || at + old.length >= this.segments.length) return false;
     if (old.some((s, i) => this.segments[at + i] !== s)) return false;
     if (cleaned.baseOffset !== old[0].baseOffset) return false;
+    cleaned.logger = this.logger;
     this.segments.splice(at, old.length, cleaned);
     return true;
   }

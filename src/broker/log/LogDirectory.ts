@@ -4,6 +4,7 @@ import type { FileSystem } from '../storage/FileSystem';
 import { Log } from './Log';
 import { OffsetCheckpointFile, type TopicPartitionOffset } from './checkpoint';
 import { consoleLogger, type LogLogger } from './config';
+import { describeFsError } from './errors';
 import { LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT, parsePartitionDir, partitionDirName } from './fileNames';
 import type { LogConfig } from './types';
 
@@ -26,6 +27,8 @@ export class LogDirectory {
   private readonly logStartOffsets: Map<string, number>;
   private readonly recoveryFile: OffsetCheckpointFile;
   private readonly startFile: OffsetCheckpointFile;
+  private checkpointScheduled = false;
+  private closed = false;
 
   constructor(
     readonly path: string,
@@ -73,6 +76,7 @@ export class LogDirectory {
       now: this.options.now,
       recoveryPoint: this.recoveryPoints.get(name) ?? 0,
       logStartOffset: this.logStartOffsets.get(name) ?? 0,
+      onRecoveryPointAdvanced: () => this.checkpointSoon(),
     });
     this.logs.set(name, log);
     return log;
@@ -91,7 +95,12 @@ export class LogDirectory {
     this.logs.delete(name);
     this.recoveryPoints.delete(name);
     this.logStartOffsets.delete(name);
-    this.checkpoint();
+    try {
+      this.checkpoint();
+    } catch (err) {
+      // the files are gone; the next periodic checkpoint drops the entries
+      this.logger.warn(`writing offset checkpoints after deleting ${name} failed: ${describeFsError(err)}`);
+    }
   }
 
   /** Applies retention to every open log; returns the number of segments deleted. */
@@ -106,6 +115,21 @@ export class LogDirectory {
     this.forgetClosedLogs();
     for (const log of this.logs.values()) log.flush();
     this.checkpoint();
+  }
+
+  /**
+   * Checkpoints after the current task: a rolled segment's flush moved a recovery point, and a
+   * crash before the periodic checkpoint would otherwise re-validate that segment. Logs rolling
+   * together share one write.
+   */
+  private checkpointSoon(): void {
+    if (this.checkpointScheduled) return;
+    this.checkpointScheduled = true;
+    setImmediate(() => {
+      this.checkpointScheduled = false;
+      if (this.closed) return;
+      this.attempt('writing offset checkpoints', () => this.checkpoint());
+    });
   }
 
   /** Writes both checkpoint files from the open logs (plus entries of logs not opened yet). */
@@ -139,11 +163,32 @@ export class LogDirectory {
 
   /** Clean shutdown: every log flushed and closed, checkpoints at the log ends (no recovery on restart). */
   close(): void {
+    this.closed = true;
     this.forgetClosedLogs();
-    for (const log of this.logs.values()) log.flush();
-    this.checkpoint();
-    for (const log of this.logs.values()) log.close();
+    // Every step is tried for every log: one failing disk write (a full disk) must not leave the
+    // other logs open; what could not be flushed or checkpointed is recovered on the next start.
+    for (const log of this.logs.values()) this.attempt(`flushing ${log.dir}`, () => log.flush());
+    for (const [name, log] of this.logs) {
+      this.recoveryPoints.set(name, log.recoveryPoint);
+      this.logStartOffsets.set(name, log.logStartOffset);
+    }
+    this.attempt('writing offset checkpoints', () => {
+      this.recoveryFile.write(toEntries(this.recoveryPoints));
+      this.startFile.write(toEntries(this.logStartOffsets));
+    });
+    for (const log of this.logs.values()) this.attempt(`closing ${log.dir}`, () => log.close());
     this.logs.clear();
+  }
+
+  /** Runs `step`; a failure is logged (with what was being done) instead of thrown. */
+  private attempt(what: string, step: () => void): boolean {
+    try {
+      step();
+      return true;
+    } catch (err) {
+      this.logger.warn(`${what} failed: ${describeFsError(err)}`);
+      return false;
+    }
   }
 }
 

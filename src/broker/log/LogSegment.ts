@@ -7,10 +7,18 @@ import { segmentFiles } from './fileNames';
 import { findBatchByOffset, validateSegment, walkHeaders, type BatchLocation, type RecoveryProblem } from './segmentScan';
 import { firstRecordAtOrAfter } from './recordTimestamps';
 import type { TimestampLookup } from './types';
+import { LogStorageError, describeFsError, isDiskFull } from './errors';
+import { consoleLogger } from './config';
+import { syncInBackground } from './backgroundSync';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
   segmentIndexBytes: number;
+}
+
+/** Where a segment reports an index it found wrong while serving reads. */
+export interface SegmentLogger {
+  warn(message: string): void;
 }
 
 /** A batch about to be written: where it lies in the append buffer and its assigned offsets. */
@@ -36,6 +44,10 @@ export class LogSegment {
   private firstBatchTimestamp: number | null = null;
   /** Where the batch after the last read starts (sequential readers skip the index lookup). */
   private readHint: { offset: number; position: number } | null = null;
+  /** Where problems found while serving reads are reported (the owning log's logger). */
+  logger: SegmentLogger = consoleLogger;
+  /** Set when a failed append could not be undone: appends are refused until a restart recovers the segment. */
+  private offline: LogStorageError | null = null;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -101,26 +113,32 @@ export class LogSegment {
     return new LogSegment(fs, dir, baseOffset, log, offsetIndex, timeIndex, config, suffix);
   }
 
+  /**
+   * Loads both indexes and checks them against the log (Kafka's sanityCheck, and more): entries
+   * increasing, inside the segment, the last one naming a batch that starts where it says and
+   * from which the batches chain to the end of the file.
+   */
   private loadIndexes(): boolean {
     const size = this.log.size();
     if (!this.offsetIndex.load(size)) return false;
-    const last = this.lastBatchFrom(this.offsetIndex.entries > 0 ? this.offsetIndex.entry(this.offsetIndex.entries - 1).position : 0);
-    if (size > 0 && (!last || last.position + last.size !== size)) return false;
-    this.nextOffset = last ? last.lastOffset + 1 : this.baseOffset;
+    const lastEntry = this.offsetIndex.entries > 0 ? this.offsetIndex.entry(this.offsetIndex.entries - 1) : null;
+    let first: BatchLocation | null = null;
+    let last: BatchLocation | null = null;
+    walkHeaders(this.log, lastEntry?.position ?? 0, size, (b) => {
+      first ??= b;
+      last = b;
+      return b.magic === 2 && b.lastOffset >= b.baseOffset;
+    });
+    const end = last as BatchLocation | null;
+    if (size > 0 && (!end || end.position + end.size !== size)) return false;
+    this.nextOffset = end ? end.lastOffset + 1 : this.baseOffset;
+    const start = first as BatchLocation | null;
+    if (lastEntry && (!start || start.baseOffset > lastEntry.offset || lastEntry.offset >= this.nextOffset)) return false;
     if (!this.timeIndex.load(this.nextOffset - 1)) return false;
     const lastTime = this.timeIndex.lastEntry;
     this.maxTimestampSoFar = lastTime.timestamp;
     this.offsetOfMaxTimestamp = lastTime.offset;
     return true;
-  }
-
-  private lastBatchFrom(position: number): BatchLocation | null {
-    let last: BatchLocation | null = null;
-    walkHeaders(this.log, position, this.log.size(), (b) => {
-      last = b;
-      return true;
-    });
-    return last;
   }
 
   get size(): number {
@@ -163,13 +181,57 @@ export class LogSegment {
     this.timeIndex.preallocate();
   }
 
-  /** Appends `data` (validated batches with offsets assigned) in one write. Returns the file position. */
+  /**
+   * Appends `data` (validated batches with offsets assigned) in one write. Returns the file
+   * position. All or nothing: when a write fails (ENOSPC, EIO) the segment is put back as it was
+   * (the `.log` cut to its previous size, the entries of this append forgotten) and a
+   * LogStorageError is thrown, so a retry reuses no bytes and no offsets.
+   */
   append(data: Buffer, batches: SegmentAppendBatch[]): number {
-    const position = this.log.append(data);
+    if (this.offline !== null) throw this.offline;
+    const position = this.log.size();
+    const maxTimestampSoFar = this.maxTimestampSoFar;
+    const offsetOfMaxTimestamp = this.offsetOfMaxTimestamp;
+    const bytesSinceLastIndexEntry = this.bytesSinceLastIndexEntry;
+    const offsetEntries = this.offsetIndex.entries;
+    const timeEntries = this.timeIndex.entries;
+    try {
+      this.log.append(data);
+      for (const b of batches) this.indexBatch(position + b.at, b.size, b.lastOffset, b.maxTimestamp);
+    } catch (err) {
+      this.maxTimestampSoFar = maxTimestampSoFar;
+      this.offsetOfMaxTimestamp = offsetOfMaxTimestamp;
+      this.bytesSinceLastIndexEntry = bytesSinceLastIndexEntry;
+      this.offsetIndex.rollBackTo(offsetEntries);
+      this.timeIndex.rollBackTo(timeEntries);
+      throw this.undoAppend(position, data.length, err);
+    }
     if (this.firstBatchTimestamp === null && position === 0 && batches.length > 0) this.firstBatchTimestamp = batches[0].maxTimestamp;
-    for (const b of batches) this.indexBatch(position + b.at, b.size, b.lastOffset, b.maxTimestamp);
     this.nextOffset = batches[batches.length - 1].lastOffset + 1;
     return position;
+  }
+
+  /** Cuts the `.log` back to `size` after a failed append; the error to throw. */
+  private undoAppend(size: number, bytes: number, cause: unknown): LogStorageError {
+    const why = describeFsError(cause);
+    try {
+      // always: a short write on disk may have left bytes past the size the handle reports
+      this.log.truncate(size);
+    } catch (truncateErr) {
+      // The file may hold part of the failed write: no append may follow it until a restart
+      // recovers the segment (its torn tail is cut there).
+      this.offline = new LogStorageError(
+        `${this.log.path}: an append failed (${why}) and cutting the file back failed too (${describeFsError(truncateErr)}): ` +
+          'the partition takes no more appends until the broker restarts and recovers it',
+        truncateErr,
+      );
+      return this.offline;
+    }
+    return new LogStorageError(
+      `appending ${bytes} bytes to ${this.log.path} failed (${why}); nothing was written: ` +
+        (isDiskFull(cause) ? 'free disk space, then retry' : 'check the disk, then retry'),
+      cause,
+    );
   }
 
   private indexBatch(position: number, size: number, lastOffset: number, maxTimestamp: number): void {
@@ -185,11 +247,54 @@ export class LogSegment {
     this.bytesSinceLastIndexEntry += size;
   }
 
-  /** The first batch whose last offset >= `offset`, or null when the segment ends before it. */
+  /**
+   * The first batch whose last offset >= `offset`, or null when the segment ends before it.
+   * The index entry used is checked against the batch it points at (a batch starts there, at or
+   * before the entry's offset): a wrong entry would make the walk start past the wanted offset
+   * and silently skip records, so then the segment is scanned from its start and the index rebuilt.
+   */
   findBatch(offset: number): BatchLocation | null {
     if (offset >= this.nextOffset) return null;
-    const start = this.offsetIndex.lookup(offset).position;
-    return findBatchByOffset(this.log, start, this.log.size(), offset);
+    const end = this.log.size();
+    const entry = this.offsetIndex.lookup(offset);
+    if (entry.position === 0) return findBatchByOffset(this.log, 0, end, offset);
+    let entryOk = false;
+    let found: BatchLocation | null = null;
+    walkHeaders(this.log, entry.position, end, (b) => {
+      if (!entryOk) {
+        entryOk = b.magic === 2 && b.baseOffset <= entry.offset && b.lastOffset >= b.baseOffset;
+        if (!entryOk) return false;
+      }
+      if (b.lastOffset < offset) return true;
+      found = b;
+      return false;
+    });
+    if (entryOk && found !== null) return found;
+    this.distrustOffsetIndex(`its entry for offset ${entry.offset} points at byte ${entry.position}, where no batch holding that offset starts`);
+    return findBatchByOffset(this.log, 0, end, offset);
+  }
+
+  /** Rebuilds the offset index from the batch headers after a lookup found it wrong. */
+  private distrustOffsetIndex(why: string): void {
+    this.logger.warn(`${this.offsetIndex.path}: ${why}; rebuilding it from ${this.log.path}`);
+    this.readHint = null;
+    try {
+      this.offsetIndex.reset();
+      let sinceLastEntry = 0;
+      walkHeaders(this.log, 0, this.log.size(), (b) => {
+        if (sinceLastEntry > this.config.indexIntervalBytes) {
+          this.offsetIndex.append(b.lastOffset, b.position);
+          sinceLastEntry = 0;
+        }
+        sinceLastEntry += b.size;
+        return true;
+      });
+    } catch (err) {
+      // An index that cannot be rewritten now (a full disk) is left empty: lookups scan the
+      // segment from its start, and the next start rebuilds the file.
+      this.offsetIndex.forgetEntries();
+      this.logger.warn(`${this.offsetIndex.path}: rebuilding failed (${describeFsError(err)}); reads scan the segment until the next start`);
+    }
   }
 
   /**
@@ -232,7 +337,8 @@ export class LogSegment {
   offsetForTimestamp(ts: number, minOffset: number): TimestampLookup | null {
     if (this.maxTimestampSoFar >= 0 && this.maxTimestampSoFar < ts) return null;
     const fromTime = this.timeIndex.lookup(ts);
-    const start = this.offsetIndex.lookup(Math.max(fromTime.offset, minOffset)).position;
+    // through findBatch: a wrong index entry must not make the walk start past the answer
+    const start = this.findBatch(Math.max(fromTime.offset, minOffset))?.position ?? this.log.size();
     let hit: BatchLocation | null = null;
     walkHeaders(this.log, start, this.log.size(), (b) => {
       if (b.maxTimestamp < ts || b.lastOffset < minOffset) return true;
@@ -251,6 +357,24 @@ export class LogSegment {
    * Returns the problem found (null when the whole file was good).
    */
   recover(): RecoveryProblem | null {
+    const problem = this.reindex(true);
+    if (problem) this.log.truncate(problem.position);
+    return problem;
+  }
+
+  /**
+   * Rebuilds both indexes of a closed segment from its batch headers, leaving its bytes as they
+   * are (a batch with damaged contents is served as it lies, as Kafka serves flushed data);
+   * only a tail whose headers no longer chain (lengths, offsets) is cut, since no read could find
+   * a batch in it. Returns the problem that cut it, or null.
+   */
+  rebuildIndexes(): RecoveryProblem | null {
+    const problem = this.reindex(false);
+    if (problem) this.log.truncate(problem.position);
+    return problem;
+  }
+
+  private reindex(checkContents: boolean): RecoveryProblem | null {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.maxTimestampSoFar = -1;
@@ -259,12 +383,20 @@ export class LogSegment {
     this.nextOffset = this.baseOffset;
     this.firstBatchTimestamp = null;
     this.readHint = null;
-    const problem = validateSegment(this.log, this.baseOffset, (b) => {
-      this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp);
-      this.nextOffset = b.lastOffset + 1;
-    });
-    if (problem) this.log.truncate(problem.position);
-    return problem;
+    return validateSegment(
+      this.log,
+      this.baseOffset,
+      (b) => {
+        this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp);
+        this.nextOffset = b.lastOffset + 1;
+      },
+      checkContents,
+    );
+  }
+
+  /** The first batch problem in the segment (contents included), without changing anything. */
+  firstProblem(): RecoveryProblem | null {
+    return validateSegment(this.log, this.baseOffset, () => undefined);
   }
 
   /** Removes every batch from the one containing `offset` on; returns the bytes removed. */
@@ -308,11 +440,27 @@ export class LogSegment {
     this.timeIndex.flush();
   }
 
+  /** flush() of an inactive segment with the fsyncs off the event loop (its index entries were written when it became inactive). */
+  async flushInBackground(): Promise<void> {
+    this.offsetIndex.writeQueued();
+    this.timeIndex.writeQueued();
+    await Promise.all([
+      syncInBackground(this.fs, this.log),
+      syncInBackground(this.fs, this.offsetIndex.handle),
+      syncInBackground(this.fs, this.timeIndex.handle),
+    ]);
+  }
+
+  /** Writes the final index entries and closes the three files; every file is closed even when a write fails. */
   close(): void {
-    if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
-    this.offsetIndex.close();
-    this.timeIndex.close();
-    this.log.close();
+    runAll([
+      () => {
+        if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
+      },
+      () => this.offsetIndex.close(),
+      () => this.timeIndex.close(),
+      () => this.log.close(),
+    ]);
   }
 
   /** Closes the file handles as they are (an inactive segment about to be renamed or replaced). */
@@ -322,11 +470,9 @@ export class LogSegment {
     this.log.close();
   }
 
-  /** Closes and removes the three files. */
+  /** Closes and removes the three files; writes nothing, so it frees space on a full disk. */
   delete(): void {
-    this.offsetIndex.closeHandle();
-    this.timeIndex.closeHandle();
-    this.log.close();
+    runAll([() => this.offsetIndex.discard(), () => this.timeIndex.discard(), () => this.log.close()]);
     const files = segmentFiles(this.dir, this.baseOffset, this.suffix);
     for (const f of [files.log, files.index, files.timeIndex]) this.fs.remove(f);
   }
@@ -335,4 +481,17 @@ export class LogSegment {
   files(): { log: string; index: string; timeIndex: string } {
     return segmentFiles(this.dir, this.baseOffset, this.suffix);
   }
+}
+
+/** Runs every step, then throws the first failure. */
+function runAll(steps: Array<() => void>): void {
+  let failure: unknown = null;
+  for (const step of steps) {
+    try {
+      step();
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure !== null) throw failure;
 }

@@ -9,7 +9,6 @@ import {
   SWAP_SUFFIX,
   baseOffsetOf,
   offsetFileName,
-  segmentFiles,
 } from './fileNames';
 import { walkHeaders } from './segmentScan';
 
@@ -39,25 +38,50 @@ export function loadSegments(
   const segments: LogSegment[] = [];
   for (let i = 0; i < bases.length; i++) {
     const nextBase = i + 1 < bases.length ? bases[i + 1] : Infinity;
+    const isActive = i === bases.length - 1;
     const { segment, indexesOk } = LogSegment.open(fs, dir, bases[i], config);
     segments.push(segment);
     const needsRecovery = nextBase > recoveryPoint || rebuild.has(bases[i]);
     if (!needsRecovery && indexesOk) continue;
-    if (!needsRecovery) logger.warn(`${segment.files().log}: its .index/.timeindex are missing or inconsistent with it, rebuilding them`);
-    const problem = segment.recover();
-    if (!problem) continue;
-    logger.warn(
-      `${segment.files().log}: ${problem.reason} at byte ${problem.position}; truncating the log there, ` +
-        `the log now ends at offset ${segment.nextOffset}`,
-    );
-    for (const later of bases.slice(i + 1)) {
-      const files = segmentFiles(dir, later);
-      logger.warn(`${files.log}: removed, it follows a truncated segment`);
-      for (const f of [files.log, files.index, files.timeIndex]) fs.remove(f);
+    if (isActive && needsRecovery) {
+      // the active segment may end in a torn write: cut it at the first bad batch
+      const problem = segment.recover();
+      if (problem) {
+        logger.warn(
+          `${segment.files().log}: ${problem.reason} at byte ${problem.position}; truncating the log there, ` +
+            `the log now ends at offset ${segment.nextOffset}`,
+        );
+      }
+      continue;
     }
-    break;
+    recoverClosedSegment(segment, needsRecovery, logger);
   }
   return segments;
+}
+
+/**
+ * A segment with a successor was whole when the log rolled past it (a crash tears only the
+ * active segment's tail): damage found in it is reported and left as it lies, and the segments
+ * after it are kept. Only a tail whose batch headers no longer chain is cut, as nothing there
+ * could be found by a read.
+ */
+function recoverClosedSegment(segment: LogSegment, validate: boolean, logger: LogLogger): void {
+  const file = segment.files().log;
+  const damage = validate ? segment.firstProblem() : null;
+  if (!validate) logger.warn(`${file}: its .index/.timeindex are missing or inconsistent with it, rebuilding them`);
+  const cut = segment.rebuildIndexes();
+  if (damage && (!cut || cut.position !== damage.position)) {
+    logger.warn(
+      `${file}: ${damage.reason} at byte ${damage.position}; the segment is closed, so it is kept as it is and so are ` +
+        'the segments after it (clients that check CRCs reject the damaged batch); `bindery verify-data-dir` lists every bad batch',
+    );
+  }
+  if (cut) {
+    logger.warn(
+      `${file}: ${cut.reason} at byte ${cut.position}; no batch after it can be found, so the segment is cut there ` +
+        `(it now ends at offset ${segment.nextOffset}); the segments after it are kept`,
+    );
+  }
 }
 
 function removeLeftovers(fs: FileSystem, dir: string, logger: LogLogger): void {

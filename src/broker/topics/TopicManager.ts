@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LogConfig, PartitionLog } from '../log/types';
+import type { LogLogger } from '../log/config';
+import { describeFsError } from '../log/errors';
 import type { FileSystem } from '../storage/FileSystem';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { BrokerRequestError } from '../config/BrokerError';
@@ -41,6 +43,7 @@ export class TopicManager {
     private readonly config: BrokerConfig,
     private readonly store: MetadataStore,
     private readonly logs: LogProvider,
+    private readonly logger: LogLogger,
   ) {}
 
   /** Reopens every persisted topic's partitions. */
@@ -129,26 +132,57 @@ export class TopicManager {
     const config = new TopicConfig(overrides, this.config.topicDefaults);
     if (validateOnly) return new Topic(req.name, '', config, []);
     const topic = new Topic(req.name, randomUUID(), config, []);
+    // The topic exists once its partitions are open and the metadata says so: a failure on the
+    // way (a full disk) leaves neither a topic without partitions nor a record without a topic.
+    try {
+      for (let p = 0; p < numPartitions; p++) this.openPartition(topic);
+    } catch (err) {
+      this.dropPartitions(topic);
+      throw err;
+    }
+    const record: TopicRecord = { name: topic.name, topicId: topic.topicId, partitions: numPartitions, configs: overrides };
+    this.store.doc.topics.push(record);
+    try {
+      this.store.save();
+    } catch (err) {
+      this.store.doc.topics = this.store.doc.topics.filter((t) => t !== record);
+      this.dropPartitions(topic);
+      throw err;
+    }
     this.topics.set(req.name, topic);
-    this.store.doc.topics.push({ name: topic.name, topicId: topic.topicId, partitions: numPartitions, configs: overrides });
-    this.store.save();
-    for (let p = 0; p < numPartitions; p++) this.addPartition(topic);
+    for (const p of topic.partitions) this.onPartitionAdded(p);
     return topic;
   }
 
+  /** Removes the partitions of a topic whose creation failed (their logs hold nothing yet). */
+  private dropPartitions(topic: Topic): void {
+    for (const p of topic.partitions.splice(0)) {
+      try {
+        p.delete();
+        this.logs.deleteLog(topic.name, p.index);
+      } catch (err) {
+        this.logger.warn(`removing partition ${p.index} of topic ${topic.name}, whose creation failed, failed too: ${describeFsError(err)}`);
+      }
+    }
+  }
+
+  /**
+   * Deletes the partitions' files first, then the metadata record: on a full disk the files are
+   * what frees the space the metadata write needs.
+   */
   delete(name: string): Topic {
     const topic = this.topics.get(name);
     if (!topic) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
     if (!this.config.deleteTopicEnable) throw new BrokerRequestError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled (delete.topic.enable=false)');
     if (topic.isInternal) throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `${name} is an internal topic and cannot be deleted`);
-    this.topics.delete(name);
-    this.store.doc.topics = this.store.doc.topics.filter((t) => t.name !== name);
-    this.store.save();
     for (const p of topic.partitions) {
       this.onPartitionRemoved(p);
       p.delete();
       this.logs.deleteLog(topic.name, p.index);
     }
+    this.topics.delete(name);
+    this.store.doc.topics = this.store.doc.topics.filter((t) => t.name !== name);
+    this.store.save();
     return topic;
   }
 
@@ -181,7 +215,14 @@ export class TopicManager {
   /** Snapshots every partition's producer state and stops its listeners; the logs close with their directory. */
   close(): void {
     this.closed = true;
-    for (const p of this.partitions()) p.close();
+    for (const p of this.partitions()) {
+      try {
+        p.close();
+      } catch (err) {
+        // a missing snapshot only means a longer replay of the log on the next start
+        this.logger.warn(`writing the producer state snapshot of ${p.topic}-${p.index} failed while closing: ${describeFsError(err)}`);
+      }
+    }
   }
 
   private record(name: string): TopicRecord {
@@ -191,11 +232,16 @@ export class TopicManager {
   }
 
   private addPartition(topic: Topic): Partition {
+    const partition = this.openPartition(topic);
+    this.onPartitionAdded(partition);
+    return partition;
+  }
+
+  private openPartition(topic: Topic): Partition {
     const index = topic.partitions.length;
     const log = this.logs.openLog(topic.name, index, topic.config.toLogConfig());
     const partition = new Partition(topic.name, index, log, this.fs, this.config.tailCacheBytesPerPartition);
     topic.partitions.push(partition);
-    this.onPartitionAdded(partition);
     return partition;
   }
 }

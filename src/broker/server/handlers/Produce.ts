@@ -4,6 +4,10 @@ import type { ProduceRequestData, ProduceResponseData } from '../../../protocol/
 import type { BrokerServices } from '../brokerApi';
 import { NO_RESPONSE, type ApiHandler } from '../types';
 import { big } from './convert';
+import { ErrorCode } from '../../../protocol/errorCodes';
+
+/** Produce v4 is the first whose clients handle KAFKA_STORAGE_ERROR (KIP-112). */
+const FIRST_VERSION_WITH_STORAGE_ERROR = 4;
 
 /**
  * Produce: appends the record batches as received. With acks=0 the client expects no response,
@@ -22,13 +26,15 @@ export const produceHandler: ApiHandler<BrokerServices, ProduceRequestData, Prod
       topics: request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => ({ index: p.index, records: p.records && recordSetBuffer(p.records) })) })),
     });
     if (request.acks === 0) return NO_RESPONSE;
+    // Older clients get the retriable error Kafka gives them for a failed log directory.
+    const storageError = ctx.header.apiVersion >= FIRST_VERSION_WITH_STORAGE_ERROR ? ErrorCode.KAFKA_STORAGE_ERROR : ErrorCode.NOT_LEADER_OR_FOLLOWER;
     return {
       throttleTimeMs: 0,
       responses: res.responses.map((t) => ({
         name: t.name,
         partitionResponses: t.partitionResponses.map((p) => ({
           index: p.index,
-          errorCode: p.errorCode,
+          errorCode: p.errorCode === ErrorCode.KAFKA_STORAGE_ERROR ? storageError : p.errorCode,
           baseOffset: big(p.baseOffset),
           logAppendTimeMs: big(p.logAppendTime),
           logStartOffset: big(p.logStartOffset),
