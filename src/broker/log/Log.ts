@@ -346,10 +346,14 @@ export class Log implements PartitionLog {
     this.flushPolicy.updateConfig(this.cfg);
   }
 
-  /** fsync of every segment holding data past the recovery point; then the recovery point is the log end. */
+  /**
+   * fsync of every segment holding data past the recovery point (none when nothing was appended
+   * since the last flush, as Kafka flushes only segments above it); then the recovery point is
+   * the log end.
+   */
   flush(): void {
     this.ensureOpen();
-    for (const seg of this.segments) if (seg.nextOffset > this.recovery || seg === this.active) seg.flush();
+    for (const seg of this.segments) if (seg.nextOffset > this.recovery) seg.flush();
     this.recovery = this.endOffset;
     this.flushPolicy.flushed();
   }
