@@ -291,6 +291,7 @@ export class Broker {
         // Appends waiting on re-compression finish before the logs close.
         await Promise.all(this.topics.partitions().map((p) => p.appendChain ?? Promise.resolve()));
         this.topics.close();
+        await this.logDir.flushInBackground();
         this.logDir.close();
         try {
           this.store.save();

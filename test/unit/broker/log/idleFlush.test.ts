@@ -38,6 +38,20 @@ describe('flushing and closing logs that received nothing since their last flush
   });
 });
 
+describe('LogDirectory.flushInBackground', () => {
+  it('flushes every written log, so the close that follows fsyncs nothing and checkpoints the log ends', async () => {
+    const { fs, dir } = await directoryWithOneBatchEach();
+    await dir.flushInBackground(3);
+    expect(fs.fileSyncs).toBeGreaterThanOrEqual(LOGS);
+    for (let i = 0; i < LOGS; i++) expect(dir.getLog(`t${i}`, 0)?.recoveryPoint).toBe(1);
+    fs.reset();
+    dir.close();
+    expect(fs.fileSyncs).toBe(0);
+    const checkpoint = fs.inner.readFile('/kafka-logs/recovery-point-offset-checkpoint')!.toString();
+    expect(checkpoint).toContain('t7 0 1');
+  });
+});
+
 describe('Partition.close', () => {
   it('writes the producer state snapshot only when it changed, and without an fsync', async () => {
     const fs = new CountingFileSystem(new MemoryFileSystem());
