@@ -12,6 +12,8 @@ export class CountingFileSystem implements FileSystem {
   durableWholeFileWrites = 0;
   /** Whole-file writes asked to be replaced without an fsync. */
   lazyWholeFileWrites = 0;
+  /** Bytes read from open files, by path. */
+  readonly bytesRead = new Map<string, number>();
   /** Bytes written (appends, patches, whole-file writes) by path. */
   readonly bytesWritten = new Map<string, number>();
 
@@ -22,6 +24,7 @@ export class CountingFileSystem implements FileSystem {
     this.durableWholeFileWrites = 0;
     this.lazyWholeFileWrites = 0;
     this.bytesWritten.clear();
+    this.bytesRead.clear();
   }
 
   /** Bytes written to files whose path passes `which`. */
@@ -49,7 +52,11 @@ export class CountingFileSystem implements FileSystem {
         counter.wrote(path, data.length);
         inner.writeAt(data, position);
       },
-      read: (position: number, length: number, alloc?: ReadAllocator) => inner.read(position, length, alloc),
+      read(position: number, length: number, alloc?: ReadAllocator): Buffer {
+        const bytes = inner.read(position, length, alloc);
+        counter.bytesRead.set(path, (counter.bytesRead.get(path) ?? 0) + bytes.length);
+        return bytes;
+      },
       truncate: (size: number) => inner.truncate(size),
       sync(): void {
         counter.fileSyncs++;

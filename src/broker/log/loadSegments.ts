@@ -41,7 +41,11 @@ export function loadSegments(
     const isActive = i === bases.length - 1;
     const { segment, indexesOk } = LogSegment.open(fs, dir, bases[i], config);
     segments.push(segment);
-    const needsRecovery = nextBase > recoveryPoint || rebuild.has(bases[i]);
+    // The active segment holds data past the recovery point unless its consistent indexes and the
+    // batch headers after them, which chain to the file's end, show it ends at or below it (a
+    // clean shutdown, or a log idle since its last flush): then nothing there is re-validated.
+    const flushedToEnd = isActive ? indexesOk && segment.nextOffset <= recoveryPoint : nextBase <= recoveryPoint;
+    const needsRecovery = !flushedToEnd || rebuild.has(bases[i]);
     if (!needsRecovery && indexesOk) continue;
     if (isActive && needsRecovery) {
       // the active segment may end in a torn write: cut it at the first bad batch

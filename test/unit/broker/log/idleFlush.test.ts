@@ -38,6 +38,24 @@ describe('flushing and closing logs that received nothing since their last flush
   });
 });
 
+describe('opening a log flushed up to its end', () => {
+  it('does not re-validate the active segment: it reads the batches after the last index entry, not the whole file', async () => {
+    const fs = new CountingFileSystem(new MemoryFileSystem());
+    const dir = new LogDirectory('/kafka-logs', { fs, logger: quiet });
+    const log = dir.openLog('busy', 0, { indexIntervalBytes: 1024 });
+    for (let i = 0; i < 200; i++) log.append(await makeSimpleBatch(1));
+    const logBytes = log.sizeInBytes;
+    dir.close();
+    fs.reset();
+    const again = new LogDirectory('/kafka-logs', { fs, logger: quiet });
+    expect(again.openLog('busy', 0, { indexIntervalBytes: 1024 }).logEndOffset).toBe(200);
+    expect(fs.bytesRead.size).toBeGreaterThan(0);
+    const logRead = [...fs.bytesRead].filter(([p]) => p.endsWith('.log')).reduce((n, [, b]) => n + b, 0);
+    expect(logRead).toBeLessThan(logBytes / 4);
+    again.close();
+  });
+});
+
 describe('LogDirectory.flushInBackground', () => {
   it('flushes every written log, so the close that follows fsyncs nothing and checkpoints the log ends', async () => {
     const { fs, dir } = await directoryWithOneBatchEach();
