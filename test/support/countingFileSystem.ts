@@ -12,6 +12,8 @@ export class CountingFileSystem implements FileSystem {
   durableWholeFileWrites = 0;
   /** Whole-file writes asked to be replaced without an fsync. */
   lazyWholeFileWrites = 0;
+  /** Directory listings. */
+  lists = 0;
   /** Bytes read from open files, by path. */
   readonly bytesRead = new Map<string, number>();
   /** Bytes written (appends, patches, whole-file writes) by path. */
@@ -23,6 +25,7 @@ export class CountingFileSystem implements FileSystem {
     this.fileSyncs = 0;
     this.durableWholeFileWrites = 0;
     this.lazyWholeFileWrites = 0;
+    this.lists = 0;
     this.bytesWritten.clear();
     this.bytesRead.clear();
   }
@@ -73,6 +76,7 @@ export class CountingFileSystem implements FileSystem {
     this.inner.mkdirp(path);
   }
   list(dir: string): string[] {
+    this.lists++;
     return this.inner.list(dir);
   }
   remove(path: string): void {

@@ -56,6 +56,18 @@ describe('opening a log flushed up to its end', () => {
   });
 });
 
+describe('opening many logs', () => {
+  it('lists each partition directory once', async () => {
+    const { fs, dir } = await directoryWithOneBatchEach();
+    dir.close();
+    fs.reset();
+    const again = new LogDirectory('/kafka-logs', { fs, logger: quiet });
+    for (let i = 0; i < LOGS; i++) again.openLog(`t${i}`, 0);
+    expect(fs.lists).toBe(LOGS);
+    again.close();
+  });
+});
+
 describe('LogDirectory.flushInBackground', () => {
   it('flushes every written log, so the close that follows fsyncs nothing and checkpoints the log ends', async () => {
     const { fs, dir } = await directoryWithOneBatchEach();
