@@ -28,6 +28,16 @@ export class MetadataCorruptError extends BinderyError {
   }
 }
 
+/** A line of the metadata journal other than the last cannot be read. */
+export class MetadataJournalCorruptError extends BinderyError {
+  constructor(path: string, why: string) {
+    super(
+      'BROKER_METADATA_JOURNAL_CORRUPT',
+      `Broker metadata journal ${path} is damaged (${why}): restore it from a backup, or cut it before that line (or move it away) to start without the topic changes from there on (partition data stays on disk)`,
+    );
+  }
+}
+
 export interface TopicRecord {
   name: string;
   topicId: string;
@@ -187,7 +197,7 @@ export class MetadataStore {
         // the rest of the journal is rewritten with the next change, so no line follows the torn one
         this.journalDamaged = true;
       } else {
-        throw new MetadataCorruptError(this.journalPath, `line ${i + 1}: ${why}`);
+        throw new MetadataJournalCorruptError(this.journalPath, `line ${i + 1}: ${why}`);
       }
     });
     this.doc.topics = topics;

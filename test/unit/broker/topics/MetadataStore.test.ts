@@ -1,7 +1,7 @@
 import { LogDirectory } from '../../../../src/broker/log/LogDirectory';
 import { resolveBrokerConfig } from '../../../../src/broker/config/BrokerConfig';
 import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
-import { METADATA_FILE, MetadataCorruptError, MetadataStore } from '../../../../src/broker/topics/MetadataStore';
+import { METADATA_FILE, MetadataJournalCorruptError, MetadataStore } from '../../../../src/broker/topics/MetadataStore';
 import { TopicManager } from '../../../../src/broker/topics/TopicManager';
 import { CountingFileSystem } from '../../../support/countingFileSystem';
 
@@ -87,6 +87,6 @@ describe('broker metadata', () => {
     broken.writeAt(Buffer.from('#'), 0);
     broken.append(Buffer.from('{"remove":"kept"}\n'));
     broken.close();
-    expect(() => new MetadataStore(mem, DATA)).toThrow(MetadataCorruptError);
+    expect(() => new MetadataStore(mem, DATA)).toThrow(MetadataJournalCorruptError);
   });
 });
