@@ -309,6 +309,8 @@ export class Broker {
         this.maintenance.stop();
         this.groups.shutdown();
         this.fetcher.purgatory.completeAll();
+        // The bulk of the fsyncs, off the event loop; what is appended meanwhile is flushed by close().
+        await this.logDir.flushInBackground();
         // Appends waiting on re-compression finish before the logs close.
         await Promise.all(this.topics.partitions().map((p) => p.appendChain ?? Promise.resolve()));
         this.topics.close();

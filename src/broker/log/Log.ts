@@ -316,11 +316,32 @@ export class Log implements PartitionLog {
     this.flushPolicy.updateConfig(this.cfg);
   }
 
-  /** fsync of every segment holding data past the recovery point; then the recovery point is the log end. */
+  /**
+   * fsync of every segment holding data past the recovery point (none when nothing was appended
+   * since the last flush, as Kafka flushes only segments above it); then the recovery point is
+   * the log end.
+   */
   flush(): void {
     this.ensureOpen();
-    for (const seg of this.segments) if (seg.nextOffset > this.recovery || seg === this.active) seg.flush();
+    for (const seg of this.segments) if (seg.nextOffset > this.recovery) seg.flush();
     this.recovery = this.endOffset;
+    this.flushPolicy.flushed();
+  }
+
+  /**
+   * flush() with the fsyncs off the event loop, for many logs at once (a clean shutdown): the
+   * recovery point moves to the log end seen at the start, unless segments were truncated or
+   * deleted meanwhile (then a later flush covers them).
+   */
+  async flushInBackground(): Promise<void> {
+    if (this.closed) return;
+    const upTo = this.endOffset;
+    const generation = this.generation;
+    const segments = this.segments.filter((s) => s.nextOffset > this.recovery);
+    if (segments.length === 0) return;
+    await Promise.all(segments.map((s) => s.flushInBackground()));
+    if (this.closed || generation !== this.generation || upTo <= this.recovery) return;
+    this.recovery = upTo;
     this.flushPolicy.flushed();
   }
 

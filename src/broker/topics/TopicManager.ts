@@ -33,6 +33,8 @@ export interface NewTopic {
 
 export class TopicManager {
   private readonly topics = new Map<string, Topic>();
+  /** Topic names by their collision key ('.' and '_' alike), so a create checks one entry, not every topic. */
+  private readonly collisionKeys = new Map<string, string>();
   private closed = false;
   /** Called when partitions appear (create, add partitions, load) and before they go (delete). */
   onPartitionAdded: (p: Partition) => void = () => {};
@@ -82,6 +84,7 @@ export class TopicManager {
       const config = new TopicConfig(record.configs, defaults);
       const topic = new Topic(record.name, record.topicId, config, []);
       this.topics.set(record.name, topic);
+      this.collisionKeys.set(collisionKey(record.name), record.name);
       for (let p = 0; p < record.partitions; p++) this.addPartition(topic);
     }
   }
@@ -143,9 +146,9 @@ export class TopicManager {
       throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `${req.name} is an internal topic, created by the broker`);
     }
     const key = collisionKey(req.name);
-    const collides = this.all().find((t) => collisionKey(t.name) === key);
-    if (collides) {
-      throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic ${req.name} collides with existing topic ${collides.name}: '.' and '_' are interchangeable in topic names`);
+    const collides = this.collisionKeys.get(key);
+    if (collides !== undefined) {
+      throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic ${req.name} collides with existing topic ${collides}: '.' and '_' are interchangeable in topic names`);
     }
     const numPartitions = req.numPartitions === undefined || req.numPartitions === -1 ? this.config.numPartitions : req.numPartitions;
     if (!Number.isInteger(numPartitions) || numPartitions < 1) {
@@ -171,15 +174,14 @@ export class TopicManager {
       throw err;
     }
     const record: TopicRecord = { name: topic.name, topicId: topic.topicId, partitions: numPartitions, configs: overrides };
-    this.store.doc.topics.push(record);
     try {
-      this.store.save();
+      this.store.putTopic(record);
     } catch (err) {
-      this.store.doc.topics = this.store.doc.topics.filter((t) => t !== record);
       this.dropPartitions(topic);
       throw err;
     }
     this.topics.set(req.name, topic);
+    this.collisionKeys.set(key, req.name);
     for (const p of topic.partitions) this.onPartitionAdded(p);
     return topic;
   }
@@ -211,8 +213,8 @@ export class TopicManager {
       this.logs.deleteLog(topic.name, p.index);
     }
     this.topics.delete(name);
-    this.store.doc.topics = this.store.doc.topics.filter((t) => t.name !== name);
-    this.store.save();
+    this.collisionKeys.delete(collisionKey(name));
+    this.store.removeTopic(name);
     return topic;
   }
 
@@ -226,8 +228,7 @@ export class TopicManager {
     }
     if (topic.isInternal) throw new BrokerRequestError(ErrorCode.INVALID_REQUEST, `The partition count of ${name} is fixed`);
     if (validateOnly) return;
-    this.record(name).partitions = count;
-    this.store.save();
+    this.store.putTopic({ ...this.record(name), partitions: count });
     while (topic.partitions.length < count) this.addPartition(topic);
   }
 
@@ -236,8 +237,7 @@ export class TopicManager {
     const topic = this.topics.get(name);
     if (!topic) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
     topic.config = topic.config.withOverrides(overrides);
-    this.record(name).configs = overrides;
-    this.store.save();
+    this.store.putTopic({ ...this.record(name), configs: overrides });
     const logConfig = topic.config.toLogConfig();
     for (const p of topic.partitions) p.log.updateConfig(logConfig);
   }

@@ -7,6 +7,7 @@
 import { Broker } from '../../../src/broker/Broker';
 import type { Log } from '../../../src/broker/log/Log';
 import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
+import { METADATA_JOURNAL_FILE } from '../../../src/broker/topics/MetadataStore';
 import { ErrorCode } from '../../../src/protocol/errorCodes';
 import { fetchOne, headers, makeBatch, produceOne, readAll } from './support/batches';
 
@@ -52,7 +53,8 @@ describe('broker storage faults', () => {
   it('a failed auto-create answers KAFKA_STORAGE_ERROR and leaves no topic behind; the next produce creates it whole', async () => {
     const fs = new MemoryFileSystem();
     const broker = await openBroker(fs);
-    fs.injectFault({ op: 'writeFileAtomic', path: 'bindery-metadata.json', code: 'ENOSPC', times: 1 });
+    // a topic's creation is recorded by an append to the metadata journal
+    fs.injectFault({ op: 'append', path: METADATA_JOURNAL_FILE, code: 'ENOSPC', times: 1 });
     const refused = await produceOne(broker, 'fresh', 0, makeBatch());
     expect(refused.errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
     expect(await topicNames(broker)).toEqual([]);
