@@ -1,5 +1,5 @@
 /**
- * Issue 13's scale scenario: a broker process limited to 1,024 descriptors auto-creates 10,000
+^ * The engine at scale (the wire scenario is many-topics.test.ts): a broker process limited to 1,024 descriptors auto-creates 10,000
  * topics with one record each, closes, restarts on the same data directory and serves every one,
  * within 1 GiB of resident memory in each run. Idle partitions hold little memory (tail cache
  * blocks start small), a topic's creation appends one journal line instead of rewriting the
@@ -8,8 +8,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeIfPeer } from '../../support/peers';
-import { describePhase, manyTopicsCreateAndRestart, prlimitAvailable } from '../../support/manyTopics';
+import { describeIfPeer } from '../support/peers';
+import { describePhase, manyTopicsCreateAndRestart, prlimitAvailable } from '../support/manyTopics';
 
 const TOPICS = 10_000;
 const FD_LIMIT = 1024;
