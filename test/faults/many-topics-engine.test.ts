@@ -1,6 +1,6 @@
 /**
-^ * The engine at scale (the wire scenario is many-topics.test.ts): a broker process limited to 1,024 descriptors auto-creates 10,000
- * topics with one record each, closes, restarts on the same data directory and serves every one,
+ * The engine at scale (many-topics.test.ts is the same over the wire): a broker process limited
+ * to 1,024 descriptors auto-creates 10,000 topics with one record each, closes, restarts on the same data directory and serves every one,
  * within 1 GiB of resident memory in each run. Idle partitions hold little memory (tail cache
  * blocks start small), a topic's creation appends one journal line instead of rewriting the
  * metadata, and close and open skip the work idle logs do not need (fsyncs, snapshots, recovery).
