@@ -78,6 +78,7 @@ export const CONFIG_SCHEMA: ObjectSchema = {
     bindings: { kind: 'map', values: binding },
     default: { kind: 'object', fields: { contentType: str, consumer, producer } },
     shutdownTimeoutMs: nonNegInt,
+    management: { kind: 'object', fields: { port: nonNegInt, host: str, livenessThresholdMs: posInt } },
   },
 };
 

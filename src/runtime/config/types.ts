@@ -73,7 +73,21 @@ export interface BinderyConfig {
   default?: { contentType?: string; consumer?: ConsumerConfig; producer?: ProducerConfig };
   /** How long close() waits for handlers in flight to finish, and then for the binder to close, ms. Default 10000. */
   shutdownTimeoutMs?: number;
+  /** The management HTTP server (/metrics, /health, /bindings): off unless a port is set. */
+  management?: ManagementConfig;
 }
+
+export interface ManagementConfig {
+  /** Port to listen on (0 = any free port). Unset: no server. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** Liveness is DOWN once the event loop was blocked this long, ms. Default 5000. */
+  livenessThresholdMs?: number;
+}
+
+export const DEFAULT_MANAGEMENT_HOST = '127.0.0.1';
+export const DEFAULT_LIVENESS_THRESHOLD_MS = 5000;
 
 export const DEFAULT_CONSUMER: Required<
   Pick<

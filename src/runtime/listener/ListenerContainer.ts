@@ -20,6 +20,7 @@ import { dlqRecord, dlqTopicName } from './dlq';
 import { errorMessage as message, where } from './describe';
 import { sleepWithHeartbeat, withTimeout } from './timing';
 import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
+import { NO_LISTENER_OBSERVER, type ListenerObserver } from '../observability/observers';
 
 export interface ListenerContainerDeps {
   binder: Binder;
@@ -33,6 +34,8 @@ export interface ListenerContainerDeps {
   idempotencyKey?: IdempotencyKeyFn;
   logger: Logger;
   retryable?: RetryablePredicate;
+  /** The binding's metrics observer (undefined: none, a no-op stands in). */
+  observe?: (definition: ConsumerDefinition) => ListenerObserver;
 }
 
 /** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
@@ -57,12 +60,14 @@ export class ListenerContainer {
   private readonly payloadTypes: (Function | undefined)[];
   private readonly manual: boolean;
   private readonly commitPerRecord: boolean;
+  private readonly observer: ListenerObserver;
 
   constructor(
     readonly definition: ConsumerDefinition,
     private readonly deps: ListenerContainerDeps,
   ) {
     this.policy = retryPolicy(definition.consumer, definition.name, deps.retryable);
+    this.observer = deps.observe?.(definition) ?? NO_LISTENER_OBSERVER;
     const listeners = definition.listeners;
     this.anyCondition = listeners.some((l) => l.condition !== undefined);
     this.anyAck = listeners.some((l) => l.parameters.some((p) => p.kind === 'ack'));
@@ -83,7 +88,7 @@ export class ListenerContainer {
     const c = this.definition.consumer;
     this.binding = await this.deps.binder.bindConsumer(
       this.definition.destination,
-      consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)),
+      this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions))),
       (batch, session) => this.onBatch(batch, session),
     );
     if (!c.autoStartup) this.binding.pause();
@@ -108,16 +113,22 @@ export class ListenerContainer {
       session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
       return;
     }
+    this.observer.received(batch);
     try {
-      if (this.definition.consumer.batchMode) await this.processBatch(batch, session);
-      else {
+      if (this.definition.consumer.batchMode) {
+        const started = this.observer.now();
+        await this.processBatch(batch, session);
+        this.observer.timed(batch.records[0], started);
+      } else {
         for (const record of batch.records) {
           if (this.stopping || !session.isActive(record.topic, record.partition)) {
             session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
             break;
           }
+          const started = this.observer.now();
           let outcome = this.processRecord(record, session);
           if (typeof outcome !== 'string') outcome = await outcome;
+          this.observer.timed(record, started);
           if (outcome === 'stop') break;
         }
       }
@@ -144,6 +155,7 @@ export class ListenerContainer {
     }
     if (listeners.length === 0) {
       this.deps.logger.warn(`${this.name}: no listener condition matches ${where(record)}; skipped`);
+      this.observer.processed(record, 'filtered');
       return this.completed(record, session);
     }
     if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
@@ -153,6 +165,7 @@ export class ListenerContainer {
 
   /** After the invocation of a listener that takes no Acknowledgment and is not idempotent. */
   private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): Outcome | Promise<Outcome> {
+    if (result.ok) this.observer.processed(record, 'success');
     if (result.ok) return this.manual ? 'done' : this.completed(record, session);
     if (result.aborted) {
       session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
@@ -175,6 +188,7 @@ export class ListenerContainer {
       }
       if (claim.kind === 'duplicate') {
         this.deps.logger.info(`${this.name}: ${where(record)} was already processed (${claim.key}); skipped`);
+        this.observer.processed(record, 'skipped');
         return this.completed(record, session);
       }
       key = claim.key;
@@ -193,6 +207,7 @@ export class ListenerContainer {
       return this.nacked(record, ack.nackSleepMs, session);
     }
     if (result.ok) {
+      this.observer.processed(record, 'success');
       if (guard && key !== undefined) await guard.markDone(key);
       return this.manual ? 'done' : this.completed(record, session);
     }
@@ -231,6 +246,7 @@ export class ListenerContainer {
       const owned = () => !this.stopping && session.isActive(batch.topic, batch.partition);
       const claimed = await this.idempotency.claimAll(readable, owned, (ms) => this.sleepWithHeartbeat(ms, session));
       if (!claimed) return handBack(batch.records[0].offset);
+      if (claimed.kept.length < readable.length) this.observer.processed(last, 'skipped', readable.length - claimed.kept.length);
       // Every record already processed: skipped, and committed whatever the ack mode.
       if (claimed.kept.length === 0) return this.offsets.mark(last);
       ({ kept: readable, keys } = claimed);
@@ -252,6 +268,7 @@ export class ListenerContainer {
       return;
     }
     if (result.ok) {
+      this.observer.processed(last, 'success', records.length);
       if (!this.manual) this.offsets.mark(last);
       return;
     }
@@ -288,6 +305,7 @@ export class ListenerContainer {
       const last = attempt >= this.policy.maxAttempts || !this.policy.isRetryable(error);
       if (last) return { ok: false, aborted: false, error, attempts: attempt };
       const delay = this.policy.backoffMs(attempt);
+      this.observer.retried(records[0]);
       this.deps.logger.warn(`${this.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
       await this.sleepWithHeartbeat(delay, session);
       // Stopping, or the partition went to another member while backing off: leave the record to it.
@@ -344,6 +362,7 @@ export class ListenerContainer {
     const c = this.definition.consumer;
     if (!c.enableDlq) {
       this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
+      this.observer.processed(records[0], 'failure', records.length);
       return this.completed(records[records.length - 1], session, deferCommit);
     }
     const topic = dlqTopicName(records[0].topic, this.definition.group, c.dlqName);
@@ -353,11 +372,14 @@ export class ListenerContainer {
     } catch (publishError) {
       // Not committed: the record is redelivered and tried again rather than lost.
       this.deps.logger.error(`${this.name}: could not publish ${where(records[0])} to ${topic}; it will be redelivered`, publishError);
+      this.observer.deadLetterFailed(records[0]);
       session.seek({ topic: records[0].topic, partition: records[0].partition, offset: records[0].offset });
       await this.sleepWithHeartbeat(c.backOffInitialInterval, session);
       return 'stop';
     }
     this.deps.logger.warn(`${this.name}: ${where(records[0])} sent to ${topic} after ${attempts} attempt(s): ${message(error)}`);
+    this.observer.deadLetterSent(records[0], records.length);
+    this.observer.processed(records[0], 'dead_lettered', records.length);
     return this.completed(records[records.length - 1], session, deferCommit);
   }
 
@@ -384,7 +406,10 @@ export class ListenerContainer {
 
   private async commitPending(session: ConsumerSession, partitions: TopicPartition[]): Promise<void> {
     const offsets = this.offsets.take(partitions);
-    if (offsets.length > 0) await session.commit(offsets);
+    if (offsets.length === 0) return;
+    const started = this.observer.now();
+    await session.commit(offsets);
+    this.observer.committed(offsets, started);
   }
 
   private sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {
