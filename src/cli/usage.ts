@@ -7,6 +7,7 @@ export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--
     [--config topic.config=value]...   (default topic configs, e.g. retention.ms=60000)
     [--fetch-log-read-max-bytes N]   (bytes a fetch reads of one partition from the log files, default 57671680)
     [--group-initial-rebalance-delay-ms N]   (how long a new group waits for more members, default 0)
+    [--metrics-port N]   (Prometheus metrics at http://<host>:N/metrics; 0 = any free port)
     [--verbose]   (also report connections closed for malformed requests)`;
 
 export const TOPICS_USAGE = `bindery topics create --topic <name> [--partitions N] [--replication-factor N] [--config k=v]...

@@ -5,6 +5,7 @@ import { KafkaServer } from './KafkaServer';
 import { protocolCodec } from './protocolCodec';
 import type { SaslSettings } from './services';
 import { advertisedVersions } from './unsupportedVersion';
+import type { BrokerMetrics } from '../metrics/BrokerMetrics';
 
 export interface WireServerOptions {
   host?: string;
@@ -18,6 +19,8 @@ export interface WireServerOptions {
   maxRequestBytes?: number;
   /** Called when a connection is closed: for malformed input ('input') or a failure answering it ('handler'). */
   onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
+  /** Counts and times requests per API and version, and reports connections. */
+  metrics?: BrokerMetrics;
 }
 
 /** A running Kafka-protocol listener in front of a broker engine. */
@@ -42,7 +45,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
   };
   const server: KafkaServer<BrokerServices> = new KafkaServer<BrokerServices>({
     codec: protocolCodec,
-    handlers: brokerHandlers,
+    handlers: opts.metrics ? brokerHandlers.map((h) => opts.metrics!.handler(h)) : brokerHandlers,
     services,
     host,
     port: opts.port ?? 9092,
@@ -52,6 +55,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
   });
   const bound = await server.listen();
   services.advertisedPort = bound.port;
+  opts.metrics?.watchServer(server);
   return {
     host: bound.host,
     port: bound.port,
