@@ -9,6 +9,7 @@ import type { IdempotencyStoreChoice } from '../listener/idempotencyGuard';
 import type { ConsumerDefinition } from '../model';
 import { ListenerMetrics } from './ListenerMetrics';
 import { frameworkSeries, type FrameworkSeries } from './metricSeries';
+import type { Cell, HistogramCell } from './localSeries';
 import type { ListenerObserver, ProducerObserver } from './observers';
 
 export interface MetricsOptions {
@@ -33,24 +34,25 @@ export class FrameworkMetrics {
 
   producer(): ProducerObserver {
     const { sent, sendLatency, sendErrors } = this.series;
-    const children = new Map<string, { sent: ReturnType<typeof sent.labels>; latency: ReturnType<typeof sendLatency.labels> }>();
+    const cells = new Map<string, { sent: Cell; latency: HistogramCell }>();
     return {
       sending<T>(destination: string, sending: Promise<T>): Promise<T> {
         const started = performance.now();
-        let c = children.get(destination);
-        if (c === undefined) children.set(destination, (c = { sent: sent.labels({ destination }), latency: sendLatency.labels({ destination }) }));
+        let c = cells.get(destination);
+        if (c === undefined) cells.set(destination, (c = { sent: sent.child({ destination }), latency: sendLatency.child({ destination }) }));
         const own = c;
-        return sending.then(
-          (result) => {
-            own.sent.inc();
+        // Observed beside the caller, not chained in front of it: the caller's own reactions run as
+        // soon as the binder settles, and the send costs one reaction more, not a promise hop.
+        sending.then(
+          () => {
+            own.sent.value++;
             own.latency.observe((performance.now() - started) / 1000);
-            return result;
           },
           (error: unknown) => {
-            sendErrors.inc({ destination, error: errorClass(error) });
-            throw error;
+            sendErrors.child({ destination, error: errorClass(error) }).value++;
           },
         );
+        return sending;
       },
     };
   }
@@ -63,13 +65,13 @@ export class FrameworkMetrics {
   private timedStore(store: IdempotencyStore, binding: string): IdempotencyStore {
     const { storeLatency, storeErrors } = this.series;
     const timed = <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) => {
-      const latency = storeLatency.labels({ binding, operation });
+      const latency = storeLatency.child({ binding, operation });
       return async (...args: A): Promise<R> => {
         const started = performance.now();
         try {
           return await call(...args);
         } catch (error) {
-          storeErrors.inc({ binding, operation });
+          storeErrors.child({ binding, operation }).value++;
           throw error;
         } finally {
           latency.observe((performance.now() - started) / 1000);

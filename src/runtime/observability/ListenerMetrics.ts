@@ -1,54 +1,61 @@
-/** A consumer binding's series: children looked up once per partition, then only incremented. */
-import type { Counter, Gauge, Histogram } from 'prom-client';
+/** A consumer binding's series: cells looked up once per partition, then only added to. */
 import type { ConsumerOptions, InboundBatch, InboundRecord, TopicPartition, TopicPartitionOffset } from '../../binder/Binder';
+import type { Cell, HistogramCell } from './localSeries';
 import type { FrameworkSeries } from './metricSeries';
 import type { ListenerObserver, ProcessingOutcome } from './observers';
 
 const seconds = (): number => performance.now() / 1000;
 
-interface TopicChildren {
-  processing: Histogram.Internal<string>;
-  retries: Counter.Internal;
-  deadLetterSends: Counter.Internal;
-  deadLetterErrors: Counter.Internal;
+interface TopicCells {
+  processing: HistogramCell;
+  retries: Cell;
+  deadLetterSends: Cell;
+  deadLetterErrors: Cell;
 }
 
-interface PartitionChildren {
-  labels: Record<string, string>;
-  received: Counter.Internal;
-  outcomes: Partial<Record<ProcessingOutcome, Counter.Internal>>;
-  lag: Gauge.Internal<string>;
+type PartitionLabels = { binding: string; destination: string; group: string; partition: string };
+
+interface PartitionCells {
+  labels: PartitionLabels;
+  received: Cell;
+  outcomes: Partial<Record<ProcessingOutcome, Cell>>;
+  lag: Cell;
   highWatermark: number;
   committed: number;
 }
 
 export class ListenerMetrics implements ListenerObserver {
-  private readonly topics = new Map<string, TopicChildren>();
-  private readonly partitions = new Map<string, Map<number, PartitionChildren>>();
+  private readonly topics = new Map<string, TopicCells>();
+  private readonly partitions = new Map<string, Map<number, PartitionCells>>();
   private readonly assignment = new Set<string>();
-  private readonly commit: Histogram.Internal<string>;
+  private readonly commit: HistogramCell;
+  private readonly rebalances: Cell;
+  private readonly assigned: Cell;
 
   constructor(
     private readonly series: FrameworkSeries,
     private readonly binding: string,
     private readonly group: string,
   ) {
-    this.commit = series.commit.labels({ binding, group });
+    const labels = { binding, group };
+    this.commit = series.commit.child(labels);
+    this.rebalances = series.rebalances.child(labels);
+    this.assigned = series.assigned.child(labels);
   }
 
   now = seconds;
 
   received(batch: InboundBatch): void {
     const p = this.partition(batch.topic, batch.partition);
-    p.received.inc(batch.records.length);
+    p.received.value += batch.records.length;
     p.highWatermark = batch.highWatermark;
     const position = p.committed >= 0 ? p.committed : batch.records[0]?.offset ?? batch.highWatermark;
-    p.lag.set(Math.max(0, batch.highWatermark - position));
+    p.lag.value = Math.max(0, batch.highWatermark - position);
   }
 
   processed(record: InboundRecord, outcome: ProcessingOutcome, count = 1): void {
     const p = this.partition(record.topic, record.partition);
-    (p.outcomes[outcome] ??= this.series.processed.labels({ ...p.labels, outcome })).inc(count);
+    (p.outcomes[outcome] ??= this.series.processed.child({ ...p.labels, outcome })).value += count;
   }
 
   timed(record: InboundRecord, started: number): void {
@@ -56,15 +63,15 @@ export class ListenerMetrics implements ListenerObserver {
   }
 
   retried(record: InboundRecord): void {
-    this.topic(record.topic).retries.inc();
+    this.topic(record.topic).retries.value++;
   }
 
   deadLetterSent(record: InboundRecord, count: number): void {
-    this.topic(record.topic).deadLetterSends.inc(count);
+    this.topic(record.topic).deadLetterSends.value += count;
   }
 
   deadLetterFailed(record: InboundRecord): void {
-    this.topic(record.topic).deadLetterErrors.inc();
+    this.topic(record.topic).deadLetterErrors.value++;
   }
 
   committed(offsets: TopicPartitionOffset[], started: number): void {
@@ -72,19 +79,18 @@ export class ListenerMetrics implements ListenerObserver {
     for (const o of offsets) {
       const p = this.partition(o.topic, o.partition);
       p.committed = o.offset;
-      if (p.highWatermark >= 0) p.lag.set(Math.max(0, p.highWatermark - o.offset));
+      if (p.highWatermark >= 0) p.lag.value = Math.max(0, p.highWatermark - o.offset);
     }
   }
 
   consumerOptions(options: ConsumerOptions): ConsumerOptions {
-    const labels = { binding: this.binding, group: this.group };
     const { onPartitionsAssigned, onPartitionsRevoked } = options;
     return {
       ...options,
       onPartitionsAssigned: (partitions) => {
-        this.series.rebalances.inc(labels);
+        this.rebalances.value++;
         for (const tp of partitions) this.assignment.add(`${tp.topic}\u0000${tp.partition}`);
-        this.series.assigned.set(labels, this.assignment.size);
+        this.assigned.value = this.assignment.size;
         onPartitionsAssigned?.(partitions);
       },
       onPartitionsRevoked: async (partitions, session) => {
@@ -92,7 +98,7 @@ export class ListenerMetrics implements ListenerObserver {
           await onPartitionsRevoked?.(partitions, session);
         } finally {
           this.revoked(partitions);
-          this.series.assigned.set(labels, this.assignment.size);
+          this.assigned.value = this.assignment.size;
         }
       },
     };
@@ -109,35 +115,28 @@ export class ListenerMetrics implements ListenerObserver {
     }
   }
 
-  private topic(topic: string): TopicChildren {
+  private topic(topic: string): TopicCells {
     let t = this.topics.get(topic);
     if (t === undefined) {
       const labels = { binding: this.binding, destination: topic, group: this.group };
       t = {
-        processing: this.series.processing.labels(labels),
-        retries: this.series.retries.labels(labels),
-        deadLetterSends: this.series.deadLetterSends.labels(labels),
-        deadLetterErrors: this.series.deadLetterErrors.labels(labels),
+        processing: this.series.processing.child(labels),
+        retries: this.series.retries.child(labels),
+        deadLetterSends: this.series.deadLetterSends.child(labels),
+        deadLetterErrors: this.series.deadLetterErrors.child(labels),
       };
       this.topics.set(topic, t);
     }
     return t;
   }
 
-  private partition(topic: string, partition: number): PartitionChildren {
+  private partition(topic: string, partition: number): PartitionCells {
     let byPartition = this.partitions.get(topic);
     if (byPartition === undefined) this.partitions.set(topic, (byPartition = new Map()));
     let p = byPartition.get(partition);
     if (p === undefined) {
       const labels = { binding: this.binding, destination: topic, group: this.group, partition: String(partition) };
-      p = {
-        labels,
-        received: this.series.received.labels(labels),
-        outcomes: {},
-        lag: this.series.lag.labels(labels),
-        highWatermark: -1,
-        committed: -1,
-      };
+      p = { labels, received: this.series.received.child(labels), outcomes: {}, lag: this.series.lag.child(labels), highWatermark: -1, committed: -1 };
       byPartition.set(partition, p);
     }
     return p;

@@ -30,7 +30,7 @@ export interface ListenerObserver {
 }
 
 export interface ProducerObserver {
-  /** A record handed to the binder for `destination`; returns `sending` (the same promise when nothing observes). */
+  /** A record handed to the binder for `destination`; returns `sending` itself, observed on the side. */
   sending<T>(destination: string, sending: Promise<T>): Promise<T>;
 }
 

@@ -150,16 +150,16 @@ describe('management server start-up', () => {
   });
 
   it('reports liveness DOWN (503) after the event loop was blocked past the threshold', async () => {
-    const app = await createApp({ binder: 'test', management: { port: 0, livenessThresholdMs: 100 } });
+    const app = await createApp({ binder: 'test', management: { port: 0, livenessThresholdMs: 1000 } });
     await app.start();
     try {
       const port = app.managementAddress!.port;
       expect((await request(port, 'GET', '/health/liveness')).status).toBe(200);
-      const until = Date.now() + 300;
+      const until = Date.now() + 1500;
       while (Date.now() < until); // a handler stuck in synchronous work
       const live = await request(port, 'GET', '/health/liveness');
       expect(live.status).toBe(503);
-      expect(json(live.body)).toMatchObject({ status: 'DOWN', components: { eventLoop: { status: 'DOWN', details: { thresholdMs: 100 } } } });
+      expect(json(live.body)).toMatchObject({ status: 'DOWN', components: { eventLoop: { status: 'DOWN', details: { thresholdMs: 1000 } } } });
     } finally {
       await app.close();
     }
