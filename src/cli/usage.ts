@@ -14,6 +14,7 @@ export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--
     [--queued-max-request-bytes N] [--max-response-bytes-per-connection N] [--connections-max-idle-ms N]
     [--request-frame-timeout-ms N] [--sasl-server-max-receive-size N] [--connection-failed-authentication-delay-ms N]
       (connection limits; see docs/cli.md)
+    [--metrics-port N]   (Prometheus metrics at http://<host>:N/metrics; 0 = any free port)
     [--verbose]   (also report connections closed for malformed requests)`;
 
 export const VERIFY_DATA_DIR_USAGE = `bindery verify-data-dir --data-dir <dir>

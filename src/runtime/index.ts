@@ -13,3 +13,6 @@ export { exponentialBackoff, type RetryablePredicate } from './retry';
 export { ServiceContainer, NotRegisteredError, DependencyResolutionError, type ParentContainer, type ServiceEntry, type ValueProvider } from './container';
 export { explore } from './explorer';
 export type { ApplicationModel, ConsumerDefinition, ListenerMethod } from './model';
+export { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
+export type { ProcessingOutcome } from './observability/observers';
+export { readiness, EventLoopMonitor, type HealthReport, type HealthComponent, type HealthStatus, type BindingStatus, type BindingRunState } from './observability/health';

@@ -10,6 +10,7 @@ import { protocolCodec } from './protocolCodec';
 import { responseBytesBound } from './responseBounds';
 import type { SaslSettings } from './services';
 import { advertisedVersions } from './unsupportedVersion';
+import type { BrokerMetrics } from '../metrics/BrokerMetrics';
 
 export interface WireServerOptions {
   host?: string;
@@ -30,6 +31,8 @@ export interface WireServerOptions {
   onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
   /** Where notices about what clients asked for go (e.g. a refused transactional producer), each once. */
   onNotice?: (message: string) => void;
+  /** Counts and times requests per API and version, and reports connections. */
+  metrics?: BrokerMetrics;
 }
 
 /** A running Kafka-protocol listener in front of a broker engine. */
@@ -82,7 +85,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
   };
   const server: KafkaServer<BrokerServices> = new KafkaServer<BrokerServices>({
     codec: protocolCodec,
-    handlers: brokerHandlers,
+    handlers: opts.metrics ? brokerHandlers.map((h) => opts.metrics!.handler(h)) : brokerHandlers,
     services,
     host,
     port: opts.port ?? 9092,
@@ -93,6 +96,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
   });
   const bound = await server.listen();
   services.advertisedPort = bound.port;
+  opts.metrics?.watchServer(server);
   return {
     host: bound.host,
     port: bound.port,

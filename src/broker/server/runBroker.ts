@@ -6,6 +6,7 @@ import { brokerApi } from './brokerAdapter';
 import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
 import { advertisedHostFor, startWireServer, type WireServer } from './WireServer';
+import type { BrokerMetrics } from '../metrics/BrokerMetrics';
 
 export interface RunBrokerOptions {
   host?: string;
@@ -22,6 +23,8 @@ export interface RunBrokerOptions {
   onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
   /** Notices about what clients asked for that the broker refused, each written once. */
   onNotice?: (message: string) => void;
+  /** The broker's metrics (`bindery broker --metrics-port`): traffic, requests, logs, groups, connections. */
+  metrics?: BrokerMetrics;
 }
 
 /** A broker engine with its Kafka listener: what `bindery broker` runs. */
@@ -42,7 +45,9 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
     : await Broker.open({ dataDir: opts.dataDir ?? './data', config: opts.config, groupConfig: opts.groupConfig });
   let server: WireServer;
   try {
-    server = await startWireServer(brokerApi(broker), {
+    const api = opts.metrics ? opts.metrics.api(brokerApi(broker)) : brokerApi(broker);
+    opts.metrics?.watchBroker(broker);
+    server = await startWireServer(api, {
       host: opts.host,
       port: opts.port,
       advertisedHost: opts.advertisedHost,
@@ -60,6 +65,7 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
       },
       onConnectionError: opts.onConnectionError,
       onNotice: opts.onNotice,
+      metrics: opts.metrics,
     });
   } catch (err) {
     await broker.close();

@@ -1,6 +1,9 @@
+import { Registry } from 'prom-client';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../../broker/config/BrokerConfig';
+import { BrokerMetrics } from '../../broker/metrics';
 import { runBroker } from '../../broker/server/runBroker';
 import { AdvertisedHostError, advertisedHostFor } from '../../broker/server/WireServer';
+import { startMetricsServer, type MetricsServer } from '../../management/metricsServer';
 import { bindWarnings, plainUsers, PLAIN_USERS_ENV } from './brokerSecurity';
 import { intOpt, keyValues, parseOptions, stringOpt, UsageError, type CliIO } from '../args';
 
@@ -25,6 +28,7 @@ const SPEC = {
   'group-initial-rebalance-delay-ms': { type: 'string' },
   'log-retention-check-interval-ms': { type: 'string' },
   verbose: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
 } as const;
 
 /** The connection limits given on the command line (BrokerConfig keeps the defaults of the rest). */
@@ -69,6 +73,9 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
   if (rebalanceDelayMs < 0) throw new UsageError(`--group-initial-rebalance-delay-ms must be 0 or more, got ${rebalanceDelayMs}`);
   const retentionCheckMs = intOpt(values, 'log-retention-check-interval-ms', DEFAULT_BROKER_CONFIG.logRetentionCheckIntervalMs);
   if (retentionCheckMs < 1) throw new UsageError(`--log-retention-check-interval-ms must be 1 or more, got ${retentionCheckMs}`);
+  const metricsPort = values['metrics-port'] === undefined ? undefined : intOpt(values, 'metrics-port', 0);
+  if (metricsPort !== undefined && (metricsPort < 0 || metricsPort > 65535)) throw new UsageError(`--metrics-port must be a port number (0 = any free port), got ${metricsPort}`);
+  const metrics = metricsPort === undefined ? undefined : new BrokerMetrics(new Registry());
   const running = await runBroker({
     host,
     port: intOpt(values, 'port', 9092),
@@ -92,13 +99,25 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       if (phase === 'handler' || verbose) io.err(`connection ${remote} closed (${phase}): ${err instanceof Error ? err.message : String(err)}`);
     },
     onNotice: (message) => io.err(message),
+    metrics,
   });
+  let metricsServer: MetricsServer | undefined;
+  if (metrics && metricsPort !== undefined) {
+    try {
+      metricsServer = await startMetricsServer(metrics.registry, { host, port: metricsPort, setting: '--metrics-port' });
+    } catch (error) {
+      await running.stop();
+      throw error;
+    }
+  }
   io.out(`bindery broker listening on ${running.host}:${running.port} (${memory ? 'in memory' : `data dir ${dataDir}`})`);
+  if (metricsServer) io.out(`metrics on http://${metricsServer.host}:${metricsServer.port}/metrics`);
   await (until ??
     new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     }));
+  await metricsServer?.close();
   await running.stop();
   io.out('bindery broker stopped');
   return 0;

@@ -66,6 +66,7 @@ export const CONFIG_SCHEMA: ObjectSchema = {
     default: { kind: 'object', fields: { contentType: str, consumer, producer } },
     shutdownTimeoutMs: nonNegInt,
     strictBindings: bool,
+    management: { kind: 'object', fields: { port: nonNegInt, host: str, livenessThresholdMs: posInt } },
   },
 };
 

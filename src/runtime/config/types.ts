@@ -87,6 +87,8 @@ export interface BinderyConfig {
    * false: several services often share one environment (one ConfigMap).
    */
   strictBindings?: boolean;
+  /** The management HTTP server (/metrics, /health, /bindings): off unless a port is set. */
+  management?: ManagementConfig;
 }
 
 /** Settings of the built-in binders, typed; a binder registered under another name takes its own. */
@@ -96,6 +98,18 @@ export interface BindersConfig {
   test?: Pick<TestBinderOptions, 'defaultPartitions'>;
   [binder: string]: object | undefined;
 }
+
+export interface ManagementConfig {
+  /** Port to listen on (0 = any free port). Unset: no server. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** Liveness is DOWN once the event loop was blocked this long, ms. Default 5000. */
+  livenessThresholdMs?: number;
+}
+
+export const DEFAULT_MANAGEMENT_HOST = '127.0.0.1';
+export const DEFAULT_LIVENESS_THRESHOLD_MS = 5000;
 
 export const DEFAULT_CONSUMER: Required<
   Pick<

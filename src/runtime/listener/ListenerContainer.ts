@@ -24,6 +24,7 @@ import { errorMessage as message, where } from './describe';
 import { sleepWithHeartbeat, withTimeout } from './timing';
 import { HandlerWatch, type StuckPartition } from './handlerWatch';
 import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
+import { NO_LISTENER_OBSERVER, type ListenerObserver } from '../observability/observers';
 
 export interface ListenerContainerDeps {
   binder: Binder;
@@ -37,6 +38,8 @@ export interface ListenerContainerDeps {
   idempotencyKey?: IdempotencyKeyFn;
   logger: Logger;
   retryable?: RetryablePredicate;
+  /** The binding's metrics observer (undefined: none, a no-op stands in). */
+  observe?: (definition: ConsumerDefinition) => ListenerObserver;
 }
 
 /** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
@@ -58,12 +61,14 @@ export class ListenerContainer {
   private readonly payloadTypes: (Function | undefined)[];
   private readonly manual: boolean;
   private readonly commitPerRecord: boolean;
+  private readonly observer: ListenerObserver;
 
   constructor(
     readonly definition: ConsumerDefinition,
     private readonly deps: ListenerContainerDeps,
   ) {
     this.policy = retryPolicy(definition.consumer, definition.name, deps.retryable);
+    this.observer = deps.observe?.(definition) ?? NO_LISTENER_OBSERVER;
     const listeners = definition.listeners;
     this.anyCondition = listeners.some((l) => l.condition !== undefined);
     this.anyAck = listeners.some((l) => l.parameters.some((p) => p.kind === 'ack'));
@@ -83,6 +88,7 @@ export class ListenerContainer {
       watch: this.watch,
       isStopping: () => this.stopping,
       sleepWithHeartbeat: (ms, session) => this.sleepWithHeartbeat(ms, session),
+      retried: (record) => this.observer.retried(record),
     });
     if (definition.consumer.idempotent) {
       this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
@@ -97,7 +103,7 @@ export class ListenerContainer {
     const c = this.definition.consumer;
     this.binding = await this.deps.binder.bindConsumer(
       this.definition.destination,
-      consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)),
+      this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions))),
       (batch, session) => this.onBatch(batch, session),
     );
     if (!c.autoStartup) this.binding.pause();
@@ -135,11 +141,14 @@ export class ListenerContainer {
       session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
       return;
     }
+    this.observer.received(batch);
     const activity = this.watch.activity(batch.topic, batch.partition);
     if (this.definition.consumer.batchMode) {
       activity.begin(batch.records[0]);
       try {
+        const started = this.observer.now();
         await this.processBatch(batch, session);
+        this.observer.timed(batch.records[0], started);
       } finally {
         activity.record = undefined;
         await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
@@ -159,8 +168,10 @@ export class ListenerContainer {
           sought = true;
           break;
         }
+        const started = this.observer.now();
         let outcome = this.processRecord(record, session);
         if (typeof outcome !== 'string') outcome = await outcome;
+        this.observer.timed(record, started);
         if (outcome === 'stop') {
           sought = true;
           break;
@@ -203,6 +214,7 @@ export class ListenerContainer {
     }
     if (listeners.length === 0) {
       this.deps.logger.warn(`${this.name}: no listener condition matches ${where(record)}; skipped`);
+      this.observer.processed(record, 'filtered');
       return this.completed(record, session);
     }
     if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
@@ -212,6 +224,7 @@ export class ListenerContainer {
 
   /** After the invocation of a listener that takes no Acknowledgment and is not idempotent. */
   private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): Outcome | Promise<Outcome> {
+    if (result.ok) this.observer.processed(record, 'success');
     if (result.ok) return this.manual ? 'done' : this.completed(record, session);
     if (result.aborted) {
       session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
@@ -234,6 +247,7 @@ export class ListenerContainer {
       }
       if (claim.kind === 'duplicate') {
         this.deps.logger.info(`${this.name}: ${where(record)} was already processed (${claim.key}); skipped`);
+        this.observer.processed(record, 'skipped');
         return this.completed(record, session);
       }
       key = claim.key;
@@ -252,6 +266,7 @@ export class ListenerContainer {
       return this.nacked(record, ack.nackSleepMs, session);
     }
     if (result.ok) {
+      this.observer.processed(record, 'success');
       if (guard && key !== undefined) await guard.markDone(key);
       return this.manual ? 'done' : this.completed(record, session);
     }
@@ -290,6 +305,7 @@ export class ListenerContainer {
       const owned = () => !this.stopping && session.isActive(batch.topic, batch.partition);
       const claimed = await this.idempotency.claimAll(readable, owned, (ms) => this.sleepWithHeartbeat(ms, session));
       if (!claimed) return handBack(batch.records[0].offset);
+      if (claimed.kept.length < readable.length) this.observer.processed(last, 'skipped', readable.length - claimed.kept.length);
       // Every record already processed: skipped, and committed whatever the ack mode.
       if (claimed.kept.length === 0) return this.offsets.mark(last);
       ({ kept: readable, keys } = claimed);
@@ -311,6 +327,7 @@ export class ListenerContainer {
       return;
     }
     if (result.ok) {
+      this.observer.processed(last, 'success', records.length);
       if (!this.manual) this.offsets.mark(last);
       return;
     }
@@ -323,6 +340,7 @@ export class ListenerContainer {
     const c = this.definition.consumer;
     if (!c.enableDlq) {
       this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
+      this.observer.processed(records[0], 'failure', records.length);
       return this.completed(records[records.length - 1], session, deferCommit);
     }
     const topic = dlqTopicName(records[0].topic, this.definition.group, c.dlqName);
@@ -332,11 +350,14 @@ export class ListenerContainer {
     } catch (publishError) {
       // Not committed: the record is redelivered and tried again rather than lost.
       this.deps.logger.error(`${this.name}: could not publish ${where(records[0])} to ${topic}; it will be redelivered`, publishError);
+      this.observer.deadLetterFailed(records[0]);
       session.seek({ topic: records[0].topic, partition: records[0].partition, offset: records[0].offset });
       await this.sleepWithHeartbeat(c.backOffInitialInterval, session);
       return 'stop';
     }
     this.deps.logger.warn(`${this.name}: ${where(records[0])} sent to ${topic} after ${attempts} attempt(s): ${message(error)}`);
+    this.observer.deadLetterSent(records[0], records.length);
+    this.observer.processed(records[0], 'dead_lettered', records.length);
     return this.completed(records[records.length - 1], session, deferCommit);
   }
 
@@ -364,8 +385,10 @@ export class ListenerContainer {
   private async commitPending(session: ConsumerSession, partitions: TopicPartition[]): Promise<void> {
     const offsets = this.offsets.take(partitions);
     if (offsets.length === 0) return;
+    const started = this.observer.now();
     try {
       await session.commit(offsets);
+      this.observer.committed(offsets, started);
     } catch (error) {
       // Still done: the next commit of these partitions carries the offsets.
       this.offsets.restore(offsets);

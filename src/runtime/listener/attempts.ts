@@ -28,6 +28,8 @@ export interface InvokerDeps {
   watch: HandlerWatch;
   isStopping(): boolean;
   sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void>;
+  /** A retry of `record` is about to wait out its backoff (metrics). */
+  retried(record: InboundRecord): void;
 }
 
 export class ListenerInvoker {
@@ -62,6 +64,7 @@ export class ListenerInvoker {
       const last = attempt >= this.deps.policy.maxAttempts || !this.deps.policy.isRetryable(error);
       if (last) return { ok: false, aborted: false, error, attempts: attempt };
       const delay = this.deps.policy.backoffMs(attempt);
+      this.deps.retried(records[0]);
       this.deps.logger.warn(`${this.deps.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
       const activity = this.deps.watch.activity(records[0].topic, records[0].partition);
       activity.record = undefined;
