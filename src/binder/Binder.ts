@@ -22,6 +22,11 @@ export interface SendResult {
   topic: string;
   partition: number;
   offset: number;
+  /**
+   * Set by a binding with an outbox: 'delivered' (acknowledged by the cluster) or 'stored' (durably in
+   * the local outbox, forwarded later; partition and offset are then -1).
+   */
+  outcome?: 'delivered' | 'stored';
 }
 
 export interface ProducerOptions {
@@ -37,6 +42,8 @@ export interface ProducerOptions {
   acks?: 0 | 1 | -1;
   /** Partitions to create the topic with when it does not exist. */
   partitionCount?: number;
+  /** Kafka binder: keep records the cluster cannot take in a durable local outbox in `dataDir`, forward them later. */
+  outbox?: { dataDir: string };
 }
 
 export interface ProducerBinding {

@@ -27,6 +27,7 @@ export function producerOptions(config: ProducerConfig): ProducerOptions {
     acks: config.acks,
     idempotent: config.idempotent,
     partitionCount: config.partitionCount,
+    outbox: config.outbox,
   };
 }
 

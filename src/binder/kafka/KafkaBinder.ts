@@ -27,6 +27,7 @@ import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 import type { BinderLogger } from '../registry';
 import { PartitionChoices } from './partitioner';
+import { openOutbox } from './outbox/openOutbox';
 
 const LOG_LEVELS = {
   nothing: KafkajsLogLevel.NOTHING,
@@ -46,7 +47,7 @@ export class KafkaBinder implements Binder {
   private closed = false;
 
   /** Without a `logger` (a binder created outside an application) kafkajs logs as it does by default. */
-  constructor(config: KafkaBinderConfig = {}, logger?: BinderLogger) {
+  constructor(config: KafkaBinderConfig = {}, private readonly logger?: BinderLogger) {
     registerCompressionCodecs();
     installConsumerStopFix();
     installRequestQueueTimerFix();
@@ -89,7 +90,6 @@ export class KafkaBinder implements Binder {
 
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     this.assertOpen();
-    await this.provisionTopic(destination, options.partitionCount ?? 1);
     const idempotent = options.idempotent ?? true;
     const acks = options.acks ?? -1;
     const choices = new PartitionChoices();
@@ -101,8 +101,13 @@ export class KafkaBinder implements Binder {
       allowAutoTopicCreation: false,
       retry: this.config.retry,
     });
-    await this.attempt(`connecting a producer for '${destination}'`, () => producer.connect());
-    const binding = new KafkaProducerBinding(
+    const connect = async () => {
+      await this.provisionTopic(destination, options.partitionCount ?? 1);
+      await this.attempt(`connecting a producer for '${destination}'`, () => producer.connect());
+    };
+    const outbox = options.outbox ? await openOutbox(options.outbox.dataDir, destination, connect, (records) => binding.sendStored(records), this.config, this.logger) : undefined;
+    if (!outbox) await connect();
+    const binding: KafkaProducerBinding = new KafkaProducerBinding(
       destination,
       producer,
       choices,
@@ -111,6 +116,7 @@ export class KafkaBinder implements Binder {
         compression: options.compression,
         lingerMs: options.lingerMs ?? 0,
         toError: (error) => toBinderError(`sending to '${destination}'`, this.config.brokers, error),
+        outbox,
       },
       () => this.producers.delete(binding),
     );
