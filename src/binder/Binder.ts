@@ -53,6 +53,16 @@ export interface ProducerBinding {
   /** Resolves when every record handed to send() so far is acknowledged. */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** A binding with a durable outbox (kafka binder `producer.outbox`): its directory and undelivered records. */
+  readonly outboxStatus?: OutboxStatus;
+}
+
+export interface OutboxStatus {
+  dataDir: string;
+  /** Records stored and not yet delivered. */
+  depth: number;
+  /** Whether the last attempt to reach the cluster failed. */
+  unreachable: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
  * creates the binder, wires the services, and `start` binds the listeners.
  */
 import type { MessageChannel, SendOptions, SendResult } from '../annotations';
-import type { Binder } from '../binder/Binder';
+import type { Binder, OutboxStatus } from '../binder/Binder';
 import { createBinder } from '../binder/registry';
 import { systemClock, type Clock } from './clock';
 import { loadConfigWithSources } from './config/load';
@@ -182,7 +182,12 @@ export class Bindery {
   }
 
   /** What is bound and whether it is fetching, for health endpoints and logs. */
-  health(): { state: State; listeners: Array<{ name: string; destination: string; group: string | undefined; paused: boolean }> } {
+  health(): {
+    state: State;
+    listeners: Array<{ name: string; destination: string; group: string | undefined; paused: boolean }>;
+    /** Producer bindings with a durable outbox: `depth` records wait for the cluster. */
+    outboxes: Array<OutboxStatus & { destination: string }>;
+  } {
     return {
       state: this.state,
       listeners: this.listeners.map((l) => ({
@@ -191,6 +196,7 @@ export class Bindery {
         group: l.definition.group,
         paused: l.isPaused(),
       })),
+      outboxes: this.producers.outboxes(),
     };
   }
 

@@ -4,12 +4,12 @@
  * records of one key keep their order across calls because requests never overlap.
  */
 import type { Message, Producer } from 'kafkajs';
-import type { OutboundRecord, ProducerBinding, SendResult } from '../Binder';
+import type { OutboundRecord, OutboxStatus, ProducerBinding, SendResult } from '../Binder';
 import type { CompressionType } from '../../protocol/records/types';
 import { toKafkajsCompression } from './codecs';
 import { toKafkajsHeaders } from './headers';
 import type { PartitionChoices } from './partitioner';
-import type { Outbox, OutboxStatus } from './outbox/Outbox';
+import type { Outbox } from './outbox/Outbox';
 
 interface Pending {
   record: OutboundRecord;

@@ -7,7 +7,7 @@
  * Order per key: while a key has records in the outbox, later sends of that key are stored behind
  * them instead of overtaking them, until the forwarder has delivered them all.
  */
-import type { OutboundRecord, SendResult } from '../../Binder';
+import type { OutboundRecord, OutboxStatus, SendResult } from '../../Binder';
 import type { BinderLogger } from '../../registry';
 import { isConnectionFailure } from '../errors';
 import type { OutboxLog } from './OutboxLog';
@@ -27,13 +27,6 @@ export interface OutboxSettings {
   forwardBytes: number;
 }
 
-export interface OutboxStatus {
-  dataDir: string;
-  /** Records stored and not yet delivered. */
-  depth: number;
-  /** Whether the last attempt to reach the cluster failed. */
-  unreachable: boolean;
-}
 
 /** Partition -1, offset -1: a stored record gets its place in the topic when it is forwarded. */
 export type OutboxSendResult = SendResult & { outcome: 'delivered' | 'stored' };
