@@ -101,11 +101,14 @@ describe('kafka binder outbox (producer.outbox)', () => {
     expect(fs.readdirSync(path.join(dataDir, topic, `${topic}-0`)).some((f) => f.endsWith('.log'))).toBe(true);
 
     await startBrokerOnPort();
+    // sent while the forwarder works: stored behind their keys' records, or delivered after them
+    const during = await sendKeyed(binding, RECORDS, 2 * RECORDS);
     await binding.outboxDrained();
     expect(binding.outboxStatus?.depth).toBe(0);
-    const after = await sendKeyed(binding, RECORDS, RECORDS + 20);
+    expect(during.every((r) => r.outcome === 'stored' || r.outcome === 'delivered')).toBe(true);
+    const after = await sendKeyed(binding, 2 * RECORDS, 2 * RECORDS + 20);
     expect(after.every((r) => r.outcome === 'delivered' && r.offset >= 0)).toBe(true);
-    await expectExactlyOnceInKeyOrder(topic, RECORDS + 20);
+    await expectExactlyOnceInKeyOrder(topic, 2 * RECORDS + 20);
   }, 60000);
 
   it('keeps stored records across a restart of the sending binder and forwards them from the new one', async () => {
