@@ -12,6 +12,7 @@ import type {
   ConsumerBinding,
   ConsumerOptions,
   Destination,
+  OutboundRecord,
   ProducerBinding,
   ProducerOptions,
   TopicPartitionOffset,
@@ -105,7 +106,8 @@ export class KafkaBinder implements Binder {
       await this.provisionTopic(destination, options.partitionCount ?? 1);
       await this.attempt(`connecting a producer for '${destination}'`, () => producer.connect());
     };
-    const outbox = options.outbox ? await openOutbox(options.outbox.dataDir, destination, connect, (records) => binding.sendStored(records), this.config, this.logger) : undefined;
+    const cluster = { kafka: this.kafka, admin: () => this.connectedAdmin(), connect, send: (records: OutboundRecord[]) => binding.sendStored(records) };
+    const outbox = options.outbox ? await openOutbox(options.outbox.dataDir, destination, cluster, this.config, this.logger) : undefined;
     if (!outbox) await connect();
     const binding: KafkaProducerBinding = new KafkaProducerBinding(
       destination,

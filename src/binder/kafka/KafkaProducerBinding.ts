@@ -161,8 +161,8 @@ export class KafkaProducerBinding implements ProducerBinding {
   }
 
   /** Forwards stored records (the outbox's transport): one request, acknowledged by all in-sync replicas. */
-  async sendStored(records: OutboundRecord[]): Promise<void> {
-    await this.producer.send({
+  async sendStored(records: OutboundRecord[]): Promise<Array<{ partition: number; offset: number }>> {
+    const metadata = await this.producer.send({
       topic: this.destination,
       acks: -1,
       compression: toKafkajsCompression(this.settings.compression),
@@ -174,6 +174,7 @@ export class KafkaProducerBinding implements ProducerBinding {
         timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
       })),
     });
+    return metadata.map((m) => ({ partition: m.partition, offset: Number(m.baseOffset ?? -1) })).filter((m) => m.offset >= 0);
   }
 
   /** Up to MAX_REQUEST_BYTES (at least one record): kafkajs sends one request per leader per call. */

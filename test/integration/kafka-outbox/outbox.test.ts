@@ -142,4 +142,41 @@ describe('kafka binder outbox (producer.outbox)', () => {
       new RegExp(`outbox directory ${blocker.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.* is not writable`),
     );
   });
+
+  it('after a crash between the cluster acknowledging a forward and the checkpoint, the restarted outbox does not send those records again', async () => {
+    const topic = uniqueTopic('outbox-window');
+    const bind = async () => {
+      const binder = binderAt(port);
+      const binding = (await binder.bindProducer(topic, { partitionCount: 3, outbox: { dataDir } })) as KafkaProducerBinding;
+      return { binder, binding };
+    };
+    // first forward: the outbox records where to read back from
+    let session = await bind();
+    await sendKeyed(session.binding, 0, 100);
+    await session.binder.close();
+    await startBrokerOnPort();
+    session = await bind();
+    await session.binding.outboxDrained();
+    await session.binder.close();
+    // more records stored while the cluster is away
+    await server!.close();
+    session = await bind();
+    expect((await sendKeyed(session.binding, 100, 200)).every((r) => r.outcome === 'stored')).toBe(true);
+    await session.binder.close();
+    const beforeForward = `${dataDir}.before-forward`;
+    fs.cpSync(dataDir, beforeForward, { recursive: true });
+    server = await startWireServer(brokerApi(broker!), { host: '127.0.0.1', port, nodeId: broker!.config.nodeId, clusterId: broker!.clusterId });
+    session = await bind();
+    await session.binding.outboxDrained();
+    await session.binder.close();
+    // the files as a process left them that died after the cluster took those records, before its checkpoint
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.renameSync(beforeForward, dataDir);
+
+    session = await bind();
+    binders.push(session.binder);
+    expect(session.binding.outboxStatus?.depth).toBe(100);
+    await session.binding.outboxDrained();
+    await expectExactlyOnceInKeyOrder(topic, 200);
+  }, 60000);
 });

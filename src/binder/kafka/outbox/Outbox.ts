@@ -4,19 +4,34 @@
  * order, through the binding's idempotent producer once the cluster answers, and checkpoints what
  * was acknowledged after each forward.
  *
+ * Across a crash: a new process has a new producer id, so the broker cannot tell a re-sent record
+ * from a new one. Each forwarded record carries an origin header (outbox id and outbox offset), and
+ * before its first forward a restarted forwarder reads the destination back from positions recorded
+ * before every forward, skipping the stored records it finds there: the request in flight when the
+ * previous process died.
+ *
  * Order per key: while a key has records in the outbox, later sends of that key are stored behind
  * them instead of overtaking them, until the forwarder has delivered them all.
  */
 import type { OutboundRecord, OutboxStatus, SendResult } from '../../Binder';
 import type { BinderLogger } from '../../registry';
 import { isConnectionFailure } from '../errors';
-import type { OutboxLog } from './OutboxLog';
+import type { OutboxLog, StoredRecord } from './OutboxLog';
+import type { ReadBackRange } from './readBack';
+
+/** Header on each forwarded record: `<outbox id>:<outbox offset>`. */
+export const ORIGIN_HEADER = 'bindery.outbox.origin';
 
 /** What the outbox needs from its binding: a connected producer and one produce request. */
 export interface OutboxTransport {
   /** Connects the producer (and makes the topic) when that has not succeeded yet. */
   ready(): Promise<void>;
-  send(records: OutboundRecord[]): Promise<void>;
+  /** One produce request; returns the base offset each destination partition gave the records. */
+  send(records: OutboundRecord[]): Promise<Array<{ partition: number; offset: number }>>;
+  /** The high watermark of every destination partition. */
+  endOffsets(): Promise<Array<{ partition: number; offset: number }>>;
+  /** Values of header `headerKey` on the records of the ranges. */
+  readBack(ranges: ReadBackRange[], headerKey: string): Promise<string[]>;
 }
 
 export interface OutboxSettings {
@@ -47,6 +62,10 @@ export class Outbox {
   private unreachable = false;
   private closed = false;
   private readonly drainWaiters: Array<() => void> = [];
+  /** Whether this process read the destination back before its first forward. */
+  private recovered = false;
+  /** Stored offsets found in the destination on read-back: delivered by the previous process. */
+  private readonly foundDelivered = new Set<number>();
 
   constructor(
     private readonly store: OutboxLog,
@@ -124,19 +143,29 @@ export class Outbox {
 
   private startForwarding(): void {
     if (this.forwarding || this.closed) return;
-    this.forwarding = this.forward().finally(() => {
-      this.forwarding = null;
-      if (!this.closed && this.store.depth > 0) this.startForwarding();
-    });
+    this.forwarding = this.forward().then(
+      () => {
+        this.forwarding = null;
+        if (!this.closed && this.store.depth > 0) this.startForwarding();
+      },
+      (error: unknown) => {
+        // the store failed (disk, or closed under the outbox): forwarding stops; what is stored stays
+        this.forwarding = null;
+        this.logger?.error(`outbox ${this.store.dir}: forwarding stopped`, error);
+      },
+    );
   }
 
   private async forward(): Promise<void> {
     while (!this.closed && this.store.depth > 0) {
       const batch = this.store.read(this.store.deliveredOffset, this.settings.forwardBytes);
       if (batch.length === 0) return;
+      let placed: Array<{ partition: number; offset: number }>;
       try {
         await this.transport.ready();
-        await this.transport.send(batch.map((s) => s.record));
+        if (!this.recovered) await this.recover();
+        const unsent = batch.filter((s) => !this.foundDelivered.has(s.offset));
+        placed = unsent.length > 0 ? await this.transport.send(unsent.map((s) => this.withOrigin(s))) : [];
       } catch (error) {
         if (!isConnectionFailure(error)) {
           this.logger?.error(`outbox ${this.store.dir}: forwarding ${batch.length} stored record(s) failed; retrying`, error);
@@ -146,11 +175,43 @@ export class Outbox {
         continue;
       }
       this.store.markDelivered(batch[batch.length - 1].offset + 1);
-      for (const s of batch) this.countKey(keyOf(s.record), -1);
+      // after the checkpoint: a crash in between only widens the next read-back
+      if (this.foundDelivered.size === 0) this.store.recordReadBackFrom(placed);
+      for (const s of batch) {
+        this.countKey(keyOf(s.record), -1);
+        this.foundDelivered.delete(s.offset);
+      }
       this.failures = 0;
       this.unreachable = false;
     }
     if (this.store.depth === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Finds stored records the previous process delivered after its last checkpoint. Before the first
+   * forward ever there is nothing to find; the positions are recorded before this process forwards.
+   */
+  private async recover(): Promise<void> {
+    const ends = await this.transport.endOffsets();
+    const since = this.store.readBackFrom();
+    if (since !== null && this.store.depth > 0) {
+      const ranges = ends.map((end) => ({ partition: end.partition, from: since.get(end.partition) ?? 0, to: end.offset }));
+      const prefix = `${this.store.outboxId}:`;
+      for (const origin of await this.transport.readBack(ranges, ORIGIN_HEADER)) {
+        if (!origin.startsWith(prefix)) continue;
+        const offset = Number(origin.slice(prefix.length));
+        if (offset >= this.store.deliveredOffset) this.foundDelivered.add(offset);
+      }
+    }
+    // with records found, the old positions stay until they are checkpointed as delivered
+    if (this.foundDelivered.size === 0) this.store.recordReadBackFrom(ends);
+    else this.logger?.warn(`outbox ${this.store.dir}: ${this.foundDelivered.size} stored record(s) were delivered before a restart; not sending them again`);
+    this.recovered = true;
+  }
+
+  private withOrigin(stored: StoredRecord): OutboundRecord {
+    const origin = { key: ORIGIN_HEADER, value: Buffer.from(`${this.store.outboxId}:${stored.offset}`) };
+    return { ...stored.record, headers: [...(stored.record.headers ?? []), origin] };
   }
 
   private backoff(): Promise<void> {

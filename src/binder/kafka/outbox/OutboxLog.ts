@@ -4,6 +4,7 @@
  * in Kafka's offset-checkpoint format saying up to which offset the records reached the cluster.
  * The directory is locked to one process, as a broker's data directory is.
  */
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { DataDirLock } from '../../../broker/topics/DataDirLock';
 import { DiskFileSystem } from '../../../broker/storage/DiskFileSystem';
@@ -18,6 +19,13 @@ import type { OutboundRecord, RecordHeader } from '../../Binder';
 import { OutboxClosedError, OutboxDirectoryError } from './errors';
 
 export const DELIVERED_CHECKPOINT = 'delivered-offset-checkpoint';
+/**
+ * Per destination partition, an offset below which no record this outbox forwarded lies beyond the
+ * delivered checkpoint: where a restarted forwarder reads the topic back from.
+ */
+export const READ_BACK_CHECKPOINT = 'destination-read-back-checkpoint';
+/** Names this outbox in the origin header of the records it forwards. */
+const OUTBOX_ID_FILE = 'outbox-id';
 /** Carries an explicit target partition through the outbox; removed before forwarding. */
 const PARTITION_HEADER = 'bindery.outbox.partition';
 /** Small segments, so that delivered records leave the disk soon (whole segments are deleted). */
@@ -34,7 +42,10 @@ export class OutboxLog {
   private readonly logDir: LogDirectory;
   private readonly log: Log;
   private readonly checkpoint: OffsetCheckpointFile;
+  private readonly readBackFile: OffsetCheckpointFile;
+  private readBack: Map<number, number> | null;
   private delivered: number;
+  readonly outboxId: string;
   private closed = false;
 
   private constructor(
@@ -55,6 +66,32 @@ export class OutboxLog {
     this.checkpoint = new OffsetCheckpointFile(fs, path.join(dir, DELIVERED_CHECKPOINT));
     const recorded = this.checkpoint.read().get(`${topic}-0`) ?? this.log.logStartOffset;
     this.delivered = Math.min(Math.max(recorded, this.log.logStartOffset), this.log.logEndOffset);
+    this.readBackFile = new OffsetCheckpointFile(fs, path.join(dir, READ_BACK_CHECKPOINT));
+    this.readBack = fs.exists(this.readBackFile.path) ? this.partitionsOf(this.readBackFile.read()) : null;
+    const idFile = path.join(dir, OUTBOX_ID_FILE);
+    const id = fs.readFile(idFile)?.toString('utf8').trim();
+    this.outboxId = id && id.length > 0 ? id : randomUUID();
+    if (this.outboxId !== id) fs.writeFileAtomic(idFile, Buffer.from(`${this.outboxId}\n`));
+  }
+
+  /** Where to read each destination partition back from after a restart; null before the first forward ever. */
+  readBackFrom(): ReadonlyMap<number, number> | null {
+    return this.readBack;
+  }
+
+  /** Records read-back positions (atomic file replace), over the recorded ones of the same partitions. */
+  recordReadBackFrom(positions: Array<{ partition: number; offset: number }>): void {
+    this.ensureOpen();
+    const merged = new Map(this.readBack ?? []);
+    for (const p of positions) merged.set(p.partition, p.offset);
+    this.readBackFile.write([...merged].sort((a, b) => a[0] - b[0]).map(([partition, offset]) => ({ topic: this.topic, partition, offset })));
+    this.readBack = merged;
+  }
+
+  private partitionsOf(entries: Map<string, number>): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [name, offset] of entries) out.set(Number(name.slice(this.topic.length + 1)), offset);
+    return out;
   }
 
   /** Opens (creating, recovering after a crash) the outbox of `topic` in `dataDir`; fails naming the path when it is not writable. */
