@@ -91,7 +91,8 @@ export class KafkaBinder implements Binder {
 
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     this.assertOpen();
-    const idempotent = options.idempotent ?? true;
+    // the outbox forwards through the idempotent producer: a retried forward is never written twice
+    const idempotent = (options.idempotent ?? true) || options.outbox !== undefined;
     const acks = options.acks ?? -1;
     const choices = new PartitionChoices();
     const producer = this.kafka.producer({

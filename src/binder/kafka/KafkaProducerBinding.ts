@@ -142,10 +142,11 @@ export class KafkaProducerBinding implements ProducerBinding {
       }
       outbox.markUnreachable();
     }
-    const held = chunk.filter((pending) => outbox.mustStore(pending.record));
-    if (held.length === 0) return chunk;
-    this.store(outbox, held);
-    return held.length === chunk.length ? [] : chunk.filter((pending) => !held.includes(pending));
+    const held: Pending[] = [];
+    const free: Pending[] = [];
+    for (const pending of chunk) (outbox.mustStore(pending.record) ? held : free).push(pending);
+    if (held.length > 0) this.store(outbox, held);
+    return free;
   }
 
   private store(outbox: Outbox, chunk: Pending[]): void {
