@@ -20,6 +20,8 @@ export interface SendResult {
   topic: string;
   partition: number;
   offset: number;
+  /** With a kafka binder outbox: 'delivered' (acknowledged by the cluster) or 'stored' (in the local outbox; partition and offset -1). */
+  outcome?: 'delivered' | 'stored';
 }
 
 /** An output channel: what @Output properties and `@Output(name)` constructor parameters hold. */

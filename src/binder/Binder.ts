@@ -22,6 +22,11 @@ export interface SendResult {
   topic: string;
   partition: number;
   offset: number;
+  /**
+   * Set by a binding with an outbox: 'delivered' (acknowledged by the cluster) or 'stored' (durably in
+   * the local outbox, forwarded later; partition and offset are then -1).
+   */
+  outcome?: 'delivered' | 'stored';
 }
 
 export interface ProducerOptions {
@@ -37,6 +42,8 @@ export interface ProducerOptions {
   acks?: 0 | 1 | -1;
   /** Partitions to create the topic with when it does not exist. */
   partitionCount?: number;
+  /** Kafka binder: keep records the cluster cannot take in a durable local outbox in `dataDir`, forward them later. */
+  outbox?: { dataDir: string };
 }
 
 export interface ProducerBinding {
@@ -46,6 +53,16 @@ export interface ProducerBinding {
   /** Resolves when every record handed to send() so far is acknowledged. */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** A binding with a durable outbox (kafka binder `producer.outbox`): its directory and undelivered records. */
+  readonly outboxStatus?: OutboxStatus;
+}
+
+export interface OutboxStatus {
+  dataDir: string;
+  /** Records stored and not yet delivered. */
+  depth: number;
+  /** Whether the last attempt to reach the cluster failed. */
+  unreachable: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
  * creates the binder, wires the services, and `start` binds the listeners.
  */
 import type { MessageChannel, SendOptions, SendResult } from '../annotations';
-import type { Binder } from '../binder/Binder';
+import type { Binder, OutboxStatus } from '../binder/Binder';
 import { createBinder } from '../binder/registry';
 import { systemClock, type Clock } from './clock';
 import { loadConfigWithSources } from './config/load';
@@ -110,6 +110,8 @@ export interface ListenerHealth {
 export interface ApplicationHealth {
   state: State;
   listeners: ListenerHealth[];
+  /** Producer bindings with a durable outbox: `depth` records wait for the cluster. */
+  outboxes: Array<OutboxStatus & { destination: string }>;
 }
 
 export class Bindery {
@@ -256,6 +258,7 @@ export class Bindery {
         if (store) entry.idempotencyStore = store;
         return entry;
       }),
+      outboxes: this.producers.outboxes(),
     };
   }
 

@@ -3,7 +3,7 @@
  * `app.send` convert the payload, set message-id and content-type headers, and send.
  */
 import { MessageChannel, type SendOptions, type SendResult } from '../annotations';
-import type { Binder, OutboundRecord, ProducerBinding, ProducerOptions } from '../binder/Binder';
+import type { Binder, OutboundRecord, OutboxStatus, ProducerBinding, ProducerOptions } from '../binder/Binder';
 import { CompressionType } from '../protocol/records/types';
 import type { ProducerConfig } from './config/types';
 import type { ConverterRegistry } from './conversion';
@@ -28,6 +28,7 @@ export function producerOptions(config: ProducerConfig): ProducerOptions {
     acks: config.acks,
     idempotent: config.idempotent,
     partitionCount: config.partitionCount,
+    outbox: config.outbox,
   };
 }
 
@@ -114,6 +115,13 @@ export class Producers {
     const definition = this.definitions.get(name);
     if (!definition) throw new LifecycleError(`No output binding named '${name}'.`);
     return new OutputChannel(this, definition);
+  }
+
+  /** Bindings with a durable outbox (kafka binder `producer.outbox`) and how many records wait in each. */
+  outboxes(): Array<OutboxStatus & { destination: string }> {
+    const out: Array<OutboxStatus & { destination: string }> = [];
+    for (const [destination, binding] of this.ready) if (binding.outboxStatus) out.push({ destination, ...binding.outboxStatus });
+    return out;
   }
 
   /** Waits for every sent record to be acknowledged, then closes the producer bindings. */

@@ -12,6 +12,7 @@ import type {
   ConsumerBinding,
   ConsumerOptions,
   Destination,
+  OutboundRecord,
   ProducerBinding,
   ProducerOptions,
   TopicPartitionOffset,
@@ -29,6 +30,7 @@ import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 import type { BinderLogger } from '../registry';
 import { PartitionChoices } from './partitioner';
+import { openOutbox } from './outbox/openOutbox';
 
 const LOG_LEVELS = {
   nothing: KafkajsLogLevel.NOTHING,
@@ -48,7 +50,7 @@ export class KafkaBinder implements Binder {
   private closed = false;
 
   /** Without a `logger` (a binder created outside an application) kafkajs logs as it does by default. */
-  constructor(config: KafkaBinderConfig = {}, logger?: BinderLogger) {
+  constructor(config: KafkaBinderConfig = {}, private readonly logger?: BinderLogger) {
     registerCompressionCodecs();
     installConsumerStopFix();
     installRequestQueueTimerFix();
@@ -91,8 +93,8 @@ export class KafkaBinder implements Binder {
 
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     this.assertOpen();
-    await this.provisionTopic(destination, options.partitionCount ?? 1);
-    const idempotent = options.idempotent ?? true;
+    // the outbox forwards through the idempotent producer: a retried forward is never written twice
+    const idempotent = (options.idempotent ?? true) || options.outbox !== undefined;
     const acks = options.acks ?? -1;
     const choices = new PartitionChoices();
     const producer = this.kafka.producer({
@@ -103,8 +105,14 @@ export class KafkaBinder implements Binder {
       allowAutoTopicCreation: false,
       retry: this.config.retry,
     });
-    await this.attempt(`connecting a producer for '${destination}'`, () => producer.connect());
-    const binding = new KafkaProducerBinding(
+    const connect = async () => {
+      await this.provisionTopic(destination, options.partitionCount ?? 1);
+      await this.attempt(`connecting a producer for '${destination}'`, () => producer.connect());
+    };
+    const cluster = { kafka: this.kafka, admin: () => this.connectedAdmin(), connect, send: (records: OutboundRecord[]) => binding.sendStored(records) };
+    const outbox = options.outbox ? await openOutbox(options.outbox.dataDir, destination, cluster, this.config, this.logger) : undefined;
+    if (!outbox) await connect();
+    const binding: KafkaProducerBinding = new KafkaProducerBinding(
       destination,
       producer,
       choices,
@@ -113,6 +121,7 @@ export class KafkaBinder implements Binder {
         compression: options.compression,
         lingerMs: options.lingerMs ?? 0,
         toError: (error) => toBinderError(`sending to '${destination}'`, this.config.brokers, error),
+        outbox,
       },
       () => this.producers.delete(binding),
     );

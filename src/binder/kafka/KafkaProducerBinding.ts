@@ -4,13 +4,15 @@
  * records of one key keep their order across calls because requests never overlap.
  */
 import type { Message, Producer } from 'kafkajs';
-import type { OutboundRecord, ProducerBinding, SendResult } from '../Binder';
+import type { OutboundRecord, OutboxStatus, ProducerBinding, SendResult } from '../Binder';
 import type { CompressionType } from '../../protocol/records/types';
 import { toKafkajsCompression } from './codecs';
 import { toKafkajsHeaders } from './headers';
 import type { PartitionChoices } from './partitioner';
+import type { Outbox } from './outbox/Outbox';
 
 interface Pending {
+  record: OutboundRecord;
   message: Message;
   size: number;
   resolve(result: SendResult): void;
@@ -25,6 +27,8 @@ export interface KafkaProducerSettings {
   compression?: CompressionType;
   lingerMs: number;
   toError(error: unknown): Error;
+  /** Durable outbox for records the cluster cannot take (producer.outbox). */
+  outbox?: Outbox;
 }
 
 export class KafkaProducerBinding implements ProducerBinding {
@@ -57,7 +61,7 @@ export class KafkaProducerBinding implements ProducerBinding {
     };
     const size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 32;
     return new Promise<SendResult>((resolve, reject) => {
-      this.queue.push({ message, size, resolve, reject });
+      this.queue.push({ record, message, size, resolve, reject });
       this.scheduleDrain();
     });
   }
@@ -74,6 +78,7 @@ export class KafkaProducerBinding implements ProducerBinding {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    await this.settings.outbox?.close();
     await this.producer.disconnect();
     this.onClose();
   }
@@ -90,9 +95,21 @@ export class KafkaProducerBinding implements ProducerBinding {
     });
   }
 
+  /** The outbox's directory and depth, when this binding has one (for health and metrics). */
+  get outboxStatus(): OutboxStatus | undefined {
+    return this.settings.outbox?.status();
+  }
+
+  /** Resolves when the outbox holds nothing (at once without an outbox). */
+  outboxDrained(): Promise<void> {
+    return this.settings.outbox?.drained() ?? Promise.resolve();
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const chunk = this.takeChunk();
+      let chunk = this.takeChunk();
+      if (this.settings.outbox) chunk = await this.divertToOutbox(this.settings.outbox, chunk);
+      if (chunk.length === 0) continue;
       try {
         const metadata = await this.producer.send({
           topic: this.destination,
@@ -102,10 +119,63 @@ export class KafkaProducerBinding implements ProducerBinding {
         });
         this.settle(chunk, metadata);
       } catch (error) {
+        if (this.settings.outbox?.takesOver(error)) {
+          this.settings.outbox.markUnreachable();
+          this.store(this.settings.outbox, chunk);
+          continue;
+        }
         const failure = this.settings.toError(error);
         for (const pending of chunk) pending.reject(failure);
       }
     }
+  }
+
+  /** Stores what must queue behind stored records (or cannot reach the cluster); returns what may be sent now. */
+  private async divertToOutbox(outbox: Outbox, chunk: Pending[]): Promise<Pending[]> {
+    try {
+      await outbox.ready();
+    } catch (error) {
+      if (!outbox.takesOver(error)) {
+        const failure = this.settings.toError(error);
+        for (const pending of chunk) pending.reject(failure);
+        return [];
+      }
+      outbox.markUnreachable();
+    }
+    const held: Pending[] = [];
+    const free: Pending[] = [];
+    for (const pending of chunk) (outbox.mustStore(pending.record) ? held : free).push(pending);
+    if (held.length > 0) this.store(outbox, held);
+    return free;
+  }
+
+  private store(outbox: Outbox, chunk: Pending[]): void {
+    try {
+      outbox.storeRecords(chunk.map((pending) => pending.record));
+    } catch (error) {
+      for (const pending of chunk) pending.reject(error);
+      return;
+    }
+    for (const pending of chunk) {
+      pending.resolve({ topic: this.destination, partition: pending.record.partition ?? -1, offset: -1, outcome: 'stored' });
+    }
+  }
+
+  /** Forwards stored records (the outbox's transport): one request, acknowledged by all in-sync replicas. */
+  async sendStored(records: OutboundRecord[]): Promise<Array<{ partition: number; offset: number }>> {
+    const metadata = await this.producer.send({
+      topic: this.destination,
+      acks: -1,
+      compression: toKafkajsCompression(this.settings.compression),
+      messages: records.map((record) => ({
+        key: record.key ?? null,
+        value: record.value,
+        headers: toKafkajsHeaders(record.headers),
+        partition: record.partition,
+        timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
+      })),
+    });
+    return metadata.map((m) => ({ partition: m.partition, offset: Number(m.baseOffset ?? -1) })).filter((m) => m.offset >= 0);
   }
 
   /** Up to MAX_REQUEST_BYTES (at least one record): kafkajs sends one request per leader per call. */
@@ -128,7 +198,9 @@ export class KafkaProducerBinding implements ProducerBinding {
       const index = seen.get(partition) ?? 0;
       seen.set(partition, index + 1);
       const base = baseOffsets.get(partition) ?? -1;
-      pending.resolve({ topic: this.destination, partition, offset: base >= 0 ? base + index : -1 });
+      const result: SendResult = { topic: this.destination, partition, offset: base >= 0 ? base + index : -1 };
+      if (this.settings.outbox) result.outcome = 'delivered';
+      pending.resolve(result);
     }
   }
 }

@@ -48,6 +48,7 @@ const producer: ObjectSchema = {
     lingerMs: nonNegInt,
     acks: leaf({ type: 'enum', values: [0, 1, -1] }),
     idempotent: bool,
+    outbox: { kind: 'object', fields: { dataDir: str } },
   },
 };
 

@@ -58,6 +58,8 @@ export interface ProducerConfig {
   lingerMs?: number;
   acks?: 0 | 1 | -1;
   idempotent?: boolean;
+  /** Kafka binder: records the cluster cannot take wait in a durable outbox in `dataDir` (docs/binders.md). */
+  outbox?: { dataDir: string };
 }
 
 export interface BindingConfig {
