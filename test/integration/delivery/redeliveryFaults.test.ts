@@ -15,11 +15,11 @@ import {
   type ConsumerConfig,
   type ConsumerOptions,
   type Destination,
-  type Logger,
   type ProducerOptions,
 } from '../../../src';
 import { NativeBinder } from '../../../src/binder/native';
 import { eventually, uniqueName } from './deliverySupport';
+import { CapturingLogger } from '../../support/capturingLogger';
 
 class Effects {
   readonly counts = new Map<number, number>();
@@ -101,18 +101,6 @@ class MarkDoneFailsOnce extends InMemoryIdempotencyStore {
   }
 }
 
-class CapturingLogger implements Logger {
-  readonly lines: string[] = [];
-  info(message: string): void {
-    this.lines.push(`INFO ${message}`);
-  }
-  warn(message: string): void {
-    this.lines.push(`WARN ${message}`);
-  }
-  error(message: string): void {
-    this.lines.push(`ERROR ${message}`);
-  }
-}
 
 const targets: Array<{ name: string; binder: () => Binder }> = [
   { name: 'test binder', binder: () => new TestBinder() },

@@ -5,11 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { Bindery, EnableBinding, RedisIdempotencyStore, Sink, StreamListener, type Logger } from '../../../src';
+import { Bindery, EnableBinding, RedisIdempotencyStore, Sink, StreamListener } from '../../../src';
 import { NativeBinder } from '../../../src/binder/native';
 import { describeIfPeer } from '../../support/peers';
 import { RedisServer, redisServerInstalled } from '../../support/redisServer';
 import { eventually, uniqueName } from './deliverySupport';
+import { CapturingLogger } from '../../support/capturingLogger';
 
 const RECORDS = 2000;
 const OUTAGE_AT = 300;
@@ -50,18 +51,6 @@ class CountingRedisStore extends RedisIdempotencyStore {
   }
 }
 
-class CapturingLogger implements Logger {
-  readonly lines: string[] = [];
-  info(message: string): void {
-    this.lines.push(`INFO ${message}`);
-  }
-  warn(message: string): void {
-    this.lines.push(`WARN ${message}`);
-  }
-  error(message: string): void {
-    this.lines.push(`ERROR ${message}`);
-  }
-}
 
 describeIfPeer('redis-server', redisServerInstalled, 'idempotent consumption through a Redis outage', () => {
   let redis: RedisServer;

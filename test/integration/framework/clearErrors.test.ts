@@ -26,19 +26,8 @@ import { brokerApi } from '../../../src/broker/server/brokerAdapter';
 import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { MemoryFileSystem } from '../../../src/broker/storage';
 import { RecordingClock, waitFor } from './support';
+import { CapturingLogger } from '../../support/capturingLogger';
 
-class CapturingLogger implements Logger {
-  readonly lines: string[] = [];
-  info(message: string): void {
-    this.lines.push(`INFO ${message}`);
-  }
-  warn(message: string): void {
-    this.lines.push(`WARN ${message}`);
-  }
-  error(message: string, error?: unknown): void {
-    this.lines.push(`ERROR ${message}${error === undefined ? '' : ` ${String(error)}`}`);
-  }
-}
 
 @EnableBinding(Sink)
 class ThrowsObject {

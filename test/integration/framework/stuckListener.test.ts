@@ -18,6 +18,7 @@ import {
   type Logger,
 } from '../../../src';
 import { RecordingClock, waitFor } from './support';
+import { CapturingLogger } from '../../support/capturingLogger';
 
 class Behaviour {
   readonly entered: number[] = [];
@@ -38,18 +39,6 @@ class MaybeHanging {
   }
 }
 
-class CapturingLogger implements Logger {
-  readonly lines: string[] = [];
-  info(message: string): void {
-    this.lines.push(`INFO ${message}`);
-  }
-  warn(message: string): void {
-    this.lines.push(`WARN ${message}`);
-  }
-  error(message: string): void {
-    this.lines.push(`ERROR ${message}`);
-  }
-}
 
 async function start(consumer: ConsumerConfig, behaviour: Behaviour, logger: Logger) {
   const binder = new TestBinder();
