@@ -26,6 +26,7 @@ import { KafkaProducerBinding } from './KafkaProducerBinding';
 import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 import type { BinderLogger } from '../registry';
+import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import { PartitionChoices } from './partitioner';
 
 const LOG_LEVELS = {
@@ -125,23 +126,23 @@ export class KafkaBinder implements Binder {
     const startOffset = options.startOffset ?? (anonymous ? 'latest' : 'earliest');
     const topics = await this.resolveTopics(destination, options.partitionCount ?? 1);
     const startPositions = startOffset === 'latest' ? await this.endsOfUncommitted(groupId, topics) : [];
-    const rebalanceTimeout = options.rebalanceTimeoutMs ?? 60000;
+    const rebalanceTimeout = options.rebalanceTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.rebalanceTimeoutMs;
     const state: PauseState = { paused: false };
     const members: KafkaConsumerMember[] = [];
-    const concurrency = Math.max(1, options.concurrency ?? 1);
+    const concurrency = Math.max(1, options.concurrency ?? CONSUMER_OPTION_DEFAULTS.concurrency);
     for (let i = 0; i < concurrency; i++) {
       const consumer = this.kafka.consumer({
         groupId,
-        sessionTimeout: options.sessionTimeoutMs ?? 30000,
+        sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs,
         rebalanceTimeout,
-        heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+        heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_OPTION_DEFAULTS.heartbeatIntervalMs,
         maxWaitTimeInMs: 1000,
         allowAutoTopicCreation: false,
         retry: this.config.retry,
       });
       members.push(
         new KafkaConsumerMember(consumer, handler, {
-          maxBatchRecords: options.maxBatchRecords ?? Number.MAX_SAFE_INTEGER,
+          maxBatchRecords: options.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords,
           anonymous,
           startPositions,
           joinTimeoutMs: rebalanceTimeout + this.config.requestTimeoutMs,

@@ -11,6 +11,7 @@ import type {
   TopicPartitionOffset,
 } from '../Binder';
 import type { GroupMember, TestBroker } from './TestBroker';
+import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 
 const key = (topic: string, partition: number): string => `${topic}:${partition}`;
 
@@ -104,7 +105,7 @@ export class TestConsumer implements GroupMember {
   }
 
   private async run(): Promise<void> {
-    const maxRecords = this.options.maxBatchRecords ?? 500;
+    const maxRecords = this.options.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords;
     while (!this.stopping) {
       const topics = this.topics().join(',');
       if (topics !== this.knownTopics) {

@@ -1,5 +1,6 @@
 import { DEFAULT_BROKER_CONFIG } from '../../broker/config/BrokerConfig';
-import { runBroker } from '../../broker/server/runBroker';
+import { DEFAULT_GROUP_COORDINATOR_CONFIG } from '../../broker/group/config';
+import { runBroker, type RunBrokerOptions } from '../../broker/server/runBroker';
 import { intOpt, keyValues, parseOptions, stringOpt, UsageError, type CliIO } from '../args';
 
 const SPEC = {
@@ -20,6 +21,21 @@ const SPEC = {
 
 /** Runs a broker until SIGINT/SIGTERM, then shuts it down cleanly. */
 export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<void>): Promise<number> {
+  const options = brokerOptions(argv, io);
+  const running = await runBroker(options);
+  io.out(`bindery broker listening on ${running.host}:${running.port} (${options.memory ? 'in memory' : `data dir ${options.dataDir}`})`);
+  await (until ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }));
+  await running.stop();
+  io.out('bindery broker stopped');
+  return 0;
+}
+
+/** What `bindery broker <argv>` runs: the options given, the declared defaults for the rest. */
+export function brokerOptions(argv: string[], io: CliIO): RunBrokerOptions & { dataDir: string } {
   const { values } = parseOptions(argv, SPEC);
   const users: Record<string, string> = {};
   for (const u of (values['sasl-plain-user'] as string[] | undefined) ?? []) {
@@ -30,25 +46,23 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
   const memory = values.memory === true;
   const verbose = values.verbose === true;
   const dataDir = stringOpt(values, 'data-dir') ?? './data';
-  const rebalanceDelayMs = intOpt(values, 'group-initial-rebalance-delay-ms', 0);
+  const rebalanceDelayMs = intOpt(values, 'group-initial-rebalance-delay-ms', DEFAULT_GROUP_COORDINATOR_CONFIG.initialRebalanceDelayMs);
   if (rebalanceDelayMs < 0) throw new UsageError(`--group-initial-rebalance-delay-ms must be 0 or more, got ${rebalanceDelayMs}`);
   const retentionCheckMs = intOpt(values, 'log-retention-check-interval-ms', DEFAULT_BROKER_CONFIG.logRetentionCheckIntervalMs);
   if (retentionCheckMs < 1) throw new UsageError(`--log-retention-check-interval-ms must be 1 or more, got ${retentionCheckMs}`);
-  const running = await runBroker({
-    host: stringOpt(values, 'host') ?? '127.0.0.1',
-    port: intOpt(values, 'port', 9092),
+  return {
+    host: stringOpt(values, 'host') ?? DEFAULT_BROKER_CONFIG.host,
+    port: intOpt(values, 'port', DEFAULT_BROKER_CONFIG.port),
     advertisedHost: stringOpt(values, 'advertised-host'),
     dataDir,
     memory,
     config: {
-      numPartitions: intOpt(values, 'partitions', 1),
+      numPartitions: intOpt(values, 'partitions', DEFAULT_BROKER_CONFIG.numPartitions),
       autoCreateTopicsEnable: values['no-auto-create-topics'] !== true,
       topicDefaults: keyValues(values, 'config'),
       fetchLogReadMaxBytes: intOpt(values, 'fetch-log-read-max-bytes', DEFAULT_BROKER_CONFIG.fetchLogReadMaxBytes),
       logRetentionCheckIntervalMs: retentionCheckMs,
     },
-    // 0, as in the server.properties Kafka ships ("a better out-of-the-box experience for development
-    // and testing"): a new group forms at once instead of waiting 3 s for more members.
     groupConfig: { initialRebalanceDelayMs: rebalanceDelayMs },
     sasl: Object.keys(users).length > 0 ? { mechanisms: ['PLAIN'], plainUsers: users } : null,
     onConnectionError: (remote, err, phase) => {
@@ -56,14 +70,5 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       if (phase === 'handler' || verbose) io.err(`connection ${remote} closed (${phase}): ${err instanceof Error ? err.message : String(err)}`);
     },
     onNotice: (message) => io.err(message),
-  });
-  io.out(`bindery broker listening on ${running.host}:${running.port} (${memory ? 'in memory' : `data dir ${dataDir}`})`);
-  await (until ??
-    new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    }));
-  await running.stop();
-  io.out('bindery broker stopped');
-  return 0;
+  };
 }

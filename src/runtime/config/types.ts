@@ -3,6 +3,8 @@ import type { AckMode } from '../../annotations';
 import type { KafkaBinderConfig } from '../../binder/kafka/config';
 import type { NativeBinderConfig } from '../../binder/native/config';
 import type { TestBinderOptions } from '../../binder/test/TestBinder';
+import { defaultsOf } from '../../protocol/config/ConfigDef';
+import { BINDING_CONSUMER_DEFS } from './bindingDefs';
 
 export interface ConsumerConfig {
   /** Attempts per message including the first; 1 = no retry. Default 3. */
@@ -91,7 +93,8 @@ export interface BindersConfig {
   [binder: string]: object | undefined;
 }
 
-export const DEFAULT_CONSUMER: Required<
+/** Defaults of a binding's consumer settings, from their declarations (bindingDefs.ts). */
+type ResolvedDefaults = Required<
   Pick<
     ConsumerConfig,
     | 'maxAttempts'
@@ -108,21 +111,8 @@ export const DEFAULT_CONSUMER: Required<
     | 'idempotencyTtlMs'
     | 'heartbeatIntervalMs'
   >
-> = {
-  maxAttempts: 3,
-  backOffInitialInterval: 1000,
-  backOffMultiplier: 2.0,
-  backOffMaxInterval: 10000,
-  defaultRetryable: true,
-  enableDlq: false,
-  ackMode: 'record',
-  concurrency: 1,
-  autoStartup: true,
-  batchMode: false,
-  idempotent: false,
-  idempotencyTtlMs: 24 * 60 * 60 * 1000,
-  heartbeatIntervalMs: 3000,
-};
+>;
+export const DEFAULT_CONSUMER: ResolvedDefaults = defaultsOf(BINDING_CONSUMER_DEFS) as ResolvedDefaults;
 
 export const DEFAULT_CONTENT_TYPE = 'application/json';
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10000;

@@ -3,6 +3,7 @@
  * duplicates apart from keys another consumer still holds, and marks done or releases after.
  */
 import type { InboundRecord } from '../../binder/Binder';
+import { CONSUMER_OPTION_DEFAULTS } from '../../binder/consumerDefaults';
 import { defaultIdempotencyKey, MESSAGE_ID_HEADER, type IdempotencyStore } from '../idempotency';
 import type { Logger } from '../logger';
 import type { ConsumerDefinition } from '../model';
@@ -21,8 +22,6 @@ export type ClaimOutcome = { kind: 'claimed'; key: string } | { kind: 'duplicate
 /** How often a key held by another consumer is checked again. */
 const BUSY_POLL_MS = 200;
 
-/** The session timeout a binder uses when the binding sets none. */
-const DEFAULT_SESSION_TIMEOUT_MS = 30000;
 
 export class IdempotencyGuard {
   readonly store: IdempotencyStore;
@@ -43,7 +42,7 @@ export class IdempotencyGuard {
     const c = definition.consumer;
     let backoff = 0;
     for (let attempt = 1; attempt < policy.maxAttempts; attempt++) backoff += policy.backoffMs(attempt);
-    this.leaseMs = Math.min(c.idempotencyTtlMs, (c.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS) + backoff);
+    this.leaseMs = Math.min(c.idempotencyTtlMs, (c.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs) + backoff);
   }
 
   keyOf(record: InboundRecord): string {

@@ -1,0 +1,48 @@
+/**
+ * The declarations of a binding's consumer and producer settings (`bindings.<name>.consumer`,
+ * `.producer`, `default.consumer`, `default.producer`): type, default, doc. The config schema, the
+ * defaults the explorer merges under annotations and config, and docs/configuration.md's tables
+ * come from here; the consumer options every binder applies come from the binder SPI's table.
+ */
+import { CONSUMER_OPTION_DEFS } from '../../binder/consumerDefaults';
+import { define, type ConfigDefs } from '../../protocol/config/ConfigDef';
+import type { ConsumerConfig, ProducerConfig } from './types';
+
+export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
+  maxAttempts: define.integer(3, 1, 'attempts per message including the first; 1 = no retry'),
+  backOffInitialInterval: define.integer(1000, 0, 'first backoff, ms'),
+  backOffMultiplier: define.number(2.0, 1, 'backoff growth per attempt'),
+  backOffMaxInterval: define.integer(10000, 0, 'backoff ceiling, ms'),
+  defaultRetryable: define.boolean(true, 'whether errors not listed in `retryableExceptions` are retried'),
+  retryableExceptions: define.optional({ type: 'booleanMap' }, 'error class name → retried or not (the class or any ancestor matches)', '–'),
+  enableDlq: define.boolean(false, 'send messages that exhausted their attempts to the dead-letter topic'),
+  dlqName: define.optional({ type: 'string' }, 'dead-letter topic', '`error.<destination>.<group>`'),
+  ackMode: define.enumOf(['record', 'batch', 'manual', 'manual_immediate'], 'record', 'when offsets are committed'),
+  concurrency: CONSUMER_OPTION_DEFS.concurrency,
+  partitionCount: define.optional({ type: 'integer', min: 1 }, 'partitions to create the destination with', "the binder's"),
+  startOffset: define.optional(
+    { type: 'enum', values: ['earliest', 'latest'] },
+    'where a group with no committed offset starts',
+    '`earliest` for a named group, `latest` for an anonymous one',
+  ),
+  autoStartup: define.boolean(true, '`false` = bound paused; `app.resume(name)` starts it'),
+  batchMode: define.boolean(false, 'hand the listener whole batches (an array of payloads)'),
+  maxBatchRecords: CONSUMER_OPTION_DEFS.maxBatchRecords,
+  idempotent: define.boolean(false, 'skip messages already processed, using the idempotency store'),
+  idempotencyTtlMs: define.integer(24 * 60 * 60 * 1000, 1, 'how long a processed message id is remembered, ms'),
+  sessionTimeoutMs: CONSUMER_OPTION_DEFS.sessionTimeoutMs,
+  rebalanceTimeoutMs: CONSUMER_OPTION_DEFS.rebalanceTimeoutMs,
+  heartbeatIntervalMs: CONSUMER_OPTION_DEFS.heartbeatIntervalMs,
+};
+
+/** Producer defaults differ per binder (an in-process broker favours other batch sizes): docs/binders.md. */
+const perBinder = "the binder's";
+
+export const BINDING_PRODUCER_DEFS: ConfigDefs<ProducerConfig> = {
+  partitionCount: define.optional({ type: 'integer', min: 1 }, 'partitions to create the destination with', perBinder),
+  compression: define.optional({ type: 'enum', values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] }, 'codec of produced batches', perBinder),
+  batchSize: define.optional({ type: 'integer', min: 1 }, 'bytes at which a batch closes', perBinder),
+  lingerMs: define.optional({ type: 'integer', min: 0 }, 'how long an open batch waits for more records, ms', perBinder),
+  acks: define.optional({ type: 'enum', values: [0, 1, -1] }, 'acknowledgements a send waits for', perBinder),
+  idempotent: define.optional({ type: 'boolean' }, 'idempotent producer (sequence numbers per partition)', perBinder),
+};
