@@ -77,7 +77,7 @@ export const KAFKA_BINDER_CONFIG_DEFS: ConfigDefs<ResolvedKafkaBinderConfig> = {
   logLevel: define.enumOf(
     ['nothing', 'error', 'warn', 'info', 'debug'],
     'warn',
-    "kafkajs entries passed to bindery's `logger`, one plain line each; failed connection attempts are not logged one by one but end as one `KafkaConnectionError`",
+    "kafkajs entries passed to bindery's `logger`, one plain line each (`nothing`…`debug`); failed connection attempts are not logged one by one but end as one `KafkaConnectionError`",
   ),
 };
 

@@ -63,7 +63,7 @@ export const NATIVE_BINDER_CONFIG_DEFS: ConfigDefs<ResolvedNativeBinderConfig> =
   broker: define.optional({ type: 'freeObject' }, 'an open `Broker` to use (the binder does not close it)', '—'),
   shared: define.boolean(true, '`false` = a private broker for this binder'),
   defaultPartitions: { ...BROKER_CONFIG_DEFS.numPartitions, doc: 'partitions of topics created when a binding names none' },
-  assignor: define.enumOf(['range', 'roundrobin', 'sticky'], 'range', 'partition assignor of consumer groups'),
+  assignor: define.enumOf(['range', 'roundrobin', 'sticky'], 'range', 'partition assignor of consumer groups: `range` (Kafka\'s default), `roundrobin` or `sticky`'),
   groupInitialRebalanceDelayMs: {
     ...GROUP_COORDINATOR_CONFIG_DEFS.initialRebalanceDelayMs,
     doc: '`group.initial.rebalance.delay.ms` of a broker the binder opens (members of one process join together)',
