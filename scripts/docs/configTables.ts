@@ -10,7 +10,7 @@ import { GROUP_COORDINATOR_CONFIG_DEFS } from '../../src/broker/group/config';
 import { KAFKA_BINDER_CONFIG_DEFS } from '../../src/binder/kafka/config';
 import { NATIVE_BINDER_CONFIG_DEFS } from '../../src/binder/native/config';
 import type { ConfigDefs, ConfigKey } from '../../src/protocol/config/ConfigDef';
-import { BINDING_CONSUMER_DEFS, BINDING_PRODUCER_DEFS } from '../../src/runtime/config/bindingDefs';
+import { APPLICATION_CONFIG_DEFS, BINDING_CONSUMER_DEFS, BINDING_DEFS, BINDING_PRODUCER_DEFS } from '../../src/runtime/config/bindingDefs';
 
 const code = (text: string): string => `\`${text}\``;
 
@@ -59,6 +59,8 @@ function topicTable(): string[] {
 }
 
 export const CONFIG_TABLES: Record<string, () => string[]> = {
+  application: () => settingsTable('`config.*`', APPLICATION_CONFIG_DEFS),
+  binding: () => settingsTable('`bindings.<name>.*`', BINDING_DEFS),
   'binding-consumer': () => settingsTable('`consumer.*`', BINDING_CONSUMER_DEFS),
   'binding-producer': () => settingsTable('`producer.*`', BINDING_PRODUCER_DEFS),
   'native-binder': () => settingsTable('`binders.native.*`', NATIVE_BINDER_CONFIG_DEFS),

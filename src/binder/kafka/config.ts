@@ -6,20 +6,21 @@ import type { ConnectionOptions } from 'node:tls';
 import type { SASLOptions, RetryOptions } from 'kafkajs';
 import { defaultsOf, define, type ConfigDefs } from '../../protocol/config/ConfigDef';
 
+/** Defaults: KAFKA_BINDER_CONFIG_DEFS below. */
 export interface KafkaBinderConfig {
-  /** Bootstrap brokers, "host:port". Default: KAFKA_BROKERS (comma separated) or 127.0.0.1:9092. */
+  /** Bootstrap brokers, "host:port"; unset: KAFKA_BROKERS (comma separated), else the declared default. */
   brokers?: string[] | string;
-  /** Default 'bindery'. */
+  /** Client id of the binder's connections. */
   clientId?: string;
   /** true, or Node TLS options (ca, cert, key, servername, rejectUnauthorized …). */
   ssl?: boolean | ConnectionOptions;
   /** { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'aws' | 'oauthbearer', … } as kafkajs takes it. */
   sasl?: SASLOptions;
-  /** TCP connect timeout per attempt. Default 3000 ms. */
+  /** TCP connect timeout per attempt. */
   connectionTimeoutMs?: number;
-  /** Request timeout. Default 30000 ms. */
+  /** Request timeout. */
   requestTimeoutMs?: number;
-  /** Bound on retries of connecting and of retriable requests. Default 5 retries, 30 s at most. */
+  /** Bound on retries of connecting and of retriable requests. */
   retry?: Pick<RetryOptions, 'retries' | 'initialRetryTime' | 'maxRetryTime'>;
   /**
    * Replication factor of topics the binder creates. Default 1: kafkajs speaks CreateTopics v3, which
@@ -30,7 +31,7 @@ export interface KafkaBinderConfig {
   topicConfig?: Record<string, string>;
   /**
    * Which kafkajs log entries reach the application's logger: 'nothing' | 'error' | 'warn' | 'info' |
-   * 'debug'. Default 'warn'. Connection failures count as 'debug': the binder reports them as one
+   * 'debug'. Connection failures count as 'debug': the binder reports them as one
    * KafkaConnectionError.
    */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';

@@ -11,29 +11,30 @@ import { defaultsOf, define, type ConfigDefs, type ConfigKey } from '../../proto
 import type { AssignorName } from '../../protocol/consumer/Assignor';
 import { NativeBinderConfigError } from './errors';
 
+/** Defaults: NATIVE_BINDER_CONFIG_DEFS below. */
 export interface NativeBinderConfig {
-  /** Directory of the durable log. Default: none (in-memory broker). */
+  /** Directory of the durable log. */
   dataDir?: string;
   /** An open broker to use instead (not closed by the binder). */
   broker?: Broker;
-  /** false = a private broker even when another binder uses the same dataDir/memory. Default true. */
+  /** false = a private broker even when another binder uses the same dataDir/memory. */
   shared?: boolean;
-  /** Partitions of topics the binder creates when a binding names none. Default 1. */
+  /** Partitions of topics the binder creates when a binding names none. */
   defaultPartitions?: number;
   /** Partition assignor of consumer groups: 'range' (Kafka's default), 'roundrobin' or 'sticky'. */
   assignor?: AssignorName;
-  /** group.initial.rebalance.delay.ms of a broker the binder opens. Default 0 (members of one process join together). */
+  /** group.initial.rebalance.delay.ms of a broker the binder opens. */
   groupInitialRebalanceDelayMs?: number;
-  /** Longest wait of one fetch for new records, ms. Default 500. */
+  /** Longest wait of one fetch for new records, ms. */
   fetchMaxWaitMs?: number;
-  /** Bytes per partition per fetch. Default 1 MiB. */
+  /** Bytes per partition per fetch. */
   fetchMaxBytesPerPartition?: number;
   /**
    * Heartbeats are function calls in process: members beat at the lower of this and the binding's
-   * heartbeatIntervalMs so a rebalance is noticed quickly. Default 100.
+   * heartbeatIntervalMs so a rebalance is noticed quickly.
    */
   inProcessHeartbeatMs?: number;
-  /** How often a pattern (RegExp) destination looks for new matching topics, ms. Default 5000. */
+  /** How often a pattern (RegExp) destination looks for new matching topics, ms. */
   topicPatternRefreshMs?: number;
   /** Settings of a broker the binder opens (Kafka server.properties, camel-cased). */
   brokerConfig?: Partial<BrokerConfig>;

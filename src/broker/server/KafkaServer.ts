@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { DEFAULT_BROKER_CONFIG } from '../config/BrokerConfig';
 import { Connection, type FailurePhase } from './Connection';
 import { DEFAULT_MAX_REQUEST_BYTES } from './FrameReader';
 import { RequestQueue } from './RequestQueue';
@@ -41,13 +42,13 @@ export class KafkaServer<S> {
 
   /** Binds and resolves with the bound address (port 0 picks a free port). */
   listen(): Promise<{ host: string; port: number }> {
-    const host = this.opts.host ?? '127.0.0.1';
+    const host = this.opts.host ?? DEFAULT_BROKER_CONFIG.host;
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.opts.port ?? 9092, host, () => {
+      this.server.listen(this.opts.port ?? DEFAULT_BROKER_CONFIG.port, host, () => {
         this.server.off('error', reject);
         const addr = this.server.address();
-        const port = typeof addr === 'object' && addr ? addr.port : (this.opts.port ?? 9092);
+        const port = typeof addr === 'object' && addr ? addr.port : (this.opts.port ?? DEFAULT_BROKER_CONFIG.port);
         this.address = { host, port };
         resolve(this.address);
       });

@@ -1,3 +1,4 @@
+import { DEFAULT_BROKER_CONFIG } from '../config/BrokerConfig';
 import type { BrokerApi, BrokerServices } from './brokerApi';
 import { clientNotices } from './clientNotices';
 import { brokerHandlers } from './handlers';
@@ -33,14 +34,14 @@ export interface WireServer {
 
 /** Binds the Kafka wire protocol to `broker` and starts listening. */
 export async function startWireServer(broker: BrokerApi, opts: WireServerOptions = {}): Promise<WireServer> {
-  const host = opts.host ?? '127.0.0.1';
+  const host = opts.host ?? DEFAULT_BROKER_CONFIG.host;
   const services: BrokerServices = {
     broker,
     advertisedVersions: () => advertisedVersions(server.handlerTable),
     sasl: opts.sasl ?? null,
-    advertisedHost: opts.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host),
-    advertisedPort: opts.port ?? 9092,
-    nodeId: opts.nodeId ?? 0,
+    advertisedHost: opts.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? DEFAULT_BROKER_CONFIG.host : host),
+    advertisedPort: opts.port ?? DEFAULT_BROKER_CONFIG.port,
+    nodeId: opts.nodeId ?? DEFAULT_BROKER_CONFIG.nodeId,
     clusterId: opts.clusterId ?? 'bindery-cluster',
     notices: clientNotices(opts.onNotice ?? (() => undefined)),
   };
@@ -49,7 +50,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
     handlers: brokerHandlers,
     services,
     host,
-    port: opts.port ?? 9092,
+    port: opts.port ?? DEFAULT_BROKER_CONFIG.port,
     maxRequestBytes: opts.maxRequestBytes,
     authRequired: !!opts.sasl,
     onConnectionError: opts.onConnectionError ? (c, err, phase) => opts.onConnectionError?.(c.remoteAddress, err, phase) : undefined,

@@ -7,6 +7,9 @@ import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
 import { startWireServer, type WireServer } from './WireServer';
 
+/** Where `runBroker` and `bindery broker` keep the log when no data directory is given. */
+export const DEFAULT_DATA_DIR = './data';
+
 export interface RunBrokerOptions {
   host?: string;
   port?: number;
@@ -37,7 +40,7 @@ export interface RunningBroker {
 export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBroker> {
   const broker = opts.memory
     ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig })
-    : await Broker.open({ dataDir: opts.dataDir ?? './data', config: opts.config, groupConfig: opts.groupConfig });
+    : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig });
   let server: WireServer;
   try {
     server = await startWireServer(brokerApi(broker), {

@@ -1,6 +1,6 @@
 import { DEFAULT_BROKER_CONFIG } from '../../broker/config/BrokerConfig';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG } from '../../broker/group/config';
-import { runBroker, type RunBrokerOptions } from '../../broker/server/runBroker';
+import { DEFAULT_DATA_DIR, runBroker, type RunBrokerOptions } from '../../broker/server/runBroker';
 import { intOpt, keyValues, parseOptions, stringOpt, UsageError, type CliIO } from '../args';
 
 const SPEC = {
@@ -45,7 +45,7 @@ export function brokerOptions(argv: string[], io: CliIO): RunBrokerOptions & { d
   }
   const memory = values.memory === true;
   const verbose = values.verbose === true;
-  const dataDir = stringOpt(values, 'data-dir') ?? './data';
+  const dataDir = stringOpt(values, 'data-dir') ?? DEFAULT_DATA_DIR;
   const rebalanceDelayMs = intOpt(values, 'group-initial-rebalance-delay-ms', DEFAULT_GROUP_COORDINATOR_CONFIG.initialRebalanceDelayMs);
   if (rebalanceDelayMs < 0) throw new UsageError(`--group-initial-rebalance-delay-ms must be 0 or more, got ${rebalanceDelayMs}`);
   const retentionCheckMs = intOpt(values, 'log-retention-check-interval-ms', DEFAULT_BROKER_CONFIG.logRetentionCheckIntervalMs);

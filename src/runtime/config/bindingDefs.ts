@@ -8,6 +8,19 @@ import { CONSUMER_OPTION_DEFS } from '../../binder/consumerDefaults';
 import { define, type ConfigDefs } from '../../protocol/config/ConfigDef';
 import type { ConsumerConfig, ProducerConfig } from './types';
 
+/** A binding's own settings (`bindings.<name>.*` besides consumer and producer). */
+export interface BindingSettings {
+  destination: string | undefined;
+  group: string | undefined;
+  contentType: string;
+}
+
+export const BINDING_DEFS: ConfigDefs<BindingSettings> = {
+  destination: define.optional({ type: 'string' }, 'topic', 'the binding name'),
+  group: define.optional({ type: 'string' }, 'consumer group', 'none = anonymous (a fresh group); a `@KafkaListener` its id'),
+  contentType: define.string('application/json', 'how payloads are converted: `application/json`, `text/plain`, `application/octet-stream` or a custom converter'),
+};
+
 export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
   maxAttempts: define.integer(3, 1, 'attempts per message including the first; 1 = no retry'),
   backOffInitialInterval: define.integer(1000, 0, 'first backoff, ms'),
@@ -45,4 +58,21 @@ export const BINDING_PRODUCER_DEFS: ConfigDefs<ProducerConfig> = {
   lingerMs: define.optional({ type: 'integer', min: 0 }, 'how long an open batch waits for more records, ms', perBinder),
   acks: define.optional({ type: 'enum', values: [0, 1, -1] }, 'acknowledgements a send waits for', perBinder),
   idempotent: define.optional({ type: 'boolean' }, 'idempotent producer (sequence numbers per partition)', perBinder),
+};
+
+/** The application-wide settings (`config.*` besides `bindings`), declared once. */
+export interface ApplicationSettings {
+  binder: string;
+  binders: object;
+  default: object | undefined;
+  shutdownTimeoutMs: number;
+  strictBindings: boolean;
+}
+
+export const APPLICATION_CONFIG_DEFS: ConfigDefs<ApplicationSettings> = {
+  binder: define.string('native', 'the binder by name: `native`, `kafka`, `test`'),
+  binders: define.of({ type: 'freeObject' }, {}, 'settings of each binder by name, `binders.<name>` ([Binders](binders.md))'),
+  default: define.optional({ type: 'freeObject' }, '`{ contentType, consumer, producer }` applied to every binding before its own settings', '–'),
+  shutdownTimeoutMs: define.integer(10000, 0, 'how long `close()` lets handlers in flight finish ([Operations](operations.md#graceful-shutdown-and-signals))'),
+  strictBindings: define.boolean(false, 'config for a binding no service declares is an error instead of a warning'),
 };

@@ -1,44 +1,44 @@
-/** The configuration model. Every field is optional; defaults follow Spring Cloud Stream. */
+/** The configuration model. Every field is optional; the defaults (Spring Cloud Stream's) are declared in bindingDefs.ts. */
 import type { AckMode } from '../../annotations';
 import type { KafkaBinderConfig } from '../../binder/kafka/config';
 import type { NativeBinderConfig } from '../../binder/native/config';
 import type { TestBinderOptions } from '../../binder/test/TestBinder';
 import { defaultsOf } from '../../protocol/config/ConfigDef';
-import { BINDING_CONSUMER_DEFS } from './bindingDefs';
+import { APPLICATION_CONFIG_DEFS, BINDING_CONSUMER_DEFS, BINDING_DEFS } from './bindingDefs';
 
 export interface ConsumerConfig {
-  /** Attempts per message including the first; 1 = no retry. Default 3. */
+  /** Attempts per message including the first; 1 = no retry. */
   maxAttempts?: number;
-  /** First backoff in ms. Default 1000. */
+  /** First backoff in ms. */
   backOffInitialInterval?: number;
-  /** Backoff growth per attempt. Default 2.0. */
+  /** Backoff growth per attempt. */
   backOffMultiplier?: number;
-  /** Backoff ceiling in ms. Default 10000. */
+  /** Backoff ceiling in ms. */
   backOffMaxInterval?: number;
-  /** Whether errors not listed in retryableExceptions are retried. Default true. */
+  /** Whether errors not listed in retryableExceptions are retried. */
   defaultRetryable?: boolean;
   /** Error class name → retried or not (the class or any ancestor's name matches). */
   retryableExceptions?: Record<string, boolean>;
-  /** Send messages that exhausted their attempts to error.<destination>.<group>. Default false. */
+  /** Send messages that exhausted their attempts to error.<destination>.<group>. */
   enableDlq?: boolean;
   /** DLQ topic instead of error.<destination>.<group>. */
   dlqName?: string;
-  /** Default 'record'. */
+  /** When offsets are committed. */
   ackMode?: AckMode;
-  /** Group members this binding runs. Default 1. */
+  /** Group members this binding runs. */
   concurrency?: number;
-  /** Partitions to create the destination with. Default: the binder's. */
+  /** Partitions to create the destination with. */
   partitionCount?: number;
   startOffset?: 'earliest' | 'latest';
-  /** false = bound paused; `app.resume(name)` starts it. Default true. */
+  /** false = bound paused; `app.resume(name)` starts it. */
   autoStartup?: boolean;
-  /** Hand the listener whole batches (an array of payloads). Default false. */
+  /** Hand the listener whole batches (an array of payloads). */
   batchMode?: boolean;
-  /** Records per delivered batch. Default 500. */
+  /** Records per delivered batch. */
   maxBatchRecords?: number;
-  /** Skip messages already processed (key: message-id header, else topic-partition-offset, scoped per group) using the idempotency store. Default false. */
+  /** Skip messages already processed (key: message-id header, else topic-partition-offset, scoped per group) using the idempotency store. */
   idempotent?: boolean;
-  /** How long a processed message id is remembered, ms. Default 24 h. */
+  /** How long a processed message id is remembered, ms. */
   idempotencyTtlMs?: number;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
@@ -57,11 +57,11 @@ export interface ProducerConfig {
 }
 
 export interface BindingConfig {
-  /** Topic. Default: the binding name. */
+  /** Topic. */
   destination?: string;
-  /** Consumer group. Default: none (anonymous) for @StreamListener, the listener id for @KafkaListener. */
+  /** Consumer group. */
   group?: string;
-  /** Default 'application/json'. */
+  /** How payloads are converted (a content type with a registered converter). */
   contentType?: string;
   consumer?: ConsumerConfig;
   producer?: ProducerConfig;
@@ -76,7 +76,7 @@ export interface BinderyConfig {
   bindings?: Record<string, BindingConfig>;
   /** Applied to every binding before its own settings. */
   default?: { contentType?: string; consumer?: ConsumerConfig; producer?: ProducerConfig };
-  /** How long close() waits for handlers in flight to finish, and then for the binder to close, ms. Default 10000. */
+  /** How long close() waits for handlers in flight to finish, and then for the binder to close, ms. */
   shutdownTimeoutMs?: number;
   /**
    * Config for a binding no service of this app declares is an error instead of a warning. Default
@@ -114,5 +114,6 @@ type ResolvedDefaults = Required<
 >;
 export const DEFAULT_CONSUMER: ResolvedDefaults = defaultsOf(BINDING_CONSUMER_DEFS) as ResolvedDefaults;
 
-export const DEFAULT_CONTENT_TYPE = 'application/json';
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10000;
+export const DEFAULT_BINDER = APPLICATION_CONFIG_DEFS.binder.default;
+export const DEFAULT_CONTENT_TYPE = BINDING_DEFS.contentType.default;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = APPLICATION_CONFIG_DEFS.shutdownTimeoutMs.default;
