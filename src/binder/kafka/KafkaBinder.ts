@@ -27,6 +27,7 @@ import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 import type { BinderLogger } from '../registry';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
+import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { PartitionChoices } from './partitioner';
 
 const LOG_LEVELS = {
@@ -91,8 +92,8 @@ export class KafkaBinder implements Binder {
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     this.assertOpen();
     await this.provisionTopic(destination, options.partitionCount ?? 1);
-    const idempotent = options.idempotent ?? true;
-    const acks = options.acks ?? -1;
+    const idempotent = options.idempotent ?? PRODUCER_OPTION_DEFAULTS.idempotent;
+    const acks = options.acks ?? PRODUCER_OPTION_DEFAULTS.acks;
     const choices = new PartitionChoices();
     const producer = this.kafka.producer({
       idempotent,

@@ -5,6 +5,7 @@
  * come from here; the consumer options every binder applies come from the binder SPI's table.
  */
 import { CONSUMER_OPTION_DEFS } from '../../binder/consumerDefaults';
+import { PRODUCER_OPTION_DEFS } from '../../binder/producerDefaults';
 import { define, type ConfigDefs } from '../../protocol/config/ConfigDef';
 import type { ConsumerConfig, ProducerConfig } from './types';
 
@@ -48,16 +49,9 @@ export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
   heartbeatIntervalMs: CONSUMER_OPTION_DEFS.heartbeatIntervalMs,
 };
 
-/** Producer defaults differ per binder (an in-process broker favours other batch sizes): docs/binders.md. */
-const perBinder = "the binder's";
-
 export const BINDING_PRODUCER_DEFS: ConfigDefs<ProducerConfig> = {
-  partitionCount: define.optional({ type: 'integer', min: 1 }, 'partitions to create the destination with', perBinder),
-  compression: define.optional({ type: 'enum', values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] }, 'codec of produced batches', perBinder),
-  batchSize: define.optional({ type: 'integer', min: 1 }, 'bytes at which a batch closes', perBinder),
-  lingerMs: define.optional({ type: 'integer', min: 0 }, 'how long an open batch waits for more records, ms', perBinder),
-  acks: define.optional({ type: 'enum', values: [0, 1, -1] }, 'acknowledgements a send waits for', perBinder),
-  idempotent: define.optional({ type: 'boolean' }, 'idempotent producer (sequence numbers per partition)', perBinder),
+  partitionCount: define.optional({ type: 'integer', min: 1 }, 'partitions to create the destination with', "the binder's"),
+  ...PRODUCER_OPTION_DEFS,
 };
 
 /** The application-wide settings (`config.*` besides `bindings`), declared once. */

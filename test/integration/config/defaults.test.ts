@@ -13,12 +13,13 @@ import { DEFAULT_LOG_CONFIG } from '../../../src/broker/log';
 import { runBroker } from '../../../src/broker/server/runBroker';
 import { MemoryFileSystem } from '../../../src/broker/storage';
 import { CONSUMER_OPTION_DEFS } from '../../../src/binder/consumerDefaults';
+import { PRODUCER_OPTION_DEFS } from '../../../src/binder/producerDefaults';
 import { KafkaBinder } from '../../../src/binder/kafka/KafkaBinder';
 import { NativeBinder } from '../../../src/binder/native/NativeBinder';
 import { TestBinder } from '../../../src/binder/test/TestBinder';
 import { brokerOptions } from '../../../src/cli/commands/broker';
 import { defaultsOf } from '../../../src/protocol/config/ConfigDef';
-import { BINDING_CONSUMER_DEFS } from '../../../src/runtime/config/bindingDefs';
+import { BINDING_CONSUMER_DEFS, BINDING_PRODUCER_DEFS } from '../../../src/runtime/config/bindingDefs';
 import { DEFAULT_CONSUMER } from '../../../src/runtime/config/types';
 import { settle, SimMember } from '../../unit/broker/group/simMember';
 
@@ -84,11 +85,14 @@ describe('the declared defaults', () => {
     }
   });
 
-  it('are the binding consumer settings of the runtime and of the binders', () => {
+  it('are the binding consumer and producer settings of the runtime and of the binders', () => {
     for (const [key, def] of Object.entries(CONSUMER_OPTION_DEFS)) {
       expect([key, (BINDING_CONSUMER_DEFS as Record<string, unknown>)[key]]).toEqual([key, def]);
     }
     expect(DEFAULT_CONSUMER).toMatchObject(defaultsOf(CONSUMER_OPTION_DEFS));
+    for (const [key, def] of Object.entries(PRODUCER_OPTION_DEFS)) {
+      expect([key, (BINDING_PRODUCER_DEFS as Record<string, unknown>)[key]]).toEqual([key, def]);
+    }
   });
 
   /** The JoinGroup requests a binder's members send when the binding sets no timeouts. */
