@@ -10,7 +10,8 @@
 export type ConfigType =
   | { type: 'string' }
   | { type: 'boolean' }
-  | { type: 'integer'; min: number; max?: number }
+  /** `alsoAllowed`: one value outside [min, max] with a meaning of its own (-1 = no limit). */
+  | { type: 'integer'; min: number; max?: number; alsoAllowed?: number }
   | { type: 'number'; min: number }
   | { type: 'enum'; values: Array<string | number> }
   | { type: 'booleanMap' }
@@ -39,9 +40,9 @@ export type ConfigDefs<C> = { readonly [K in keyof C]-?: ConfigKey<C[K]> };
 
 /** Builders of declarations, typed by the value they default to. */
 export const define = {
-  integer: (def: number, min: number, doc: string, extra: Partial<ConfigKey<number>> & { max?: number } = {}): ConfigKey<number> => {
-    const { max, ...rest } = extra;
-    return { type: { type: 'integer', min, ...(max !== undefined ? { max } : {}) }, default: def, doc, ...rest };
+  integer: (def: number, min: number, doc: string, extra: Partial<ConfigKey<number>> & { max?: number; alsoAllowed?: number } = {}): ConfigKey<number> => {
+    const { max, alsoAllowed, ...rest } = extra;
+    return { type: { type: 'integer', min, ...(max !== undefined ? { max } : {}), ...(alsoAllowed !== undefined ? { alsoAllowed } : {}) }, default: def, doc, ...rest };
   },
   number: (def: number, min: number, doc: string, extra: Partial<ConfigKey<number>> = {}): ConfigKey<number> => ({ type: { type: 'number', min }, default: def, doc, ...extra }),
   boolean: (def: boolean, doc: string, extra: Partial<ConfigKey<boolean>> = {}): ConfigKey<boolean> => ({ type: { type: 'boolean' }, default: def, doc, ...extra }),
@@ -82,7 +83,11 @@ export function accepts(type: ConfigType, value: unknown): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'integer':
-      return typeof value === 'number' && Number.isInteger(value) && value >= type.min && (type.max === undefined || value <= type.max);
+      return (
+        typeof value === 'number' &&
+        Number.isInteger(value) &&
+        (value === type.alsoAllowed || (value >= type.min && (type.max === undefined || value <= type.max)))
+      );
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) && value >= type.min;
     case 'enum':
@@ -109,9 +114,10 @@ export function describeType(t: ConfigType): string {
       return 'a string';
     case 'boolean':
       return 'true or false';
-    case 'integer':
-      if (t.max !== undefined) return `an integer in [${t.min}, ${t.max}]`;
-      return t.min === 1 ? 'a positive integer' : `an integer >= ${t.min}`;
+    case 'integer': {
+      const range = t.max !== undefined ? `an integer in [${t.min}, ${t.max}]` : t.min === 1 ? 'a positive integer' : `an integer >= ${t.min}`;
+      return t.alsoAllowed !== undefined ? `${range} or ${t.alsoAllowed}` : range;
+    }
     case 'number':
       return `a number >= ${t.min}`;
     case 'enum':

@@ -38,5 +38,8 @@ describe('ConfigDef', () => {
     expect(describeType({ type: 'integer', min: 1, max: 9 })).toBe('an integer in [1, 9]');
     expect(accepts({ type: 'oneOf', of: [{ type: 'boolean' }, { type: 'freeObject' }] }, { ca: 'x' })).toBe(true);
     expect(accepts({ type: 'stringList' }, [])).toBe(false);
+    const orNoLimit = define.integer(-1, 1, 'bytes queued at most', { alsoAllowed: -1 });
+    expect([-1, 0, 1].map((v) => accepts(orNoLimit.type, v))).toEqual([true, false, true]);
+    expect(describeType(orNoLimit.type)).toBe('a positive integer or -1');
   });
 });
