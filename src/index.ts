@@ -28,4 +28,14 @@ export type {
 } from './binder/Binder';
 export { TestBinder, InputDestination, OutputDestination, OutputMessage } from './binder/test';
 export type { InputSendOptions } from './binder/test';
+export {
+  ManagementServer,
+  startManagementServer,
+  managementHandler,
+  ManagementPortInUseError,
+  BINDING_STATES,
+  type BindingStateChange,
+  type ManagementHandler,
+  type ManagementRoutesOptions,
+} from './management';
 export { BinderyError } from './protocol/primitives/errors';

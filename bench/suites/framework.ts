@@ -146,7 +146,7 @@ interface Subject {
   best: number;
 }
 
-async function open(binder: string, properties: Record<string, unknown>, workload: Workload): Promise<Subject> {
+async function open(binder: string, properties: Record<string, unknown>, workload: Workload, metrics = false): Promise<Subject> {
   const probe = new Probe();
   const topic = `bench.e2e.${binder}.${workload.partitions}p.${Date.now()}`;
   const app = await Bindery.create({
@@ -155,6 +155,7 @@ async function open(binder: string, properties: Record<string, unknown>, workloa
     env: {},
     logger: silentLogger,
     shutdownOnSignals: false,
+    metrics,
     config: {
       binder,
       binders: { [binder]: properties },
@@ -223,6 +224,34 @@ function loadAverage(): number {
   return Number(os.loadavg()[0].toFixed(2));
 }
 
+/**
+ * What framework metrics cost: two native apps of the first workload, one with metrics off and
+ * one with them on, their throughput runs alternating → ratio_metrics_on_vs_off.
+ */
+export async function metricsCost(report: Reporter): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-bench-metrics-'));
+  const w = WORKLOADS[0];
+  const subjects: Subject[] = [];
+  try {
+    subjects.push(await open('native', { dataDir, shared: false }, w, false));
+    subjects.push(await open('native', { dataDir, shared: false }, w, true));
+    const [off, on] = await measure(subjects);
+    report('framework-native-metrics', {
+      partitions: w.partitions,
+      concurrency: w.concurrency,
+      off_msgs_per_s: off.msgs_per_s,
+      on_msgs_per_s: on.msgs_per_s,
+      ratio_metrics_on_vs_off: Number((on.msgs_per_s / off.msgs_per_s).toFixed(2)),
+      off_p99_ms: off.p99_ms,
+      on_p99_ms: on.p99_ms,
+      load_avg_1m: loadAverage(),
+    });
+  } finally {
+    await Promise.all(subjects.map((s) => s.app.close()));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function run(report: Reporter): Promise<void> {
   // Kafka first, so both binders run while the same processes share the machine.
   const kafka = process.env.BINDERY_BENCH_KAFKA === '0' ? { reason: 'BINDERY_BENCH_KAFKA=0' } : await startKafka();
@@ -254,4 +283,5 @@ export async function run(report: Reporter): Promise<void> {
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (!('reason' in kafka)) await kafka.cluster.stop();
   }
+  await metricsCost(report);
 }

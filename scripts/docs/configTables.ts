@@ -38,6 +38,16 @@ function settingsTable(heading: string, defs: ConfigDefs<object>): string[] {
   return [`| ${heading} | default | meaning |`, '|---|---|---|', ...rows(defs, false)];
 }
 
+/** A table whose object-valued settings are shown key by key (`management.port`, ...). */
+function expandedSettingsTable(heading: string, defs: ConfigDefs<object>): string[] {
+  const flat: Record<string, ConfigKey<unknown>> = {};
+  for (const [key, def] of Object.entries(defs) as Array<[string, ConfigKey<unknown>]>) {
+    if (!def.fields) flat[key] = def;
+    else for (const [sub, subDef] of Object.entries(def.fields) as Array<[string, ConfigKey<unknown>]>) flat[`${key}.${sub}`] = subDef;
+  }
+  return settingsTable(heading, flat as ConfigDefs<object>);
+}
+
 function brokerTable(): string[] {
   const { offsetsTopicPartitions: _sameAsBrokerSetting, ...coordinator } = GROUP_COORDINATOR_CONFIG_DEFS;
   return [
@@ -59,7 +69,7 @@ function topicTable(): string[] {
 }
 
 export const CONFIG_TABLES: Record<string, () => string[]> = {
-  application: () => settingsTable('`config.*`', APPLICATION_CONFIG_DEFS),
+  application: () => expandedSettingsTable('`config.*`', APPLICATION_CONFIG_DEFS),
   binding: () => settingsTable('`bindings.<name>.*`', BINDING_DEFS),
   'binding-consumer': () => settingsTable('`consumer.*`', BINDING_CONSUMER_DEFS),
   'binding-producer': () => settingsTable('`producer.*`', BINDING_PRODUCER_DEFS),

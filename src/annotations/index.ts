@@ -2,5 +2,5 @@ export * from './metadata';
 export * from './types';
 export { Input, Output, Sink, Source, Processor } from './bindings';
 export { Injectable, EnableBinding, StreamListener, SendTo, KafkaListener, type StreamListenerOptions } from './decorators';
-export { Payload, Header, Headers, Ack, Context } from './parameters';
+export { Payload, Header, Headers, Ack, Context, type HeaderOptions } from './parameters';
 export { Inject } from './inject';

@@ -54,7 +54,7 @@ export interface KafkaListenerMetadata {
 
 export type ParameterMetadata =
   | { index: number; kind: 'payload' }
-  | { index: number; kind: 'header'; name: string }
+  | { index: number; kind: 'header'; name: string; raw?: boolean }
   | { index: number; kind: 'headers' }
   | { index: number; kind: 'ack' }
   | { index: number; kind: 'context' };

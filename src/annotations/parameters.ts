@@ -6,14 +6,15 @@ import { classOf, writableMetadata, type ParameterMetadata } from './metadata';
 
 type ParameterKind = ParameterMetadata['kind'];
 
-function record(kind: ParameterKind, name?: string): ParameterDecorator {
+function record(kind: ParameterKind, name?: string, raw?: boolean): ParameterDecorator {
   return (target, method, index) => {
     if (method === undefined) {
       throw new TypeError(`@${kind} works on listener method parameters, not constructor parameters`);
     }
     const parameters = writableMetadata(classOf(target)).parameters;
     const list = (parameters[String(method)] ??= []);
-    list.push(kind === 'header' ? { index, kind, name: name as string } : ({ index, kind } as ParameterMetadata));
+    const header: ParameterMetadata = raw ? { index, kind: 'header', name: name as string, raw } : { index, kind: 'header', name: name as string };
+    list.push(kind === 'header' ? header : ({ index, kind } as ParameterMetadata));
   };
 }
 
@@ -22,12 +23,18 @@ export function Payload(): ParameterDecorator {
   return record('payload');
 }
 
+/** How @Header hands a value over. */
+export interface HeaderOptions {
+  /** The header's bytes as sent (a Buffer; null for a null value) instead of UTF-8 text. Record headers only. */
+  raw?: boolean;
+}
+
 /**
- * One header as a string. Besides the record's own headers: kafka_receivedMessageKey,
- * kafka_receivedTopic, kafka_receivedPartitionId, kafka_offset, kafka_receivedTimestamp.
+ * One header as a string (or its bytes with `{ raw: true }`). Besides the record's own headers:
+ * kafka_receivedMessageKey, kafka_receivedTopic, kafka_receivedPartitionId, kafka_offset, kafka_receivedTimestamp.
  */
-export function Header(name: string): ParameterDecorator {
-  return record('header', name);
+export function Header(name: string, options: HeaderOptions = {}): ParameterDecorator {
+  return record('header', name, options.raw === true);
 }
 
 /** All headers as `Record<string, string>` (including the kafka_* ones). */

@@ -51,6 +51,10 @@ export abstract class RecordContext {
   abstract readonly key: Buffer | null;
   abstract readonly timestamp: number;
   abstract readonly headers: Record<string, string>;
+  /** The record's headers as sent: every one in order (repeats included), values as bytes. */
+  abstract readonly rawHeaders: ReadonlyArray<{ readonly key: string; readonly value: Buffer | null }>;
   /** Number of the delivery attempt that is running, from 1. */
   abstract readonly attempt: number;
+  /** The last header of that name as bytes (null for a null value, undefined when absent). */
+  abstract rawHeader(name: string): Buffer | null | undefined;
 }

@@ -6,6 +6,7 @@
  * partition in order, commits what it is told, and keeps group membership alive.
  */
 import type { RecordHeader, CompressionType } from '../protocol/records/types';
+import { CONSUMER_OPTION_DEFAULTS } from './consumerDefaults';
 
 export type { RecordHeader };
 
@@ -96,6 +97,9 @@ export interface ConsumerSession {
 
 export type BatchHandler = (batch: InboundBatch, session: ConsumerSession) => Promise<void>;
 
+/** The group session timeout when a binding sets none, as declared in the binder SPI's table. */
+export const DEFAULT_SESSION_TIMEOUT_MS = CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs;
+
 export interface ConsumerOptions {
   /** Consumer group; undefined = anonymous (a fresh group per binding, starts at latest). */
   group?: string;
@@ -125,8 +129,12 @@ export interface ConsumerBinding {
   pause(): void;
   resume(): void;
   isPaused(): boolean;
-  /** Stops fetching, waits for in-flight handlers, leaves the group. */
-  stop(): Promise<void>;
+  /**
+   * Stops fetching, waits for in-flight handlers, leaves the group. With `handlerWaitMs`, a handler
+   * still running after that long is given up on: the binding leaves the group and releases what it
+   * holds (timers, connections) without waiting for it.
+   */
+  stop(handlerWaitMs?: number): Promise<void>;
 }
 
 export interface Binder {
@@ -135,5 +143,6 @@ export interface Binder {
   provisionTopic(topic: string, partitions: number): Promise<void>;
   bindProducer(destination: string, options?: ProducerOptions): Promise<ProducerBinding>;
   bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding>;
-  close(): Promise<void>;
+  /** Stops every binding (giving up on handlers after `handlerWaitMs`, as ConsumerBinding.stop) and frees the binder's resources. */
+  close(handlerWaitMs?: number): Promise<void>;
 }

@@ -10,6 +10,8 @@
  */
 import path from 'node:path';
 import { LogDirectory } from './log/LogDirectory';
+import { consoleLogger, type LogLogger } from './log/config';
+import { describeFsError } from './log/errors';
 import { DiskFileSystem } from './storage/DiskFileSystem';
 import type { FileSystem } from './storage/FileSystem';
 import type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse } from './config/BrokerOptions';
@@ -59,6 +61,7 @@ export class Broker {
     /** The consumer-group coordinator over `__consumer_offsets`. */
     readonly groups: GroupCoordinator,
     private readonly lock: DataDirLock,
+    private readonly logger: LogLogger,
   ) {}
 
   static async open(options: BrokerOpenOptions = {}): Promise<Broker> {
@@ -67,7 +70,8 @@ export class Broker {
     if (!options.fs && !options.dataDir) throw new RangeError('Broker.open needs a dataDir (or an fs such as MemoryFileSystem)');
     const dataDir = (options.dataDir ?? '/bindery-data').replace(/\/+$/, '');
     fs.mkdirp(dataDir);
-    const lock = DataDirLock.acquire(fs, dataDir);
+    const logger = options.logger ?? consoleLogger;
+    const lock = DataDirLock.acquire(fs, dataDir, logger);
     try {
       return await Broker.start(options, config, fs, dataDir, lock);
     } catch (err) {
@@ -78,7 +82,7 @@ export class Broker {
 
   private static async start(options: BrokerOpenOptions, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
     const store = new MetadataStore(fs, dataDir);
-    const logDir = new LogDirectory(dataDir, { fs });
+    const logDir = new LogDirectory(dataDir, { fs, logger: options.logger ?? consoleLogger });
     try {
       return await Broker.assemble(options, config, fs, dataDir, lock, store, logDir);
     } catch (err) {
@@ -96,13 +100,14 @@ export class Broker {
     store: MetadataStore,
     logDir: LogDirectory,
   ): Promise<Broker> {
-    const topics = new TopicManager(fs, config, store, logDir);
-    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultLogCleaner() : options.logCleaner);
+    const logger = options.logger ?? consoleLogger;
+    const topics = new TopicManager(fs, config, store, logDir, logger);
+    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultLogCleaner() : options.logCleaner, logger);
     topics.load();
     topics.ensureInternalTopics();
     const producerIds = new ProducerIdManager(store.doc.producerIds, () => store.save());
     const configAdmin = new ConfigAdmin(topics, config, store);
-    const producer = new ProduceHandler(topics, recompressBatches);
+    const producer = new ProduceHandler(topics, recompressBatches, logger);
     const offsetsTopic = topics.get(CONSUMER_OFFSETS_TOPIC);
     const groups = new GroupCoordinator({
       store: new LogOffsetsPartitionStore(
@@ -129,6 +134,7 @@ export class Broker {
       new TopicAdmin(topics, configAdmin, config, store.doc.clusterId),
       groups,
       lock,
+      logger,
     );
     maintenance.checkpoint();
     maintenance.start();
@@ -292,19 +298,32 @@ export class Broker {
     return this.maintenance.runCleaner(nowMs);
   }
 
-  /** Answers waiting fetches, snapshots producer state, flushes and closes every log, writes checkpoints. */
+  /**
+   * Answers waiting fetches, snapshots producer state, flushes and closes every log, writes
+   * checkpoints, releases the data directory. A write that fails on the way (a full disk) is
+   * logged and the rest still happens: every log is closed and the lock released.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.maintenance.stop();
-      this.groups.shutdown();
-      this.fetcher.purgatory.completeAll();
-      // Appends waiting on re-compression finish before the logs close.
-      await Promise.all(this.topics.partitions().map((p) => p.appendChain ?? Promise.resolve()));
-      this.topics.close();
-      this.logDir.close();
-      this.store.save();
-      this.lock.release();
-      this.closed = true;
+      try {
+        this.maintenance.stop();
+        this.groups.shutdown();
+        this.fetcher.purgatory.completeAll();
+        // The bulk of the fsyncs, off the event loop; what is appended meanwhile is flushed by close().
+        await this.logDir.flushInBackground();
+        // Appends waiting on re-compression finish before the logs close.
+        await Promise.all(this.topics.partitions().map((p) => p.appendChain ?? Promise.resolve()));
+        this.topics.close();
+        this.logDir.close();
+        try {
+          this.store.save();
+        } catch (err) {
+          this.logger.warn(`writing the broker metadata failed while closing: ${describeFsError(err)}`);
+        }
+      } finally {
+        this.lock.release();
+        this.closed = true;
+      }
     })();
     return this.closing;
   }

@@ -2,7 +2,7 @@ export { Broker, type BrokerOpenOptions, type FindCoordinatorRequest, type FindC
 export { BROKER_CONFIG_DEFS, DEFAULT_BROKER_CONFIG, resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
 export { BrokerRequestError } from './config/BrokerError';
 export { DataDirLockedError } from './topics/DataDirLock';
-export { MetadataCorruptError } from './topics/MetadataStore';
+export { MetadataCorruptError, MetadataJournalCorruptError } from './topics/MetadataStore';
 export { TOPIC_CONFIG_DEFS, validateTopicConfig } from './config/topicConfigDefs';
 export { Partition } from './partition/Partition';
 export type { LogCleaner } from './partition/LogMaintenance';

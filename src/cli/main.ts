@@ -1,10 +1,11 @@
 import { HelpRequested, UsageError, type CliIO } from './args';
-import { BROKER_USAGE, CONSUME_USAGE, GROUPS_USAGE, PRODUCE_USAGE, TOPICS_USAGE } from './usage';
+import { BROKER_USAGE, CONSUME_USAGE, GROUPS_USAGE, PRODUCE_USAGE, TOPICS_USAGE, VERIFY_DATA_DIR_USAGE } from './usage';
 import type * as BrokerCommand from './commands/broker';
 import type * as ConsumeCommand from './commands/consume';
 import type * as GroupsCommand from './commands/groups';
 import type * as ProduceCommand from './commands/produce';
 import type * as TopicsCommand from './commands/topics';
+import type * as VerifyDataDirCommand from './commands/verifyDataDir';
 
 /**
  * A command's module, loaded when the command runs. A plain require: with module 'node16' an
@@ -15,10 +16,11 @@ function load<T>(id: string): T {
   return require(id) as T;
 }
 
-const USAGE = ['Usage:', BROKER_USAGE, TOPICS_USAGE, PRODUCE_USAGE, CONSUME_USAGE, GROUPS_USAGE, '(every command takes --help / -h)'].join('\n');
+const USAGE = ['Usage:', BROKER_USAGE, VERIFY_DATA_DIR_USAGE, TOPICS_USAGE, PRODUCE_USAGE, CONSUME_USAGE, GROUPS_USAGE, '(every command takes --help / -h)'].join('\n');
 
 const COMMAND_USAGE: Record<string, string> = {
   broker: BROKER_USAGE,
+  'verify-data-dir': VERIFY_DATA_DIR_USAGE,
   topics: TOPICS_USAGE,
   produce: PRODUCE_USAGE,
   consume: CONSUME_USAGE,
@@ -55,6 +57,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await load<typeof ProduceCommand>('./commands/produce').produceCommand(rest, io);
       case 'consume':
         return await load<typeof ConsumeCommand>('./commands/consume').consumeCommand(rest, io);
+      case 'verify-data-dir':
+        return await load<typeof VerifyDataDirCommand>('./commands/verifyDataDir').verifyDataDirCommand(rest, io);
       case 'groups':
         return await load<typeof GroupsCommand>('./commands/groups').groupsCommand(rest, io);
       case 'help':

@@ -3,12 +3,22 @@
  * dispatching in main.ts) loads no command's dependencies: the broker never loads the client.
  */
 export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--data-dir ./data | --memory] [--advertised-host h]
-    [--partitions N (num.partitions)] [--no-auto-create-topics] [--sasl-plain-user user:password]...
+    (--host 0.0.0.0 needs --advertised-host: the address clients are told to connect to)
+    [--partitions N (num.partitions)] [--no-auto-create-topics]
+    [--sasl-plain-users-file FILE]   (SASL/PLAIN users, user:password a line; or set BINDERY_SASL_PLAIN_USERS)
+    [--sasl-plain-user user:password]...   (works, but shows the password in the process list)
     [--config topic.config=value]...   (default topic configs, e.g. retention.ms=60000)
     [--fetch-log-read-max-bytes N]   (bytes a fetch reads of one partition from the log files, default 57671680)
     [--group-initial-rebalance-delay-ms N]   (how long a new group waits for more members, default 0)
     [--log-retention-check-interval-ms N]   (how often retention runs, default 300000)
+    [--queued-max-request-bytes N] [--max-response-bytes-per-connection N] [--connections-max-idle-ms N]
+    [--request-frame-timeout-ms N] [--sasl-server-max-receive-size N] [--connection-failed-authentication-delay-ms N]
+      (connection limits; see docs/cli.md)
+    [--metrics-port N]   (Prometheus metrics at http://<host>:N/metrics; 0 = any free port)
     [--verbose]   (also report connections closed for malformed requests)`;
+
+export const VERIFY_DATA_DIR_USAGE = `bindery verify-data-dir --data-dir <dir>
+    (offline: every bad batch and index entry by file, byte and offset; exit code 1 when any)`;
 
 export const TOPICS_USAGE = `bindery topics create --topic <name> [--partitions N] [--replication-factor N] [--config k=v]...
 bindery topics list

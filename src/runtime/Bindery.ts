@@ -13,13 +13,19 @@ import { buildContainer, isValueProvider, type ParentContainer, type ServiceCont
 import { ConverterRegistry, type MessageConverter } from './conversion';
 import { LifecycleError, UnknownListenerError } from './errors';
 import { declaredBindingNames, explore } from './explorer';
-import { InMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { InMemoryIdempotencyStore, type IdempotencyStore, type IdempotencyStoreHealth } from './idempotency';
 import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
+import type { StuckPartition } from './listener/handlerWatch';
 import { ListenerContainer } from './listener/ListenerContainer';
 import { consoleLogger, type Logger } from './logger';
-import type { ApplicationModel } from './model';
+import type { ApplicationModel, ConsumerDefinition } from './model';
+import { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
+import type { BindingStatus } from './observability/health';
 import { Producers } from './producers';
 import type { RetryablePredicate } from './retry';
+
+/** What closing the binder may take past shutdownTimeoutMs when handlers used all of it. */
+const BINDER_CLOSE_GRACE_MS = 1000;
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
@@ -67,14 +73,52 @@ export interface BinderyOptions {
   shutdownOnSignals?: boolean;
   /** Called after a signal-triggered close, before the signal is re-raised (last chance to log). */
   onSignalShutdown?: (signal: NodeJS.Signals) => void;
+  /**
+   * Framework metrics (prom-client): true, or { registry } to put them in the application's own
+   * registry. Default: on when config management.port is set, else off (nothing recorded).
+   */
+  metrics?: boolean | MetricsOptions;
+}
+
+/** A management server started from config, closed with the application. */
+interface Closeable {
+  readonly address: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+function metricsFor(option: BinderyOptions['metrics'], config: BinderyConfig): FrameworkMetrics | undefined {
+  if (option === false) return undefined;
+  if (option === undefined && config.management?.port === undefined) return undefined;
+  return new FrameworkMetrics(option === true || option === undefined ? {} : option);
 }
 
 type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
+
+export interface ListenerHealth {
+  name: string;
+  destination: string;
+  group: string | undefined;
+  paused: boolean;
+  /** Partitions whose handler has run longer than the session timeout (nothing behind it moves). */
+  stuckPartitions: StuckPartition[];
+  /** What needs looking at (a stuck handler), as also logged once. */
+  warnings: string[];
+  /** Idempotent listeners whose store reports its reachability (RedisIdempotencyStore does). */
+  idempotencyStore?: IdempotencyStoreHealth;
+}
+
+export interface ApplicationHealth {
+  state: State;
+  listeners: ListenerHealth[];
+}
 
 export class Bindery {
   private state: State = 'created';
   private closing: Promise<void> | undefined;
   private readonly signalHandler = (signal: NodeJS.Signals): void => void this.onSignal(signal);
+  /** Listeners stopped through stopBinding (they left their group; startBinding binds them again). */
+  private readonly stopped = new Set<string>();
+  private management: Closeable | undefined;
 
   private constructor(
     readonly config: BinderyConfig,
@@ -85,6 +129,9 @@ export class Bindery {
     private readonly listeners: ListenerContainer[],
     private readonly ownsBinder: boolean,
     private readonly options: BinderyOptions,
+    /** Framework metrics, when on (BinderyOptions.metrics). */
+    readonly metrics: FrameworkMetrics | undefined,
+    private readonly newListener: (definition: ConsumerDefinition) => ListenerContainer,
   ) {}
 
   static async create(options: BinderyOptions): Promise<Bindery> {
@@ -102,25 +149,29 @@ export class Bindery {
     const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>, logger));
     try {
       const converters = new ConverterRegistry(options.converters);
-      const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE);
+      const metrics = metricsFor(options.metrics, config);
+      const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE, metrics?.producer());
       const container = buildContainer({ services: options.services, model, producers, parent: options.container, values: [] });
       // Build every service now so wiring errors surface at create, not at the first message.
       // Listener services are singletons (or registered values): each is looked up once, not per message.
       const instances = new Map<Function, object>();
       for (const service of classes) instances.set(service, container.get<object>(service));
+      const idempotencyStore = options.idempotencyStore ?? new InMemoryIdempotencyStore();
       const deps = {
         binder,
         producers,
         converters,
         instanceOf: (service: Function) => instances.get(service) ?? container.get<object>(service),
         clock: options.clock ?? systemClock,
-        idempotencyStore: options.idempotencyStore ?? new InMemoryIdempotencyStore(),
+        idempotencyStore: metrics ? metrics.idempotencyStores(idempotencyStore) : idempotencyStore,
         logger: options.logger ?? consoleLogger,
         idempotencyKey: options.idempotencyKey,
         retryable: options.retryable,
+        observe: metrics && ((definition: ConsumerDefinition) => metrics.listener(definition)),
       };
-      const listeners = model.consumers.map((definition) => new ListenerContainer(definition, deps));
-      return new Bindery(config, binder, model, container, producers, listeners, !options.binder, options);
+      const newListener = (definition: ConsumerDefinition): ListenerContainer => new ListenerContainer(definition, deps);
+      const listeners = model.consumers.map(newListener);
+      return new Bindery(config, binder, model, container, producers, listeners, !options.binder, options, metrics, newListener);
     } catch (error) {
       if (!options.binder) await binder.close().catch(() => undefined);
       throw error;
@@ -145,6 +196,14 @@ export class Bindery {
       throw error;
     }
     this.state = 'running';
+    if (this.config.management?.port !== undefined) {
+      try {
+        this.management = await this.startManagement();
+      } catch (error) {
+        await this.close();
+        throw error;
+      }
+    }
     if (this.options.shutdownOnSignals !== false) {
       process.once('SIGINT', this.signalHandler);
       process.once('SIGTERM', this.signalHandler);
@@ -182,16 +241,62 @@ export class Bindery {
   }
 
   /** What is bound and whether it is fetching, for health endpoints and logs. */
-  health(): { state: State; listeners: Array<{ name: string; destination: string; group: string | undefined; paused: boolean }> } {
+  health(): ApplicationHealth {
     return {
       state: this.state,
-      listeners: this.listeners.map((l) => ({
-        name: l.name,
-        destination: String(l.definition.destination),
-        group: l.definition.group,
-        paused: l.isPaused(),
-      })),
+      listeners: this.listeners.map((l) => {
+        const entry: ListenerHealth = {
+          name: l.name,
+          destination: String(l.definition.destination),
+          group: l.definition.group,
+          paused: l.isPaused(),
+          ...l.handlerHealth(),
+        };
+        const store = l.idempotencyStoreHealth();
+        if (store) entry.idempotencyStore = store;
+        return entry;
+      }),
     };
+  }
+
+  /** Each consumer binding and whether it is running, paused or stopped (as the /bindings endpoint shows them). */
+  bindings(): BindingStatus[] {
+    return this.listeners.map((l) => ({
+      name: l.name,
+      destination: String(l.definition.destination),
+      group: l.definition.group,
+      state: this.stopped.has(l.name) ? 'stopped' : l.isPaused() ? 'paused' : 'running',
+      autoStartup: l.definition.consumer.autoStartup,
+    }));
+  }
+
+  /**
+   * Stops one consumer binding: handlers in flight finish (bounded by shutdownTimeoutMs), what
+   * was processed is committed and the binding leaves its group, so its partitions go to the
+   * group's other members. startBinding(name) binds it again from the committed offsets.
+   */
+  async stopBinding(name: string): Promise<void> {
+    const listener = this.listener(name);
+    if (this.stopped.has(name)) return;
+    this.stopped.add(name);
+    await listener.stop(this.config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+  }
+
+  /** Binds a stopped binding again (or resumes a paused one); it fetches from the committed offsets. */
+  async startBinding(name: string): Promise<void> {
+    const old = this.listener(name);
+    if (!this.stopped.has(name)) return old.resume();
+    if (this.state !== 'running') throw new LifecycleError(`Cannot start binding '${name}': the application is ${this.state}.`);
+    const fresh = this.newListener(old.definition);
+    await fresh.start();
+    fresh.resume();
+    this.listeners[this.listeners.indexOf(old)] = fresh;
+    this.stopped.delete(name);
+  }
+
+  /** Where the management server listens (config management.port), once started. */
+  get managementAddress(): { host: string; port: number } | undefined {
+    return this.management?.address;
   }
 
   get running(): boolean {
@@ -211,14 +316,19 @@ export class Bindery {
     this.state = 'closing';
     process.removeListener('SIGINT', this.signalHandler);
     process.removeListener('SIGTERM', this.signalHandler);
+    await this.management?.close().catch((e) => (this.options.logger ?? consoleLogger).error('closing the management server failed', e));
     const timeout = this.config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    // One bound for the whole close: handlers still running when it ends are given up on once.
+    const deadline = Date.now() + timeout;
+    const left = (): number => Math.max(0, deadline - Date.now());
     const logger = this.options.logger ?? consoleLogger;
     const results = await Promise.allSettled(this.listeners.map((l) => l.stop(timeout)));
     for (const r of results) if (r.status === 'rejected') logger.error('stopping a listener failed', r.reason);
     await this.producers.close().catch((e) => logger.error('flushing producers failed', e));
     if (this.ownsBinder) {
-      // A handler that ignored the shutdown bound could hold the binder's close forever.
-      const closed = await withTimeout(this.binder.close(), timeout).catch((e) => logger.error('closing the binder failed', e));
+      // Its bindings already gave up on stuck handlers; what is left (producers, the broker) gets
+      // the time that remains, and at least a moment so it can release its files and timers.
+      const closed = await withTimeout(this.binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error('closing the binder failed', e));
       if (closed === 'timeout') logger.warn(`the '${this.binder.name}' binder did not close within ${timeout} ms; giving up on it`);
     }
     this.state = 'closed';
@@ -232,6 +342,16 @@ export class Bindery {
     // signal). A host with its own handler for it decides when the process ends: re-raising would
     // only run that handler a second time.
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  }
+
+  /**
+   * The management server lives in management/, above the runtime: it is loaded only when config
+   * asks for it, as the binder registry loads binders.
+   */
+  private async startManagement(): Promise<Closeable> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const management = require('../management') as typeof import('../management');
+    return management.startManagementServer(this, this.config.management ?? {});
   }
 
   private listener(name: string): ListenerContainer {

@@ -113,3 +113,18 @@ export class LifecycleError extends BinderyError {
     super('LIFECYCLE', message);
   }
 }
+
+/** A listener's handler did not settle within consumer.handlerTimeoutMs: the attempt counts as failed. */
+export class HandlerTimeoutError extends BinderyError {
+  constructor(
+    readonly listener: string,
+    readonly record: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      'HANDLER_TIMEOUT',
+      `${listener}: the handler did not settle within handlerTimeoutMs (${timeoutMs} ms) on ${record}; the attempt counts as failed ` +
+        `(its work is not cancelled). Make the handler finish sooner, or raise bindings.<name>.consumer.handlerTimeoutMs.`,
+    );
+  }
+}

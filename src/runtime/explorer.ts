@@ -77,7 +77,7 @@ export function planParameters(service: Function, method: string, batch: boolean
     const decorated = declared.find((d) => d.index === i);
     const type = types[i];
     if (decorated?.kind === 'payload') plan.push({ kind: 'payload', targetType: batch ? undefined : type });
-    else if (decorated?.kind === 'header') plan.push({ kind: 'header', name: decorated.name });
+    else if (decorated?.kind === 'header') plan.push(decorated.raw ? { kind: 'header', name: decorated.name, raw: true } : { kind: 'header', name: decorated.name });
     else if (decorated) plan.push({ kind: decorated.kind });
     else if (type === Acknowledgment) plan.push({ kind: 'ack' });
     else if (type === RecordContext) plan.push({ kind: 'context' });

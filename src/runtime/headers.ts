@@ -51,6 +51,19 @@ export function headerValue(record: InboundRecord, name: string): string | undef
 }
 
 /**
+ * The last header of that name (compared as headerValue does) as its bytes, copied so the listener
+ * may keep them; null for a null value, undefined when absent.
+ */
+export function rawHeaderValue(record: InboundRecord, name: string): Buffer | null | undefined {
+  const list = record.headers;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const h = list[i];
+    if (isHeaderNamed(h.key, name)) return h.value === null ? null : Buffer.from(h.value);
+  }
+  return undefined;
+}
+
+/**
  * message-id values: a random UUID's first 74 random bits, fixed per process, then a 48-bit
  * counter in the last group — UUID-shaped, unique across processes in practice (as random as a
  * UUID per process), and without a call into the random generator per message.

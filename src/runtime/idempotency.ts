@@ -20,6 +20,16 @@ export interface IdempotencyStore {
    * claim as done: the duplicate is skipped at once (at-most-once for a crashed claimer's message).
    */
   isDone?(key: string): Promise<boolean>;
+  /** Whether the store is reachable now, for app.health() (a store without it is taken as always available). */
+  health?(): IdempotencyStoreHealth;
+}
+
+export interface IdempotencyStoreHealth {
+  available: boolean;
+  /** When the store last became available or unavailable (ms since the epoch). */
+  since: number;
+  /** While unavailable: what the last failure said. */
+  lastError?: string;
 }
 
 /** An IdempotencyStore in process memory (one process; lost on restart). */

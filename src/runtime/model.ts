@@ -12,7 +12,7 @@ export interface BindingDefinition {
 
 export type ParameterPlan =
   | { kind: 'payload'; targetType?: Function }
-  | { kind: 'header'; name: string }
+  | { kind: 'header'; name: string; raw?: boolean }
   | { kind: 'headers' }
   | { kind: 'ack' }
   | { kind: 'context' };

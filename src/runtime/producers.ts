@@ -10,6 +10,7 @@ import type { ConverterRegistry } from './conversion';
 import { LifecycleError } from './errors';
 import { keyBytes, outboundHeaders } from './headers';
 import type { ProducerDefinition } from './model';
+import { NO_PRODUCER_OBSERVER, type ProducerObserver } from './observability/observers';
 
 const COMPRESSION: Record<string, CompressionType> = {
   none: CompressionType.None,
@@ -43,6 +44,7 @@ export class Producers {
     private readonly definitions: Map<string, ProducerDefinition>,
     private readonly converters: ConverterRegistry,
     private readonly defaultContentType: string,
+    private readonly observer: ProducerObserver = NO_PRODUCER_OBSERVER,
   ) {
     for (const d of definitions.values()) if (!this.byDestination.has(d.destination)) this.byDestination.set(d.destination, d);
   }
@@ -71,13 +73,13 @@ export class Producers {
       const ready = this.ready.get(destination);
       if (ready !== undefined) {
         try {
-          return ready.send(record);
+          return this.observer.sending(destination, ready.send(record));
         } catch (error) {
           return Promise.reject(error);
         }
       }
     }
-    return this.binding(destination).then((binding) => binding.send(record));
+    return this.observer.sending(destination, this.binding(destination).then((binding) => binding.send(record)));
   }
 
   /** Converts and sends; the content type is the option's, else the binding's, else the default. */

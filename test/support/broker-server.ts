@@ -30,6 +30,8 @@ export interface TestBrokerOptions {
   /** Keep the logs in this directory (default: an in-memory broker). */
   dataDir?: string;
   startTimeoutMs?: number;
+  /** Environment of the child (default: the test's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -78,6 +80,7 @@ async function startChild(opts: TestBrokerOptions): Promise<TestBroker> {
   if (!cliBuilt()) throw new Error('dist/ is missing: run `npx tsc -p .` (npm test does) before the compat tests');
   const child: ChildProcess = spawn(process.execPath, [CLI, 'broker', ...storageArgs(opts), '--port', '0', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
   });
   let output = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -16,10 +16,11 @@ import type {
   ProducerOptions,
   TopicPartitionOffset,
 } from '../Binder';
+import { describeThrown } from '../describeThrown';
 import { registerCompressionCodecs } from './codecs';
 import { installConsumerStopFix } from './consumerStopFix';
 import { resolveKafkaBinderConfig, type KafkaBinderConfig, type ResolvedKafkaBinderConfig } from './config';
-import { KafkaBinderClosedError, toBinderError } from './errors';
+import { hasErrorType, KafkaBinderClosedError, KafkaSessionTimeoutError, toBinderError } from './errors';
 import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
@@ -166,7 +167,9 @@ export class KafkaBinder implements Binder {
       );
     } catch (error) {
       await Promise.allSettled(members.map((member) => member.consumer.disconnect()));
-      throw toBinderError(`binding a consumer of group '${groupId}'`, this.config.brokers, error);
+      const what = `binding a consumer of group '${groupId}'`;
+      if (hasErrorType(error, 'INVALID_SESSION_TIMEOUT')) throw new KafkaSessionTimeoutError(what, options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs);
+      throw toBinderError(what, this.config.brokers, error);
     }
     const binding = new KafkaConsumerBinding(options.group, state, members, topics, async () => {
       this.consumers.delete(binding);
@@ -176,10 +179,10 @@ export class KafkaBinder implements Binder {
     return binding;
   }
 
-  async close(): Promise<void> {
+  async close(handlerWaitMs?: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.consumers].map((binding) => binding.stop()));
+    await Promise.allSettled([...this.consumers].map((binding) => binding.stop(handlerWaitMs)));
     await Promise.allSettled([...this.producers].map((binding) => binding.close()));
     if (this.admin) {
       const admin = await this.admin.catch(() => null);
@@ -259,7 +262,7 @@ export class KafkaBinder implements Binder {
 }
 
 function reportError(groupId: string, message: string, error: unknown): void {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error);
   // eslint-disable-next-line no-console
   console.error(`[bindery kafka binder] group ${groupId}: ${message}: ${detail}`);
 }

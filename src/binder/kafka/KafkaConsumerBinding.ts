@@ -42,10 +42,10 @@ export class KafkaConsumerBinding implements ConsumerBinding {
     return this.state.paused;
   }
 
-  async stop(): Promise<void> {
+  async stop(handlerWaitMs?: number): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await Promise.all(this.members.map((member) => member.stop()));
+    await Promise.all(this.members.map((member) => member.stop(handlerWaitMs)));
     await this.onStop();
   }
 }

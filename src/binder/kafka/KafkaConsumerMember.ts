@@ -14,6 +14,7 @@ import type {
   TopicPartitionOffset,
 } from '../Binder';
 import { revokePartitions } from '../revocation';
+import { waitAtMost } from '../waitAtMost';
 import { isCoordinatorLoss } from './errors';
 import { fromKafkajsHeaders } from './headers';
 
@@ -44,6 +45,7 @@ export class KafkaConsumerMember {
   private restarting: Promise<void> | null = null;
   private readonly firstJoin: Promise<void>;
   private signalJoined!: () => void;
+  private failJoin!: (error: unknown) => void;
 
   readonly session: ConsumerSession = {
     commit: (offsets) => this.commit(offsets),
@@ -57,13 +59,21 @@ export class KafkaConsumerMember {
     private readonly handler: BatchHandler,
     private readonly settings: MemberSettings,
   ) {
-    this.firstJoin = new Promise((resolve) => (this.signalJoined = resolve));
+    this.firstJoin = new Promise((resolve, reject) => {
+      this.signalJoined = resolve;
+      this.failJoin = reject;
+    });
+    // Nothing may wait on it (the join can fail after start() gave up): never an unhandled rejection.
+    this.firstJoin.catch(() => undefined);
     const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
     consumer.on(REBALANCING, () => this.revoke([...this.assigned.values()]));
     consumer.on(GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
     consumer.on(CRASH, ({ payload }) => {
       // kafkajs restarts after retriable failures (e.g. a coordinator still loading); report the rest.
-      if (!this.stopping && !payload.restart) settings.reportError('consumer stopped after an error', payload.error);
+      if (this.stopping || payload.restart) return;
+      // Before the first join the failure is the caller's (bindConsumer rejects with it), as on the native binder.
+      if (!this.joinedOnce) this.failJoin(payload.error);
+      else settings.reportError('consumer stopped after an error', payload.error);
     });
   }
 
@@ -119,15 +129,24 @@ export class KafkaConsumerMember {
     })();
   }
 
-  /** Stops delivering, waits for the handler, lets the runtime commit, then leaves the group. */
-  async stop(): Promise<void> {
+  /**
+   * Stops delivering, waits for the handler (at most `handlerWaitMs` when given), lets the runtime
+   * commit, then leaves the group. kafkajs' disconnect waits for the batch in flight, so it is
+   * bounded the same way: a handler that never settles must not keep the connections open.
+   */
+  async stop(handlerWaitMs?: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    if (this.restarting) await this.restarting;
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const deadline = handlerWaitMs === undefined ? undefined : Date.now() + handlerWaitMs;
+    const left = (): number | undefined => (deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
+    if (this.restarting) await waitAtMost(this.restarting, left());
+    let settled = true;
+    while (settled && this.inFlight.size > 0) settled = await waitAtMost(Promise.allSettled([...this.inFlight]), left());
     const held = [...this.assigned.values()];
     await this.revoke(held);
-    await this.consumer.disconnect();
+    const disconnecting = this.consumer.disconnect();
+    // Given up on: its connections go when kafkajs is done with the batch; the caller moves on.
+    if (!(await waitAtMost(disconnecting, settled ? undefined : 0))) disconnecting.catch(() => undefined);
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -226,8 +245,9 @@ export class KafkaConsumerMember {
       try {
         await this.handler(inbound, this.session);
       } catch (error) {
-        this.settings.reportError(`handler failed on ${topic}-${partition}; redelivering from ${chunk[0].offset}`, error);
+        // From where the handler sought (the record that failed), else from the chunk's first record.
         if (!this.seeks.has(tp)) this.seeks.set(tp, Number(chunk[0].offset));
+        this.settings.reportError(`handler failed on ${topic}-${partition}; redelivering from ${this.seeks.get(tp)}`, error);
         break;
       }
       if (this.seeks.has(tp)) break;

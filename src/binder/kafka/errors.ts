@@ -1,4 +1,5 @@
 import { BinderyError } from '../../protocol/primitives/errors';
+import { describeThrown } from '../describeThrown';
 
 /** The brokers could not be reached (after the bounded retries). */
 export class KafkaConnectionError extends BinderyError {
@@ -75,7 +76,7 @@ function asError(error: unknown): Error {
     (copy as { code?: unknown }).code = (error as { code?: unknown }).code;
     return copy;
   }
-  return new Error(String(error));
+  return new Error(describeThrown(error));
 }
 
 const COORDINATOR_ERRORS = new Set(['NOT_COORDINATOR_FOR_GROUP', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_NOT_AVAILABLE']);
@@ -87,6 +88,30 @@ export function isCoordinatorLoss(error: unknown): boolean {
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const type = (current as { type?: string }).type;
     if (type !== undefined && COORDINATOR_ERRORS.has(type)) return true;
+    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The cluster refused the consumer's session timeout (INVALID_SESSION_TIMEOUT). */
+export class KafkaSessionTimeoutError extends BinderyError {
+  constructor(
+    what: string,
+    readonly sessionTimeoutMs: number,
+  ) {
+    super(
+      'KAFKA_INVALID_SESSION_TIMEOUT',
+      `${what} failed: sessionTimeoutMs ${sessionTimeoutMs} is outside what the brokers allow. Set the binding's consumer.sessionTimeoutMs ` +
+        `between the brokers' group.min.session.timeout.ms and group.max.session.timeout.ms (Kafka's defaults: between 6000 and 1800000 ms).`,
+    );
+  }
+}
+
+/** Whether a kafkajs error (or one it wraps) carries the Kafka error `type`. */
+export function hasErrorType(error: unknown, type: string): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if ((current as { type?: string }).type === type) return true;
     current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
   }
   return false;

@@ -12,6 +12,7 @@ import { OffsetSpec } from '../../broker/fetch/types';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { BatchHandler, ConsumerSession, InboundBatch, InboundRecord, TopicPartition, TopicPartitionOffset } from '../Binder';
 import { revokePartitions } from '../revocation';
+import { waitAtMost } from '../waitAtMost';
 import { decodeFetched } from './decodeFetched';
 import { NativeBrokerError } from './errors';
 import type { GroupMembership } from './GroupMembership';
@@ -99,13 +100,17 @@ export class ConsumerMember {
     this.wakeup.notify();
   }
 
-  /** Stops fetching, waits for the handler, revokes (the runtime commits what it acknowledged), leaves. */
-  async stop(): Promise<void> {
+  /**
+   * Stops fetching, waits for the handler (at most `handlerWaitMs` when given: a handler that never
+   * settles must not hold the heartbeat timer and the group membership forever), revokes (the
+   * runtime commits what it acknowledged), leaves.
+   */
+  async stop(handlerWaitMs?: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.wakeup.notify();
     this.stopped.notify();
-    await this.loop;
+    if (this.loop) await waitAtMost(this.loop, handlerWaitMs);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     await this.revoke([...this.assigned.values()]);
     this.membership.leave();
@@ -252,8 +257,9 @@ export class ConsumerMember {
       try {
         await this.handler(batch, this.session);
       } catch (error) {
-        this.settings.reportError(`handler failed on ${tp.topic}-${tp.partition}; delivering again from ${chunk[0].offset}`, error);
+        // From where the handler sought (the record that failed), else from the chunk's first record.
         if (!this.seeks.has(key)) this.seeks.set(key, chunk[0].offset);
+        this.settings.reportError(`handler failed on ${tp.topic}-${tp.partition}; delivering again from ${this.seeks.get(key)}`, error);
         await delay(REDELIVERY_BACKOFF_MS, this.stopped, 0);
       } finally {
         this.delivering = null;

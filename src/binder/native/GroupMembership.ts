@@ -194,7 +194,17 @@ export class GroupMembership {
     else if (errorCode === ErrorCode.ILLEGAL_GENERATION) this.reset(false);
     else if (errorCode === ErrorCode.REBALANCE_IN_PROGRESS) return;
     else if (COORDINATOR_BUSY.has(errorCode) && !this.broker.isClosed) await new Promise((resolve) => setTimeout(resolve, RETRY_BACKOFF_MS));
-    else throw new NativeBrokerError(`${phase} group '${this.settings.groupId}'`, errorCode, null);
+    else throw new NativeBrokerError(`${phase} group '${this.settings.groupId}'`, errorCode, this.advice(errorCode));
+  }
+
+  /** What the user can do about a refused join, where there is something to say. */
+  private advice(errorCode: number): string | null {
+    if (errorCode !== ErrorCode.INVALID_SESSION_TIMEOUT) return null;
+    const { minSessionTimeoutMs: min, maxSessionTimeoutMs: max } = this.broker.groups.config;
+    return (
+      `sessionTimeoutMs ${this.settings.sessionTimeoutMs} is outside what the broker allows: set the binding's consumer.sessionTimeoutMs ` +
+      `between ${min} and ${max} ms (the broker's group.min.session.timeout.ms and group.max.session.timeout.ms)`
+    );
   }
 
   /** The leader's part: every member's subscription through the assignor. */

@@ -15,6 +15,7 @@ import { CompressionType } from '../../protocol/records/types';
 import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../Binder';
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
+import { describeThrown } from '../describeThrown';
 import { NativeConsumerBinding } from './NativeConsumerBinding';
 import { NativeProducer } from './NativeProducer';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
@@ -105,9 +106,9 @@ export class NativeBinder implements Binder {
     return binding;
   }
 
-  async close(): Promise<void> {
+  async close(handlerWaitMs?: number): Promise<void> {
     if (this.closed) return;
-    await Promise.allSettled([...this.consumers].map((binding) => binding.stop()));
+    await Promise.allSettled([...this.consumers].map((binding) => binding.stop(handlerWaitMs)));
     await Promise.allSettled([...this.producers].map((binding) => binding.close()));
     this.closed = true;
     const lease = await this.lease?.catch(() => null);
@@ -138,7 +139,7 @@ export class NativeBinder implements Binder {
 }
 
 function reportError(groupId: string, message: string, error: unknown): void {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error);
   // eslint-disable-next-line no-console
   console.error(`[bindery native binder] group ${groupId}: ${message}: ${detail}`);
 }

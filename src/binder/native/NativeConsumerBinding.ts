@@ -105,10 +105,10 @@ export class NativeConsumerBinding implements ConsumerBinding {
     return this.paused;
   }
 
-  stop(): Promise<void> {
+  stop(handlerWaitMs?: number): Promise<void> {
     this.stopping ??= (async () => {
       if (this.patternTimer) clearTimeout(this.patternTimer);
-      await Promise.all(this.members.map((member) => member.stop()));
+      await Promise.all(this.members.map((member) => member.stop(handlerWaitMs)));
       if (this.settings.anonymous) await this.broker.deleteGroups([this.settings.groupId]).catch(() => undefined);
       this.onStop();
     })();

@@ -82,8 +82,8 @@ export class TestBinder implements Binder {
       pause: () => members.forEach((m) => m.pause()),
       resume: () => members.forEach((m) => m.resume()),
       isPaused: () => members.every((m) => m.isPaused()),
-      stop: async () => {
-        await Promise.all(members.map((m) => m.stop()));
+      stop: async (handlerWaitMs?: number) => {
+        await Promise.all(members.map((m) => m.stop(handlerWaitMs)));
         members.forEach((m) => consumers.delete(m));
       },
     };
@@ -96,10 +96,10 @@ export class TestBinder implements Binder {
     return [...topics];
   }
 
-  async close(): Promise<void> {
+  async close(handlerWaitMs?: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await Promise.all([...this.consumers].map((c) => c.stop(handlerWaitMs)));
     this.consumers.clear();
     this.producers.clear();
   }

@@ -10,6 +10,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../Binder';
+import { waitAtMost } from '../waitAtMost';
 import type { GroupMember, TestBroker } from './TestBroker';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 
@@ -18,8 +19,11 @@ const key = (topic: string, partition: number): string => `${topic}:${partition}
 export class TestConsumer implements GroupMember {
   private assignment: TopicPartition[] = [];
   private readonly positions = new Map<string, number>();
+  /** Partitions the handler sought during the delivery in progress. */
+  private readonly sought = new Set<string>();
   private paused = false;
   private stopping = false;
+  private stopped: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private knownTopics = '';
   private readonly session: ConsumerSession;
@@ -38,7 +42,9 @@ export class TestConsumer implements GroupMember {
         for (const o of offsets) this.broker.commit(this.group, o.topic, o.partition, o.offset);
       },
       seek: (target: TopicPartitionOffset) => {
-        this.positions.set(key(target.topic, target.partition), target.offset);
+        const k = key(target.topic, target.partition);
+        this.positions.set(k, target.offset);
+        this.sought.add(k);
       },
       heartbeat: async () => undefined,
       isActive: (topic: string, partition: number) =>
@@ -96,12 +102,15 @@ export class TestConsumer implements GroupMember {
     return this.paused;
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return this.loop;
-    this.stopping = true;
-    this.broker.changed.notify();
-    await this.loop;
-    await this.broker.leave(this.group, this);
+  /** Stops delivering, waits for the handler (at most `handlerWaitMs` when given), leaves the group. */
+  stop(handlerWaitMs?: number): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.broker.changed.notify();
+      if (this.loop) await waitAtMost(this.loop, handlerWaitMs);
+      await this.broker.leave(this.group, this);
+    })();
+    return this.stopped;
   }
 
   private async run(): Promise<void> {
@@ -122,15 +131,18 @@ export class TestConsumer implements GroupMember {
           if (records.length === 0) continue;
           delivered = true;
           this.positions.set(k, position + records.length);
+          this.sought.delete(k);
           try {
             await this.handler(
               { topic: tp.topic, partition: tp.partition, records, highWatermark: this.broker.endOffset(tp.topic, tp.partition) },
               this.session,
             );
           } catch (error) {
-            // A failing handler gets the same records again, after a pause so it cannot spin.
-            console.error(`test binder: handler failed on ${k}@${position}, redelivering:`, error);
-            this.positions.set(k, position);
+            // A failing handler gets the records again from where it sought (else from the first),
+            // after a pause so it cannot spin.
+            const from = this.sought.has(k) ? this.positions.get(k) : position;
+            console.error(`test binder: handler failed on ${k}@${position}, redelivering from ${from}:`, error);
+            if (!this.sought.has(k)) this.positions.set(k, position);
             await this.broker.changed.wait(1000);
           }
         }

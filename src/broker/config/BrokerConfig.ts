@@ -45,6 +45,34 @@ export interface BrokerConfig {
    * Reads served from the in-memory tail are not limited by it.
    */
   fetchLogReadMaxBytes: number;
+  /**
+   * queued.max.request.bytes: request bytes the wire server holds at once, over every connection
+   * (frames being received, queued or handled). A frame's declared size is reserved when its size
+   * prefix arrives; while the pool is used up, no connection starts a new frame. As in Kafka, a
+   * frame is admitted while any room is left, so one frame may take the pool past this size.
+   * -1 = no bound. At least socket.request.max.bytes when bounded.
+   */
+  queuedMaxRequestBytes: number;
+  /**
+   * Response bytes one connection may have in flight (requests being answered plus responses not
+   * yet written to the socket) before its further requests wait: a fetch counts its maxBytes
+   * from the moment it starts, before it reads the log. The first request in flight always starts.
+   */
+  maxResponseBytesPerConnection: number;
+  /**
+   * connections.max.idle.ms: a connection that sends no bytes, takes none of its responses and has
+   * no request being answered for this long is closed; so is one that stops reading its responses.
+   */
+  connectionsMaxIdleMs: number;
+  /** A request frame must arrive whole within this long of its first byte, or the connection is closed (-1 = never). */
+  requestFrameTimeoutMs: number;
+  /** sasl.server.max.receive.size: largest request frame accepted before a SASL client has authenticated. */
+  saslServerMaxReceiveSize: number;
+  /**
+   * connection.failed.authentication.delay.ms: a failed authentication is answered (and its
+   * connection closed) this long after the previous failure from the same address.
+   */
+  connectionFailedAuthenticationDelayMs: number;
   /** Default topic configs by Kafka name (log.retention.ms → 'retention.ms', ...). */
   topicDefaults: Record<string, string>;
 }
@@ -76,6 +104,22 @@ export const BROKER_CONFIG_DEFS: ConfigDefs<BrokerConfig> = {
   tailCacheBytesPerPartition: define.integer(1024 * 1024, 0, 'bytes of recently appended batches kept in memory per partition for caught-up fetches'),
   fetchMaxBytes: define.integer(57671680, 1, 'cap of one fetch response', { kafkaName: 'fetch.max.bytes' }),
   fetchLogReadMaxBytes: define.integer(57671680, 1, "stored bytes one fetch reads from a partition's log files, at most (the first batch is always whole)"),
+  queuedMaxRequestBytes: define.integer(
+    268435456,
+    1,
+    'request bytes the wire server holds at once over every connection (a frame is admitted while any room is left); -1 = no bound, else at least `socket.request.max.bytes`',
+    { kafkaName: 'queued.max.request.bytes', alsoAllowed: -1 },
+  ),
+  maxResponseBytesPerConnection: define.integer(33554432, 1, 'response bytes one connection may have in flight before its further requests wait (the first always starts)'),
+  connectionsMaxIdleMs: define.integer(600000, 1, 'a connection idle this long (or not reading its responses) is closed; -1 = never', {
+    kafkaName: 'connections.max.idle.ms',
+    alsoAllowed: -1,
+  }),
+  requestFrameTimeoutMs: define.integer(60000, 1, 'a request frame must arrive whole within this long of its first byte, or the connection is closed; -1 = never', { alsoAllowed: -1 }),
+  saslServerMaxReceiveSize: define.integer(524288, 1, 'largest request frame accepted before a SASL client has authenticated', { kafkaName: 'sasl.server.max.receive.size' }),
+  connectionFailedAuthenticationDelayMs: define.integer(100, 0, 'a failed authentication is answered (and its connection closed) this long after the previous failure from the same address', {
+    kafkaName: 'connection.failed.authentication.delay.ms',
+  }),
   topicDefaults: define.of({ type: 'freeObject' }, {}, 'default topic configs by Kafka topic config name (`retention.ms`, ...)'),
 };
 
@@ -99,6 +143,10 @@ export function brokerConfigEntries(cfg: BrokerConfig): Record<string, string> {
     'log.flush.offset.checkpoint.interval.ms': String(cfg.logFlushOffsetCheckpointIntervalMs),
     'log.cleaner.backoff.ms': String(cfg.logCleanerBackoffMs),
     'fetch.max.bytes': String(cfg.fetchMaxBytes),
+    'queued.max.request.bytes': String(cfg.queuedMaxRequestBytes),
+    'connections.max.idle.ms': String(cfg.connectionsMaxIdleMs),
+    'sasl.server.max.receive.size': String(cfg.saslServerMaxReceiveSize),
+    'connection.failed.authentication.delay.ms': String(cfg.connectionFailedAuthenticationDelayMs),
     'default.replication.factor': '1',
   };
 }

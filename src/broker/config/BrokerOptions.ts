@@ -2,6 +2,7 @@
 import type { FileSystem } from '../storage/FileSystem';
 import type { Clock, GroupCoordinatorConfig } from '../group';
 import type { LogCleaner } from '../partition/LogMaintenance';
+import type { LogLogger } from '../log/config';
 import type { BrokerConfig } from './BrokerConfig';
 
 export interface BrokerOpenOptions {
@@ -16,6 +17,8 @@ export interface BrokerOpenOptions {
   groupConfig?: Partial<Omit<GroupCoordinatorConfig, 'offsetsTopicPartitions'>>;
   /** Clock of the group coordinator (tests inject a ManualClock). */
   clock?: Clock;
+  /** Where the broker reports what it recovers from (failed produces, storage errors, torn tails); console.warn by default. */
+  logger?: LogLogger;
 }
 
 /** FindCoordinator, v4+ shape (one entry per key; older versions use the first). */

@@ -40,6 +40,16 @@ export abstract class IndexFile {
     return this.file.path;
   }
 
+  /** The file's handle (a background fsync reaches the file through it). */
+  get handle(): FileHandle {
+    return this.file;
+  }
+
+  /** Writes the entries still queued (without an fsync). */
+  writeQueued(): void {
+    this.writePending();
+  }
+
   /** Extends the file to its full size, as Kafka does for the active segment's indexes. */
   preallocate(): void {
     if (this.preallocated) return;
@@ -54,19 +64,46 @@ export abstract class IndexFile {
     this.preallocated = false;
   }
 
-  /** Queues the entry that becomes number `count` (the caller increments count). */
+  /**
+   * Queues the entry that becomes number `count` (the caller increments count once this returns).
+   * A full queue is written first, so a failed write leaves the queue and `count` as they were.
+   */
   protected writeEntry(entry: Buffer): void {
+    if (this.pendingCount === IndexFile.PENDING_ENTRIES) this.writePending();
     entry.copy(this.pending, this.pendingCount * this.entrySize);
     this.pendingCount++;
-    if (this.pendingCount === IndexFile.PENDING_ENTRIES) this.writePending(1);
   }
 
-  /** Writes queued entries; `extra` counts an entry queued but not yet counted in `count`. */
-  private writePending(extra = 0): void {
+  /** Writes queued entries (all counted in `count`). */
+  private writePending(): void {
     if (this.pendingCount === 0) return;
-    const first = this.count + extra - this.pendingCount;
+    const first = this.count - this.pendingCount;
     this.file.writeAt(this.pending.subarray(0, this.pendingCount * this.entrySize), first * this.entrySize);
     this.pendingCount = 0;
+  }
+
+  /**
+   * Forgets the entries from number `keep` on, added by an append that failed. Entries still
+   * queued are dropped without a write (a full disk may refuse any write); entries already in the
+   * file are cut or zeroed as far as the disk lets. Any left are overwritten by the next entries,
+   * and before that only a crash could expose them: the active segment is then re-indexed, and an
+   * index that fails the sanity check on load is rebuilt.
+   */
+  rollBackTo(keep: number): void {
+    if (keep >= this.count) return;
+    const written = this.count - this.pendingCount;
+    this.count = keep;
+    if (keep >= written) {
+      this.pendingCount = keep - written;
+      return;
+    }
+    this.pendingCount = 0;
+    try {
+      if (this.preallocated) this.file.writeAt(Buffer.alloc(this.entrySize), keep * this.entrySize);
+      else this.file.truncate(keep * this.entrySize);
+    } catch {
+      // see above: stale entries are overwritten or rebuilt, never trusted
+    }
   }
 
   protected truncateEntries(keep: number): void {
@@ -74,6 +111,12 @@ export abstract class IndexFile {
     this.count = keep;
     if (!this.preallocated) this.file.truncate(keep * this.entrySize);
     else this.file.writeAt(Buffer.alloc(this.entrySize), keep * this.entrySize);
+  }
+
+  /** Forgets every entry in memory only (the file is left for the next start to rebuild). */
+  forgetEntries(): void {
+    this.count = 0;
+    this.pendingCount = 0;
   }
 
   /** Drops every entry (before a rebuild). */
@@ -87,11 +130,20 @@ export abstract class IndexFile {
   }
 
   close(): void {
-    this.trimToValidSize();
+    try {
+      this.trimToValidSize();
+    } finally {
+      this.file.close();
+    }
+  }
+
+  /** Closes without writing anything, for a file about to be removed (on a full disk no write would succeed). */
+  discard(): void {
+    this.pendingCount = 0;
     this.file.close();
   }
 
-  /** Closes without trimming (pending entries are written), for files about to be renamed or removed. */
+  /** Closes without trimming (pending entries are written), for files about to be renamed or replaced. */
   closeHandle(): void {
     this.writePending();
     this.file.close();

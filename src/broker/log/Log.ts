@@ -6,9 +6,10 @@ import { stampLogAppendTime } from './stampLogAppendTime';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
 import { validateBatches, type BatchSpan } from './batchValidation';
 import { consoleLogger, logConfig, type LogLogger } from './config';
-import { InvalidRecordError, LogClosedError, OffsetOutOfRangeError } from './errors';
+import { InvalidRecordError, LogClosedError, LogStorageError, OffsetOutOfRangeError, describeFsError, isFsError } from './errors';
 import { loadSegments } from './loadSegments';
 import { FlushPolicy } from './FlushPolicy';
+import { RollFlusher } from './RollFlusher';
 import { retentionVictims } from './retention';
 import type { AppendOptions, AppendResult, LogConfig, LogReadResult, PartitionLog, TimestampLookup } from './types';
 
@@ -21,6 +22,8 @@ export interface LogOptions {
   logger?: LogLogger;
   /** Clock for the flush.ms policy (tests inject one). */
   now?: () => number;
+  /** Called after the recovery point moved (a rolled segment was flushed): the owner checkpoints it. */
+  onRecoveryPointAdvanced?: () => void;
 }
 
 /** Kafka's ListOffsets special timestamps. */
@@ -42,6 +45,9 @@ export class Log implements PartitionLog {
   private readonly fs: FileSystem;
   private readonly now: () => number;
   private readonly flushPolicy: FlushPolicy;
+  private readonly logger: LogLogger;
+  private readonly onRecoveryPointAdvanced: () => void;
+  private readonly rollFlusher: RollFlusher;
   /** Bumped whenever segments are removed or truncated or the log closes, so a background cleaner can tell its view is stale. */
   generation = 0;
 
@@ -53,17 +59,35 @@ export class Log implements PartitionLog {
     this.fs = options.fs ?? new DiskFileSystem();
     this.now = options.now ?? Date.now;
     const logger = options.logger ?? consoleLogger;
+    this.logger = logger;
+    this.onRecoveryPointAdvanced = options.onRecoveryPointAdvanced ?? (() => undefined);
     this.segments = loadSegments(this.fs, dir, cfg, options.recoveryPoint ?? 0, logger);
     if (this.segments.length === 0) {
       // An empty log: its files are made on the first append (a reopen before that starts the same way).
       this.segments.push(LogSegment.create(this.fs, dir, Math.max(0, options.logStartOffset ?? 0), cfg, '', true));
     }
+    for (const seg of this.segments) seg.logger = logger;
     this.active.activate();
     this.endOffset = this.active.nextOffset;
     this.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, this.segments[0].baseOffset), this.endOffset);
     // recovered data may still be only in the page cache: it counts as flushed after the next fsync
     this.recovery = Math.min(options.recoveryPoint ?? 0, this.endOffset);
     this.flushPolicy = new FlushPolicy(cfg, () => this.flush());
+    this.rollFlusher = new RollFlusher(
+      {
+        dir,
+        isClosed: () => this.closed,
+        generation: () => this.generation,
+        segmentsToFlush: (offset) => this.segments.filter((s) => s !== this.active && s.baseOffset < offset && s.nextOffset > this.recovery),
+        flushedUpTo: (offset) => {
+          const upTo = Math.min(offset, this.active.baseOffset, this.endOffset);
+          if (upTo <= this.recovery) return;
+          this.recovery = upTo;
+          this.onRecoveryPointAdvanced();
+        },
+      },
+      logger,
+    );
   }
 
   /** Opens (creating when missing) the log in `dir`, recovering it first. */
@@ -140,7 +164,12 @@ export class Log implements PartitionLog {
       return { at: s.at, size: s.size, lastOffset: view.lastOffset, maxTimestamp: ts };
     });
     const lastOffset = batches[batches.length - 1].lastOffset;
-    this.maybeRoll(data.length, firstOffset, lastOffset, maxTimestamp);
+    try {
+      this.maybeRoll(data.length, firstOffset, lastOffset, maxTimestamp);
+    } catch (err) {
+      if (!isFsError(err)) throw err;
+      throw new LogStorageError(`rolling a new segment of ${this.dir} failed (${describeFsError(err)}); nothing was appended: free disk space or check the disk, then retry`, err);
+    }
     const position = this.active.append(data, batches);
     this.endOffset = lastOffset + 1;
     this.flushPolicy.appended(messages, now);
@@ -173,8 +202,10 @@ export class Log implements PartitionLog {
 
   private startSegment(baseOffset: number): void {
     const seg = LogSegment.create(this.fs, this.dir, baseOffset, this.cfg);
+    seg.logger = this.logger;
     seg.activate();
     this.segments.push(seg);
+    this.rollFlusher.schedule(baseOffset);
   }
 
   /** Closes the active segment to appends and starts a new one at the log end offset. */
@@ -247,6 +278,7 @@ export class Log implements PartitionLog {
   private truncateFullyAndStartAt(offset: number): void {
     for (const seg of this.segments) seg.delete();
     this.segments = [LogSegment.create(this.fs, this.dir, offset, this.cfg)];
+    this.active.logger = this.logger;
     this.active.activate();
     this.startOffset = this.endOffset = this.recovery = offset;
   }
@@ -284,21 +316,55 @@ export class Log implements PartitionLog {
     this.flushPolicy.updateConfig(this.cfg);
   }
 
-  /** fsync of every segment holding data past the recovery point; then the recovery point is the log end. */
+  /**
+   * fsync of every segment holding data past the recovery point (none when nothing was appended
+   * since the last flush, as Kafka flushes only segments above it); then the recovery point is
+   * the log end.
+   */
   flush(): void {
     this.ensureOpen();
-    for (const seg of this.segments) if (seg.nextOffset > this.recovery || seg === this.active) seg.flush();
+    for (const seg of this.segments) if (seg.nextOffset > this.recovery) seg.flush();
     this.recovery = this.endOffset;
     this.flushPolicy.flushed();
   }
 
+  /**
+   * flush() with the fsyncs off the event loop, for many logs at once (a clean shutdown): the
+   * recovery point moves to the log end seen at the start, unless segments were truncated or
+   * deleted meanwhile (then a later flush covers them).
+   */
+  async flushInBackground(): Promise<void> {
+    if (this.closed) return;
+    const upTo = this.endOffset;
+    const generation = this.generation;
+    const segments = this.segments.filter((s) => s.nextOffset > this.recovery);
+    if (segments.length === 0) return;
+    await Promise.all(segments.map((s) => s.flushInBackground()));
+    if (this.closed || generation !== this.generation || upTo <= this.recovery) return;
+    this.recovery = upTo;
+    this.flushPolicy.flushed();
+  }
+
+  /** Flushes and closes every segment; the log is closed even when a write fails (the first failure is thrown after). */
   close(): void {
     if (this.closed) return;
-    this.flush();
+    let failure: unknown = null;
+    try {
+      this.flush();
+    } catch (err) {
+      failure = err;
+    }
     this.flushPolicy.stop();
-    for (const seg of this.segments) seg.close();
+    for (const seg of this.segments) {
+      try {
+        seg.close();
+      } catch (err) {
+        failure ??= err;
+      }
+    }
     this.closed = true;
     this.generation++;
+    if (failure !== null) throw failure;
   }
 
   delete(): void {
@@ -326,6 +392,7 @@ export class Log implements PartitionLog {
     if (this.closed || at < 0 || at + old.length >= this.segments.length) return false;
     if (old.some((s, i) => this.segments[at + i] !== s)) return false;
     if (cleaned.baseOffset !== old[0].baseOffset) return false;
+    cleaned.logger = this.logger;
     this.segments.splice(at, old.length, cleaned);
     return true;
   }

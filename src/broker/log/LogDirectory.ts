@@ -4,6 +4,7 @@ import type { FileSystem } from '../storage/FileSystem';
 import { Log } from './Log';
 import { OffsetCheckpointFile, type TopicPartitionOffset } from './checkpoint';
 import { consoleLogger, type LogLogger } from './config';
+import { describeFsError } from './errors';
 import { LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT, parsePartitionDir, partitionDirName } from './fileNames';
 import type { LogConfig } from './types';
 
@@ -26,6 +27,8 @@ export class LogDirectory {
   private readonly logStartOffsets: Map<string, number>;
   private readonly recoveryFile: OffsetCheckpointFile;
   private readonly startFile: OffsetCheckpointFile;
+  private checkpointScheduled = false;
+  private closed = false;
 
   constructor(
     readonly path: string,
@@ -64,15 +67,17 @@ export class LogDirectory {
   /** Opens (creating when missing, recovering when needed) one partition's log; the same Log for repeated calls. */
   openLog(topic: string, partition: number, config: Partial<LogConfig> = {}): Log {
     const name = partitionDirName(topic, partition);
-    this.forgetClosedLogs();
     const open = this.logs.get(name);
-    if (open) return open;
+    // only this name's entry matters here; other closed logs are forgotten by the next checkpoint
+    if (open && !open.isClosed) return open;
+    if (open) this.forget(name, open);
     const log = Log.open(path.join(this.path, name), config, {
       fs: this.fs,
       logger: this.logger,
       now: this.options.now,
       recoveryPoint: this.recoveryPoints.get(name) ?? 0,
       logStartOffset: this.logStartOffsets.get(name) ?? 0,
+      onRecoveryPointAdvanced: () => this.checkpointSoon(),
     });
     this.logs.set(name, log);
     return log;
@@ -91,11 +96,17 @@ export class LogDirectory {
     this.logs.delete(name);
     this.recoveryPoints.delete(name);
     this.logStartOffsets.delete(name);
-    this.checkpoint();
+    try {
+      this.checkpoint();
+    } catch (err) {
+      // the files are gone; the next periodic checkpoint drops the entries
+      this.logger.warn(`writing offset checkpoints after deleting ${name} failed: ${describeFsError(err)}`);
+    }
   }
 
   /** Applies retention to every open log; returns the number of segments deleted. */
   applyRetention(nowMs: number): number {
+    this.forgetClosedLogs();
     let deleted = 0;
     for (const log of this.logs.values()) deleted += log.applyRetention(nowMs);
     return deleted;
@@ -106,6 +117,44 @@ export class LogDirectory {
     this.forgetClosedLogs();
     for (const log of this.logs.values()) log.flush();
     this.checkpoint();
+  }
+
+  /**
+   * Flushes every open log with the fsyncs in the thread pool, `parallel` logs at a time, before
+   * a clean shutdown: a sequence of thousands of fsyncs on the event loop would take as many disk
+   * round trips, while concurrent ones share the file system's journal commits. A log that fails
+   * is logged and left to close()'s own flush.
+   */
+  async flushInBackground(parallel = 8): Promise<void> {
+    this.forgetClosedLogs();
+    const logs = [...this.logs.values()];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < logs.length) {
+        const log = logs[next++];
+        try {
+          await log.flushInBackground();
+        } catch (err) {
+          this.logger.warn(`flushing ${log.dir} failed: ${describeFsError(err)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, logs.length) }, worker));
+  }
+
+  /**
+   * Checkpoints after the current task: a rolled segment's flush moved a recovery point, and a
+   * crash before the periodic checkpoint would otherwise re-validate that segment. Logs rolling
+   * together share one write.
+   */
+  private checkpointSoon(): void {
+    if (this.checkpointScheduled) return;
+    this.checkpointScheduled = true;
+    setImmediate(() => {
+      this.checkpointScheduled = false;
+      if (this.closed) return;
+      this.attempt('writing offset checkpoints', () => this.checkpoint());
+    });
   }
 
   /** Writes both checkpoint files from the open logs (plus entries of logs not opened yet). */
@@ -124,26 +173,48 @@ export class LogDirectory {
    * checkpoints, a deleted one (directory gone) loses its entries.
    */
   private forgetClosedLogs(): void {
-    for (const [name, log] of this.logs) {
-      if (!log.isClosed) continue;
-      this.logs.delete(name);
-      if (this.fs.exists(log.dir)) {
-        this.recoveryPoints.set(name, log.recoveryPoint);
-        this.logStartOffsets.set(name, log.logStartOffset);
-      } else {
-        this.recoveryPoints.delete(name);
-        this.logStartOffsets.delete(name);
-      }
+    for (const [name, log] of this.logs) if (log.isClosed) this.forget(name, log);
+  }
+
+  private forget(name: string, log: Log): void {
+    this.logs.delete(name);
+    if (this.fs.exists(log.dir)) {
+      this.recoveryPoints.set(name, log.recoveryPoint);
+      this.logStartOffsets.set(name, log.logStartOffset);
+    } else {
+      this.recoveryPoints.delete(name);
+      this.logStartOffsets.delete(name);
     }
   }
 
   /** Clean shutdown: every log flushed and closed, checkpoints at the log ends (no recovery on restart). */
   close(): void {
+    this.closed = true;
     this.forgetClosedLogs();
-    for (const log of this.logs.values()) log.flush();
-    this.checkpoint();
-    for (const log of this.logs.values()) log.close();
+    // Every step is tried for every log: one failing disk write (a full disk) must not leave the
+    // other logs open; what could not be flushed or checkpointed is recovered on the next start.
+    for (const log of this.logs.values()) this.attempt(`flushing ${log.dir}`, () => log.flush());
+    for (const [name, log] of this.logs) {
+      this.recoveryPoints.set(name, log.recoveryPoint);
+      this.logStartOffsets.set(name, log.logStartOffset);
+    }
+    this.attempt('writing offset checkpoints', () => {
+      this.recoveryFile.write(toEntries(this.recoveryPoints));
+      this.startFile.write(toEntries(this.logStartOffsets));
+    });
+    for (const log of this.logs.values()) this.attempt(`closing ${log.dir}`, () => log.close());
     this.logs.clear();
+  }
+
+  /** Runs `step`; a failure is logged (with what was being done) instead of thrown. */
+  private attempt(what: string, step: () => void): boolean {
+    try {
+      step();
+      return true;
+    } catch (err) {
+      this.logger.warn(`${what} failed: ${describeFsError(err)}`);
+      return false;
+    }
   }
 }
 

@@ -7,10 +7,19 @@ import { segmentFiles } from './fileNames';
 import { findBatchByOffset, validateSegment, walkHeaders, type BatchLocation, type RecoveryProblem } from './segmentScan';
 import { firstRecordAtOrAfter } from './recordTimestamps';
 import type { TimestampLookup } from './types';
+import { LogStorageError, describeFsError, isDiskFull } from './errors';
+import { consoleLogger } from './config';
+import { syncInBackground } from './backgroundSync';
+import { findBatchThroughIndex, loadCheckedIndexes, rebuildOffsetIndex, runAll } from './segmentIndexes';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
   segmentIndexBytes: number;
+}
+
+/** Where a segment reports an index it found wrong while serving reads. */
+export interface SegmentLogger {
+  warn(message: string): void;
 }
 
 /** A batch about to be written: where it lies in the append buffer and its assigned offsets. */
@@ -36,6 +45,10 @@ export class LogSegment {
   private firstBatchTimestamp: number | null = null;
   /** Where the batch after the last read starts (sequential readers skip the index lookup). */
   private readHint: { offset: number; position: number } | null = null;
+  /** Where problems found while serving reads are reported (the owning log's logger). */
+  logger: SegmentLogger = consoleLogger;
+  /** Set when a failed append could not be undone: appends are refused until a restart recovers the segment. */
+  private offline: LogStorageError | null = null;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -101,26 +114,15 @@ export class LogSegment {
     return new LogSegment(fs, dir, baseOffset, log, offsetIndex, timeIndex, config, suffix);
   }
 
+  /** Loads both indexes, checked against the log (loadCheckedIndexes); false when they must be rebuilt. */
   private loadIndexes(): boolean {
-    const size = this.log.size();
-    if (!this.offsetIndex.load(size)) return false;
-    const last = this.lastBatchFrom(this.offsetIndex.entries > 0 ? this.offsetIndex.entry(this.offsetIndex.entries - 1).position : 0);
-    if (size > 0 && (!last || last.position + last.size !== size)) return false;
-    this.nextOffset = last ? last.lastOffset + 1 : this.baseOffset;
-    if (!this.timeIndex.load(this.nextOffset - 1)) return false;
+    const next = loadCheckedIndexes(this.log, this.offsetIndex, this.timeIndex, this.baseOffset);
+    if (next === null) return false;
+    this.nextOffset = next;
     const lastTime = this.timeIndex.lastEntry;
     this.maxTimestampSoFar = lastTime.timestamp;
     this.offsetOfMaxTimestamp = lastTime.offset;
     return true;
-  }
-
-  private lastBatchFrom(position: number): BatchLocation | null {
-    let last: BatchLocation | null = null;
-    walkHeaders(this.log, position, this.log.size(), (b) => {
-      last = b;
-      return true;
-    });
-    return last;
   }
 
   get size(): number {
@@ -163,13 +165,57 @@ export class LogSegment {
     this.timeIndex.preallocate();
   }
 
-  /** Appends `data` (validated batches with offsets assigned) in one write. Returns the file position. */
+  /**
+   * Appends `data` (validated batches with offsets assigned) in one write. Returns the file
+   * position. All or nothing: when a write fails (ENOSPC, EIO) the segment is put back as it was
+   * (the `.log` cut to its previous size, the entries of this append forgotten) and a
+   * LogStorageError is thrown, so a retry reuses no bytes and no offsets.
+   */
   append(data: Buffer, batches: SegmentAppendBatch[]): number {
-    const position = this.log.append(data);
+    if (this.offline !== null) throw this.offline;
+    const position = this.log.size();
+    const maxTimestampSoFar = this.maxTimestampSoFar;
+    const offsetOfMaxTimestamp = this.offsetOfMaxTimestamp;
+    const bytesSinceLastIndexEntry = this.bytesSinceLastIndexEntry;
+    const offsetEntries = this.offsetIndex.entries;
+    const timeEntries = this.timeIndex.entries;
+    try {
+      this.log.append(data);
+      for (const b of batches) this.indexBatch(position + b.at, b.size, b.lastOffset, b.maxTimestamp);
+    } catch (err) {
+      this.maxTimestampSoFar = maxTimestampSoFar;
+      this.offsetOfMaxTimestamp = offsetOfMaxTimestamp;
+      this.bytesSinceLastIndexEntry = bytesSinceLastIndexEntry;
+      this.offsetIndex.rollBackTo(offsetEntries);
+      this.timeIndex.rollBackTo(timeEntries);
+      throw this.undoAppend(position, data.length, err);
+    }
     if (this.firstBatchTimestamp === null && position === 0 && batches.length > 0) this.firstBatchTimestamp = batches[0].maxTimestamp;
-    for (const b of batches) this.indexBatch(position + b.at, b.size, b.lastOffset, b.maxTimestamp);
     this.nextOffset = batches[batches.length - 1].lastOffset + 1;
     return position;
+  }
+
+  /** Cuts the `.log` back to `size` after a failed append; the error to throw. */
+  private undoAppend(size: number, bytes: number, cause: unknown): LogStorageError {
+    const why = describeFsError(cause);
+    try {
+      // always: a short write on disk may have left bytes past the size the handle reports
+      this.log.truncate(size);
+    } catch (truncateErr) {
+      // The file may hold part of the failed write: no append may follow it until a restart
+      // recovers the segment (its torn tail is cut there).
+      this.offline = new LogStorageError(
+        `${this.log.path}: an append failed (${why}) and cutting the file back failed too (${describeFsError(truncateErr)}): ` +
+          'the partition takes no more appends until the broker restarts and recovers it',
+        truncateErr,
+      );
+      return this.offline;
+    }
+    return new LogStorageError(
+      `appending ${bytes} bytes to ${this.log.path} failed (${why}); nothing was written: ` +
+        (isDiskFull(cause) ? 'free disk space, then retry' : 'check the disk, then retry'),
+      cause,
+    );
   }
 
   private indexBatch(position: number, size: number, lastOffset: number, maxTimestamp: number): void {
@@ -185,11 +231,31 @@ export class LogSegment {
     this.bytesSinceLastIndexEntry += size;
   }
 
-  /** The first batch whose last offset >= `offset`, or null when the segment ends before it. */
+  /**
+   * The first batch whose last offset >= `offset`, or null when the segment ends before it. A
+   * wrong index entry would make the walk start past the wanted offset and silently skip records:
+   * then the segment is scanned from its start and its offset index rebuilt.
+   */
   findBatch(offset: number): BatchLocation | null {
     if (offset >= this.nextOffset) return null;
-    const start = this.offsetIndex.lookup(offset).position;
-    return findBatchByOffset(this.log, start, this.log.size(), offset);
+    const { found, badEntry } = findBatchThroughIndex(this.log, this.offsetIndex, offset);
+    if (badEntry === null) return found;
+    this.distrustOffsetIndex(`its entry for offset ${badEntry.offset} points at byte ${badEntry.position}, where no batch holding that offset starts`);
+    return findBatchByOffset(this.log, 0, this.log.size(), offset);
+  }
+
+  /** Rebuilds the offset index from the batch headers after a lookup found it wrong. */
+  private distrustOffsetIndex(why: string): void {
+    this.logger.warn(`${this.offsetIndex.path}: ${why}; rebuilding it from ${this.log.path}`);
+    this.readHint = null;
+    try {
+      rebuildOffsetIndex(this.log, this.offsetIndex, this.config.indexIntervalBytes);
+    } catch (err) {
+      // An index that cannot be rewritten now (a full disk) is left empty: lookups scan the
+      // segment from its start, and the next start rebuilds the file.
+      this.offsetIndex.forgetEntries();
+      this.logger.warn(`${this.offsetIndex.path}: rebuilding failed (${describeFsError(err)}); reads scan the segment until the next start`);
+    }
   }
 
   /**
@@ -232,7 +298,8 @@ export class LogSegment {
   offsetForTimestamp(ts: number, minOffset: number): TimestampLookup | null {
     if (this.maxTimestampSoFar >= 0 && this.maxTimestampSoFar < ts) return null;
     const fromTime = this.timeIndex.lookup(ts);
-    const start = this.offsetIndex.lookup(Math.max(fromTime.offset, minOffset)).position;
+    // through findBatch: a wrong index entry must not make the walk start past the answer
+    const start = this.findBatch(Math.max(fromTime.offset, minOffset))?.position ?? this.log.size();
     let hit: BatchLocation | null = null;
     walkHeaders(this.log, start, this.log.size(), (b) => {
       if (b.maxTimestamp < ts || b.lastOffset < minOffset) return true;
@@ -251,6 +318,24 @@ export class LogSegment {
    * Returns the problem found (null when the whole file was good).
    */
   recover(): RecoveryProblem | null {
+    const problem = this.reindex(true);
+    if (problem) this.log.truncate(problem.position);
+    return problem;
+  }
+
+  /**
+   * Rebuilds both indexes of a closed segment from its batch headers, leaving its bytes as they
+   * are (a batch with damaged contents is served as it lies, as Kafka serves flushed data);
+   * only a tail whose headers no longer chain (lengths, offsets) is cut, since no read could find
+   * a batch in it. Returns the problem that cut it, or null.
+   */
+  rebuildIndexes(): RecoveryProblem | null {
+    const problem = this.reindex(false);
+    if (problem) this.log.truncate(problem.position);
+    return problem;
+  }
+
+  private reindex(checkContents: boolean): RecoveryProblem | null {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.maxTimestampSoFar = -1;
@@ -259,12 +344,20 @@ export class LogSegment {
     this.nextOffset = this.baseOffset;
     this.firstBatchTimestamp = null;
     this.readHint = null;
-    const problem = validateSegment(this.log, this.baseOffset, (b) => {
-      this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp);
-      this.nextOffset = b.lastOffset + 1;
-    });
-    if (problem) this.log.truncate(problem.position);
-    return problem;
+    return validateSegment(
+      this.log,
+      this.baseOffset,
+      (b) => {
+        this.indexBatch(b.position, b.size, b.lastOffset, b.maxTimestamp);
+        this.nextOffset = b.lastOffset + 1;
+      },
+      checkContents,
+    );
+  }
+
+  /** The first batch problem in the segment (contents included), without changing anything. */
+  firstProblem(): RecoveryProblem | null {
+    return validateSegment(this.log, this.baseOffset, () => undefined);
   }
 
   /** Removes every batch from the one containing `offset` on; returns the bytes removed. */
@@ -308,11 +401,27 @@ export class LogSegment {
     this.timeIndex.flush();
   }
 
+  /** flush() of an inactive segment with the fsyncs off the event loop (its index entries were written when it became inactive). */
+  async flushInBackground(): Promise<void> {
+    this.offsetIndex.writeQueued();
+    this.timeIndex.writeQueued();
+    await Promise.all([
+      syncInBackground(this.fs, this.log),
+      syncInBackground(this.fs, this.offsetIndex.handle),
+      syncInBackground(this.fs, this.timeIndex.handle),
+    ]);
+  }
+
+  /** Writes the final index entries and closes the three files; every file is closed even when a write fails. */
   close(): void {
-    if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
-    this.offsetIndex.close();
-    this.timeIndex.close();
-    this.log.close();
+    runAll([
+      () => {
+        if (this.maxTimestampSoFar >= 0) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestamp, true);
+      },
+      () => this.offsetIndex.close(),
+      () => this.timeIndex.close(),
+      () => this.log.close(),
+    ]);
   }
 
   /** Closes the file handles as they are (an inactive segment about to be renamed or replaced). */
@@ -322,11 +431,9 @@ export class LogSegment {
     this.log.close();
   }
 
-  /** Closes and removes the three files. */
+  /** Closes and removes the three files; writes nothing, so it frees space on a full disk. */
   delete(): void {
-    this.offsetIndex.closeHandle();
-    this.timeIndex.closeHandle();
-    this.log.close();
+    runAll([() => this.offsetIndex.discard(), () => this.timeIndex.discard(), () => this.log.close()]);
     const files = segmentFiles(this.dir, this.baseOffset, this.suffix);
     for (const f of [files.log, files.index, files.timeIndex]) this.fs.remove(f);
   }
@@ -336,3 +443,4 @@ export class LogSegment {
     return segmentFiles(this.dir, this.baseOffset, this.suffix);
   }
 }
+

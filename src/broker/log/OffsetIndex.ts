@@ -29,7 +29,8 @@ export class OffsetIndex extends IndexFile {
     if (size % OffsetIndex.ENTRY_SIZE !== 0) return false;
     const bytes = this.file.read(0, size);
     let n = 0;
-    for (let at = 0; at < bytes.length; at += OffsetIndex.ENTRY_SIZE) {
+    let at = 0;
+    for (; at < bytes.length; at += OffsetIndex.ENTRY_SIZE) {
       const rel = bytes.readInt32BE(at);
       const pos = bytes.readInt32BE(at + 4);
       const prevRel = n > 0 ? this.relOffsets[n - 1] : -1;
@@ -38,6 +39,9 @@ export class OffsetIndex extends IndexFile {
       if (pos >= logSize) return this.fail();
       this.push(rel, pos, n++);
     }
+    // Kafka's sanity check: entries end at a zero-filled (preallocated) tail or the file's end;
+    // anything else after them is an entry out of order
+    if (!isZero(bytes, at)) return this.fail();
     this.count = n;
     return true;
   }
@@ -90,4 +94,10 @@ export class OffsetIndex extends IndexFile {
   truncateToPosition(position: number): void {
     this.truncateEntries(this.ceilEntry(position, (k) => this.positions[k]));
   }
+}
+
+/** Whether every byte of `bytes` from `from` on is zero. */
+export function isZero(bytes: Buffer, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }

@@ -1,5 +1,6 @@
 import type { FileHandle } from '../storage/FileSystem';
 import { IndexFile, ensureCapacity } from './IndexFile';
+import { isZero } from './OffsetIndex';
 
 export interface TimestampOffset {
   timestamp: number;
@@ -26,7 +27,8 @@ export class TimeIndex extends IndexFile {
     if (size % TimeIndex.ENTRY_SIZE !== 0) return false;
     const bytes = this.file.read(0, size);
     let n = 0;
-    for (let at = 0; at < bytes.length; at += TimeIndex.ENTRY_SIZE) {
+    let at = 0;
+    for (; at < bytes.length; at += TimeIndex.ENTRY_SIZE) {
       const ts = bytes.readInt32BE(at) * 0x100000000 + bytes.readUInt32BE(at + 4);
       const rel = bytes.readInt32BE(at + 8);
       if (n > 0 && (ts <= this.timestamps[n - 1] || rel < this.relOffsets[n - 1])) break;
@@ -36,6 +38,11 @@ export class TimeIndex extends IndexFile {
         return false;
       }
       this.push(ts, rel, n++);
+    }
+    // entries end at a zero-filled tail or the file's end (Kafka's sanity check)
+    if (!isZero(bytes, at)) {
+      this.count = 0;
+      return false;
     }
     this.count = n;
     return true;

@@ -46,3 +46,37 @@ export class LogClosedError extends LogError {
     super('LOG_CLOSED', ErrorCode.KAFKA_STORAGE_ERROR, `log ${dir} is closed: reopen it before using it again`);
   }
 }
+
+/**
+ * A write to the log's files failed (ENOSPC, EIO...). The append was undone: the log holds what it
+ * held before, so the producer may retry once the disk has room again.
+ */
+export class LogStorageError extends LogError {
+  constructor(
+    message: string,
+    /** The filesystem error (its `code` says which: ENOSPC, EIO, EDQUOT...). */
+    override readonly cause: unknown,
+  ) {
+    super('KAFKA_STORAGE_ERROR', ErrorCode.KAFKA_STORAGE_ERROR, message);
+  }
+}
+
+/** `ENOSPC: no space left on device, write` from a node:fs error, or the message of anything else. */
+export function describeFsError(err: unknown): string {
+  if (err instanceof LogStorageError) return describeFsError(err.cause);
+  const e = err as NodeJS.ErrnoException | null;
+  if (e && typeof e.code === 'string' && e instanceof Error) return e.message.startsWith(e.code) ? e.message : `${e.code}: ${e.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Whether a filesystem error means the disk (or the user's quota) is full. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** Whether `err` is a node:fs (errno) error: what a failing disk throws. */
+export function isFsError(err: unknown): err is NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException | null;
+  return e instanceof Error && typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) && (typeof e.errno === 'number' || typeof e.syscall === 'string');
+}

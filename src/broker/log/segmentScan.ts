@@ -9,6 +9,8 @@ export interface BatchLocation {
   baseOffset: number;
   lastOffset: number;
   maxTimestamp: number;
+  /** The magic byte: 2 for every RecordBatch v2 (anything else means the position is not a batch). */
+  magic: number;
 }
 
 const HEADER_CHUNK = 8192;
@@ -26,6 +28,7 @@ export function locationAt(buf: Buffer, at: number, position: number): BatchLoca
     baseOffset,
     lastOffset: baseOffset + buf.readInt32BE(at + BATCH.LAST_OFFSET_DELTA),
     maxTimestamp: readInt64(buf, at + BATCH.MAX_TIMESTAMP),
+    magic: buf.readInt8(at + BATCH.MAGIC),
   };
 }
 
@@ -69,11 +72,14 @@ export interface RecoveryProblem {
 /**
  * Validates every batch from position 0 (length, magic, CRC-32C, offsets increasing from
  * `baseOffset`), calling `accept` for each good one. Stops at the first bad batch and reports it.
+ * With `checkContents` false only the structure is checked (lengths and offsets, what finding a
+ * batch needs): a batch whose bytes were damaged but whose header still chains is accepted.
  */
 export function validateSegment(
   file: FileHandle,
   baseOffset: number,
   accept: (b: BatchLocation) => void,
+  checkContents = true,
 ): RecoveryProblem | null {
   const end = file.size();
   let pos = 0;
@@ -95,7 +101,7 @@ export function validateSegment(
       chunkStart = pos;
     }
     const at = pos - chunkStart;
-    const problem = batchProblem(chunk, at, at + size);
+    const problem = checkContents ? batchProblem(chunk, at, at + size) : null;
     if (problem) return { position: pos, reason: problem };
     const loc = locationAt(chunk, at, pos);
     if (loc.baseOffset < expectedMin || loc.lastOffset < loc.baseOffset) {

@@ -11,6 +11,8 @@ import { LogCleaner as Compactor } from '../log/LogCleaner';
 import type { LogDirectory } from '../log/LogDirectory';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import type { TopicManager } from '../topics/TopicManager';
+import type { LogLogger } from '../log/config';
+import { describeFsError } from '../log/errors';
 
 /** The log cleaner the broker schedules for compacted topics (cleanup.policy contains compact). */
 export interface LogCleaner {
@@ -32,6 +34,7 @@ export class LogMaintenance {
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
     private readonly cleaner: LogCleaner | null,
+    private readonly logger: LogLogger,
   ) {}
 
   start(): void {
@@ -60,7 +63,7 @@ export class LogMaintenance {
         if (n > 0) p.logBoundsChanged();
         deleted += n;
       } catch (err) {
-        console.warn(`retention of ${p.topic}-${p.index} failed: ${(err as Error).message}`);
+        this.logger.warn(`retention of ${p.topic}-${p.index} failed: ${describeFsError(err)}`);
       }
     }
     if (deleted > 0) this.checkpoint();
@@ -79,7 +82,7 @@ export class LogMaintenance {
             await this.cleaner.clean(p.log, nowMs);
             p.logCompacted();
           } catch (err) {
-            console.warn(`cleaning ${p.topic}-${p.index} failed: ${(err as Error).message}`);
+            this.logger.warn(`cleaning ${p.topic}-${p.index} failed: ${describeFsError(err)}`);
           }
         }
       }
@@ -94,7 +97,7 @@ export class LogMaintenance {
       try {
         p.snapshotIfChanged(nowMs - this.config.producerIdExpirationMs);
       } catch (err) {
-        console.warn(`producer state snapshot of ${p.topic}-${p.index} failed: ${(err as Error).message}`);
+        this.logger.warn(`producer state snapshot of ${p.topic}-${p.index} failed: ${describeFsError(err)}`);
       }
     }
   }
@@ -103,7 +106,7 @@ export class LogMaintenance {
     try {
       this.logDir.checkpoint();
     } catch (err) {
-      console.warn(`writing offset checkpoints failed: ${(err as Error).message}`);
+      this.logger.warn(`writing offset checkpoints failed: ${describeFsError(err)}`);
     }
   }
 }

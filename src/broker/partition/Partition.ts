@@ -41,6 +41,8 @@ export class Partition {
   unflushedAppends = 0;
   lastFlushMs = Date.now();
   private appendsSinceSnapshot = 0;
+  /** The log end offset the snapshot on disk was taken at; null when there is none (or it was unusable). */
+  private snapshotOffset: number | null = null;
   /** Tail of the chain serialising appends that had to wait (recompression). */
   appendChain: Promise<void> | null = null;
 
@@ -163,7 +165,11 @@ export class Partition {
     return `${this.log.dir}/${PRODUCER_STATE_FILE}`;
   }
 
-  /** Writes the producer state snapshot so a restart replays only what follows it. */
+  /**
+   * Writes the producer state snapshot so a restart replays only what follows it. It is written
+   * without fsyncs: the loader checks it against the log and rebuilds the state from the log
+   * when a crash left it missing, stale or torn, so it saves replay time, never holds data.
+   */
   writeSnapshot(): void {
     const snap: Snapshot = {
       offset: this.log.logEndOffset,
@@ -171,8 +177,9 @@ export class Partition {
       maxTimestampOffset: this.maxTimestampOffset,
       producers: this.producers.entries(),
     };
-    this.fs.writeFileAtomic(this.snapshotPath, Buffer.from(JSON.stringify(snap)));
+    this.fs.writeFileAtomic(this.snapshotPath, Buffer.from(JSON.stringify(snap)), { durable: false });
     this.appendsSinceSnapshot = 0;
+    this.snapshotOffset = snap.offset;
   }
 
   /** Expires idle producers, then writes a snapshot when anything changed since the last one. */
@@ -183,13 +190,15 @@ export class Partition {
 
   removeSnapshot(): void {
     if (this.fs.exists(this.snapshotPath)) this.fs.remove(this.snapshotPath);
+    this.snapshotOffset = null;
   }
 
   /** Snapshots producer state and drops listeners; the log itself is closed by its directory. */
   close(): void {
     // A partition never written has no directory yet (its log makes it on the first append), and
-    // no producer state to keep.
-    if (this.fs.exists(this.log.dir)) this.writeSnapshot();
+    // no producer state to keep; one unchanged since its snapshot keeps that one.
+    const unchanged = this.appendsSinceSnapshot === 0 && this.snapshotOffset === this.log.logEndOffset;
+    if (!unchanged && this.fs.exists(this.log.dir)) this.writeSnapshot();
     this.listeners.clear();
   }
 
@@ -211,6 +220,7 @@ export class Partition {
           this.maxTimestamp = snap.maxTimestamp;
           this.maxTimestampOffset = snap.maxTimestampOffset;
           from = Math.max(snap.offset, this.log.logStartOffset);
+          this.snapshotOffset = snap.offset;
         }
       } catch {
         // An unreadable snapshot is rebuilt from the log below.

@@ -11,8 +11,13 @@
 import { BatchHeaderView } from '../../protocol/records/batchHeader';
 import { defaultBufferPool, type BufferPool, type PooledBuffer, type ReadLease } from '../storage/BufferPool';
 
-/** Batches are packed into blocks of this size (a larger batch gets a block of its own). */
+/** Batches are packed into blocks of at most this size (a larger batch gets a block of its own). */
 const BLOCK_BYTES = 256 * 1024;
+/**
+ * A partition's first block: each later one is twice the last, up to BLOCK_BYTES, so a partition
+ * that received a few records holds a few bytes, and a busy one reaches full blocks after a few.
+ */
+const FIRST_BLOCK_BYTES = 1024;
 
 interface Block {
   pooled: PooledBuffer;
@@ -36,12 +41,15 @@ export class TailCache {
   /** Blocks holding live batches, oldest first; the last one is being filled. */
   private blocks: Block[] = [];
   private readonly blockBytes: number;
+  /** Size of the next block (grows to blockBytes). */
+  private nextBlockBytes: number;
 
   constructor(
     private readonly capacityBytes: number,
     private readonly pool: BufferPool = defaultBufferPool,
   ) {
     this.blockBytes = Math.max(1, Math.min(BLOCK_BYTES, capacityBytes));
+    this.nextBlockBytes = Math.min(FIRST_BLOCK_BYTES, this.blockBytes);
   }
 
   /** First offset served from memory, or null when empty. */
@@ -75,7 +83,8 @@ export class TailCache {
   private blockFor(size: number): Block {
     const current = this.blocks[this.blocks.length - 1];
     if (current && current.used + size <= current.pooled.bytes.length) return current;
-    const block: Block = { pooled: this.pool.acquire(Math.max(size, this.blockBytes)), used: 0, live: 0 };
+    const block: Block = { pooled: this.pool.acquire(Math.max(size, this.nextBlockBytes)), used: 0, live: 0 };
+    this.nextBlockBytes = Math.min(this.nextBlockBytes * 2, this.blockBytes);
     this.blocks.push(block);
     this.releaseEmptyBlocks();
     return block;

@@ -4,7 +4,8 @@
  * assigned atomically: the check-append-record section runs synchronously), records producer
  * state and wakes waiting fetches through the partition's listeners.
  */
-import { ErrorCode } from '../../protocol/errorCodes';
+import { ErrorCode, errorName } from '../../protocol/errorCodes';
+import type { LogLogger } from '../log/config';
 import type { BatchHeaderView } from '../../protocol/records/batchHeader';
 import type { CompressionType } from '../../protocol/records/types';
 import { TimestampType } from '../../protocol/records/types';
@@ -25,6 +26,7 @@ export class ProduceHandler {
   constructor(
     private readonly topics: TopicManager,
     private readonly recompress: Recompressor | null,
+    private readonly logger: LogLogger,
   ) {}
 
   async produce(req: ProduceRequest): Promise<ProduceResponse> {
@@ -34,8 +36,8 @@ export class ProduceHandler {
     const pending = req.topics.map((t) => ({
       name: t.name,
       partitionResponses: t.partitions.map((p) => {
-        if (acksError) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError);
-        if (txnError) return failed(p.index, ErrorCode.INVALID_TXN_STATE, txnError);
+        if (acksError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError));
+        if (txnError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_TXN_STATE, txnError));
         const r = this.producePartition(t.name, p.index, p.records, false, req.acks);
         if (r instanceof Promise) waits = true;
         return r;
@@ -75,7 +77,7 @@ export class ProduceHandler {
       views = batchViews(records);
       checkBatches(views, topic.config, Date.now());
     } catch (err) {
-      return failedFrom(index, err);
+      return this.logged(topicName, failedFrom(index, err));
     }
     const target = topic.config.targetCompression;
     const needsRecompress = target !== null && this.recompress !== null && views.some((v) => v.compression !== target);
@@ -86,7 +88,7 @@ export class ProduceHandler {
         const input = needsRecompress && this.recompress ? await this.recompress(records, target, topic.config.targetCompressionLevel) : records;
         return this.appendNow(topic, partition, input, input === records ? views : batchViews(input));
       } catch (err) {
-        return failedFrom(index, err);
+        return this.logged(topicName, failedFrom(index, err));
       }
     };
     const result = (partition.appendChain ?? Promise.resolve()).then(run);
@@ -135,8 +137,14 @@ export class ProduceHandler {
       }
       return ok(partition, result.firstOffset, logAppendTime ? result.logAppendTime : -1);
     } catch (err) {
-      return failedFrom(partition.index, err);
+      return this.logged(topic.name, failedFrom(partition.index, err));
     }
+  }
+
+  /** Every refused produce is reported: which partition, what the client was told, and why. */
+  private logged(topic: string, response: ProducePartitionResponse): ProducePartitionResponse {
+    this.logger.warn(`produce to topic ${topic} partition ${response.index} failed with ${errorName(response.errorCode)}: ${response.errorMessage ?? ''}`);
+    return response;
   }
 }
 

@@ -1,11 +1,12 @@
 import { Broker } from '../Broker';
-import type { BrokerConfig } from '../config/BrokerConfig';
+import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../config/BrokerConfig';
 import type { BrokerOpenOptions } from '../config/BrokerOptions';
 import { MemoryFileSystem } from '../storage';
 import { brokerApi } from './brokerAdapter';
 import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
-import { startWireServer, type WireServer } from './WireServer';
+import { advertisedHostFor, startWireServer, type WireServer } from './WireServer';
+import type { BrokerMetrics } from '../metrics/BrokerMetrics';
 
 /** Where `runBroker` and `bindery broker` keep the log when no data directory is given. */
 export const DEFAULT_DATA_DIR = './data';
@@ -25,6 +26,8 @@ export interface RunBrokerOptions {
   onConnectionError?: (remoteAddress: string, err: unknown, phase: FailurePhase) => void;
   /** Notices about what clients asked for that the broker refused, each written once. */
   onNotice?: (message: string) => void;
+  /** The broker's metrics (`bindery broker --metrics-port`): traffic, requests, logs, groups, connections. */
+  metrics?: BrokerMetrics;
 }
 
 /** A broker engine with its Kafka listener: what `bindery broker` runs. */
@@ -38,26 +41,40 @@ export interface RunningBroker {
 }
 
 export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBroker> {
+  // Checked before the data directory is opened: a refused address leaves nothing to undo.
+  const advertisedHost = advertisedHostFor(opts.host ?? DEFAULT_BROKER_CONFIG.host, opts.advertisedHost);
   const broker = opts.memory
     ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig })
     : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig });
   let server: WireServer;
   try {
-    server = await startWireServer(brokerApi(broker), {
+    const api = opts.metrics ? opts.metrics.api(brokerApi(broker)) : brokerApi(broker);
+    opts.metrics?.watchBroker(broker);
+    server = await startWireServer(api, {
       host: opts.host,
       port: opts.port,
       advertisedHost: opts.advertisedHost,
       nodeId: broker.config.nodeId,
       clusterId: broker.clusterId,
       sasl: opts.sasl,
+      fetchMaxBytes: broker.config.fetchMaxBytes,
+      failedAuthenticationDelayMs: broker.config.connectionFailedAuthenticationDelayMs,
+      limits: {
+        queuedMaxRequestBytes: broker.config.queuedMaxRequestBytes,
+        maxResponseBytesPerConnection: broker.config.maxResponseBytesPerConnection,
+        connectionsMaxIdleMs: broker.config.connectionsMaxIdleMs,
+        requestFrameTimeoutMs: broker.config.requestFrameTimeoutMs,
+        saslServerMaxReceiveSize: broker.config.saslServerMaxReceiveSize,
+      },
       onConnectionError: opts.onConnectionError,
       onNotice: opts.onNotice,
+      metrics: opts.metrics,
     });
   } catch (err) {
     await broker.close();
     throw err;
   }
-  broker.setAdvertisedListener(opts.advertisedHost ?? server.host, server.port);
+  broker.setAdvertisedListener(advertisedHost, server.port);
   let stopping: Promise<void> | null = null;
   return {
     broker,

@@ -1,3 +1,5 @@
+import type { FailedAuthenticationDelay } from './FailedAuthenticationDelay';
+
 /** SASL/PLAIN users accepted by the broker; when absent, connections need no authentication. */
 export interface SaslSettings {
   mechanisms: readonly string[];
@@ -16,6 +18,8 @@ export interface ServerServices<B = unknown> {
   /** Version ranges the server answers, as ApiVersions advertises them. */
   advertisedVersions(): readonly { apiKey: number; minVersion: number; maxVersion: number }[];
   sasl: SaslSettings | null;
+  /** Paces failed authentications per client address (none when absent). */
+  failedAuthentication?: FailedAuthenticationDelay;
   /** Address clients should use to reach this broker (metadata, coordinator). */
   advertisedHost: string;
   advertisedPort: number;

@@ -41,6 +41,8 @@ export interface RequestContext<S = unknown> {
    * have been written, or when the connection closes first (or the request gets no response).
    */
   afterResponseWritten(done: () => void): void;
+  /** Closes the connection once this request's response has been written (Kafka does so after a failed authentication). */
+  closeAfterResponse?(): void;
 }
 
 /** One Kafka API served by the broker. Each handler file exports one of these. */

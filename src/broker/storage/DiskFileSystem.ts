@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BinderyError } from '../../protocol/primitives/errors';
 import { plainAllocator, type ReadAllocator } from './BufferPool';
-import type { FileHandle, FileSystem } from './FileSystem';
+import type { FileHandle, FileSystem, WriteFileOptions } from './FileSystem';
 import { OpenFiles, defaultMaxOpenFiles, type CachedDescriptor } from './OpenFiles';
 
 /** Opens an existing file for reading and writing, never creating it (a reopen must not recreate a removed file). */
@@ -154,17 +154,18 @@ export class DiskFileSystem implements FileSystem {
     fs.renameSync(from, to);
   }
 
-  writeFileAtomic(filePath: string, data: Uint8Array): void {
+  writeFileAtomic(filePath: string, data: Uint8Array, options?: WriteFileOptions): void {
+    const durable = options?.durable !== false;
     const tmp = `${filePath}.tmp`;
     const fd = this.openFiles.retrying(() => fs.openSync(tmp, 'w'));
     try {
       fs.writeSync(fd, data);
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, filePath);
-    this.openFiles.retrying(() => syncDir(path.dirname(filePath)));
+    if (durable) this.openFiles.retrying(() => syncDir(path.dirname(filePath)));
   }
 
   readFile(filePath: string): Buffer | null {

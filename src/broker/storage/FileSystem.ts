@@ -24,6 +24,15 @@ export interface FileHandle {
   close(): void;
 }
 
+export interface WriteFileOptions {
+  /**
+   * false: the new content replaces the old by a rename, without fsyncs: a crash may leave the
+   * old content, or an empty or torn file. For files that only save work (a snapshot the loader
+   * checks and otherwise rebuilds from the log). Default true.
+   */
+  durable?: boolean;
+}
+
 export interface FileSystem {
   /** Opens (creating when missing) a file for reading and appending. */
   open(path: string): FileHandle;
@@ -36,7 +45,7 @@ export interface FileSystem {
   removeDir(path: string): void;
   rename(from: string, to: string): void;
   /** Writes a whole small file atomically (write to temp, fsync, rename): checkpoints, metadata. */
-  writeFileAtomic(path: string, data: Uint8Array): void;
+  writeFileAtomic(path: string, data: Uint8Array, options?: WriteFileOptions): void;
   /** Reads a whole small file, or null when missing. */
   readFile(path: string): Buffer | null;
   /** Last modification time in ms, used for segment age. */

@@ -6,6 +6,8 @@
 import * as os from 'node:os';
 import { BinderyError } from '../../protocol/primitives';
 import type { FileSystem } from '../storage/FileSystem';
+import type { LogLogger } from '../log/config';
+import { describeFsError, isDiskFull } from '../log/errors';
 
 export const LOCK_FILE = '.lock';
 
@@ -37,7 +39,7 @@ export class DataDirLock {
     private readonly dir: string,
   ) {}
 
-  static acquire(fs: FileSystem, dir: string): DataDirLock {
+  static acquire(fs: FileSystem, dir: string, logger?: LogLogger): DataDirLock {
     const mine = held.get(fs) ?? new Set<string>();
     held.set(fs, mine);
     if (mine.has(dir)) throw new DataDirLockedError(dir, 'another broker in this process');
@@ -50,7 +52,14 @@ export class DataDirLock {
         throw new DataDirLockedError(dir, `process ${pid}`);
       }
     }
-    fs.writeFileAtomic(path, Buffer.from(`${process.pid}\n${os.hostname()}\n`));
+    try {
+      fs.writeFileAtomic(path, Buffer.from(`${process.pid}\n${os.hostname()}\n`));
+    } catch (err) {
+      // A full disk must not keep the broker from starting (read-only until space returns):
+      // the directory is still held in this process, and a stale lock names a dead process.
+      if (!isDiskFull(err)) throw err;
+      logger?.warn(`writing the lock file ${path} failed (${describeFsError(err)}): starting anyway; free disk space`);
+    }
     mine.add(dir);
     return new DataDirLock(fs, dir);
   }

@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LogConfig, PartitionLog } from '../log/types';
+import type { LogLogger } from '../log/config';
+import { describeFsError } from '../log/errors';
 import type { FileSystem } from '../storage/FileSystem';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { BrokerRequestError } from '../config/BrokerError';
@@ -31,6 +33,8 @@ export interface NewTopic {
 
 export class TopicManager {
   private readonly topics = new Map<string, Topic>();
+  /** Topic names by their collision key ('.' and '_' alike), so a create checks one entry, not every topic. */
+  private readonly collisionKeys = new Map<string, string>();
   private closed = false;
   /** Called when partitions appear (create, add partitions, load) and before they go (delete). */
   onPartitionAdded: (p: Partition) => void = () => {};
@@ -41,6 +45,7 @@ export class TopicManager {
     private readonly config: BrokerConfig,
     private readonly store: MetadataStore,
     private readonly logs: LogProvider,
+    private readonly logger: LogLogger,
   ) {}
 
   /** The topic defaults of every source: dynamic broker configs (persisted) over the start-up ones. */
@@ -79,6 +84,7 @@ export class TopicManager {
       const config = new TopicConfig(record.configs, defaults);
       const topic = new Topic(record.name, record.topicId, config, []);
       this.topics.set(record.name, topic);
+      this.collisionKeys.set(collisionKey(record.name), record.name);
       for (let p = 0; p < record.partitions; p++) this.addPartition(topic);
     }
   }
@@ -140,9 +146,9 @@ export class TopicManager {
       throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `${req.name} is an internal topic, created by the broker`);
     }
     const key = collisionKey(req.name);
-    const collides = this.all().find((t) => collisionKey(t.name) === key);
-    if (collides) {
-      throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic ${req.name} collides with existing topic ${collides.name}: '.' and '_' are interchangeable in topic names`);
+    const collides = this.collisionKeys.get(key);
+    if (collides !== undefined) {
+      throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic ${req.name} collides with existing topic ${collides}: '.' and '_' are interchangeable in topic names`);
     }
     const numPartitions = req.numPartitions === undefined || req.numPartitions === -1 ? this.config.numPartitions : req.numPartitions;
     if (!Number.isInteger(numPartitions) || numPartitions < 1) {
@@ -159,26 +165,56 @@ export class TopicManager {
     const config = new TopicConfig(overrides, this.brokerTopicDefaults);
     if (validateOnly) return new Topic(req.name, '', config, []);
     const topic = new Topic(req.name, randomUUID(), config, []);
+    // The topic exists once its partitions are open and the metadata says so: a failure on the
+    // way (a full disk) leaves neither a topic without partitions nor a record without a topic.
+    try {
+      for (let p = 0; p < numPartitions; p++) this.openPartition(topic);
+    } catch (err) {
+      this.dropPartitions(topic);
+      throw err;
+    }
+    const record: TopicRecord = { name: topic.name, topicId: topic.topicId, partitions: numPartitions, configs: overrides };
+    try {
+      this.store.putTopic(record);
+    } catch (err) {
+      this.dropPartitions(topic);
+      throw err;
+    }
     this.topics.set(req.name, topic);
-    this.store.doc.topics.push({ name: topic.name, topicId: topic.topicId, partitions: numPartitions, configs: overrides });
-    this.store.save();
-    for (let p = 0; p < numPartitions; p++) this.addPartition(topic);
+    this.collisionKeys.set(key, req.name);
+    for (const p of topic.partitions) this.onPartitionAdded(p);
     return topic;
   }
 
+  /** Removes the partitions of a topic whose creation failed (their logs hold nothing yet). */
+  private dropPartitions(topic: Topic): void {
+    for (const p of topic.partitions.splice(0)) {
+      try {
+        p.delete();
+        this.logs.deleteLog(topic.name, p.index);
+      } catch (err) {
+        this.logger.warn(`removing partition ${p.index} of topic ${topic.name}, whose creation failed, failed too: ${describeFsError(err)}`);
+      }
+    }
+  }
+
+  /**
+   * Deletes the partitions' files first, then the metadata record: on a full disk the files are
+   * what frees the space the metadata write needs.
+   */
   delete(name: string): Topic {
     const topic = this.topics.get(name);
     if (!topic) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
     if (!this.config.deleteTopicEnable) throw new BrokerRequestError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled (delete.topic.enable=false)');
     if (topic.isInternal) throw new BrokerRequestError(ErrorCode.INVALID_TOPIC_EXCEPTION, `${name} is an internal topic and cannot be deleted`);
-    this.topics.delete(name);
-    this.store.doc.topics = this.store.doc.topics.filter((t) => t.name !== name);
-    this.store.save();
     for (const p of topic.partitions) {
       this.onPartitionRemoved(p);
       p.delete();
       this.logs.deleteLog(topic.name, p.index);
     }
+    this.topics.delete(name);
+    this.collisionKeys.delete(collisionKey(name));
+    this.store.removeTopic(name);
     return topic;
   }
 
@@ -192,8 +228,7 @@ export class TopicManager {
     }
     if (topic.isInternal) throw new BrokerRequestError(ErrorCode.INVALID_REQUEST, `The partition count of ${name} is fixed`);
     if (validateOnly) return;
-    this.record(name).partitions = count;
-    this.store.save();
+    this.store.putTopic({ ...this.record(name), partitions: count });
     while (topic.partitions.length < count) this.addPartition(topic);
   }
 
@@ -202,8 +237,7 @@ export class TopicManager {
     const topic = this.topics.get(name);
     if (!topic) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${name} does not exist`);
     topic.config = topic.config.withOverrides(overrides);
-    this.record(name).configs = overrides;
-    this.store.save();
+    this.store.putTopic({ ...this.record(name), configs: overrides });
     const logConfig = topic.config.toLogConfig();
     for (const p of topic.partitions) p.log.updateConfig(logConfig);
   }
@@ -211,7 +245,14 @@ export class TopicManager {
   /** Snapshots every partition's producer state and stops its listeners; the logs close with their directory. */
   close(): void {
     this.closed = true;
-    for (const p of this.partitions()) p.close();
+    for (const p of this.partitions()) {
+      try {
+        p.close();
+      } catch (err) {
+        // a missing snapshot only means a longer replay of the log on the next start
+        this.logger.warn(`writing the producer state snapshot of ${p.topic}-${p.index} failed while closing: ${describeFsError(err)}`);
+      }
+    }
   }
 
   private record(name: string): TopicRecord {
@@ -221,11 +262,16 @@ export class TopicManager {
   }
 
   private addPartition(topic: Topic): Partition {
+    const partition = this.openPartition(topic);
+    this.onPartitionAdded(partition);
+    return partition;
+  }
+
+  private openPartition(topic: Topic): Partition {
     const index = topic.partitions.length;
     const log = this.logs.openLog(topic.name, index, topic.config.toLogConfig());
     const partition = new Partition(topic.name, index, log, this.fs, this.config.tailCacheBytesPerPartition);
     topic.partitions.push(partition);
-    this.onPartitionAdded(partition);
     return partition;
   }
 }

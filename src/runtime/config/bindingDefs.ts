@@ -7,7 +7,7 @@
 import { CONSUMER_OPTION_DEFS } from '../../binder/consumerDefaults';
 import { PRODUCER_OPTION_DEFS } from '../../binder/producerDefaults';
 import { define, type ConfigDefs } from '../../protocol/config/ConfigDef';
-import type { ConsumerConfig, ProducerConfig } from './types';
+import type { ConsumerConfig, ManagementConfig, ProducerConfig } from './types';
 
 /** A binding's own settings (`bindings.<name>.*` besides consumer and producer). */
 export interface BindingSettings {
@@ -45,6 +45,11 @@ export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
   idempotent: define.boolean(false, 'skip messages already processed, using the idempotency store'),
   idempotencyTtlMs: define.integer(24 * 60 * 60 * 1000, 1, 'how long a processed message id is remembered, ms'),
   sessionTimeoutMs: CONSUMER_OPTION_DEFS.sessionTimeoutMs,
+  handlerTimeoutMs: define.optional(
+    { type: 'integer', min: 1 },
+    'a handler not settled within this many ms counts as a failed attempt (retry, then the DLQ rules); its work is not cancelled',
+    'none: a handler is waited for however long it takes',
+  ),
   rebalanceTimeoutMs: CONSUMER_OPTION_DEFS.rebalanceTimeoutMs,
   heartbeatIntervalMs: CONSUMER_OPTION_DEFS.heartbeatIntervalMs,
 };
@@ -61,7 +66,19 @@ export interface ApplicationSettings {
   default: object | undefined;
   shutdownTimeoutMs: number;
   strictBindings: boolean;
+  management: ManagementConfig;
 }
+
+/** The management HTTP server's settings (`management.*`). */
+export const MANAGEMENT_CONFIG_DEFS = {
+  port: define.optional<number>(
+    { type: 'integer', min: 0 },
+    'port of the management HTTP server (`0` = any free port) ([Operations](operations.md#management-endpoints))',
+    '– (no server)',
+  ),
+  host: define.string('127.0.0.1', 'interface the management server binds'),
+  livenessThresholdMs: define.integer(5000, 1, '`/health/liveness` is DOWN once the event loop was blocked this long, ms'),
+} satisfies ConfigDefs<ManagementConfig>;
 
 export const APPLICATION_CONFIG_DEFS: ConfigDefs<ApplicationSettings> = {
   binder: define.string('native', 'the binder by name: `native`, `kafka`, `test`'),
@@ -69,4 +86,8 @@ export const APPLICATION_CONFIG_DEFS: ConfigDefs<ApplicationSettings> = {
   default: define.optional({ type: 'freeObject' }, '`{ contentType, consumer, producer }` applied to every binding before its own settings', '–'),
   shutdownTimeoutMs: define.integer(10000, 0, 'how long `close()` lets handlers in flight finish ([Operations](operations.md#graceful-shutdown-and-signals))'),
   strictBindings: define.boolean(false, 'config for a binding no service declares is an error instead of a warning'),
+  management: define.object(
+    MANAGEMENT_CONFIG_DEFS,
+    'the management HTTP server (`/metrics`, `/health`, `/bindings`), off while `port` is unset',
+  ),
 };

@@ -4,14 +4,13 @@
  */
 import { setting, type LeafType, type MapSchema, type ObjectSchema, type SchemaNode } from '../../binder/settings';
 import { describeType } from '../../protocol/config/ConfigDef';
-import { BINDING_CONSUMER_DEFS, BINDING_PRODUCER_DEFS } from './bindingDefs';
+import { BINDING_CONSUMER_DEFS, BINDING_PRODUCER_DEFS, MANAGEMENT_CONFIG_DEFS } from './bindingDefs';
 
 export type { LeafType, MapSchema, ObjectSchema, SchemaNode };
 
 const leaf = (t: LeafType): SchemaNode => ({ kind: 'leaf', ...t });
 const str = leaf({ type: 'string' });
 const bool = leaf({ type: 'boolean' });
-const posInt = leaf({ type: 'integer', min: 1 });
 const nonNegInt = leaf({ type: 'integer', min: 0 });
 
 const consumer: ObjectSchema = setting.fromDefs(BINDING_CONSUMER_DEFS);
@@ -32,6 +31,7 @@ export const CONFIG_SCHEMA: ObjectSchema = {
     default: { kind: 'object', fields: { contentType: str, consumer, producer } },
     shutdownTimeoutMs: nonNegInt,
     strictBindings: bool,
+    management: setting.fromDefs(MANAGEMENT_CONFIG_DEFS),
   },
 };
 

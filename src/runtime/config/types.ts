@@ -4,7 +4,7 @@ import type { KafkaBinderConfig } from '../../binder/kafka/config';
 import type { NativeBinderConfig } from '../../binder/native/config';
 import type { TestBinderOptions } from '../../binder/test/TestBinder';
 import { defaultsOf } from '../../protocol/config/ConfigDef';
-import { APPLICATION_CONFIG_DEFS, BINDING_CONSUMER_DEFS, BINDING_DEFS } from './bindingDefs';
+import { APPLICATION_CONFIG_DEFS, BINDING_CONSUMER_DEFS, BINDING_DEFS, MANAGEMENT_CONFIG_DEFS } from './bindingDefs';
 
 export interface ConsumerConfig {
   /** Attempts per message including the first; 1 = no retry. */
@@ -40,7 +40,13 @@ export interface ConsumerConfig {
   idempotent?: boolean;
   /** How long a processed message id is remembered, ms. */
   idempotencyTtlMs?: number;
+  /** Group session timeout, ms. A handler running longer is reported stuck (log, health). */
   sessionTimeoutMs?: number;
+  /**
+   * A handler that has not settled within this many ms counts as a failed attempt (retry, then the DLQ
+   * rules); its work is not cancelled. Unset: a handler is waited for however long it takes.
+   */
+  handlerTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
 }
@@ -79,10 +85,12 @@ export interface BinderyConfig {
   /** How long close() waits for handlers in flight to finish, and then for the binder to close, ms. */
   shutdownTimeoutMs?: number;
   /**
-   * Config for a binding no service of this app declares is an error instead of a warning. Default
-   * false: several services often share one environment (one ConfigMap).
+   * Config for a binding no service of this app declares is an error instead of a warning. Off by
+   * default: several services often share one environment (one ConfigMap).
    */
   strictBindings?: boolean;
+  /** The management HTTP server (/metrics, /health, /bindings): off unless a port is set. */
+  management?: ManagementConfig;
 }
 
 /** Settings of the built-in binders, typed; a binder registered under another name takes its own. */
@@ -92,6 +100,18 @@ export interface BindersConfig {
   test?: Pick<TestBinderOptions, 'defaultPartitions'>;
   [binder: string]: object | undefined;
 }
+
+export interface ManagementConfig {
+  /** Port to listen on (0 = any free port). Unset: no server. */
+  port?: number;
+  /** Interface to bind. */
+  host?: string;
+  /** Liveness is DOWN once the event loop was blocked this long, ms. */
+  livenessThresholdMs?: number;
+}
+
+export const DEFAULT_MANAGEMENT_HOST = MANAGEMENT_CONFIG_DEFS.host.default;
+export const DEFAULT_LIVENESS_THRESHOLD_MS = MANAGEMENT_CONFIG_DEFS.livenessThresholdMs.default;
 
 /** Defaults of a binding's consumer settings, from their declarations (bindingDefs.ts). */
 type ResolvedDefaults = Required<
@@ -117,3 +137,4 @@ export const DEFAULT_CONSUMER: ResolvedDefaults = defaultsOf(BINDING_CONSUMER_DE
 export const DEFAULT_BINDER = APPLICATION_CONFIG_DEFS.binder.default;
 export const DEFAULT_CONTENT_TYPE = BINDING_DEFS.contentType.default;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = APPLICATION_CONFIG_DEFS.shutdownTimeoutMs.default;
+export { DEFAULT_SESSION_TIMEOUT_MS } from '../../binder/Binder';

@@ -7,19 +7,24 @@
 import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
 import type { Clock } from '../clock';
 import type { ConverterRegistry } from '../conversion';
+import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
 import { MessageConversionError } from '../errors';
+import type { IdempotencyStoreHealth } from '../idempotency';
 import type { Logger } from '../logger';
 import type { ConsumerDefinition, ListenerMethod } from '../model';
 import type { Producers } from '../producers';
 import { retryPolicy, type RetryPolicy, type RetryablePredicate } from '../retry';
 import { ListenerAcknowledgment } from './context';
-import { DecodedRecord, invokeListener, isThenable, matchingListeners } from './invoke';
+import { ListenerInvoker, type InvokeResult } from './attempts';
+import { DecodedRecord, isThenable, matchingListeners } from './invoke';
 import { consumerOptions } from './consumerOptions';
 import { OffsetTracker } from './offsets';
 import { dlqRecord, dlqTopicName } from './dlq';
 import { errorMessage as message, where } from './describe';
 import { sleepWithHeartbeat, withTimeout } from './timing';
+import { HandlerWatch, type StuckPartition } from './handlerWatch';
 import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
+import { NO_LISTENER_OBSERVER, type ListenerObserver } from '../observability/observers';
 
 export interface ListenerContainerDeps {
   binder: Binder;
@@ -33,15 +38,12 @@ export interface ListenerContainerDeps {
   idempotencyKey?: IdempotencyKeyFn;
   logger: Logger;
   retryable?: RetryablePredicate;
+  /** The binding's metrics observer (undefined: none, a no-op stands in). */
+  observe?: (definition: ConsumerDefinition) => ListenerObserver;
 }
 
 /** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
 type Outcome = 'done' | 'stop';
-
-type InvokeResult = { ok: true } | { ok: false; aborted: boolean; error: unknown; attempts: number };
-
-/** Every successful invocation returns this one object. */
-const OK: InvokeResult = Object.freeze({ ok: true });
 
 export class ListenerContainer {
   private binding: ConsumerBinding | undefined;
@@ -49,6 +51,8 @@ export class ListenerContainer {
   private readonly idempotency: IdempotencyGuard | undefined;
   private readonly abort = new AbortController();
   private readonly offsets = new OffsetTracker();
+  private readonly watch: HandlerWatch;
+  private readonly invoker: ListenerInvoker;
   private stopping = false;
   /** Decided once from the listener methods, not per record. */
   private readonly anyCondition: boolean;
@@ -57,12 +61,14 @@ export class ListenerContainer {
   private readonly payloadTypes: (Function | undefined)[];
   private readonly manual: boolean;
   private readonly commitPerRecord: boolean;
+  private readonly observer: ListenerObserver;
 
   constructor(
     readonly definition: ConsumerDefinition,
     private readonly deps: ListenerContainerDeps,
   ) {
     this.policy = retryPolicy(definition.consumer, definition.name, deps.retryable);
+    this.observer = deps.observe?.(definition) ?? NO_LISTENER_OBSERVER;
     const listeners = definition.listeners;
     this.anyCondition = listeners.some((l) => l.condition !== undefined);
     this.anyAck = listeners.some((l) => l.parameters.some((p) => p.kind === 'ack'));
@@ -70,6 +76,20 @@ export class ListenerContainer {
     const mode = definition.consumer.ackMode;
     this.manual = mode === 'manual' || mode === 'manual_immediate';
     this.commitPerRecord = mode === 'record' || mode === 'manual_immediate';
+    const c = definition.consumer;
+    this.watch = new HandlerWatch(definition.name, c.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, c.handlerTimeoutMs, deps.logger);
+    this.invoker = new ListenerInvoker({
+      name: definition.name,
+      policy: this.policy,
+      handlerTimeoutMs: c.handlerTimeoutMs,
+      instanceOf: deps.instanceOf,
+      producers: deps.producers,
+      logger: deps.logger,
+      watch: this.watch,
+      isStopping: () => this.stopping,
+      sleepWithHeartbeat: (ms, session) => this.sleepWithHeartbeat(ms, session),
+      retried: (record) => this.observer.retried(record),
+    });
     if (definition.consumer.idempotent) {
       this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
     }
@@ -83,10 +103,21 @@ export class ListenerContainer {
     const c = this.definition.consumer;
     this.binding = await this.deps.binder.bindConsumer(
       this.definition.destination,
-      consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)),
+      this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions))),
       (batch, session) => this.onBatch(batch, session),
     );
     if (!c.autoStartup) this.binding.pause();
+    this.watch.start();
+  }
+
+  /** Partitions whose handler runs past the session timeout, and the warnings about them. */
+  handlerHealth(): { stuckPartitions: StuckPartition[]; warnings: string[] } {
+    return { stuckPartitions: this.watch.stuck(), warnings: this.watch.warnings() };
+  }
+
+  /** The idempotency store's reachability, when the listener is idempotent and the store reports it. */
+  idempotencyStoreHealth(): IdempotencyStoreHealth | undefined {
+    return this.idempotency?.store.health?.();
   }
 
   pause = (): void => this.binding?.pause();
@@ -98,7 +129,9 @@ export class ListenerContainer {
     if (this.stopping || !this.binding) return;
     this.stopping = true;
     this.abort.abort();
-    if ((await withTimeout(this.binding.stop(), timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
+    this.watch.stop();
+    // The binding gives up on a handler still running after timeoutMs and releases what it holds.
+    if ((await withTimeout(this.binding.stop(timeoutMs), timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
   }
 
   private async onBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
@@ -108,21 +141,58 @@ export class ListenerContainer {
       session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
       return;
     }
-    try {
-      if (this.definition.consumer.batchMode) await this.processBatch(batch, session);
-      else {
-        for (const record of batch.records) {
-          if (this.stopping || !session.isActive(record.topic, record.partition)) {
-            session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
-            break;
-          }
-          let outcome = this.processRecord(record, session);
-          if (typeof outcome !== 'string') outcome = await outcome;
-          if (outcome === 'stop') break;
-        }
+    this.observer.received(batch);
+    const activity = this.watch.activity(batch.topic, batch.partition);
+    if (this.definition.consumer.batchMode) {
+      activity.begin(batch.records[0]);
+      try {
+        const started = this.observer.now();
+        await this.processBatch(batch, session);
+        this.observer.timed(batch.records[0], started);
+      } finally {
+        activity.record = undefined;
+        await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
       }
+      return;
+    }
+    // The first record not yet done: where a failure (a store or commit error) delivers again from.
+    let resumeAt = batch.records[0].offset;
+    let sought = false;
+    let current: InboundRecord | undefined;
+    try {
+      for (const record of batch.records) {
+        current = record;
+        activity.begin(record);
+        if (this.stopping || !session.isActive(record.topic, record.partition)) {
+          session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+          sought = true;
+          break;
+        }
+        const started = this.observer.now();
+        let outcome = this.processRecord(record, session);
+        if (typeof outcome !== 'string') outcome = await outcome;
+        this.observer.timed(record, started);
+        if (outcome === 'stop') {
+          sought = true;
+          break;
+        }
+        resumeAt = record.offset + 1;
+      }
+    } catch (error) {
+      // Records before this one are done (and committed, per record): only this one comes back,
+      // unless it was done too and only its commit failed (the commit goes out with the next one).
+      const done = current !== undefined && this.offsets.pendingOffset(current.topic, current.partition) === current.offset + 1;
+      session.seek({ topic: batch.topic, partition: batch.partition, offset: done ? resumeAt + 1 : resumeAt });
+      sought = true;
+      throw error;
     } finally {
-      await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
+      activity.record = undefined;
+      try {
+        await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
+      } catch (commitError) {
+        if (!sought) session.seek({ topic: batch.topic, partition: batch.partition, offset: resumeAt });
+        throw commitError;
+      }
     }
   }
 
@@ -139,20 +209,22 @@ export class ListenerContainer {
       }
     } catch (error) {
       // Bytes that cannot be read will not improve with retries.
-      const failure = error instanceof MessageConversionError ? error : new MessageConversionError(decoded.contentType, String(error));
+      const failure = error instanceof MessageConversionError ? error : new MessageConversionError(decoded.contentType, message(error));
       return this.recover([record], failure, 1, session);
     }
     if (listeners.length === 0) {
       this.deps.logger.warn(`${this.name}: no listener condition matches ${where(record)}; skipped`);
+      this.observer.processed(record, 'filtered');
       return this.completed(record, session);
     }
     if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
-    const result = this.invokeWithRetry(listeners, decoded, undefined, session, [record]);
+    const result = this.invoker.invokeWithRetry(listeners, decoded, undefined, session, [record]);
     return isThenable(result) ? result.then((r) => this.settled(record, r, session)) : this.settled(record, result, session);
   }
 
   /** After the invocation of a listener that takes no Acknowledgment and is not idempotent. */
   private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): Outcome | Promise<Outcome> {
+    if (result.ok) this.observer.processed(record, 'success');
     if (result.ok) return this.manual ? 'done' : this.completed(record, session);
     if (result.aborted) {
       session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
@@ -175,6 +247,7 @@ export class ListenerContainer {
       }
       if (claim.kind === 'duplicate') {
         this.deps.logger.info(`${this.name}: ${where(record)} was already processed (${claim.key}); skipped`);
+        this.observer.processed(record, 'skipped');
         return this.completed(record, session);
       }
       key = claim.key;
@@ -183,7 +256,7 @@ export class ListenerContainer {
     const stopRenewing = guard && key !== undefined ? guard.keepAlive([key]) : undefined;
     let result: InvokeResult;
     try {
-      result = await this.invokeWithRetry(listeners, decoded, ack, session, [record]);
+      result = await this.invoker.invokeWithRetry(listeners, decoded, ack, session, [record]);
     } finally {
       stopRenewing?.();
     }
@@ -193,6 +266,7 @@ export class ListenerContainer {
       return this.nacked(record, ack.nackSleepMs, session);
     }
     if (result.ok) {
+      this.observer.processed(record, 'success');
       if (guard && key !== undefined) await guard.markDone(key);
       return this.manual ? 'done' : this.completed(record, session);
     }
@@ -231,6 +305,7 @@ export class ListenerContainer {
       const owned = () => !this.stopping && session.isActive(batch.topic, batch.partition);
       const claimed = await this.idempotency.claimAll(readable, owned, (ms) => this.sleepWithHeartbeat(ms, session));
       if (!claimed) return handBack(batch.records[0].offset);
+      if (claimed.kept.length < readable.length) this.observer.processed(last, 'skipped', readable.length - claimed.kept.length);
       // Every record already processed: skipped, and committed whatever the ack mode.
       if (claimed.kept.length === 0) return this.offsets.mark(last);
       ({ kept: readable, keys } = claimed);
@@ -241,7 +316,7 @@ export class ListenerContainer {
     const stopRenewing = this.idempotency?.keepAlive(keys);
     let result: InvokeResult;
     try {
-      result = await this.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
+      result = await this.invoker.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
     } finally {
       stopRenewing?.();
     }
@@ -252,6 +327,7 @@ export class ListenerContainer {
       return;
     }
     if (result.ok) {
+      this.observer.processed(last, 'success', records.length);
       if (!this.manual) this.offsets.mark(last);
       return;
     }
@@ -259,91 +335,12 @@ export class ListenerContainer {
     if ((await this.recover(records, result.error, result.attempts, session, true)) === 'stop') handBack(batch.records[0].offset);
   }
 
-  /**
-   * Calls the listeners in order, retrying with backoff. The first attempt stays synchronous as
-   * long as the listeners return no promise and nothing is forwarded.
-   */
-  private invokeWithRetry(
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, session: ConsumerSession, records: InboundRecord[],
-  ): InvokeResult | Promise<InvokeResult> {
-    let pending: Promise<void> | undefined;
-    try {
-      pending = this.invokeAll(listeners, input, ack, records, 1);
-    } catch (error) {
-      return this.retryAfter(error, 1, listeners, input, ack, session, records);
-    }
-    if (pending === undefined) return OK;
-    return pending.then(
-      () => OK,
-      (error: unknown) => this.retryAfter(error, 1, listeners, input, ack, session, records),
-    );
-  }
-
-  /** Attempt `attempt` failed with `error`: back off and try again while the policy allows. */
-  private async retryAfter(
-    error: unknown, attempt: number,
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, session: ConsumerSession, records: InboundRecord[],
-  ): Promise<InvokeResult> {
-    for (;;) {
-      const last = attempt >= this.policy.maxAttempts || !this.policy.isRetryable(error);
-      if (last) return { ok: false, aborted: false, error, attempts: attempt };
-      const delay = this.policy.backoffMs(attempt);
-      this.deps.logger.warn(`${this.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
-      await this.sleepWithHeartbeat(delay, session);
-      // Stopping, or the partition went to another member while backing off: leave the record to it.
-      const owned = session.isActive(records[0].topic, records[0].partition);
-      if (this.stopping || !owned) return { ok: false, aborted: true, error, attempts: attempt };
-      attempt++;
-      try {
-        await this.invokeAll(listeners, input, ack, records, attempt);
-        return OK;
-      } catch (next) {
-        error = next;
-      }
-    }
-  }
-
-  /**
-   * One attempt: each listener in order, its return value forwarded (@SendTo) before the next
-   * one runs. Returns undefined when all of it ran synchronously, else a promise of the rest.
-   */
-  private invokeAll(
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, records: InboundRecord[], attempt: number,
-  ): Promise<void> | undefined {
-    for (let i = 0; i < listeners.length; i++) {
-      const listener = listeners[i];
-      const value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
-      if (isThenable(value) || (value !== undefined && listener.sendTo)) return this.finishAttempt(value, i, listeners, input, ack, records, attempt);
-    }
-    return undefined;
-  }
-
-  /** The rest of an attempt from listener `index`, whose value is `value`, on. */
-  private async finishAttempt(
-    value: unknown, index: number,
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, records: InboundRecord[], attempt: number,
-  ): Promise<void> {
-    for (let i = index; ; ) {
-      const resolved = isThenable(value) ? await value : value;
-      const sendTo = listeners[i].sendTo;
-      if (resolved !== undefined && sendTo) await this.forward(sendTo.topic, resolved, records);
-      if (++i >= listeners.length) return;
-      const listener = listeners[i];
-      value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
-    }
-  }
-
-  /** @SendTo: the return value goes out with the incoming key, so per-key order holds downstream. */
-  private async forward(topic: string, value: unknown, records: InboundRecord[]): Promise<void> {
-    const values = Array.isArray(value) && records.length > 1 ? value : [value];
-    for (const v of values) await this.deps.producers.send(topic, v, { key: records.length === 1 ? records[0].key : null });
-  }
-
   /** Attempts exhausted or not retryable: dead-letter (or log and skip), then the record counts as done. */
   private async recover(records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false): Promise<Outcome> {
     const c = this.definition.consumer;
     if (!c.enableDlq) {
       this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
+      this.observer.processed(records[0], 'failure', records.length);
       return this.completed(records[records.length - 1], session, deferCommit);
     }
     const topic = dlqTopicName(records[0].topic, this.definition.group, c.dlqName);
@@ -353,11 +350,14 @@ export class ListenerContainer {
     } catch (publishError) {
       // Not committed: the record is redelivered and tried again rather than lost.
       this.deps.logger.error(`${this.name}: could not publish ${where(records[0])} to ${topic}; it will be redelivered`, publishError);
+      this.observer.deadLetterFailed(records[0]);
       session.seek({ topic: records[0].topic, partition: records[0].partition, offset: records[0].offset });
       await this.sleepWithHeartbeat(c.backOffInitialInterval, session);
       return 'stop';
     }
     this.deps.logger.warn(`${this.name}: ${where(records[0])} sent to ${topic} after ${attempts} attempt(s): ${message(error)}`);
+    this.observer.deadLetterSent(records[0], records.length);
+    this.observer.processed(records[0], 'dead_lettered', records.length);
     return this.completed(records[records.length - 1], session, deferCommit);
   }
 
@@ -384,7 +384,16 @@ export class ListenerContainer {
 
   private async commitPending(session: ConsumerSession, partitions: TopicPartition[]): Promise<void> {
     const offsets = this.offsets.take(partitions);
-    if (offsets.length > 0) await session.commit(offsets);
+    if (offsets.length === 0) return;
+    const started = this.observer.now();
+    try {
+      await session.commit(offsets);
+      this.observer.committed(offsets, started);
+    } catch (error) {
+      // Still done: the next commit of these partitions carries the offsets.
+      this.offsets.restore(offsets);
+      throw error;
+    }
   }
 
   private sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {

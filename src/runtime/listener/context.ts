@@ -1,7 +1,7 @@
 /** The RecordContext and Acknowledgment handed to listener methods. */
 import { Acknowledgment, RecordContext } from '../../annotations';
 import type { InboundRecord } from '../../binder/Binder';
-import { recordHeadersOf } from '../headers';
+import { rawHeaderValue, recordHeadersOf } from '../headers';
 
 export class InboundRecordContext extends RecordContext {
   readonly topic: string;
@@ -11,17 +11,29 @@ export class InboundRecordContext extends RecordContext {
   readonly timestamp: number;
   readonly headers: Record<string, string>;
 
+  /** Kept out of the enumerable fields: the context stays a plain-looking object when logged. */
+  readonly #record: InboundRecord;
+
   constructor(
     record: InboundRecord,
     readonly attempt: number,
   ) {
     super();
+    this.#record = record;
     this.topic = record.topic;
     this.partition = record.partition;
     this.offset = record.offset;
     this.key = record.key;
     this.timestamp = record.timestamp;
     this.headers = recordHeadersOf(record);
+  }
+
+  get rawHeaders(): ReadonlyArray<{ readonly key: string; readonly value: Buffer | null }> {
+    return this.#record.headers.map((h) => ({ key: h.key, value: h.value === null ? null : Buffer.from(h.value) }));
+  }
+
+  rawHeader(name: string): Buffer | null | undefined {
+    return rawHeaderValue(this.#record, name);
   }
 }
 

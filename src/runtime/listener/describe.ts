@@ -1,10 +1,12 @@
 /** Small helpers for log lines and header lookups of inbound records. */
 import type { InboundRecord } from '../../binder/Binder';
+import { describeThrown } from '../../binder/describeThrown';
 
 /** topic-partition@offset, as logs show a record. */
-export const where = (r: InboundRecord): string => `${r.topic}-${r.partition}@${r.offset}`;
+export const where = (r: Pick<InboundRecord, 'topic' | 'partition' | 'offset'>): string => `${r.topic}-${r.partition}@${r.offset}`;
 
-export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** An Error's message; anything else thrown as its JSON (never `[object Object]`). */
+export const errorMessage = (e: unknown): string => describeThrown(e);
 
 /** The last header of that name, as text. */
 export function headerText(record: InboundRecord, name: string): string | undefined {

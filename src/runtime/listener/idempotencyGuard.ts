@@ -4,6 +4,7 @@
  */
 import type { InboundRecord } from '../../binder/Binder';
 import { CONSUMER_OPTION_DEFAULTS } from '../../binder/consumerDefaults';
+import { describeThrown } from '../../binder/describeThrown';
 import { defaultIdempotencyKey, MESSAGE_ID_HEADER, type IdempotencyStore } from '../idempotency';
 import type { Logger } from '../logger';
 import type { ConsumerDefinition } from '../model';
@@ -30,6 +31,11 @@ export class IdempotencyGuard {
    * and a live one may spend the whole backoff on one record; past both, the claim is stale.
    */
   readonly leaseMs: number;
+  /**
+   * Keys this container claimed whose handler has finished but whose done mark or release the
+   * store refused: still claimed in the store, by us, with nothing running.
+   */
+  private readonly unsettled = new Map<string, 'done' | 'failed'>();
 
   constructor(
     private readonly definition: ConsumerDefinition,
@@ -63,6 +69,18 @@ export class IdempotencyGuard {
    */
   async claim(record: InboundRecord, stillOwned: () => boolean, pause: (ms: number) => Promise<void>): Promise<ClaimOutcome> {
     const key = this.keyOf(record);
+    const unsettled = this.unsettled.get(key);
+    if (unsettled !== undefined) {
+      // Our own claim, its handler finished: settle it now instead of waiting out the lease as if
+      // another consumer held it. A store still failing throws, and the record comes back later.
+      if (unsettled === 'done') {
+        await this.store.markDone(key, this.definition.consumer.idempotencyTtlMs);
+        this.unsettled.delete(key);
+        return { kind: 'duplicate', key };
+      }
+      await this.store.release(key);
+      this.unsettled.delete(key);
+    }
     const deadline = Date.now() + 2 * this.leaseMs + BUSY_POLL_MS;
     let logged = false;
     for (;;) {
@@ -107,9 +125,20 @@ export class IdempotencyGuard {
     return { kept, keys };
   }
 
-  /** Marks every key done (the batch succeeded) or releases them all. */
+  /**
+   * Marks every key done (the batch succeeded) or releases them all. Every key is tried even when
+   * the store refuses one (each refused key is remembered as ours); the first refusal is thrown.
+   */
   async settleAll(keys: string[], done: boolean): Promise<void> {
-    for (const key of keys) await (done ? this.markDone(key) : this.release(key));
+    let refused: { error: unknown } | undefined;
+    for (const key of keys) {
+      try {
+        await (done ? this.markDone(key) : this.release(key));
+      } catch (error) {
+        refused ??= { error };
+      }
+    }
+    if (refused) throw refused.error;
   }
 
   /**
@@ -122,18 +151,30 @@ export class IdempotencyGuard {
     if (!store.renew || keys.length === 0) return () => undefined;
     const timer = setInterval(() => {
       for (const key of keys) {
-        store.renew!(key, this.leaseMs).catch((e) => this.logger.warn(`${this.definition.name}: renewing the claim of ${key} failed (${String(e)})`));
+        store.renew!(key, this.leaseMs).catch((e) => this.logger.warn(`${this.definition.name}: renewing the claim of ${key} failed (${describeThrown(e)})`));
       }
     }, Math.max(100, Math.floor(this.leaseMs / 3)));
     timer.unref();
     return () => clearInterval(timer);
   }
 
-  markDone(key: string): Promise<void> {
-    return this.store.markDone(key, this.definition.consumer.idempotencyTtlMs);
+  /** The record was processed. When the store fails, the key is remembered as done, so its redelivery only marks it. */
+  async markDone(key: string): Promise<void> {
+    try {
+      await this.store.markDone(key, this.definition.consumer.idempotencyTtlMs);
+    } catch (error) {
+      this.unsettled.set(key, 'done');
+      throw error;
+    }
   }
 
-  release(key: string): Promise<void> {
-    return this.store.release(key);
+  /** Processing failed. When the store fails, the key is remembered as ours, so its redelivery frees it first. */
+  async release(key: string): Promise<void> {
+    try {
+      await this.store.release(key);
+    } catch (error) {
+      this.unsettled.set(key, 'failed');
+      throw error;
+    }
   }
 }

@@ -1,7 +1,7 @@
 /** Fills listener parameters from a record (or batch) and calls the method. */
 import type { InboundRecord } from '../../binder/Binder';
 import type { ConverterRegistry } from '../conversion';
-import { headersOf, headerValue } from '../headers';
+import { headersOf, headerValue, rawHeaderValue } from '../headers';
 import type { ListenerMethod, ParameterPlan } from '../model';
 import { InboundRecordContext, type ListenerAcknowledgment } from './context';
 
@@ -48,7 +48,7 @@ function argument(plan: ParameterPlan, decoded: DecodedRecord, ack: ListenerAckn
     case 'payload':
       return decoded.payload(plan.targetType);
     case 'header':
-      return decoded.headers[plan.name];
+      return plan.raw ? rawHeaderValue(decoded.record, plan.name) : decoded.headers[plan.name];
     case 'headers':
       return { ...decoded.headers };
     case 'ack':
@@ -63,7 +63,7 @@ function batchArgument(plan: ParameterPlan, decoded: DecodedRecord[], ack: Liste
     case 'payload':
       return decoded.map((d) => d.payload());
     case 'header':
-      return decoded.map((d) => d.headers[plan.name]);
+      return decoded.map((d) => (plan.raw ? rawHeaderValue(d.record, plan.name) : d.headers[plan.name]));
     case 'headers':
       return decoded.map((d) => ({ ...d.headers }));
     case 'ack':

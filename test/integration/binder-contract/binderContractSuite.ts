@@ -268,6 +268,32 @@ export function binderContractSuite(name: string, factory: ContractBinderFactory
       expect(nacked).toBe(true);
     }, TEST_TIMEOUT_MS);
 
+    it('redelivers a handler that throws after seeking from its seek, not from the batch\'s first record', async () => {
+      const b = await binder();
+      const topic = uniqueTopic('seek-throw');
+      await b.provisionTopic(topic, 1);
+      await produce(b, topic, values('t', 4).map((value) => ({ value })));
+      let failed = false;
+      const consumer = await Collector.subscribe(b, topic, { group: group('seek-throw') }, async (batch, session, collector) => {
+        const accepted: InboundRecord[] = [];
+        try {
+          for (const record of batch.records) {
+            if (record.offset === 2 && !failed) {
+              failed = true;
+              session.seek({ topic, partition: 0, offset: 2 });
+              throw new Error('failed on offset 2');
+            }
+            accepted.push(record);
+          }
+        } finally {
+          collector.receive(batch, session, accepted);
+        }
+      });
+      await consumer.waitForCount(4);
+      expect(consumer.values()).toEqual(values('t', 4));
+      expect(failed).toBe(true);
+    }, TEST_TIMEOUT_MS);
+
     it('pauses and resumes delivery without losing records', async () => {
       const b = await binder();
       const topic = uniqueTopic('pause');

@@ -4,6 +4,10 @@ import { ReadLease } from '../../storage/BufferPool';
 import type { BrokerServices } from '../brokerApi';
 import type { ApiHandler } from '../types';
 import { big, num } from './convert';
+import { storageErrorForVersion } from './storageError';
+
+/** Fetch v6 is the first whose clients handle KAFKA_STORAGE_ERROR (KIP-112). */
+const FIRST_VERSION_WITH_STORAGE_ERROR = 6;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -52,7 +56,7 @@ export const fetchHandler: ApiHandler<BrokerServices, FetchRequestData, FetchRes
         topicId: t.topicId,
         partitions: t.partitions.map((p) => ({
           partitionIndex: p.partitionIndex,
-          errorCode: p.errorCode,
+          errorCode: storageErrorForVersion(p.errorCode, ctx.header.apiVersion, FIRST_VERSION_WITH_STORAGE_ERROR),
           highWatermark: big(p.highWatermark),
           lastStableOffset: big(p.lastStableOffset),
           logStartOffset: big(p.logStartOffset),

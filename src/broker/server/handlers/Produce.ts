@@ -4,6 +4,10 @@ import type { ProduceRequestData, ProduceResponseData } from '../../../protocol/
 import type { BrokerServices } from '../brokerApi';
 import { NO_RESPONSE, type ApiHandler } from '../types';
 import { big } from './convert';
+import { storageErrorForVersion } from './storageError';
+
+/** Produce v4 is the first whose clients handle KAFKA_STORAGE_ERROR (KIP-112). */
+const FIRST_VERSION_WITH_STORAGE_ERROR = 4;
 
 /**
  * Produce: appends the record batches as received. With acks=0 the client expects no response,
@@ -28,7 +32,7 @@ export const produceHandler: ApiHandler<BrokerServices, ProduceRequestData, Prod
         name: t.name,
         partitionResponses: t.partitionResponses.map((p) => ({
           index: p.index,
-          errorCode: p.errorCode,
+          errorCode: storageErrorForVersion(p.errorCode, ctx.header.apiVersion, FIRST_VERSION_WITH_STORAGE_ERROR),
           baseOffset: big(p.baseOffset),
           logAppendTimeMs: big(p.logAppendTime),
           logStartOffset: big(p.logStartOffset),

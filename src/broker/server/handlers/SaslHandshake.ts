@@ -18,7 +18,11 @@ export const saslHandshakeHandler: ApiHandler<ServerServices, SaslHandshakeReque
     const sasl = ctx.services.sasl;
     const mechanisms = sasl ? [...sasl.mechanisms] : [];
     if (!sasl) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms };
-    if (!mechanisms.includes(request.mechanism)) return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms };
+    if (!mechanisms.includes(request.mechanism)) {
+      // Kafka closes the connection once this answer is written.
+      ctx.closeAfterResponse?.();
+      return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms };
+    }
     ctx.connection.saslMechanism = request.mechanism;
     return { errorCode: 0, mechanisms };
   },

@@ -80,16 +80,23 @@ describe('Log recovery', () => {
     expect(warnings).toHaveLength(1);
   });
 
-  it('removes the segments after a truncated one', async () => {
+  it('keeps the segments after a closed segment with damage; a closed segment is cut only where its headers stop chaining', async () => {
     const { fs, positions } = await crashedLog(6, { segmentBytes: 400 });
     const before = open(fs, { segmentBytes: 400 }).log;
-    expect(before.segmentCount).toBeGreaterThan(2);
+    const bases = before.segmentBaseOffsets;
+    expect(bases.length).toBeGreaterThan(2);
     before.close();
     patch(fs, `${SEG0}.log`, positions[0] + 80, (b) => b ^ 1);
-    const { log, warnings } = open(fs, { segmentBytes: 400 });
-    expect(log.segmentCount).toBe(1);
-    expect(log.logEndOffset).toBe(0);
-    expect(warnings.some((w) => w.includes('removed'))).toBe(true);
+    const flipped = open(fs, { segmentBytes: 400 });
+    expect(flipped.log.segmentBaseOffsets).toEqual(bases);
+    expect(await offsets(flipped.log)).toEqual([...Array(12).keys()]);
+    expect(flipped.warnings.join('\n')).toMatch(/CRC-32C mismatch .* at byte 0; the segment is closed, so it is kept/);
+    flipped.log.close();
+    patch(fs, `${SEG0}.log`, positions[1] + 8, () => 0x7f);
+    const garbled = open(fs, { segmentBytes: 400 });
+    expect(garbled.log.segmentBaseOffsets).toEqual(bases);
+    expect(await offsets(garbled.log)).toEqual([0, 1, ...[...Array(12).keys()].slice(bases[1])]);
+    expect(garbled.warnings.some((w) => w.includes('cut there'))).toBe(true);
   });
 
   it('rebuilds a missing or corrupt index of a segment below the recovery point', async () => {

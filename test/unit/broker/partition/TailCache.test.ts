@@ -1,5 +1,5 @@
 import { TailCache } from '../../../../src/broker/partition/TailCache';
-import { BufferPool, ReadLease } from '../../../../src/broker/storage/BufferPool';
+import { BufferPool, ReadLease, type PooledBuffer } from '../../../../src/broker/storage/BufferPool';
 import { BATCH } from '../../../../src/protocol/records/batchHeader';
 
 /** A header-only stand-in for a stored batch: the cache reads only baseOffset, length and lastOffsetDelta. */
@@ -12,6 +12,22 @@ function stored(baseOffset: number, records: number, size = 100): Buffer {
 }
 
 /** The base offsets of the batches in what a read returned, however it was cut into buffers. */
+/** A pool that counts what it hands out and gets back. */
+class CountingPool extends BufferPool {
+  heldBytes = 0;
+  acquired = 0;
+  override acquire(size: number): PooledBuffer {
+    const p = super.acquire(size);
+    this.acquired++;
+    this.heldBytes += p.bytes.length;
+    return p;
+  }
+  override release(p: PooledBuffer): void {
+    if (p.refs === 1) this.heldBytes -= p.bytes.length;
+    super.release(p);
+  }
+}
+
 function baseOffsets(chunks: Buffer[]): bigint[] {
   const out: bigint[] = [];
   for (const c of chunks) {
@@ -96,5 +112,24 @@ describe('TailCache', () => {
       fill(c, 10, 50);
       expect(baseOffsets(read)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
     });
+  });
+
+  it('holds little memory for partitions that received one small batch', () => {
+    const pool = new CountingPool();
+    const caches = Array.from({ length: 1000 }, () => new TailCache(1024 * 1024, pool));
+    caches.forEach((c, i) => c.add(stored(i, 1)));
+    expect(pool.heldBytes).toBeLessThanOrEqual(1000 * 16 * 1024);
+    caches.forEach((c, i) => expect(baseOffsets(c.read(i, 1000, true)!)).toEqual([BigInt(i)]));
+  });
+
+  it('grows its blocks as a busy partition keeps appending, and keeps serving every batch in its capacity', () => {
+    const pool = new CountingPool();
+    const c = new TailCache(1024 * 1024, pool);
+    for (let i = 0; i < 20000; i++) c.add(stored(i, 1, 1000));
+    // blocks grew: twenty million bytes of batches took a hundred blocks at most, not one per few batches
+    expect(pool.acquired).toBeLessThan(100);
+    const first = c.firstOffset!;
+    expect(19999 - first).toBeGreaterThan(900);
+    expect(baseOffsets(c.read(first, 1 << 30, true)!)).toEqual(Array.from({ length: 20000 - first }, (_, k) => BigInt(first + k)));
   });
 });

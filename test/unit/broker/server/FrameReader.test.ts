@@ -58,4 +58,29 @@ describe('FrameReader', () => {
       expect(r.pendingBytes).toBe(0);
     }
   });
+
+  it('asks whether each frame may be received (again after a refusal) and holds its bytes while the answer is no', () => {
+    const frame = (n: number) => Buffer.concat([Buffer.from([0, 0, 0, n]), Buffer.alloc(n, n)]);
+    let room = false;
+    const asked: number[] = [];
+    const r = new FrameReader(1024, undefined, (size) => (asked.push(size), room));
+    expect(r.push(Buffer.concat([frame(5), frame(6)]))).toEqual([]);
+    expect(r.blocked).toBe(true);
+    expect(r.admittedPartialBytes).toBe(0);
+    room = true;
+    expect(r.push(Buffer.alloc(0))).toEqual([Buffer.alloc(5, 5), Buffer.alloc(6, 6)]);
+    expect(r.blocked).toBe(false);
+    expect(asked).toEqual([5, 5, 6]);
+    expect(r.push(frame(9).subarray(0, 6))).toEqual([]);
+    expect(r.admittedPartialBytes).toBe(9);
+    expect(r.midFrame).toBe(true);
+  });
+
+  it('names the limit in force when a frame exceeds it, and applies a raised limit to the next frame', () => {
+    const r = new FrameReader({ bytes: 8, setting: 'sasl.server.max.receive.size' });
+    expect(() => r.push(Buffer.from([0, 0, 0, 9]))).toThrow(/exceeds sasl\.server\.max\.receive\.size=8/);
+    const raised = new FrameReader({ bytes: 8, setting: 'sasl.server.max.receive.size' });
+    raised.limit = { bytes: 64, setting: 'socket.request.max.bytes' };
+    expect(raised.push(Buffer.concat([Buffer.from([0, 0, 0, 9]), Buffer.alloc(9)]))).toHaveLength(1);
+  });
 });

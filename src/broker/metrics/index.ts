@@ -1,0 +1,1 @@
+export { BrokerMetrics, type ObservedBroker, type ObservedServer, type ObservedPartition } from './BrokerMetrics';
