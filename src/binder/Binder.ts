@@ -6,6 +6,7 @@
  * partition in order, commits what it is told, and keeps group membership alive.
  */
 import type { RecordHeader, CompressionType } from '../protocol/records/types';
+import { CONSUMER_OPTION_DEFAULTS } from './consumerDefaults';
 
 export type { RecordHeader };
 
@@ -113,8 +114,8 @@ export interface ConsumerSession {
 
 export type BatchHandler = (batch: InboundBatch, session: ConsumerSession) => Promise<void>;
 
-/** The group session timeout when a binding sets none (Kafka's and kafkajs' default). */
-export const DEFAULT_SESSION_TIMEOUT_MS = 30000;
+/** The group session timeout when a binding sets none, as declared in the binder SPI's table. */
+export const DEFAULT_SESSION_TIMEOUT_MS = CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs;
 
 export interface ConsumerOptions {
   /** Consumer group; undefined = anonymous (a fresh group per binding, starts at latest). */

@@ -4,19 +4,10 @@
  * maps BINDERY_BINDERS_<NAME>_* variables onto them with their types. The runtime's own config
  * schema is written in the same terms.
  */
-export type LeafType =
-  | { type: 'string' }
-  | { type: 'boolean' }
-  | { type: 'integer'; min: number }
-  | { type: 'number'; min: number }
-  | { type: 'enum'; values: Array<string | number> }
-  | { type: 'booleanMap' }
-  /** A non-empty string or a non-empty array of them (e.g. "host:port,host:port" or a list). */
-  | { type: 'stringList' }
-  /** Any of the alternatives (e.g. ssl: true or TLS options). */
-  | { type: 'oneOf'; of: LeafType[] }
-  /** Settings handed on unchecked (TLS options, SASL, Kafka topic configs, an object instance). */
-  | { type: 'freeObject' };
+import type { ConfigDefs, ConfigKey, ConfigType } from '../protocol/config/ConfigDef';
+
+/** What a setting accepts (the declaration tables' ConfigType). */
+export type LeafType = ConfigType;
 
 export interface ObjectSchema {
   kind: 'object';
@@ -44,7 +35,15 @@ export const setting = {
   stringList: leaf({ type: 'stringList' }),
   freeObject: leaf({ type: 'freeObject' }),
   object: (fields: Record<string, SchemaNode>): ObjectSchema => ({ kind: 'object', fields }),
+  /** The schema of a declaration table: each key's type, nested tables as objects. */
+  fromDefs: <C>(defs: ConfigDefs<C>): ObjectSchema => settingsOf(defs),
 };
+
+function settingsOf<C>(defs: ConfigDefs<C>): ObjectSchema {
+  const fields: Record<string, SchemaNode> = {};
+  for (const [key, def] of Object.entries(defs) as Array<[string, ConfigKey<unknown>]>) fields[key] = def.fields ? settingsOf(def.fields) : leaf(def.type);
+  return { kind: 'object', fields };
+}
 
 const normalize = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 

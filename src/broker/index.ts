@@ -1,5 +1,5 @@
 export { Broker, type BrokerOpenOptions, type FindCoordinatorRequest, type FindCoordinatorResponse } from './Broker';
-export { DEFAULT_BROKER_CONFIG, resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
+export { BROKER_CONFIG_DEFS, DEFAULT_BROKER_CONFIG, resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
 export { BrokerRequestError } from './config/BrokerError';
 export { DataDirLockedError } from './topics/DataDirLock';
 export { MetadataCorruptError, MetadataJournalCorruptError } from './topics/MetadataStore';

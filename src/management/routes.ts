@@ -20,7 +20,7 @@ export type BindingStateChange = (typeof BINDING_STATES)[number];
 export interface ManagementRoutesOptions {
   /** Served at /metrics (default: the application's metrics registry). */
   registry?: Registry;
-  /** Liveness is DOWN once the event loop was blocked this long, ms. Default 5000. */
+  /** Liveness is DOWN once the event loop was blocked this long, ms (default: config management.livenessThresholdMs's). */
   livenessThresholdMs?: number;
 }
 

@@ -8,7 +8,7 @@ import { createBinder } from '../binder/registry';
 import { systemClock, type Clock } from './clock';
 import { loadConfigWithSources } from './config/load';
 import { checkUndeclaredBindings } from './config/undeclaredBindings';
-import { DEFAULT_CONTENT_TYPE, DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
+import { DEFAULT_BINDER, DEFAULT_CONTENT_TYPE, DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
 import { buildContainer, isValueProvider, type ParentContainer, type ServiceContainer, type ServiceEntry } from './container';
 import { ConverterRegistry, type MessageConverter } from './conversion';
 import { LifecycleError, UnknownListenerError } from './errors';
@@ -147,7 +147,7 @@ export class Bindery {
     const model = explore(classes, config);
     const logger = options.logger ?? consoleLogger;
     checkUndeclaredBindings(model, config, bindingSources, logger);
-    const binderName = config.binder ?? 'native';
+    const binderName = config.binder ?? DEFAULT_BINDER;
     const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>, logger));
     try {
       const converters = new ConverterRegistry(options.converters);

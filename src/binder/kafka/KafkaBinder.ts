@@ -17,7 +17,6 @@ import type {
   ProducerOptions,
   TopicPartitionOffset,
 } from '../Binder';
-import { DEFAULT_SESSION_TIMEOUT_MS } from '../Binder';
 import { describeThrown } from '../describeThrown';
 import { registerCompressionCodecs } from './codecs';
 import { installConsumerStopFix } from './consumerStopFix';
@@ -29,6 +28,8 @@ import { KafkaProducerBinding } from './KafkaProducerBinding';
 import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 import type { BinderLogger } from '../registry';
+import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
+import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { PartitionChoices } from './partitioner';
 import { openOutbox } from './outbox/openOutbox';
 
@@ -94,8 +95,8 @@ export class KafkaBinder implements Binder {
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     this.assertOpen();
     // the outbox forwards through the idempotent producer: a retried forward is never written twice
-    const idempotent = (options.idempotent ?? true) || options.outbox !== undefined;
-    const acks = options.acks ?? -1;
+    const idempotent = (options.idempotent ?? PRODUCER_OPTION_DEFAULTS.idempotent) || options.outbox !== undefined;
+    const acks = options.acks ?? PRODUCER_OPTION_DEFAULTS.acks;
     const choices = new PartitionChoices();
     const producer = this.kafka.producer({
       idempotent,
@@ -136,23 +137,23 @@ export class KafkaBinder implements Binder {
     const startOffset = options.startOffset ?? (anonymous ? 'latest' : 'earliest');
     const topics = await this.resolveTopics(destination, options.partitionCount ?? 1);
     const startPositions = startOffset === 'latest' ? await this.endsOfUncommitted(groupId, topics) : [];
-    const rebalanceTimeout = options.rebalanceTimeoutMs ?? 60000;
+    const rebalanceTimeout = options.rebalanceTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.rebalanceTimeoutMs;
     const state: PauseState = { paused: false };
     const members: KafkaConsumerMember[] = [];
-    const concurrency = Math.max(1, options.concurrency ?? 1);
+    const concurrency = Math.max(1, options.concurrency ?? CONSUMER_OPTION_DEFAULTS.concurrency);
     for (let i = 0; i < concurrency; i++) {
       const consumer = this.kafka.consumer({
         groupId,
-        sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+        sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs,
         rebalanceTimeout,
-        heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+        heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_OPTION_DEFAULTS.heartbeatIntervalMs,
         maxWaitTimeInMs: 1000,
         allowAutoTopicCreation: false,
         retry: this.config.retry,
       });
       members.push(
         new KafkaConsumerMember(consumer, handler, {
-          maxBatchRecords: options.maxBatchRecords ?? Number.MAX_SAFE_INTEGER,
+          maxBatchRecords: options.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords,
           anonymous,
           startPositions,
           joinTimeoutMs: rebalanceTimeout + this.config.requestTimeoutMs,
@@ -176,7 +177,7 @@ export class KafkaBinder implements Binder {
     } catch (error) {
       await Promise.allSettled(members.map((member) => member.consumer.disconnect()));
       const what = `binding a consumer of group '${groupId}'`;
-      if (hasErrorType(error, 'INVALID_SESSION_TIMEOUT')) throw new KafkaSessionTimeoutError(what, options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
+      if (hasErrorType(error, 'INVALID_SESSION_TIMEOUT')) throw new KafkaSessionTimeoutError(what, options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs);
       throw toBinderError(what, this.config.brokers, error);
     }
     const binding = new KafkaConsumerBinding(options.group, state, members, topics, async () => {

@@ -4,21 +4,23 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import type { SASLOptions, RetryOptions } from 'kafkajs';
+import { defaultsOf, define, type ConfigDefs } from '../../protocol/config/ConfigDef';
 
+/** Defaults: KAFKA_BINDER_CONFIG_DEFS below. */
 export interface KafkaBinderConfig {
-  /** Bootstrap brokers, "host:port". Default: KAFKA_BROKERS (comma separated) or 127.0.0.1:9092. */
+  /** Bootstrap brokers, "host:port"; unset: KAFKA_BROKERS (comma separated), else the declared default. */
   brokers?: string[] | string;
-  /** Default 'bindery'. */
+  /** Client id of the binder's connections. */
   clientId?: string;
   /** true, or Node TLS options (ca, cert, key, servername, rejectUnauthorized …). */
   ssl?: boolean | ConnectionOptions;
   /** { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'aws' | 'oauthbearer', … } as kafkajs takes it. */
   sasl?: SASLOptions;
-  /** TCP connect timeout per attempt. Default 3000 ms. */
+  /** TCP connect timeout per attempt. */
   connectionTimeoutMs?: number;
-  /** Request timeout. Default 30000 ms. */
+  /** Request timeout. */
   requestTimeoutMs?: number;
-  /** Bound on retries of connecting and of retriable requests. Default 5 retries, 30 s at most. */
+  /** Bound on retries of connecting and of retriable requests. */
   retry?: Pick<RetryOptions, 'retries' | 'initialRetryTime' | 'maxRetryTime'>;
   /**
    * Replication factor of topics the binder creates. Default 1: kafkajs speaks CreateTopics v3, which
@@ -29,7 +31,7 @@ export interface KafkaBinderConfig {
   topicConfig?: Record<string, string>;
   /**
    * Which kafkajs log entries reach the application's logger: 'nothing' | 'error' | 'warn' | 'info' |
-   * 'debug'. Default 'warn'. Connection failures count as 'debug': the binder reports them as one
+   * 'debug'. Connection failures count as 'debug': the binder reports them as one
    * KafkaConnectionError.
    */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
@@ -50,6 +52,38 @@ export interface ResolvedKafkaBinderConfig {
 
 export const DEFAULT_BROKER = '127.0.0.1:9092';
 
+/**
+ * The kafka binder's settings, declared once: `resolveKafkaBinderConfig`, the config schema
+ * (settings.ts) and docs/binders.md's table come from here.
+ */
+export const KAFKA_BINDER_CONFIG_DEFS: ConfigDefs<ResolvedKafkaBinderConfig> = {
+  brokers: define.of({ type: 'stringList' }, [DEFAULT_BROKER], 'bootstrap servers (array or comma-separated)', {
+    defaultDoc: `\`KAFKA_BROKERS\` or \`${DEFAULT_BROKER}\``,
+  }),
+  clientId: define.string('bindery', 'client id the binder\'s connections give'),
+  ssl: define.optional({ type: 'oneOf', of: [{ type: 'boolean' }, { type: 'freeObject' }] }, '`true` or Node `tls.ConnectionOptions`, passed to kafkajs', 'off'),
+  sasl: define.optional({ type: 'freeObject' }, 'kafkajs SASL options (`plain`, `scram-sha-256`, `scram-sha-512`, …)', 'off'),
+  connectionTimeoutMs: define.integer(3000, 1, 'TCP connect timeout per attempt, ms'),
+  requestTimeoutMs: define.integer(30000, 1, 'request timeout, ms'),
+  retry: define.object(
+    {
+      retries: define.integer(5, 0, 'retries at most'),
+      initialRetryTime: define.integer(300, 1, 'first wait before a retry, ms'),
+      maxRetryTime: define.integer(30000, 1, 'longest time spent retrying, ms'),
+    },
+    'bounds on retries of connecting and of retriable requests',
+  ),
+  replicationFactor: define.integer(1, -1, 'for topics the binder creates (kafkajs cannot ask for the cluster default)'),
+  topicConfig: define.of({ type: 'freeObject' }, {}, "configs for topics the binder creates (e.g. `{ 'min.insync.replicas': '2' }`)"),
+  logLevel: define.enumOf(
+    ['nothing', 'error', 'warn', 'info', 'debug'],
+    'warn',
+    "kafkajs entries passed to bindery's `logger`, one plain line each (`nothing`…`debug`); failed connection attempts are not logged one by one but end as one `KafkaConnectionError`",
+  ),
+};
+
+const DEFAULTS = defaultsOf(KAFKA_BINDER_CONFIG_DEFS);
+
 function splitBrokers(list: string): string[] {
   return list
     .split(',')
@@ -63,21 +97,21 @@ export function resolveKafkaBinderConfig(
 ): ResolvedKafkaBinderConfig {
   const configured = typeof config.brokers === 'string' ? splitBrokers(config.brokers) : config.brokers;
   const fromEnv = env.KAFKA_BROKERS ? splitBrokers(env.KAFKA_BROKERS) : [];
-  const brokers = configured && configured.length > 0 ? configured : fromEnv.length > 0 ? fromEnv : [DEFAULT_BROKER];
+  const brokers = configured && configured.length > 0 ? configured : fromEnv.length > 0 ? fromEnv : [...DEFAULTS.brokers];
   return {
     brokers,
-    clientId: config.clientId ?? 'bindery',
+    clientId: config.clientId ?? DEFAULTS.clientId,
     ssl: config.ssl,
     sasl: config.sasl,
-    connectionTimeoutMs: config.connectionTimeoutMs ?? 3000,
-    requestTimeoutMs: config.requestTimeoutMs ?? 30000,
+    connectionTimeoutMs: config.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     retry: {
-      retries: config.retry?.retries ?? 5,
-      initialRetryTime: config.retry?.initialRetryTime ?? 300,
-      maxRetryTime: config.retry?.maxRetryTime ?? 30000,
+      retries: config.retry?.retries ?? DEFAULTS.retry.retries,
+      initialRetryTime: config.retry?.initialRetryTime ?? DEFAULTS.retry.initialRetryTime,
+      maxRetryTime: config.retry?.maxRetryTime ?? DEFAULTS.retry.maxRetryTime,
     },
-    replicationFactor: config.replicationFactor ?? 1,
-    topicConfig: config.topicConfig ?? {},
-    logLevel: config.logLevel ?? 'warn',
+    replicationFactor: config.replicationFactor ?? DEFAULTS.replicationFactor,
+    topicConfig: config.topicConfig ?? { ...DEFAULTS.topicConfig },
+    logLevel: config.logLevel ?? DEFAULTS.logLevel,
   };
 }

@@ -18,16 +18,8 @@ import { NativeBinderClosedError, NativeBrokerError } from './errors';
 import { describeThrown } from '../describeThrown';
 import { NativeConsumerBinding } from './NativeConsumerBinding';
 import { NativeProducer } from './NativeProducer';
+import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { acquireBroker, type BrokerLease } from './sharedBroker';
-
-/**
- * 256 KiB rather than Kafka's 16 KiB: the batch goes to a broker in the same process, with no
- * request or network to bound, and per-batch work (sealing, CRC, append, a fetch and a commit per
- * delivered batch) is then shared by more records. Records still go out at the end of the tick
- * (lingerMs 0), so latency does not change; kafkajs, likewise, sends what one tick produced in one
- * request. Well below the topics' default max.message.bytes (1 MiB).
- */
-const DEFAULT_BATCH_SIZE = 256 * 1024;
 
 export class NativeBinder implements Binder {
   readonly name = 'native';
@@ -63,18 +55,18 @@ export class NativeBinder implements Binder {
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     const broker = await this.broker();
     await this.provisionTopic(destination, options.partitionCount ?? this.config.defaultPartitions);
-    const idempotent = options.idempotent ?? true;
+    const idempotent = options.idempotent ?? PRODUCER_OPTION_DEFAULTS.idempotent;
     const producer = await NativeProducer.create(
       broker,
       destination,
       await this.partitionCount(destination),
       {
         compression: options.compression ?? CompressionType.None,
-        batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
-        lingerMs: options.lingerMs ?? 0,
+        batchSize: options.batchSize ?? PRODUCER_OPTION_DEFAULTS.batchSize,
+        lingerMs: options.lingerMs ?? PRODUCER_OPTION_DEFAULTS.lingerMs,
         idempotent,
         // An idempotent producer needs acks=all, as Kafka's does.
-        acks: idempotent ? -1 : (options.acks ?? -1),
+        acks: idempotent ? -1 : (options.acks ?? PRODUCER_OPTION_DEFAULTS.acks),
         attempts: 5,
         retryBackoffMs: 100,
       },

@@ -7,7 +7,8 @@ import type { Broker } from '../../broker/Broker';
 import { OffsetSpec } from '../../broker/fetch/types';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { PartitionAssignor } from '../../protocol/consumer/Assignor';
-import { DEFAULT_SESSION_TIMEOUT_MS, type BatchHandler, type ConsumerBinding, type ConsumerOptions } from '../Binder';
+import type { BatchHandler, ConsumerBinding, ConsumerOptions } from '../Binder';
+import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import { ConsumerMember, tpKey } from './ConsumerMember';
 import { GroupMembership } from './GroupMembership';
 
@@ -50,16 +51,16 @@ export class NativeConsumerBinding implements ConsumerBinding {
     const binding = new NativeConsumerBinding(broker, options.group, settings, options.startPaused ?? false, onStop);
     const startOffset = options.startOffset ?? (settings.anonymous ? 'latest' : 'earliest');
     const startPositions = startOffset === 'latest' ? await binding.topicEnds() : new Map<string, number>();
-    const sessionTimeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+    const sessionTimeoutMs = options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs;
     const localOffsets = new Map<string, number>();
-    const heartbeatMs = Math.max(1, Math.min(options.heartbeatIntervalMs ?? 3000, settings.inProcessHeartbeatMs));
-    for (let i = 0; i < Math.max(1, options.concurrency ?? 1); i++) {
+    const heartbeatMs = Math.max(1, Math.min(options.heartbeatIntervalMs ?? CONSUMER_OPTION_DEFAULTS.heartbeatIntervalMs, settings.inProcessHeartbeatMs));
+    for (let i = 0; i < Math.max(1, options.concurrency ?? CONSUMER_OPTION_DEFAULTS.concurrency); i++) {
       const membership = new GroupMembership(broker, {
         groupId: settings.groupId,
         clientId: `bindery-native-${i}`,
         topics: settings.topics,
         sessionTimeoutMs,
-        rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60000,
+        rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.rebalanceTimeoutMs,
         assignor: settings.assignor,
       });
       binding.members.push(
@@ -68,7 +69,7 @@ export class NativeConsumerBinding implements ConsumerBinding {
           startOffset,
           startPositions,
           localOffsets,
-          maxBatchRecords: options.maxBatchRecords ?? Number.MAX_SAFE_INTEGER,
+          maxBatchRecords: options.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords,
           fetchMaxWaitMs: settings.fetchMaxWaitMs,
           fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition,
           heartbeatMs,

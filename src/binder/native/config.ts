@@ -5,33 +5,36 @@
  * gone when the last of them closes. With `dataDir` the log is on disk, shared per directory.
  */
 import type { Broker } from '../../broker/Broker';
-import type { BrokerConfig } from '../../broker/config/BrokerConfig';
+import { BROKER_CONFIG_DEFS, type BrokerConfig } from '../../broker/config/BrokerConfig';
+import { GROUP_COORDINATOR_CONFIG_DEFS } from '../../broker/group/config';
+import { defaultsOf, define, type ConfigDefs, type ConfigKey } from '../../protocol/config/ConfigDef';
 import type { AssignorName } from '../../protocol/consumer/Assignor';
 import { NativeBinderConfigError } from './errors';
 
+/** Defaults: NATIVE_BINDER_CONFIG_DEFS below. */
 export interface NativeBinderConfig {
-  /** Directory of the durable log. Default: none (in-memory broker). */
+  /** Directory of the durable log. */
   dataDir?: string;
   /** An open broker to use instead (not closed by the binder). */
   broker?: Broker;
-  /** false = a private broker even when another binder uses the same dataDir/memory. Default true. */
+  /** false = a private broker even when another binder uses the same dataDir/memory. */
   shared?: boolean;
-  /** Partitions of topics the binder creates when a binding names none. Default 1. */
+  /** Partitions of topics the binder creates when a binding names none. */
   defaultPartitions?: number;
   /** Partition assignor of consumer groups: 'range' (Kafka's default), 'roundrobin' or 'sticky'. */
   assignor?: AssignorName;
-  /** group.initial.rebalance.delay.ms of a broker the binder opens. Default 0 (members of one process join together). */
+  /** group.initial.rebalance.delay.ms of a broker the binder opens. */
   groupInitialRebalanceDelayMs?: number;
-  /** Longest wait of one fetch for new records, ms. Default 500. */
+  /** Longest wait of one fetch for new records, ms. */
   fetchMaxWaitMs?: number;
-  /** Bytes per partition per fetch. Default 1 MiB. */
+  /** Bytes per partition per fetch. */
   fetchMaxBytesPerPartition?: number;
   /**
    * Heartbeats are function calls in process: members beat at the lower of this and the binding's
-   * heartbeatIntervalMs so a rebalance is noticed quickly. Default 100.
+   * heartbeatIntervalMs so a rebalance is noticed quickly.
    */
   inProcessHeartbeatMs?: number;
-  /** How often a pattern (RegExp) destination looks for new matching topics, ms. Default 5000. */
+  /** How often a pattern (RegExp) destination looks for new matching topics, ms. */
   topicPatternRefreshMs?: number;
   /** Settings of a broker the binder opens (Kafka server.properties, camel-cased). */
   brokerConfig?: Partial<BrokerConfig>;
@@ -51,10 +54,39 @@ export interface ResolvedNativeBinderConfig {
   brokerConfig: Partial<BrokerConfig>;
 }
 
-const ASSIGNORS: AssignorName[] = ['range', 'roundrobin', 'sticky'];
+/**
+ * The native binder's settings, declared once: `resolveNativeBinderConfig`, the config schema
+ * (settings.ts) and docs/binders.md's table come from here. The broker settings it opens a broker
+ * with default to the broker's own declarations.
+ */
+export const NATIVE_BINDER_CONFIG_DEFS: ConfigDefs<ResolvedNativeBinderConfig> = {
+  dataDir: define.optional({ type: 'string' }, 'directory of the durable log', 'none (in memory)'),
+  broker: define.optional({ type: 'freeObject' }, 'an open `Broker` to use (the binder does not close it)', '—'),
+  shared: define.boolean(true, '`false` = a private broker for this binder'),
+  defaultPartitions: { ...BROKER_CONFIG_DEFS.numPartitions, doc: 'partitions of topics created when a binding names none' },
+  assignor: define.enumOf(['range', 'roundrobin', 'sticky'], 'range', 'partition assignor of consumer groups: `range` (Kafka\'s default), `roundrobin` or `sticky`'),
+  groupInitialRebalanceDelayMs: {
+    ...GROUP_COORDINATOR_CONFIG_DEFS.initialRebalanceDelayMs,
+    doc: '`group.initial.rebalance.delay.ms` of a broker the binder opens (members of one process join together)',
+  },
+  fetchMaxWaitMs: define.integer(500, 1, 'long-poll wait, ms'),
+  fetchMaxBytesPerPartition: define.integer(1024 * 1024, 1024, 'bytes per partition per fetch'),
+  inProcessHeartbeatMs: define.integer(
+    100,
+    1,
+    "members beat at the lower of this and the binding's `heartbeatIntervalMs`, so a rebalance is noticed quickly",
+  ),
+  topicPatternRefreshMs: define.integer(5000, 1, 'how often a pattern (RegExp) destination looks for new matching topics, ms'),
+  brokerConfig: define.of({ type: 'freeObject' }, {}, 'broker settings of a broker the binder opens (camel-cased `server.properties` names)'),
+};
 
-function count(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined || value === null || value === '') return fallback;
+const DEFAULTS = defaultsOf(NATIVE_BINDER_CONFIG_DEFS);
+const ASSIGNORS = (NATIVE_BINDER_CONFIG_DEFS.assignor.type as { values: AssignorName[] }).values;
+
+function count(name: keyof typeof NATIVE_BINDER_CONFIG_DEFS, value: unknown): number {
+  const def = NATIVE_BINDER_CONFIG_DEFS[name] as ConfigKey<number>;
+  const min = (def.type as { min: number }).min;
+  if (value === undefined || value === null || value === '') return def.default;
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
     throw new NativeBinderConfigError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
@@ -66,19 +98,19 @@ function count(name: string, value: unknown, fallback: number, min: number): num
 export function resolveNativeBinderConfig(properties: NativeBinderConfig | Record<string, unknown> = {}): ResolvedNativeBinderConfig {
   const p = properties as Record<string, unknown>;
   if (p.dataDir !== undefined && typeof p.dataDir !== 'string') throw new NativeBinderConfigError(`dataDir must be a path, got ${JSON.stringify(p.dataDir)}`);
-  const assignor = (p.assignor ?? 'range') as AssignorName;
+  const assignor = (p.assignor ?? DEFAULTS.assignor) as AssignorName;
   if (!ASSIGNORS.includes(assignor)) throw new NativeBinderConfigError(`assignor must be one of ${ASSIGNORS.join(', ')}, got ${JSON.stringify(p.assignor)}`);
   return {
     dataDir: (p.dataDir as string | undefined) || undefined,
     broker: p.broker as Broker | undefined,
-    shared: p.shared === undefined ? true : p.shared !== false && p.shared !== 'false',
-    defaultPartitions: count('defaultPartitions', p.defaultPartitions, 1, 1),
+    shared: p.shared === undefined ? DEFAULTS.shared : p.shared !== false && p.shared !== 'false',
+    defaultPartitions: count('defaultPartitions', p.defaultPartitions),
     assignor,
-    groupInitialRebalanceDelayMs: count('groupInitialRebalanceDelayMs', p.groupInitialRebalanceDelayMs, 0, 0),
-    fetchMaxWaitMs: count('fetchMaxWaitMs', p.fetchMaxWaitMs, 500, 1),
-    fetchMaxBytesPerPartition: count('fetchMaxBytesPerPartition', p.fetchMaxBytesPerPartition, 1024 * 1024, 1024),
-    inProcessHeartbeatMs: count('inProcessHeartbeatMs', p.inProcessHeartbeatMs, 100, 1),
-    topicPatternRefreshMs: count('topicPatternRefreshMs', p.topicPatternRefreshMs, 5000, 1),
-    brokerConfig: (p.brokerConfig as Partial<BrokerConfig> | undefined) ?? {},
+    groupInitialRebalanceDelayMs: count('groupInitialRebalanceDelayMs', p.groupInitialRebalanceDelayMs),
+    fetchMaxWaitMs: count('fetchMaxWaitMs', p.fetchMaxWaitMs),
+    fetchMaxBytesPerPartition: count('fetchMaxBytesPerPartition', p.fetchMaxBytesPerPartition),
+    inProcessHeartbeatMs: count('inProcessHeartbeatMs', p.inProcessHeartbeatMs),
+    topicPatternRefreshMs: count('topicPatternRefreshMs', p.topicPatternRefreshMs),
+    brokerConfig: (p.brokerConfig as Partial<BrokerConfig> | undefined) ?? { ...DEFAULTS.brokerConfig },
   };
 }

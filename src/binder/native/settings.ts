@@ -1,16 +1,5 @@
-/** The native binder's settings as config validates them (NativeBinderConfig in config.ts says what each means). */
+/** The native binder's settings as config validates them: the schema of their declarations (config.ts). */
 import { setting, type ObjectSchema } from '../settings';
+import { NATIVE_BINDER_CONFIG_DEFS } from './config';
 
-export const NATIVE_BINDER_SETTINGS: ObjectSchema = setting.object({
-  dataDir: setting.string,
-  broker: setting.freeObject,
-  shared: setting.boolean,
-  defaultPartitions: setting.integer(1),
-  assignor: setting.enumOf(['range', 'roundrobin', 'sticky']),
-  groupInitialRebalanceDelayMs: setting.integer(0),
-  fetchMaxWaitMs: setting.integer(1),
-  fetchMaxBytesPerPartition: setting.integer(1024),
-  inProcessHeartbeatMs: setting.integer(1),
-  topicPatternRefreshMs: setting.integer(1),
-  brokerConfig: setting.freeObject,
-});
+export const NATIVE_BINDER_SETTINGS: ObjectSchema = setting.fromDefs(NATIVE_BINDER_CONFIG_DEFS);

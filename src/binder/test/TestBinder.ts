@@ -15,6 +15,7 @@ import type {
 } from '../Binder';
 import { TestBroker } from './TestBroker';
 import { TestConsumer } from './TestConsumer';
+import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 
 export interface TestBinderOptions {
   /** Partitions of topics created implicitly. Default 1. */
@@ -69,7 +70,7 @@ export class TestBinder implements Binder {
     const anonymous = options.group === undefined;
     const group = options.group ?? `anonymous.${++anonymousGroups}`;
     const members: TestConsumer[] = [];
-    for (let i = 0; i < Math.max(1, options.concurrency ?? 1); i++) {
+    for (let i = 0; i < Math.max(1, options.concurrency ?? CONSUMER_OPTION_DEFAULTS.concurrency); i++) {
       const member = new TestConsumer(this.broker, destination, group, anonymous, options, handler);
       members.push(member);
       this.consumers.add(member);

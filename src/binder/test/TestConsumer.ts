@@ -12,6 +12,7 @@ import type {
 } from '../Binder';
 import { waitAtMost } from '../waitAtMost';
 import type { GroupMember, TestBroker } from './TestBroker';
+import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 
 const key = (topic: string, partition: number): string => `${topic}:${partition}`;
 
@@ -113,7 +114,7 @@ export class TestConsumer implements GroupMember {
   }
 
   private async run(): Promise<void> {
-    const maxRecords = this.options.maxBatchRecords ?? 500;
+    const maxRecords = this.options.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords;
     while (!this.stopping) {
       const topics = this.topics().join(',');
       if (topics !== this.knownTopics) {

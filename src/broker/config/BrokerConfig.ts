@@ -1,3 +1,5 @@
+import { defaultsOf, define, resolveConfig, type ConfigDefs } from '../../protocol/config/ConfigDef';
+
 /**
  * Broker-wide settings (Kafka's server.properties, camel-cased). Topic-level defaults live in
  * `topicDefaults` under Kafka's topic config names (retention.ms, segment.bytes, ...).
@@ -75,52 +77,57 @@ export interface BrokerConfig {
   topicDefaults: Record<string, string>;
 }
 
-export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
-  nodeId: 0,
-  host: '127.0.0.1',
-  port: 9092,
-  autoCreateTopicsEnable: true,
-  numPartitions: 1,
-  deleteTopicEnable: true,
-  offsetsTopicNumPartitions: 50,
-  offsetsTopicSegmentBytes: 104857600,
-  logRetentionCheckIntervalMs: 300000,
-  logFlushSchedulerIntervalMs: 1000,
-  logFlushOffsetCheckpointIntervalMs: 60000,
-  logCleanerBackoffMs: 15000,
-  producerStateSnapshotIntervalMs: 30000,
-  producerIdExpirationMs: 86400000,
-  tailCacheBytesPerPartition: 1024 * 1024,
-  fetchMaxBytes: 57671680,
-  fetchLogReadMaxBytes: 57671680,
-  queuedMaxRequestBytes: 268435456,
-  maxResponseBytesPerConnection: 33554432,
-  connectionsMaxIdleMs: 600000,
-  requestFrameTimeoutMs: 60000,
-  saslServerMaxReceiveSize: 524288,
-  connectionFailedAuthenticationDelayMs: 100,
-  topicDefaults: {},
+/**
+ * The broker settings, declared once (Kafka's name, type, default, doc): Broker.open, runBroker,
+ * `bindery broker` and the native binder take their defaults from here, and docs/cli.md's table is
+ * generated from it. A new setting is a field of BrokerConfig and an entry here.
+ */
+export const BROKER_CONFIG_DEFS: ConfigDefs<BrokerConfig> = {
+  nodeId: define.integer(0, 0, 'this node in metadata responses', { kafkaName: 'node.id' }),
+  host: define.string('127.0.0.1', 'advertised host; set by the wire server once it listens'),
+  port: define.integer(9092, 0, 'advertised port; set by the wire server once it listens'),
+  autoCreateTopicsEnable: define.boolean(true, 'create a topic a client asks for and that does not exist', { kafkaName: 'auto.create.topics.enable' }),
+  numPartitions: define.integer(1, 1, 'partitions of auto-created topics and of CreateTopics asking for -1', { kafkaName: 'num.partitions' }),
+  deleteTopicEnable: define.boolean(true, 'whether DeleteTopics deletes', { kafkaName: 'delete.topic.enable' }),
+  offsetsTopicNumPartitions: define.integer(50, 1, 'partitions of `__consumer_offsets` when it is created', { kafkaName: 'offsets.topic.num.partitions' }),
+  offsetsTopicSegmentBytes: define.integer(104857600, 14, 'segment size of `__consumer_offsets`', { kafkaName: 'offsets.topic.segment.bytes' }),
+  logRetentionCheckIntervalMs: define.integer(300000, 1, 'how often retention runs', { kafkaName: 'log.retention.check.interval.ms' }),
+  logFlushSchedulerIntervalMs: define.integer(1000, 1, 'how often topics with `flush.ms` are checked', { kafkaName: 'log.flush.scheduler.interval.ms' }),
+  logFlushOffsetCheckpointIntervalMs: define.integer(60000, 1, 'how often recovery points and log start offsets are checkpointed', {
+    kafkaName: 'log.flush.offset.checkpoint.interval.ms',
+  }),
+  logCleanerBackoffMs: define.integer(15000, 1, 'how often compacted topics are offered to the log cleaner', { kafkaName: 'log.cleaner.backoff.ms' }),
+  producerStateSnapshotIntervalMs: define.integer(30000, 1, 'how often partitions appended to write a producer-state snapshot (bounds replay after a crash)'),
+  producerIdExpirationMs: define.integer(86400000, 1, "idempotent-producer state is forgotten this long after the producer's last batch", {
+    kafkaName: 'producer.id.expiration.ms',
+  }),
+  tailCacheBytesPerPartition: define.integer(1024 * 1024, 0, 'bytes of recently appended batches kept in memory per partition for caught-up fetches'),
+  fetchMaxBytes: define.integer(57671680, 1, 'cap of one fetch response', { kafkaName: 'fetch.max.bytes' }),
+  fetchLogReadMaxBytes: define.integer(57671680, 1, "stored bytes one fetch reads from a partition's log files, at most (the first batch is always whole)"),
+  queuedMaxRequestBytes: define.integer(
+    268435456,
+    1,
+    'request bytes the wire server holds at once over every connection (a frame is admitted while any room is left); -1 = no bound, else at least `socket.request.max.bytes`',
+    { kafkaName: 'queued.max.request.bytes', alsoAllowed: -1 },
+  ),
+  maxResponseBytesPerConnection: define.integer(33554432, 1, 'response bytes one connection may have in flight before its further requests wait (the first always starts)'),
+  connectionsMaxIdleMs: define.integer(600000, 1, 'a connection idle this long (or not reading its responses) is closed; -1 = never', {
+    kafkaName: 'connections.max.idle.ms',
+    alsoAllowed: -1,
+  }),
+  requestFrameTimeoutMs: define.integer(60000, 1, 'a request frame must arrive whole within this long of its first byte, or the connection is closed; -1 = never', { alsoAllowed: -1 }),
+  saslServerMaxReceiveSize: define.integer(524288, 1, 'largest request frame accepted before a SASL client has authenticated', { kafkaName: 'sasl.server.max.receive.size' }),
+  connectionFailedAuthenticationDelayMs: define.integer(100, 0, 'a failed authentication is answered (and its connection closed) this long after the previous failure from the same address', {
+    kafkaName: 'connection.failed.authentication.delay.ms',
+  }),
+  topicDefaults: define.of({ type: 'freeObject' }, {}, 'default topic configs by Kafka topic config name (`retention.ms`, ...)'),
 };
 
+export const DEFAULT_BROKER_CONFIG: BrokerConfig = defaultsOf(BROKER_CONFIG_DEFS);
+
 export function resolveBrokerConfig(partial: Partial<BrokerConfig> = {}): BrokerConfig {
-  const cfg = { ...DEFAULT_BROKER_CONFIG, ...partial, topicDefaults: { ...partial.topicDefaults } };
-  if (!Number.isInteger(cfg.numPartitions) || cfg.numPartitions < 1) throw new RangeError(`numPartitions must be a positive integer, got ${cfg.numPartitions}`);
-  if (!Number.isInteger(cfg.fetchLogReadMaxBytes) || cfg.fetchLogReadMaxBytes < 1) {
-    throw new RangeError(`fetchLogReadMaxBytes must be a positive integer, got ${cfg.fetchLogReadMaxBytes}`);
-  }
-  for (const name of ['maxResponseBytesPerConnection', 'saslServerMaxReceiveSize'] as const) {
-    if (!Number.isInteger(cfg[name]) || cfg[name] < 1) throw new RangeError(`${name} must be a positive integer, got ${cfg[name]}`);
-  }
-  for (const name of ['queuedMaxRequestBytes', 'connectionsMaxIdleMs', 'requestFrameTimeoutMs'] as const) {
-    if (!Number.isInteger(cfg[name]) || (cfg[name] < 1 && cfg[name] !== -1)) throw new RangeError(`${name} must be a positive integer or -1 (no limit), got ${cfg[name]}`);
-  }
-  if (!Number.isInteger(cfg.connectionFailedAuthenticationDelayMs) || cfg.connectionFailedAuthenticationDelayMs < 0) {
-    throw new RangeError(`connectionFailedAuthenticationDelayMs must be 0 or more, got ${cfg.connectionFailedAuthenticationDelayMs}`);
-  }
-  if (!Number.isInteger(cfg.offsetsTopicNumPartitions) || cfg.offsetsTopicNumPartitions < 1) {
-    throw new RangeError(`offsetsTopicNumPartitions must be a positive integer, got ${cfg.offsetsTopicNumPartitions}`);
-  }
-  return cfg;
+  const cfg = resolveConfig(BROKER_CONFIG_DEFS, partial, (key, value, expected) => new RangeError(`${key} must be ${expected}, got ${String(value)}`));
+  return { ...cfg, topicDefaults: { ...partial.topicDefaults } };
 }
 
 /** The broker settings as Kafka names them, for DescribeConfigs on the broker resource. */

@@ -3,7 +3,8 @@
  * for this broker at run time, for every broker at run time, at start-up) over Kafka's defaults,
  * plus the conversions the log and the produce path need.
  */
-import type { LogConfig, CleanupPolicy } from '../log/types';
+import type { LogConfig } from '../log/types';
+import { logConfigOf } from '../log/config';
 import { CompressionType, TimestampType } from '../../protocol/records/types';
 import { GZIP_DEFAULT_LEVEL } from '../../protocol/compression';
 import { TOPIC_CONFIG_DEFS, longValue, type TopicCompressionType } from './topicConfigDefs';
@@ -169,20 +170,6 @@ export class TopicConfig {
   }
 
   toLogConfig(): LogConfig {
-    const flushMessages = longValue(this.get('flush.messages'));
-    const flushMs = longValue(this.get('flush.ms'));
-    return {
-      segmentBytes: Number(this.get('segment.bytes')),
-      segmentMs: longValue(this.get('segment.ms')),
-      indexIntervalBytes: Number(this.get('index.interval.bytes')),
-      segmentIndexBytes: Number(this.get('segment.index.bytes')),
-      retentionMs: longValue(this.get('retention.ms')),
-      retentionBytes: longValue(this.get('retention.bytes')),
-      cleanupPolicy: this.get('cleanup.policy') as CleanupPolicy,
-      deleteRetentionMs: longValue(this.get('delete.retention.ms')),
-      maxMessageBytes: this.maxMessageBytes,
-      flushMessages: Number.isFinite(flushMessages) ? flushMessages : undefined,
-      flushMs: Number.isFinite(flushMs) ? flushMs : undefined,
-    };
+    return logConfigOf((name) => this.get(name));
   }
 }

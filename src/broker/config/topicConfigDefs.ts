@@ -20,6 +20,8 @@ type Kind =
 interface ConfigDef {
   default: string;
   kind: Kind;
+  /** One line: what the config does (docs/cli.md's table is generated from it). */
+  doc: string;
   /**
    * The broker config that sets this topic config's default (Kafka's ServerTopicConfigSynonyms),
    * reported as its synonym by DescribeConfigs and changeable at run time on the broker resource.
@@ -33,45 +35,45 @@ interface ConfigDef {
 export const COMPRESSION_TYPES = ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type TopicCompressionType = (typeof COMPRESSION_TYPES)[number];
 
-const long = (def: string, min: number, broker?: string): ConfigDef => ({ default: def, kind: { type: 'long', min }, ...(broker ? { broker } : {}) });
-const int = (def: string, min: number, broker?: string): ConfigDef => ({ default: def, kind: { type: 'int', min }, ...(broker ? { broker } : {}) });
-const bool = (def: string, broker?: string): ConfigDef => ({ default: def, kind: { type: 'boolean' }, ...(broker ? { broker } : {}) });
+const long = (def: string, min: number, broker?: string): Omit<ConfigDef, 'doc'> => ({ default: def, kind: { type: 'long', min }, ...(broker ? { broker } : {}) });
+const int = (def: string, min: number, broker?: string): Omit<ConfigDef, 'doc'> => ({ default: def, kind: { type: 'int', min }, ...(broker ? { broker } : {}) });
+const bool = (def: string, broker?: string): Omit<ConfigDef, 'doc'> => ({ default: def, kind: { type: 'boolean' }, ...(broker ? { broker } : {}) });
 
 /** Kafka 4.x's topic configs (keys Kafka 4 dropped, message.downconversion.enable and message.timestamp.difference.max.ms, are gone). */
 export const TOPIC_CONFIG_DEFS: Record<string, ConfigDef> = {
-  'cleanup.policy': { default: 'delete', kind: { type: 'enum', values: ['delete', 'compact', 'compact,delete'] }, broker: 'log.cleanup.policy' },
-  'compression.gzip.level': { default: '-1', kind: { type: 'int', min: 1, max: 9, alsoAllowed: -1 }, broker: 'compression.gzip.level' },
-  'compression.lz4.level': { default: '9', kind: { type: 'int', min: 1, max: 17 }, broker: 'compression.lz4.level' },
-  'compression.type': { default: 'producer', kind: { type: 'enum', values: COMPRESSION_TYPES }, broker: 'compression.type' },
-  'compression.zstd.level': { default: '3', kind: { type: 'int', min: -131072, max: 22 }, broker: 'compression.zstd.level' },
-  'delete.retention.ms': long('86400000', 0, 'log.cleaner.delete.retention.ms'),
-  'file.delete.delay.ms': long('60000', 0, 'log.segment.delete.delay.ms'),
-  'flush.messages': long(LONG_MAX, 1, 'log.flush.interval.messages'),
-  'flush.ms': { ...long(LONG_MAX, 0, 'log.flush.interval.ms'), noBrokerDefault: true },
-  'follower.replication.throttled.replicas': { default: '', kind: { type: 'list' } },
-  'index.interval.bytes': int('4096', 0, 'log.index.interval.bytes'),
-  'leader.replication.throttled.replicas': { default: '', kind: { type: 'list' } },
-  'local.retention.bytes': long('-2', -2, 'log.local.retention.bytes'),
-  'local.retention.ms': long('-2', -2, 'log.local.retention.ms'),
-  'max.compaction.lag.ms': long(LONG_MAX, 1, 'log.cleaner.max.compaction.lag.ms'),
-  'max.message.bytes': int('1048588', 0, 'message.max.bytes'),
-  'message.timestamp.after.max.ms': long(LONG_MAX, 0, 'log.message.timestamp.after.max.ms'),
-  'message.timestamp.before.max.ms': long(LONG_MAX, 0, 'log.message.timestamp.before.max.ms'),
-  'message.timestamp.type': { default: 'CreateTime', kind: { type: 'enum', values: ['CreateTime', 'LogAppendTime'] }, broker: 'log.message.timestamp.type' },
-  'min.cleanable.dirty.ratio': { default: '0.5', kind: { type: 'double', min: 0, max: 1 }, broker: 'log.cleaner.min.cleanable.ratio' },
-  'min.compaction.lag.ms': long('0', 0, 'log.cleaner.min.compaction.lag.ms'),
-  'min.insync.replicas': int('1', 1, 'min.insync.replicas'),
-  preallocate: bool('false', 'log.preallocate'),
-  'remote.log.copy.disable': bool('false'),
-  'remote.log.delete.on.disable': bool('false'),
-  'remote.storage.enable': bool('false'),
-  'retention.bytes': long('-1', -1, 'log.retention.bytes'),
-  'retention.ms': { ...long('604800000', -1, 'log.retention.ms'), noBrokerDefault: true },
-  'segment.bytes': int('1073741824', 14, 'log.segment.bytes'),
-  'segment.index.bytes': int('10485760', 4, 'log.index.size.max.bytes'),
-  'segment.jitter.ms': { ...long('0', 0, 'log.roll.jitter.ms'), noBrokerDefault: true },
-  'segment.ms': { ...long('604800000', 1, 'log.roll.ms'), noBrokerDefault: true },
-  'unclean.leader.election.enable': bool('false', 'unclean.leader.election.enable'),
+  'cleanup.policy': { default: 'delete', kind: { type: 'enum', values: ['delete', 'compact', 'compact,delete'] }, broker: 'log.cleanup.policy', doc: 'delete old segments, keep the last record per key (compact), or both' },
+  'compression.gzip.level': { default: '-1', kind: { type: 'int', min: 1, max: 9, alsoAllowed: -1 }, broker: 'compression.gzip.level', doc: 'gzip level when the broker re-compresses to gzip' },
+  'compression.lz4.level': { default: '9', kind: { type: 'int', min: 1, max: 17 }, broker: 'compression.lz4.level', doc: 'lz4 level (lz4 has one level here)' },
+  'compression.type': { default: 'producer', kind: { type: 'enum', values: COMPRESSION_TYPES }, broker: 'compression.type', doc: "codec the broker stores batches in; `producer` keeps the producer's" },
+  'compression.zstd.level': { default: '3', kind: { type: 'int', min: -131072, max: 22 }, broker: 'compression.zstd.level', doc: 'zstd level when the broker re-compresses to zstd' },
+  'delete.retention.ms': { ...long('86400000', 0, 'log.cleaner.delete.retention.ms'), doc: 'how long delete markers (tombstones) of a compacted topic are kept' },
+  'file.delete.delay.ms': { ...long('60000', 0, 'log.segment.delete.delay.ms'), doc: 'wait before a deleted segment file is removed from disk' },
+  'flush.messages': { ...long(LONG_MAX, 1, 'log.flush.interval.messages'), doc: 'fsync after this many messages (default: leave it to the OS page cache)' },
+  'flush.ms': { ...long(LONG_MAX, 0, 'log.flush.interval.ms'), noBrokerDefault: true, doc: 'fsync when the oldest unflushed message is this old (default: the OS page cache)' },
+  'follower.replication.throttled.replicas': { default: '', kind: { type: 'list' }, doc: 'replicas throttled as followers (stored; single node)' },
+  'index.interval.bytes': { ...int('4096', 0, 'log.index.interval.bytes'), doc: 'bytes between offset index entries' },
+  'leader.replication.throttled.replicas': { default: '', kind: { type: 'list' }, doc: 'replicas throttled as leaders (stored; single node)' },
+  'local.retention.bytes': { ...long('-2', -2, 'log.local.retention.bytes'), doc: 'local bytes kept with tiered storage (-2: retention.bytes)' },
+  'local.retention.ms': { ...long('-2', -2, 'log.local.retention.ms'), doc: 'local time kept with tiered storage (-2: retention.ms)' },
+  'max.compaction.lag.ms': { ...long(LONG_MAX, 1, 'log.cleaner.max.compaction.lag.ms'), doc: 'longest a record stays uncompacted' },
+  'max.message.bytes': { ...int('1048588', 0, 'message.max.bytes'), doc: 'largest record batch accepted' },
+  'message.timestamp.after.max.ms': { ...long(LONG_MAX, 0, 'log.message.timestamp.after.max.ms'), doc: 'how far in the future a CreateTime timestamp may be' },
+  'message.timestamp.before.max.ms': { ...long(LONG_MAX, 0, 'log.message.timestamp.before.max.ms'), doc: 'how far in the past a CreateTime timestamp may be' },
+  'message.timestamp.type': { default: 'CreateTime', kind: { type: 'enum', values: ['CreateTime', 'LogAppendTime'] }, broker: 'log.message.timestamp.type', doc: "CreateTime (the producer's) or LogAppendTime (the broker's)" },
+  'min.cleanable.dirty.ratio': { default: '0.5', kind: { type: 'double', min: 0, max: 1 }, broker: 'log.cleaner.min.cleanable.ratio', doc: 'share of uncompacted log that makes a partition worth cleaning' },
+  'min.compaction.lag.ms': { ...long('0', 0, 'log.cleaner.min.compaction.lag.ms'), doc: 'shortest a record stays uncompacted' },
+  'min.insync.replicas': { ...int('1', 1, 'min.insync.replicas'), doc: 'replicas that must have an acks=all write' },
+  preallocate: { ...bool('false', 'log.preallocate'), doc: 'preallocate segment files' },
+  'remote.log.copy.disable': { ...bool('false'), doc: 'stop copying to tiered storage (stored)' },
+  'remote.log.delete.on.disable': { ...bool('false'), doc: 'delete tiered data when tiered storage is disabled (stored)' },
+  'remote.storage.enable': { ...bool('false'), doc: 'tiered storage; `true` is refused (no remote storage manager)' },
+  'retention.bytes': { ...long('-1', -1, 'log.retention.bytes'), doc: 'bytes kept per partition before old segments go (-1: no limit)' },
+  'retention.ms': { ...long('604800000', -1, 'log.retention.ms'), noBrokerDefault: true, doc: 'time a segment is kept after its last record (-1: forever)' },
+  'segment.bytes': { ...int('1073741824', 14, 'log.segment.bytes'), doc: 'size at which a segment is rolled' },
+  'segment.index.bytes': { ...int('10485760', 4, 'log.index.size.max.bytes'), doc: "size of a segment's offset and time index files" },
+  'segment.jitter.ms': { ...long('0', 0, 'log.roll.jitter.ms'), noBrokerDefault: true, doc: 'random jitter subtracted from segment.ms' },
+  'segment.ms': { ...long('604800000', 1, 'log.roll.ms'), noBrokerDefault: true, doc: 'age at which a segment is rolled' },
+  'unclean.leader.election.enable': { ...bool('false', 'unclean.leader.election.enable'), doc: 'elect an out-of-sync replica (stored; single node)' },
 };
 
 /** Kafka's DescribeConfigs config types (ConfigEntry.ConfigType ids). */

@@ -1,5 +1,5 @@
 export { GroupCoordinator, CoordinatorLifecycleError, type GroupCoordinatorOptions } from './GroupCoordinator';
-export { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './config';
+export { DEFAULT_GROUP_COORDINATOR_CONFIG, GROUP_COORDINATOR_CONFIG_DEFS, type GroupCoordinatorConfig } from './config';
 export { SystemClock, ManualClock, type Clock, type TimerHandle } from './clock';
 export { GroupState } from './GroupState';
 export { MemoryOffsetsPartitionStore, type OffsetsPartitionStore, type CoordinatorRecord } from './OffsetsPartitionStore';

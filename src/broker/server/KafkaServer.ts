@@ -94,13 +94,13 @@ export class KafkaServer<S> {
 
   /** Binds and resolves with the bound address (port 0 picks a free port). */
   listen(): Promise<{ host: string; port: number }> {
-    const host = this.opts.host ?? '127.0.0.1';
+    const host = this.opts.host ?? DEFAULT_BROKER_CONFIG.host;
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.opts.port ?? 9092, host, () => {
+      this.server.listen(this.opts.port ?? DEFAULT_BROKER_CONFIG.port, host, () => {
         this.server.off('error', reject);
         const addr = this.server.address();
-        const port = typeof addr === 'object' && addr ? addr.port : (this.opts.port ?? 9092);
+        const port = typeof addr === 'object' && addr ? addr.port : (this.opts.port ?? DEFAULT_BROKER_CONFIG.port);
         this.address = { host, port };
         this.startSweeping();
         resolve(this.address);

@@ -71,15 +71,15 @@ export function advertisedHostFor(host: string, advertisedHost?: string): string
 
 /** Binds the Kafka wire protocol to `broker` and starts listening. */
 export async function startWireServer(broker: BrokerApi, opts: WireServerOptions = {}): Promise<WireServer> {
-  const host = opts.host ?? '127.0.0.1';
+  const host = opts.host ?? DEFAULT_BROKER_CONFIG.host;
   const services: BrokerServices = {
     broker,
     advertisedVersions: () => advertisedVersions(server.handlerTable),
     sasl: opts.sasl ?? null,
     failedAuthentication: new FailedAuthenticationDelay(opts.failedAuthenticationDelayMs ?? DEFAULT_BROKER_CONFIG.connectionFailedAuthenticationDelayMs),
     advertisedHost: advertisedHostFor(host, opts.advertisedHost),
-    advertisedPort: opts.port ?? 9092,
-    nodeId: opts.nodeId ?? 0,
+    advertisedPort: opts.port ?? DEFAULT_BROKER_CONFIG.port,
+    nodeId: opts.nodeId ?? DEFAULT_BROKER_CONFIG.nodeId,
     clusterId: opts.clusterId ?? 'bindery-cluster',
     notices: clientNotices(opts.onNotice ?? (() => undefined)),
   };
@@ -88,7 +88,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
     handlers: opts.metrics ? brokerHandlers.map((h) => opts.metrics!.handler(h)) : brokerHandlers,
     services,
     host,
-    port: opts.port ?? 9092,
+    port: opts.port ?? DEFAULT_BROKER_CONFIG.port,
     ...opts.limits,
     responseBytesBound: responseBytesBound(opts.fetchMaxBytes ?? DEFAULT_BROKER_CONFIG.fetchMaxBytes),
     authRequired: !!opts.sasl,

@@ -1,5 +1,5 @@
 import { Broker } from '../Broker';
-import type { BrokerConfig } from '../config/BrokerConfig';
+import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../config/BrokerConfig';
 import type { BrokerOpenOptions } from '../config/BrokerOptions';
 import { MemoryFileSystem } from '../storage';
 import { brokerApi } from './brokerAdapter';
@@ -7,6 +7,9 @@ import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
 import { advertisedHostFor, startWireServer, type WireServer } from './WireServer';
 import type { BrokerMetrics } from '../metrics/BrokerMetrics';
+
+/** Where `runBroker` and `bindery broker` keep the log when no data directory is given. */
+export const DEFAULT_DATA_DIR = './data';
 
 export interface RunBrokerOptions {
   host?: string;
@@ -39,10 +42,10 @@ export interface RunningBroker {
 
 export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBroker> {
   // Checked before the data directory is opened: a refused address leaves nothing to undo.
-  const advertisedHost = advertisedHostFor(opts.host ?? '127.0.0.1', opts.advertisedHost);
+  const advertisedHost = advertisedHostFor(opts.host ?? DEFAULT_BROKER_CONFIG.host, opts.advertisedHost);
   const broker = opts.memory
     ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig })
-    : await Broker.open({ dataDir: opts.dataDir ?? './data', config: opts.config, groupConfig: opts.groupConfig });
+    : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig });
   let server: WireServer;
   try {
     const api = opts.metrics ? opts.metrics.api(brokerApi(broker)) : brokerApi(broker);

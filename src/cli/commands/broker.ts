@@ -1,7 +1,8 @@
 import { Registry } from 'prom-client';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../../broker/config/BrokerConfig';
+import { DEFAULT_GROUP_COORDINATOR_CONFIG } from '../../broker/group/config';
 import { BrokerMetrics } from '../../broker/metrics';
-import { runBroker } from '../../broker/server/runBroker';
+import { DEFAULT_DATA_DIR, runBroker, type RunBrokerOptions } from '../../broker/server/runBroker';
 import { AdvertisedHostError, advertisedHostFor } from '../../broker/server/WireServer';
 import { startMetricsServer, type MetricsServer } from '../../management/metricsServer';
 import { bindWarnings, plainUsers, PLAIN_USERS_ENV } from './brokerSecurity';
@@ -50,13 +51,39 @@ function connectionLimits(values: Record<string, unknown>): Partial<BrokerConfig
 
 /** Runs a broker until SIGINT/SIGTERM, then shuts it down cleanly. */
 export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<void>): Promise<number> {
+  const { metricsPort, ...options } = brokerOptions(argv, io);
+  const running = await runBroker(options);
+  let metricsServer: MetricsServer | undefined;
+  if (options.metrics && metricsPort !== undefined) {
+    try {
+      metricsServer = await startMetricsServer(options.metrics.registry, { host: options.host ?? DEFAULT_BROKER_CONFIG.host, port: metricsPort, setting: '--metrics-port' });
+    } catch (error) {
+      await running.stop();
+      throw error;
+    }
+  }
+  io.out(`bindery broker listening on ${running.host}:${running.port} (${options.memory ? 'in memory' : `data dir ${options.dataDir}`})`);
+  if (metricsServer) io.out(`metrics on http://${metricsServer.host}:${metricsServer.port}/metrics`);
+  await (until ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }));
+  await metricsServer?.close();
+  await running.stop();
+  io.out('bindery broker stopped');
+  return 0;
+}
+
+/** What `bindery broker <argv>` runs: the options given, the declared defaults for the rest. */
+export function brokerOptions(argv: string[], io: CliIO): RunBrokerOptions & { dataDir: string; metricsPort: number | undefined } {
   const { values } = parseOptions(argv, SPEC);
   const { users, warnings } = plainUsers({
     argv: (values['sasl-plain-user'] as string[] | undefined) ?? [],
     file: stringOpt(values, 'sasl-plain-users-file'),
     env: process.env[PLAIN_USERS_ENV],
   });
-  const host = stringOpt(values, 'host') ?? '127.0.0.1';
+  const host = stringOpt(values, 'host') ?? DEFAULT_BROKER_CONFIG.host;
   const advertisedHost = stringOpt(values, 'advertised-host');
   try {
     advertisedHostFor(host, advertisedHost);
@@ -68,30 +95,27 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
   for (const w of [...warnings, ...bindWarnings(host, sasl !== null)]) io.err(w);
   const memory = values.memory === true;
   const verbose = values.verbose === true;
-  const dataDir = stringOpt(values, 'data-dir') ?? './data';
-  const rebalanceDelayMs = intOpt(values, 'group-initial-rebalance-delay-ms', 0);
+  const dataDir = stringOpt(values, 'data-dir') ?? DEFAULT_DATA_DIR;
+  const rebalanceDelayMs = intOpt(values, 'group-initial-rebalance-delay-ms', DEFAULT_GROUP_COORDINATOR_CONFIG.initialRebalanceDelayMs);
   if (rebalanceDelayMs < 0) throw new UsageError(`--group-initial-rebalance-delay-ms must be 0 or more, got ${rebalanceDelayMs}`);
   const retentionCheckMs = intOpt(values, 'log-retention-check-interval-ms', DEFAULT_BROKER_CONFIG.logRetentionCheckIntervalMs);
   if (retentionCheckMs < 1) throw new UsageError(`--log-retention-check-interval-ms must be 1 or more, got ${retentionCheckMs}`);
   const metricsPort = values['metrics-port'] === undefined ? undefined : intOpt(values, 'metrics-port', 0);
   if (metricsPort !== undefined && (metricsPort < 0 || metricsPort > 65535)) throw new UsageError(`--metrics-port must be a port number (0 = any free port), got ${metricsPort}`);
-  const metrics = metricsPort === undefined ? undefined : new BrokerMetrics(new Registry());
-  const running = await runBroker({
+  return {
     host,
-    port: intOpt(values, 'port', 9092),
+    port: intOpt(values, 'port', DEFAULT_BROKER_CONFIG.port),
     advertisedHost,
     dataDir,
     memory,
     config: {
-      numPartitions: intOpt(values, 'partitions', 1),
+      numPartitions: intOpt(values, 'partitions', DEFAULT_BROKER_CONFIG.numPartitions),
       autoCreateTopicsEnable: values['no-auto-create-topics'] !== true,
       topicDefaults: keyValues(values, 'config'),
       fetchLogReadMaxBytes: intOpt(values, 'fetch-log-read-max-bytes', DEFAULT_BROKER_CONFIG.fetchLogReadMaxBytes),
       logRetentionCheckIntervalMs: retentionCheckMs,
       ...connectionLimits(values),
     },
-    // 0, as in the server.properties Kafka ships ("a better out-of-the-box experience for development
-    // and testing"): a new group forms at once instead of waiting 3 s for more members.
     groupConfig: { initialRebalanceDelayMs: rebalanceDelayMs },
     sasl,
     onConnectionError: (remote, err, phase) => {
@@ -99,26 +123,7 @@ export async function brokerCommand(argv: string[], io: CliIO, until?: Promise<v
       if (phase === 'handler' || verbose) io.err(`connection ${remote} closed (${phase}): ${err instanceof Error ? err.message : String(err)}`);
     },
     onNotice: (message) => io.err(message),
-    metrics,
-  });
-  let metricsServer: MetricsServer | undefined;
-  if (metrics && metricsPort !== undefined) {
-    try {
-      metricsServer = await startMetricsServer(metrics.registry, { host, port: metricsPort, setting: '--metrics-port' });
-    } catch (error) {
-      await running.stop();
-      throw error;
-    }
-  }
-  io.out(`bindery broker listening on ${running.host}:${running.port} (${memory ? 'in memory' : `data dir ${dataDir}`})`);
-  if (metricsServer) io.out(`metrics on http://${metricsServer.host}:${metricsServer.port}/metrics`);
-  await (until ??
-    new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    }));
-  await metricsServer?.close();
-  await running.stop();
-  io.out('bindery broker stopped');
-  return 0;
+    metrics: metricsPort === undefined ? undefined : new BrokerMetrics(new Registry()),
+    metricsPort,
+  };
 }

@@ -1,48 +1,50 @@
-/** The configuration model. Every field is optional; defaults follow Spring Cloud Stream. */
+/** The configuration model. Every field is optional; the defaults (Spring Cloud Stream's) are declared in bindingDefs.ts. */
 import type { AckMode } from '../../annotations';
 import type { KafkaBinderConfig } from '../../binder/kafka/config';
 import type { NativeBinderConfig } from '../../binder/native/config';
 import type { TestBinderOptions } from '../../binder/test/TestBinder';
+import { defaultsOf } from '../../protocol/config/ConfigDef';
+import { APPLICATION_CONFIG_DEFS, BINDING_CONSUMER_DEFS, BINDING_DEFS, MANAGEMENT_CONFIG_DEFS } from './bindingDefs';
 
 export interface ConsumerConfig {
-  /** Attempts per message including the first; 1 = no retry. Default 3. */
+  /** Attempts per message including the first; 1 = no retry. */
   maxAttempts?: number;
-  /** First backoff in ms. Default 1000. */
+  /** First backoff in ms. */
   backOffInitialInterval?: number;
-  /** Backoff growth per attempt. Default 2.0. */
+  /** Backoff growth per attempt. */
   backOffMultiplier?: number;
-  /** Backoff ceiling in ms. Default 10000. */
+  /** Backoff ceiling in ms. */
   backOffMaxInterval?: number;
-  /** Whether errors not listed in retryableExceptions are retried. Default true. */
+  /** Whether errors not listed in retryableExceptions are retried. */
   defaultRetryable?: boolean;
   /** Error class name → retried or not (the class or any ancestor's name matches). */
   retryableExceptions?: Record<string, boolean>;
-  /** Send messages that exhausted their attempts to error.<destination>.<group>. Default false. */
+  /** Send messages that exhausted their attempts to error.<destination>.<group>. */
   enableDlq?: boolean;
   /** DLQ topic instead of error.<destination>.<group>. */
   dlqName?: string;
-  /** Default 'record'. */
+  /** When offsets are committed. */
   ackMode?: AckMode;
-  /** Group members this binding runs. Default 1. */
+  /** Group members this binding runs. */
   concurrency?: number;
-  /** Partitions to create the destination with. Default: the binder's. */
+  /** Partitions to create the destination with. */
   partitionCount?: number;
   startOffset?: 'earliest' | 'latest';
-  /** false = bound paused; `app.resume(name)` starts it. Default true. */
+  /** false = bound paused; `app.resume(name)` starts it. */
   autoStartup?: boolean;
-  /** Hand the listener whole batches (an array of payloads). Default false. */
+  /** Hand the listener whole batches (an array of payloads). */
   batchMode?: boolean;
-  /** Records per delivered batch. Default 500. */
+  /** Records per delivered batch. */
   maxBatchRecords?: number;
-  /** Skip messages already processed (key: message-id header, else topic-partition-offset, scoped per group) using the idempotency store. Default false. */
+  /** Skip messages already processed (key: message-id header, else topic-partition-offset, scoped per group) using the idempotency store. */
   idempotent?: boolean;
-  /** How long a processed message id is remembered, ms. Default 24 h. */
+  /** How long a processed message id is remembered, ms. */
   idempotencyTtlMs?: number;
-  /** Group session timeout, ms. Default 30000 (Kafka's). A handler running longer is reported stuck (log, health). */
+  /** Group session timeout, ms. A handler running longer is reported stuck (log, health). */
   sessionTimeoutMs?: number;
   /**
    * A handler that has not settled within this many ms counts as a failed attempt (retry, then the DLQ
-   * rules); its work is not cancelled. Default: none, a handler is waited for however long it takes.
+   * rules); its work is not cancelled. Unset: a handler is waited for however long it takes.
    */
   handlerTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
@@ -63,11 +65,11 @@ export interface ProducerConfig {
 }
 
 export interface BindingConfig {
-  /** Topic. Default: the binding name. */
+  /** Topic. */
   destination?: string;
-  /** Consumer group. Default: none (anonymous) for @StreamListener, the listener id for @KafkaListener. */
+  /** Consumer group. */
   group?: string;
-  /** Default 'application/json'. */
+  /** How payloads are converted (a content type with a registered converter). */
   contentType?: string;
   consumer?: ConsumerConfig;
   producer?: ProducerConfig;
@@ -82,11 +84,11 @@ export interface BinderyConfig {
   bindings?: Record<string, BindingConfig>;
   /** Applied to every binding before its own settings. */
   default?: { contentType?: string; consumer?: ConsumerConfig; producer?: ProducerConfig };
-  /** How long close() waits for handlers in flight to finish, and then for the binder to close, ms. Default 10000. */
+  /** How long close() waits for handlers in flight to finish, and then for the binder to close, ms. */
   shutdownTimeoutMs?: number;
   /**
-   * Config for a binding no service of this app declares is an error instead of a warning. Default
-   * false: several services often share one environment (one ConfigMap).
+   * Config for a binding no service of this app declares is an error instead of a warning. Off by
+   * default: several services often share one environment (one ConfigMap).
    */
   strictBindings?: boolean;
   /** The management HTTP server (/metrics, /health, /bindings): off unless a port is set. */
@@ -104,16 +106,17 @@ export interface BindersConfig {
 export interface ManagementConfig {
   /** Port to listen on (0 = any free port). Unset: no server. */
   port?: number;
-  /** Interface to bind. Default 127.0.0.1. */
+  /** Interface to bind. */
   host?: string;
-  /** Liveness is DOWN once the event loop was blocked this long, ms. Default 5000. */
+  /** Liveness is DOWN once the event loop was blocked this long, ms. */
   livenessThresholdMs?: number;
 }
 
-export const DEFAULT_MANAGEMENT_HOST = '127.0.0.1';
-export const DEFAULT_LIVENESS_THRESHOLD_MS = 5000;
+export const DEFAULT_MANAGEMENT_HOST = MANAGEMENT_CONFIG_DEFS.host.default;
+export const DEFAULT_LIVENESS_THRESHOLD_MS = MANAGEMENT_CONFIG_DEFS.livenessThresholdMs.default;
 
-export const DEFAULT_CONSUMER: Required<
+/** Defaults of a binding's consumer settings, from their declarations (bindingDefs.ts). */
+type ResolvedDefaults = Required<
   Pick<
     ConsumerConfig,
     | 'maxAttempts'
@@ -130,22 +133,10 @@ export const DEFAULT_CONSUMER: Required<
     | 'idempotencyTtlMs'
     | 'heartbeatIntervalMs'
   >
-> = {
-  maxAttempts: 3,
-  backOffInitialInterval: 1000,
-  backOffMultiplier: 2.0,
-  backOffMaxInterval: 10000,
-  defaultRetryable: true,
-  enableDlq: false,
-  ackMode: 'record',
-  concurrency: 1,
-  autoStartup: true,
-  batchMode: false,
-  idempotent: false,
-  idempotencyTtlMs: 24 * 60 * 60 * 1000,
-  heartbeatIntervalMs: 3000,
-};
+>;
+export const DEFAULT_CONSUMER: ResolvedDefaults = defaultsOf(BINDING_CONSUMER_DEFS) as ResolvedDefaults;
 
-export const DEFAULT_CONTENT_TYPE = 'application/json';
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10000;
+export const DEFAULT_BINDER = APPLICATION_CONFIG_DEFS.binder.default;
+export const DEFAULT_CONTENT_TYPE = BINDING_DEFS.contentType.default;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = APPLICATION_CONFIG_DEFS.shutdownTimeoutMs.default;
 export { DEFAULT_SESSION_TIMEOUT_MS } from '../../binder/Binder';

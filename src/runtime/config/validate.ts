@@ -25,7 +25,7 @@ function leafValid(t: LeafType, value: unknown): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'integer':
-      return typeof value === 'number' && Number.isInteger(value) && value >= t.min;
+      return typeof value === 'number' && Number.isInteger(value) && (value === t.alsoAllowed || (value >= t.min && (t.max === undefined || value <= t.max)));
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) && value >= t.min;
     case 'enum':

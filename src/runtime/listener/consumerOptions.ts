@@ -1,13 +1,7 @@
 /** The binder's ConsumerOptions for a consumer definition. */
 import type { ConsumerOptions } from '../../binder/Binder';
+import { CONSUMER_OPTION_DEFAULTS } from '../../binder/consumerDefaults';
 import type { ConsumerDefinition } from '../model';
-
-/**
- * Records per delivered batch when the binding sets none: Kafka's max.poll.records. It bounds what
- * a crash or a lost partition hands back to be processed again in batch and manual ack modes,
- * whose commits come at the end of a batch, the same on every binder.
- */
-export const DEFAULT_MAX_BATCH_RECORDS = 500;
 
 export function consumerOptions(
   definition: ConsumerDefinition,
@@ -19,7 +13,7 @@ export function consumerOptions(
     startOffset: c.startOffset,
     concurrency: c.concurrency,
     partitionCount: c.partitionCount,
-    maxBatchRecords: c.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS,
+    maxBatchRecords: c.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords,
     sessionTimeoutMs: c.sessionTimeoutMs,
     rebalanceTimeoutMs: c.rebalanceTimeoutMs,
     heartbeatIntervalMs: c.heartbeatIntervalMs,

@@ -3,10 +3,10 @@
  * duplicates apart from keys another consumer still holds, and marks done or releases after.
  */
 import type { InboundRecord } from '../../binder/Binder';
+import { CONSUMER_OPTION_DEFAULTS } from '../../binder/consumerDefaults';
 import { describeThrown } from '../../binder/describeThrown';
 import { defaultIdempotencyKey, MESSAGE_ID_HEADER, type IdempotencyStore } from '../idempotency';
 import type { Logger } from '../logger';
-import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
 import type { ConsumerDefinition } from '../model';
 import type { RetryPolicy } from '../retry';
 import { headerText, where } from './describe';
@@ -48,7 +48,7 @@ export class IdempotencyGuard {
     const c = definition.consumer;
     let backoff = 0;
     for (let attempt = 1; attempt < policy.maxAttempts; attempt++) backoff += policy.backoffMs(attempt);
-    this.leaseMs = Math.min(c.idempotencyTtlMs, (c.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS) + backoff);
+    this.leaseMs = Math.min(c.idempotencyTtlMs, (c.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs) + backoff);
   }
 
   keyOf(record: InboundRecord): string {
