@@ -17,7 +17,7 @@ import type {
   ProducerOptions,
   TopicPartitionOffset,
 } from '../Binder';
-import { describeThrown } from '../describeThrown';
+import { reportConsumerError } from '../reportError';
 import { registerCompressionCodecs } from './codecs';
 import { installConsumerStopFix } from './consumerStopFix';
 import { resolveKafkaBinderConfig, type KafkaBinderConfig, type ResolvedKafkaBinderConfig } from './config';
@@ -160,7 +160,7 @@ export class KafkaBinder implements Binder {
           onPartitionsRevoked: options.onPartitionsRevoked,
           onPartitionsAssigned: options.onPartitionsAssigned,
           isPaused: () => state.paused,
-          reportError: (message, error) => reportError(groupId, message, error),
+          reportError: (message, error) => reportConsumerError(this.logger, 'kafka', groupId, message, error),
         }),
       );
     }
@@ -270,8 +270,3 @@ export class KafkaBinder implements Binder {
   }
 }
 
-function reportError(groupId: string, message: string, error: unknown): void {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error);
-  // eslint-disable-next-line no-console
-  console.error(`[bindery kafka binder] group ${groupId}: ${message}: ${detail}`);
-}

@@ -15,7 +15,8 @@ import { CompressionType } from '../../protocol/records/types';
 import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../Binder';
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
-import { describeThrown } from '../describeThrown';
+import { reportConsumerError } from '../reportError';
+import type { BinderLogger } from '../registry';
 import { NativeConsumerBinding } from './NativeConsumerBinding';
 import { NativeProducer } from './NativeProducer';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
@@ -29,7 +30,11 @@ export class NativeBinder implements Binder {
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
 
-  constructor(properties: NativeBinderConfig | Record<string, unknown> = {}) {
+  /**
+   * `logger` (the application's) receives the consumer failures the binder recovers from and the
+   * warnings of a broker it opens; without one they go to the console.
+   */
+  constructor(properties: NativeBinderConfig | Record<string, unknown> = {}, private readonly logger?: BinderLogger) {
     this.config = resolveNativeBinderConfig(properties);
   }
 
@@ -37,7 +42,7 @@ export class NativeBinder implements Binder {
   async broker(): Promise<Broker> {
     if (this.closed) throw new NativeBinderClosedError();
     if (!this.lease) {
-      this.lease = acquireBroker(this.config);
+      this.lease = acquireBroker(this.config, this.logger);
       this.lease.catch(() => (this.lease = null));
     }
     return (await this.lease).broker;
@@ -98,7 +103,7 @@ export class NativeBinder implements Binder {
           destination instanceof RegExp
             ? { regexp: destination, refreshMs: this.config.topicPatternRefreshMs, matching: () => this.matchingTopics(destination) }
             : undefined,
-        reportError: (message, error) => reportError(groupId, message, error),
+        reportError: (message, error) => reportConsumerError(this.logger, 'native', groupId, message, error),
       },
       () => binding && this.consumers.delete(binding),
     );
@@ -138,8 +143,3 @@ export class NativeBinder implements Binder {
   }
 }
 
-function reportError(groupId: string, message: string, error: unknown): void {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error);
-  // eslint-disable-next-line no-console
-  console.error(`[bindery native binder] group ${groupId}: ${message}: ${detail}`);
-}

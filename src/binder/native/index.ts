@@ -2,7 +2,7 @@
  * The native binder: registers itself under 'native' (the default binder) when loaded.
  * Config `binders.native`: dataDir, broker, shared, defaultPartitions, assignor, … (see config.ts).
  */
-import { registerBinder } from '../registry';
+import { registerBinder, type BinderLogger } from '../registry';
 import { NativeBinder } from './NativeBinder';
 import type { NativeBinderConfig } from './config';
 
@@ -10,12 +10,13 @@ export { NativeBinder } from './NativeBinder';
 export { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 export { NativeBrokerError, NativeBinderClosedError, NativeBinderConfigError } from './errors';
 
-export function createNativeBinder(config: NativeBinderConfig = {}): NativeBinder {
-  return new NativeBinder(config);
+/** `logger` receives the binder's consumer failures and its broker's warnings (default: the console). */
+export function createNativeBinder(config: NativeBinderConfig = {}, logger?: BinderLogger): NativeBinder {
+  return new NativeBinder(config, logger);
 }
 
 registerBinder('native', ({ properties, logger }) => {
-  const binder = createNativeBinder(properties as NativeBinderConfig);
+  const binder = createNativeBinder(properties as NativeBinderConfig, logger);
   // Two processes on the default binder do not see each other's messages, and nothing else says so.
   if (binder.config.dataDir === undefined && binder.config.broker === undefined) {
     logger?.info(

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { Broker } from '../../broker/Broker';
 import { MemoryFileSystem } from '../../broker/storage/MemoryFileSystem';
+import type { BinderLogger } from '../registry';
 import type { ResolvedNativeBinderConfig } from './config';
 
 export interface BrokerLease {
@@ -21,24 +22,25 @@ interface Entry {
 const shared = new Map<string, Entry>();
 const MEMORY_KEY = 'memory:';
 
-function open(config: ResolvedNativeBinderConfig): Promise<Broker> {
+/** A shared broker keeps the logger of the binder that opened it. */
+function open(config: ResolvedNativeBinderConfig, logger: BinderLogger | undefined): Promise<Broker> {
   const groupConfig = { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs };
   const brokerConfig = { numPartitions: config.defaultPartitions, ...config.brokerConfig };
-  if (config.dataDir) return Broker.open({ dataDir: config.dataDir, config: brokerConfig, groupConfig });
-  return Broker.open({ fs: new MemoryFileSystem(), config: brokerConfig, groupConfig });
+  if (config.dataDir) return Broker.open({ dataDir: config.dataDir, config: brokerConfig, groupConfig, logger });
+  return Broker.open({ fs: new MemoryFileSystem(), config: brokerConfig, groupConfig, logger });
 }
 
 /** The broker a binder with these properties uses. */
-export async function acquireBroker(config: ResolvedNativeBinderConfig): Promise<BrokerLease> {
+export async function acquireBroker(config: ResolvedNativeBinderConfig, logger?: BinderLogger): Promise<BrokerLease> {
   if (config.broker) return { broker: config.broker, release: async () => undefined };
   if (!config.shared) {
-    const broker = await open(config);
+    const broker = await open(config, logger);
     return { broker, release: () => broker.close() };
   }
   const key = config.dataDir ? path.resolve(config.dataDir) : MEMORY_KEY;
   let entry = shared.get(key);
   if (!entry) {
-    entry = { opening: open(config), users: 0 };
+    entry = { opening: open(config, logger), users: 0 };
     shared.set(key, entry);
     const failed = entry;
     failed.opening.catch(() => shared.get(key) === failed && shared.delete(key));
