@@ -11,9 +11,9 @@ import { descriptorLimitShare } from '../../../../src/broker/storage/OpenFiles';
 import type { FileHandle } from '../../../../src/broker/storage/FileSystem';
 import { LogDirectory } from '../../../../src/broker/log/LogDirectory';
 import { makeSimpleBatch, decodeRecords } from '../../../support/log-children/batches';
+import { describeIfPeer } from '../../../support/peers';
 
 const procFds = '/proc/self/fd';
-const describeOnLinux = fs.existsSync(procFds) ? describe : describe.skip;
 
 /** Descriptors this process holds on files below `root`. */
 function descriptorsUnder(root: string): number {
@@ -34,7 +34,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-describeOnLinux('DiskFileSystem with a bound on open descriptors', () => {
+describeIfPeer('/proc/self/fd (Linux), to count open descriptors', fs.existsSync(procFds), 'DiskFileSystem with a bound on open descriptors', () => {
   it('never holds more than the bound while many files are written and read in turn', () => {
     const bound = 4;
     const disk = new DiskFileSystem({ maxOpenFiles: bound });
