@@ -1,41 +1,24 @@
-/** Wires the shop's five services into one application (in production each would run in its own process). */
+/** Wires the shop's five services into one application (`npm run shop` runs each in its own process). */
 import { Bindery, type BinderyConfig, type BinderyOptions, type Logger } from '../../src';
 import { Activity } from './activity';
-import { Carrier, CardGateway, Ledger, Outbox, Stock, type OrderPlaced } from './domain';
-import { InventoryService } from './inventory';
-import { NotificationService } from './notifications';
+import { Outbox, type OrderPlaced } from './domain';
 import { OrderService } from './orders';
-import { PaymentService } from './payments';
-import { ShippingService } from './shipping';
+import { SHOP_SERVICE_BINDINGS, SHOP_SERVICE_CLASSES, SHOP_SERVICE_NAMES, type ShopServiceName } from './services';
 
-export const SHOP_SERVICES = [
-  OrderService,
-  InventoryService,
-  PaymentService,
-  ShippingService,
-  NotificationService,
-  Activity,
-  Stock,
-  CardGateway,
-  Ledger,
-  Carrier,
-  Outbox,
-];
+/** Every service's classes, and the activity log they share. */
+export const SHOP_SERVICES = [...SHOP_SERVICE_NAMES.flatMap((name) => SHOP_SERVICE_CLASSES[name]), Activity];
 
-/** Topics and groups; BINDERY_* variables and bindery.config.* override any of it. */
-export function shopConfig(binder: string, binderProperties: Record<string, unknown> = {}): BinderyConfig {
+/** The binder and the bindings of `services` (all five by default). */
+export function shopConfig(
+  binder: string,
+  binderProperties: Record<string, unknown> = {},
+  services: readonly ShopServiceName[] = SHOP_SERVICE_NAMES,
+): BinderyConfig {
   return {
     binder,
     binders: { [binder]: binderProperties },
     default: { producer: { partitionCount: 3 }, consumer: { partitionCount: 3 } },
-    bindings: {
-      'orders-out': { destination: 'orders' },
-      'inventory-in': { destination: 'orders', group: 'inventory' },
-      'inventory-out': { destination: 'inventory-events' },
-      payments: { consumer: { maxAttempts: 3, backOffInitialInterval: 100, backOffMaxInterval: 1000 } },
-      shipments: { destination: 'shipments' },
-      input: { destination: 'shipments', group: 'notifications' },
-    },
+    bindings: Object.assign({}, ...services.map((name) => SHOP_SERVICE_BINDINGS[name])),
   };
 }
 
@@ -54,6 +37,19 @@ export async function createShop(
 ): Promise<Shop> {
   const app = await Bindery.create({ services: SHOP_SERVICES, config: shopConfig(binder, binderProperties), logger, ...options });
   return { app, orders: app.get(OrderService), activity: app.get(Activity), outbox: app.get(Outbox) };
+}
+
+/** One of the shop's services alone, as its own process runs it; its activity log shows what it handled. */
+export async function createShopService(
+  service: ShopServiceName,
+  binder: string,
+  options: Partial<BinderyOptions> = {},
+  logger?: Logger,
+  binderProperties: Record<string, unknown> = {},
+): Promise<{ app: Bindery; activity: Activity }> {
+  const services = [...SHOP_SERVICE_CLASSES[service], Activity];
+  const app = await Bindery.create({ services, config: shopConfig(binder, binderProperties, [service]), logger, ...options });
+  return { app, activity: app.get(Activity) };
 }
 
 /** The demo's orders: most ship; o-104 waits out a gateway timeout; o-107's card is declined; o-110 wants more teapots than exist. */
