@@ -153,6 +153,7 @@ export class Bindery {
       const converters = new ConverterRegistry(options.converters);
       const metrics = metricsFor(options.metrics, config);
       const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE, metrics?.producer());
+      metrics?.outboxes(() => producers.outboxes());
       const container = buildContainer({ services: options.services, model, producers, parent: options.container, values: [] });
       // Build every service now so wiring errors surface at create, not at the first message.
       // Listener services are singletons (or registered values): each is looked up once, not per message.
@@ -192,6 +193,7 @@ export class Bindery {
     if (this.state !== 'created') throw new LifecycleError(`start() was called on an application that is ${this.state}.`);
     this.state = 'starting';
     try {
+      await this.producers.bindOutboxes();
       for (const listener of this.listeners) await listener.start();
     } catch (error) {
       await this.close();

@@ -50,6 +50,11 @@ export class Producers {
     for (const d of definitions.values()) if (!this.byDestination.has(d.destination)) this.byDestination.set(d.destination, d);
   }
 
+  /** Binds the outputs that have a durable outbox now, so that a directory that cannot be written fails start-up. */
+  async bindOutboxes(): Promise<void> {
+    for (const d of this.byDestination.values()) if (d.producer.outbox) await this.binding(d.destination);
+  }
+
   /** The producer binding of a topic (bound once, shared). */
   binding(destination: string, config: ProducerConfig = {}): Promise<ProducerBinding> {
     if (this.closed) return Promise.reject(new LifecycleError(`Cannot send to '${destination}': the application is closed.`));

@@ -57,6 +57,14 @@ export class FrameworkMetrics {
     };
   }
 
+  /** Outbox depths, read from `outboxes` at each scrape. */
+  outboxes(outboxes: () => ReadonlyArray<{ destination: string; depth: number }>): void {
+    const gauge = this.series.outboxRecords;
+    gauge.onCollect(() => {
+      for (const { destination, depth } of outboxes()) gauge.child({ destination }).value = depth;
+    });
+  }
+
   /** The stores of idempotent listeners, timed per listener and operation. */
   idempotencyStores(choice: IdempotencyStoreChoice): IdempotencyStoreChoice {
     return (listener: string) => this.timedStore(typeof choice === 'function' ? choice(listener) : choice, listener);

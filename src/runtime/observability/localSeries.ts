@@ -52,6 +52,7 @@ interface RegistryMetric {
 abstract class LocalSeries<L extends string, C> implements RegistryMetric {
   readonly aggregator = 'sum' as const;
   protected readonly cells = new Map<string, { labels: Labels<L>; cell: C }>();
+  private readonly collectors = new Set<() => void>();
 
   constructor(
     readonly name: string,
@@ -76,7 +77,13 @@ abstract class LocalSeries<L extends string, C> implements RegistryMetric {
     this.cells.clear();
   }
 
+  /** Runs `collect` before each scrape, to set values read from their source then (as prom-client's `collect`). */
+  onCollect(collect: () => void): void {
+    this.collectors.add(collect);
+  }
+
   async get() {
+    for (const collect of this.collectors) collect();
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.samples() };
   }
 

@@ -37,6 +37,7 @@ export function frameworkSeries(registry: Registry) {
     sent: counter('bindery_producer_records_sent_total', 'Records acknowledged by the binder.', ['destination'] as const),
     sendLatency: histogram('bindery_producer_send_seconds', 'Time from send to acknowledgement.', ['destination'] as const),
     sendErrors: counter('bindery_producer_send_errors_total', 'Sends that failed, by error class.', ['destination', 'error'] as const),
+    outboxRecords: gauge('bindery_outbox_records', "Records waiting in an output's durable outbox (kafka binder producer.outbox) for the cluster.", ['destination'] as const),
     storeLatency: histogram('bindery_idempotency_store_seconds', 'Idempotency store calls and their latency.', ['binding', 'operation'] as const),
     storeErrors: counter('bindery_idempotency_store_errors_total', 'Idempotency store calls that failed.', ['binding', 'operation'] as const),
   };
