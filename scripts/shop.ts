@@ -4,14 +4,15 @@
  * Without --kafka it starts `bindery broker` (in memory) on a free loopback port first. Each
  * process's output is printed behind its name. Exits 0 once every demo order has reached
  * notifications, 1 (saying which orders are missing) if they are not through within the timeout.
- * --restart stops that service with SIGTERM as soon as it has handled its first message, lets the
- * orders service place the rest of the orders while it is down, and starts it again.
+ * --restart stops that service with SIGTERM as soon as it has handled its first order and starts it
+ * again (restartMidRun).
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoOrders } from '../examples/shop/app';
-import { SHOP_SERVICE_NAMES, type ShopServiceName } from '../examples/shop/services';
+import { isShopServiceName, SHOP_SERVICE_NAMES, type ShopServiceName } from '../examples/shop/services';
 import { NamedProcess } from './shop/ChildProcess';
+import { provisionShopTopics } from './shop/topics';
 
 const DIST = path.resolve(__dirname, '..');
 const BINDERY_BIN = path.resolve(DIST, '..', 'bin', 'bindery.js');
@@ -21,12 +22,6 @@ const START_TIMEOUT_MS = 30000;
 const STOP_GRACE_MS = 15000;
 /** Orders placed before the restarted service is stopped; the rest are placed while it is down. */
 const PLACED_BEFORE_RESTART = 6;
-/** Services whose state lives in their topics and committed offsets, so a restart loses nothing. */
-const RESTARTABLE: readonly ShopServiceName[] = ['inventory', 'payments', 'notifications'];
-const NOT_RESTARTABLE_WHY: Partial<Record<ShopServiceName, string>> = {
-  orders: 'it places the demo orders, so a new orders process would place them all again',
-  shipping: 'it holds each order\'s first half (stock or payment) in memory until the other arrives',
-};
 const PREFIX_WIDTH = Math.max('broker'.length, ...SHOP_SERVICE_NAMES.map((n) => n.length));
 
 class ShopUsageError extends Error {}
@@ -44,15 +39,12 @@ function options(argv: string[]): ShopOptions {
     options: { kafka: { type: 'string' }, restart: { type: 'string' }, 'timeout-ms': { type: 'string' }, verbose: { type: 'boolean' } },
   });
   const restart = values.restart;
-  if (restart !== undefined && !RESTARTABLE.includes(restart as ShopServiceName)) {
-    const why = NOT_RESTARTABLE_WHY[restart as ShopServiceName];
-    throw new ShopUsageError(
-      `--restart ${restart}: ${why ? `not restartable mid-run: ${why}` : 'no such service'}. Choose one of ${RESTARTABLE.join(', ')}.`,
-    );
+  if (restart !== undefined && !isShopServiceName(restart)) {
+    throw new ShopUsageError(`--restart ${restart}: no such service. Choose one of ${SHOP_SERVICE_NAMES.join(', ')}.`);
   }
   const timeoutMs = values['timeout-ms'] === undefined ? DEFAULT_TIMEOUT_MS : Number(values['timeout-ms']);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new ShopUsageError(`--timeout-ms must be a positive whole number, got ${values['timeout-ms']}`);
-  return { kafka: values.kafka, restart: restart as ShopServiceName | undefined, timeoutMs, verbose: values.verbose === true };
+  return { kafka: values.kafka, restart, timeoutMs, verbose: values.verbose === true };
 }
 
 const print = (line: string): void => console.log(line);
@@ -100,6 +92,7 @@ async function runShop(opts: ShopOptions): Promise<number> {
       broker = started.broker;
       kafka = started.address;
     }
+    await provisionShopTopics(kafka);
     print(`shop: five service processes on the kafka binder, brokers ${kafka}${opts.restart ? `; ${opts.restart} is restarted mid-run` : ''}`);
     for (const service of SHOP_SERVICE_NAMES) {
       const extra = service === 'orders' && opts.restart ? ['--hold-after', String(PLACED_BEFORE_RESTART)] : [];
@@ -126,7 +119,11 @@ async function runShop(opts: ShopOptions): Promise<number> {
   }
 }
 
-/** Stops `service` once it has handled a message, lets the held orders go while it is down, starts it again. */
+/**
+ * Stops `service` with SIGTERM once it has handled an order and starts it again. A consuming service
+ * is stopped while the orders service holds the rest of the orders, which it places while that
+ * service is down; a new orders process places the orders the stopped one had not.
+ */
 async function restartMidRun(
   service: ShopServiceName,
   kafka: string,
@@ -137,11 +134,19 @@ async function restartMidRun(
   const first = running.get(service);
   const orders = running.get('orders');
   if (!first || !orders) throw new Error(`shop: ${service} or orders is not running`);
+  let placed = 0;
+  orders.onLine((line) => void (/^orders\s+o-\d+\s+placed$/.test(line) && placed++));
   const handled = new RegExp(`^${service}\\s+o-\\d+\\s`);
-  await first.waitForLine((line) => (handled.test(line) ? true : undefined), START_TIMEOUT_MS * 2, 'message handled');
+  await first.waitForLine((line) => (handled.test(line) ? true : undefined), START_TIMEOUT_MS * 2, 'order handled');
   print(`shop: stopping ${service} (pid ${first.pid}) with SIGTERM mid-run`);
   const code = await first.stop(STOP_GRACE_MS);
   if (code !== 0) throw new Error(`${service} exited with code ${code} on SIGTERM (a graceful stop exits 0)`);
+  if (service === 'orders') {
+    print(`shop: orders stopped after placing ${placed}; a new orders process places the rest`);
+    print(`shop: starting ${service} again`);
+    watch(service, startService(service, kafka, ['--skip', String(placed)], verbose));
+    return;
+  }
   print(`shop: ${service} stopped; the other orders are placed while it is down`);
   orders.writeLine('continue');
   print(`shop: starting ${service} again`);

@@ -3,7 +3,7 @@ import { Bindery, type BinderyConfig, type BinderyOptions, type Logger } from '.
 import { Activity } from './activity';
 import { Outbox, type OrderPlaced } from './domain';
 import { OrderService } from './orders';
-import { SHOP_SERVICE_BINDINGS, SHOP_SERVICE_CLASSES, SHOP_SERVICE_NAMES, type ShopServiceName } from './services';
+import { SHOP_PARTITIONS, SHOP_SERVICE_BINDINGS, SHOP_SERVICE_CLASSES, SHOP_SERVICE_NAMES, type ShopServiceName } from './services';
 
 /** Every service's classes, and the activity log they share. */
 export const SHOP_SERVICES = [...SHOP_SERVICE_NAMES.flatMap((name) => SHOP_SERVICE_CLASSES[name]), Activity];
@@ -17,7 +17,7 @@ export function shopConfig(
   return {
     binder,
     binders: { [binder]: binderProperties },
-    default: { producer: { partitionCount: 3 }, consumer: { partitionCount: 3 } },
+    default: { producer: { partitionCount: SHOP_PARTITIONS }, consumer: { partitionCount: SHOP_PARTITIONS } },
     bindings: Object.assign({}, ...services.map((name) => SHOP_SERVICE_BINDINGS[name])),
   };
 }

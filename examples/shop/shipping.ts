@@ -41,6 +41,19 @@ export class ShippingService {
     }
   }
 
+  /**
+   * The orders waiting for their other half, taken out: a shipping process stopping hands each half back
+   * to its topic (shopService.ts), so that the process taking over joins it with the other.
+   */
+  takePending(): Array<{ topic: string; orderId: string; result: StockResult | PaymentResult }> {
+    const halves = [...this.pending].flatMap(([orderId, state]) => [
+      ...(state.stock ? [{ topic: 'inventory-events', orderId, result: state.stock }] : []),
+      ...(state.payment ? [{ topic: 'payment-events', orderId, result: state.payment }] : []),
+    ]);
+    this.pending.clear();
+    return halves;
+  }
+
   private publish(event: ShipmentEvent): Promise<unknown> {
     return this.shipments.send(event, { key: event.orderId, headers: { [TYPE_HEADER]: event.shipped ? 'shipped' : 'not-shipped' } });
   }
