@@ -85,6 +85,13 @@ async function runShop(opts: ShopOptions): Promise<number> {
     });
   };
 
+  const timer = setTimeout(finish, opts.timeoutMs);
+  const interrupted = (signal: NodeJS.Signals): void => {
+    failure = `stopped by ${signal}`;
+    finish();
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     let kafka = opts.kafka;
     if (kafka === undefined) {
@@ -103,9 +110,7 @@ async function runShop(opts: ShopOptions): Promise<number> {
       finish();
     });
 
-    const timer = setTimeout(finish, opts.timeoutMs);
     await finished;
-    clearTimeout(timer);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failure === undefined && notified.size < expected.length) {
       const missing = expected.filter((id) => !notified.has(id));
@@ -114,6 +119,7 @@ async function runShop(opts: ShopOptions): Promise<number> {
     print(failure === undefined ? `shop: all ${expected.length} orders through in ${seconds} s` : `shop: FAILED: ${failure}`);
     return failure === undefined ? 0 : 1;
   } finally {
+    clearTimeout(timer);
     await Promise.all([...running.values()].map((proc) => proc.stop(STOP_GRACE_MS)));
     await broker?.stop(STOP_GRACE_MS);
   }
