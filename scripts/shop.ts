@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoOrders } from '../examples/shop/app';
 import { isShopServiceName, SHOP_SERVICE_NAMES, type ShopServiceName } from '../examples/shop/services';
-import { NamedProcess } from './shop/ChildProcess';
+import { NamedProcess } from './shop/NamedProcess';
 import { provisionShopTopics } from './shop/topics';
 
 const DIST = path.resolve(__dirname, '..');
