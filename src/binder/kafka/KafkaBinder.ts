@@ -46,6 +46,8 @@ export class KafkaBinder implements Binder {
   readonly config: ResolvedKafkaBinderConfig;
   private readonly kafka: Kafka;
   private admin: Promise<Admin> | null = null;
+  /** The admin client readiness checks use: no retries, so a check answers at once. */
+  private probe: Admin | null = null;
   private readonly producers = new Set<ProducerBinding>();
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
@@ -193,9 +195,25 @@ export class KafkaBinder implements Binder {
     this.closed = true;
     await Promise.allSettled([...this.consumers].map((binding) => binding.stop(handlerWaitMs)));
     await Promise.allSettled([...this.producers].map((binding) => binding.close()));
+    await this.probe?.disconnect().catch(() => undefined);
     if (this.admin) {
       const admin = await this.admin.catch(() => null);
       await admin?.disconnect();
+    }
+  }
+
+  /** One metadata request (DescribeCluster's), with no retries: whether the cluster answers now. */
+  async checkConnection(): Promise<void> {
+    if (this.closed) throw new KafkaBinderClosedError();
+    const probe = (this.probe ??= this.kafka.admin({ retry: { retries: 0 } }));
+    try {
+      await probe.connect();
+      await probe.describeCluster();
+    } catch (error) {
+      // A fresh client next time: kafkajs keeps a broken connection's state.
+      if (this.probe === probe) this.probe = null;
+      await probe.disconnect().catch(() => undefined);
+      throw toBinderError('checking the connection to the cluster', this.config.brokers, error);
     }
   }
 
