@@ -70,6 +70,9 @@ export class BrokerMetrics {
     });
   }
 
+  /** Times a log flush: give it to the engine as BrokerOpenOptions.onLogFlushed. */
+  readonly logFlushed = (seconds: number): void => this.series.logFlush.observe(seconds);
+
   /** Reports this engine's logs and groups. */
   watchBroker(broker: ObservedBroker): void {
     this.brokers.push(broker);

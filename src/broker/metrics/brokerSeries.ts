@@ -51,6 +51,12 @@ export function brokerSeries(registry: Registry, read: BrokerReaders) {
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
+    logFlush: new Histogram({
+      name: 'kafka_log_logflushstats_logflushrateandtime_seconds',
+      help: "Flushes (fsync) of partition logs and their duration (Kafka's LogFlushRateAndTimeMs; _count is the number of flushes).",
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
     inFlight: gauge('bindery_broker_requests_in_flight', 'Requests started in their handlers and not yet answered.', [] as const),
     delayed: gauge(
       'kafka_server_delayedoperationpurgatory_purgatorysize',
