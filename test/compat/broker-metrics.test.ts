@@ -107,6 +107,8 @@ describe('bindery broker --metrics-port', () => {
     expect(valueOf(samples, 'kafka_log_log_size', { topic: 'metered' })).toBe(bytesIn);
     expect(valueOf(samples, 'kafka_server_brokertopicmetrics_bytesout_total', { topic: 'metered' })).toBeGreaterThanOrEqual(bytesIn);
     expect(valueOf(samples, 'kafka_log_log_logendoffset', { topic: 'metered' })).toBe(20);
+    // The consumer read each record once, in the batches the producer wrote.
+    expect(valueOf(samples, 'bindery_broker_topic_messages_out_total', { topic: 'metered' })).toBe(20);
     expect(valueOf(samples, 'kafka_network_requestmetrics_localtime_seconds_count', { request: 'Produce' })).toBe(10);
     expect(valueOf(samples, 'kafka_coordinator_group_groupmetadatamanager_numgroups', { state: 'Empty' })).toBe(1);
   }, 60000);

@@ -43,6 +43,8 @@ export function brokerSeries(registry: Registry, read: BrokerReaders) {
     bytesIn: counter('kafka_server_brokertopicmetrics_bytesin_total', 'Bytes of record batches appended by Produce requests, per topic.', topic),
     messagesIn: counter('kafka_server_brokertopicmetrics_messagesin_total', 'Records appended by Produce requests, per topic.', topic),
     bytesOut: counter('kafka_server_brokertopicmetrics_bytesout_total', 'Bytes of record batches returned by Fetch requests, per topic.', topic),
+    // Kafka counts no records out; bytes out is its only outgoing topic metric.
+    messagesOut: counter('bindery_broker_topic_messages_out_total', 'Records in the batches returned by Fetch requests, per topic (whole batches: a fetch from mid-batch counts the batch).', topic),
     requests: counter('kafka_network_requestmetrics_requests_total', 'Requests answered, per API and version.', ['request', 'version'] as const),
     requestTime: new Histogram({
       name: 'kafka_network_requestmetrics_localtime_seconds',
