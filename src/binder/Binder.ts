@@ -167,4 +167,6 @@ export interface Binder {
    * whose broker is in the process leaves it out.
    */
   checkConnection?(): Promise<void>;
+  /** The high watermark of each partition the broker knows (consumer lag between fetches, e.g. while paused). */
+  endOffsets?(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]>;
 }

@@ -160,6 +160,7 @@ export class Bindery {
     try {
       const converters = new ConverterRegistry(options.converters);
       const metrics = metricsFor(options.metrics, config);
+      metrics?.watchBinder(binder);
       const tracing = options.tracing === false ? undefined : MessagingTracing.create(options.tracing === true ? {} : options.tracing);
       // The runtime talks to the binder through tracing's wrapper; close() still closes the binder itself.
       const traced = tracing ? tracedBinder(binder, tracing) : binder;

@@ -15,6 +15,7 @@ import type {
   OutboundRecord,
   ProducerBinding,
   ProducerOptions,
+  TopicPartition,
   TopicPartitionOffset,
 } from '../Binder';
 import { reportConsumerError } from '../reportError';
@@ -215,6 +216,17 @@ export class KafkaBinder implements Binder {
       await probe.disconnect().catch(() => undefined);
       throw toBinderError('checking the connection to the cluster', this.config.brokers, error);
     }
+  }
+
+  async endOffsets(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const admin = await this.connectedAdmin();
+    const wanted = new Set(partitions.map((tp) => `${tp.topic}\u0000${tp.partition}`));
+    const out: TopicPartitionOffset[] = [];
+    for (const topic of new Set(partitions.map((tp) => tp.topic))) {
+      const ends = await this.attempt('fetching topic offsets', () => admin.fetchTopicOffsets(topic));
+      for (const e of ends) if (wanted.has(`${topic}\u0000${e.partition}`)) out.push({ topic, partition: e.partition, offset: Number(e.high) });
+    }
+    return out;
   }
 
   /** The connected kafkajs admin client, for tools and tests (e.g. offsets of a group). */

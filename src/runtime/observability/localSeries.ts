@@ -52,6 +52,8 @@ interface RegistryMetric {
 abstract class LocalSeries<L extends string, C> implements RegistryMetric {
   readonly aggregator = 'sum' as const;
   protected readonly cells = new Map<string, { labels: Labels<L>; cell: C }>();
+  /** Brings the values up to date before a scrape renders them. */
+  beforeScrape: (() => Promise<void>) | undefined;
 
   constructor(
     readonly name: string,
@@ -77,6 +79,7 @@ abstract class LocalSeries<L extends string, C> implements RegistryMetric {
   }
 
   async get() {
+    await this.beforeScrape?.();
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.samples() };
   }
 
