@@ -8,8 +8,11 @@ import { request } from '../../support/prometheus';
 
 @EnableBinding(Sink)
 class Inbox {
+  readonly received: string[] = [];
   @StreamListener(Sink.INPUT)
-  on(@Payload() _message: unknown): void {}
+  on(@Payload() message: { id: string }): void {
+    this.received.push(message.id);
+  }
 }
 
 export interface BrokerControl {
@@ -59,6 +62,13 @@ export function readinessScenario(broker: () => BrokerControl, timeoutMs = 30000
       await broker().restart();
       const back = await readinessBecomes(port, 200, timeoutMs);
       expect(back.components.binder.status).toBe('UP');
+      // Ready again means usable again: a record sent now reaches the listener.
+      await app.send(topic, { id: 'after' });
+      const deadline = Date.now() + timeoutMs;
+      while (!app.get(Inbox).received.includes('after')) {
+        if (Date.now() > deadline) throw new Error(`the listener got nothing within ${timeoutMs} ms of the broker's return`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     } finally {
       await app.close();
     }
