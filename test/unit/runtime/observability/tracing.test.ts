@@ -5,7 +5,6 @@ import { MessagingTracing } from '../../../../src/runtime/observability/tracing'
 
 @EnableBinding(Sink)
 class Recorder {
-  readonly headers: string[][] = [];
   @StreamListener(Sink.INPUT)
   on(@Payload() _value: unknown): void {}
 }
