@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import 'reflect-metadata';
 import type { Reporter } from '../report';
-import { Bindery, EnableBinding, Payload, Sink, StreamListener, silentLogger } from '../../src';
+import { Bindery, EnableBinding, Payload, Sink, StreamListener, silentLogger, type BinderyOptions } from '../../src';
 import type { KafkaCluster } from '../../scripts/kafka/kafka-node';
 
 const PAD = 'x'.repeat(64);
@@ -85,12 +85,12 @@ class BenchListener {
   }
 }
 
-interface Workload {
+export interface Workload {
   partitions: number;
   concurrency: number;
 }
 
-const WORKLOADS: Workload[] = [
+export const WORKLOADS: Workload[] = [
   { partitions: 1, concurrency: 1 },
   { partitions: 3, concurrency: 3 },
 ];
@@ -139,14 +139,17 @@ async function latency(app: Bindery, probe: Probe, topic: string): Promise<{ p50
 }
 
 /** One started app of a workload, with its listener's probe. */
-interface Subject {
+export interface Subject {
   app: Bindery;
   probe: Probe;
   topic: string;
   best: number;
 }
 
-async function open(binder: string, properties: Record<string, unknown>, workload: Workload, metrics = false): Promise<Subject> {
+/** What an app of a workload observes: metrics, tracing (BinderyOptions'). */
+export type Observing = Pick<BinderyOptions, 'metrics' | 'tracing'>;
+
+export async function open(binder: string, properties: Record<string, unknown>, workload: Workload, observing: Observing = { metrics: false }): Promise<Subject> {
   const probe = new Probe();
   const topic = `bench.e2e.${binder}.${workload.partitions}p.${Date.now()}`;
   const app = await Bindery.create({
@@ -155,7 +158,7 @@ async function open(binder: string, properties: Record<string, unknown>, workloa
     env: {},
     logger: silentLogger,
     shutdownOnSignals: false,
-    metrics,
+    ...observing,
     config: {
       binder,
       binders: { [binder]: properties },
@@ -183,7 +186,7 @@ async function open(binder: string, properties: Record<string, unknown>, workloa
  * Both binders' apps stay open and their throughput runs alternate, so load from other processes
  * falls on both alike; then each app's latency run.
  */
-async function measure(subjects: Subject[]): Promise<Figures[]> {
+export async function measure(subjects: Subject[]): Promise<Figures[]> {
   for (let i = 0; i < THROUGHPUT_RUNS; i++) {
     for (const s of subjects) s.best = Math.max(s.best, await throughput(s.app, s.probe, s.topic, THROUGHPUT_MESSAGES));
   }
@@ -220,36 +223,8 @@ function kafkaVersion(root: string): string {
 }
 
 /** Other processes on the machine skew every figure: the load is reported with them. */
-function loadAverage(): number {
+export function loadAverage(): number {
   return Number(os.loadavg()[0].toFixed(2));
-}
-
-/**
- * What framework metrics cost: two native apps of the first workload, one with metrics off and
- * one with them on, their throughput runs alternating → ratio_metrics_on_vs_off.
- */
-export async function metricsCost(report: Reporter): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-bench-metrics-'));
-  const w = WORKLOADS[0];
-  const subjects: Subject[] = [];
-  try {
-    subjects.push(await open('native', { dataDir, shared: false }, w, false));
-    subjects.push(await open('native', { dataDir, shared: false }, w, true));
-    const [off, on] = await measure(subjects);
-    report('framework-native-metrics', {
-      partitions: w.partitions,
-      concurrency: w.concurrency,
-      off_msgs_per_s: off.msgs_per_s,
-      on_msgs_per_s: on.msgs_per_s,
-      ratio_metrics_on_vs_off: Number((on.msgs_per_s / off.msgs_per_s).toFixed(2)),
-      off_p99_ms: off.p99_ms,
-      on_p99_ms: on.p99_ms,
-      load_avg_1m: loadAverage(),
-    });
-  } finally {
-    await Promise.all(subjects.map((s) => s.app.close()));
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
 }
 
 export async function run(report: Reporter): Promise<void> {
@@ -283,5 +258,4 @@ export async function run(report: Reporter): Promise<void> {
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (!('reason' in kafka)) await kafka.cluster.stop();
   }
-  await metricsCost(report);
 }

@@ -162,4 +162,11 @@ export interface Binder {
   bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding>;
   /** Stops every binding (giving up on handlers after `handlerWaitMs`, as ConsumerBinding.stop) and frees the binder's resources. */
   close(handlerWaitMs?: number): Promise<void>;
+  /**
+   * Resolves when the binder's broker answers now (readiness probes); rejects with why not. A binder
+   * whose broker is in the process leaves it out.
+   */
+  checkConnection?(): Promise<void>;
+  /** The high watermark of each partition the broker knows (consumer lag between fetches, e.g. while paused). */
+  endOffsets?(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]>;
 }

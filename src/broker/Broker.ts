@@ -82,7 +82,7 @@ export class Broker {
 
   private static async start(options: BrokerOpenOptions, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
     const store = new MetadataStore(fs, dataDir);
-    const logDir = new LogDirectory(dataDir, { fs, logger: options.logger ?? consoleLogger });
+    const logDir = new LogDirectory(dataDir, { fs, logger: options.logger ?? consoleLogger, onLogFlushed: options.onLogFlushed });
     try {
       return await Broker.assemble(options, config, fs, dataDir, lock, store, logDir);
     } catch (err) {

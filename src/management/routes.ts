@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Bindery } from '../runtime/Bindery';
-import { EventLoopMonitor, readiness, report, type HealthReport } from '../runtime/observability/health';
+import { BinderProbe, EventLoopMonitor, readiness, report, type HealthComponent, type HealthReport } from '../runtime/observability/health';
 import { DEFAULT_LIVENESS_THRESHOLD_MS } from '../runtime/config/types';
 
 /** The states POST /bindings/:name accepts (Spring Cloud Stream's bindings endpoint). */
@@ -64,6 +64,13 @@ function parseState(body: string | undefined): BindingStateChange | undefined {
 export function managementHandler(app: Bindery, options: ManagementRoutesOptions = {}): ManagementHandler {
   const loop = new EventLoopMonitor(options.livenessThresholdMs ?? DEFAULT_LIVENESS_THRESHOLD_MS);
   const registry = options.registry ?? app.metrics?.registry;
+  // A binder that no binding uses is not the application's concern: it reports nothing.
+  const binderInUse = app.model.consumers.length > 0 || app.model.producers.size > 0;
+  const binderProbe = binderInUse ? new BinderProbe(app.binder) : undefined;
+  const ready = async (): Promise<HealthReport> => {
+    const binder: HealthComponent | undefined = app.running ? await binderProbe?.check() : undefined;
+    return readiness(app, binder);
+  };
 
   const changeState = async (name: string, state: BindingStateChange): Promise<void> => {
     if (state === 'STOPPED') await app.stopBinding(name);
@@ -83,10 +90,10 @@ export function managementHandler(app: Bindery, options: ManagementRoutesOptions
       return;
     }
     if (method === 'GET' && path === '/health/liveness') return sendHealth(res, report({ eventLoop: loop.check() }));
-    if (method === 'GET' && path === '/health/readiness') return sendHealth(res, readiness(app));
+    if (method === 'GET' && path === '/health/readiness') return sendHealth(res, await ready());
     if (method === 'GET' && path === '/health') {
-      const ready = readiness(app);
-      return sendHealth(res, report({ ...ready.components, eventLoop: loop.check() }));
+      const readyNow = await ready();
+      return sendHealth(res, report({ ...readyNow.components, eventLoop: loop.check() }));
     }
     if (method === 'GET' && path === '/bindings') return sendJson(res, 200, app.bindings());
     const match = /^\/bindings\/([^/]+)$/.exec(path);

@@ -21,6 +21,9 @@ import { consoleLogger, type Logger } from './logger';
 import type { ApplicationModel, ConsumerDefinition } from './model';
 import { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
 import type { BindingStatus } from './observability/health';
+import { allObservers, type ListenerObserver } from './observability/observers';
+import { tracedBinder } from './observability/tracedBinder';
+import { MessagingTracing, type TracingOptions } from './observability/tracing';
 import { Producers } from './producers';
 import type { RetryablePredicate } from './retry';
 
@@ -78,6 +81,11 @@ export interface BinderyOptions {
    * registry. Default: on when config management.port is set, else off (nothing recorded).
    */
   metrics?: boolean | MetricsOptions;
+  /**
+   * Tracing (OpenTelemetry): on when a tracer provider is registered when the application is
+   * created (or one is passed here); false = off. Without one nothing is traced and nothing costs.
+   */
+  tracing?: boolean | TracingOptions;
 }
 
 /** A management server started from config, closed with the application. */
@@ -152,7 +160,15 @@ export class Bindery {
     try {
       const converters = new ConverterRegistry(options.converters);
       const metrics = metricsFor(options.metrics, config);
-      const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE, metrics?.producer());
+      metrics?.watchBinder(binder);
+      const tracing = options.tracing === false ? undefined : MessagingTracing.create(options.tracing === true ? {} : options.tracing);
+      // The runtime talks to the binder through tracing's wrapper; close() still closes the binder itself.
+      const traced = tracing ? tracedBinder(binder, tracing) : binder;
+      const observers = (definition: ConsumerDefinition): ListenerObserver[] => [
+        ...(metrics ? [metrics.listener(definition)] : []),
+        ...(tracing ? [tracing.listener(definition)] : []),
+      ];
+      const producers = new Producers(traced, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE, metrics?.producer());
       metrics?.outboxes(() => producers.outboxes());
       const container = buildContainer({ services: options.services, model, producers, parent: options.container, values: [] });
       // Build every service now so wiring errors surface at create, not at the first message.
@@ -161,7 +177,7 @@ export class Bindery {
       for (const service of classes) instances.set(service, container.get<object>(service));
       const idempotencyStore = options.idempotencyStore ?? new InMemoryIdempotencyStore();
       const deps = {
-        binder,
+        binder: traced,
         producers,
         converters,
         instanceOf: (service: Function) => instances.get(service) ?? container.get<object>(service),
@@ -170,7 +186,7 @@ export class Bindery {
         logger: options.logger ?? consoleLogger,
         idempotencyKey: options.idempotencyKey,
         retryable: options.retryable,
-        observe: metrics && ((definition: ConsumerDefinition) => metrics.listener(definition)),
+        observe: metrics || tracing ? (definition: ConsumerDefinition) => allObservers(observers(definition)) : undefined,
       };
       const newListener = (definition: ConsumerDefinition): ListenerContainer => new ListenerContainer(definition, deps);
       const listeners = model.consumers.map(newListener);

@@ -15,4 +15,5 @@ export { explore } from './explorer';
 export type { ApplicationModel, ConsumerDefinition, ListenerMethod } from './model';
 export { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
 export type { ProcessingOutcome } from './observability/observers';
-export { readiness, EventLoopMonitor, type HealthReport, type HealthComponent, type HealthStatus, type BindingStatus, type BindingRunState } from './observability/health';
+export type { TracingOptions } from './observability/tracing';
+export { readiness, BinderProbe, EventLoopMonitor, type HealthReport, type HealthComponent, type HealthStatus, type BindingStatus, type BindingRunState } from './observability/health';

@@ -20,13 +20,13 @@ interface Running {
   stop(): Promise<number>;
 }
 
-async function startBroker(): Promise<Running> {
+async function startBroker(args: string[] = []): Promise<Running> {
   let stop!: () => void;
   const until = new Promise<void>((resolve) => (stop = resolve));
   const lines: string[] = [];
   let ready!: () => void;
   const started = new Promise<void>((resolve) => (ready = resolve));
-  const done = brokerCommand(['--memory', '--port', '0', '--metrics-port', '0'], {
+  const done = brokerCommand(['--memory', '--port', '0', '--metrics-port', '0', ...args], {
     out: (line) => {
       lines.push(line);
       if (line.startsWith('metrics on')) ready();
@@ -107,8 +107,29 @@ describe('bindery broker --metrics-port', () => {
     expect(valueOf(samples, 'kafka_log_log_size', { topic: 'metered' })).toBe(bytesIn);
     expect(valueOf(samples, 'kafka_server_brokertopicmetrics_bytesout_total', { topic: 'metered' })).toBeGreaterThanOrEqual(bytesIn);
     expect(valueOf(samples, 'kafka_log_log_logendoffset', { topic: 'metered' })).toBe(20);
+    // The consumer read each record once, in the batches the producer wrote.
+    expect(valueOf(samples, 'bindery_broker_topic_messages_out_total', { topic: 'metered' })).toBe(20);
     expect(valueOf(samples, 'kafka_network_requestmetrics_localtime_seconds_count', { request: 'Produce' })).toBe(10);
     expect(valueOf(samples, 'kafka_coordinator_group_groupmetadatamanager_numgroups', { state: 'Empty' })).toBe(1);
+  }, 60000);
+
+  it('times each log flush in kafka_log_logflushstats_logflushrateandtime_seconds', async () => {
+    // flush.messages=1: every append is followed by an fsync of its partition's log.
+    const flushing = await startBroker(['--config', 'flush.messages=1']);
+    const kafka = new Kafka({ brokers: [`127.0.0.1:${flushing.port}`], clientId: 'flushes', logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    try {
+      const before = valueOf(await scrape(flushing.metricsPort), 'kafka_log_logflushstats_logflushrateandtime_seconds_count');
+      await producer.connect();
+      for (let i = 0; i < 7; i++) await producer.send({ topic: 'flushed', messages: [{ key: 'k', value: `v${i}` }] });
+      const samples = await scrape(flushing.metricsPort);
+      expect(valueOf(samples, 'kafka_log_logflushstats_logflushrateandtime_seconds_count') - before).toBe(7);
+      expect(valueOf(samples, 'kafka_log_logflushstats_logflushrateandtime_seconds_bucket', { le: '+Inf' }) - before).toBe(7);
+      expect(valueOf(samples, 'kafka_log_logflushstats_logflushrateandtime_seconds_sum')).toBeGreaterThanOrEqual(0);
+    } finally {
+      await producer.disconnect();
+      await flushing.stop();
+    }
   }, 60000);
 
   it('stops with an error naming the port when the metrics port is in use', async () => {

@@ -15,6 +15,7 @@ import type {
   OutboundRecord,
   ProducerBinding,
   ProducerOptions,
+  TopicPartition,
   TopicPartitionOffset,
 } from '../Binder';
 import { reportConsumerError } from '../reportError';
@@ -46,6 +47,8 @@ export class KafkaBinder implements Binder {
   readonly config: ResolvedKafkaBinderConfig;
   private readonly kafka: Kafka;
   private admin: Promise<Admin> | null = null;
+  /** The admin client readiness checks use: no retries, so a check answers at once. */
+  private probe: Admin | null = null;
   private readonly producers = new Set<ProducerBinding>();
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
@@ -193,10 +196,37 @@ export class KafkaBinder implements Binder {
     this.closed = true;
     await Promise.allSettled([...this.consumers].map((binding) => binding.stop(handlerWaitMs)));
     await Promise.allSettled([...this.producers].map((binding) => binding.close()));
+    await this.probe?.disconnect().catch(() => undefined);
     if (this.admin) {
       const admin = await this.admin.catch(() => null);
       await admin?.disconnect();
     }
+  }
+
+  /** One metadata request (DescribeCluster's), with no retries: whether the cluster answers now. */
+  async checkConnection(): Promise<void> {
+    if (this.closed) throw new KafkaBinderClosedError();
+    const probe = (this.probe ??= this.kafka.admin({ retry: { retries: 0 } }));
+    try {
+      await probe.connect();
+      await probe.describeCluster();
+    } catch (error) {
+      // A fresh client next time: kafkajs keeps a broken connection's state.
+      if (this.probe === probe) this.probe = null;
+      await probe.disconnect().catch(() => undefined);
+      throw toBinderError('checking the connection to the cluster', this.config.brokers, error);
+    }
+  }
+
+  async endOffsets(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const admin = await this.connectedAdmin();
+    const wanted = new Set(partitions.map((tp) => `${tp.topic}\u0000${tp.partition}`));
+    const out: TopicPartitionOffset[] = [];
+    for (const topic of new Set(partitions.map((tp) => tp.topic))) {
+      const ends = await this.attempt('fetching topic offsets', () => admin.fetchTopicOffsets(topic));
+      for (const e of ends) if (wanted.has(`${topic}\u0000${e.partition}`)) out.push({ topic, partition: e.partition, offset: Number(e.high) });
+    }
+    return out;
   }
 
   /** The connected kafkajs admin client, for tools and tests (e.g. offsets of a group). */

@@ -12,7 +12,7 @@ import { isInternalTopic } from '../../broker/topics/topicName';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { assignorByName } from '../../protocol/consumer/assignors';
 import { CompressionType } from '../../protocol/records/types';
-import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../Binder';
+import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions, TopicPartition, TopicPartitionOffset } from '../Binder';
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
 import { reportConsumerError } from '../reportError';
@@ -46,6 +46,14 @@ export class NativeBinder implements Binder {
       this.lease.catch(() => (this.lease = null));
     }
     return (await this.lease).broker;
+  }
+
+  async endOffsets(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const broker = await this.broker();
+    return partitions.flatMap((tp) => {
+      const p = broker.partition(tp.topic, tp.partition);
+      return p ? [{ topic: tp.topic, partition: tp.partition, offset: p.highWatermark }] : [];
+    });
   }
 
   async provisionTopic(topic: string, partitions: number): Promise<void> {

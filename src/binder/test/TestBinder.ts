@@ -12,6 +12,8 @@ import type {
   ProducerBinding,
   ProducerOptions,
   SendResult,
+  TopicPartition,
+  TopicPartitionOffset,
 } from '../Binder';
 import { TestBroker } from './TestBroker';
 import { TestConsumer } from './TestConsumer';
@@ -35,6 +37,10 @@ export class TestBinder implements Binder {
 
   constructor(options: TestBinderOptions = {}) {
     this.broker = options.broker ?? new TestBroker(options.defaultPartitions ?? 1);
+  }
+
+  async endOffsets(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    return partitions.map((tp) => ({ ...tp, offset: this.broker.endOffset(tp.topic, tp.partition) }));
   }
 
   async provisionTopic(topic: string, partitions: number): Promise<void> {

@@ -19,6 +19,8 @@ export interface BrokerOpenOptions {
   clock?: Clock;
   /** Where the broker reports what it recovers from (failed produces, storage errors, torn tails); console.warn by default. */
   logger?: LogLogger;
+  /** Called after a partition log was flushed (fsync), with how long that took in seconds (the broker's metrics). */
+  onLogFlushed?: (seconds: number) => void;
 }
 
 /** FindCoordinator, v4+ shape (one entry per key; older versions use the first). */

@@ -24,6 +24,8 @@ export interface LogOptions {
   now?: () => number;
   /** Called after the recovery point moved (a rolled segment was flushed): the owner checkpoints it. */
   onRecoveryPointAdvanced?: () => void;
+  /** Called after flush() or flushInBackground() wrote something, with how long it took in seconds (Kafka's LogFlushRateAndTimeMs). */
+  onFlushed?: (seconds: number) => void;
 }
 
 /** Kafka's ListOffsets special timestamps. */
@@ -47,6 +49,7 @@ export class Log implements PartitionLog {
   private readonly flushPolicy: FlushPolicy;
   private readonly logger: LogLogger;
   private readonly onRecoveryPointAdvanced: () => void;
+  private readonly onFlushed: ((seconds: number) => void) | undefined;
   private readonly rollFlusher: RollFlusher;
   /** Bumped whenever segments are removed or truncated or the log closes, so a background cleaner can tell its view is stale. */
   generation = 0;
@@ -61,6 +64,7 @@ export class Log implements PartitionLog {
     const logger = options.logger ?? consoleLogger;
     this.logger = logger;
     this.onRecoveryPointAdvanced = options.onRecoveryPointAdvanced ?? (() => undefined);
+    this.onFlushed = options.onFlushed;
     this.segments = loadSegments(this.fs, dir, cfg, options.recoveryPoint ?? 0, logger);
     if (this.segments.length === 0) {
       // An empty log: its files are made on the first append (a reopen before that starts the same way).
@@ -79,7 +83,8 @@ export class Log implements PartitionLog {
         isClosed: () => this.closed,
         generation: () => this.generation,
         segmentsToFlush: (offset) => this.segments.filter((s) => s !== this.active && s.baseOffset < offset && s.nextOffset > this.recovery),
-        flushedUpTo: (offset) => {
+        flushedUpTo: (offset, seconds) => {
+          this.onFlushed?.(seconds);
           const upTo = Math.min(offset, this.active.baseOffset, this.endOffset);
           if (upTo <= this.recovery) return;
           this.recovery = upTo;
@@ -323,9 +328,11 @@ export class Log implements PartitionLog {
    */
   flush(): void {
     this.ensureOpen();
+    const started = this.onFlushed && this.endOffset > this.recovery ? performance.now() : undefined;
     for (const seg of this.segments) if (seg.nextOffset > this.recovery) seg.flush();
     this.recovery = this.endOffset;
     this.flushPolicy.flushed();
+    if (started !== undefined) this.onFlushed!((performance.now() - started) / 1000);
   }
 
   /**
@@ -339,7 +346,9 @@ export class Log implements PartitionLog {
     const generation = this.generation;
     const segments = this.segments.filter((s) => s.nextOffset > this.recovery);
     if (segments.length === 0) return;
+    const started = performance.now();
     await Promise.all(segments.map((s) => s.flushInBackground()));
+    this.onFlushed?.((performance.now() - started) / 1000);
     if (this.closed || generation !== this.generation || upTo <= this.recovery) return;
     this.recovery = upTo;
     this.flushPolicy.flushed();

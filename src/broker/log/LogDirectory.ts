@@ -12,6 +12,8 @@ export interface LogDirectoryOptions {
   fs?: FileSystem;
   logger?: LogLogger;
   now?: () => number;
+  /** Passed to each log (LogOptions.onFlushed). */
+  onLogFlushed?: (seconds: number) => void;
 }
 
 /**
@@ -78,6 +80,7 @@ export class LogDirectory {
       recoveryPoint: this.recoveryPoints.get(name) ?? 0,
       logStartOffset: this.logStartOffsets.get(name) ?? 0,
       onRecoveryPointAdvanced: () => this.checkpointSoon(),
+      onFlushed: this.options.onLogFlushed,
     });
     this.logs.set(name, log);
     return log;

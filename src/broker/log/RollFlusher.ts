@@ -10,8 +10,8 @@ export interface RollFlushTarget {
   generation(): number;
   /** The inactive segments holding offsets below `offset` past the recovery point. */
   segmentsToFlush(offset: number): LogSegment[];
-  /** Those segments are on the device: the recovery point may move up to `offset`. */
-  flushedUpTo(offset: number): void;
+  /** Those segments are on the device (the fsyncs took `seconds`): the recovery point may move up to `offset`. */
+  flushedUpTo(offset: number, seconds: number): void;
 }
 
 /**
@@ -56,6 +56,7 @@ export class RollFlusher {
 
   private async flush(offset: number): Promise<void> {
     const generation = this.target.generation();
+    const started = performance.now();
     await Promise.all(this.target.segmentsToFlush(offset).map((s) => s.flushInBackground()));
     if (this.target.isClosed()) return;
     if (generation !== this.target.generation()) {
@@ -63,6 +64,6 @@ export class RollFlusher {
       this.upTo = Math.max(this.upTo ?? 0, offset);
       return;
     }
-    this.target.flushedUpTo(offset);
+    this.target.flushedUpTo(offset, (performance.now() - started) / 1000);
   }
 }

@@ -70,6 +70,9 @@ export class BrokerMetrics {
     });
   }
 
+  /** Times a log flush: give it to the engine as BrokerOpenOptions.onLogFlushed. */
+  readonly logFlushed = (seconds: number): void => this.series.logFlush.observe(seconds);
+
   /** Reports this engine's logs and groups. */
   watchBroker(broker: ObservedBroker): void {
     this.brokers.push(broker);
@@ -126,7 +129,7 @@ export class BrokerMetrics {
 
   /** Counts bytes and records in (appended by Produce) and bytes out (returned by Fetch), per topic. */
   api(api: BrokerApi): BrokerApi {
-    const { bytesIn, messagesIn, bytesOut } = this.series;
+    const { bytesIn, messagesIn, bytesOut, messagesOut } = this.series;
     const produce = async (req: ProduceRequest): ReturnType<BrokerApi['produce']> => {
       // Counted before the call: the engine owns (and rewrites) the buffers once it has them.
       const sizes = req.topics.map((t) => t.partitions.map((p) => (p.records ? { bytes: p.records.length, records: recordCount(p.records) } : undefined)));
@@ -147,11 +150,17 @@ export class BrokerMetrics {
       const response: FetchResponse = await api.fetch(req);
       for (const t of response.responses) {
         let bytes = 0;
+        let records = 0;
         for (const p of t.partitions) {
           const r = p.records;
-          if (r) bytes += Buffer.isBuffer(r) ? r.length : r.reduce((n, b) => n + b.length, 0);
+          if (!r) continue;
+          for (const b of Buffer.isBuffer(r) ? [r] : r) {
+            bytes += b.length;
+            records += recordCount(b);
+          }
         }
         if (bytes > 0) bytesOut.inc({ topic: t.topic }, bytes);
+        if (records > 0) messagesOut.inc({ topic: t.topic }, records);
       }
       return response;
     };

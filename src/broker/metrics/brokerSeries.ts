@@ -43,11 +43,19 @@ export function brokerSeries(registry: Registry, read: BrokerReaders) {
     bytesIn: counter('kafka_server_brokertopicmetrics_bytesin_total', 'Bytes of record batches appended by Produce requests, per topic.', topic),
     messagesIn: counter('kafka_server_brokertopicmetrics_messagesin_total', 'Records appended by Produce requests, per topic.', topic),
     bytesOut: counter('kafka_server_brokertopicmetrics_bytesout_total', 'Bytes of record batches returned by Fetch requests, per topic.', topic),
+    // Kafka counts no records out; bytes out is its only outgoing topic metric.
+    messagesOut: counter('bindery_broker_topic_messages_out_total', 'Records in the batches returned by Fetch requests, per topic (whole batches: a fetch from mid-batch counts the batch).', topic),
     requests: counter('kafka_network_requestmetrics_requests_total', 'Requests answered, per API and version.', ['request', 'version'] as const),
     requestTime: new Histogram({
       name: 'kafka_network_requestmetrics_localtime_seconds',
       help: "Time from a request's start in its handler to its answer (Kafka's LocalTimeMs; a long-poll Fetch's wait included), per API and version.",
       labelNames: ['request', 'version'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    logFlush: new Histogram({
+      name: 'kafka_log_logflushstats_logflushrateandtime_seconds',
+      help: "Flushes (fsync) of partition logs and their duration (Kafka's LogFlushRateAndTimeMs; _count is the number of flushes).",
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),

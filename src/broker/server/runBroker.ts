@@ -43,9 +43,10 @@ export interface RunningBroker {
 export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBroker> {
   // Checked before the data directory is opened: a refused address leaves nothing to undo.
   const advertisedHost = advertisedHostFor(opts.host ?? DEFAULT_BROKER_CONFIG.host, opts.advertisedHost);
+  const onLogFlushed = opts.metrics?.logFlushed;
   const broker = opts.memory
-    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig })
-    : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig });
+    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig, onLogFlushed })
+    : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig, onLogFlushed });
   let server: WireServer;
   try {
     const api = opts.metrics ? opts.metrics.api(brokerApi(broker)) : brokerApi(broker);

@@ -4,6 +4,7 @@
  * through the observers made here.
  */
 import { Registry } from 'prom-client';
+import type { Binder } from '../../binder/Binder';
 import type { IdempotencyStore } from '../idempotency';
 import type { IdempotencyStoreChoice } from '../listener/idempotencyGuard';
 import type { ConsumerDefinition } from '../model';
@@ -19,17 +20,51 @@ export interface MetricsOptions {
 
 const errorClass = (error: unknown): string => (error instanceof Error ? error.constructor.name : typeof error);
 
+/** How long a scrape waits for the binder's end offsets before rendering the lag it has. */
+const END_OFFSETS_TIMEOUT_MS = 1000;
+
 export class FrameworkMetrics {
   readonly registry: Registry;
   private readonly series: FrameworkSeries;
+  private readonly listeners = new Set<ListenerMetrics>();
+  private binder: Binder | undefined;
 
   constructor(options: MetricsOptions = {}) {
     this.registry = options.registry ?? new Registry();
     this.series = frameworkSeries(this.registry);
+    this.series.lag.onCollect(() => this.refreshLag());
+  }
+
+  /**
+   * Lag is updated on every fetch; with the binder's end offsets (Binder.endOffsets) it is also
+   * brought up to date at each scrape, so it rises while a binding is paused and fetches nothing.
+   */
+  watchBinder(binder: Binder): void {
+    this.binder = binder;
   }
 
   listener(definition: ConsumerDefinition): ListenerObserver {
-    return new ListenerMetrics(this.series, definition.name, definition.group ?? '');
+    const observer = new ListenerMetrics(this.series, definition.name, definition.group ?? '');
+    this.listeners.add(observer);
+    return observer;
+  }
+
+  private async refreshLag(): Promise<void> {
+    const binder = this.binder;
+    if (!binder?.endOffsets) return;
+    const wanted = [...this.listeners].map((l) => [l, l.lagPartitions()] as const).filter(([, tps]) => tps.length > 0);
+    if (wanted.length === 0) return;
+    const all = wanted.flatMap(([, tps]) => tps);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), END_OFFSETS_TIMEOUT_MS)));
+    try {
+      // Unreachable or slow broker: the scrape shows the lag of the last fetch.
+      const ends = await Promise.race([binder.endOffsets(all).catch(() => undefined), timedOut]);
+      if (!ends) return;
+      for (const [listener] of wanted) for (const e of ends) listener.endOffset(e.topic, e.partition, e.offset);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   producer(): ProducerObserver {

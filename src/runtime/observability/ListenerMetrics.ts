@@ -83,6 +83,21 @@ export class ListenerMetrics implements ListenerObserver {
     }
   }
 
+  /** The partitions whose lag this binding reports. */
+  lagPartitions(): TopicPartition[] {
+    const out: TopicPartition[] = [];
+    for (const [topic, byPartition] of this.partitions) for (const partition of byPartition.keys()) out.push({ topic, partition });
+    return out;
+  }
+
+  /** A partition's high watermark learnt between fetches (paused, stopped, idle): the lag from the committed position. */
+  endOffset(topic: string, partition: number, highWatermark: number): void {
+    const p = this.partitions.get(topic)?.get(partition);
+    if (!p || highWatermark < p.highWatermark) return;
+    p.highWatermark = highWatermark;
+    if (p.committed >= 0) p.lag.value = Math.max(0, highWatermark - p.committed);
+  }
+
   consumerOptions(options: ConsumerOptions): ConsumerOptions {
     const { onPartitionsAssigned, onPartitionsRevoked } = options;
     return {

@@ -52,7 +52,7 @@ interface RegistryMetric {
 abstract class LocalSeries<L extends string, C> implements RegistryMetric {
   readonly aggregator = 'sum' as const;
   protected readonly cells = new Map<string, { labels: Labels<L>; cell: C }>();
-  private readonly collectors = new Set<() => void>();
+  private readonly collectors = new Set<() => void | Promise<void>>();
 
   constructor(
     readonly name: string,
@@ -78,12 +78,12 @@ abstract class LocalSeries<L extends string, C> implements RegistryMetric {
   }
 
   /** Runs `collect` before each scrape, to set values read from their source then (as prom-client's `collect`). */
-  onCollect(collect: () => void): void {
+  onCollect(collect: () => void | Promise<void>): void {
     this.collectors.add(collect);
   }
 
   async get() {
-    for (const collect of this.collectors) collect();
+    for (const collect of this.collectors) await collect();
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.samples() };
   }
 

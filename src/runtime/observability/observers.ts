@@ -49,3 +49,22 @@ export const NO_LISTENER_OBSERVER: ListenerObserver = Object.freeze({
 export const NO_PRODUCER_OBSERVER: ProducerObserver = Object.freeze({
   sending: <T>(_destination: string, sending: Promise<T>) => sending,
 });
+
+/** One observer reporting to each of `observers` in turn (metrics and tracing). */
+export function allObservers(observers: ListenerObserver[]): ListenerObserver {
+  if (observers.length === 1) return observers[0];
+  const [a, b] = observers;
+  if (observers.length !== 2) return observers.reduce((x, y) => allObservers([x, y]));
+  return {
+    now: () => a.now() || b.now(),
+    received: (batch) => (a.received(batch), b.received(batch)),
+    processed: (record, outcome, count) => (a.processed(record, outcome, count), b.processed(record, outcome, count)),
+    timed: (record, started) => (a.timed(record, started), b.timed(record, started)),
+    retried: (record) => (a.retried(record), b.retried(record)),
+    deadLetterSent: (record, count) => (a.deadLetterSent(record, count), b.deadLetterSent(record, count)),
+    deadLetterFailed: (record) => (a.deadLetterFailed(record), b.deadLetterFailed(record)),
+    committed: (offsets, started) => (a.committed(offsets, started), b.committed(offsets, started)),
+    // The last one's options are what the binder gets (tracing recognises its binding by them).
+    consumerOptions: (options) => b.consumerOptions(a.consumerOptions(options)),
+  };
+}

@@ -35,7 +35,7 @@ async function createApp(config: BinderyConfig): Promise<Bindery> {
 
 const json = (body: string): unknown => JSON.parse(body);
 
-describe.each(binderConfigs)('management endpoints on the %s binder', (_name, binderConfig) => {
+describe.each(binderConfigs)('management endpoints on the %s binder', (binderName, binderConfig) => {
   let app: Bindery;
   let port: number;
   let orders: Orders;
@@ -56,6 +56,8 @@ describe.each(binderConfigs)('management endpoints on the %s binder', (_name, bi
       status: 'UP',
       components: {
         application: { status: 'UP', details: { state: 'running' } },
+        // The in-process binders have no broker to reach: UP, nothing checked.
+        binder: { status: 'UP', details: { binder: binderName } },
         bindings: { status: 'UP', details: { billing: 'running', audit: 'running' } },
       },
     });
@@ -64,7 +66,7 @@ describe.each(binderConfigs)('management endpoints on the %s binder', (_name, bi
     expect(json(live.body)).toMatchObject({ status: 'UP', components: { eventLoop: { status: 'UP', details: { thresholdMs: 5000 } } } });
     const all = await request(port, 'GET', '/health');
     expect(all.status).toBe(200);
-    expect(Object.keys((json(all.body) as { components: object }).components).sort()).toEqual(['application', 'bindings', 'eventLoop']);
+    expect(Object.keys((json(all.body) as { components: object }).components).sort()).toEqual(['application', 'binder', 'bindings', 'eventLoop']);
   });
 
   it('lists the bindings and their state', async () => {

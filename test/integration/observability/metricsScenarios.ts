@@ -96,6 +96,22 @@ export function metricsScenarios(binderConfig: () => BinderyConfig): void {
     expect(valueOf(samples, 'bindery_listener_rebalances_total', member)).toBeGreaterThanOrEqual(1);
   });
 
+  it('reports lag rising while the binding is paused and falling to 0 once it resumes and catches up', async () => {
+    const port = await start({});
+    const lag = { ...labels, partition: '0' };
+    await app!.send(topic, { id: 'e' });
+    await scrapeUntil(port, (s) => valueOf(s, 'bindery_listener_records_processed_total', { ...labels, outcome: 'success' }) === 1 && valueOf(s, 'bindery_listener_lag_records', lag) === 0);
+    app!.pause('input');
+    for (const id of ['f', 'g', 'h']) await app!.send(topic, { id });
+    // Nothing is fetched while paused: the lag comes from the binder's end offsets at the scrape.
+    const paused = await scrapeUntil(port, (s) => valueOf(s, 'bindery_listener_lag_records', lag) === 3);
+    expect(valueOf(paused, 'bindery_listener_records_received_total', lag)).toBe(1);
+    expect(app!.get(Payments).attempts).toEqual(['e']);
+    app!.resume('input');
+    await scrapeUntil(port, (s) => valueOf(s, 'bindery_listener_records_processed_total', { ...labels, outcome: 'success' }) === 4 && valueOf(s, 'bindery_listener_lag_records', lag) === 0);
+    expect(app!.get(Payments).attempts).toEqual(['e', 'f', 'g', 'h']);
+  });
+
   it('counts a record given up without a DLQ as a failure', async () => {
     const port = await start({ maxAttempts: 2 });
     await app!.send(topic, { id: 'c', fail: true });
