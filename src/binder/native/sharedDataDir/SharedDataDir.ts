@@ -1,0 +1,196 @@
+/**
+ * One data directory shared by the processes of a machine. The first process to open it holds it
+ * (election.ts), opens the log and serves it on loopback; a later one finds it held, checks that
+ * the holder speaks this hand-off and the Kafka protocol, and becomes a client of it. A client
+ * stays connected to the holder's election socket: when the holder exits or dies, the clients
+ * stand for election, the winner opens the log (recovery as after any crash) and serves it, and
+ * the others learn its address from its announcement.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { Broker } from '../../../broker/Broker';
+import { LOCK_FILE } from '../../../broker/topics/DataDirLock';
+import type { BinderLogger } from '../../registry';
+import { AnnouncementMismatch, parseAnnouncement, type Announcement } from './announcement';
+import { connectToHolder, electionAddress, tryHold } from './election';
+import { SharedDataDirProtocolError, SharedDataDirTimeoutError } from './errors';
+import { probeKafka } from './probeKafka';
+import { serveDataDir, type ServedDataDir } from './serveDataDir';
+
+export interface SharedDataDirOptions {
+  dataDir: string;
+  /** Opens the log of `dataDir` (taking its lock). */
+  openBroker: () => Promise<Broker>;
+  logger?: BinderLogger;
+  /** How long a process waits for the holder to say where it serves (it may be recovering the log). */
+  handOffTimeoutMs: number;
+}
+
+/** Waits between attempts to take over a directory whose lock is still held. */
+const TAKE_OVER_BACKOFF_MS = 200;
+
+/** The pid named in the directory's lock file, for messages. */
+function lockHolder(dataDir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The holder's announcement on `socket`; null when the holder went away before announcing. */
+function readAnnouncement(socket: net.Socket, dataDir: string, timeoutMs: number): Promise<Announcement | null> {
+  return new Promise((resolve, reject) => {
+    let received = Buffer.alloc(0);
+    const finish = (error: Error | null, result: Announcement | null = null): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      if (error) {
+        socket.destroy();
+        reject(error);
+      } else resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]);
+      try {
+        const announcement = parseAnnouncement(received);
+        if (announcement) finish(null, announcement);
+      } catch (err) {
+        if (err instanceof AnnouncementMismatch) finish(new SharedDataDirProtocolError(dataDir, lockHolder(dataDir), err.message));
+        else throw err;
+      }
+    };
+    const onClose = (): void => finish(null, null);
+    const timer = setTimeout(() => finish(new SharedDataDirTimeoutError(dataDir, lockHolder(dataDir), timeoutMs)), timeoutMs);
+    socket.on('data', onData);
+    socket.once('close', onClose);
+  });
+}
+
+export class SharedDataDir {
+  private served: ServedDataDir | null;
+  private holder: net.Socket | null = null;
+  private current: Announcement;
+  private closed = false;
+  private standing: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<(a: Announcement) => void>();
+
+  private constructor(
+    private readonly options: SharedDataDirOptions,
+    readonly dataDir: string,
+    private readonly address: string,
+    served: ServedDataDir | null,
+    announcement: Announcement,
+  ) {
+    this.served = served;
+    this.current = announcement;
+  }
+
+  /** Holds and serves `dataDir`, or connects to the process that does. */
+  static async open(options: SharedDataDirOptions): Promise<SharedDataDir> {
+    const dataDir = path.resolve(options.dataDir);
+    fs.mkdirSync(dataDir, { recursive: true });
+    const address = electionAddress(dataDir);
+    const deadline = Date.now() + options.handOffTimeoutMs;
+    for (;;) {
+      const hold = await tryHold(address);
+      if (hold) {
+        const served = await serveDataDir(dataDir, hold, options.openBroker, options.logger);
+        return new SharedDataDir(options, dataDir, address, served, served.announcement);
+      }
+      const holder = await connectToHolder(address);
+      const announcement = holder && (await readAnnouncement(holder, dataDir, Math.max(deadline - Date.now(), 1)));
+      if (!holder || !announcement) {
+        // The holder went away in between: stand again, within the same deadline.
+        if (Date.now() > deadline) throw new SharedDataDirTimeoutError(dataDir, lockHolder(dataDir), options.handOffTimeoutMs);
+        continue;
+      }
+      await probeKafka(announcement.host, announcement.port, options.handOffTimeoutMs).catch((err: unknown) => {
+        holder.destroy();
+        throw err instanceof AnnouncementMismatch ? new SharedDataDirProtocolError(dataDir, announcement.pid, err.message) : err;
+      });
+      const shared = new SharedDataDir(options, dataDir, address, null, announcement);
+      shared.follow(holder);
+      return shared;
+    }
+  }
+
+  /** The broker of the log when this process serves it (first, or after a take-over); null for a client. */
+  get broker(): Broker | null {
+    return this.served?.broker ?? null;
+  }
+
+  /** Where the log is served now. */
+  get announcement(): Announcement {
+    return this.current;
+  }
+
+  /** Calls `listener` each time another process (or this one, after a take-over) starts serving. */
+  onAnnouncement(listener: (a: Announcement) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.holder?.destroy();
+    await this.standing;
+    await this.served?.close();
+  }
+
+  private follow(holder: net.Socket): void {
+    this.holder = holder;
+    holder.once('close', () => {
+      if (this.closed) return;
+      this.standing = this.takeOver().catch((err: unknown) => this.options.logger?.error(`taking over data directory ${this.dataDir} failed`, err));
+    });
+  }
+
+  /** The holder is gone: take the directory, or follow whoever did. */
+  private async takeOver(): Promise<void> {
+    const gone = this.current.pid;
+    while (!this.closed) {
+      const hold = await tryHold(this.address);
+      if (hold) {
+        try {
+          const served = await serveDataDir(this.dataDir, hold, this.options.openBroker, this.options.logger);
+          if (this.closed) return void (await served.close());
+          this.served = served;
+          this.options.logger?.info(`process ${gone} stopped serving data directory ${this.dataDir}: this process (${process.pid}) serves it now on ${served.announcement.host}:${served.announcement.port}`);
+          return this.announce(served.announcement);
+        } catch (err) {
+          // The lock may still name a live process for a moment (or a broker outside the hand-off holds it).
+          this.options.logger?.warn(`taking over data directory ${this.dataDir}: ${(err as Error).message}; trying again`);
+          await this.pause();
+          continue;
+        }
+      }
+      const holder = await connectToHolder(this.address);
+      if (!holder) continue;
+      this.holder = holder;
+      try {
+        const announcement = await readAnnouncement(holder, this.dataDir, this.options.handOffTimeoutMs);
+        if (!announcement) continue;
+        if (this.closed) return void holder.destroy();
+        this.follow(holder);
+        return this.announce(announcement);
+      } catch (err) {
+        this.options.logger?.error(`following data directory ${this.dataDir} to its new holder failed; trying again`, err);
+        await this.pause();
+      }
+    }
+  }
+
+  private announce(announcement: Announcement): void {
+    this.current = announcement;
+    for (const listener of this.listeners) listener(announcement);
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, TAKE_OVER_BACKOFF_MS).unref());
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The native binder of a process that reaches a shared data directory through the process serving
+ * it: the kafka binder's machinery (kafkajs) against that process's loopback listener, with the
+ * native binder's partition and assignor defaults, so its members share groups with in-process
+ * members of the serving process. After a hand-over kafkajs reconnects by itself (the successor
+ * serves on the same port when it can); when the port changed, the bootstrap list it reads on each
+ * connection is pointed at the new one.
+ */
+import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../../Binder';
+import { KafkaBinder } from '../../kafka/KafkaBinder';
+import type { BinderLogger } from '../../registry';
+import type { ResolvedNativeBinderConfig } from '../config';
+import type { SharedDataDir } from './SharedDataDir';
+
+/** Enough retries to ride out a hand-over (the successor recovers the log before it serves). */
+const HAND_OVER_RETRY = { retries: 10, initialRetryTime: 100, maxRetryTime: 30000 };
+
+export class SharedDataDirClientBinder implements Binder {
+  readonly name = 'native';
+  private readonly kafka: KafkaBinder;
+  private readonly unfollow: () => void;
+
+  constructor(
+    shared: SharedDataDir,
+    private readonly config: ResolvedNativeBinderConfig,
+    logger: BinderLogger | undefined,
+  ) {
+    const { host, port } = shared.announcement;
+    this.kafka = new KafkaBinder(
+      { brokers: [`${host}:${port}`], clientId: `bindery-native-${process.pid}`, assignor: config.assignor, retry: HAND_OVER_RETRY, logLevel: 'error' },
+      logger,
+    );
+    // kafkajs reads the bootstrap array each time it connects to a seed broker.
+    const brokers = this.kafka.config.brokers;
+    this.unfollow = shared.onAnnouncement((a) => brokers.splice(0, brokers.length, `${a.host}:${a.port}`));
+  }
+
+  provisionTopic(topic: string, partitions: number): Promise<void> {
+    return this.kafka.provisionTopic(topic, partitions);
+  }
+
+  bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
+    return this.kafka.bindProducer(destination, { ...options, partitionCount: options.partitionCount ?? this.config.defaultPartitions });
+  }
+
+  bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
+    return this.kafka.bindConsumer(destination, { ...options, partitionCount: options.partitionCount ?? this.config.defaultPartitions }, handler);
+  }
+
+  async close(handlerWaitMs?: number): Promise<void> {
+    this.unfollow();
+    await this.kafka.close(handlerWaitMs);
+  }
+}
