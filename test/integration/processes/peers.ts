@@ -26,6 +26,17 @@ export class PeerReports {
   readonly consumed = new Set<string>();
   consumedCount = 0;
 
+  /** What has been reported so far, for failure messages. */
+  progress(): string {
+    const ackedBy = new Map<string, number>();
+    for (const id of this.acked) ackedBy.set(id.split('/')[0], (ackedBy.get(id.split('/')[0]) ?? 0) + 1);
+    const missing = [...this.acked].filter((id) => !this.consumed.has(id));
+    return (
+      `acked ${[...ackedBy].map(([n, c]) => `${n}=${c}`).join(' ')}; consumed ${this.consumed.size} distinct of ${this.consumedCount}; ` +
+      `acked not consumed ${missing.length} (${missing.slice(0, 5).join(', ')}); failed sends ${this.failedSends.length} ${this.failedSends.slice(0, 3).join(' | ')}; failures ${this.failures.join(' | ')}`
+    );
+  }
+
   record(message: PeerMessage): void {
     if (message.kind === 'acked') for (let i = message.from; i < message.to; i++) this.acked.add(`${message.name}/${i}`);
     else if (message.kind === 'send-failed') this.failedSends.push(`${message.name} [${message.from}, ${message.to}): ${message.message}`);
@@ -72,10 +83,10 @@ export function startPeer(settings: PeerSettings, reports: PeerReports, peers: P
 }
 
 /** Polls `condition` until it holds; fails naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+export async function waitFor(what: string | (() => string), condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

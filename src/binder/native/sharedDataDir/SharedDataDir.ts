@@ -77,6 +77,8 @@ export class SharedDataDir {
   private closed = false;
   private standing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(a: Announcement) => void>();
+  /** How many times the serving process went away while this process followed it. */
+  handOvers = 0;
 
   private constructor(
     private readonly options: SharedDataDirOptions,
@@ -134,6 +136,10 @@ export class SharedDataDir {
     return () => this.listeners.delete(listener);
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -146,6 +152,7 @@ export class SharedDataDir {
     this.holder = holder;
     holder.once('close', () => {
       if (this.closed) return;
+      this.handOvers++;
       this.standing = this.takeOver().catch((err: unknown) => this.options.logger?.error(`taking over data directory ${this.dataDir} failed`, err));
     });
   }
@@ -157,6 +164,7 @@ export class SharedDataDir {
       const hold = await tryHold(this.address);
       if (hold) {
         try {
+          this.removeLockOf(gone);
           const served = await serveDataDir(this.dataDir, hold, this.options.openBroker, this.options.logger);
           if (this.closed) return void (await served.close());
           this.served = served;
@@ -183,6 +191,15 @@ export class SharedDataDir {
         await this.pause();
       }
     }
+  }
+
+  /**
+   * The lock file of the holder whose election socket closed is stale even while its pid still
+   * answers (a killed process its parent has not reaped yet): the kernel closed its sockets, so it
+   * holds nothing and writes nothing. A lock naming any other process is left to the broker's check.
+   */
+  private removeLockOf(pid: number): void {
+    if (lockHolder(this.dataDir) === pid) fs.rmSync(path.join(this.dataDir, LOCK_FILE), { force: true });
   }
 
   private announce(announcement: Announcement): void {

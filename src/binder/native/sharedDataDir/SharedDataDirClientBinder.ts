@@ -8,12 +8,15 @@
  */
 import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../../Binder';
 import { KafkaBinder } from '../../kafka/KafkaBinder';
+import { KafkaConnectionError } from '../../kafka/errors';
 import type { BinderLogger } from '../../registry';
 import type { ResolvedNativeBinderConfig } from '../config';
 import type { SharedDataDir } from './SharedDataDir';
 
 /** Enough retries to ride out a hand-over (the successor recovers the log before it serves). */
 const HAND_OVER_RETRY = { retries: 10, initialRetryTime: 100, maxRetryTime: 30000 };
+/** Wait before binding again when a hand-over cut a binding short. */
+const REBIND_BACKOFF_MS = 200;
 
 export class SharedDataDirClientBinder implements Binder {
   readonly name = 'native';
@@ -21,7 +24,7 @@ export class SharedDataDirClientBinder implements Binder {
   private readonly unfollow: () => void;
 
   constructor(
-    shared: SharedDataDir,
+    private readonly shared: SharedDataDir,
     private readonly config: ResolvedNativeBinderConfig,
     logger: BinderLogger | undefined,
   ) {
@@ -36,15 +39,37 @@ export class SharedDataDirClientBinder implements Binder {
   }
 
   provisionTopic(topic: string, partitions: number): Promise<void> {
-    return this.kafka.provisionTopic(topic, partitions);
+    return this.acrossHandOver(() => this.kafka.provisionTopic(topic, partitions));
   }
 
   bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
-    return this.kafka.bindProducer(destination, { ...options, partitionCount: options.partitionCount ?? this.config.defaultPartitions });
+    return this.acrossHandOver(() => this.kafka.bindProducer(destination, { ...options, partitionCount: options.partitionCount ?? this.config.defaultPartitions }));
   }
 
   bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
-    return this.kafka.bindConsumer(destination, { ...options, partitionCount: options.partitionCount ?? this.config.defaultPartitions }, handler);
+    return this.acrossHandOver(() =>
+      this.kafka.bindConsumer(destination, { ...options, partitionCount: options.partitionCount ?? this.config.defaultPartitions }, handler),
+    );
+  }
+
+  /**
+   * Binds again when the serving process went away while binding (a failed binding leaves nothing
+   * behind), until a successor serves the log or the hand-off timeout passes.
+   */
+  private async acrossHandOver<T>(bind: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.config.handOffTimeoutMs;
+    for (;;) {
+      const handOvers = this.shared.handOvers;
+      try {
+        return await bind();
+      } catch (error) {
+        if (this.shared.isClosed || Date.now() > deadline) throw error;
+        // The holder's election socket may report its close after kafkajs reported the broken
+        // connection, and kafkajs fails in several ways when a connection closes mid-request.
+        await new Promise((resolve) => setTimeout(resolve, REBIND_BACKOFF_MS));
+        if (!(error instanceof KafkaConnectionError) && this.shared.handOvers === handOvers) throw error;
+      }
+    }
   }
 
   async close(handlerWaitMs?: number): Promise<void> {
