@@ -3,12 +3,12 @@
  * 10,000 and all consume the topic in one group); the process serving the log is killed with
  * SIGKILL twice mid-stream, and restarted as a client. A waiting process takes the log over each
  * time. Every acknowledged record must be consumed, in per-key order, and no record may be in the
- * log twice. Children: test/integration/processes/sharedDataDirPeer.ts, from dist/.
+ * log twice. Children: sharedDataDirPeer.ts, from dist/. It prints one `FAULT …` line of counts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ANNOUNCEMENT_FILE } from '../../src/binder/native/sharedDataDir/announcement';
+import { ANNOUNCEMENT_FILE } from '../../../src/binder/native/sharedDataDir/announcement';
 import {
   assertBuilt,
   logProblems,
@@ -19,9 +19,9 @@ import {
   stopPeers,
   waitFor,
   type Peer,
-} from '../integration/processes/peers';
-import type { PeerSettings } from '../integration/processes/sharedDataDirPeer';
-import { printSummary } from './support/summary';
+} from './peers';
+import type { PeerSettings } from './sharedDataDirPeer';
+import { printSummary } from '../../faults/support/summary';
 
 const PROCESSES = 3;
 const PER_PROCESS = 10000;
@@ -29,7 +29,7 @@ const KEYS = 20;
 const PARTITIONS = 6;
 const CHUNK = 50;
 const KILL_AT = [10000, 20000];
-const STEP_TIMEOUT_MS = Number(process.env.SHARED_DATADIR_STEP_TIMEOUT_MS ?? 60000);
+const STEP_TIMEOUT_MS = 60000;
 
 function servingPid(dataDir: string): number | null {
   try {
@@ -121,5 +121,5 @@ describe('processes sharing a dataDir survive SIGKILL of the serving process', (
     expect(lost).toEqual([]);
     expect(logProblems(log, KEYS)).toEqual([]);
     expect(outOfOrderDeliveries(reports, KEYS)).toEqual([]);
-  });
+  }, 5 * STEP_TIMEOUT_MS);
 });
