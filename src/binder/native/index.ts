@@ -20,7 +20,7 @@ registerBinder('native', ({ properties, logger }) => {
   // Two processes on the default binder do not see each other's messages, and nothing else says so.
   if (binder.config.dataDir === undefined && binder.config.broker === undefined) {
     logger?.info(
-      "The native binder keeps its topics in memory, in this process only: other processes do not see them. To connect processes, run `bindery broker --data-dir ./data` and use the kafka binder (binder: 'kafka', binders.kafka.brokers); binders.native.dataDir keeps one process's topics on disk.",
+      "The native binder keeps its topics in memory, in this process only: other processes do not see them. Processes on this machine share topics when each names the same binders.native.dataDir (the first to open it serves it to the others); across machines, run `bindery broker --data-dir ./data` and use the kafka binder (binder: 'kafka', binders.kafka.brokers).",
     );
   }
   return binder;

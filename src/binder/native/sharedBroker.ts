@@ -44,7 +44,6 @@ function openBroker(config: ResolvedNativeBinderConfig, logger: BinderLogger | u
   const groupConfig = { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs };
   const brokerConfig = { numPartitions: config.defaultPartitions, ...config.brokerConfig };
   if (config.dataDir) return Broker.open({ dataDir: config.dataDir, config: brokerConfig, groupConfig, logger });
-  logger?.info('native binder: in-memory broker, local to this process (other processes do not see its topics; give binders.native.dataDir to share them)');
   return Broker.open({ fs: new MemoryFileSystem(), config: brokerConfig, groupConfig, logger });
 }
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { NativeBinder } from '../../../src/binder/native/NativeBinder';
 import { electionAddress } from '../../../src/binder/native/sharedDataDir/election';
 import { SharedDataDirProtocolError } from '../../../src/binder/native/sharedDataDir/errors';
-import type { BinderLogger } from '../../../src/binder/registry';
+import { createBinder, type BinderLogger } from '../../../src/binder/registry';
 
 const silent: BinderLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -97,14 +97,16 @@ describe('a dataDir held by a process speaking something else', () => {
 });
 
 describe('the in-memory native binder', () => {
-  it('says at start-up, once, that it is local to the process', async () => {
+  it('says at start-up, once, that it is local to the process and how processes share a dataDir', async () => {
     const lines: string[] = [];
     const logger: BinderLogger = { info: (m) => lines.push(m), warn: () => undefined, error: () => undefined };
-    const binder = new NativeBinder({ shared: false }, logger);
+    const binder = await createBinder('native', {}, logger);
     try {
       await binder.provisionTopic('t', 1);
       await binder.bindProducer('t');
-      expect(lines.filter((line) => /in-memory broker, local to this process/.test(line))).toHaveLength(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('in this process only');
+      expect(lines[0]).toContain('the same binders.native.dataDir');
     } finally {
       await binder.close();
     }
