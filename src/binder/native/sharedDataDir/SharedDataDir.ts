@@ -185,6 +185,7 @@ export class SharedDataDir {
         if (!announcement) continue;
         if (this.closed) return void holder.destroy();
         this.follow(holder);
+        this.options.logger?.info(`process ${gone} stopped serving data directory ${this.dataDir}: process ${announcement.pid} serves it now on ${announcement.host}:${announcement.port}`);
         return this.announce(announcement);
       } catch (err) {
         this.options.logger?.error(`following data directory ${this.dataDir} to its new holder failed; trying again`, err);

@@ -29,8 +29,10 @@ export class SharedDataDirClientBinder implements Binder {
     logger: BinderLogger | undefined,
   ) {
     const { host, port } = shared.announcement;
+    // kafkajs would log a hand-over as crashes and reconnects: the hand-over has its own log line, and
+    // what the binder cannot ride out still reaches the application as a failed send or consumer error.
     this.kafka = new KafkaBinder(
-      { brokers: [`${host}:${port}`], clientId: `bindery-native-${process.pid}`, assignor: config.assignor, retry: HAND_OVER_RETRY, logLevel: 'error' },
+      { brokers: [`${host}:${port}`], clientId: `bindery-native-${process.pid}`, assignor: config.assignor, retry: HAND_OVER_RETRY, logLevel: 'nothing' },
       logger,
     );
     // kafkajs reads the bootstrap array each time it connects to a seed broker.
