@@ -9,6 +9,7 @@ import type { NativeBinderConfig } from './config';
 export { NativeBinder } from './NativeBinder';
 export { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 export { NativeBrokerError, NativeBinderClosedError, NativeBinderConfigError } from './errors';
+export { SharedDataDirProtocolError, SharedDataDirTimeoutError, SharedDataDirClientError } from './sharedDataDir/errors';
 
 /** `logger` receives the binder's consumer failures and its broker's warnings (default: the console). */
 export function createNativeBinder(config: NativeBinderConfig = {}, logger?: BinderLogger): NativeBinder {
