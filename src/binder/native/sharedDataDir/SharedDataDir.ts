@@ -29,6 +29,7 @@ export interface SharedDataDirOptions {
 
 /** Waits between attempts to take over a directory whose lock is still held. */
 const TAKE_OVER_BACKOFF_MS = 200;
+const TAKE_OVER_BACKOFF_MAX_MS = 5000;
 
 /** The pid named in the directory's lock file, for messages. */
 function lockHolder(dataDir: string): number | null {
@@ -160,6 +161,8 @@ export class SharedDataDir {
   /** The holder is gone: take the directory, or follow whoever did. */
   private async takeOver(): Promise<void> {
     const gone = this.current.pid;
+    let lastFailure = '';
+    let attempts = 0;
     while (!this.closed) {
       const hold = await tryHold(this.address);
       if (hold) {
@@ -172,8 +175,10 @@ export class SharedDataDir {
           return this.announce(served.announcement);
         } catch (err) {
           // The lock may still name a live process for a moment (or a broker outside the hand-off holds it).
-          this.options.logger?.warn(`taking over data directory ${this.dataDir}: ${(err as Error).message}; trying again`);
-          await this.pause();
+          const message = (err as Error).message;
+          if (message !== lastFailure) this.options.logger?.warn(`taking over data directory ${this.dataDir}: ${message}; trying again`);
+          lastFailure = message;
+          await this.pause(attempts++);
           continue;
         }
       }
@@ -189,7 +194,7 @@ export class SharedDataDir {
         return this.announce(announcement);
       } catch (err) {
         this.options.logger?.error(`following data directory ${this.dataDir} to its new holder failed; trying again`, err);
-        await this.pause();
+        await this.pause(attempts++);
       }
     }
   }
@@ -208,7 +213,9 @@ export class SharedDataDir {
     for (const listener of this.listeners) listener(announcement);
   }
 
-  private pause(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, TAKE_OVER_BACKOFF_MS).unref());
+  /** Doubles from TAKE_OVER_BACKOFF_MS up to TAKE_OVER_BACKOFF_MAX_MS with each failed attempt. */
+  private pause(attempt: number): Promise<void> {
+    const ms = Math.min(TAKE_OVER_BACKOFF_MS * 2 ** Math.min(attempt, 10), TAKE_OVER_BACKOFF_MAX_MS);
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
   }
 }
