@@ -168,10 +168,14 @@ export class SharedDataDir {
       if (hold) {
         try {
           this.removeLockOf(gone);
+          const opening = Date.now();
           const served = await serveDataDir(this.dataDir, hold, this.options.openBroker, this.options.logger);
           if (this.closed) return void (await served.close());
           this.served = served;
-          this.options.logger?.info(`process ${gone} stopped serving data directory ${this.dataDir}: this process (${process.pid}) serves it now on ${served.announcement.host}:${served.announcement.port}`);
+          this.options.logger?.info(
+            `process ${gone} stopped serving data directory ${this.dataDir}: this process (${process.pid}) serves it now on ` +
+              `${served.announcement.host}:${served.announcement.port} (log opened in ${Date.now() - opening} ms)`,
+          );
           return this.announce(served.announcement);
         } catch (err) {
           // The lock may still name a live process for a moment (or a broker outside the hand-off holds it).
