@@ -33,6 +33,7 @@ import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { PartitionChoices } from './partitioner';
 import { openOutbox } from './outbox/openOutbox';
+import { kafkajsAssigner } from './partitionAssigners';
 
 const LOG_LEVELS = {
   nothing: KafkajsLogLevel.NOTHING,
@@ -153,6 +154,7 @@ export class KafkaBinder implements Binder {
         maxWaitTimeInMs: 1000,
         allowAutoTopicCreation: false,
         retry: this.config.retry,
+        partitionAssigners: this.config.assignor ? [kafkajsAssigner(this.config.assignor)] : undefined,
       });
       members.push(
         new KafkaConsumerMember(consumer, handler, {

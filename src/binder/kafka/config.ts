@@ -5,6 +5,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { SASLOptions, RetryOptions } from 'kafkajs';
 import { defaultsOf, define, type ConfigDefs } from '../../protocol/config/ConfigDef';
+import type { AssignorName } from '../../protocol/consumer/Assignor';
 
 /** Defaults: KAFKA_BINDER_CONFIG_DEFS below. */
 export interface KafkaBinderConfig {
@@ -35,6 +36,11 @@ export interface KafkaBinderConfig {
    * KafkaConnectionError.
    */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Partition assignor of the binder's consumers, by its Kafka name ('range', 'roundrobin',
+   * 'sticky'); unset: kafkajs' own round-robin assignor. Members of one group need a common one.
+   */
+  assignor?: AssignorName;
 }
 
 export interface ResolvedKafkaBinderConfig {
@@ -48,6 +54,7 @@ export interface ResolvedKafkaBinderConfig {
   replicationFactor: number;
   topicConfig: Record<string, string>;
   logLevel: NonNullable<KafkaBinderConfig['logLevel']>;
+  assignor?: AssignorName;
 }
 
 export const DEFAULT_BROKER = '127.0.0.1:9092';
@@ -79,6 +86,11 @@ export const KAFKA_BINDER_CONFIG_DEFS: ConfigDefs<ResolvedKafkaBinderConfig> = {
     ['nothing', 'error', 'warn', 'info', 'debug'],
     'warn',
     "kafkajs entries passed to bindery's `logger`, one plain line each (`nothing`…`debug`); failed connection attempts are not logged one by one but end as one `KafkaConnectionError`",
+  ),
+  assignor: define.optional(
+    { type: 'enum', values: ['range', 'roundrobin', 'sticky'] },
+    "partition assignor of the binder's consumers by its Kafka name (`range`, `roundrobin`, `sticky`); a group needs one its members share (native-binder members offer `range` unless told otherwise)",
+    "kafkajs' `RoundRobinAssigner`",
   ),
 };
 
@@ -113,5 +125,6 @@ export function resolveKafkaBinderConfig(
     replicationFactor: config.replicationFactor ?? DEFAULTS.replicationFactor,
     topicConfig: config.topicConfig ?? { ...DEFAULTS.topicConfig },
     logLevel: config.logLevel ?? DEFAULTS.logLevel,
+    assignor: config.assignor,
   };
 }

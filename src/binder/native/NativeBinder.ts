@@ -21,6 +21,7 @@ import { NativeConsumerBinding } from './NativeConsumerBinding';
 import { NativeProducer } from './NativeProducer';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { acquireBroker, type BrokerLease } from './sharedBroker';
+import { SharedDataDirClientError } from './sharedDataDir/errors';
 
 export class NativeBinder implements Binder {
   readonly name = 'native';
@@ -40,12 +41,23 @@ export class NativeBinder implements Binder {
 
   /** The broker this binder uses (opened, or joined when shared, on first use). */
   async broker(): Promise<Broker> {
-    if (this.closed) throw new NativeBinderClosedError();
+    const lease = await this.leased();
+    if (!lease.broker) throw new SharedDataDirClientError(lease.shared!.dataDir, lease.shared!.announcement.pid);
+    return lease.broker;
+  }
+
+  /** When another process serves this binder's dataDir: the binder its bindings go through. */
+  private async client(): Promise<Binder | null> {
+    return (await this.leased()).client;
+  }
+
+  private leased(): Promise<BrokerLease> {
+    if (this.closed) return Promise.reject(new NativeBinderClosedError());
     if (!this.lease) {
       this.lease = acquireBroker(this.config, this.logger);
       this.lease.catch(() => (this.lease = null));
     }
-    return (await this.lease).broker;
+    return this.lease;
   }
 
   async endOffsets(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
@@ -57,6 +69,8 @@ export class NativeBinder implements Binder {
   }
 
   async provisionTopic(topic: string, partitions: number): Promise<void> {
+    const client = await this.client();
+    if (client) return client.provisionTopic(topic, partitions);
     const broker = await this.broker();
     const response = await broker.createTopics({ topics: [{ name: topic, numPartitions: partitions, replicationFactor: -1 }] });
     const result = response.topics[0];
@@ -66,6 +80,8 @@ export class NativeBinder implements Binder {
   }
 
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
+    const client = await this.client();
+    if (client) return client.bindProducer(destination, options);
     const broker = await this.broker();
     await this.provisionTopic(destination, options.partitionCount ?? this.config.defaultPartitions);
     const idempotent = options.idempotent ?? PRODUCER_OPTION_DEFAULTS.idempotent;
@@ -90,6 +106,8 @@ export class NativeBinder implements Binder {
   }
 
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
+    const client = await this.client();
+    if (client) return client.bindConsumer(destination, options, handler);
     const broker = await this.broker();
     const topics = await this.resolveTopics(destination, options.partitionCount ?? this.config.defaultPartitions);
     const anonymous = options.group === undefined;
@@ -125,7 +143,7 @@ export class NativeBinder implements Binder {
     await Promise.allSettled([...this.producers].map((binding) => binding.close()));
     this.closed = true;
     const lease = await this.lease?.catch(() => null);
-    await lease?.release();
+    await lease?.release(handlerWaitMs);
   }
 
   private async resolveTopics(destination: Destination, partitionCount: number): Promise<string[]> {

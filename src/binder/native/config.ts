@@ -38,6 +38,8 @@ export interface NativeBinderConfig {
   topicPatternRefreshMs?: number;
   /** Settings of a broker the binder opens (Kafka server.properties, camel-cased). */
   brokerConfig?: Partial<BrokerConfig>;
+  /** How long a process waits for the process holding a shared dataDir to say where it serves the log, ms. */
+  handOffTimeoutMs?: number;
 }
 
 export interface ResolvedNativeBinderConfig {
@@ -52,6 +54,7 @@ export interface ResolvedNativeBinderConfig {
   inProcessHeartbeatMs: number;
   topicPatternRefreshMs: number;
   brokerConfig: Partial<BrokerConfig>;
+  handOffTimeoutMs: number;
 }
 
 /**
@@ -78,6 +81,11 @@ export const NATIVE_BINDER_CONFIG_DEFS: ConfigDefs<ResolvedNativeBinderConfig> =
   ),
   topicPatternRefreshMs: define.integer(5000, 1, 'how often a pattern (RegExp) destination looks for new matching topics, ms'),
   brokerConfig: define.of({ type: 'freeObject' }, {}, 'broker settings of a broker the binder opens (camel-cased `server.properties` names)'),
+  handOffTimeoutMs: define.integer(
+    60000,
+    1,
+    'how long a process waits for the process holding a shared `dataDir` to say where it serves the log (it may be recovering it), ms',
+  ),
 };
 
 const DEFAULTS = defaultsOf(NATIVE_BINDER_CONFIG_DEFS);
@@ -112,5 +120,6 @@ export function resolveNativeBinderConfig(properties: NativeBinderConfig | Recor
     inProcessHeartbeatMs: count('inProcessHeartbeatMs', p.inProcessHeartbeatMs),
     topicPatternRefreshMs: count('topicPatternRefreshMs', p.topicPatternRefreshMs),
     brokerConfig: (p.brokerConfig as Partial<BrokerConfig> | undefined) ?? { ...DEFAULTS.brokerConfig },
+    handOffTimeoutMs: count('handOffTimeoutMs', p.handOffTimeoutMs),
   };
 }
