@@ -4,11 +4,10 @@
  */
 import type { MessageChannel, SendOptions, SendResult } from '../annotations';
 import type { Binder, OutboxStatus } from '../binder/Binder';
-import { createBinder } from '../binder/registry';
 import { systemClock, type Clock } from './clock';
-import { loadConfigWithSources } from './config/load';
+import { loadConfigWithSources, mergeConfig } from './config/load';
 import { checkUndeclaredBindings } from './config/undeclaredBindings';
-import { DEFAULT_BINDER, DEFAULT_CONTENT_TYPE, DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
+import { DEFAULT_CONTENT_TYPE, DEFAULT_REQUEST_REPLY, DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
 import { buildContainer, isValueProvider, type ParentContainer, type ServiceContainer, type ServiceEntry } from './container';
 import { ConverterRegistry, type MessageConverter } from './conversion';
 import { LifecycleError, UnknownListenerError } from './errors';
@@ -21,7 +20,10 @@ import { consoleLogger, type Logger } from './logger';
 import type { ApplicationModel, ConsumerDefinition } from './model';
 import { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
 import type { BindingStatus } from './observability/health';
-import { Producers } from './producers';
+import { BinderSet } from './messaging/BinderSet';
+import { MessageSender } from './messaging/MessageSender';
+import { Requester } from './messaging/Requester';
+import { Producers, type ProducerTarget } from './producers';
 import type { RetryablePredicate } from './retry';
 
 /** What closing the binder may take past shutdownTimeoutMs when handlers used all of it. */
@@ -64,7 +66,7 @@ export interface BinderyOptions {
    * inversify 8 container) is asked through those two methods.
    */
   container?: ParentContainer;
-  /** Use this binder instead of creating one from config (it is not closed by close()). */
+  /** Use this binder as the default binder instead of creating one from config (it is not closed by close()). */
   binder?: Binder;
   /**
    * Close gracefully on SIGINT / SIGTERM, then re-raise the signal unless the host has its own
@@ -114,6 +116,18 @@ export interface ApplicationHealth {
   outboxes: Array<OutboxStatus & { destination: string }>;
 }
 
+/** A name no output binding has but `bindings.<name>` configures: its destination, content type, producer settings and binder. */
+function configuredTarget(config: BinderyConfig, name: string, defaultContentType: string, binders: BinderSet): (Omit<ProducerTarget, 'binder'> & { binder?: Binder }) | undefined {
+  const binding = config.bindings?.[name];
+  if (binding === undefined) return undefined;
+  return {
+    destination: binding.destination ?? name,
+    contentType: binding.contentType ?? defaultContentType,
+    producer: mergeConfig(config.default?.producer, binding.producer),
+    binder: binding.binder === undefined ? undefined : binders.forBinding(name),
+  };
+}
+
 export class Bindery {
   private state: State = 'created';
   private closing: Promise<void> | undefined;
@@ -129,7 +143,8 @@ export class Bindery {
     private readonly container: ServiceContainer,
     private readonly producers: Producers,
     private readonly listeners: ListenerContainer[],
-    private readonly ownsBinder: boolean,
+    private readonly binders: BinderSet,
+    private readonly requester: Requester,
     private readonly options: BinderyOptions,
     /** Framework metrics, when on (BinderyOptions.metrics). */
     readonly metrics: FrameworkMetrics | undefined,
@@ -147,21 +162,39 @@ export class Bindery {
     const model = explore(classes, config);
     const logger = options.logger ?? consoleLogger;
     checkUndeclaredBindings(model, config, bindingSources, logger);
-    const binderName = config.binder ?? DEFAULT_BINDER;
-    const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>, logger));
+    const binders = await BinderSet.open(config, logger, options.binder);
+    const binder = binders.defaultBinder;
     try {
       const converters = new ConverterRegistry(options.converters);
       const metrics = metricsFor(options.metrics, config);
-      const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE, metrics?.producer());
-      const container = buildContainer({ services: options.services, model, producers, parent: options.container, values: [] });
+      const defaultContentType = config.default?.contentType ?? DEFAULT_CONTENT_TYPE;
+      const requestReply = { ...DEFAULT_REQUEST_REPLY, ...config.requestReply };
+      const producers = new Producers(binder, {
+        definitions: model.producers,
+        converters,
+        defaultContentType,
+        observer: metrics?.producer(),
+        binderOf: (name) => binders.forBinding(name),
+        configuredTarget: (name) => configuredTarget(config, name, defaultContentType, binders),
+        defaultProducer: config.default?.producer ?? {},
+        errorStackTrace: requestReply.errorStackTrace,
+      });
+      // The application object exists only after the container is built; sends check it when they run.
+      let app: Bindery | undefined;
+      const open = (): boolean => app === undefined || (app.state !== 'closing' && app.state !== 'closed');
+      const sender = new MessageSender(producers, open);
+      const requester = new Requester({ producers, converters, defaultContentType, settings: requestReply, logger });
+      const values = [
+        { provide: MessageSender, useValue: sender },
+        { provide: Requester, useValue: requester },
+      ];
+      const container = buildContainer({ services: options.services, model, producers, parent: options.container, values });
       // Build every service now so wiring errors surface at create, not at the first message.
       // Listener services are singletons (or registered values): each is looked up once, not per message.
       const instances = new Map<Function, object>();
       for (const service of classes) instances.set(service, container.get<object>(service));
       const idempotencyStore = options.idempotencyStore ?? new InMemoryIdempotencyStore();
       const deps = {
-        binder,
-        producers,
         converters,
         instanceOf: (service: Function) => instances.get(service) ?? container.get<object>(service),
         clock: options.clock ?? systemClock,
@@ -171,11 +204,16 @@ export class Bindery {
         retryable: options.retryable,
         observe: metrics && ((definition: ConsumerDefinition) => metrics.listener(definition)),
       };
-      const newListener = (definition: ConsumerDefinition): ListenerContainer => new ListenerContainer(definition, deps);
+      // A listener consumes, forwards, replies and dead-letters through its binding's binder.
+      const newListener = (definition: ConsumerDefinition): ListenerContainer => {
+        const own = binders.forBinding(definition.name);
+        return new ListenerContainer(definition, { ...deps, binder: own, producers: producers.withBinder(own) });
+      };
       const listeners = model.consumers.map(newListener);
-      return new Bindery(config, binder, model, container, producers, listeners, !options.binder, options, metrics, newListener);
+      app = new Bindery(config, binder, model, container, producers, listeners, binders, requester, options, metrics, newListener);
+      return app;
     } catch (error) {
-      if (!options.binder) await binder.close().catch(() => undefined);
+      for (const owned of binders.ownedBinders()) await owned.close().catch(() => undefined);
       throw error;
     }
   }
@@ -327,13 +365,16 @@ export class Bindery {
     const logger = this.options.logger ?? consoleLogger;
     const results = await Promise.allSettled(this.listeners.map((l) => l.stop(timeout)));
     for (const r of results) if (r.status === 'rejected') logger.error('stopping a listener failed', r.reason);
+    await this.requester.close().catch((e) => logger.error('stopping the requester failed', e));
     await this.producers.close().catch((e) => logger.error('flushing producers failed', e));
-    if (this.ownsBinder) {
-      // Its bindings already gave up on stuck handlers; what is left (producers, the broker) gets
-      // the time that remains, and at least a moment so it can release its files and timers.
-      const closed = await withTimeout(this.binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error('closing the binder failed', e));
-      if (closed === 'timeout') logger.warn(`the '${this.binder.name}' binder did not close within ${timeout} ms; giving up on it`);
-    }
+    // Their bindings already gave up on stuck handlers; what is left (producers, the broker) gets
+    // the time that remains, and at least a moment so it can release its files and timers.
+    await Promise.all(
+      this.binders.ownedBinders().map(async (binder) => {
+        const closed = await withTimeout(binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error('closing the binder failed', e));
+        if (closed === 'timeout') logger.warn(`the '${binder.name}' binder did not close within ${timeout} ms; giving up on it`);
+      }),
+    );
     this.state = 'closed';
   }
 
@@ -355,6 +396,11 @@ export class Bindery {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const management = require('../management') as typeof import('../management');
     return management.startManagementServer(this, this.config.management ?? {});
+  }
+
+  /** The binder of a binding (its `binder` setting, else the default one). */
+  binderOf(binding: string): Binder {
+    return this.binders.forBinding(binding);
   }
 
   private listener(name: string): ListenerContainer {
