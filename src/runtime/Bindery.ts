@@ -183,7 +183,7 @@ export class Bindery {
       let app: Bindery | undefined;
       const open = (): boolean => app === undefined || (app.state !== 'closing' && app.state !== 'closed');
       const sender = new MessageSender(producers, open);
-      const requester = new Requester({ producers, converters, defaultContentType, settings: requestReply, logger });
+      const requester = new Requester({ producers, converters, defaultContentType, settings: requestReply, logger, dropped: metrics?.droppedReply() });
       const values = [
         { provide: MessageSender, useValue: sender },
         { provide: Requester, useValue: requester },

@@ -57,6 +57,12 @@ export class FrameworkMetrics {
     };
   }
 
+  /** Counts the replies a Requester drops, by reason. */
+  droppedReply(): (reason: 'late' | 'unknown') => void {
+    const { repliesDropped } = this.series;
+    return (reason) => void repliesDropped.child({ reason }).value++;
+  }
+
   /** The stores of idempotent listeners, timed per listener and operation. */
   idempotencyStores(choice: IdempotencyStoreChoice): IdempotencyStoreChoice {
     return (listener: string) => this.timedStore(typeof choice === 'function' ? choice(listener) : choice, listener);

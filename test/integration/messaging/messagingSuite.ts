@@ -86,8 +86,8 @@ export function messagingSuite(name: string, binderFactory: () => Promise<Binder
     };
     const { Calculator, Echo } = replierClasses(t);
 
-    async function app(services: ServiceEntry[], config: BinderyConfig = {}): Promise<Bindery> {
-      const created = await Bindery.create({ services, binder, config, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false });
+    async function app(services: ServiceEntry[], config: BinderyConfig = {}, metrics = false): Promise<Bindery> {
+      const created = await Bindery.create({ services, binder, config, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false, metrics });
       apps.push(created);
       await created.start();
       return created;
@@ -156,7 +156,8 @@ export function messagingSuite(name: string, binderFactory: () => Promise<Binder
       it('a late reply and a reply with an unknown correlation id are dropped and counted', async () => {
         const replier = await app([Echo]);
         replier.get(Echo).hold();
-        const requester = (await app([])).get(Requester);
+        const requesting = await app([], {}, true);
+        const requester = requesting.get(Requester);
         await expect(requester.request(t.slow, 'late', { contentType: 'text/plain', timeoutMs: 200 })).rejects.toBeInstanceOf(RequestTimeoutError);
         replier.get(Echo).release();
         await waitFor(() => requester.droppedReplies.late === 1, 20000, 'the late reply counted');
@@ -167,6 +168,9 @@ export function messagingSuite(name: string, binderFactory: () => Promise<Binder
         await raw.close();
         await waitFor(() => requester.droppedReplies.unknown === 1, 20000, 'the unknown reply counted');
         expect(requester.droppedReplies).toEqual({ late: 1, unknown: 1 });
+        const exposition = await requesting.metrics!.registry.metrics();
+        expect(exposition).toContain('bindery_requester_replies_dropped_total{reason="late"} 1');
+        expect(exposition).toContain('bindery_requester_replies_dropped_total{reason="unknown"} 1');
       });
 
       it('a Spring-style requester setting only the three kafka_* headers gets its reply, on the partition it named', async () => {
