@@ -21,11 +21,9 @@ import type { Producers } from '../producers';
 import { RemoteReplyError, RequestTimeoutError } from './errors';
 import { CORRELATION_ID_HEADER, errorInReply, newCorrelationId, requestHeaders } from './replyHeaders';
 
-export interface RequestOptions extends Omit<SendOptions, 'partition'> {
+export interface RequestOptions extends SendOptions {
   /** Reject with RequestTimeoutError when no reply came within this many ms. Default config requestReply.timeoutMs. */
   timeoutMs?: number;
-  /** Send the request to this partition instead of hashing the key. */
-  partition?: number;
 }
 
 /** Why a reply was dropped: it came after its request timed out, or no request of this requester has its correlation id. */
@@ -96,6 +94,8 @@ export class Requester {
       }, timeoutMs);
       this.pending.set(correlationId, { destination, correlationId, resolve: resolve as (value: unknown) => void, reject, timer });
     });
+    // The caller handles the outcome once request() returns it; a timeout during the send is not unhandled meanwhile.
+    reply.catch(() => undefined);
     const headers = { ...sendOptions.headers, ...requestHeaders(inbox.topic, REPLY_PARTITION, correlation) };
     try {
       await this.deps.producers.sendTo(target, payload, { ...sendOptions, headers });
