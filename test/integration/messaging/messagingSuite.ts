@@ -7,6 +7,7 @@ import {
   Bindery,
   CORRELATION_ID_HEADER,
   KafkaListener,
+  LifecycleError,
   MessageSender,
   Payload,
   REPLY_PARTITION_HEADER,
@@ -200,6 +201,26 @@ export function messagingSuite(name: string, binderFactory: () => Promise<Binder
         expect(reply.headers.find((h) => h.key === CORRELATION_ID_HEADER)?.value).toEqual(correlation);
       });
 
+      it('requester instances read reply topics of their own: one leaving mid-stream costs the other no reply', async () => {
+        await app([Calculator]);
+        const a = await app([]);
+        const b = await app([]);
+        const first = a.get(Requester);
+        const second = b.get(Requester);
+        const fromFirst = [1, 2, 3].map((n) => first.request<{ square: number }>(t.rpc, { n }, { timeoutMs: 30000 }));
+        const fromSecond: Promise<{ square: number }>[] = [];
+        for (let n = 10; n < 40; n++) {
+          fromSecond.push(second.request<{ square: number }>(t.rpc, { n }, { timeoutMs: 30000 }));
+          if (n === 20) {
+            await Promise.all(fromFirst);
+            await a.close();
+          }
+        }
+        expect((await Promise.all(fromSecond)).map((r) => r.square)).toEqual(Array.from({ length: 30 }, (_, i) => (i + 10) ** 2));
+        expect(first.replyTopics[0]).not.toBe(second.replyTopics[0]);
+        expect(second.droppedReplies).toEqual({ late: 0, unknown: 0 });
+      });
+
       it('loses no reply while the replier group rebalances mid-stream', async () => {
         class Member {
           served = 0;
@@ -261,6 +282,16 @@ export function messagingSuite(name: string, binderFactory: () => Promise<Binder
         const sent = received.filter((m) => m.topic === t.sent);
         expect(sent.map((m) => m.contentType)).toEqual(['application/json', 'application/json', 'application/json', 'application/json']);
         expect(sent.slice(1).map((m) => JSON.parse(m.value).seq)).toEqual([1, 2, 3]);
+      });
+
+      it('after close, sends and requests reject with LifecycleError; a request still waiting is rejected by the close', async () => {
+        const created = await app([]);
+        const waiting = created.get(Requester).request(t.unanswered, { n: 1 }, { timeoutMs: 30000 }).catch((e: unknown) => e);
+        await waitFor(() => created.get(Requester).pendingRequests === 1, 20000, 'the request in flight');
+        await created.close();
+        expect(await waiting).toBeInstanceOf(LifecycleError);
+        await expect(created.get(MessageSender).send(t.sent, { late: true })).rejects.toBeInstanceOf(LifecycleError);
+        await expect(created.get(Requester).request(t.rpc, { n: 1 })).rejects.toBeInstanceOf(LifecycleError);
       });
 
       it('is injected into a service by its type', async () => {
