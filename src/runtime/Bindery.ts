@@ -5,9 +5,9 @@
 import type { MessageChannel, SendOptions, SendResult } from '../annotations';
 import type { Binder, OutboxStatus } from '../binder/Binder';
 import { systemClock, type Clock } from './clock';
-import { loadConfigWithSources, mergeConfig } from './config/load';
+import { loadConfigWithSources } from './config/load';
 import { checkUndeclaredBindings } from './config/undeclaredBindings';
-import { DEFAULT_CONTENT_TYPE, DEFAULT_REQUEST_REPLY, DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
 import { buildContainer, isValueProvider, type ParentContainer, type ServiceContainer, type ServiceEntry } from './container';
 import { ConverterRegistry, type MessageConverter } from './conversion';
 import { LifecycleError, UnknownListenerError } from './errors';
@@ -21,9 +21,9 @@ import type { ApplicationModel, ConsumerDefinition } from './model';
 import { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
 import type { BindingStatus } from './observability/health';
 import { BinderSet } from './messaging/BinderSet';
-import { MessageSender } from './messaging/MessageSender';
-import { Requester } from './messaging/Requester';
-import { Producers, type ProducerTarget } from './producers';
+import { wireMessaging } from './messaging/messaging';
+import type { Requester } from './messaging/Requester';
+import type { Producers } from './producers';
 import type { RetryablePredicate } from './retry';
 
 /** What closing the binder may take past shutdownTimeoutMs when handlers used all of it. */
@@ -116,18 +116,6 @@ export interface ApplicationHealth {
   outboxes: Array<OutboxStatus & { destination: string }>;
 }
 
-/** A name no output binding has but `bindings.<name>` configures: its destination, content type, producer settings and binder. */
-function configuredTarget(config: BinderyConfig, name: string, defaultContentType: string, binders: BinderSet): (Omit<ProducerTarget, 'binder'> & { binder?: Binder }) | undefined {
-  const binding = config.bindings?.[name];
-  if (binding === undefined) return undefined;
-  return {
-    destination: binding.destination ?? name,
-    contentType: binding.contentType ?? defaultContentType,
-    producer: mergeConfig(config.default?.producer, binding.producer),
-    binder: binding.binder === undefined ? undefined : binders.forBinding(name),
-  };
-}
-
 export class Bindery {
   private state: State = 'created';
   private closing: Promise<void> | undefined;
@@ -167,27 +155,10 @@ export class Bindery {
     try {
       const converters = new ConverterRegistry(options.converters);
       const metrics = metricsFor(options.metrics, config);
-      const defaultContentType = config.default?.contentType ?? DEFAULT_CONTENT_TYPE;
-      const requestReply = { ...DEFAULT_REQUEST_REPLY, ...config.requestReply };
-      const producers = new Producers(binder, {
-        definitions: model.producers,
-        converters,
-        defaultContentType,
-        observer: metrics?.producer(),
-        binderOf: (name) => binders.forBinding(name),
-        configuredTarget: (name) => configuredTarget(config, name, defaultContentType, binders),
-        defaultProducer: config.default?.producer ?? {},
-        errorStackTrace: requestReply.errorStackTrace,
-      });
       // The application object exists only after the container is built; sends check it when they run.
       let app: Bindery | undefined;
-      const open = (): boolean => app === undefined || (app.state !== 'closing' && app.state !== 'closed');
-      const sender = new MessageSender(producers, open);
-      const requester = new Requester({ producers, converters, defaultContentType, settings: requestReply, logger, dropped: metrics?.droppedReply() });
-      const values = [
-        { provide: MessageSender, useValue: sender },
-        { provide: Requester, useValue: requester },
-      ];
+      const isOpen = (): boolean => app === undefined || (app.state !== 'closing' && app.state !== 'closed');
+      const { producers, requester, values } = wireMessaging({ config, model, binders, converters, metrics, logger, isOpen });
       const container = buildContainer({ services: options.services, model, producers, parent: options.container, values });
       // Build every service now so wiring errors surface at create, not at the first message.
       // Listener services are singletons (or registered values): each is looked up once, not per message.
