@@ -284,6 +284,18 @@ export function messagingSuite(name: string, binderFactory: () => Promise<Binder
         expect(sent.slice(1).map((m) => JSON.parse(m.value).seq)).toEqual([1, 2, 3]);
       });
 
+      it("a binding's producer settings apply to sends by its name, the default producer settings to any other destination", async () => {
+        const single = `single-${run}`;
+        const spread = `spread-${run}`;
+        const created = await app([], { default: { producer: { partitionCount: 3 } }, bindings: { ledger: { destination: single, producer: { partitionCount: 1 } } } });
+        const sender = created.get(MessageSender);
+        const keys = Array.from({ length: 30 }, (_, i) => ({ payload: { i }, key: `customer-${i}` }));
+        const toBinding = await sender.sendMany('ledger', keys);
+        const toDestination = await sender.sendMany(spread, keys);
+        expect(new Set(toBinding.map((r) => `${r.topic}-${r.partition}`))).toEqual(new Set([`${single}-0`]));
+        expect(new Set(toDestination.map((r) => r.partition))).toEqual(new Set([0, 1, 2]));
+      });
+
       it('after close, sends and requests reject with LifecycleError; a request still waiting is rejected by the close', async () => {
         const created = await app([]);
         const waiting = created.get(Requester).request(t.unanswered, { n: 1 }, { timeoutMs: 30000 }).catch((e: unknown) => e);
