@@ -61,14 +61,20 @@ function parseState(body: string | undefined): BindingStateChange | undefined {
   }
 }
 
+/** One binder's check as it is; several binders' as one component, DOWN when any is. */
+async function checkBinders(probes: BinderProbe[]): Promise<HealthComponent | undefined> {
+  if (probes.length <= 1) return probes[0]?.check();
+  const components = await Promise.all(probes.map((p) => p.check()));
+  return { status: components.some((c) => c.status === 'DOWN') ? 'DOWN' : 'UP', details: { binders: components } };
+}
+
 export function managementHandler(app: Bindery, options: ManagementRoutesOptions = {}): ManagementHandler {
   const loop = new EventLoopMonitor(options.livenessThresholdMs ?? DEFAULT_LIVENESS_THRESHOLD_MS);
   const registry = options.registry ?? app.metrics?.registry;
   // A binder that no binding uses is not the application's concern: it reports nothing.
-  const binderInUse = app.model.consumers.length > 0 || app.model.producers.size > 0;
-  const binderProbe = binderInUse ? new BinderProbe(app.binder) : undefined;
+  const binderProbes = app.bindersInUse().map((binder) => new BinderProbe(binder));
   const ready = async (): Promise<HealthReport> => {
-    const binder: HealthComponent | undefined = app.running ? await binderProbe?.check() : undefined;
+    const binder: HealthComponent | undefined = app.running ? await checkBinders(binderProbes) : undefined;
     return readiness(app, binder);
   };
 

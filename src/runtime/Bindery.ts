@@ -4,11 +4,10 @@
  */
 import type { MessageChannel, SendOptions, SendResult } from '../annotations';
 import type { Binder, OutboxStatus } from '../binder/Binder';
-import { createBinder } from '../binder/registry';
 import { systemClock, type Clock } from './clock';
 import { loadConfigWithSources } from './config/load';
 import { checkUndeclaredBindings } from './config/undeclaredBindings';
-import { DEFAULT_BINDER, DEFAULT_CONTENT_TYPE, DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type BinderyConfig } from './config/types';
 import { buildContainer, isValueProvider, type ParentContainer, type ServiceContainer, type ServiceEntry } from './container';
 import { ConverterRegistry, type MessageConverter } from './conversion';
 import { LifecycleError, UnknownListenerError } from './errors';
@@ -24,7 +23,10 @@ import type { BindingStatus } from './observability/health';
 import { allObservers, type ListenerObserver } from './observability/observers';
 import { tracedBinder } from './observability/tracedBinder';
 import { MessagingTracing, type TracingOptions } from './observability/tracing';
-import { Producers } from './producers';
+import { BinderSet } from './messaging/BinderSet';
+import { wireMessaging } from './messaging/messaging';
+import type { Requester } from './messaging/Requester';
+import type { Producers } from './producers';
 import type { RetryablePredicate } from './retry';
 
 /** What closing the binder may take past shutdownTimeoutMs when handlers used all of it. */
@@ -67,7 +69,7 @@ export interface BinderyOptions {
    * inversify 8 container) is asked through those two methods.
    */
   container?: ParentContainer;
-  /** Use this binder instead of creating one from config (it is not closed by close()). */
+  /** Use this binder as the default binder instead of creating one from config (it is not closed by close()). */
   binder?: Binder;
   /**
    * Close gracefully on SIGINT / SIGTERM, then re-raise the signal unless the host has its own
@@ -137,7 +139,8 @@ export class Bindery {
     private readonly container: ServiceContainer,
     private readonly producers: Producers,
     private readonly listeners: ListenerContainer[],
-    private readonly ownsBinder: boolean,
+    private readonly binders: BinderSet,
+    private readonly requester: Requester,
     private readonly options: BinderyOptions,
     /** Framework metrics, when on (BinderyOptions.metrics). */
     readonly metrics: FrameworkMetrics | undefined,
@@ -155,30 +158,30 @@ export class Bindery {
     const model = explore(classes, config);
     const logger = options.logger ?? consoleLogger;
     checkUndeclaredBindings(model, config, bindingSources, logger);
-    const binderName = config.binder ?? DEFAULT_BINDER;
-    const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>, logger));
+    const binders = await BinderSet.open(config, logger, options.binder);
+    const binder = binders.defaultBinder;
     try {
       const converters = new ConverterRegistry(options.converters);
       const metrics = metricsFor(options.metrics, config);
-      metrics?.watchBinder(binder);
       const tracing = options.tracing === false ? undefined : MessagingTracing.create(options.tracing === true ? {} : options.tracing);
-      // The runtime talks to the binder through tracing's wrapper; close() still closes the binder itself.
-      const traced = tracing ? tracedBinder(binder, tracing) : binder;
+      // The runtime talks to each binder through tracing's wrapper; close() still closes the binders themselves.
+      const sending = tracing ? binders.wrapped((b) => tracedBinder(b, tracing)) : binders;
       const observers = (definition: ConsumerDefinition): ListenerObserver[] => [
-        ...(metrics ? [metrics.listener(definition)] : []),
+        ...(metrics ? [metrics.listener(definition, binders.forBinding(definition.name))] : []),
         ...(tracing ? [tracing.listener(definition)] : []),
       ];
-      const producers = new Producers(traced, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE, metrics?.producer());
+      // The application object exists only after the container is built; sends check it when they run.
+      let app: Bindery | undefined;
+      const isOpen = (): boolean => app === undefined || (app.state !== 'closing' && app.state !== 'closed');
+      const { producers, requester, values } = wireMessaging({ config, model, binders: sending, converters, metrics, logger, isOpen });
       metrics?.outboxes(() => producers.outboxes());
-      const container = buildContainer({ services: options.services, model, producers, parent: options.container, values: [] });
+      const container = buildContainer({ services: options.services, model, producers, parent: options.container, values });
       // Build every service now so wiring errors surface at create, not at the first message.
       // Listener services are singletons (or registered values): each is looked up once, not per message.
       const instances = new Map<Function, object>();
       for (const service of classes) instances.set(service, container.get<object>(service));
       const idempotencyStore = options.idempotencyStore ?? new InMemoryIdempotencyStore();
       const deps = {
-        binder: traced,
-        producers,
         converters,
         instanceOf: (service: Function) => instances.get(service) ?? container.get<object>(service),
         clock: options.clock ?? systemClock,
@@ -188,11 +191,16 @@ export class Bindery {
         retryable: options.retryable,
         observe: metrics || tracing ? (definition: ConsumerDefinition) => allObservers(observers(definition)) : undefined,
       };
-      const newListener = (definition: ConsumerDefinition): ListenerContainer => new ListenerContainer(definition, deps);
+      // A listener consumes, forwards, replies and dead-letters through its binding's binder.
+      const newListener = (definition: ConsumerDefinition): ListenerContainer => {
+        const own = sending.forBinding(definition.name);
+        return new ListenerContainer(definition, { ...deps, binder: own, producers: producers.withBinder(own) });
+      };
       const listeners = model.consumers.map(newListener);
-      return new Bindery(config, binder, model, container, producers, listeners, !options.binder, options, metrics, newListener);
+      app = new Bindery(config, binder, model, container, producers, listeners, binders, requester, options, metrics, newListener);
+      return app;
     } catch (error) {
-      if (!options.binder) await binder.close().catch(() => undefined);
+      for (const owned of binders.ownedBinders()) await owned.close().catch(() => undefined);
       throw error;
     }
   }
@@ -345,13 +353,16 @@ export class Bindery {
     const logger = this.options.logger ?? consoleLogger;
     const results = await Promise.allSettled(this.listeners.map((l) => l.stop(timeout)));
     for (const r of results) if (r.status === 'rejected') logger.error('stopping a listener failed', r.reason);
+    await this.requester.close().catch((e) => logger.error('stopping the requester failed', e));
     await this.producers.close().catch((e) => logger.error('flushing producers failed', e));
-    if (this.ownsBinder) {
-      // Its bindings already gave up on stuck handlers; what is left (producers, the broker) gets
-      // the time that remains, and at least a moment so it can release its files and timers.
-      const closed = await withTimeout(this.binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error('closing the binder failed', e));
-      if (closed === 'timeout') logger.warn(`the '${this.binder.name}' binder did not close within ${timeout} ms; giving up on it`);
-    }
+    // Their bindings already gave up on stuck handlers; what is left (producers, the broker) gets
+    // the time that remains, and at least a moment so it can release its files and timers.
+    await Promise.all(
+      this.binders.ownedBinders().map(async (binder) => {
+        const closed = await withTimeout(binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error('closing the binder failed', e));
+        if (closed === 'timeout') logger.warn(`the '${binder.name}' binder did not close within ${timeout} ms; giving up on it`);
+      }),
+    );
     this.state = 'closed';
   }
 
@@ -373,6 +384,16 @@ export class Bindery {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const management = require('../management') as typeof import('../management');
     return management.startManagementServer(this, this.config.management ?? {});
+  }
+
+  /** The binders the application's bindings use (none when it has no bindings). */
+  bindersInUse(): Binder[] {
+    return this.binders.usedBy([...this.model.consumers.map((c) => c.name), ...this.model.producers.keys()]);
+  }
+
+  /** The binder of a binding (its `binder` setting, else the default one). */
+  binderOf(binding: string): Binder {
+    return this.binders.forBinding(binding);
   }
 
   private listener(name: string): ListenerContainer {

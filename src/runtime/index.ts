@@ -17,3 +17,15 @@ export { FrameworkMetrics, type MetricsOptions } from './observability/Framework
 export type { ProcessingOutcome } from './observability/observers';
 export type { TracingOptions } from './observability/tracing';
 export { readiness, BinderProbe, EventLoopMonitor, type HealthReport, type HealthComponent, type HealthStatus, type BindingStatus, type BindingRunState } from './observability/health';
+export { MessageSender, type OutgoingMessage } from './messaging/MessageSender';
+export { Requester, type RequestOptions, type DroppedReplyReason } from './messaging/Requester';
+export { RequestTimeoutError, RemoteReplyError } from './messaging/errors';
+export { UndefinedBinderError } from './messaging/BinderSet';
+export {
+  REPLY_TOPIC_HEADER,
+  REPLY_PARTITION_HEADER,
+  CORRELATION_ID_HEADER,
+  EXCEPTION_CLASS_HEADER,
+  EXCEPTION_MESSAGE_HEADER,
+  EXCEPTION_STACKTRACE_HEADER,
+} from './messaging/replyHeaders';

@@ -7,19 +7,25 @@
 import { CONSUMER_OPTION_DEFS } from '../../binder/consumerDefaults';
 import { PRODUCER_OPTION_DEFS } from '../../binder/producerDefaults';
 import { define, type ConfigDefs } from '../../protocol/config/ConfigDef';
-import type { ConsumerConfig, ManagementConfig, ProducerConfig } from './types';
+import type { ConsumerConfig, ManagementConfig, ProducerConfig, RequestReplyConfig } from './types';
 
 /** A binding's own settings (`bindings.<name>.*` besides consumer and producer). */
 export interface BindingSettings {
   destination: string | undefined;
   group: string | undefined;
   contentType: string;
+  binder: string | undefined;
 }
 
 export const BINDING_DEFS: ConfigDefs<BindingSettings> = {
   destination: define.optional({ type: 'string' }, 'topic', 'the binding name'),
   group: define.optional({ type: 'string' }, 'consumer group', 'none = anonymous (a fresh group); a `@KafkaListener` its id'),
   contentType: define.string('application/json', 'how payloads are converted: `application/json`, `text/plain`, `application/octet-stream` or a custom converter'),
+  binder: define.optional(
+    { type: 'string' },
+    'the binder this binding uses: a `binders.<name>` entry or a binder type ([Binders](binders.md#several-binders-in-one-app))',
+    'config `binder`',
+  ),
 };
 
 export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
@@ -75,7 +81,15 @@ export interface ApplicationSettings {
   shutdownTimeoutMs: number;
   strictBindings: boolean;
   management: ManagementConfig;
+  requestReply: RequestReplyConfig;
 }
+
+/** Request-reply settings (`requestReply.*`): the requester's and the replier's. */
+export const REQUEST_REPLY_CONFIG_DEFS = {
+  timeoutMs: define.integer(5000, 1, 'how long a request waits for its reply before it fails with `RequestTimeoutError`, ms'),
+  replyTopicPrefix: define.string('bindery.replies', 'each requester reads a reply topic of its own, named `<prefix>.<random id>`'),
+  errorStackTrace: define.boolean(false, "error replies carry the replier's stack trace (`kafka_exception-stacktrace`)"),
+} satisfies ConfigDefs<Required<RequestReplyConfig>>;
 
 /** The management HTTP server's settings (`management.*`). */
 export const MANAGEMENT_CONFIG_DEFS = {
@@ -89,8 +103,12 @@ export const MANAGEMENT_CONFIG_DEFS = {
 } satisfies ConfigDefs<ManagementConfig>;
 
 export const APPLICATION_CONFIG_DEFS: ConfigDefs<ApplicationSettings> = {
-  binder: define.string('native', 'the binder by name: `native`, `kafka`, `test`'),
-  binders: define.of({ type: 'freeObject' }, {}, 'settings of each binder by name, `binders.<name>` ([Binders](binders.md))'),
+  binder: define.string('native', 'the default binder: a binder type (`native`, `kafka`, `test`) or a `binders.<name>` entry'),
+  binders: define.of(
+    { type: 'freeObject' },
+    {},
+    'settings of each binder by name, `binders.<name>`; a name that is not a binder type sets `type` ([Binders](binders.md#several-binders-in-one-app))',
+  ),
   default: define.optional({ type: 'freeObject' }, '`{ contentType, consumer, producer }` applied to every binding before its own settings', '–'),
   shutdownTimeoutMs: define.integer(10000, 0, 'how long `close()` lets handlers in flight finish ([Operations](operations.md#graceful-shutdown-and-signals))'),
   strictBindings: define.boolean(false, 'config for a binding no service declares is an error instead of a warning'),
@@ -98,4 +116,5 @@ export const APPLICATION_CONFIG_DEFS: ConfigDefs<ApplicationSettings> = {
     MANAGEMENT_CONFIG_DEFS,
     'the management HTTP server (`/metrics`, `/health`, `/bindings`), off while `port` is unset',
   ),
+  requestReply: define.object(REQUEST_REPLY_CONFIG_DEFS, 'request-reply: `Requester` timeouts, reply topics, error replies ([Writing services](writing-services.md#request-reply))'),
 };

@@ -11,10 +11,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load as parseYaml } from 'js-yaml';
-import { ConfigFileError } from '../errors';
+import { ConfigFileError, ConfigTypeError } from '../errors';
 import { configFromEnvironment } from './env';
 import { binderNames, binderSettingsSchemas } from '../../binder/registry';
-import { configSchema } from './schema';
+import { configSchema, withBinderType, type ObjectSchema } from './schema';
 import type { BinderyConfig } from './types';
 import { UnknownConfigKeyError, validateConfig } from './validate';
 
@@ -73,11 +73,28 @@ export function readConfigFile(file: string): BinderyConfig {
   }
 }
 
-/** Settings under `binders.<name>` for a binder no one registered are a typo (binders.natvie) until shown otherwise. */
-function checkBinderNames(layer: BinderyConfig, source: string): void {
+/**
+ * `binders.<name>` in one layer: a `type` must be a binder type, and a name that is not a binder
+ * type must be given a type by some layer (`typed`), else it is a typo (binders.natvie).
+ */
+function checkBinderNames(layer: BinderyConfig, source: string, typed: Set<string>): void {
   const known = binderNames();
-  for (const name of Object.keys(layer.binders ?? {})) {
-    if (!known.includes(name)) throw new UnknownConfigKeyError(`binders.${name}`, known, source);
+  for (const [name, entry] of Object.entries(layer.binders ?? {})) {
+    const type = (entry as { type?: unknown } | undefined)?.type;
+    if (type !== undefined && (typeof type !== 'string' || !known.includes(type))) {
+      throw new ConfigTypeError(`binders.${name}.type`, `a binder type (${known.join(', ')})`, type, source);
+    }
+    if (!known.includes(name) && !typed.has(name)) throw new UnknownConfigKeyError(`binders.${name}`, known, source);
+  }
+}
+
+/** A named binder configuration's settings, checked against those of its type once every layer is merged. */
+function checkNamedBinders(merged: BinderyConfig, schemas: Record<string, ObjectSchema>): void {
+  const known = binderNames();
+  for (const [name, entry] of Object.entries(merged.binders ?? {})) {
+    if (known.includes(name)) continue;
+    const schema = schemas[(entry as { type: string }).type];
+    if (schema) validateConfig(withBinderType(schema), entry, `binders.${name}`, 'the merged configuration');
   }
 }
 
@@ -89,17 +106,22 @@ export function loadConfig(sources: ConfigSources = {}): BinderyConfig {
 /** loadConfig, with where each binding's settings came from (for messages about them). */
 export function loadConfigWithSources(sources: ConfigSources = {}): { config: BinderyConfig; bindingSources: Record<string, string> } {
   const env = sources.env ?? process.env;
-  const schema = configSchema(binderSettingsSchemas());
-  const check = (layer: BinderyConfig, source: string): void => {
-    validateConfig(schema, layer, '', source);
-    checkBinderNames(layer, source);
-  };
-  check(sources.config ?? {}, 'the config passed to Bindery.create');
+  const binderSchemas = binderSettingsSchemas();
+  const schema = configSchema(binderSchemas);
   const file = findConfigFile(sources, env);
   const fromFile = file ? readConfigFile(file) : {};
-  if (file) check(fromFile, `config file ${file}`);
   const fromEnv = configFromEnvironment(schema, env, sources.knownBindings ?? []);
-  check(fromEnv.config, 'the environment');
+  const layers: Array<[BinderyConfig, string]> = [[sources.config ?? {}, 'the config passed to Bindery.create']];
+  if (file) layers.push([fromFile, `config file ${file}`]);
+  layers.push([fromEnv.config, 'the environment']);
+  const typed = new Set<string>();
+  for (const [layer] of layers) {
+    for (const [name, entry] of Object.entries(layer.binders ?? {})) if ((entry as { type?: unknown } | undefined)?.type !== undefined) typed.add(name);
+  }
+  for (const [layer, source] of layers) {
+    validateConfig(schema, layer, '', source);
+    checkBinderNames(layer, source, typed);
+  }
   const bindingSources: Record<string, string> = {};
   for (const name of Object.keys(sources.config?.bindings ?? {})) bindingSources[name] = 'the config passed to Bindery.create';
   for (const name of Object.keys(fromFile.bindings ?? {})) bindingSources[name] = `config file ${file}`;
@@ -107,5 +129,7 @@ export function loadConfigWithSources(sources: ConfigSources = {}): { config: Bi
     const [root, name] = path.split('.');
     if (root === 'bindings' && name !== undefined) bindingSources[name] = source;
   }
-  return { config: mergeConfig<BinderyConfig>(sources.config, fromFile, fromEnv.config), bindingSources };
+  const config = mergeConfig<BinderyConfig>(sources.config, fromFile, fromEnv.config);
+  checkNamedBinders(config, binderSchemas);
+  return { config, bindingSources };
 }

@@ -4,7 +4,7 @@
  */
 import { setting, type LeafType, type MapSchema, type ObjectSchema, type SchemaNode } from '../../binder/settings';
 import { describeType } from '../../protocol/config/ConfigDef';
-import { BINDING_CONSUMER_DEFS, BINDING_PRODUCER_DEFS, MANAGEMENT_CONFIG_DEFS } from './bindingDefs';
+import { BINDING_CONSUMER_DEFS, BINDING_PRODUCER_DEFS, MANAGEMENT_CONFIG_DEFS, REQUEST_REPLY_CONFIG_DEFS } from './bindingDefs';
 
 export type { LeafType, MapSchema, ObjectSchema, SchemaNode };
 
@@ -18,7 +18,7 @@ const producer: ObjectSchema = setting.fromDefs(BINDING_PRODUCER_DEFS);
 
 const binding: ObjectSchema = {
   kind: 'object',
-  fields: { destination: str, group: str, contentType: str, consumer, producer },
+  fields: { destination: str, group: str, contentType: str, binder: str, consumer, producer },
 };
 
 export const CONFIG_SCHEMA: ObjectSchema = {
@@ -32,13 +32,21 @@ export const CONFIG_SCHEMA: ObjectSchema = {
     shutdownTimeoutMs: nonNegInt,
     strictBindings: bool,
     management: setting.fromDefs(MANAGEMENT_CONFIG_DEFS),
+    requestReply: setting.fromDefs(REQUEST_REPLY_CONFIG_DEFS),
   },
 };
 
 /** CONFIG_SCHEMA with `binders.<name>` checked against each binder's settings schema. */
 export function configSchema(binderSettings: Record<string, ObjectSchema>): ObjectSchema {
   const binders = CONFIG_SCHEMA.fields.binders as MapSchema;
-  return { kind: 'object', fields: { ...CONFIG_SCHEMA.fields, binders: { ...binders, entries: binderSettings } } };
+  const entries: Record<string, ObjectSchema> = {};
+  for (const [name, settings] of Object.entries(binderSettings)) entries[name] = withBinderType(settings);
+  return { kind: 'object', fields: { ...CONFIG_SCHEMA.fields, binders: { ...binders, entries } } };
+}
+
+/** A binder's settings plus `type`, which a `binders.<name>` entry sets when its name is not a binder type. */
+export function withBinderType(settings: ObjectSchema): ObjectSchema {
+  return { kind: 'object', fields: { ...settings.fields, type: str } };
 }
 
 export function describeLeaf(t: LeafType): string {

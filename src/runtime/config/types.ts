@@ -4,7 +4,7 @@ import type { KafkaBinderConfig } from '../../binder/kafka/config';
 import type { NativeBinderConfig } from '../../binder/native/config';
 import type { TestBinderOptions } from '../../binder/test/TestBinder';
 import { defaultsOf } from '../../protocol/config/ConfigDef';
-import { APPLICATION_CONFIG_DEFS, BINDING_CONSUMER_DEFS, BINDING_DEFS, MANAGEMENT_CONFIG_DEFS } from './bindingDefs';
+import { APPLICATION_CONFIG_DEFS, BINDING_CONSUMER_DEFS, BINDING_DEFS, MANAGEMENT_CONFIG_DEFS, REQUEST_REPLY_CONFIG_DEFS } from './bindingDefs';
 
 export interface ConsumerConfig {
   /** Attempts per message including the first; 1 = no retry. */
@@ -71,6 +71,8 @@ export interface BindingConfig {
   group?: string;
   /** How payloads are converted (a content type with a registered converter). */
   contentType?: string;
+  /** The binder of this binding: a `binders.<name>` entry or a binder type. Default: config `binder`. */
+  binder?: string;
   consumer?: ConsumerConfig;
   producer?: ProducerConfig;
 }
@@ -93,6 +95,17 @@ export interface BinderyConfig {
   strictBindings?: boolean;
   /** The management HTTP server (/metrics, /health, /bindings): off unless a port is set. */
   management?: ManagementConfig;
+  /** Request-reply: the requester's timeout and reply topics, the replier's error replies. */
+  requestReply?: RequestReplyConfig;
+}
+
+export interface RequestReplyConfig {
+  /** How long a request waits for its reply, ms. */
+  timeoutMs?: number;
+  /** Reply topics are named `<prefix>.<random id>`. */
+  replyTopicPrefix?: string;
+  /** Error replies carry the replier's stack trace. */
+  errorStackTrace?: boolean;
 }
 
 /** Settings of the built-in binders, typed; a binder registered under another name takes its own. */
@@ -112,6 +125,7 @@ export interface ManagementConfig {
   livenessThresholdMs?: number;
 }
 
+export const DEFAULT_REQUEST_REPLY = defaultsOf(REQUEST_REPLY_CONFIG_DEFS) as Required<RequestReplyConfig>;
 export const DEFAULT_MANAGEMENT_HOST = MANAGEMENT_CONFIG_DEFS.host.default;
 export const DEFAULT_LIVENESS_THRESHOLD_MS = MANAGEMENT_CONFIG_DEFS.livenessThresholdMs.default;
 

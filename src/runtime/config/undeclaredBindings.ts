@@ -18,7 +18,7 @@ export function checkUndeclaredBindings(model: ApplicationModel, config: Bindery
     logger.warn(
       `Config 'bindings.${name}' (from ${sources[name] ?? 'config'}) names a binding no service of this app declares ` +
         `(declared: ${declared.join(', ') || 'none'})${nearest ? `; did you mean '${nearest}'?` : ''}. ` +
-        'It is ignored; set strictBindings: true to make this an error.',
+        'Only a MessageSender or Requester sending by that name uses it; set strictBindings: true to make this an error.',
     );
   }
 }

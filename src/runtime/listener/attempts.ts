@@ -62,7 +62,10 @@ export class ListenerInvoker {
   ): Promise<InvokeResult> {
     for (;;) {
       const last = attempt >= this.deps.policy.maxAttempts || !this.deps.policy.isRetryable(error);
-      if (last) return { ok: false, aborted: false, error, attempts: attempt };
+      if (last) {
+        await this.replyFailure(error, input, records);
+        return { ok: false, aborted: false, error, attempts: attempt };
+      }
       const delay = this.deps.policy.backoffMs(attempt);
       this.deps.retried(records[0]);
       this.deps.logger.warn(`${this.deps.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
@@ -94,7 +97,7 @@ export class ListenerInvoker {
     for (let i = 0; i < listeners.length; i++) {
       const listener = listeners[i];
       const value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
-      if (isThenable(value) || (value !== undefined && listener.sendTo)) return this.finishAttempt(value, i, listeners, input, ack, records, attempt);
+      if (isThenable(value) || (value !== undefined && this.routesValue(listener, input, records))) return this.finishAttempt(value, i, listeners, input, ack, records, attempt);
     }
     return undefined;
   }
@@ -125,12 +128,33 @@ export class ListenerInvoker {
   ): Promise<void> {
     for (let i = index; ; ) {
       const resolved = isThenable(value) ? await value : value;
-      const sendTo = listeners[i].sendTo;
-      if (resolved !== undefined && sendTo) await this.forward(sendTo.topic, resolved, records);
+      if (resolved !== undefined) await this.route(listeners[i], resolved, input, records);
       if (++i >= listeners.length) return;
       const listener = listeners[i];
       value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
     }
+  }
+
+  /** Whether a return value goes anywhere: @SendTo, or the reply topic a request names (record listeners only). */
+  private routesValue(listener: ListenerMethod, input: DecodedRecord | DecodedRecord[], records: InboundRecord[]): boolean {
+    return listener.sendTo !== undefined || (!Array.isArray(input) && this.deps.producers.replyTargetOf(records[0]) !== undefined);
+  }
+
+  /**
+   * A return value goes to the reply topic and partition when the record is a request
+   * (kafka_replyTopic), else to @SendTo.
+   */
+  private async route(listener: ListenerMethod, value: unknown, input: DecodedRecord | DecodedRecord[], records: InboundRecord[]): Promise<void> {
+    const reply = Array.isArray(input) ? undefined : this.deps.producers.replyTargetOf(records[0]);
+    if (reply) await this.deps.producers.reply(reply, records[0], value);
+    else if (listener.sendTo) await this.forward(listener.sendTo.topic, value, records);
+  }
+
+  /** A request whose listener failed for good gets an error reply (its attempts end as any failure does). */
+  private async replyFailure(error: unknown, input: DecodedRecord | DecodedRecord[], records: InboundRecord[]): Promise<void> {
+    const reply = Array.isArray(input) ? undefined : this.deps.producers.replyTargetOf(records[0]);
+    if (!reply) return;
+    await this.deps.producers.replyError(reply, records[0], error).catch((e: unknown) => this.deps.logger.error(`${this.deps.name}: sending the error reply to ${reply.topic} failed`, e));
   }
 
   /** @SendTo: the return value goes out with the incoming key, so per-key order holds downstream. */

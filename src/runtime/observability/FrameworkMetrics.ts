@@ -27,7 +27,8 @@ export class FrameworkMetrics {
   readonly registry: Registry;
   private readonly series: FrameworkSeries;
   private readonly listeners = new Set<ListenerMetrics>();
-  private binder: Binder | undefined;
+  /** The binder each listener's lag is read from (its binding's binder). */
+  private readonly binderOf = new Map<ListenerMetrics, Binder>();
 
   constructor(options: MetricsOptions = {}) {
     this.registry = options.registry ?? new Registry();
@@ -39,29 +40,35 @@ export class FrameworkMetrics {
    * Lag is updated on every fetch; with the binder's end offsets (Binder.endOffsets) it is also
    * brought up to date at each scrape, so it rises while a binding is paused and fetches nothing.
    */
-  watchBinder(binder: Binder): void {
-    this.binder = binder;
-  }
-
-  listener(definition: ConsumerDefinition): ListenerObserver {
+  /** The observer of one listener, whose lag is read from `binder` (the listener's binding's binder). */
+  listener(definition: ConsumerDefinition, binder?: Binder): ListenerObserver {
     const observer = new ListenerMetrics(this.series, definition.name, definition.group ?? '');
     this.listeners.add(observer);
+    if (binder) this.binderOf.set(observer, binder);
     return observer;
   }
 
   private async refreshLag(): Promise<void> {
-    const binder = this.binder;
-    if (!binder?.endOffsets) return;
-    const wanted = [...this.listeners].map((l) => [l, l.lagPartitions()] as const).filter(([, tps]) => tps.length > 0);
-    if (wanted.length === 0) return;
-    const all = wanted.flatMap(([, tps]) => tps);
+    const byBinder = new Map<Binder, ListenerMetrics[]>();
+    for (const listener of this.listeners) {
+      const binder = this.binderOf.get(listener);
+      if (!binder?.endOffsets || listener.lagPartitions().length === 0) continue;
+      const listeners = byBinder.get(binder) ?? [];
+      listeners.push(listener);
+      byBinder.set(binder, listeners);
+    }
+    await Promise.all([...byBinder].map(([binder, listeners]) => this.refreshLagFrom(binder, listeners)));
+  }
+
+  private async refreshLagFrom(binder: Binder, listeners: ListenerMetrics[]): Promise<void> {
+    const all = listeners.flatMap((l) => l.lagPartitions());
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), END_OFFSETS_TIMEOUT_MS)));
     try {
       // Unreachable or slow broker: the scrape shows the lag of the last fetch.
-      const ends = await Promise.race([binder.endOffsets(all).catch(() => undefined), timedOut]);
+      const ends = await Promise.race([binder.endOffsets!(all).catch(() => undefined), timedOut]);
       if (!ends) return;
-      for (const [listener] of wanted) for (const e of ends) listener.endOffset(e.topic, e.partition, e.offset);
+      for (const listener of listeners) for (const e of ends) listener.endOffset(e.topic, e.partition, e.offset);
     } finally {
       clearTimeout(timer);
     }
@@ -98,6 +105,12 @@ export class FrameworkMetrics {
     gauge.onCollect(() => {
       for (const { destination, depth } of outboxes()) gauge.child({ destination }).value = depth;
     });
+  }
+
+  /** Counts the replies a Requester drops, by reason. */
+  droppedReply(): (reason: 'late' | 'unknown') => void {
+    const { repliesDropped } = this.series;
+    return (reason) => void repliesDropped.child({ reason }).value++;
   }
 
   /** The stores of idempotent listeners, timed per listener and operation. */

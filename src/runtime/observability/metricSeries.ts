@@ -40,6 +40,7 @@ export function frameworkSeries(registry: Registry) {
     outboxRecords: gauge('bindery_outbox_records', "Records waiting in an output's durable outbox (kafka binder producer.outbox) for the cluster.", ['destination'] as const),
     storeLatency: histogram('bindery_idempotency_store_seconds', 'Idempotency store calls and their latency.', ['binding', 'operation'] as const),
     storeErrors: counter('bindery_idempotency_store_errors_total', 'Idempotency store calls that failed.', ['binding', 'operation'] as const),
+    repliesDropped: counter('bindery_requester_replies_dropped_total', 'Replies a Requester dropped, by reason: late (its request had timed out) or unknown (no request has its correlation id).', ['reason'] as const),
   };
 }
 
