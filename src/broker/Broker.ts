@@ -36,6 +36,7 @@ import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
 import { GroupCoordinator } from './group';
 import type * as group from './group/types';
 import { toErrorResult } from './config/BrokerError';
+import { createTransactionCoordinator, type TransactionCoordinator } from './txn';
 
 export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
 
@@ -62,6 +63,8 @@ export class Broker {
     readonly groups: GroupCoordinator,
     private readonly lock: DataDirLock,
     private readonly logger: LogLogger,
+    /** The transaction coordinator over `__transaction_state`. */
+    readonly transactions: TransactionCoordinator,
   ) {}
 
   static async open(options: BrokerOpenOptions = {}): Promise<Broker> {
@@ -118,6 +121,9 @@ export class Broker {
       clock: options.clock,
     });
     await groups.startup();
+    const transactions = createTransactionCoordinator({ topics, producer, producerIds, groups, config, clock: options.clock, logger });
+    await transactions.startup();
+    producer.transactions = (p, topic, partition) => transactions.verifyProduce(p, topic, partition);
     const broker = new Broker(
       config,
       fs,
@@ -135,6 +141,7 @@ export class Broker {
       groups,
       lock,
       logger,
+      transactions,
     );
     maintenance.checkpoint();
     maintenance.start();
@@ -308,6 +315,7 @@ export class Broker {
       try {
         this.maintenance.stop();
         this.groups.shutdown();
+        this.transactions.shutdown();
         this.fetcher.purgatory.completeAll();
         // The bulk of the fsyncs, off the event loop; what is appended meanwhile is flushed by close().
         await this.logDir.flushInBackground();

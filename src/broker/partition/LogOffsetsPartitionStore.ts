@@ -6,6 +6,7 @@
 import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
 import { decodeRecordBatches } from '../../protocol/records/decodeBatch';
 import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
+import { ControlRecordType } from '../../protocol/records/controlRecord';
 import { BrokerRequestError } from '../config/BrokerError';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { Partition } from './Partition';
@@ -43,15 +44,27 @@ export class LogOffsetsPartitionStore implements OffsetsPartitionStore {
     const partition = this.partitionOf(index);
     if (!partition) throw new BrokerRequestError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `__consumer_offsets has no partition ${index}`);
     const out: CoordinatorRecord[] = [];
+    // Records of a transaction count once its COMMIT marker follows; aborted or still open ones do not.
+    const open = new Map<number, CoordinatorRecord[]>();
     let offset = partition.logStartOffset;
     const end = partition.logEndOffset;
     while (offset < end) {
       const read = partition.log.read(offset, READ_CHUNK_BYTES);
       if (read.records.length === 0 || read.nextOffset <= offset) break;
       for (const batch of await decodeRecordBatches(read.records)) {
-        if (batch.isControl) continue;
+        if (batch.isControl) {
+          const committed = batch.records[0]?.key?.readInt16BE(2) === ControlRecordType.COMMIT;
+          if (committed) out.push(...(open.get(batch.producerId) ?? []));
+          open.delete(batch.producerId);
+          continue;
+        }
+        let target = out;
+        if (batch.isTransactional) {
+          if (!open.has(batch.producerId)) open.set(batch.producerId, []);
+          target = open.get(batch.producerId)!;
+        }
         for (const r of batch.records) {
-          if (r.offset >= offset && r.key) out.push({ key: r.key, value: r.value });
+          if (r.offset >= offset && r.key) target.push({ key: r.key, value: r.value });
         }
       }
       offset = read.nextOffset;

@@ -28,5 +28,6 @@ export function brokerApi(broker: Broker): BrokerApi {
     listGroups: (states) => broker.listGroups(states),
     deleteGroups: (ids) => broker.deleteGroups(ids),
     deleteOffsets: (r) => broker.groups.deleteOffsets(r),
+    transactions: broker.transactions,
   };
 }
