@@ -105,6 +105,18 @@ describe('kafkajs transactions against bindery broker', () => {
     await admin.disconnect();
   });
 
+  it('refuses a transaction timeout above transaction.max.timeout.ms, and the broker serves on', async () => {
+    const tooLong = kafka.producer({ transactionalId: 'tx-too-long', transactionTimeout: 900001, idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+    clients.push(tooLong);
+    await tooLong.connect();
+    await expect(tooLong.transaction()).rejects.toThrow(/timeout/i);
+    const producer = await transactionalProducer('tx-after-refusal');
+    const txn = await producer.transaction();
+    await txn.send({ topic: 'txn-after', messages: [{ value: 'served' }] });
+    await txn.commit();
+    expect(await readAll('txn-after', false, 'served')).toEqual(['served']);
+  });
+
   it('fences the older of two producers with one transactional id: none of its later writes become visible', async () => {
     const zombie = await transactionalProducer('tx-zombie');
     const zombieTxn = await zombie.transaction();
