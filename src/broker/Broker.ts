@@ -36,7 +36,7 @@ import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
 import { GroupCoordinator } from './group';
 import type * as group from './group/types';
 import { toErrorResult } from './config/BrokerError';
-import { createTransactionCoordinator, type TransactionCoordinator } from './txn';
+import { createTransactionCoordinator, type OpenTxnOffsets, type TransactionCoordinator } from './txn';
 
 export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
 
@@ -112,16 +112,18 @@ export class Broker {
     const configAdmin = new ConfigAdmin(topics, config, store);
     const producer = new ProduceHandler(topics, recompressBatches, logger);
     const offsetsTopic = topics.get(CONSUMER_OFFSETS_TOPIC);
+    const openTxnOffsets: OpenTxnOffsets[] = [];
     const groups = new GroupCoordinator({
       store: new LogOffsetsPartitionStore(
         (index) => topics.partition(CONSUMER_OFFSETS_TOPIC, index),
         (index, records) => producer.producePartition(CONSUMER_OFFSETS_TOPIC, index, records, true),
+        (producerId, records) => openTxnOffsets.push({ producerId, records }),
       ),
       config: { ...options.groupConfig, offsetsTopicPartitions: offsetsTopic?.partitions.length ?? config.offsetsTopicNumPartitions },
       clock: options.clock,
     });
     await groups.startup();
-    const transactions = createTransactionCoordinator({ topics, producer, producerIds, groups, config, clock: options.clock, logger });
+    const transactions = createTransactionCoordinator({ topics, producer, producerIds, groups, config, clock: options.clock, logger, openTxnOffsets });
     await transactions.startup();
     producer.transactions = (p, topic, partition) => transactions.verifyProduce(p, topic, partition);
     const broker = new Broker(

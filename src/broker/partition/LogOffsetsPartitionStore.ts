@@ -31,6 +31,8 @@ export class LogOffsetsPartitionStore implements OffsetsPartitionStore {
     private readonly partitionOf: (index: number) => Partition | undefined,
     /** Appends through the produce path; synchronous unless the topic re-compresses. */
     private readonly appendBatch: (index: number, records: Buffer) => AppendOutcome | Promise<AppendOutcome>,
+    /** Told, at the end of a reload, of the records of each transaction still open in the partition. */
+    private readonly onOpenTransaction?: (producerId: number, records: CoordinatorRecord[]) => void,
   ) {}
 
   append(partition: number, records: CoordinatorRecord[]): void | Promise<void> {
@@ -69,6 +71,7 @@ export class LogOffsetsPartitionStore implements OffsetsPartitionStore {
       }
       offset = read.nextOffset;
     }
+    for (const [producerId, records] of open) this.onOpenTransaction?.(producerId, records);
     return out;
   }
 }

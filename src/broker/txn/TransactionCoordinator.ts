@@ -219,9 +219,7 @@ export class TransactionCoordinator {
     let writeError: number = ErrorCode.NONE;
     try {
       if (accepted.length > 0) this.log.writeTxnOffsets(offsetsPartition, req, req.groupId, accepted);
-      let byGroup = this.pendingOffsets.get(req.producerId);
-      if (!byGroup) this.pendingOffsets.set(req.producerId, (byGroup = new Map()));
-      byGroup.set(req.groupId, [...(byGroup.get(req.groupId) ?? []), ...accepted]);
+      this.addPending(req.producerId, req.groupId, accepted);
     } catch (err) {
       writeError = toErrorResult(err).errorCode;
     }
@@ -234,6 +232,17 @@ export class TransactionCoordinator {
         })),
       })),
     };
+  }
+
+  /** Offsets of a transaction found open in `__consumer_offsets` at start-up: visible if it commits. */
+  restorePendingOffsets(producerId: number, groupId: string, offsets: TopicPartitionOffset[]): void {
+    this.addPending(producerId, groupId, offsets);
+  }
+
+  private addPending(producerId: number, groupId: string, offsets: TopicPartitionOffset[]): void {
+    let byGroup = this.pendingOffsets.get(producerId);
+    if (!byGroup) this.pendingOffsets.set(producerId, (byGroup = new Map()));
+    byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), ...offsets]);
   }
 
   // ---- EndTxn ----

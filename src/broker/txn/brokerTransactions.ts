@@ -3,7 +3,8 @@
  * the produce path (made on first use, as Kafka does), markers and transactional offset commits
  * appended to the partitions, the group coordinator for TxnOffsetCommit's member check.
  */
-import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../protocol/coordinator';
+import { decodeCoordinatorKey, decodeOffsetCommitValue, encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../protocol/coordinator';
+import type { CoordinatorRecord } from '../group/OffsetsPartitionStore';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { encodeTxnMarkerBatch } from '../../protocol/records/controlRecord';
 import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
@@ -30,6 +31,13 @@ export interface BrokerTransactionsDeps {
   config: BrokerConfig;
   clock?: Clock;
   logger: LogLogger;
+  /** Offset commit records of transactions still open when `__consumer_offsets` was loaded. */
+  openTxnOffsets?: OpenTxnOffsets[];
+}
+
+export interface OpenTxnOffsets {
+  producerId: number;
+  records: CoordinatorRecord[];
 }
 
 export function createTransactionCoordinator(d: BrokerTransactionsDeps): TransactionCoordinator {
@@ -86,7 +94,7 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
     offsetMetadataMaxBytes: d.groups.config.offsetMetadataMaxBytes,
     applyCommitted: (groupId, offsets) => d.groups.applyTxnOffsets(groupId, offsets),
   };
-  return new TransactionCoordinator(
+  const coordinator = new TransactionCoordinator(
     new TransactionStateManager(store, partitionCount),
     log,
     groups,
@@ -94,4 +102,12 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
     d.clock ?? new SystemClock(),
     d.logger,
   );
+  for (const open of d.openTxnOffsets ?? []) {
+    for (const r of open.records) {
+      const key = decodeCoordinatorKey(r.key);
+      if (key.type !== 'offset' || r.value === null) continue;
+      coordinator.restorePendingOffsets(open.producerId, key.group, [{ topic: key.topic, partition: key.partition, value: decodeOffsetCommitValue(r.value) }]);
+    }
+  }
+  return coordinator;
 }

@@ -2,5 +2,5 @@ export { TransactionCoordinator, type TransactionCoordinatorConfig } from './Tra
 export { TransactionStateManager } from './TransactionStateManager';
 export { TransactionMetadata } from './TransactionMetadata';
 export { TransactionState } from './TransactionState';
-export { createTransactionCoordinator } from './brokerTransactions';
+export { createTransactionCoordinator, type OpenTxnOffsets } from './brokerTransactions';
 export type * from './types';

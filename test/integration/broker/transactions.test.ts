@@ -102,6 +102,30 @@ describe('broker transactions', () => {
     expect(offset()).toBe(3);
   });
 
+  it('keeps the offsets of a transaction open across a restart, visible once it commits', async () => {
+    const fs = new MemoryFileSystem();
+    broker = await Broker.open({ fs, dataDir: '/data' });
+    await broker.createTopics({ topics: [{ name: 'in', numPartitions: 1 }] });
+    const producer = await begin(broker, 'tx-restart', 'in');
+    expect(await broker.transactions.addOffsets(producer, 'restarted')).toBe(ErrorCode.NONE);
+    const sent = await broker.transactions.txnOffsetCommit({
+      ...producer,
+      groupId: 'restarted',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: 9, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    });
+    expect(sent.topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
+    await broker.close();
+
+    broker = await Broker.open({ fs, dataDir: '/data' });
+    const offset = () => broker.fetchOffsets({ groupId: 'restarted', topics: [{ name: 'in', partitionIndexes: [0] }] }).topics[0].partitions[0].committedOffset;
+    expect(offset()).toBe(-1);
+    expect(await broker.transactions.endTxn(producer, true)).toBe(ErrorCode.NONE);
+    expect(offset()).toBe(9);
+  });
+
   it('aborts a transaction open past its timeout and fences its producer', async () => {
     const clock = new ManualClock();
     broker = await Broker.open({ fs: new MemoryFileSystem(), clock });
