@@ -57,6 +57,8 @@ export function decodeAbortedTxns(buf: Buffer): AbortedTxn[] {
 export class TransactionIndex {
   /** Oldest first (markers are appended in offset order). */
   private entries: AbortedTxn[] = [];
+  /** The segment layout the files were last laid out for (the cleaner runs often and usually changes nothing). */
+  private rewrittenFor = '';
 
   constructor(
     private readonly fs: FileSystem,
@@ -80,7 +82,7 @@ export class TransactionIndex {
   append(entry: AbortedTxn, segmentBaseOffset: number): void {
     if (this.entries.some((e) => e.producerId === entry.producerId && e.lastOffset === entry.lastOffset)) return;
     this.entries.push(entry);
-    const file = this.fs.open(`${this.dir}/${offsetFileName(segmentBaseOffset)}${TXN_INDEX_SUFFIX}`);
+    const file = this.fs.open(this.fileOf(segmentBaseOffset));
     try {
       file.append(encodeAbortedTxn(entry));
     } finally {
@@ -107,6 +109,35 @@ export class TransactionIndex {
       const base = baseOffsetOf(name);
       if (base !== null && !live.has(base)) this.fs.remove(`${this.dir}/${name}`);
     }
+  }
+
+  /**
+   * After compaction replaced segments (the cleaned one keeps the first one's base offset): each
+   * entry is written again to the file of the segment now holding its marker, and the files of
+   * segments that are gone are removed, so a restart (which drops index files without a segment)
+   * still finds every entry.
+   */
+  rewrite(segmentBaseOffsets: readonly number[]): void {
+    const layout = segmentBaseOffsets.join(',');
+    if (layout === this.rewrittenFor || !this.fs.exists(this.dir)) return;
+    this.rewrittenFor = layout;
+    const byBase = new Map<number, AbortedTxn[]>();
+    for (const e of this.entries) {
+      let base = segmentBaseOffsets[0] ?? 0;
+      for (const b of segmentBaseOffsets) if (b <= e.lastOffset) base = b;
+      byBase.set(base, [...(byBase.get(base) ?? []), e]);
+    }
+    for (const [base, entries] of byBase) {
+      this.fs.writeFileAtomic(this.fileOf(base), Buffer.concat(entries.map(encodeAbortedTxn)));
+    }
+    for (const name of this.fs.list(this.dir)) {
+      const base = baseOffsetOf(name);
+      if (name.endsWith(TXN_INDEX_SUFFIX) && base !== null && !byBase.has(base)) this.fs.remove(`${this.dir}/${name}`);
+    }
+  }
+
+  private fileOf(segmentBaseOffset: number): string {
+    return `${this.dir}/${offsetFileName(segmentBaseOffset)}${TXN_INDEX_SUFFIX}`;
   }
 
   clear(): void {

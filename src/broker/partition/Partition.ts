@@ -175,6 +175,7 @@ export class Partition {
    * memory may still hold records compaction removed, so reads go to the log again.
    */
   logCompacted(): void {
+    this.txns.index.rewrite(this.log.segmentBaseOffsets);
     this.tail.clear();
   }
 

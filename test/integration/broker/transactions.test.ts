@@ -9,14 +9,17 @@ import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
 import { TransactionState } from '../../../src/broker/txn';
 import { ErrorCode } from '../../../src/protocol/errorCodes';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/encodeBatch';
+import { decodeRecordBatchesSync } from '../../../src/protocol/records/decodeBatch';
 import { recordSetBuffer } from '../../../src/protocol/messages/schemaTypes';
 import { headers } from './support/batches';
+import { AlterConfigOp, ResourceType } from '../../../src/broker/topics/types';
 import { waitFor } from '../../support/processes';
 
 const TIMEOUT = 60000;
 
-function txnBatch(producerId: number, producerEpoch: number, baseSequence: number, values: string[]): Buffer {
-  return encodeRecordBatchSync({ records: values.map((v) => ({ value: Buffer.from(v) })), producerId, producerEpoch, baseSequence, isTransactional: true });
+function txnBatch(producerId: number, producerEpoch: number, baseSequence: number, values: string[], key?: string): Buffer {
+  const records = values.map((v) => ({ key: key === undefined ? null : Buffer.from(key), value: Buffer.from(v) }));
+  return encodeRecordBatchSync({ records, producerId, producerEpoch, baseSequence, isTransactional: true });
 }
 
 async function produceTxn(broker: Broker, transactionalId: string, topic: string, batch: Buffer) {
@@ -124,6 +127,56 @@ describe('broker transactions', () => {
     expect(offset()).toBe(-1);
     expect(await broker.transactions.endTxn(producer, true)).toBe(ErrorCode.NONE);
     expect(offset()).toBe(9);
+  });
+
+  it('keeps an aborted transaction hidden after compaction merged its segment and the broker restarted', async () => {
+    const fs = new MemoryFileSystem();
+    broker = await Broker.open({ fs, dataDir: '/data' });
+    const configs = [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'segment.bytes', value: '300' },
+      { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+    ];
+    await broker.createTopics({ topics: [{ name: 'table', numPartitions: 1, configs }] });
+    const committed = await begin(broker, 'tx-writer', 'table');
+    const txns = broker.transactions;
+    let writer = committed;
+    let seq = 0;
+    const commitOne = async (value: string) => {
+      expect((await produceTxn(broker, 'tx-writer', 'table', txnBatch(writer.producerId, writer.producerEpoch, seq++, [value], 'same'))).errorCode).toBe(ErrorCode.NONE);
+      expect(await txns.endTxn(writer, true)).toBe(ErrorCode.NONE);
+      expect((await txns.addPartitions(writer, [{ name: 'table', partitions: [0] }]))[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
+    };
+    for (let i = 0; i < 6; i++) await commitOne(`v${i}`);
+    const aborted = await begin(broker, 'tx-aborted', 'table');
+    await produceTxn(broker, 'tx-aborted', 'table', txnBatch(aborted.producerId, aborted.producerEpoch, 0, ['never'], 'aborted-key'));
+    expect(await txns.endTxn(aborted, false)).toBe(ErrorCode.NONE);
+    for (let i = 6; i < 12; i++) await commitOne(`v${i}`);
+    expect(await txns.endTxn(writer, true)).toBe(ErrorCode.NONE);
+    const segmentsBefore = broker.partition('table', 0)!.log.segmentBaseOffsets.length;
+    // Larger segments from now on: the cleaner merges the small ones it cleans.
+    const grown = await broker.incrementalAlterConfigs({
+      resources: [{ resourceType: ResourceType.TOPIC, resourceName: 'table', configs: [{ name: 'segment.bytes', value: '100000', configOperation: AlterConfigOp.SET }] }],
+    });
+    expect(grown.responses[0].errorCode).toBe(ErrorCode.NONE);
+    await broker.runLogCleaner(Date.now() + 60000);
+    expect(broker.partition('table', 0)!.log.segmentBaseOffsets.length).toBeLessThan(segmentsBefore);
+    await broker.close();
+
+    broker = await Broker.open({ fs, dataDir: '/data' });
+    const seen: string[] = [];
+    let offset = 0;
+    for (let guard = 0; guard < 100; guard++) {
+      const res = await broker.fetch({ maxWaitMs: 0, minBytes: 1, isolationLevel: 1, topics: [{ topic: 'table', partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 1 << 20 }] }] });
+      const p = res.responses[0].partitions[0];
+      const batches = decodeRecordBatchesSync(recordSetBuffer(p.records!));
+      if (batches.length === 0) break;
+      const abortedPids = new Set((p.abortedTransactions ?? []).map((a) => a.producerId));
+      for (const b of batches) if (!b.isControl && !abortedPids.has(b.producerId)) for (const r of b.records) if (r.offset >= offset) seen.push(r.value!.toString());
+      offset = batches[batches.length - 1].baseOffset + batches[batches.length - 1].lastOffsetDelta + 1;
+    }
+    expect(seen).not.toContain('never');
+    expect(seen).toContain('v11');
   });
 
   it('aborts a transaction open past its timeout and fences its producer', async () => {
