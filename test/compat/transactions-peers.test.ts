@@ -68,6 +68,15 @@ describeIfPeer('Apache Kafka 4.x Java tools (java + node scripts/kafka/fetch.js)
     const uncommitted = await consume('read_uncommitted', 503);
     expect(uncommitted.stdout.trim().split('\n').filter((l) => l.startsWith('aborted'))).toEqual(['aborted-1', 'aborted-2']);
   });
+
+  it('lists and describes the transactional ids with kafka-transactions (TransactionsCommand)', async () => {
+    const listed = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'list']);
+    const states = new Map(listed.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/)).map((c) => [c[0], c[3]]));
+    expect(states.get('tx-java')).toBe('CompleteCommit');
+    expect(states.get('tx-js-aborted')).toBe('CompleteAbort');
+    const described = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'describe', '--transactional-id', 'tx-js-aborted']);
+    expect(described.stdout).toMatch(/CompleteAbort/);
+  });
 });
 
 describeIfPeer('kcat', kcatAvailable, 'kcat (librdkafka) transactions and read_committed against bindery broker', () => {
