@@ -280,7 +280,7 @@ export class TransactionCoordinator {
     const marker = { producerId: m.producerId, producerEpoch: m.producerEpoch, commit, timestamp: this.clock.now() };
     for (const part of m.partitions.values()) {
       try {
-        this.log.writeMarker(part.topic, part.partition, marker);
+        await this.log.writeMarker(part.topic, part.partition, marker);
       } catch (err) {
         // The decision is in __transaction_state: the markers are written again at the next start-up.
         this.logger.warn(`writing the ${commit ? 'COMMIT' : 'ABORT'} marker of transactional id ${m.transactionalId} to ${part.topic}-${part.partition} failed: ${toErrorResult(err).errorMessage}`);

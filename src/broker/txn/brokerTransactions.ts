@@ -66,8 +66,22 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
       const p = d.topics.partition(topic, index);
       // A partition deleted since it joined the transaction has nothing left to mark.
       if (!p) return;
-      p.append(encodeTxnMarkerBatch(marker));
-      p.producers.markerAppended(marker.producerId, marker.producerEpoch);
+      const write = (): void => {
+        p.append(encodeTxnMarkerBatch(marker));
+        p.producers.markerAppended(marker.producerId, marker.producerEpoch);
+      };
+      if (!p.appendChain) return write();
+      // A produce of this transaction still waits on re-compression: the marker goes after it.
+      const written = p.appendChain.then(write);
+      const link = written.then(
+        () => undefined,
+        () => undefined,
+      );
+      p.appendChain = link;
+      void link.then(() => {
+        if (p.appendChain === link) p.appendChain = null;
+      });
+      return written;
     },
     writeTxnOffsets(index, producer, groupId, offsets) {
       const batch = encodeRecordBatchSync({

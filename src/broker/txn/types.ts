@@ -72,8 +72,8 @@ export interface TxnGroupOffsets {
 /** The log side: partitions, markers and the transactional offset records. */
 export interface TxnLogAccess {
   partitionExists(topic: string, partition: number): boolean;
-  /** Appends a COMMIT or ABORT control batch to a partition; throws when it cannot be written. */
-  writeMarker(topic: string, partition: number, marker: TxnMarker): void;
+  /** Appends a COMMIT or ABORT control batch to a partition, after any append still waiting there; throws when it cannot be written. */
+  writeMarker(topic: string, partition: number, marker: TxnMarker): void | Promise<void>;
   /** Appends a transactional batch of offset commit records to a `__consumer_offsets` partition; throws when it cannot be written. */
   writeTxnOffsets(partition: number, producer: TxnProducer, groupId: string, offsets: TopicPartitionOffset[]): void;
   /** A new producer id. */

@@ -179,6 +179,21 @@ describe('broker transactions', () => {
     expect(seen).toContain('v11');
   });
 
+  it('writes the COMMIT marker after a produce of the transaction still being re-compressed', async () => {
+    broker = await Broker.open({ fs: new MemoryFileSystem() });
+    await broker.createTopics({ topics: [{ name: 'gz', numPartitions: 1, configs: [{ name: 'compression.type', value: 'gzip' }] }] });
+    const producer = await begin(broker, 'tx-gz', 'gz');
+    const produced = produceTxn(broker, 'tx-gz', 'gz', txnBatch(producer.producerId, producer.producerEpoch, 0, ['zipped']));
+    expect(await broker.transactions.endTxn(producer, true)).toBe(ErrorCode.NONE);
+    expect((await produced).errorCode).toBe(ErrorCode.NONE);
+    const fetched = await fetchCommitted(broker, 'gz');
+    expect(fetched.lastStableOffset).toBe(fetched.highWatermark);
+    expect(fetched.batches.map((b) => [b.baseOffset, b.isControl])).toEqual([
+      [0, false],
+      [1, true],
+    ]);
+  });
+
   it('aborts a transaction open past its timeout and fences its producer', async () => {
     const clock = new ManualClock();
     broker = await Broker.open({ fs: new MemoryFileSystem(), clock });
@@ -196,7 +211,7 @@ describe('broker transactions', () => {
     expect(broker.transactions.describe(['tx-slow'])[0].transactionState).toBe('Ongoing');
     // The periodic check (transaction.abort.timed.out.transaction.cleanup.interval.ms, 10 s) finds it past its 5 s.
     clock.advance(6000);
-    await waitFor('the timed-out transaction aborted', () => broker.transactions.describe(['tx-slow'])[0].transactionState !== 'Ongoing', 10000);
+    await waitFor('the timed-out transaction aborted', () => broker.transactions.describe(['tx-slow'])[0].transactionState === 'CompleteAbort', 10000);
     expect(broker.transactions.describe(['tx-slow'])[0]).toMatchObject({ transactionState: TransactionState.CompleteAbort.name, producerEpoch: producer.producerEpoch + 1 });
     expect(await broker.transactions.endTxn(producer, true)).toBe(ErrorCode.PRODUCER_FENCED);
     const fetched = await fetchCommitted(broker, 'slow');
