@@ -80,7 +80,7 @@ export class TopicAdmin {
     };
   }
 
-  /** Every consumer group is coordinated by this node; there is no transaction coordinator. */
+  /** This node coordinates every consumer group and every transactional id. */
   findCoordinator(req: FindCoordinatorRequest): FindCoordinatorResponse {
     const { nodeId, host, port } = this.config;
     return {

@@ -4,8 +4,8 @@ import type { BrokerServices } from '../brokerApi';
 import type { ApiHandler } from '../types';
 
 /**
- * DescribeProducers: asked by Kafka's admin tools. Transactions are not supported, so no producer
- * ever holds an open transaction; partitions answer with no active producers listed.
+ * DescribeProducers: asked by Kafka's admin tools. Partitions answer with no active producers
+ * listed (their producer state and open transactions are not reported here yet; DescribeTransactions is).
  */
 export const describeProducersHandler: ApiHandler<BrokerServices, DescribeProducersRequestData, DescribeProducersResponseData> = {
   apiKey: ApiKey.DescribeProducers,
