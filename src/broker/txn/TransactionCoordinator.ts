@@ -85,17 +85,24 @@ export class TransactionCoordinator {
         return { errorCode: ErrorCode.NONE, errorMessage: null, producerId: m.producerId, producerEpoch: m.producerEpoch };
       }
       const expectedId = req.producerId ?? -1;
-      if (expectedId >= 0 && (expectedId !== existing.producerId || (req.producerEpoch ?? -1) !== existing.producerEpoch)) {
-        return fail(ErrorCode.PRODUCER_FENCED, `producer ${expectedId} epoch ${req.producerEpoch} is no longer the producer of transactional id ${req.transactionalId}`);
+      const expectedEpoch = req.producerEpoch ?? -1;
+      if (expectedId >= 0) {
+        const retried = expectedId === existing.producerId && expectedEpoch === existing.lastProducerEpoch && existing.state === S.Empty;
+        if (retried) return { errorCode: ErrorCode.NONE, errorMessage: null, producerId: existing.producerId, producerEpoch: existing.producerEpoch };
+        if (expectedId !== existing.producerId || expectedEpoch !== existing.producerEpoch) {
+          return fail(ErrorCode.PRODUCER_FENCED, `producer ${expectedId} epoch ${expectedEpoch} is no longer the producer of transactional id ${req.transactionalId}`);
+        }
       }
       if (existing.state === S.PrepareCommit || existing.state === S.PrepareAbort) {
         return fail(ErrorCode.CONCURRENT_TRANSACTIONS, `transactional id ${req.transactionalId} is completing a transaction: retry`);
       }
+      const before = existing.producerEpoch;
       if (existing.state === S.Ongoing) {
         // A new instance fences the one with the open transaction: its transaction aborts under a bumped epoch.
         await this.fenceAndAbort(existing);
       }
       this.bumpEpoch(existing);
+      existing.lastProducerEpoch = expectedId >= 0 && existing.producerId === expectedId ? before : -1;
       existing.txnTimeoutMs = req.transactionTimeoutMs;
       existing.transitionTo(S.Empty, now);
       await this.states.persist(existing);

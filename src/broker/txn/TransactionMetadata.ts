@@ -25,6 +25,8 @@ export const tpKey = (topic: string, partition: number): string => `${topic}\u00
 export class TransactionMetadata {
   /** Partitions of the open transaction, keyed by tpKey. */
   readonly partitions = new Map<string, TopicPartitionRef>();
+  /** The epoch before the last bump a producer asked for itself (KIP-360), so a retried request is answered alike; in memory only, as in Kafka. */
+  lastProducerEpoch = -1;
 
   constructor(
     readonly transactionalId: string,

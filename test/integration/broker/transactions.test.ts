@@ -79,6 +79,19 @@ describe('broker transactions', () => {
     expect(fetched.lastStableOffset).toBe(fetched.highWatermark);
   });
 
+  it('bumps the epoch of a producer that re-initialises itself (KIP-360), answering a retried bump alike', async () => {
+    broker = await Broker.open({ fs: new MemoryFileSystem() });
+    const txns = broker.transactions;
+    const first = await txns.initProducerId({ transactionalId: 'tx-360', transactionTimeoutMs: TIMEOUT });
+    const ask = (producerEpoch: number) => txns.initProducerId({ transactionalId: 'tx-360', transactionTimeoutMs: TIMEOUT, producerId: first.producerId, producerEpoch });
+    const bumped = await ask(first.producerEpoch);
+    expect([bumped.errorCode, bumped.producerId, bumped.producerEpoch]).toEqual([ErrorCode.NONE, first.producerId, first.producerEpoch + 1]);
+    // The response was lost and the producer asks again with the epoch it had: the same answer, no second bump.
+    const retried = await ask(first.producerEpoch);
+    expect([retried.errorCode, retried.producerId, retried.producerEpoch]).toEqual([ErrorCode.NONE, first.producerId, first.producerEpoch + 1]);
+    expect((await ask(first.producerEpoch + 5)).errorCode).toBe(ErrorCode.PRODUCER_FENCED);
+  });
+
   it('refuses a transactional offset commit from a member of another generation', async () => {
     broker = await Broker.open({ fs: new MemoryFileSystem() });
     const base = { groupId: 'copier', protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], sessionTimeoutMs: 30000, rebalanceTimeoutMs: 60000 };
