@@ -76,6 +76,10 @@ describeIfPeer('Apache Kafka 4.x Java tools (java + node scripts/kafka/fetch.js)
     expect(states.get('tx-js-aborted')).toBe('CompleteAbort');
     const described = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'describe', '--transactional-id', 'tx-js-aborted']);
     expect(described.stdout).toMatch(/CompleteAbort/);
+    const producers = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'describe-producers', '--topic', 'txn-java', '--partition', '0']);
+    // ProducerId ProducerEpoch LatestCoordinatorEpoch LastSequence LastTimestamp CurrentTransactionStartOffset
+    expect(producers.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(4);
+    expect(producers.stdout).toMatch(/\b499\b/);
   });
 });
 

@@ -38,6 +38,11 @@ export class PartitionTransactions {
     return this.ongoing.has(producerId);
   }
 
+  /** Offset of the first record of this producer's open transaction here, or -1. */
+  startOffsetOf(producerId: number): number {
+    return this.ongoing.get(producerId) ?? -1;
+  }
+
   /**
    * Takes note of an appended (or replayed) batch. `segmentBaseOffset` names the segment it went to,
    * where an abort is indexed; `logEndOffset` is the log end after it.

@@ -39,6 +39,7 @@ import type {
 } from '../group/types';
 import type { ServerServices } from './services';
 import type { TransactionCoordinator } from '../txn';
+import type { Partition } from '../partition/Partition';
 import type { Awaitable } from './handlers/convert';
 
 /** What the wire handlers need from the broker engine (src/broker/Broker.ts provides it). */
@@ -68,6 +69,8 @@ export interface BrokerApi {
   listGroups(statesFilter?: string[] | null): Awaitable<ListGroupsResponse>;
   deleteGroups(groupIds: string[]): Awaitable<DeleteGroupResult[]>;
   deleteOffsets(req: OffsetDeleteRequest): Awaitable<OffsetDeleteResponse>;
+  /** A partition (its producer state and open transactions: DescribeProducers), or undefined. */
+  partition(topic: string, index: number): Partition | undefined;
   /** The transaction coordinator (InitProducerId with a transactional id, AddPartitionsToTxn, EndTxn, ...). */
   readonly transactions: TransactionCoordinator;
 }

@@ -95,6 +95,18 @@ describe('wire handlers', () => {
     expect([granted.errorCode, granted.producerId]).toEqual([0, 7n]);
   });
 
+  it('DescribeProducers lists each partition\'s producers with the start of their open transaction', async () => {
+    const partition = {
+      producers: { entries: () => [{ producerId: 4, epoch: 2, batches: [{ firstSeq: 0, lastSeq: 9, firstOffset: 0, lastOffset: 9, maxTimestamp: 1234 }] }] },
+      txns: { startOffsetOf: (pid: number) => (pid === 4 ? 7 : -1) },
+    } as unknown as ReturnType<BrokerApi['partition']>;
+    const res = await call(ApiKey.DescribeProducers, 0, { topics: [{ name: 't', partitionIndexes: [0, 1] }] }, { partition: (_t: string, i: number) => (i === 0 ? partition : undefined) });
+    expect(res.topics[0].partitions[0].activeProducers).toEqual([
+      expect.objectContaining({ producerId: 4n, producerEpoch: 2, lastSequence: 9, lastTimestamp: 1234n, currentTxnStartOffset: 7n }),
+    ]);
+    expect(res.topics[0].partitions[1].errorCode).toBe(3);
+  });
+
   it('OffsetFetch v8 answers per group; v1 answers the single group', async () => {
     const fetchOffsets = jest.fn(async (req: { groupId: string }) => ({
       errorCode: 0,
