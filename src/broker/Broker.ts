@@ -36,6 +36,7 @@ import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
 import { GroupCoordinator } from './group';
 import type * as group from './group/types';
 import { toErrorResult } from './config/BrokerError';
+import { createTransactionCoordinator, type OpenTxnOffsets, type TransactionCoordinator } from './txn';
 
 export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
 
@@ -62,6 +63,8 @@ export class Broker {
     readonly groups: GroupCoordinator,
     private readonly lock: DataDirLock,
     private readonly logger: LogLogger,
+    /** The transaction coordinator over `__transaction_state`. */
+    readonly transactions: TransactionCoordinator,
   ) {}
 
   static async open(options: BrokerOpenOptions = {}): Promise<Broker> {
@@ -109,15 +112,20 @@ export class Broker {
     const configAdmin = new ConfigAdmin(topics, config, store);
     const producer = new ProduceHandler(topics, recompressBatches, logger);
     const offsetsTopic = topics.get(CONSUMER_OFFSETS_TOPIC);
+    const openTxnOffsets: OpenTxnOffsets[] = [];
     const groups = new GroupCoordinator({
       store: new LogOffsetsPartitionStore(
         (index) => topics.partition(CONSUMER_OFFSETS_TOPIC, index),
         (index, records) => producer.producePartition(CONSUMER_OFFSETS_TOPIC, index, records, true),
+        (producerId, records) => openTxnOffsets.push({ producerId, records }),
       ),
       config: { ...options.groupConfig, offsetsTopicPartitions: offsetsTopic?.partitions.length ?? config.offsetsTopicNumPartitions },
       clock: options.clock,
     });
     await groups.startup();
+    const transactions = createTransactionCoordinator({ topics, producer, producerIds, groups, config, clock: options.clock, logger, openTxnOffsets });
+    await transactions.startup();
+    producer.transactions = (p, topic, partition) => transactions.verifyProduce(p, topic, partition);
     const broker = new Broker(
       config,
       fs,
@@ -135,6 +143,7 @@ export class Broker {
       groups,
       lock,
       logger,
+      transactions,
     );
     maintenance.checkpoint();
     maintenance.start();
@@ -308,6 +317,7 @@ export class Broker {
       try {
         this.maintenance.stop();
         this.groups.shutdown();
+        this.transactions.shutdown();
         this.fetcher.purgatory.completeAll();
         // The bulk of the fsyncs, off the event loop; what is appended meanwhile is flushed by close().
         await this.logDir.flushInBackground();

@@ -20,6 +20,14 @@ export interface BrokerConfig {
   offsetsTopicNumPartitions: number;
   /** offsets.topic.segment.bytes */
   offsetsTopicSegmentBytes: number;
+  /** transaction.state.log.num.partitions */
+  transactionStateLogNumPartitions: number;
+  /** transaction.state.log.segment.bytes */
+  transactionStateLogSegmentBytes: number;
+  /** transaction.max.timeout.ms: the longest transaction timeout a producer may ask for. */
+  transactionMaxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often open transactions are checked against their timeout. */
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
   /** log.retention.check.interval.ms: how often retention runs. */
   logRetentionCheckIntervalMs: number;
   /** log.flush.scheduler.interval.ms: how often topics with flush.ms are checked. */
@@ -91,6 +99,14 @@ export const BROKER_CONFIG_DEFS: ConfigDefs<BrokerConfig> = {
   deleteTopicEnable: define.boolean(true, 'whether DeleteTopics deletes', { kafkaName: 'delete.topic.enable' }),
   offsetsTopicNumPartitions: define.integer(50, 1, 'partitions of `__consumer_offsets` when it is created', { kafkaName: 'offsets.topic.num.partitions' }),
   offsetsTopicSegmentBytes: define.integer(104857600, 14, 'segment size of `__consumer_offsets`', { kafkaName: 'offsets.topic.segment.bytes' }),
+  transactionStateLogNumPartitions: define.integer(50, 1, 'partitions of `__transaction_state` when it is created', { kafkaName: 'transaction.state.log.num.partitions' }),
+  transactionStateLogSegmentBytes: define.integer(104857600, 14, 'segment size of `__transaction_state`', { kafkaName: 'transaction.state.log.segment.bytes' }),
+  transactionMaxTimeoutMs: define.integer(900000, 1, 'the longest transaction timeout a producer may ask for (longer: INVALID_TRANSACTION_TIMEOUT)', {
+    kafkaName: 'transaction.max.timeout.ms',
+  }),
+  transactionAbortTimedOutTransactionCleanupIntervalMs: define.integer(10000, 1, 'how often open transactions are checked against their timeout (and aborted past it)', {
+    kafkaName: 'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+  }),
   logRetentionCheckIntervalMs: define.integer(300000, 1, 'how often retention runs', { kafkaName: 'log.retention.check.interval.ms' }),
   logFlushSchedulerIntervalMs: define.integer(1000, 1, 'how often topics with `flush.ms` are checked', { kafkaName: 'log.flush.scheduler.interval.ms' }),
   logFlushOffsetCheckpointIntervalMs: define.integer(60000, 1, 'how often recovery points and log start offsets are checkpointed', {
@@ -138,6 +154,8 @@ export function brokerConfigEntries(cfg: BrokerConfig): Record<string, string> {
     'num.partitions': String(cfg.numPartitions),
     'delete.topic.enable': String(cfg.deleteTopicEnable),
     'offsets.topic.num.partitions': String(cfg.offsetsTopicNumPartitions),
+    'transaction.state.log.num.partitions': String(cfg.transactionStateLogNumPartitions),
+    'transaction.max.timeout.ms': String(cfg.transactionMaxTimeoutMs),
     'log.retention.check.interval.ms': String(cfg.logRetentionCheckIntervalMs),
     'log.flush.scheduler.interval.ms': String(cfg.logFlushSchedulerIntervalMs),
     'log.flush.offset.checkpoint.interval.ms': String(cfg.logFlushOffsetCheckpointIntervalMs),

@@ -10,6 +10,7 @@ import type { Partition } from '../partition/Partition';
 import type { TopicManager } from '../topics/TopicManager';
 import type { Topic } from '../topics/Topic';
 import { FetchPurgatory } from './FetchPurgatory';
+import { abortedTransactions, batchesBelow, READ_COMMITTED } from './readCommitted';
 import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopicResponse } from './types';
 
 interface Pass {
@@ -45,6 +46,7 @@ export class FetchHandler {
     let bytes = 0;
     let anyError = false;
     const readable: Partition[] = [];
+    const committed = req.isolationLevel === READ_COMMITTED;
     const responses: FetchTopicResponse[] = req.topics.map((t) => {
       let topic: Topic | undefined;
       let topicError: ReturnType<typeof toErrorResult> | null = null;
@@ -72,14 +74,19 @@ export class FetchHandler {
           return { ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null };
         }
         readable.push(partition);
-        if (p.fetchOffset === partition.logEndOffset) return { ...base, errorCode: ErrorCode.NONE, records: EMPTY };
+        // read_committed stops at the last stable offset; a consumer there waits like one at the log end.
+        const upperBound = committed ? base.lastStableOffset : partition.logEndOffset;
+        if (p.fetchOffset >= upperBound) return { ...base, errorCode: ErrorCode.NONE, records: EMPTY, ...(committed && { abortedTransactions: [] }) };
         try {
           const limit = Math.min(p.partitionMaxBytes, budget);
           const read = partition.read(p.fetchOffset, limit, bytes === 0, req.lease, this.logReadMaxBytes);
-          bytes += read.bytes;
-          budget -= read.bytes;
-          const records = read.chunks.length === 1 ? read.chunks[0] : read.chunks.length === 0 ? EMPTY : read.chunks;
-          return { ...base, errorCode: ErrorCode.NONE, records };
+          const chunks = committed && upperBound < partition.logEndOffset ? batchesBelow(read.chunks, upperBound) : read.chunks;
+          const readBytes = chunks === read.chunks ? read.bytes : chunks.reduce((n, c) => n + c.length, 0);
+          bytes += readBytes;
+          budget -= readBytes;
+          const records = chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : chunks;
+          const aborted = committed ? abortedTransactions(partition, p.fetchOffset, upperBound) : null;
+          return { ...base, errorCode: ErrorCode.NONE, records, abortedTransactions: aborted };
         } catch (err) {
           anyError = true;
           return { ...base, errorCode: toErrorResult(err).errorCode, records: null };

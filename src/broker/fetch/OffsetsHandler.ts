@@ -4,6 +4,7 @@ import { decodeRecordBatch } from '../../protocol/records';
 import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
 import type { Partition } from '../partition/Partition';
 import type { TopicManager } from '../topics/TopicManager';
+import { READ_COMMITTED } from './readCommitted';
 import { OffsetSpec, type DeleteRecordsRequest, type DeleteRecordsResponse, type ListOffsetsPartitionResponse, type ListOffsetsRequest, type ListOffsetsResponse } from './types';
 
 export class OffsetsHandler {
@@ -27,7 +28,7 @@ export class OffsetsHandler {
               const base = { partitionIndex: p.partitionIndex, leaderEpoch: 0 };
               try {
                 const partition = this.partition(t.name, p.partitionIndex);
-                const { offset, timestamp } = p.timestamp === OffsetSpec.MAX_TIMESTAMP ? await this.maxTimestamp(partition) : this.lookup(partition, p.timestamp);
+                const { offset, timestamp } = p.timestamp === OffsetSpec.MAX_TIMESTAMP ? await this.maxTimestamp(partition) : this.lookup(partition, p.timestamp, req.isolationLevel === READ_COMMITTED);
                 return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, offset, timestamp, ...(offset === -1 ? { leaderEpoch: -1 } : {}) };
               } catch (err) {
                 const { errorCode, errorMessage } = toErrorResult(err);
@@ -54,10 +55,11 @@ export class OffsetsHandler {
     return { offset: first?.offset ?? max.offset, timestamp: max.timestamp };
   }
 
-  private lookup(p: Partition, timestamp: number): { offset: number; timestamp: number } {
+  /** read_committed sees the log up to the last stable offset only (Kafka's fetchOffsetForTimestamp). */
+  private lookup(p: Partition, timestamp: number, readCommitted: boolean): { offset: number; timestamp: number } {
     switch (timestamp) {
       case OffsetSpec.LATEST:
-        return { offset: p.highWatermark, timestamp: -1 };
+        return { offset: readCommitted ? p.lastStableOffset : p.highWatermark, timestamp: -1 };
       case OffsetSpec.LATEST_TIERED:
         // Kafka answers -1 when the topic has no tiered storage (remote.storage.enable is refused here).
         return { offset: -1, timestamp: -1 };
@@ -67,7 +69,7 @@ export class OffsetsHandler {
     }
     if (timestamp < 0) throw new BrokerRequestError(ErrorCode.INVALID_REQUEST, `Unknown ListOffsets timestamp ${timestamp}: use -1 latest, -2 earliest, -3 max timestamp or a time in ms`);
     const found = p.log.offsetForTimestamp(timestamp);
-    if (!found) return { offset: -1, timestamp: -1 };
+    if (!found || (readCommitted && found.offset >= p.lastStableOffset)) return { offset: -1, timestamp: -1 };
     return { offset: Math.max(found.offset, p.logStartOffset), timestamp: found.timestamp };
   }
 

@@ -23,7 +23,7 @@ import { MembershipHandler } from './Membership';
 import type { OffsetsPartitionStore } from './OffsetsPartitionStore';
 import { OffsetsCleanup } from './OffsetsCleanup';
 import { OffsetsHandler } from './OffsetsHandler';
-import { OffsetsStore } from './OffsetsStore';
+import { OffsetsStore, type TopicPartitionOffset } from './OffsetsStore';
 import { Rebalancer } from './Rebalancer';
 import type * as T from './types';
 
@@ -139,6 +139,17 @@ export class GroupCoordinator {
       return { topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: unavailable })) })) };
     }
     return this.offsetsHandler.commit(req);
+  }
+
+  /** TxnOffsetCommit: the error a transactional commit by this member gets (NONE when it may commit). */
+  validateTxnOffsetCommit(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
+    const unavailable = this.availability();
+    return unavailable !== ErrorCode.NONE ? unavailable : this.offsetsHandler.validateTxnCommit(groupId, generationId, memberId, groupInstanceId);
+  }
+
+  /** The offsets of a committed transaction become visible (the transaction coordinator wrote them). */
+  applyTxnOffsets(groupId: string, offsets: TopicPartitionOffset[]): void {
+    this.offsetsHandler.applyTxnOffsets(groupId, offsets);
   }
 
   fetchOffsets(req: T.OffsetFetchRequest): T.OffsetFetchResponse {

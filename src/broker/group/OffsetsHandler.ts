@@ -74,6 +74,26 @@ export class OffsetsHandler {
     };
   }
 
+  /**
+   * TxnOffsetCommit's group check (Kafka's doTxnCommitOffsets): the member and generation must be
+   * current when given; a group unknown here only stores offsets and comes into being.
+   */
+  validateTxnCommit(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    let group = this.ctx.groups.get(groupId);
+    if (!group) {
+      if (generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
+      group = new GroupMetadata(groupId, this.ctx.clock.now());
+      this.ctx.groups.set(groupId, group);
+    }
+    return this.validate(group, generationId, memberId, groupInstanceId);
+  }
+
+  /** Offsets of a committed transaction, already in the log, become visible. */
+  applyTxnOffsets(groupId: string, offsets: TopicPartitionOffset[]): void {
+    for (const o of offsets) this.ctx.offsets.put(groupId, o);
+  }
+
   private validate(group: GroupMetadata, generationId: number, memberId: string, instanceId: string | null | undefined): number {
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId >= 0 || memberId !== '' || instanceId) {

@@ -69,6 +69,8 @@ export interface PartitionLog {
   readonly logEndOffset: number;
   readonly sizeInBytes: number;
   readonly config: LogConfig;
+  /** Base offsets of the segments, oldest first (the aborted-transaction index is kept per segment). */
+  readonly segmentBaseOffsets: number[];
 
   /**
    * Appends one or more concatenated RecordBatch v2 buffers. Validates each (magic, CRC, size,

@@ -6,6 +6,7 @@
 import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
 import { decodeRecordBatches } from '../../protocol/records/decodeBatch';
 import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
+import { ControlRecordType } from '../../protocol/records/controlRecord';
 import { BrokerRequestError } from '../config/BrokerError';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { Partition } from './Partition';
@@ -30,6 +31,8 @@ export class LogOffsetsPartitionStore implements OffsetsPartitionStore {
     private readonly partitionOf: (index: number) => Partition | undefined,
     /** Appends through the produce path; synchronous unless the topic re-compresses. */
     private readonly appendBatch: (index: number, records: Buffer) => AppendOutcome | Promise<AppendOutcome>,
+    /** Told, at the end of a reload, of the records of each transaction still open in the partition. */
+    private readonly onOpenTransaction?: (producerId: number, records: CoordinatorRecord[]) => void,
   ) {}
 
   append(partition: number, records: CoordinatorRecord[]): void | Promise<void> {
@@ -43,19 +46,32 @@ export class LogOffsetsPartitionStore implements OffsetsPartitionStore {
     const partition = this.partitionOf(index);
     if (!partition) throw new BrokerRequestError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `__consumer_offsets has no partition ${index}`);
     const out: CoordinatorRecord[] = [];
+    // Records of a transaction count once its COMMIT marker follows; aborted or still open ones do not.
+    const open = new Map<number, CoordinatorRecord[]>();
     let offset = partition.logStartOffset;
     const end = partition.logEndOffset;
     while (offset < end) {
       const read = partition.log.read(offset, READ_CHUNK_BYTES);
       if (read.records.length === 0 || read.nextOffset <= offset) break;
       for (const batch of await decodeRecordBatches(read.records)) {
-        if (batch.isControl) continue;
+        if (batch.isControl) {
+          const committed = batch.records[0]?.key?.readInt16BE(2) === ControlRecordType.COMMIT;
+          if (committed) out.push(...(open.get(batch.producerId) ?? []));
+          open.delete(batch.producerId);
+          continue;
+        }
+        let target = out;
+        if (batch.isTransactional) {
+          if (!open.has(batch.producerId)) open.set(batch.producerId, []);
+          target = open.get(batch.producerId)!;
+        }
         for (const r of batch.records) {
-          if (r.offset >= offset && r.key) out.push({ key: r.key, value: r.value });
+          if (r.offset >= offset && r.key) target.push({ key: r.key, value: r.value });
         }
       }
       offset = read.nextOffset;
     }
+    for (const [producerId, records] of open) this.onOpenTransaction?.(producerId, records);
     return out;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * One topic partition on this node: its log, its idempotent-producer state, the in-memory tail
- * of recent batches, and the listeners (delayed fetches) woken by appends. Single node, so the
- * high watermark and the last stable offset are the log end offset.
+ * of recent batches, its open and aborted transactions, and the listeners (delayed fetches) woken
+ * by appends. Single node, so the high watermark is the log end offset; the last stable offset is
+ * the first offset of the oldest open transaction, or the high watermark when none is open.
  */
 import type { AppendOptions, AppendResult, PartitionLog } from '../log/types';
 import type { ReadLease } from '../storage/BufferPool';
@@ -9,6 +10,7 @@ import type { FileSystem } from '../storage/FileSystem';
 import { BatchHeaderView } from '../../protocol/records/batchHeader';
 import { ProducerStateManager, lastSequence, type ProducerEntry } from '../produce/ProducerStateManager';
 import { TailCache } from './TailCache';
+import { PartitionTransactions, type OngoingTxn } from '../log/PartitionTransactions';
 
 export const PRODUCER_STATE_FILE = 'bindery-producer-state.json';
 
@@ -17,6 +19,7 @@ interface Snapshot {
   maxTimestamp: number;
   maxTimestampOffset: number;
   producers: ProducerEntry[];
+  ongoingTxns?: OngoingTxn[];
 }
 
 /** Largest piece of one log read (a pooled size class the pool keeps when freed). */
@@ -32,6 +35,8 @@ export type AppendListener = (partition: Partition, appendedBytes: number) => vo
 
 export class Partition {
   readonly producers = new ProducerStateManager();
+  /** Open transactions (the last stable offset) and the aborted-transaction index. */
+  readonly txns: PartitionTransactions;
   private readonly tail: TailCache;
   private readonly listeners = new Set<AppendListener>();
   /** Largest record timestamp and the offset of its batch's last record (ListOffsets -3). */
@@ -54,6 +59,7 @@ export class Partition {
     tailCacheBytes: number,
   ) {
     this.tail = new TailCache(tailCacheBytes);
+    this.txns = new PartitionTransactions(fs, log.dir);
     this.loadProducerState();
   }
 
@@ -67,7 +73,7 @@ export class Partition {
     return this.log.logEndOffset;
   }
   get lastStableOffset(): number {
-    return this.log.logEndOffset;
+    return this.txns.firstUnstableOffset() ?? this.log.logEndOffset;
   }
 
   onAppend(listener: AppendListener): () => void {
@@ -81,8 +87,24 @@ export class Partition {
    */
   append(batches: Buffer, options?: AppendOptions): AppendResult {
     const result = this.log.append(batches, options);
+    this.observeTransactions(batches);
     this.afterAppend(batches, result);
     return result;
+  }
+
+  /** Transactional batches open a transaction here, markers close it (an abort is indexed). */
+  private observeTransactions(stored: Buffer): void {
+    const segmentBase = this.activeSegmentBase();
+    for (let at = 0; at + 61 <= stored.length; ) {
+      const view = new BatchHeaderView(stored, at);
+      if (view.isTransactional) this.txns.observe(view, segmentBase, this.log.logEndOffset);
+      at += view.sizeInBytes;
+    }
+  }
+
+  private activeSegmentBase(): number {
+    const bases = this.log.segmentBaseOffsets;
+    return bases[bases.length - 1] ?? this.log.logStartOffset;
   }
 
   private afterAppend(stored: Buffer, result: AppendResult): void {
@@ -143,6 +165,7 @@ export class Partition {
 
   /** After retention, DeleteRecords or truncation moved the log's bounds. */
   logBoundsChanged(): void {
+    this.txns.retain(this.log.logStartOffset, this.log.logEndOffset, this.log.segmentBaseOffsets);
     this.tail.dropBefore(this.log.logStartOffset);
     if (this.log.logEndOffset < (this.tail.firstOffset ?? 0)) this.tail.clear();
   }
@@ -152,6 +175,7 @@ export class Partition {
    * memory may still hold records compaction removed, so reads go to the log again.
    */
   logCompacted(): void {
+    this.txns.index.rewrite(this.log.segmentBaseOffsets);
     this.tail.clear();
   }
 
@@ -176,6 +200,7 @@ export class Partition {
       maxTimestamp: this.maxTimestamp,
       maxTimestampOffset: this.maxTimestampOffset,
       producers: this.producers.entries(),
+      ongoingTxns: this.txns.toJSON(),
     };
     this.fs.writeFileAtomic(this.snapshotPath, Buffer.from(JSON.stringify(snap)), { durable: false });
     this.appendsSinceSnapshot = 0;
@@ -217,6 +242,7 @@ export class Partition {
         const snap = JSON.parse(raw.toString('utf8')) as Snapshot;
         if (snap.offset <= this.log.logEndOffset && Array.isArray(snap.producers)) {
           this.producers.load(snap.producers);
+          this.txns.load(snap.ongoingTxns);
           this.maxTimestamp = snap.maxTimestamp;
           this.maxTimestampOffset = snap.maxTimestampOffset;
           from = Math.max(snap.offset, this.log.logStartOffset);
@@ -245,6 +271,12 @@ export class Partition {
     }
   }
 
+  private segmentBaseOf(offset: number): number {
+    let base = this.log.logStartOffset;
+    for (const b of this.log.segmentBaseOffsets) if (b <= offset) base = b;
+    return base;
+  }
+
   private trackMaxTimestamp(view: BatchHeaderView): void {
     if (view.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = view.maxTimestamp;
@@ -259,7 +291,9 @@ export class Partition {
 
   private replayBatch(view: BatchHeaderView): void {
     this.trackMaxTimestamp(view);
-    if (view.producerId < 0 || view.isControl) return;
+    if (view.isTransactional) this.txns.observe(view, this.segmentBaseOf(view.baseOffset), view.lastOffset + 1);
+    if (view.producerId < 0) return;
+    if (view.isControl) return this.producers.markerAppended(view.producerId, view.producerEpoch);
     this.producers.update(view.producerId, view.producerEpoch, {
       firstSeq: view.baseSequence,
       lastSeq: lastSequence(view.baseSequence, view.lastOffsetDelta),

@@ -19,10 +19,19 @@ import { batchViews, checkBatches } from './batchChecks';
 import { lastSequence, type BatchMetadata } from './ProducerStateManager';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from './types';
 
+/**
+ * Whether a transactional batch of this producer may go to this partition (it was added to the
+ * producer's open transaction): NONE, or the error code the produce gets.
+ */
+export type TransactionVerifier = (producer: { transactionalId: string; producerId: number; producerEpoch: number }, topic: string, partition: number) => number;
+
 /** Re-encodes stored batches with another codec, keeping every header field. */
 export type Recompressor = (records: Buffer, codec: CompressionType, level?: number) => Promise<Buffer>;
 
 export class ProduceHandler {
+  /** Set once the transaction coordinator runs; until then transactional batches are refused. */
+  transactions: TransactionVerifier | null = null;
+
   constructor(
     private readonly topics: TopicManager,
     private readonly recompress: Recompressor | null,
@@ -31,14 +40,15 @@ export class ProduceHandler {
 
   async produce(req: ProduceRequest): Promise<ProduceResponse> {
     const acksError = req.acks === 0 || req.acks === 1 || req.acks === -1 ? null : `acks must be 0, 1 or -1, got ${req.acks}`;
-    const txnError = req.transactionalId ? 'transactions are not supported by the native broker: use an idempotent producer without transactional.id' : null;
+    const txnError =
+      req.transactionalId && !this.transactions ? 'transactions are not supported by the native broker: use an idempotent producer without transactional.id' : null;
     let waits = false;
     const pending = req.topics.map((t) => ({
       name: t.name,
       partitionResponses: t.partitions.map((p) => {
         if (acksError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError));
         if (txnError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_TXN_STATE, txnError));
-        const r = this.producePartition(t.name, p.index, p.records, false, req.acks);
+        const r = this.producePartition(t.name, p.index, p.records, false, req.acks, req.transactionalId ?? null);
         if (r instanceof Promise) waits = true;
         return r;
       }),
@@ -51,7 +61,14 @@ export class ProduceHandler {
   }
 
   /** Appends to one partition; never throws. `internal` allows writing to __consumer_offsets. */
-  producePartition(topicName: string, index: number, records: Buffer | null, internal = false, acks = 1): Promise<ProducePartitionResponse> | ProducePartitionResponse {
+  producePartition(
+    topicName: string,
+    index: number,
+    records: Buffer | null,
+    internal = false,
+    acks = 1,
+    transactionalId: string | null = null,
+  ): Promise<ProducePartitionResponse> | ProducePartitionResponse {
     let topic: Topic;
     let partition: Partition;
     let views: BatchHeaderView[];
@@ -76,6 +93,7 @@ export class ProduceHandler {
       }
       views = batchViews(records);
       checkBatches(views, topic.config, Date.now());
+      this.verifyTransactional(views, topicName, index, transactionalId);
     } catch (err) {
       return this.logged(topicName, failedFrom(index, err));
     }
@@ -98,6 +116,28 @@ export class ProduceHandler {
       if (partition.appendChain === link) partition.appendChain = null;
     });
     return result;
+  }
+
+  /** Transactional batches need a transactional id whose open transaction holds this partition. */
+  private verifyTransactional(views: BatchHeaderView[], topic: string, partition: number, transactionalId: string | null): void {
+    for (const [i, v] of views.entries()) {
+      if (!v.isTransactional) continue;
+      if (!transactionalId || !this.transactions) {
+        throw new BrokerRequestError(
+          ErrorCode.INVALID_TXN_STATE,
+          this.transactions
+            ? `batch ${i} is transactional but the produce request names no transactional id`
+            : `batch ${i} is transactional: the native broker does not support transactions, use an idempotent producer`,
+        );
+      }
+      const code = this.transactions({ transactionalId, producerId: v.producerId, producerEpoch: v.producerEpoch }, topic, partition);
+      if (code !== ErrorCode.NONE) {
+        throw new BrokerRequestError(
+          code,
+          `producer ${v.producerId} epoch ${v.producerEpoch} of transactional id ${transactionalId} may not write to ${topic}-${partition}: ${errorName(code)} (add the partition to the transaction first; a fenced producer must close)`,
+        );
+      }
+    }
   }
 
   /** The synchronous section: idempotence check, append, producer-state update. */

@@ -1,5 +1,5 @@
 /**
- * Idempotent-producer state of one partition (Kafka's ProducerStateManager, without transactions):
+ * Idempotent-producer state of one partition (Kafka's ProducerStateManager; open transactions are in log/PartitionTransactions):
  * per producer id the current epoch and the metadata of its last 5 appended batches, so a retried
  * batch is recognised and answered with its original offset, and a gap or a stale epoch is refused.
  */
@@ -118,6 +118,17 @@ export class ProducerStateManager {
     }
     entry.batches.push(meta);
     if (entry.batches.length > BATCHES_PER_PRODUCER) entry.batches.shift();
+  }
+
+  /**
+   * A transaction marker was appended for this producer: a higher epoch (a fenced or timed-out
+   * transaction) becomes current, so batches of the older epoch are refused from now on and the
+   * new epoch starts its sequence at 0. A marker of the current epoch leaves the sequence as is.
+   */
+  markerAppended(producerId: number, epoch: number): void {
+    const entry = this.producers.get(producerId);
+    if (entry && epoch <= entry.epoch) return;
+    this.producers.set(producerId, { producerId, epoch, batches: [] });
   }
 
   /**

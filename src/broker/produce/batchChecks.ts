@@ -1,6 +1,6 @@
 /**
  * Produce-time checks on the batches of one partition, before the log's own validation
- * (length, magic, CRC, record count): structure, transactional/control markers, and CreateTime
+ * (length, magic, CRC, record count): structure, control markers, and CreateTime
  * timestamps against message.timestamp.before/after.max.ms.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
@@ -33,9 +33,6 @@ export function batchViews(records: Buffer): BatchHeaderView[] {
 
 export function checkBatches(views: BatchHeaderView[], config: TopicConfig, nowMs: number): void {
   for (const [i, v] of views.entries()) {
-    if (v.isTransactional) {
-      throw new BrokerRequestError(ErrorCode.INVALID_TXN_STATE, `batch ${i} is transactional: the native broker does not support transactions, use an idempotent producer`);
-    }
     if (v.isControl) throw new BrokerRequestError(ErrorCode.INVALID_RECORD, `batch ${i} is a control batch: clients may not produce control records`);
     if (v.producerId >= 0 && v.baseSequence < 0) {
       throw new BrokerRequestError(ErrorCode.INVALID_RECORD, `batch ${i} has producer id ${v.producerId} but no sequence number`);

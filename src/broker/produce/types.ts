@@ -1,7 +1,7 @@
 /** Produce and InitProducerId, field for field as Kafka's ProduceRequest / ProduceResponse. */
 
 export interface ProduceRequest {
-  /** Transactions are not supported: must be null/absent. */
+  /** Set by a transactional producer; its transactional batches go only to partitions added to its open transaction. */
   transactionalId?: string | null;
   /** 0 (no response expected by the client), 1 (leader appended), -1 (all in-sync replicas: here, appended and flushed when the topic flushes on append). */
   acks: number;

@@ -28,5 +28,7 @@ export function brokerApi(broker: Broker): BrokerApi {
     listGroups: (states) => broker.listGroups(states),
     deleteGroups: (ids) => broker.deleteGroups(ids),
     deleteOffsets: (r) => broker.groups.deleteOffsets(r),
+    partition: (topic, index) => broker.partition(topic, index),
+    transactions: broker.transactions,
   };
 }

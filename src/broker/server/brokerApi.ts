@@ -38,6 +38,8 @@ import type {
   SyncGroupResponse,
 } from '../group/types';
 import type { ServerServices } from './services';
+import type { TransactionCoordinator } from '../txn';
+import type { Partition } from '../partition/Partition';
 import type { Awaitable } from './handlers/convert';
 
 /** What the wire handlers need from the broker engine (src/broker/Broker.ts provides it). */
@@ -67,6 +69,10 @@ export interface BrokerApi {
   listGroups(statesFilter?: string[] | null): Awaitable<ListGroupsResponse>;
   deleteGroups(groupIds: string[]): Awaitable<DeleteGroupResult[]>;
   deleteOffsets(req: OffsetDeleteRequest): Awaitable<OffsetDeleteResponse>;
+  /** A partition (its producer state and open transactions: DescribeProducers), or undefined. */
+  partition(topic: string, index: number): Partition | undefined;
+  /** The transaction coordinator (InitProducerId with a transactional id, AddPartitionsToTxn, EndTxn, ...). */
+  readonly transactions: TransactionCoordinator;
 }
 
 /** The group half of BrokerApi. */

@@ -80,14 +80,15 @@ export class TopicAdmin {
     };
   }
 
-  /** Every consumer group is coordinated by this node; there is no transaction coordinator. */
+  /** This node coordinates every consumer group and every transactional id. */
   findCoordinator(req: FindCoordinatorRequest): FindCoordinatorResponse {
     const { nodeId, host, port } = this.config;
     return {
+      // This node coordinates every group (key type 0) and every transactional id (key type 1).
       coordinators: req.keys.map((key) =>
-        (req.keyType ?? 0) === 0
+        (req.keyType ?? 0) === 0 || req.keyType === 1
           ? { key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null }
-          : { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The native broker has no transaction coordinator' },
+          : { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator key type ${req.keyType}: 0 is a group, 1 a transactional id` },
       ),
     };
   }

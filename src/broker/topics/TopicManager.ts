@@ -15,7 +15,7 @@ import { parseTopicConfigs, TOPIC_CONFIG_BY_BROKER_NAME } from '../config/topicC
 import { Partition } from '../partition/Partition';
 import type { MetadataStore, TopicRecord } from './MetadataStore';
 import { Topic } from './Topic';
-import { CONSUMER_OFFSETS_TOPIC, collisionKey, isInternalTopic, validateTopicName } from './topicName';
+import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC, collisionKey, isInternalTopic, validateTopicName } from './topicName';
 
 /** Where partition logs come from (the broker's LogDirectory). */
 export interface LogProvider {
@@ -90,6 +90,22 @@ export class TopicManager {
   }
 
   /** Creates __consumer_offsets (compacted) when it does not exist yet. */
+  /** `__transaction_state`, made (as Kafka does) when a transactional id is first coordinated. */
+  ensureTransactionStateTopic(): Topic {
+    return (
+      this.topics.get(TRANSACTION_STATE_TOPIC) ??
+      this.create(
+        {
+          name: TRANSACTION_STATE_TOPIC,
+          numPartitions: this.config.transactionStateLogNumPartitions,
+          configs: { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': String(this.config.transactionStateLogSegmentBytes) },
+        },
+        false,
+        true,
+      )
+    );
+  }
+
   ensureInternalTopics(): void {
     if (this.topics.has(CONSUMER_OFFSETS_TOPIC)) return;
     this.create(

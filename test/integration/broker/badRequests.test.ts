@@ -65,8 +65,9 @@ describe('bad requests get Kafka error codes, never exceptions', () => {
     const txn = makeBatch({ producerId: 1, producerEpoch: 0, baseSequence: 0 });
     txn.writeInt16BE(txn.readInt16BE(BATCH.ATTRIBUTES) | ATTR.TRANSACTIONAL, BATCH.ATTRIBUTES);
     expect((await produceOne(broker, 'known', 0, txn)).errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
-    const withTxnId = await broker.produce({ acks: 1, transactionalId: 'tx', topics: [{ name: 'known', partitions: [{ index: 0, records: makeBatch() }] }] });
-    expect(withTxnId.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+    // A transactional batch of a transactional id the coordinator never gave this producer id.
+    const unknownTxn = await broker.produce({ acks: 1, transactionalId: 'tx', topics: [{ name: 'known', partitions: [{ index: 0, records: txn }] }] });
+    expect(unknownTxn.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
     const control = makeBatch();
     control.writeInt16BE(control.readInt16BE(BATCH.ATTRIBUTES) | ATTR.CONTROL, BATCH.ATTRIBUTES);
     expect((await produceOne(broker, 'known', 0, control)).errorCode).toBe(ErrorCode.INVALID_RECORD);

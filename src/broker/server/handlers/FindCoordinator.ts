@@ -3,14 +3,13 @@ import { ErrorCode } from '../../../protocol/errorCodes';
 import type { FindCoordinatorRequestData, FindCoordinatorResponseData } from '../../../protocol/generated/types';
 import type { BrokerServices } from '../brokerApi';
 import type { ApiHandler } from '../types';
-import { noteTransactionsRefused, refusesAtFindCoordinator, TRANSACTIONS_REFUSED_MESSAGE } from './transactionsRefused';
 
 const GROUP_KEY = 0;
+const TRANSACTION_KEY = 1;
 
 /**
- * FindCoordinator: this single broker coordinates every group. Transactions are not supported:
- * a transaction coordinator lookup is refused here or at InitProducerId, whichever the asking
- * client reports as fatal (see transactionsRefused.ts). v4+ batches keys (coordinatorKeys).
+ * FindCoordinator: this single broker coordinates every group (key type 0) and every
+ * transactional id (key type 1). v4+ batches keys (coordinatorKeys).
  */
 export const findCoordinatorHandler: ApiHandler<BrokerServices, FindCoordinatorRequestData, FindCoordinatorResponseData> = {
   apiKey: ApiKey.FindCoordinator,
@@ -21,11 +20,11 @@ export const findCoordinatorHandler: ApiHandler<BrokerServices, FindCoordinatorR
     const { nodeId, advertisedHost: host, advertisedPort: port } = ctx.services;
     const version = ctx.header.apiVersion;
     const keys = version >= 4 ? (request.coordinatorKeys ?? []) : [request.key ?? ''];
-    const refused = (request.keyType ?? GROUP_KEY) !== GROUP_KEY && refusesAtFindCoordinator(version);
-    if (refused) for (const key of keys) noteTransactionsRefused(ctx, key);
-    const errorCode = refused ? ErrorCode.UNSUPPORTED_VERSION : ErrorCode.NONE;
-    const errorMessage = refused ? TRANSACTIONS_REFUSED_MESSAGE : null;
-    const node = refused ? { nodeId: -1, host: '', port: -1 } : { nodeId, host, port };
+    const keyType = request.keyType ?? GROUP_KEY;
+    const known = keyType === GROUP_KEY || keyType === TRANSACTION_KEY;
+    const errorCode = known ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST;
+    const errorMessage = known ? null : `Unknown coordinator key type ${keyType}: 0 is a group, 1 a transactional id`;
+    const node = known ? { nodeId, host, port } : { nodeId: -1, host: '', port: -1 };
     if (version >= 4) return { throttleTimeMs: 0, coordinators: keys.map((key) => ({ key, ...node, errorCode, errorMessage })) };
     return { throttleTimeMs: 0, errorCode, errorMessage, ...node };
   },

@@ -1,5 +1,7 @@
 import type { BrokerServices } from '../brokerApi';
 import type { ApiHandler } from '../types';
+import { addOffsetsToTxnHandler } from './AddOffsetsToTxn';
+import { addPartitionsToTxnHandler } from './AddPartitionsToTxn';
 import { alterConfigsHandler } from './AlterConfigs';
 import { apiVersionsHandler } from './ApiVersions';
 import { createPartitionsHandler } from './CreatePartitions';
@@ -12,6 +14,8 @@ import { describeConfigsHandler } from './DescribeConfigs';
 import { describeGroupsHandler } from './DescribeGroups';
 import { describeLogDirsHandler } from './DescribeLogDirs';
 import { describeProducersHandler } from './DescribeProducers';
+import { describeTransactionsHandler } from './DescribeTransactions';
+import { endTxnHandler } from './EndTxn';
 import { fetchHandler } from './Fetch';
 import { findCoordinatorHandler } from './FindCoordinator';
 import { heartbeatHandler } from './Heartbeat';
@@ -31,9 +35,10 @@ import { produceHandler } from './Produce';
 import { saslAuthenticateHandler } from './SaslAuthenticate';
 import { saslHandshakeHandler } from './SaslHandshake';
 import { syncGroupHandler } from './SyncGroup';
+import { txnOffsetCommitHandler } from './TxnOffsetCommit';
 
 /**
- * Every API the broker serves. APIs absent here (transactions, ACLs, quotas, the KIP-848 consumer
+ * Every API the broker serves. APIs absent here (ACLs, WriteTxnMarkers between brokers, quotas, the KIP-848 consumer
  * protocol, client telemetry) are not advertised, so clients do not call them.
  */
 export const brokerHandlers: readonly ApiHandler<BrokerServices>[] = [
@@ -57,6 +62,10 @@ export const brokerHandlers: readonly ApiHandler<BrokerServices>[] = [
   deleteRecordsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
+  txnOffsetCommitHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   saslAuthenticateHandler,
@@ -68,4 +77,5 @@ export const brokerHandlers: readonly ApiHandler<BrokerServices>[] = [
   describeClusterHandler,
   describeProducersHandler,
   listTransactionsHandler,
+  describeTransactionsHandler,
 ] as ApiHandler<BrokerServices>[];

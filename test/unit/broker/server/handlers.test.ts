@@ -66,8 +66,10 @@ describe('wire handlers', () => {
     expect([v1.errorCode, v1.nodeId, v1.host, v1.port]).toEqual([0, 0, '127.0.0.1', 9999]);
     const txn = await call(ApiKey.FindCoordinator, 1, { key: 'tx', keyType: 1 });
     expect([txn.errorCode, txn.port]).toEqual([0, 9999]);
-    const txnV4 = await call(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: ["tx"] });
-    expect([txnV4.coordinators[0].errorCode, txnV4.coordinators[0].errorMessage]).toEqual([35, expect.stringMatching(/Transactions are not supported/)]);
+    const txnV4 = await call(ApiKey.FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['tx'] });
+    expect([txnV4.coordinators[0].errorCode, txnV4.coordinators[0].port]).toEqual([0, 9999]);
+    const unknownType = await call(ApiKey.FindCoordinator, 4, { keyType: 2, coordinatorKeys: ['x'] });
+    expect(unknownType.coordinators[0].errorCode).toBe(42);
   });
 
   it('DescribeLogDirs reports the volume space from v4 and asks the engine for the requested partitions only', async () => {
@@ -80,12 +82,29 @@ describe('wire handlers', () => {
     expect(v0.results[0].topics[0].partitions[0].partitionSize).toBe(123n);
   });
 
-  it('InitProducerId refuses a transactional id without asking the engine, and serves an idempotent producer', async () => {
-    const refused = await call(ApiKey.InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 });
-    expect([refused.errorCode, refused.producerId]).toEqual([53, -1n]);
+  it('InitProducerId asks the transaction coordinator for a transactional id (fencing code by version), and serves an idempotent producer', async () => {
+    const fenced = { initProducerId: jest.fn(async () => ({ errorCode: 90, errorMessage: 'fenced', producerId: -1, producerEpoch: -1 })) };
+    const transactions = fenced as unknown as BrokerApi['transactions'];
+    const v4 = await call(ApiKey.InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: 3n, producerEpoch: 1 }, { transactions });
+    expect([v4.errorCode, v4.producerId]).toEqual([90, -1n]);
+    expect(fenced.initProducerId).toHaveBeenCalledWith({ transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: 3, producerEpoch: 1 });
+    const v3 = await call(ApiKey.InitProducerId, 3, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: 3n, producerEpoch: 1 }, { transactions });
+    expect(v3.errorCode).toBe(47);
     const initProducerId = jest.fn(() => ({ errorCode: 0, errorMessage: null, producerId: 7, producerEpoch: 0 }));
     const granted = await call(ApiKey.InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 }, { initProducerId });
     expect([granted.errorCode, granted.producerId]).toEqual([0, 7n]);
+  });
+
+  it('DescribeProducers lists each partition\'s producers with the start of their open transaction', async () => {
+    const partition = {
+      producers: { entries: () => [{ producerId: 4, epoch: 2, batches: [{ firstSeq: 0, lastSeq: 9, firstOffset: 0, lastOffset: 9, maxTimestamp: 1234 }] }] },
+      txns: { startOffsetOf: (pid: number) => (pid === 4 ? 7 : -1) },
+    } as unknown as ReturnType<BrokerApi['partition']>;
+    const res = await call(ApiKey.DescribeProducers, 0, { topics: [{ name: 't', partitionIndexes: [0, 1] }] }, { partition: (_t: string, i: number) => (i === 0 ? partition : undefined) });
+    expect(res.topics[0].partitions[0].activeProducers).toEqual([
+      expect.objectContaining({ producerId: 4n, producerEpoch: 2, lastSequence: 9, lastTimestamp: 1234n, currentTxnStartOffset: 7n }),
+    ]);
+    expect(res.topics[0].partitions[1].errorCode).toBe(3);
   });
 
   it('OffsetFetch v8 answers per group; v1 answers the single group', async () => {

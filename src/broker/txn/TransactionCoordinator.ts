@@ -1,0 +1,364 @@
+/**
+ * The transaction coordinator of this single node (Kafka's TransactionCoordinator): it owns every
+ * partition of `__transaction_state`, so it coordinates every transactional id. InitProducerId
+ * bumps the epoch of a transactional id (fencing the older producer, whose open transaction is
+ * aborted), AddPartitionsToTxn / AddOffsetsToTxn open a transaction, EndTxn decides it: the
+ * decision (PrepareCommit / PrepareAbort) is written to `__transaction_state` first, then the
+ * markers to every partition of the transaction, then the completion. A transaction left open
+ * past its timeout is aborted with a bumped epoch, so its producer is fenced.
+ *
+ *   const txns = new TransactionCoordinator(states, log, groups, config);
+ *   await txns.startup();   // loads the state, completes decided transactions, starts the timeout check
+ */
+import { ErrorCode } from '../../protocol/errorCodes';
+import { toErrorResult } from '../config/BrokerError';
+import type { Clock, TimerHandle } from '../group/clock';
+import type { TopicPartitionOffset } from '../group/OffsetsStore';
+import type { LogLogger } from '../log/config';
+import { CONSUMER_OFFSETS_TOPIC } from '../topics/topicName';
+import { TransactionMetadata, type TopicPartitionRef } from './TransactionMetadata';
+import { TransactionState, transactionStateByName } from './TransactionState';
+import type { TransactionStateManager } from './TransactionStateManager';
+import type * as T from './types';
+
+export interface TransactionCoordinatorConfig {
+  /** transaction.max.timeout.ms */
+  transactionMaxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms */
+  abortTimedOutTransactionCleanupIntervalMs: number;
+}
+
+const S = TransactionState;
+
+export class TransactionCoordinator {
+  /** Offsets of open transactions, visible only once their transaction commits: producer id → group → offsets. */
+  private readonly pendingOffsets = new Map<number, Map<string, TopicPartitionOffset[]>>();
+  private timer: TimerHandle | null = null;
+  private running = false;
+
+  constructor(
+    readonly states: TransactionStateManager,
+    private readonly log: T.TxnLogAccess,
+    private readonly groups: T.TxnGroupOffsets,
+    private readonly config: TransactionCoordinatorConfig,
+    private readonly clock: Clock,
+    private readonly logger: LogLogger,
+  ) {}
+
+  /** Loads `__transaction_state`, completes transactions decided before a restart, starts the timeout check. */
+  async startup(): Promise<void> {
+    await this.states.load();
+    for (const m of this.states.all()) {
+      if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) await this.completeTransaction(m, m.state === S.PrepareCommit);
+    }
+    this.running = true;
+    this.scheduleTimeoutCheck();
+  }
+
+  shutdown(): void {
+    this.running = false;
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  partitionFor(transactionalId: string): number {
+    return this.states.partitionFor(transactionalId);
+  }
+
+  // ---- InitProducerId ----
+
+  async initProducerId(req: T.InitTxnProducerRequest): Promise<T.InitTxnProducerResponse> {
+    const fail = (errorCode: number, errorMessage: string): T.InitTxnProducerResponse => ({ errorCode, errorMessage, producerId: -1, producerEpoch: -1 });
+    if (req.transactionalId === '') return fail(ErrorCode.INVALID_REQUEST, 'the transactional id is empty');
+    if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > this.config.transactionMaxTimeoutMs) {
+      return fail(
+        ErrorCode.INVALID_TRANSACTION_TIMEOUT,
+        `transaction timeout ${req.transactionTimeoutMs} ms is outside (0, ${this.config.transactionMaxTimeoutMs}] (transaction.max.timeout.ms): lower transaction.timeout.ms`,
+      );
+    }
+    const now = this.clock.now();
+    const existing = this.states.get(req.transactionalId);
+    try {
+      if (!existing) {
+        const m = new TransactionMetadata(req.transactionalId, this.log.allocateProducerId(), 0, req.transactionTimeoutMs, S.Empty, -1, now);
+        await this.states.persist(m);
+        return { errorCode: ErrorCode.NONE, errorMessage: null, producerId: m.producerId, producerEpoch: m.producerEpoch };
+      }
+      const expectedId = req.producerId ?? -1;
+      const expectedEpoch = req.producerEpoch ?? -1;
+      if (expectedId >= 0) {
+        const retried = expectedId === existing.producerId && expectedEpoch === existing.lastProducerEpoch && existing.state === S.Empty;
+        if (retried) return { errorCode: ErrorCode.NONE, errorMessage: null, producerId: existing.producerId, producerEpoch: existing.producerEpoch };
+        if (expectedId !== existing.producerId || expectedEpoch !== existing.producerEpoch) {
+          return fail(ErrorCode.PRODUCER_FENCED, `producer ${expectedId} epoch ${expectedEpoch} is no longer the producer of transactional id ${req.transactionalId}`);
+        }
+      }
+      if (existing.state === S.PrepareCommit || existing.state === S.PrepareAbort) {
+        return fail(ErrorCode.CONCURRENT_TRANSACTIONS, `transactional id ${req.transactionalId} is completing a transaction: retry`);
+      }
+      const before = existing.producerEpoch;
+      if (existing.state === S.Ongoing) {
+        // A new instance fences the one with the open transaction: its transaction aborts under a bumped epoch.
+        await this.fenceAndAbort(existing);
+      }
+      this.bumpEpoch(existing);
+      existing.lastProducerEpoch = expectedId >= 0 && existing.producerId === expectedId ? before : -1;
+      existing.txnTimeoutMs = req.transactionTimeoutMs;
+      existing.transitionTo(S.Empty, now);
+      await this.states.persist(existing);
+      return { errorCode: ErrorCode.NONE, errorMessage: null, producerId: existing.producerId, producerEpoch: existing.producerEpoch };
+    } catch (err) {
+      return { ...toErrorResult(err), producerId: -1, producerEpoch: -1 };
+    }
+  }
+
+  private bumpEpoch(m: TransactionMetadata): void {
+    if (m.isEpochExhausted) {
+      m.producerId = this.log.allocateProducerId();
+      m.producerEpoch = 0;
+    } else {
+      m.producerEpoch += 1;
+    }
+  }
+
+  private async fenceAndAbort(m: TransactionMetadata): Promise<void> {
+    if (m.isEpochExhausted) {
+      // The old id's epoch cannot grow: its transaction aborts under the last epoch, a new id follows.
+      m.transitionTo(S.PrepareAbort, this.clock.now());
+    } else {
+      m.transitionTo(S.PrepareEpochFence, this.clock.now());
+      m.producerEpoch += 1;
+      m.transitionTo(S.PrepareAbort, this.clock.now());
+    }
+    await this.states.persist(m);
+    await this.completeTransaction(m, false);
+  }
+
+  // ---- checks shared by the requests of a producer ----
+
+  /** NONE when this producer is the current one of its transactional id, else the code Kafka answers. */
+  private producerError(m: TransactionMetadata | undefined, p: T.TxnProducer): number {
+    if (!m || m.producerId !== p.producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    if (m.producerEpoch !== p.producerEpoch) return ErrorCode.PRODUCER_FENCED;
+    return ErrorCode.NONE;
+  }
+
+  // ---- AddPartitionsToTxn / AddOffsetsToTxn ----
+
+  async addPartitions(p: T.TxnProducer, topics: { name: string; partitions: number[] }[]): Promise<T.AddPartitionsResult[]> {
+    const every = (code: number): T.AddPartitionsResult[] => topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((partition) => ({ partition, errorCode: code })) }));
+    const m = this.states.get(p.transactionalId);
+    const refused = this.producerError(m, p);
+    if (refused !== ErrorCode.NONE || !m) return every(refused);
+    if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) return every(ErrorCode.CONCURRENT_TRANSACTIONS);
+    const unknown = new Set<string>();
+    for (const t of topics) for (const partition of t.partitions) if (!this.log.partitionExists(t.name, partition)) unknown.add(`${t.name}\u0000${partition}`);
+    if (unknown.size > 0) {
+      return topics.map((t) => ({
+        topic: t.name,
+        partitions: t.partitions.map((partition) => ({
+          partition,
+          errorCode: unknown.has(`${t.name}\u0000${partition}`) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED,
+        })),
+      }));
+    }
+    const code = await this.addToTransaction(
+      m,
+      topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition }))),
+    );
+    return every(code);
+  }
+
+  async addOffsets(p: T.TxnProducer, groupId: string): Promise<number> {
+    const m = this.states.get(p.transactionalId);
+    const refused = this.producerError(m, p);
+    if (refused !== ErrorCode.NONE || !m) return refused;
+    if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    return this.addToTransaction(m, [{ topic: CONSUMER_OFFSETS_TOPIC, partition: this.groups.partitionFor(groupId) }]);
+  }
+
+  private async addToTransaction(m: TransactionMetadata, parts: TopicPartitionRef[]): Promise<number> {
+    if (m.state === S.Ongoing && parts.every((x) => m.hasPartition(x.topic, x.partition))) return ErrorCode.NONE;
+    m.transitionTo(S.Ongoing, this.clock.now());
+    m.addPartitions(parts);
+    try {
+      await this.states.persist(m);
+      return ErrorCode.NONE;
+    } catch (err) {
+      return toErrorResult(err).errorCode;
+    }
+  }
+
+  /**
+   * Whether a transactional produce to this partition may be appended (the partition was added to
+   * the producer's open transaction; KIP-890's verification): NONE, or the code the produce gets.
+   */
+  verifyProduce(p: T.TxnProducer, topic: string, partition: number): number {
+    const m = this.states.get(p.transactionalId);
+    const refused = this.producerError(m, p);
+    if (refused !== ErrorCode.NONE) return refused === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : refused;
+    return m?.state === S.Ongoing && m.hasPartition(topic, partition) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
+  }
+
+  // ---- TxnOffsetCommit ----
+
+  async txnOffsetCommit(req: T.TxnOffsetCommitRequest): Promise<T.TxnOffsetCommitResponse> {
+    const every = (code: number): T.TxnOffsetCommitResponse => ({
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((x) => ({ partitionIndex: x.partitionIndex, errorCode: code })) })),
+    });
+    const m = this.states.get(req.transactionalId);
+    const refused = this.producerError(m, req);
+    if (refused !== ErrorCode.NONE) return every(refused === ErrorCode.INVALID_PRODUCER_ID_MAPPING ? ErrorCode.INVALID_PRODUCER_ID_MAPPING : ErrorCode.PRODUCER_FENCED);
+    const offsetsPartition = this.groups.partitionFor(req.groupId);
+    if (m?.state !== S.Ongoing || !m.hasPartition(CONSUMER_OFFSETS_TOPIC, offsetsPartition)) return every(ErrorCode.INVALID_TXN_STATE);
+    const groupError = this.groups.validateCommit(req.groupId, req.generationId, req.memberId, req.groupInstanceId);
+    if (groupError !== ErrorCode.NONE) return every(groupError);
+    const now = this.clock.now();
+    const accepted: TopicPartitionOffset[] = [];
+    const tooLarge = new Set<string>();
+    for (const t of req.topics) {
+      for (const x of t.partitions) {
+        const metadata = x.committedMetadata ?? '';
+        if (Buffer.byteLength(metadata, 'utf8') > this.groups.offsetMetadataMaxBytes) tooLarge.add(`${t.name}\u0000${x.partitionIndex}`);
+        else accepted.push({ topic: t.name, partition: x.partitionIndex, value: { offset: x.committedOffset, leaderEpoch: x.committedLeaderEpoch, metadata, commitTimestamp: now, expireTimestamp: -1 } });
+      }
+    }
+    let writeError: number = ErrorCode.NONE;
+    try {
+      if (accepted.length > 0) this.log.writeTxnOffsets(offsetsPartition, req, req.groupId, accepted);
+      this.addPending(req.producerId, req.groupId, accepted);
+    } catch (err) {
+      writeError = toErrorResult(err).errorCode;
+    }
+    return {
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((x) => ({
+          partitionIndex: x.partitionIndex,
+          errorCode: tooLarge.has(`${t.name}\u0000${x.partitionIndex}`) ? ErrorCode.OFFSET_METADATA_TOO_LARGE : writeError,
+        })),
+      })),
+    };
+  }
+
+  /** Offsets of a transaction found open in `__consumer_offsets` at start-up: visible if it commits. */
+  restorePendingOffsets(producerId: number, groupId: string, offsets: TopicPartitionOffset[]): void {
+    this.addPending(producerId, groupId, offsets);
+  }
+
+  private addPending(producerId: number, groupId: string, offsets: TopicPartitionOffset[]): void {
+    let byGroup = this.pendingOffsets.get(producerId);
+    if (!byGroup) this.pendingOffsets.set(producerId, (byGroup = new Map()));
+    byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), ...offsets]);
+  }
+
+  // ---- EndTxn ----
+
+  async endTxn(p: T.TxnProducer, commit: boolean): Promise<number> {
+    const m = this.states.get(p.transactionalId);
+    const refused = this.producerError(m, p);
+    if (refused !== ErrorCode.NONE || !m) return refused;
+    switch (m.state) {
+      case S.Ongoing:
+        break;
+      case S.CompleteCommit:
+        return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
+      case S.CompleteAbort:
+        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
+      case S.PrepareCommit:
+        return commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE;
+      case S.PrepareAbort:
+        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS;
+      default:
+        return ErrorCode.INVALID_TXN_STATE;
+    }
+    try {
+      m.transitionTo(commit ? S.PrepareCommit : S.PrepareAbort, this.clock.now());
+      await this.states.persist(m);
+      await this.completeTransaction(m, commit);
+      return ErrorCode.NONE;
+    } catch (err) {
+      return toErrorResult(err).errorCode;
+    }
+  }
+
+  /** Writes the markers of a decided transaction, makes its offsets visible or drops them, records the completion. */
+  private async completeTransaction(m: TransactionMetadata, commit: boolean): Promise<void> {
+    const marker = { producerId: m.producerId, producerEpoch: m.producerEpoch, commit, timestamp: this.clock.now() };
+    for (const part of m.partitions.values()) {
+      try {
+        await this.log.writeMarker(part.topic, part.partition, marker);
+      } catch (err) {
+        // The decision is in __transaction_state: the markers are written again at the next start-up.
+        this.logger.warn(`writing the ${commit ? 'COMMIT' : 'ABORT'} marker of transactional id ${m.transactionalId} to ${part.topic}-${part.partition} failed: ${toErrorResult(err).errorMessage}`);
+        throw err;
+      }
+    }
+    const pending = this.pendingOffsets.get(m.producerId);
+    this.pendingOffsets.delete(m.producerId);
+    if (commit && pending) for (const [groupId, offsets] of pending) this.groups.applyCommitted(groupId, offsets);
+    m.transitionTo(commit ? S.CompleteCommit : S.CompleteAbort, this.clock.now());
+    await this.states.persist(m);
+  }
+
+  // ---- timeouts ----
+
+  private scheduleTimeoutCheck(): void {
+    if (!this.running) return;
+    this.timer = this.clock.schedule(this.config.abortTimedOutTransactionCleanupIntervalMs, () => {
+      void this.abortTimedOutTransactions().finally(() => this.scheduleTimeoutCheck());
+    });
+  }
+
+  /** Aborts every transaction open longer than its timeout, fencing its producer; returns how many. */
+  async abortTimedOutTransactions(): Promise<number> {
+    const now = this.clock.now();
+    let aborted = 0;
+    for (const m of this.states.all()) {
+      if (m.state !== S.Ongoing || m.txnStartTimestamp + m.txnTimeoutMs > now) continue;
+      try {
+        await this.fenceAndAbort(m);
+        aborted++;
+        this.logger.warn(`aborted the transaction of transactional id ${m.transactionalId}: open longer than its timeout of ${m.txnTimeoutMs} ms`);
+      } catch (err) {
+        this.logger.warn(`aborting the timed-out transaction of ${m.transactionalId} failed: ${toErrorResult(err).errorMessage}`);
+      }
+    }
+    return aborted;
+  }
+
+  // ---- DescribeTransactions / ListTransactions ----
+
+  describe(transactionalIds: string[]): T.DescribedTransaction[] {
+    return transactionalIds.map((transactionalId) => {
+      const m = this.states.get(transactionalId);
+      if (!m) {
+        return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] };
+      }
+      return {
+        errorCode: ErrorCode.NONE,
+        transactionalId,
+        transactionState: m.state.name,
+        transactionTimeoutMs: m.txnTimeoutMs,
+        transactionStartTimeMs: m.txnStartTimestamp,
+        producerId: m.producerId,
+        producerEpoch: m.producerEpoch,
+        topics: m.partitionsByTopic(),
+      };
+    });
+  }
+
+  /** Transactions matching the filters (empty filters match all); `durationMs` ≥ 0 keeps those open at least that long. */
+  list(stateFilters: string[], producerIdFilters: number[], durationMs = -1): { unknownStateFilters: string[]; transactions: T.ListedTransaction[] } {
+    const unknownStateFilters = stateFilters.filter((s) => !transactionStateByName(s));
+    const states = new Set(stateFilters);
+    const pids = new Set(producerIdFilters);
+    const now = this.clock.now();
+    const transactions = this.states
+      .all()
+      .filter((m) => (states.size === 0 || states.has(m.state.name)) && (pids.size === 0 || pids.has(m.producerId)))
+      .filter((m) => durationMs < 0 || (m.state === S.Ongoing && now - m.txnStartTimestamp >= durationMs))
+      .map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: m.state.name }));
+    return { unknownStateFilters, transactions };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The transaction coordinator's state (Kafka's TransactionStateManager): every transactional id's
+ * metadata in memory, each change written first to its `__transaction_state` partition (a
+ * compacted topic: the newest record per id is its state), and reloaded from there at start-up.
+ */
+import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
+import { decodeTransactionLogKey, decodeTransactionLogValue, encodeTransactionLogKey, encodeTransactionLogValue, transactionLogPartitionFor } from './TransactionLog';
+import type { TransactionMetadata } from './TransactionMetadata';
+
+export class TransactionStateManager {
+  private readonly byId = new Map<string, TransactionMetadata>();
+
+  constructor(
+    /** The partitions of `__transaction_state` (the same record store the group coordinator uses for its topic). */
+    private readonly store: OffsetsPartitionStore,
+    readonly partitionCount: number,
+  ) {}
+
+  partitionFor(transactionalId: string): number {
+    return transactionLogPartitionFor(transactionalId, this.partitionCount);
+  }
+
+  get(transactionalId: string): TransactionMetadata | undefined {
+    return this.byId.get(transactionalId);
+  }
+
+  all(): TransactionMetadata[] {
+    return [...this.byId.values()];
+  }
+
+  /** Writes the metadata's current state to the log, then keeps it; throws (changing nothing kept) when the write fails. */
+  async persist(metadata: TransactionMetadata): Promise<void> {
+    const record: CoordinatorRecord = { key: encodeTransactionLogKey(metadata.transactionalId), value: encodeTransactionLogValue(metadata) };
+    await this.store.append(this.partitionFor(metadata.transactionalId), [record]);
+    this.byId.set(metadata.transactionalId, metadata);
+  }
+
+  /** Reads every partition; the newest record of each id wins, a tombstone removes it. Returns how many ids were loaded. */
+  async load(): Promise<number> {
+    this.byId.clear();
+    for (let p = 0; p < this.partitionCount; p++) {
+      for (const record of await this.store.readAll(p)) {
+        const id = decodeTransactionLogKey(record.key);
+        if (id === null) continue;
+        if (record.value === null) this.byId.delete(id);
+        else this.byId.set(id, decodeTransactionLogValue(id, record.value));
+      }
+    }
+    return this.byId.size;
+  }
+}

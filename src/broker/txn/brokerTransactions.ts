@@ -1,0 +1,127 @@
+/**
+ * Builds the transaction coordinator over the broker's own objects: `__transaction_state` through
+ * the produce path (made on first use, as Kafka does), markers and transactional offset commits
+ * appended to the partitions, the group coordinator for TxnOffsetCommit's member check.
+ */
+import { decodeCoordinatorKey, decodeOffsetCommitValue, encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../protocol/coordinator';
+import type { CoordinatorRecord } from '../group/OffsetsPartitionStore';
+import { ErrorCode } from '../../protocol/errorCodes';
+import { encodeTxnMarkerBatch } from '../../protocol/records/controlRecord';
+import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
+import type { BrokerConfig } from '../config/BrokerConfig';
+import { BrokerRequestError } from '../config/BrokerError';
+import type { GroupCoordinator } from '../group';
+import { SystemClock, type Clock } from '../group/clock';
+import type { LogLogger } from '../log/config';
+import { LogOffsetsPartitionStore } from '../partition/LogOffsetsPartitionStore';
+import type { Partition } from '../partition/Partition';
+import type { ProduceHandler } from '../produce/ProduceHandler';
+import type { ProducerIdManager } from '../produce/ProducerIdManager';
+import type { TopicManager } from '../topics/TopicManager';
+import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../topics/topicName';
+import { TransactionCoordinator } from './TransactionCoordinator';
+import { TransactionStateManager } from './TransactionStateManager';
+import type { TxnGroupOffsets, TxnLogAccess } from './types';
+
+export interface BrokerTransactionsDeps {
+  topics: TopicManager;
+  producer: ProduceHandler;
+  producerIds: ProducerIdManager;
+  groups: GroupCoordinator;
+  config: BrokerConfig;
+  clock?: Clock;
+  logger: LogLogger;
+  /** Offset commit records of transactions still open when `__consumer_offsets` was loaded. */
+  openTxnOffsets?: OpenTxnOffsets[];
+}
+
+export interface OpenTxnOffsets {
+  producerId: number;
+  records: CoordinatorRecord[];
+}
+
+export function createTransactionCoordinator(d: BrokerTransactionsDeps): TransactionCoordinator {
+  const stateTopic = (): ReturnType<TopicManager['ensureTransactionStateTopic']> => d.topics.ensureTransactionStateTopic();
+  const records = new LogOffsetsPartitionStore(
+    (index) => d.topics.partition(TRANSACTION_STATE_TOPIC, index),
+    (index, batch) => {
+      stateTopic();
+      return d.producer.producePartition(TRANSACTION_STATE_TOPIC, index, batch, true);
+    },
+  );
+  const partitionCount = d.topics.get(TRANSACTION_STATE_TOPIC)?.partitions.length ?? d.config.transactionStateLogNumPartitions;
+  const store = {
+    append: records.append.bind(records),
+    // Before the first transactional id the topic does not exist: nothing to load.
+    readAll: (index: number) => (d.topics.get(TRANSACTION_STATE_TOPIC) ? records.readAll(index) : []),
+  };
+  const partitionOrThrow = (topic: string, index: number): Partition => {
+    const p = d.topics.partition(topic, index);
+    if (!p) throw new BrokerRequestError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${topic} has no partition ${index}`);
+    return p;
+  };
+  const log: TxnLogAccess = {
+    partitionExists: (topic, index) => d.topics.partition(topic, index) !== undefined,
+    writeMarker(topic, index, marker) {
+      const p = d.topics.partition(topic, index);
+      // A partition deleted since it joined the transaction has nothing left to mark.
+      if (!p) return;
+      const write = (): void => {
+        p.append(encodeTxnMarkerBatch(marker));
+        p.producers.markerAppended(marker.producerId, marker.producerEpoch);
+      };
+      if (!p.appendChain) return write();
+      // A produce of this transaction still waits on re-compression: the marker goes after it.
+      const written = p.appendChain.then(write);
+      const link = written.then(
+        () => undefined,
+        () => undefined,
+      );
+      p.appendChain = link;
+      void link.then(() => {
+        if (p.appendChain === link) p.appendChain = null;
+      });
+      return written;
+    },
+    writeTxnOffsets(index, producer, groupId, offsets) {
+      const batch = encodeRecordBatchSync({
+        records: offsets.map((o) => ({
+          key: encodeOffsetCommitKey({ group: groupId, topic: o.topic, partition: o.partition }),
+          value: encodeOffsetCommitValue(o.value),
+        })),
+        producerId: producer.producerId,
+        producerEpoch: producer.producerEpoch,
+        baseSequence: -1,
+        isTransactional: true,
+      });
+      partitionOrThrow(CONSUMER_OFFSETS_TOPIC, index).append(batch);
+    },
+    allocateProducerId: () => {
+      const res = d.producerIds.initProducerId({});
+      if (res.errorCode !== ErrorCode.NONE) throw new BrokerRequestError(res.errorCode, res.errorMessage ?? 'no producer id could be reserved');
+      return res.producerId;
+    },
+  };
+  const groups: TxnGroupOffsets = {
+    partitionFor: (groupId) => d.groups.partitionFor(groupId),
+    validateCommit: (groupId, generationId, memberId, instanceId) => d.groups.validateTxnOffsetCommit(groupId, generationId, memberId, instanceId),
+    offsetMetadataMaxBytes: d.groups.config.offsetMetadataMaxBytes,
+    applyCommitted: (groupId, offsets) => d.groups.applyTxnOffsets(groupId, offsets),
+  };
+  const coordinator = new TransactionCoordinator(
+    new TransactionStateManager(store, partitionCount),
+    log,
+    groups,
+    { transactionMaxTimeoutMs: d.config.transactionMaxTimeoutMs, abortTimedOutTransactionCleanupIntervalMs: d.config.transactionAbortTimedOutTransactionCleanupIntervalMs },
+    d.clock ?? new SystemClock(),
+    d.logger,
+  );
+  for (const open of d.openTxnOffsets ?? []) {
+    for (const r of open.records) {
+      const key = decodeCoordinatorKey(r.key);
+      if (key.type !== 'offset' || r.value === null) continue;
+      coordinator.restorePendingOffsets(open.producerId, key.group, [{ topic: key.topic, partition: key.partition, value: decodeOffsetCommitValue(r.value) }]);
+    }
+  }
+  return coordinator;
+}
