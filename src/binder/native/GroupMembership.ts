@@ -2,7 +2,7 @@
  * One member's side of Kafka's classic group protocol against the in-process coordinator:
  * JoinGroup (with the MEMBER_ID_REQUIRED round trip), the leader's assignment with the configured
  * assignor over every member's subscription, SyncGroup, heartbeats, commits and leaving. It holds
- * the member id and generation; what to do with partitions is ConsumerMember's business.
+ * the member id and generation; what to do with partitions is NativeConsumerMember's business.
  */
 import type { Broker } from '../../broker/Broker';
 import type { JoinGroupResponse, SyncGroupAssignment } from '../../broker/group/types';

@@ -4,6 +4,7 @@
  */
 import type { InboundRecord, OutboundRecord, SendResult, TopicPartition } from '../Binder';
 import { partitionForKey } from '../../protocol/murmur2';
+import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { Signal } from './Signal';
 
 export interface ProducedRecord {
@@ -79,13 +80,13 @@ export class TestBroker {
   }
 
   committedOffset(group: string, topic: string, partition: number): number | undefined {
-    return this.committed.get(group)?.get(`${topic}:${partition}`);
+    return this.committed.get(group)?.get(topicPartitionKey(topic, partition));
   }
 
   commit(group: string, topic: string, partition: number, offset: number): void {
     let offsets = this.committed.get(group);
     if (!offsets) this.committed.set(group, (offsets = new Map()));
-    offsets.set(`${topic}:${partition}`, offset);
+    offsets.set(topicPartitionKey(topic, partition), offset);
   }
 
   async join(group: string, member: GroupMember): Promise<void> {

@@ -5,4 +5,4 @@ export { TestBinder, type TestBinderOptions } from './TestBinder';
 export { TestBroker } from './TestBroker';
 export { InputDestination, OutputDestination, OutputMessage, type InputSendOptions, type HasBinder } from './destinations';
 
-registerBinder('test', ({ properties }) => new TestBinder({ defaultPartitions: Number(properties.defaultPartitions ?? 1) }));
+registerBinder('test', ({ properties, logger }) => new TestBinder({ defaultPartitions: Number(properties.defaultPartitions ?? 1), logger }));
