@@ -26,6 +26,7 @@ export type {
   Destination,
   RecordHeader,
 } from './binder/Binder';
+export { ConsumedRecord } from './binder/Binder';
 export { TestBinder, InputDestination, OutputDestination, OutputMessage } from './binder/test';
 export type { InputSendOptions } from './binder/test';
 export {

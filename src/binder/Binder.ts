@@ -68,7 +68,8 @@ export interface OutboxStatus {
 
 /**
  * A record as delivered to the runtime. Read the fields by name: a binder may decode `headers`
- * on first access (the native binder does), so a spread copy of a record can lack them.
+ * on first access (the native binder does), so a spread copy of a record can lack them; a record
+ * made from another is a new ConsumedRecord.
  */
 export interface InboundRecord {
   topic: string;
@@ -78,7 +79,15 @@ export interface InboundRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: RecordHeader[];
+  /**
+   * The value of the last header named `name` (compared exactly, else ignoring case) as UTF-8
+   * text; undefined when there is none or its value is null. A binder may answer without
+   * decoding the record's other headers (the native binder reads it from the batch bytes).
+   */
+  headerText(name: string): string | undefined;
 }
+
+export { ConsumedRecord } from './consumer/ConsumedRecord';
 
 /** Records of one partition, in offset order. */
 export interface InboundBatch {

@@ -8,7 +8,7 @@ import { CompressionType } from '../protocol/records/types';
 import type { ProducerConfig } from './config/types';
 import type { ConverterRegistry } from './conversion';
 import { LifecycleError } from './errors';
-import { keyBytes, outboundHeaders } from './headers';
+import { keyBytes, OutboundHeaders } from './headers';
 import type { ProducerDefinition } from './model';
 import { NO_PRODUCER_OBSERVER, type ProducerObserver } from './observability/observers';
 
@@ -38,6 +38,7 @@ export class Producers {
   private readonly ready = new Map<string, ProducerBinding>();
   /** Output bindings by destination (topic), for content type and producer settings. */
   private readonly byDestination = new Map<string, ProducerDefinition>();
+  private readonly outboundHeaders = new OutboundHeaders();
   private closed = false;
 
   constructor(
@@ -106,7 +107,7 @@ export class Producers {
     return {
       key: keyBytes(options.key),
       value: bytes,
-      headers: outboundHeaders(contentType, given),
+      headers: this.outboundHeaders.of(contentType, given),
       partition: options.partition,
     };
   }

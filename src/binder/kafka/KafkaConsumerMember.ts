@@ -5,7 +5,7 @@
  * the partition back to the first record it did not finish and delivers it again on the next poll.
  */
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import type { BatchHandler, ConsumerSession, InboundRecord, TopicPartition, TopicPartitionOffset } from '../Binder';
+import { ConsumedRecord, type BatchHandler, type ConsumerSession, type InboundRecord, type TopicPartition, type TopicPartitionOffset } from '../Binder';
 import { AssignedPartitions } from '../consumer/AssignedPartitions';
 import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
 import type { MemberSettings } from '../consumer/MemberSettings';
@@ -247,13 +247,13 @@ function isRebalanceSignal(error: unknown): boolean {
 }
 
 function toInbound(topic: string, partition: number, message: KafkaMessage): InboundRecord {
-  return {
+  return new ConsumedRecord(
     topic,
     partition,
-    offset: Number(message.offset),
-    timestamp: Number(message.timestamp),
-    key: message.key ?? null,
-    value: message.value ?? null,
-    headers: fromKafkajsHeaders(message.headers),
-  };
+    Number(message.offset),
+    Number(message.timestamp),
+    message.key ?? null,
+    message.value ?? null,
+    fromKafkajsHeaders(message.headers),
+  );
 }
