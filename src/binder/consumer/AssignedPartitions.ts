@@ -4,10 +4,13 @@
  * kept, so that question costs no string per record.
  */
 import type { TopicPartition } from '../Binder';
+import { PartitionNotAssignedError } from './errors';
 import { topicPartitionKey } from './topicPartitionKey';
 
 export class AssignedPartitions {
   private byKey = new Map<string, TopicPartition>();
+  /** Keys of held partitions paused one by one (pausePartition); kept while the partition stays held. */
+  private readonly paused = new Set<string>();
   private lastTopic = '';
   private lastPartition = -1;
   private lastKey = '';
@@ -42,6 +45,12 @@ export class AssignedPartitions {
     return [...this.byKey.keys()];
   }
 
+  /** Keys of the held partitions not paused one by one: those to fetch. */
+  unpausedKeys(): string[] {
+    const keys = this.keys();
+    return this.paused.size === 0 ? keys : keys.filter((key) => !this.paused.has(key));
+  }
+
   /** A copy: callers revoke or change the assignment while they go through it. */
   list(): TopicPartition[] {
     return [...this.byKey.values()];
@@ -58,7 +67,24 @@ export class AssignedPartitions {
     for (const tp of partitions) next.set(topicPartitionKey(tp.topic, tp.partition), tp);
     const lost = [...this.byKey].filter(([key]) => !next.has(key)).map(([, tp]) => tp);
     this.byKey = next;
+    for (const key of [...this.paused]) if (!next.has(key)) this.paused.delete(key);
     return lost;
+  }
+
+  /** Pauses or resumes one held partition; PartitionNotAssignedError for one not held. */
+  setPaused(topic: string, partition: number, paused: boolean): void {
+    const key = this.keyOf(topic, partition);
+    if (!this.byKey.has(key)) throw new PartitionNotAssignedError(topic, partition);
+    if (paused) this.paused.add(key);
+    else this.paused.delete(key);
+  }
+
+  isPausedKey(key: string): boolean {
+    return this.paused.size > 0 && this.paused.has(key);
+  }
+
+  pausedList(): TopicPartition[] {
+    return [...this.paused].map((key) => this.byKey.get(key)!);
   }
 
   /** Forgets `tp` unless a newer assignment holds that partition under another object. */

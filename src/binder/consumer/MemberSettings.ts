@@ -1,14 +1,17 @@
 /** What every binder's consumer member is told by its binding, whatever else its binder adds. */
-import type { ConsumerOptions, ConsumerSession, TopicPartition } from '../Binder';
+import type { ConsumerIdleEvent, ConsumerOptions, ConsumerSession, PartitionSeeker, TopicPartition } from '../Binder';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import type { ConsumerGroup } from './consumerGroupOf';
+import { IdleWatch } from './IdleWatch';
 
 export interface MemberSettings {
   anonymous: boolean;
   startOffset: 'earliest' | 'latest';
   maxBatchRecords: number;
   onPartitionsRevoked?: (partitions: TopicPartition[], session: ConsumerSession) => Promise<void>;
-  onPartitionsAssigned?: (partitions: TopicPartition[]) => void;
+  onPartitionsAssigned?: (partitions: TopicPartition[], seeker: PartitionSeeker) => void;
+  idleEventIntervalMs?: number;
+  onIdle?: (event: ConsumerIdleEvent) => void;
   /** The binding's pause state (pause() and resume() act on every member). */
   isPaused(): boolean;
   /** Failures the member recovers from, for the binder's logger. */
@@ -27,7 +30,30 @@ export function memberSettingsOf(
     maxBatchRecords: options.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords,
     onPartitionsRevoked: options.onPartitionsRevoked,
     onPartitionsAssigned: options.onPartitionsAssigned,
+    idleEventIntervalMs: options.idleEventIntervalMs,
+    onIdle: options.onIdle,
     isPaused,
     reportError,
   };
+}
+
+/** The member's idle watch when the binding asked for idle events, else null. */
+export function idleWatchOf(settings: MemberSettings, partitions: () => TopicPartition[]): IdleWatch | null {
+  const { idleEventIntervalMs, onIdle } = settings;
+  if (onIdle === undefined || idleEventIntervalMs === undefined) return null;
+  return new IdleWatch(idleEventIntervalMs, onIdle, partitions, settings.reportError);
+}
+
+/**
+ * Tells the runtime of a new assignment, with a seeker for it; seeks made before the callback
+ * settles apply to the first delivery. A failing callback is reported: the assignment stands.
+ */
+export async function announceAssignment(settings: MemberSettings, partitions: TopicPartition[], seeker: PartitionSeeker): Promise<void> {
+  const callback = settings.onPartitionsAssigned;
+  if (!callback) return;
+  try {
+    await callback(partitions, seeker);
+  } catch (error) {
+    settings.reportError('onPartitionsAssigned failed', error);
+  }
 }

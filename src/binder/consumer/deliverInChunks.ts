@@ -6,6 +6,7 @@
  * retries; the binder only delivers again).
  */
 import type { BatchHandler, ConsumerSession, InboundBatch, InboundRecord } from '../Binder';
+import type { IdleWatch } from './IdleWatch';
 import type { SeekRequests } from './SeekRequests';
 
 export interface ChunkDelivery {
@@ -13,6 +14,8 @@ export interface ChunkDelivery {
   readonly session: ConsumerSession;
   readonly seeks: SeekRequests;
   readonly maxBatchRecords: number;
+  /** The member's idle event, when the binding asked for one: told of every delivery. */
+  readonly idle: IdleWatch | null;
   /** Checked before each chunk: false (stopping, revoked, paused, rebalancing) ends the delivery. */
   canDeliver(key: string): boolean;
   /** A chunk was handled and nothing sought: the partition's position moves to `nextOffset`. */
@@ -42,6 +45,7 @@ export async function deliverInChunks(
     if (seeks.has(key) || !delivery.canDeliver(key)) return seeks.take(key) ?? chunk[0].offset;
     const batch: InboundBatch = { topic, partition, records: chunk, highWatermark };
     seeks.delivering = key;
+    delivery.idle?.delivered();
     try {
       await delivery.handler(batch, delivery.session);
     } catch (error) {

@@ -19,11 +19,12 @@ import type {
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
 import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
+import type { PartitionOffsets } from '../consumer/PartitionSeeks';
 import { resolveTopics } from '../consumer/resolveTopics';
 import { registerCompressionCodecs } from './codecs';
 import { installConsumerStopFix } from './consumerStopFix';
 import { resolveKafkaBinderConfig, type KafkaBinderConfig, type ResolvedKafkaBinderConfig } from './config';
-import { hasErrorType, KafkaBinderClosedError, KafkaSessionTimeoutError, toBinderError } from './errors';
+import { hasErrorType, KafkaBinderClosedError, KafkaBinderError, KafkaSessionTimeoutError, toBinderError } from './errors';
 import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
@@ -161,6 +162,7 @@ export class KafkaBinder implements Binder {
           ...memberSettingsOf(options, group, () => state.paused, reportError),
           startPositions,
           joinTimeoutMs: rebalanceTimeout + this.config.requestTimeoutMs,
+          offsets: this.partitionOffsets,
         }),
       );
     }
@@ -202,6 +204,27 @@ export class KafkaBinder implements Binder {
   /** The connected kafkajs admin client, for tools and tests (e.g. offsets of a group). */
   async adminClient(): Promise<Admin> {
     return this.connectedAdmin();
+  }
+
+  /** ListOffsets through the admin client, for seekTo. */
+  private readonly partitionOffsets: PartitionOffsets = {
+    earliest: async (topic, partition) => Number((await this.partitionEnds(topic, partition)).low),
+    latest: async (topic, partition) => Number((await this.partitionEnds(topic, partition)).high),
+    forTimestamp: async (topic, partition, timestamp) => {
+      const admin = await this.connectedAdmin();
+      // Also the high watermark for none: kafkajs answers the end where Kafka answers -1.
+      const found = await this.attempt(`looking up ${topic}-${partition} by timestamp`, () => admin.fetchTopicOffsetsByTimestamp(topic, timestamp));
+      const offset = Number(found.find((p) => p.partition === partition)?.offset ?? -1);
+      return offset < 0 ? null : offset;
+    },
+  };
+
+  private async partitionEnds(topic: string, partition: number): Promise<{ low: string; high: string }> {
+    const admin = await this.connectedAdmin();
+    const ends = await this.attempt(`looking up the offsets of ${topic}-${partition}`, () => admin.fetchTopicOffsets(topic));
+    const found = ends.find((p) => p.partition === partition);
+    if (!found) throw new KafkaBinderError(`looking up the offsets of ${topic}-${partition}`, new Error(`the topic has no partition ${partition}`));
+    return found;
   }
 
   /** Topics of the cluster `pattern` matches now. */

@@ -8,7 +8,9 @@ import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { ConsumedRecord, type BatchHandler, type ConsumerSession, type InboundRecord, type TopicPartition, type TopicPartitionOffset } from '../Binder';
 import { AssignedPartitions } from '../consumer/AssignedPartitions';
 import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
-import type { MemberSettings } from '../consumer/MemberSettings';
+import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
+import type { IdleWatch } from '../consumer/IdleWatch';
+import { seekAssigned, type PartitionOffsets } from '../consumer/PartitionSeeks';
 import { revokePartitions } from '../consumer/revokePartitions';
 import { SeekRequests } from '../consumer/SeekRequests';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
@@ -21,6 +23,8 @@ export interface KafkaMemberSettings extends MemberSettings {
   startPositions: TopicPartitionOffset[];
   /** Bound on the first join of the group. */
   joinTimeoutMs: number;
+  /** ListOffsets on the cluster, for seekTo. */
+  offsets: PartitionOffsets;
 }
 
 export class KafkaConsumerMember {
@@ -35,6 +39,9 @@ export class KafkaConsumerMember {
   private restarting: Promise<void> | null = null;
   private readonly firstJoin: Promise<void>;
   private signalJoined!: () => void;
+  /** The runtime's onPartitionsAssigned in progress: its seeks apply before anything is delivered. */
+  private announcing: Promise<void> | null = null;
+  private readonly idle: IdleWatch | null;
   private failJoin!: (error: unknown) => void;
 
   readonly session: ConsumerSession = {
@@ -42,6 +49,17 @@ export class KafkaConsumerMember {
     seek: (target) => this.seek(target),
     heartbeat: () => this.heartbeat(),
     isActive: (topic, partition) => !this.stopping && this.assigned.has(topic, partition),
+    seekTo: (topic, partition, position) =>
+      seekAssigned(this.assigned, this.settings.offsets, topic, partition, position, (key, offset) => this.moveTo(key, topic, partition, offset)),
+    pausePartition: (topic, partition) => {
+      this.assigned.setPaused(topic, partition, true);
+      this.consumer.pause([{ topic, partitions: [partition] }]);
+    },
+    resumePartition: (topic, partition) => {
+      this.assigned.setPaused(topic, partition, false);
+      if (!this.settings.isPaused()) this.consumer.resume([{ topic, partitions: [partition] }]);
+    },
+    pausedPartitions: () => this.assigned.pausedList(),
   };
 
   constructor(
@@ -55,6 +73,7 @@ export class KafkaConsumerMember {
     });
     // Nothing may wait on it (the join can fail after start() gave up): never an unhandled rejection.
     this.firstJoin.catch(() => undefined);
+    this.idle = idleWatchOf(settings, () => this.assigned.list());
     const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
     consumer.on(REBALANCING, () => this.revoke(this.assigned.list()));
     consumer.on(GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
@@ -75,6 +94,7 @@ export class KafkaConsumerMember {
   /** Runs the consumer and resolves once it joined the group (kafkajs retries a failed first join). */
   async start(): Promise<void> {
     await this.run();
+    this.idle?.start();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -127,6 +147,7 @@ export class KafkaConsumerMember {
   async stop(handlerWaitMs?: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.idle?.stop();
     const deadline = handlerWaitMs === undefined ? undefined : Date.now() + handlerWaitMs;
     const left = (): number | undefined => (deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
     if (this.restarting) await waitAtMost(this.restarting, left());
@@ -161,7 +182,15 @@ export class KafkaConsumerMember {
       }
       this.signalJoined();
     }
-    this.settings.onPartitionsAssigned?.(next);
+    // Partitions paused one by one stay paused in kafkajs only while assigned: pause them again.
+    const paused = this.assigned.pausedList();
+    if (paused.length > 0) this.consumer.pause(paused.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
+    if (this.settings.onPartitionsAssigned) {
+      const announcing = announceAssignment(this.settings, next, this.session).finally(() => {
+        if (this.announcing === announcing) this.announcing = null;
+      });
+      this.announcing = announcing;
+    }
   }
 
   private revoke(partitions: TopicPartition[]): Promise<void> {
@@ -182,6 +211,15 @@ export class KafkaConsumerMember {
       }
       throw error;
     }
+  }
+
+  /**
+   * A seekTo: during the partition's delivery it applies when the handler returns; else at once,
+   * and a batch already fetched from the old position is not delivered (the seek request ends it).
+   */
+  private moveTo(key: string, topic: string, partition: number, offset: number): void {
+    this.seeks.set(key, offset);
+    if (this.seeks.delivering !== key) this.consumer.seek({ topic, partition, offset: String(offset) });
   }
 
   /** Applied when the batch in flight returns (kafkajs fetches on, it cannot be told mid-batch). */
@@ -209,7 +247,8 @@ export class KafkaConsumerMember {
     if (batch.isEmpty()) return;
     const messages = batch.messages;
     if (this.stopping) return;
-    if (this.settings.isPaused()) {
+    if (this.announcing) await this.announcing;
+    if (this.settings.isPaused() || this.assigned.isPausedKey(topicPartitionKey(topic, partition))) {
       // Fetched before pause() took effect: not delivered, the position stays at its first record.
       this.consumer.seek({ topic, partition, offset: messages[0].offset });
       this.consumer.pause([{ topic, partitions: [partition] }]);
@@ -232,7 +271,8 @@ export class KafkaConsumerMember {
       session: this.session,
       seeks: this.seeks,
       maxBatchRecords: this.settings.maxBatchRecords,
-      canDeliver: (key) => isRunning() && !isStale() && !this.stopping && this.assigned.hasKey(key),
+      idle: this.idle,
+      canDeliver: (key) => isRunning() && !isStale() && !this.stopping && this.assigned.hasKey(key) && !this.assigned.isPausedKey(key),
       handled: (_topic, _partition, nextOffset) => resolveOffset(String(nextOffset - 1)),
       // kafkajs fetches the partition again from the seek: a failing handler waits in the runtime's backoff.
       afterFailure: () => Promise.resolve(),

@@ -7,10 +7,11 @@ import type { Broker } from '../../broker/Broker';
 import { OffsetSpec } from '../../broker/fetch/types';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { PartitionAssignor } from '../../protocol/consumer/Assignor';
-import type { BatchHandler, ConsumerBinding, ConsumerOptions } from '../Binder';
+import type { BatchHandler, ConsumerBinding, ConsumerOptions, SeekPosition } from '../Binder';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import type { ConsumerGroup } from '../consumer/consumerGroupOf';
 import { memberSettingsOf } from '../consumer/MemberSettings';
+import { seekInBinding } from '../consumer/PartitionSeeks';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { NativeConsumerMember } from './NativeConsumerMember';
 import { GroupMembership } from './GroupMembership';
@@ -99,6 +100,10 @@ export class NativeConsumerBinding implements ConsumerBinding {
 
   isPaused(): boolean {
     return this.paused;
+  }
+
+  seekTo(topic: string, partition: number, position: SeekPosition): Promise<void> {
+    return seekInBinding(this.members, topic, partition, position);
   }
 
   stop(handlerWaitMs?: number): Promise<void> {

@@ -13,7 +13,9 @@ import { ErrorCode } from '../../protocol/errorCodes';
 import type { BatchHandler, ConsumerSession, TopicPartition, TopicPartitionOffset } from '../Binder';
 import { AssignedPartitions } from '../consumer/AssignedPartitions';
 import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
-import type { MemberSettings } from '../consumer/MemberSettings';
+import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
+import type { IdleWatch } from '../consumer/IdleWatch';
+import { seekAssigned, type PartitionOffsets } from '../consumer/PartitionSeeks';
 import { revokePartitions } from '../consumer/revokePartitions';
 import { SeekRequests } from '../consumer/SeekRequests';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
@@ -35,7 +37,7 @@ export interface NativeMemberSettings extends MemberSettings {
 
 const REDELIVERY_BACKOFF_MS = 200;
 
-export class NativeConsumerMember implements ChunkDelivery {
+export class NativeConsumerMember implements ChunkDelivery, PartitionOffsets {
   private readonly assigned = new AssignedPartitions();
   private readonly positions = new Map<string, number>();
   readonly seeks = new SeekRequests();
@@ -59,9 +61,17 @@ export class NativeConsumerMember implements ChunkDelivery {
     seek: (target) => this.seek(target),
     heartbeat: async () => void this.beat(),
     isActive: (topic, partition) => !this.stopping && !this.needsJoin && this.assigned.has(topic, partition),
+    seekTo: (topic, partition, position) => seekAssigned(this.assigned, this, topic, partition, position, (key, offset) => this.moveTo(key, offset)),
+    pausePartition: (topic, partition) => this.assigned.setPaused(topic, partition, true),
+    resumePartition: (topic, partition) => {
+      this.assigned.setPaused(topic, partition, false);
+      this.wakeup.notify();
+    },
+    pausedPartitions: () => this.assigned.pausedList(),
   };
 
   readonly maxBatchRecords: number;
+  readonly idle: IdleWatch | null;
 
   constructor(
     private readonly broker: Broker,
@@ -70,6 +80,7 @@ export class NativeConsumerMember implements ChunkDelivery {
     private readonly settings: NativeMemberSettings,
   ) {
     this.maxBatchRecords = settings.maxBatchRecords;
+    this.idle = idleWatchOf(settings, () => this.assigned.list());
   }
 
   /** Starts the loop; resolves once the member has its first assignment. */
@@ -77,6 +88,7 @@ export class NativeConsumerMember implements ChunkDelivery {
     const joined = new Promise<void>((resolve, reject) => (this.firstJoin = { resolve, reject }));
     this.loop = this.run();
     this.heartbeatTimer = setInterval(() => this.beat(), this.settings.heartbeatMs);
+    this.idle?.start();
     return joined;
   }
 
@@ -104,6 +116,7 @@ export class NativeConsumerMember implements ChunkDelivery {
     this.stopped.notify();
     if (this.loop) await waitAtMost(this.loop, handlerWaitMs);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.idle?.stop();
     await this.revoke(this.assigned.list());
     this.membership.leave();
     this.firstJoin.resolve();
@@ -124,6 +137,17 @@ export class NativeConsumerMember implements ChunkDelivery {
     else this.positions.set(key, offset);
   }
 
+  /**
+   * A seekTo: during the partition's delivery it applies when the handler returns; else at once,
+   * and a fetch already answered for the old position is not delivered (the seek request ends it).
+   */
+  private moveTo(key: string, offset: number): void {
+    this.seeks.set(key, offset);
+    if (this.seeks.delivering === key) return;
+    this.positions.set(key, offset);
+    this.wakeup.notify();
+  }
+
   private async run(): Promise<void> {
     while (!this.stopping) {
       const mark = this.wakeup.mark();
@@ -132,7 +156,7 @@ export class NativeConsumerMember implements ChunkDelivery {
           await this.rejoin();
           continue;
         }
-        const targets = this.settings.isPaused() ? [] : this.assigned.keys();
+        const targets = this.settings.isPaused() ? [] : this.assigned.unpausedKeys();
         if (targets.length === 0) {
           await this.wakeup.wait(mark);
           continue;
@@ -176,7 +200,7 @@ export class NativeConsumerMember implements ChunkDelivery {
       throw error;
     }
     this.assigned.replace(partitions);
-    this.settings.onPartitionsAssigned?.(partitions);
+    await announceAssignment(this.settings, partitions, this.session);
     this.joinedOnce = true;
     this.firstJoin.resolve();
   }
@@ -186,11 +210,28 @@ export class NativeConsumerMember implements ChunkDelivery {
   }
 
   /** Where a partition starts without a usable position: the earliest or latest offset, per startOffset. */
-  private async reset(tp: TopicPartition): Promise<number> {
-    const timestamp = this.settings.startOffset === 'latest' ? OffsetSpec.LATEST : OffsetSpec.EARLIEST;
-    const response = await this.broker.listOffsets({ topics: [{ name: tp.topic, partitions: [{ partitionIndex: tp.partition, timestamp }] }] });
+  private reset(tp: TopicPartition): Promise<number> {
+    return this.listOffset(tp.topic, tp.partition, this.settings.startOffset === 'latest' ? OffsetSpec.LATEST : OffsetSpec.EARLIEST);
+  }
+
+  earliest(topic: string, partition: number): Promise<number> {
+    return this.listOffset(topic, partition, OffsetSpec.EARLIEST);
+  }
+
+  latest(topic: string, partition: number): Promise<number> {
+    return this.listOffset(topic, partition, OffsetSpec.LATEST);
+  }
+
+  async forTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
+    const offset = await this.listOffset(topic, partition, timestamp);
+    return offset < 0 ? null : offset;
+  }
+
+  /** ListOffsets of one partition: a timestamp, or OffsetSpec's earliest or latest. */
+  private async listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
+    const response = await this.broker.listOffsets({ topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp }] }] });
     const found = response.topics[0].partitions[0];
-    if (found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up the start of ${tp.topic}-${tp.partition}`, found.errorCode, found.errorMessage);
+    if (found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up an offset of ${topic}-${partition}`, found.errorCode, found.errorMessage);
     return found.offset;
   }
 
@@ -210,7 +251,7 @@ export class NativeConsumerMember implements ChunkDelivery {
   }
 
   canDeliver(key: string): boolean {
-    return !this.stopping && !this.needsJoin && !this.settings.isPaused() && this.assigned.hasKey(key);
+    return !this.stopping && !this.needsJoin && !this.settings.isPaused() && this.assigned.hasKey(key) && !this.assigned.isPausedKey(key);
   }
 
   handled(topic: string, partition: number, nextOffset: number): void {

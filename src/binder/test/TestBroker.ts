@@ -67,6 +67,12 @@ export class TestBroker {
     return log.slice(from, from + max);
   }
 
+  /** The first offset whose record's timestamp is at or after `timestamp`; null when there is none. */
+  offsetForTimestamp(topic: string, partition: number, timestamp: number): number | null {
+    const found = (this.topics.get(topic)?.[partition] ?? []).find((r) => r.timestamp >= timestamp);
+    return found ? found.offset : null;
+  }
+
   endOffset(topic: string, partition: number): number {
     return this.topics.get(topic)?.[partition]?.length ?? 0;
   }

@@ -1,5 +1,6 @@
 /** A consumer binding of the test binder: `concurrency` members of one group sharing a pause state. */
-import type { ConsumerBinding } from '../Binder';
+import type { ConsumerBinding, SeekPosition } from '../Binder';
+import { seekInBinding } from '../consumer/PartitionSeeks';
 import type { TestConsumerMember } from './TestConsumerMember';
 
 /** Shared by the binding and its members, which deliver nothing while it is set. */
@@ -25,6 +26,10 @@ export class TestConsumerBinding implements ConsumerBinding {
 
   isPaused(): boolean {
     return this.state.paused;
+  }
+
+  seekTo(topic: string, partition: number, position: SeekPosition): Promise<void> {
+    return seekInBinding(this.members, topic, partition, position);
   }
 
   async stop(handlerWaitMs?: number): Promise<void> {

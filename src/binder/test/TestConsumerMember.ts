@@ -5,7 +5,9 @@
 import type { BatchHandler, ConsumerSession, Destination, TopicPartition, TopicPartitionOffset } from '../Binder';
 import { AssignedPartitions } from '../consumer/AssignedPartitions';
 import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
-import type { MemberSettings } from '../consumer/MemberSettings';
+import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
+import type { IdleWatch } from '../consumer/IdleWatch';
+import { seekAssigned, type PartitionOffsets } from '../consumer/PartitionSeeks';
 import { revokePartitions } from '../consumer/revokePartitions';
 import { SeekRequests } from '../consumer/SeekRequests';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
@@ -15,7 +17,7 @@ import type { GroupMember, TestBroker } from './TestBroker';
 /** How long a member whose handler failed waits before delivering again, unless the broker changes first. */
 const REDELIVERY_WAIT_MS = 1000;
 
-export class TestConsumerMember implements GroupMember, ChunkDelivery {
+export class TestConsumerMember implements GroupMember, ChunkDelivery, PartitionOffsets {
   private readonly assigned = new AssignedPartitions();
   private readonly positions = new Map<string, number>();
   readonly seeks = new SeekRequests();
@@ -23,8 +25,11 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery {
   private stopped: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
   private knownTopics = '';
+  /** onPartitionsAssigned runs: its seeks apply before anything of the assignment is delivered. */
+  private announcing = false;
   readonly session: ConsumerSession;
   readonly maxBatchRecords: number;
+  readonly idle: IdleWatch | null;
 
   constructor(
     private readonly broker: TestBroker,
@@ -34,6 +39,7 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery {
     readonly handler: BatchHandler,
   ) {
     this.maxBatchRecords = settings.maxBatchRecords;
+    this.idle = idleWatchOf(settings, () => this.assigned.list());
     this.session = {
       commit: async (offsets: TopicPartitionOffset[]) => {
         if (this.settings.anonymous) return;
@@ -46,6 +52,17 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery {
       },
       heartbeat: async () => undefined,
       isActive: (topic: string, partition: number) => !this.stopping && this.assigned.has(topic, partition),
+      seekTo: (topic, partition, position) =>
+        seekAssigned(this.assigned, this, topic, partition, position, (key, offset) => {
+          this.session.seek({ topic, partition, offset });
+          this.broker.changed.notify();
+        }),
+      pausePartition: (topic, partition) => this.assigned.setPaused(topic, partition, true),
+      resumePartition: (topic, partition) => {
+        this.assigned.setPaused(topic, partition, false);
+        this.broker.changed.notify();
+      },
+      pausedPartitions: () => this.assigned.pausedList(),
     };
   }
 
@@ -66,7 +83,14 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery {
       const key = topicPartitionKey(tp.topic, tp.partition);
       if (!this.positions.has(key)) this.positions.set(key, this.startPosition(tp));
     }
-    if (assignment.length > 0) this.settings.onPartitionsAssigned?.(assignment);
+    if (assignment.length > 0) {
+      this.announcing = true;
+      try {
+        await announceAssignment(this.settings, assignment, this.session);
+      } finally {
+        this.announcing = false;
+      }
+    }
     this.broker.changed.notify();
   }
 
@@ -80,6 +104,7 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery {
     this.knownTopics = this.topics().join(',');
     await this.broker.join(this.group, this);
     this.loop = this.run();
+    this.idle?.start();
   }
 
   /** Wakes the loop after the binding's pause state changed. */
@@ -91,6 +116,7 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery {
   stop(handlerWaitMs?: number): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
+      this.idle?.stop();
       this.broker.changed.notify();
       if (this.loop) await waitAtMost(this.loop, handlerWaitMs);
       await this.broker.leave(this.group, this);
@@ -99,7 +125,7 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery {
   }
 
   canDeliver(key: string): boolean {
-    return !this.stopping && !this.settings.isPaused() && this.assigned.hasKey(key);
+    return !this.stopping && !this.announcing && !this.settings.isPaused() && this.assigned.hasKey(key) && !this.assigned.isPausedKey(key);
   }
 
   handled(topic: string, partition: number, nextOffset: number): void {
@@ -114,6 +140,18 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery {
 
   reportError(message: string, error: unknown): void {
     this.settings.reportError(message, error);
+  }
+
+  async earliest(): Promise<number> {
+    return 0;
+  }
+
+  async latest(topic: string, partition: number): Promise<number> {
+    return this.broker.endOffset(topic, partition);
+  }
+
+  async forTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
+    return this.broker.offsetForTimestamp(topic, partition, timestamp);
   }
 
   private async run(): Promise<void> {
