@@ -175,10 +175,23 @@ export interface ConsumerOptions {
   onPartitionsAssigned?: (partitions: TopicPartition[], seeker: PartitionSeeker) => void;
   /** Join the group but deliver nothing until resume() (autoStartup=false). Default false. */
   startPaused?: boolean;
+  /**
+   * Explicit assignment (Spring's `@KafkaListener(topicPartitions)`): the binding holds exactly these
+   * partitions, split among its members, without a group rebalance; commits still go to `group`
+   * when given. `initialOffset` is where the partitions start, whatever the group committed. The
+   * destination's topics are then these topics.
+   */
+  topicPartitions?: ExplicitTopicPartitions[];
   /** With onIdle: called when a member delivered nothing for this long (and again after each such interval). */
   idleEventIntervalMs?: number;
   /** The idle event (Spring's ListenerContainerIdleEvent): the member's partitions and how long it has been idle. */
   onIdle?: (event: ConsumerIdleEvent) => void;
+}
+
+export interface ExplicitTopicPartitions {
+  topic: string;
+  partitions: number[];
+  initialOffset?: SeekPosition;
 }
 
 export interface ConsumerIdleEvent {

@@ -1,5 +1,6 @@
 /** What every binder's consumer member is told by its binding, whatever else its binder adds. */
-import type { ConsumerIdleEvent, ConsumerOptions, ConsumerSession, PartitionSeeker, TopicPartition } from '../Binder';
+import type { ConsumerIdleEvent, ConsumerOptions, ConsumerSession, PartitionSeeker, SeekPosition, TopicPartition } from '../Binder';
+import { initialOffsetsOf } from './explicitAssignment';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import type { ConsumerGroup } from './consumerGroupOf';
 import { IdleWatch } from './IdleWatch';
@@ -12,6 +13,8 @@ export interface MemberSettings {
   onPartitionsAssigned?: (partitions: TopicPartition[], seeker: PartitionSeeker) => void;
   idleEventIntervalMs?: number;
   onIdle?: (event: ConsumerIdleEvent) => void;
+  /** Explicitly assigned partitions' initialOffset, by topicPartitionKey: where they start whatever was committed. */
+  initialOffsets: Map<string, SeekPosition>;
   /** The binding's pause state (pause() and resume() act on every member). */
   isPaused(): boolean;
   /** Failures the member recovers from, for the binder's logger. */
@@ -32,6 +35,7 @@ export function memberSettingsOf(
     onPartitionsAssigned: options.onPartitionsAssigned,
     idleEventIntervalMs: options.idleEventIntervalMs,
     onIdle: options.onIdle,
+    initialOffsets: initialOffsetsOf(options),
     isPaused,
     reportError,
   };

@@ -17,6 +17,7 @@ import type {
   TopicPartitionOffset,
 } from '../Binder';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
+import { ExplicitAssignmentNotSupportedError } from '../consumer/explicitAssignment';
 import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import type { PartitionOffsets } from '../consumer/PartitionSeeks';
@@ -139,6 +140,12 @@ export class KafkaBinder implements Binder {
 
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
     this.assertOpen();
+    if (options.topicPartitions) {
+      throw new ExplicitAssignmentNotSupportedError(
+        'kafka',
+        'kafkajs consumes only through a group subscription. Subscribe to the topics with a group, or use the native binder.',
+      );
+    }
     const group = consumerGroupOf(options);
     const groupId = group.id;
     const topics = await resolveTopics(destination, options.partitionCount ?? 1, this);

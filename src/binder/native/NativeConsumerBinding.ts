@@ -11,6 +11,7 @@ import type { BatchHandler, ConsumerBinding, ConsumerOptions, SeekPosition } fro
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import type { ConsumerGroup } from '../consumer/consumerGroupOf';
 import { memberSettingsOf } from '../consumer/MemberSettings';
+import { explicitAssignments } from '../consumer/explicitAssignment';
 import { seekInBinding } from '../consumer/PartitionSeeks';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { NativeConsumerMember } from './NativeConsumerMember';
@@ -57,8 +58,10 @@ export class NativeConsumerBinding implements ConsumerBinding {
     const sessionTimeoutMs = options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs;
     const localOffsets = new Map<string, number>();
     const heartbeatMs = Math.max(1, Math.min(options.heartbeatIntervalMs ?? CONSUMER_OPTION_DEFAULTS.heartbeatIntervalMs, settings.inProcessHeartbeatMs));
-    for (let i = 0; i < group.members; i++) {
+    const fixed = explicitAssignments(options, group.members);
+    for (let i = 0; i < (fixed?.length ?? group.members); i++) {
       const membership = new GroupMembership(broker, {
+        fixedAssignment: fixed?.[i],
         groupId: group.id,
         clientId: `bindery-native-${i}`,
         topics: settings.topics,

@@ -15,7 +15,7 @@ import { AssignedPartitions } from '../consumer/AssignedPartitions';
 import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
 import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
 import type { IdleWatch } from '../consumer/IdleWatch';
-import { seekAssigned, type PartitionOffsets } from '../consumer/PartitionSeeks';
+import { offsetOf, seekAssigned, type PartitionOffsets } from '../consumer/PartitionSeeks';
 import { revokePartitions } from '../consumer/revokePartitions';
 import { SeekRequests } from '../consumer/SeekRequests';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
@@ -193,6 +193,8 @@ export class NativeConsumerMember implements ChunkDelivery, PartitionOffsets {
         const key = topicPartitionKey(tp.topic, tp.partition);
         const offset = committed.get(key) ?? -1;
         this.positions.set(key, offset >= 0 ? offset : (this.settings.startPositions.get(key) ?? (await this.reset(tp))));
+        const initial = this.settings.initialOffsets.get(key);
+        if (initial !== undefined) this.positions.set(key, await offsetOf(tp.topic, tp.partition, initial, this));
       }
     } catch (error) {
       // Without positions the partitions cannot be consumed: join again after the backoff.

@@ -4,6 +4,7 @@
  */
 import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../Binder';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
+import { explicitAssignments, explicitTopics } from '../consumer/explicitAssignment';
 import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import { resolveTopics } from '../consumer/resolveTopics';
@@ -49,7 +50,7 @@ export class TestBinder implements Binder {
 
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
     this.assertOpen();
-    await resolveTopics(destination, options.partitionCount ?? this.broker.defaultPartitions, this);
+    await resolveTopics(explicitTopics(options) ?? destination, options.partitionCount ?? this.broker.defaultPartitions, this);
     const group = consumerGroupOf(options);
     const state: PauseState = { paused: options.startPaused === true };
     const settings = memberSettingsOf(
@@ -59,8 +60,9 @@ export class TestBinder implements Binder {
       (message, error) => reportConsumerError(this.logger, 'test', group.id, message, error),
     );
     const members: TestConsumerMember[] = [];
-    for (let i = 0; i < group.members; i++) {
-      const member = new TestConsumerMember(this.broker, destination, group.id, settings, handler);
+    const fixed = explicitAssignments(options, group.members);
+    for (let i = 0; i < (fixed?.length ?? group.members); i++) {
+      const member = new TestConsumerMember(this.broker, destination, group.id, settings, handler, fixed?.[i]);
       members.push(member);
       this.consumers.add(member);
       await member.start();

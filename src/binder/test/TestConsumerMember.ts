@@ -7,7 +7,7 @@ import { AssignedPartitions } from '../consumer/AssignedPartitions';
 import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
 import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
 import type { IdleWatch } from '../consumer/IdleWatch';
-import { seekAssigned, type PartitionOffsets } from '../consumer/PartitionSeeks';
+import { offsetOf, seekAssigned, type PartitionOffsets } from '../consumer/PartitionSeeks';
 import { revokePartitions } from '../consumer/revokePartitions';
 import { SeekRequests } from '../consumer/SeekRequests';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
@@ -37,6 +37,8 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery, Partition
     readonly group: string,
     private readonly settings: MemberSettings,
     readonly handler: BatchHandler,
+    /** Explicit assignment: these partitions, outside the group's rebalances. */
+    private readonly fixedAssignment: TopicPartition[] | null = null,
   ) {
     this.maxBatchRecords = settings.maxBatchRecords;
     this.idle = idleWatchOf(settings, () => this.assigned.list());
@@ -81,7 +83,9 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery, Partition
     this.assigned.replace(assignment);
     for (const tp of assignment) {
       const key = topicPartitionKey(tp.topic, tp.partition);
-      if (!this.positions.has(key)) this.positions.set(key, this.startPosition(tp));
+      if (this.positions.has(key)) continue;
+      const initial = this.settings.initialOffsets.get(key);
+      this.positions.set(key, initial === undefined ? this.startPosition(tp) : await offsetOf(tp.topic, tp.partition, initial, this));
     }
     if (assignment.length > 0) {
       this.announcing = true;
@@ -102,7 +106,8 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery, Partition
 
   async start(): Promise<void> {
     this.knownTopics = this.topics().join(',');
-    await this.broker.join(this.group, this);
+    if (this.fixedAssignment) await this.assignmentChanged(this.fixedAssignment);
+    else await this.broker.join(this.group, this);
     this.loop = this.run();
     this.idle?.start();
   }
@@ -119,7 +124,8 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery, Partition
       this.idle?.stop();
       this.broker.changed.notify();
       if (this.loop) await waitAtMost(this.loop, handlerWaitMs);
-      await this.broker.leave(this.group, this);
+      if (this.fixedAssignment) await this.assignmentChanged([]);
+      else await this.broker.leave(this.group, this);
     })();
     return this.stopped;
   }
@@ -157,7 +163,7 @@ export class TestConsumerMember implements GroupMember, ChunkDelivery, Partition
   private async run(): Promise<void> {
     while (!this.stopping) {
       const topics = this.topics().join(',');
-      if (topics !== this.knownTopics) {
+      if (topics !== this.knownTopics && !this.fixedAssignment) {
         this.knownTopics = topics;
         await this.broker.rebalance(this.group);
       }

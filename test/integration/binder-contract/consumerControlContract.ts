@@ -4,6 +4,7 @@
  */
 import type { Binder, ConsumerIdleEvent, InboundRecord, OutboundRecord } from '../../../src/binder/Binder';
 import { PartitionNotAssignedError, SeekTimestampInFutureError } from '../../../src/binder/consumer/errors';
+import { ExplicitAssignmentNotSupportedError } from '../../../src/binder/consumer/explicitAssignment';
 import { Collector, gate, text, uniqueTopic } from './contractSupport';
 
 export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs: number): void {
@@ -98,6 +99,42 @@ export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs
       session.resumePartition(topic, 0);
       await consumer.waitFor(() => consumer.values().includes('p0-later'), 'p0-later after the resume');
       expect(consumer.values().filter((v): v is string => v !== null && v.startsWith('p0'))).toEqual(['p0-first', 'p0-later']);
+    }, timeoutMs);
+
+    it('holds explicitly assigned partitions without a rebalance, committing to the group', async () => {
+      const b = await binder();
+      const topic = uniqueTopic('explicit');
+      await b.provisionTopic(topic, 3);
+      const groupId = group('explicit');
+      await produce(
+        b,
+        topic,
+        [0, 1, 2].flatMap((partition) => [0, 1].map((i) => ({ value: Buffer.from(`p${partition}-${i}`), partition }))),
+      );
+      const explicit = (partitions: number[], initialOffset?: { offset: number }) => ({
+        group: groupId,
+        topicPartitions: [{ topic, partitions, initialOffset }],
+        onPartitionsRevoked: async () => void revoked++,
+      });
+      let revoked = 0;
+      if (b.name === 'kafka') {
+        await expect(b.bindConsumer(topic, explicit([0]), async () => undefined)).rejects.toThrow(ExplicitAssignmentNotSupportedError);
+        return;
+      }
+      const first = await Collector.subscribe(b, topic, explicit([0, 2]));
+      const second = await Collector.subscribe(b, topic, explicit([1], { offset: 1 }));
+      await first.waitForCount(4);
+      await second.waitForCount(1);
+      expect(first.values().sort()).toEqual(['p0-0', 'p0-1', 'p2-0', 'p2-1']);
+      expect(second.values()).toEqual(['p1-1']);
+      expect(revoked).toBe(0);
+      await first.stop();
+      await second.stop();
+      // The commits went to the group: a subscriber of that group starts after them.
+      await produce(b, topic, [0, 1, 2].map((partition) => ({ value: Buffer.from(`p${partition}-later`), partition })));
+      const subscriber = await Collector.subscribe(b, topic, { group: groupId });
+      await subscriber.waitForCount(3);
+      expect(subscriber.values().sort()).toEqual(['p0-later', 'p1-later', 'p2-later']);
     }, timeoutMs);
 
     it('raises an idle event when nothing was delivered for idleEventIntervalMs', async () => {
