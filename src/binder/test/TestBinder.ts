@@ -9,6 +9,7 @@ import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import { resolveTopics } from '../consumer/resolveTopics';
 import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
+import { TestBinderClosedError } from './errors';
 import { TestBroker } from './TestBroker';
 import { TestConsumerBinding, type PauseState } from './TestConsumerBinding';
 import { TestConsumerMember } from './TestConsumerMember';
@@ -91,6 +92,6 @@ export class TestBinder implements Binder {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('The test binder is closed');
+    if (this.closed) throw new TestBinderClosedError();
   }
 }
