@@ -3,6 +3,7 @@ import type { ConsumerIdleEvent, ConsumerOptions, ConsumerSession, PartitionSeek
 import { initialOffsetsOf } from './explicitAssignment';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import type { ConsumerGroup } from './consumerGroupOf';
+import { InvalidConsumerOptionError } from './errors';
 import { IdleWatch } from './IdleWatch';
 
 export interface MemberSettings {
@@ -45,6 +46,7 @@ export function memberSettingsOf(
 export function idleWatchOf(settings: MemberSettings, partitions: () => TopicPartition[]): IdleWatch | null {
   const { idleEventIntervalMs, onIdle } = settings;
   if (onIdle === undefined || idleEventIntervalMs === undefined) return null;
+  if (!Number.isInteger(idleEventIntervalMs) || idleEventIntervalMs < 1) throw new InvalidConsumerOptionError('idleEventIntervalMs', idleEventIntervalMs, 'a whole number of milliseconds, 1 or more');
   return new IdleWatch(idleEventIntervalMs, onIdle, partitions, settings.reportError);
 }
 

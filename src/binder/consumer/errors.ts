@@ -38,3 +38,24 @@ export class InvalidSeekOffsetError extends BinderyError {
     super('INVALID_SEEK_OFFSET', `Cannot seek ${topic}-${partition} to offset ${offset}: an offset is a whole number, 0 or more.`);
   }
 }
+
+/** An explicitly assigned partition (topicPartitions) that its topic does not have. */
+export class UnknownAssignedPartitionError extends BinderyError {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    partitionCount: number,
+  ) {
+    super(
+      'UNKNOWN_ASSIGNED_PARTITION',
+      `topicPartitions names ${topic}-${partition}, but topic '${topic}' has ${partitionCount} partition(s) (0 to ${partitionCount - 1}): assign only partitions it has, or create more.`,
+    );
+  }
+}
+
+/** A consumer option outside what it accepts. */
+export class InvalidConsumerOptionError extends BinderyError {
+  constructor(name: string, value: unknown, rule: string) {
+    super('INVALID_CONSUMER_OPTION', `Consumer option ${name} is ${String(value)}: it must be ${rule}.`);
+  }
+}

@@ -5,6 +5,7 @@
  */
 import type { ConsumerOptions, SeekPosition, TopicPartition } from '../Binder';
 import { BinderyError } from '../../protocol/primitives/errors';
+import { UnknownAssignedPartitionError } from './errors';
 import { topicPartitionKey } from './topicPartitionKey';
 
 /** A binder that cannot hold partitions outside a group's rebalance. */
@@ -31,6 +32,15 @@ export function initialOffsetsOf(options: ConsumerOptions): Map<string, SeekPosi
     for (const partition of partitions) out.set(topicPartitionKey(topic, partition), initialOffset);
   }
   return out;
+}
+
+/** Rejects an explicit assignment of a partition its topic does not have (it could never be fetched). */
+export async function checkAssignedPartitions(options: ConsumerOptions, partitionCount: (topic: string) => Promise<number>): Promise<void> {
+  for (const { topic, partitions } of options.topicPartitions ?? []) {
+    const count = await partitionCount(topic);
+    const missing = partitions.find((p) => !Number.isInteger(p) || p < 0 || p >= count);
+    if (missing !== undefined) throw new UnknownAssignedPartitionError(topic, missing, count);
+  }
 }
 
 /** The topics of an explicit assignment. */

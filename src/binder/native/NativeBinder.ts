@@ -15,7 +15,7 @@ import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destinatio
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
-import { explicitTopics } from '../consumer/explicitAssignment';
+import { checkAssignedPartitions, explicitTopics } from '../consumer/explicitAssignment';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import { resolveTopics } from '../consumer/resolveTopics';
 import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
@@ -87,6 +87,7 @@ export class NativeBinder implements Binder {
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
     const broker = await this.broker();
     const topics = await resolveTopics(explicitTopics(options) ?? destination, options.partitionCount ?? this.config.defaultPartitions, this);
+    await checkAssignedPartitions(options, (topic) => this.partitionCount(topic));
     const group = consumerGroupOf(options);
     let binding: NativeConsumerBinding | undefined = undefined;
     binding = await NativeConsumerBinding.create(

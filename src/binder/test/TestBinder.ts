@@ -4,7 +4,7 @@
  */
 import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../Binder';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
-import { explicitAssignments, explicitTopics } from '../consumer/explicitAssignment';
+import { checkAssignedPartitions, explicitAssignments, explicitTopics } from '../consumer/explicitAssignment';
 import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import { resolveTopics } from '../consumer/resolveTopics';
@@ -52,6 +52,7 @@ export class TestBinder implements Binder {
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
     this.assertOpen();
     await resolveTopics(explicitTopics(options) ?? destination, options.partitionCount ?? this.broker.defaultPartitions, this);
+    await checkAssignedPartitions(options, async (topic) => this.broker.partitionCount(topic));
     const group = consumerGroupOf(options);
     const state: PauseState = { paused: options.startPaused === true };
     const settings = memberSettingsOf(

@@ -3,7 +3,12 @@
  * per-partition pause and idle events), run by binderContractSuite on every binder.
  */
 import type { Binder, ConsumerIdleEvent, InboundRecord, OutboundRecord } from '../../../src/binder/Binder';
-import { PartitionNotAssignedError, SeekTimestampInFutureError } from '../../../src/binder/consumer/errors';
+import {
+  InvalidConsumerOptionError,
+  PartitionNotAssignedError,
+  SeekTimestampInFutureError,
+  UnknownAssignedPartitionError,
+} from '../../../src/binder/consumer/errors';
 import { ExplicitAssignmentNotSupportedError } from '../../../src/binder/consumer/explicitAssignment';
 import { Collector, gate, text, uniqueTopic } from './contractSupport';
 
@@ -121,6 +126,9 @@ export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs
         await expect(b.bindConsumer(topic, explicit([0]), async () => undefined)).rejects.toThrow(ExplicitAssignmentNotSupportedError);
         return;
       }
+      const unknown = await b.bindConsumer(topic, explicit([1, 3]), async () => undefined).catch((e: unknown) => e);
+      expect(unknown).toBeInstanceOf(UnknownAssignedPartitionError);
+      expect((unknown as Error).message).toContain(`${topic}-3`);
       const first = await Collector.subscribe(b, topic, explicit([0, 2]));
       const second = await Collector.subscribe(b, topic, explicit([1], { offset: 1 }));
       await first.waitForCount(4);
@@ -143,6 +151,9 @@ export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs
       await b.provisionTopic(topic, 1);
       const events: ConsumerIdleEvent[] = [];
       const idle = gate();
+      await expect(b.bindConsumer(topic, { group: group('idle-zero'), idleEventIntervalMs: 0, onIdle: () => undefined }, async () => undefined)).rejects.toThrow(
+        InvalidConsumerOptionError,
+      );
       const received: InboundRecord[] = [];
       const binding = await b.bindConsumer(
         topic,
