@@ -39,10 +39,10 @@ export class KafkaConsumerMember {
   private restarting: Promise<void> | null = null;
   private readonly firstJoin: Promise<void>;
   private signalJoined!: () => void;
+  private failJoin!: (error: unknown) => void;
   /** The runtime's onPartitionsAssigned in progress: its seeks apply before anything is delivered. */
   private announcing: Promise<void> | null = null;
   private readonly idle: IdleWatch | null;
-  private failJoin!: (error: unknown) => void;
 
   readonly session: ConsumerSession = {
     commit: (offsets) => this.commit(offsets),
