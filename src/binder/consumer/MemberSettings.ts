@@ -1,6 +1,6 @@
 /** What every binder's consumer member is told by its binding, whatever else its binder adds. */
 import type { ConsumerIdleEvent, ConsumerOptions, ConsumerSession, PartitionSeeker, SeekPosition, TopicPartition } from '../Binder';
-import { initialOffsetsOf } from './explicitAssignment';
+import { initialOffsetsOf } from './explicitAssignments';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import type { ConsumerGroup } from './consumerGroupOf';
 import { InvalidConsumerOptionError } from './errors';

@@ -17,10 +17,10 @@ import type {
   TopicPartitionOffset,
 } from '../Binder';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
-import { ExplicitAssignmentNotSupportedError } from '../consumer/explicitAssignment';
+import { ExplicitAssignmentNotSupportedError } from '../consumer/explicitAssignments';
 import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
-import type { PartitionOffsets } from '../consumer/PartitionSeeks';
+import type { PartitionOffsets } from '../consumer/seekAssigned';
 import { resolveTopics } from '../consumer/resolveTopics';
 import { registerCompressionCodecs } from './codecs';
 import { installConsumerStopFix } from './consumerStopFix';

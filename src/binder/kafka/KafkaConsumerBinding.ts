@@ -4,7 +4,7 @@
  */
 import type { Consumer } from 'kafkajs';
 import type { ConsumerBinding, SeekPosition } from '../Binder';
-import { seekInBinding } from '../consumer/PartitionSeeks';
+import { seekInBinding } from '../consumer/seekAssigned';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 
 /** Shared by the binding and its members: members hold back batches fetched after pause(). */

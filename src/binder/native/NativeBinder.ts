@@ -15,7 +15,7 @@ import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destinatio
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
-import { checkAssignedPartitions, explicitTopics } from '../consumer/explicitAssignment';
+import { checkAssignedPartitions, explicitTopics } from '../consumer/explicitAssignments';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import { resolveTopics } from '../consumer/resolveTopics';
 import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';

@@ -11,8 +11,8 @@ import type { BatchHandler, ConsumerBinding, ConsumerOptions, SeekPosition } fro
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import type { ConsumerGroup } from '../consumer/consumerGroupOf';
 import { memberSettingsOf } from '../consumer/MemberSettings';
-import { explicitAssignments } from '../consumer/explicitAssignment';
-import { seekInBinding } from '../consumer/PartitionSeeks';
+import { explicitAssignments } from '../consumer/explicitAssignments';
+import { seekInBinding } from '../consumer/seekAssigned';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { NativeConsumerMember } from './NativeConsumerMember';
 import { GroupMembership } from './GroupMembership';

@@ -15,7 +15,7 @@ import { AssignedPartitions } from '../consumer/AssignedPartitions';
 import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
 import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
 import type { IdleWatch } from '../consumer/IdleWatch';
-import { offsetOf, seekAssigned, type PartitionOffsets } from '../consumer/PartitionSeeks';
+import { offsetOf, seekAssigned, type PartitionOffsets } from '../consumer/seekAssigned';
 import { revokePartitions } from '../consumer/revokePartitions';
 import { SeekRequests } from '../consumer/SeekRequests';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';

@@ -4,7 +4,7 @@
  */
 import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../Binder';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
-import { checkAssignedPartitions, explicitAssignments, explicitTopics } from '../consumer/explicitAssignment';
+import { checkAssignedPartitions, explicitAssignments, explicitTopics } from '../consumer/explicitAssignments';
 import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import { resolveTopics } from '../consumer/resolveTopics';

@@ -1,6 +1,6 @@
 /** A consumer binding of the test binder: `concurrency` members of one group sharing a pause state. */
 import type { ConsumerBinding, SeekPosition } from '../Binder';
-import { seekInBinding } from '../consumer/PartitionSeeks';
+import { seekInBinding } from '../consumer/seekAssigned';
 import type { TestConsumerMember } from './TestConsumerMember';
 
 /** Shared by the binding and its members, which deliver nothing while it is set. */

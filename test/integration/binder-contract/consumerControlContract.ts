@@ -9,7 +9,7 @@ import {
   SeekTimestampInFutureError,
   UnknownAssignedPartitionError,
 } from '../../../src/binder/consumer/errors';
-import { ExplicitAssignmentNotSupportedError } from '../../../src/binder/consumer/explicitAssignment';
+import { ExplicitAssignmentNotSupportedError } from '../../../src/binder/consumer/explicitAssignments';
 import { Collector, gate, text, uniqueTopic } from './contractSupport';
 
 export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs: number): void {
