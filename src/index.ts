@@ -25,7 +25,14 @@ export type {
   TopicPartitionOffset,
   Destination,
   RecordHeader,
+  SeekPosition,
+  PartitionSeeker,
+  ConsumerIdleEvent,
+  ExplicitTopicPartitions,
 } from './binder/Binder';
+export { ConsumedRecord } from './binder/Binder';
+export { PartitionNotAssignedError, SeekTimestampInFutureError, InvalidSeekOffsetError } from './binder/consumer/errors';
+export { ExplicitAssignmentNotSupportedError } from './binder/consumer/explicitAssignments';
 export { TestBinder, InputDestination, OutputDestination, OutputMessage } from './binder/test';
 export type { InputSendOptions } from './binder/test';
 export {

@@ -45,6 +45,12 @@ export abstract class Acknowledgment {
   abstract nack(sleepMs?: number): void;
 }
 
+/**
+ * Where RecordContext.seek moves a partition: its first record, past its last one, an offset, or
+ * the first record at or after a timestamp (the binder SPI's SeekPosition).
+ */
+export type SeekTarget = 'beginning' | 'end' | { offset: number } | { timestamp: number };
+
 /** Where a received record came from. */
 export abstract class RecordContext {
   abstract readonly topic: string;
@@ -59,4 +65,14 @@ export abstract class RecordContext {
   abstract readonly attempt: number;
   /** The last header of that name as bytes (null for a null value, undefined when absent). */
   abstract rawHeader(name: string): Buffer | null | undefined;
+  /**
+   * Moves this record's partition (or another one this consumer holds) to `target`, as Spring's
+   * ConsumerSeekCallback: the records in hand are still processed, the next delivery starts there.
+   * Rejects with PartitionNotAssignedError for a partition not held, SeekTimestampInFutureError
+   * for a timestamp later than now.
+   */
+  abstract seek(target: SeekTarget, partition?: { topic: string; partition: number }): Promise<void>;
+  /** Delivers nothing more of this record's partition, after the records in hand, until resumePartition(). */
+  abstract pausePartition(): void;
+  abstract resumePartition(): void;
 }

@@ -68,7 +68,8 @@ export interface OutboxStatus {
 
 /**
  * A record as delivered to the runtime. Read the fields by name: a binder may decode `headers`
- * on first access (the native binder does), so a spread copy of a record can lack them.
+ * on first access (the native binder does), so a spread copy of a record can lack them; a record
+ * made from another is a new ConsumedRecord.
  */
 export interface InboundRecord {
   topic: string;
@@ -78,7 +79,15 @@ export interface InboundRecord {
   key: Buffer | null;
   value: Buffer | null;
   headers: RecordHeader[];
+  /**
+   * The value of the last header named `name` (compared exactly, else ignoring case) as UTF-8
+   * text; undefined when there is none or its value is null. A binder may answer without
+   * decoding the record's other headers (the native binder reads it from the batch bytes).
+   */
+  headerText(name: string): string | undefined;
 }
+
+export { ConsumedRecord } from './consumer/ConsumedRecord';
 
 /** Records of one partition, in offset order. */
 export interface InboundBatch {
@@ -100,8 +109,24 @@ export interface TopicPartition {
   partition: number;
 }
 
+/**
+ * Where a seek moves a partition: its first record, past its last one, an offset, or the first
+ * record whose timestamp is at or after `timestamp` (Kafka's ListOffsets by time; past the last
+ * record when there is none).
+ */
+export type SeekPosition = 'beginning' | 'end' | { offset: number } | { timestamp: number };
+
+/**
+ * Moves partitions the consumer member holds (Spring's ConsumerSeekCallback). Seeking a partition
+ * the member does not hold rejects with PartitionNotAssignedError; a timestamp in the future with
+ * SeekTimestampInFutureError. The next delivery of the partition starts at the new position.
+ */
+export interface PartitionSeeker {
+  seekTo(topic: string, partition: number, position: SeekPosition): Promise<void>;
+}
+
 /** Handed to the batch handler; valid while its partitions stay assigned. */
-export interface ConsumerSession {
+export interface ConsumerSession extends PartitionSeeker {
   /** Commits offsets for the group (no-op for anonymous groups). */
   commit(offsets: TopicPartitionOffset[]): Promise<void>;
   /** Redeliver from `offset` on the next poll (nack / retry after a pause). */
@@ -110,6 +135,15 @@ export interface ConsumerSession {
   heartbeat(): Promise<void>;
   /** False once the partition was revoked or the binding is stopping: stop processing the batch. */
   isActive(topic: string, partition: number): boolean;
+  /**
+   * Delivers nothing more of the partition (after the batch in hand) until resumePartition; the
+   * member stays in its group. A pause outlives a rebalance that leaves the partition with the
+   * member. Throws PartitionNotAssignedError for a partition the member does not hold.
+   */
+  pausePartition(topic: string, partition: number): void;
+  resumePartition(topic: string, partition: number): void;
+  /** Partitions of this member paused with pausePartition. */
+  pausedPartitions(): TopicPartition[];
 }
 
 export type BatchHandler = (batch: InboundBatch, session: ConsumerSession) => Promise<void>;
@@ -133,9 +167,36 @@ export interface ConsumerOptions {
   heartbeatIntervalMs?: number;
   /** Called before partitions are taken away, so pending acknowledgments can be committed. */
   onPartitionsRevoked?: (partitions: TopicPartition[], session: ConsumerSession) => Promise<void>;
-  onPartitionsAssigned?: (partitions: TopicPartition[]) => void;
+  /**
+   * Called with a member's new assignment before anything of it is delivered, with a seeker for
+   * those partitions (Spring's ConsumerSeekAware.onPartitionsAssigned). A promise it returns is
+   * waited for: seeks made before it settles apply to the first delivery.
+   */
+  onPartitionsAssigned?: (partitions: TopicPartition[], seeker: PartitionSeeker) => void;
   /** Join the group but deliver nothing until resume() (autoStartup=false). Default false. */
   startPaused?: boolean;
+  /**
+   * Explicit assignment (Spring's `@KafkaListener(topicPartitions)`): the binding holds exactly these
+   * partitions, split among its members, without a group rebalance; commits still go to `group`
+   * when given. `initialOffset` is where the partitions start, whatever the group committed. The
+   * destination's topics are then these topics.
+   */
+  topicPartitions?: ExplicitTopicPartitions[];
+  /** With onIdle: called when a member delivered nothing for this long (and again after each such interval). */
+  idleEventIntervalMs?: number;
+  /** The idle event (Spring's ListenerContainerIdleEvent): the member's partitions and how long it has been idle. */
+  onIdle?: (event: ConsumerIdleEvent) => void;
+}
+
+export interface ExplicitTopicPartitions {
+  topic: string;
+  partitions: number[];
+  initialOffset?: SeekPosition;
+}
+
+export interface ConsumerIdleEvent {
+  partitions: TopicPartition[];
+  idleMs: number;
 }
 
 /** Either explicit topic names or a pattern matched against existing topics. */
@@ -146,6 +207,11 @@ export interface ConsumerBinding {
   pause(): void;
   resume(): void;
   isPaused(): boolean;
+  /**
+   * Moves a partition one of the binding's members holds (app.seek): rejects with
+   * PartitionNotAssignedError when none does.
+   */
+  seekTo(topic: string, partition: number, position: SeekPosition): Promise<void>;
   /**
    * Stops fetching, waits for in-flight handlers, leaves the group. With `handlerWaitMs`, a handler
    * still running after that long is given up on: the binding leaves the group and releases what it

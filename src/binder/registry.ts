@@ -26,6 +26,9 @@ export interface BinderLogger {
   error(message: string, error?: unknown): void;
 }
 
+/** The logger of a binder created outside an application and given none: it reports nothing. */
+export const SILENT_BINDER_LOGGER: BinderLogger = Object.freeze({ info: () => undefined, warn: () => undefined, error: () => undefined });
+
 export type BinderFactory = (context: BinderFactoryContext) => Binder | Promise<Binder>;
 
 export class UnknownBinderError extends BinderyError {

@@ -11,7 +11,7 @@ import { CompressionType } from '../protocol/records/types';
 import type { ProducerConfig } from './config/types';
 import type { ConverterRegistry } from './conversion';
 import { LifecycleError } from './errors';
-import { keyBytes, outboundHeaders } from './headers';
+import { keyBytes, OutboundHeaders } from './headers';
 import type { ProducerDefinition } from './model';
 import { errorReplyRecord, replyTargetOf, type ReplyTarget } from './messaging/replyHeaders';
 import { NO_PRODUCER_OBSERVER, type ProducerObserver } from './observability/observers';
@@ -67,6 +67,7 @@ class ProducerPool {
   readonly ready = new Map<Binder, Map<string, ProducerBinding>>();
   /** Output bindings by destination (topic), for content type, producer settings and binder. */
   readonly byDestination = new Map<string, ProducerTarget>();
+  readonly outboundHeaders = new OutboundHeaders();
   closed = false;
 
   constructor(readonly options: ProducerPoolOptions) {
@@ -209,7 +210,7 @@ export class Producers {
 
   /** The error a replier threw, as an error reply (class name and message; the stack when configured). */
   replyError(target: ReplyTarget, request: InboundRecord, error: unknown): Promise<SendResult> {
-    return this.sendRaw(target.topic, errorReplyRecord(target, request, error, this.pool.options.errorStackTrace), this.fallback);
+    return this.sendRaw(target.topic, errorReplyRecord({ target, request, error, withStack: this.pool.options.errorStackTrace, messageIds: this.pool.outboundHeaders.messageIds }), this.fallback);
   }
 
   private outbound(destination: string, payload: unknown, options: SendOptions, bindingContentType: string | undefined): OutboundRecord {
@@ -224,7 +225,7 @@ export class Producers {
     return {
       key: keyBytes(options.key),
       value: bytes,
-      headers: outboundHeaders(contentType, given),
+      headers: this.pool.outboundHeaders.of(contentType, given),
       partition: options.partition,
     };
   }

@@ -3,7 +3,7 @@
  * (tulios/kafkajs#1751); Node runs it after 1 ms, and from Node 24 on prints a TimeoutNegativeWarning
  * on the user's terminal (every CLI command, every app on the kafka binder). bindery's clients must not.
  */
-import { CliClient } from '../../src/binder/kafka/cliClient';
+import { CliClient } from '../../src/cli/CliClient';
 import { createKafkaBinder } from '../../src/binder/kafka';
 import { startTestBroker, type TestBroker } from '../support/broker-server';
 

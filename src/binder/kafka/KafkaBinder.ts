@@ -3,7 +3,6 @@
  * Producers are idempotent with acks=all unless told otherwise; consumers commit only what the
  * runtime commits; topics are created through the admin client.
  */
-import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel as KafkajsLogLevel } from 'kafkajs';
 import type { Admin, ITopicConfig } from 'kafkajs';
 import type {
@@ -18,17 +17,22 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../Binder';
-import { reportConsumerError } from '../reportError';
+import { consumerGroupOf } from '../consumer/consumerGroupOf';
+import { ExplicitAssignmentNotSupportedError } from '../consumer/explicitAssignments';
+import { memberSettingsOf } from '../consumer/MemberSettings';
+import { reportConsumerError } from '../consumer/reportConsumerError';
+import type { PartitionOffsets } from '../consumer/seekAssigned';
+import { resolveTopics } from '../consumer/resolveTopics';
 import { registerCompressionCodecs } from './codecs';
 import { installConsumerStopFix } from './consumerStopFix';
 import { resolveKafkaBinderConfig, type KafkaBinderConfig, type ResolvedKafkaBinderConfig } from './config';
-import { hasErrorType, KafkaBinderClosedError, KafkaSessionTimeoutError, toBinderError } from './errors';
+import { hasErrorType, KafkaBinderClosedError, KafkaBinderError, KafkaSessionTimeoutError, toBinderError } from './errors';
 import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
 import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
-import type { BinderLogger } from '../registry';
+import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { PartitionChoices } from './partitioner';
@@ -54,7 +58,11 @@ export class KafkaBinder implements Binder {
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
 
-  /** Without a `logger` (a binder created outside an application) kafkajs logs as it does by default. */
+  /**
+   * `logger` (the application's, when the runtime creates the binder) receives kafkajs' lines and
+   * the consumer failures the binder recovers from. Without one (a binder created outside an
+   * application) kafkajs logs as it does by default and the binder reports nothing.
+   */
   constructor(config: KafkaBinderConfig = {}, private readonly logger?: BinderLogger) {
     registerCompressionCodecs();
     installConsumerStopFix();
@@ -136,16 +144,21 @@ export class KafkaBinder implements Binder {
 
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
     this.assertOpen();
-    const anonymous = options.group === undefined;
-    const groupId = options.group ?? `bindery.anonymous.${randomUUID()}`;
-    const startOffset = options.startOffset ?? (anonymous ? 'latest' : 'earliest');
-    const topics = await this.resolveTopics(destination, options.partitionCount ?? 1);
-    const startPositions = startOffset === 'latest' ? await this.endsOfUncommitted(groupId, topics) : [];
+    if (options.topicPartitions) {
+      throw new ExplicitAssignmentNotSupportedError(
+        'kafka',
+        'kafkajs consumes only through a group subscription. Subscribe to the topics with a group, or use the native binder.',
+      );
+    }
+    const group = consumerGroupOf(options);
+    const groupId = group.id;
+    const topics = await resolveTopics(destination, options.partitionCount ?? 1, this);
+    const startPositions = group.startOffset === 'latest' ? await this.endsOfUncommitted(groupId, topics) : [];
     const rebalanceTimeout = options.rebalanceTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.rebalanceTimeoutMs;
     const state: PauseState = { paused: false };
     const members: KafkaConsumerMember[] = [];
-    const concurrency = Math.max(1, options.concurrency ?? CONSUMER_OPTION_DEFAULTS.concurrency);
-    for (let i = 0; i < concurrency; i++) {
+    const reportError = (message: string, error: unknown): void => reportConsumerError(this.logger ?? SILENT_BINDER_LOGGER, 'kafka', groupId, message, error);
+    for (let i = 0; i < group.members; i++) {
       const consumer = this.kafka.consumer({
         groupId,
         sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs,
@@ -158,19 +171,15 @@ export class KafkaBinder implements Binder {
       });
       members.push(
         new KafkaConsumerMember(consumer, handler, {
-          maxBatchRecords: options.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords,
-          anonymous,
+          ...memberSettingsOf(options, group, () => state.paused, reportError),
           startPositions,
           joinTimeoutMs: rebalanceTimeout + this.config.requestTimeoutMs,
-          onPartitionsRevoked: options.onPartitionsRevoked,
-          onPartitionsAssigned: options.onPartitionsAssigned,
-          isPaused: () => state.paused,
-          reportError: (message, error) => reportConsumerError(this.logger, 'kafka', groupId, message, error),
+          offsets: this.partitionOffsets,
         }),
       );
     }
     const subscription = destination instanceof RegExp ? [destination] : topics;
-    const fromBeginning = startOffset === 'earliest';
+    const fromBeginning = group.startOffset === 'earliest';
     try {
       await Promise.all(
         members.map(async (member) => {
@@ -187,7 +196,7 @@ export class KafkaBinder implements Binder {
     }
     const binding = new KafkaConsumerBinding(options.group, state, members, topics, async () => {
       this.consumers.delete(binding);
-      if (anonymous) await this.deleteGroupQuietly(groupId);
+      if (group.anonymous) await this.deleteGroupQuietly(groupId);
     });
     this.consumers.add(binding);
     return binding;
@@ -236,15 +245,32 @@ export class KafkaBinder implements Binder {
     return this.connectedAdmin();
   }
 
-  private async resolveTopics(destination: Destination, partitionCount: number): Promise<string[]> {
-    if (destination instanceof RegExp) {
+  /** ListOffsets through the admin client, for seekTo. */
+  private readonly partitionOffsets: PartitionOffsets = {
+    earliest: async (topic, partition) => Number((await this.partitionEnds(topic, partition)).low),
+    latest: async (topic, partition) => Number((await this.partitionEnds(topic, partition)).high),
+    forTimestamp: async (topic, partition, timestamp) => {
       const admin = await this.connectedAdmin();
-      const all = await this.attempt('listing topics', () => admin.listTopics());
-      return all.filter((topic) => destination.test(topic));
-    }
-    const topics = typeof destination === 'string' ? [destination] : destination;
-    for (const topic of topics) await this.provisionTopic(topic, partitionCount);
-    return topics;
+      // Also the high watermark for none: kafkajs answers the end where Kafka answers -1.
+      const found = await this.attempt(`looking up ${topic}-${partition} by timestamp`, () => admin.fetchTopicOffsetsByTimestamp(topic, timestamp));
+      const offset = Number(found.find((p) => p.partition === partition)?.offset ?? -1);
+      return offset < 0 ? null : offset;
+    },
+  };
+
+  private async partitionEnds(topic: string, partition: number): Promise<{ low: string; high: string }> {
+    const admin = await this.connectedAdmin();
+    const ends = await this.attempt(`looking up the offsets of ${topic}-${partition}`, () => admin.fetchTopicOffsets(topic));
+    const found = ends.find((p) => p.partition === partition);
+    if (!found) throw new KafkaBinderError(`looking up the offsets of ${topic}-${partition}`, new Error(`the topic has no partition ${partition}`));
+    return found;
+  }
+
+  /** Topics of the cluster `pattern` matches now. */
+  async matchingTopics(pattern: RegExp): Promise<string[]> {
+    const admin = await this.connectedAdmin();
+    const all = await this.attempt('listing topics', () => admin.listTopics());
+    return all.filter((topic) => pattern.test(topic));
   }
 
   /**

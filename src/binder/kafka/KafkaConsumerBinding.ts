@@ -3,7 +3,8 @@
  * An anonymous binding gets a fresh group that starts where the topics end at bind time.
  */
 import type { Consumer } from 'kafkajs';
-import type { ConsumerBinding } from '../Binder';
+import type { ConsumerBinding, SeekPosition } from '../Binder';
+import { seekInBinding } from '../consumer/seekAssigned';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 
 /** Shared by the binding and its members: members hold back batches fetched after pause(). */
@@ -40,6 +41,10 @@ export class KafkaConsumerBinding implements ConsumerBinding {
 
   isPaused(): boolean {
     return this.state.paused;
+  }
+
+  seekTo(topic: string, partition: number, position: SeekPosition): Promise<void> {
+    return seekInBinding(this.members, topic, partition, position);
   }
 
   async stop(handlerWaitMs?: number): Promise<void> {

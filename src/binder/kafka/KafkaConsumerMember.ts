@@ -5,38 +5,32 @@
  * the partition back to the first record it did not finish and delivers it again on the next poll.
  */
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import type {
-  BatchHandler,
-  ConsumerSession,
-  InboundBatch,
-  InboundRecord,
-  TopicPartition,
-  TopicPartitionOffset,
-} from '../Binder';
-import { revokePartitions } from '../revocation';
+import { ConsumedRecord, type BatchHandler, type ConsumerSession, type InboundRecord, type TopicPartition, type TopicPartitionOffset } from '../Binder';
+import { AssignedPartitions } from '../consumer/AssignedPartitions';
+import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
+import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
+import type { IdleWatch } from '../consumer/IdleWatch';
+import { seekAssigned, type PartitionOffsets } from '../consumer/seekAssigned';
+import { revokePartitions } from '../consumer/revokePartitions';
+import { SeekRequests } from '../consumer/SeekRequests';
+import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { waitAtMost } from '../waitAtMost';
 import { isCoordinatorLoss } from './errors';
 import { fromKafkajsHeaders } from './headers';
 
-export interface MemberSettings {
-  maxBatchRecords: number;
-  anonymous: boolean;
+export interface KafkaMemberSettings extends MemberSettings {
   /** Where to start partitions that had no committed offset at bind time ('latest' bindings). */
   startPositions: TopicPartitionOffset[];
   /** Bound on the first join of the group. */
   joinTimeoutMs: number;
-  onPartitionsRevoked?: (partitions: TopicPartition[], session: ConsumerSession) => Promise<void>;
-  onPartitionsAssigned?: (partitions: TopicPartition[]) => void;
-  isPaused(): boolean;
-  reportError(message: string, error: unknown): void;
+  /** ListOffsets on the cluster, for seekTo. */
+  offsets: PartitionOffsets;
 }
-
-const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 export class KafkaConsumerMember {
   /** Partitions this member holds and has not been told to give up. */
-  private assigned = new Map<string, TopicPartition>();
-  private seeks = new Map<string, number>();
+  private readonly assigned = new AssignedPartitions();
+  private readonly seeks = new SeekRequests();
   private inFlight = new Set<Promise<void>>();
   private stopping = false;
   private batchHeartbeat: (() => Promise<void>) | null = null;
@@ -46,18 +40,32 @@ export class KafkaConsumerMember {
   private readonly firstJoin: Promise<void>;
   private signalJoined!: () => void;
   private failJoin!: (error: unknown) => void;
+  /** The runtime's onPartitionsAssigned in progress: its seeks apply before anything is delivered. */
+  private announcing: Promise<void> | null = null;
+  private readonly idle: IdleWatch | null;
 
   readonly session: ConsumerSession = {
     commit: (offsets) => this.commit(offsets),
     seek: (target) => this.seek(target),
     heartbeat: () => this.heartbeat(),
-    isActive: (topic, partition) => !this.stopping && this.assigned.has(key(topic, partition)),
+    isActive: (topic, partition) => !this.stopping && this.assigned.has(topic, partition),
+    seekTo: (topic, partition, position) =>
+      seekAssigned(this.assigned, this.settings.offsets, topic, partition, position, (key, offset) => this.moveTo(key, topic, partition, offset)),
+    pausePartition: (topic, partition) => {
+      this.assigned.setPaused(topic, partition, true);
+      this.consumer.pause([{ topic, partitions: [partition] }]);
+    },
+    resumePartition: (topic, partition) => {
+      this.assigned.setPaused(topic, partition, false);
+      if (!this.settings.isPaused()) this.consumer.resume([{ topic, partitions: [partition] }]);
+    },
+    pausedPartitions: () => this.assigned.pausedList(),
   };
 
   constructor(
     readonly consumer: Consumer,
     private readonly handler: BatchHandler,
-    private readonly settings: MemberSettings,
+    private readonly settings: KafkaMemberSettings,
   ) {
     this.firstJoin = new Promise((resolve, reject) => {
       this.signalJoined = resolve;
@@ -65,8 +73,9 @@ export class KafkaConsumerMember {
     });
     // Nothing may wait on it (the join can fail after start() gave up): never an unhandled rejection.
     this.firstJoin.catch(() => undefined);
+    this.idle = idleWatchOf(settings, () => this.assigned.list());
     const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
-    consumer.on(REBALANCING, () => this.revoke([...this.assigned.values()]));
+    consumer.on(REBALANCING, () => this.revoke(this.assigned.list()));
     consumer.on(GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment));
     consumer.on(CRASH, ({ payload }) => {
       // kafkajs restarts after retriable failures (e.g. a coordinator still loading); report the rest.
@@ -79,12 +88,13 @@ export class KafkaConsumerMember {
 
   /** Topics of the current assignment (pause/resume act on them). */
   assignedTopics(): string[] {
-    return [...new Set([...this.assigned.values()].map((tp) => tp.topic))];
+    return this.assigned.topics();
   }
 
   /** Runs the consumer and resolves once it joined the group (kafkajs retries a failed first join). */
   async start(): Promise<void> {
     await this.run();
+    this.idle?.start();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -118,7 +128,7 @@ export class KafkaConsumerMember {
     this.restarting = (async () => {
       try {
         await this.consumer.stop();
-        this.assigned.clear();
+        this.assigned.replace([]);
         this.seeks.clear();
         if (!this.stopping) await this.run();
       } catch (error) {
@@ -137,12 +147,13 @@ export class KafkaConsumerMember {
   async stop(handlerWaitMs?: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.idle?.stop();
     const deadline = handlerWaitMs === undefined ? undefined : Date.now() + handlerWaitMs;
     const left = (): number | undefined => (deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
     if (this.restarting) await waitAtMost(this.restarting, left());
     let settled = true;
     while (settled && this.inFlight.size > 0) settled = await waitAtMost(Promise.allSettled([...this.inFlight]), left());
-    const held = [...this.assigned.values()];
+    const held = this.assigned.list();
     await this.revoke(held);
     const disconnecting = this.consumer.disconnect();
     // Given up on: its connections go when kafkajs is done with the batch; the caller moves on.
@@ -155,28 +166,35 @@ export class KafkaConsumerMember {
   }
 
   private onJoin(memberAssignment: Record<string, number[]>): void {
-    const next = new Map<string, TopicPartition>();
+    const next: TopicPartition[] = [];
     for (const [topic, partitions] of Object.entries(memberAssignment)) {
-      for (const partition of partitions) next.set(key(topic, partition), { topic, partition });
+      for (const partition of partitions) next.push({ topic, partition });
     }
-    const lost = [...this.assigned.entries()].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
+    const lost = this.assigned.replace(next);
     if (lost.length > 0) void this.revoke(lost);
-    this.assigned = next;
-    for (const k of [...this.seeks.keys()]) if (!next.has(k)) this.seeks.delete(k);
+    this.seeks.retain((k) => this.assigned.hasKey(k));
     if (!this.joinedOnce) {
       this.joinedOnce = true;
       // Applied before the first fetch: kafkajs would look 'latest' up only then, after records
       // sent since bindConsumer resolved.
       for (const { topic, partition, offset } of this.settings.startPositions) {
-        if (next.has(key(topic, partition))) this.consumer.seek({ topic, partition, offset: String(offset) });
+        if (this.assigned.has(topic, partition)) this.consumer.seek({ topic, partition, offset: String(offset) });
       }
       this.signalJoined();
     }
-    this.settings.onPartitionsAssigned?.([...next.values()]);
+    // Partitions paused one by one stay paused in kafkajs only while assigned: pause them again.
+    const paused = this.assigned.pausedList();
+    if (paused.length > 0) this.consumer.pause(paused.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
+    if (this.settings.onPartitionsAssigned) {
+      const announcing = announceAssignment(this.settings, next, this.session).finally(() => {
+        if (this.announcing === announcing) this.announcing = null;
+      });
+      this.announcing = announcing;
+    }
   }
 
   private revoke(partitions: TopicPartition[]): Promise<void> {
-    return revokePartitions(partitions, this.assigned, key, this.session, this.settings);
+    return revokePartitions(partitions, this.assigned, this.session, this.settings);
   }
 
   private async commit(offsets: TopicPartitionOffset[]): Promise<void> {
@@ -195,9 +213,19 @@ export class KafkaConsumerMember {
     }
   }
 
+  /**
+   * A seekTo: during the partition's delivery it applies when the handler returns; else at once,
+   * and a batch already fetched from the old position is not delivered (the seek request ends it).
+   */
+  private moveTo(key: string, topic: string, partition: number, offset: number): void {
+    this.seeks.set(key, offset);
+    if (this.seeks.delivering !== key) this.consumer.seek({ topic, partition, offset: String(offset) });
+  }
+
+  /** Applied when the batch in flight returns (kafkajs fetches on, it cannot be told mid-batch). */
   private seek({ topic, partition, offset }: TopicPartitionOffset): void {
-    if (!this.assigned.has(key(topic, partition))) return;
-    this.seeks.set(key(topic, partition), offset);
+    if (!this.assigned.has(topic, partition)) return;
+    this.seeks.set(topicPartitionKey(topic, partition), offset);
   }
 
   private async heartbeat(): Promise<void> {
@@ -214,52 +242,42 @@ export class KafkaConsumerMember {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch, isRunning } = payload;
     const { topic, partition } = batch;
-    const tp = key(topic, partition);
     if (batch.isEmpty()) return;
     const messages = batch.messages;
     if (this.stopping) return;
-    if (this.settings.isPaused()) {
+    if (this.announcing) await this.announcing;
+    if (this.settings.isPaused() || this.assigned.isPausedKey(topicPartitionKey(topic, partition))) {
       // Fetched before pause() took effect: not delivered, the position stays at its first record.
       this.consumer.seek({ topic, partition, offset: messages[0].offset });
       this.consumer.pause([{ topic, partitions: [partition] }]);
       return;
     }
-    this.batchHeartbeat = heartbeat;
-    const highWatermark = Number(batch.highWatermark);
-    const size = this.settings.maxBatchRecords;
-    for (let start = 0; start < messages.length; start += size) {
-      const chunk = messages.slice(start, start + size);
-      const active = () => isRunning() && !isStale() && this.session.isActive(topic, partition) && !this.seeks.has(tp);
-      if (!active()) {
-        if (!this.seeks.has(tp)) this.seeks.set(tp, Number(chunk[0].offset));
-        break;
-      }
-      const inbound: InboundBatch = {
-        topic,
-        partition,
-        highWatermark,
-        records: chunk.map((message) => toInbound(topic, partition, message)),
-      };
-      try {
-        await this.handler(inbound, this.session);
-      } catch (error) {
-        // From where the handler sought (the record that failed), else from the chunk's first record.
-        if (!this.seeks.has(tp)) this.seeks.set(tp, Number(chunk[0].offset));
-        this.settings.reportError(`handler failed on ${topic}-${partition}; redelivering from ${this.seeks.get(tp)}`, error);
-        break;
-      }
-      if (this.seeks.has(tp)) break;
-      resolveOffset(chunk[chunk.length - 1].offset);
-    }
+    this.batchHeartbeat = payload.heartbeat;
+    const records = messages.map((message) => toInbound(topic, partition, message));
+    const key = topicPartitionKey(topic, partition);
+    const target = await deliverInChunks(topic, partition, key, records, Number(batch.highWatermark), this.batchDelivery(payload));
     this.batchHeartbeat = null;
     if (this.restartNeeded) setImmediate(() => this.restart());
-    const target = this.seeks.get(tp);
-    if (target !== undefined) {
-      this.seeks.delete(tp);
-      if (this.assigned.has(tp) && isRunning()) this.consumer.seek({ topic, partition, offset: String(target) });
-    }
+    if (target !== undefined && this.assigned.hasKey(key) && isRunning()) this.consumer.seek({ topic, partition, offset: String(target) });
+  }
+
+  /** What one kafkajs eachBatch call lets the delivery loop ask and do. */
+  private batchDelivery(payload: EachBatchPayload): ChunkDelivery {
+    const { isRunning, isStale, resolveOffset } = payload;
+    return {
+      handler: this.handler,
+      session: this.session,
+      seeks: this.seeks,
+      maxBatchRecords: this.settings.maxBatchRecords,
+      idle: this.idle,
+      canDeliver: (key) => isRunning() && !isStale() && !this.stopping && this.assigned.hasKey(key) && !this.assigned.isPausedKey(key),
+      handled: (_topic, _partition, nextOffset) => resolveOffset(String(nextOffset - 1)),
+      // kafkajs fetches the partition again from the seek: a failing handler waits in the runtime's backoff.
+      afterFailure: () => Promise.resolve(),
+      reportError: this.settings.reportError,
+    };
   }
 }
 
@@ -269,13 +287,13 @@ function isRebalanceSignal(error: unknown): boolean {
 }
 
 function toInbound(topic: string, partition: number, message: KafkaMessage): InboundRecord {
-  return {
+  return new ConsumedRecord(
     topic,
     partition,
-    offset: Number(message.offset),
-    timestamp: Number(message.timestamp),
-    key: message.key ?? null,
-    value: message.value ?? null,
-    headers: fromKafkajsHeaders(message.headers),
-  };
+    Number(message.offset),
+    Number(message.timestamp),
+    message.key ?? null,
+    message.value ?? null,
+    fromKafkajsHeaders(message.headers),
+  );
 }

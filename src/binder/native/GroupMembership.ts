@@ -2,7 +2,7 @@
  * One member's side of Kafka's classic group protocol against the in-process coordinator:
  * JoinGroup (with the MEMBER_ID_REQUIRED round trip), the leader's assignment with the configured
  * assignor over every member's subscription, SyncGroup, heartbeats, commits and leaving. It holds
- * the member id and generation; what to do with partitions is ConsumerMember's business.
+ * the member id and generation; what to do with partitions is NativeConsumerMember's business.
  */
 import type { Broker } from '../../broker/Broker';
 import type { JoinGroupResponse, SyncGroupAssignment } from '../../broker/group/types';
@@ -27,6 +27,8 @@ export interface MembershipSettings {
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   assignor: PartitionAssignor;
+  /** Explicit assignment: these partitions, without joining the group (commits go to it outside any generation). */
+  fixedAssignment?: TopicPartition[];
 }
 
 /** `work`'s result, or null once the member stops waiting for it. */
@@ -65,6 +67,7 @@ export class GroupMembership {
    */
   async join(untilStopped: UntilStopped): Promise<TopicPartition[] | null> {
     const s = this.settings;
+    if (s.fixedAssignment) return (this.owned = s.fixedAssignment);
     const deadline = Date.now() + s.rebalanceTimeoutMs + s.sessionTimeoutMs;
     let lastError: number = ErrorCode.NONE;
     for (;;) {
@@ -103,6 +106,7 @@ export class GroupMembership {
 
   /** Sends one heartbeat (a synchronous call in process). */
   heartbeat(): HeartbeatOutcome {
+    if (this.settings.fixedAssignment) return 'stable';
     if (this.memberId === '' || this.generationId < 0) return 'rejoin';
     const { errorCode } = this.broker.heartbeat({ groupId: this.settings.groupId, generationId: this.generationId, memberId: this.memberId });
     switch (errorCode) {

@@ -6,7 +6,6 @@
  *
  *   const binder = new NativeBinder({ dataDir: './data' });   // or {} for an in-memory broker
  */
-import { randomUUID } from 'node:crypto';
 import type { Broker } from '../../broker/Broker';
 import { isInternalTopic } from '../../broker/topics/topicName';
 import { ErrorCode } from '../../protocol/errorCodes';
@@ -15,10 +14,13 @@ import { CompressionType } from '../../protocol/records/types';
 import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions, TopicPartition, TopicPartitionOffset } from '../Binder';
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
-import { reportConsumerError } from '../reportError';
-import type { BinderLogger } from '../registry';
+import { consumerGroupOf } from '../consumer/consumerGroupOf';
+import { checkAssignedPartitions, explicitTopics } from '../consumer/explicitAssignments';
+import { reportConsumerError } from '../consumer/reportConsumerError';
+import { resolveTopics } from '../consumer/resolveTopics';
+import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
 import { NativeConsumerBinding } from './NativeConsumerBinding';
-import { NativeProducer } from './NativeProducer';
+import { NativeProducerBinding } from './NativeProducerBinding';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { acquireBroker, type BrokerLease } from './sharedBroker';
 import { SharedDataDirClientError } from './sharedDataDir/errors';
@@ -32,8 +34,9 @@ export class NativeBinder implements Binder {
   private closed = false;
 
   /**
-   * `logger` (the application's) receives the consumer failures the binder recovers from and the
-   * warnings of a broker it opens; without one they go to the console.
+   * `logger` (the application's, when the runtime creates the binder) receives the consumer
+   * failures the binder recovers from and the warnings of a broker it opens; a binder given none
+   * reports nothing, and a broker it opens logs as the broker does by default.
    */
   constructor(properties: NativeBinderConfig | Record<string, unknown> = {}, private readonly logger?: BinderLogger) {
     this.config = resolveNativeBinderConfig(properties);
@@ -85,7 +88,7 @@ export class NativeBinder implements Binder {
     const broker = await this.broker();
     await this.provisionTopic(destination, options.partitionCount ?? this.config.defaultPartitions);
     const idempotent = options.idempotent ?? PRODUCER_OPTION_DEFAULTS.idempotent;
-    const producer = await NativeProducer.create(
+    const producer = await NativeProducerBinding.create(
       broker,
       destination,
       await this.partitionCount(destination),
@@ -109,17 +112,16 @@ export class NativeBinder implements Binder {
     const client = await this.client();
     if (client) return client.bindConsumer(destination, options, handler);
     const broker = await this.broker();
-    const topics = await this.resolveTopics(destination, options.partitionCount ?? this.config.defaultPartitions);
-    const anonymous = options.group === undefined;
-    const groupId = options.group ?? `anonymous.${randomUUID()}`;
+    const topics = await resolveTopics(explicitTopics(options) ?? destination, options.partitionCount ?? this.config.defaultPartitions, this);
+    await checkAssignedPartitions(options, (topic) => this.partitionCount(topic));
+    const group = consumerGroupOf(options);
     let binding: NativeConsumerBinding | undefined = undefined;
     binding = await NativeConsumerBinding.create(
       broker,
       options,
       handler,
       {
-        groupId,
-        anonymous,
+        group,
         topics,
         assignor: assignorByName(this.config.assignor)!,
         fetchMaxWaitMs: this.config.fetchMaxWaitMs,
@@ -129,7 +131,7 @@ export class NativeBinder implements Binder {
           destination instanceof RegExp
             ? { regexp: destination, refreshMs: this.config.topicPatternRefreshMs, matching: () => this.matchingTopics(destination) }
             : undefined,
-        reportError: (message, error) => reportConsumerError(this.logger, 'native', groupId, message, error),
+        reportError: (message, error) => reportConsumerError(this.logger ?? SILENT_BINDER_LOGGER, 'native', group.id, message, error),
       },
       () => binding && this.consumers.delete(binding),
     );
@@ -146,14 +148,8 @@ export class NativeBinder implements Binder {
     await lease?.release(handlerWaitMs);
   }
 
-  private async resolveTopics(destination: Destination, partitionCount: number): Promise<string[]> {
-    if (destination instanceof RegExp) return this.matchingTopics(destination);
-    const topics = typeof destination === 'string' ? [destination] : destination;
-    for (const topic of topics) await this.provisionTopic(topic, partitionCount);
-    return topics;
-  }
-
-  private async matchingTopics(pattern: RegExp): Promise<string[]> {
+  /** Topics `pattern` matches now, internal ones aside. */
+  async matchingTopics(pattern: RegExp): Promise<string[]> {
     const metadata = await (await this.broker()).metadata({ topics: null });
     return metadata.topics
       .map((t) => t.name)

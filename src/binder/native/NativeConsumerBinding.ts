@@ -7,14 +7,18 @@ import type { Broker } from '../../broker/Broker';
 import { OffsetSpec } from '../../broker/fetch/types';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { PartitionAssignor } from '../../protocol/consumer/Assignor';
-import type { BatchHandler, ConsumerBinding, ConsumerOptions } from '../Binder';
+import type { BatchHandler, ConsumerBinding, ConsumerOptions, SeekPosition } from '../Binder';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
-import { ConsumerMember, tpKey } from './ConsumerMember';
+import type { ConsumerGroup } from '../consumer/consumerGroupOf';
+import { memberSettingsOf } from '../consumer/MemberSettings';
+import { explicitAssignments } from '../consumer/explicitAssignments';
+import { seekInBinding } from '../consumer/seekAssigned';
+import { topicPartitionKey } from '../consumer/topicPartitionKey';
+import { NativeConsumerMember } from './NativeConsumerMember';
 import { GroupMembership } from './GroupMembership';
 
 export interface BindingSettings {
-  groupId: string;
-  anonymous: boolean;
+  group: ConsumerGroup;
   topics: string[];
   assignor: PartitionAssignor;
   fetchMaxWaitMs: number;
@@ -28,7 +32,7 @@ export interface BindingSettings {
 export class NativeConsumerBinding implements ConsumerBinding {
   private paused: boolean;
   private stopping: Promise<void> | null = null;
-  private readonly members: ConsumerMember[] = [];
+  private readonly members: NativeConsumerMember[] = [];
   private patternTimer: NodeJS.Timeout | null = null;
 
   private constructor(
@@ -49,14 +53,16 @@ export class NativeConsumerBinding implements ConsumerBinding {
     onStop: () => void,
   ): Promise<NativeConsumerBinding> {
     const binding = new NativeConsumerBinding(broker, options.group, settings, options.startPaused ?? false, onStop);
-    const startOffset = options.startOffset ?? (settings.anonymous ? 'latest' : 'earliest');
-    const startPositions = startOffset === 'latest' ? await binding.topicEnds() : new Map<string, number>();
+    const group = settings.group;
+    const startPositions = group.startOffset === 'latest' ? await binding.topicEnds() : new Map<string, number>();
     const sessionTimeoutMs = options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs;
     const localOffsets = new Map<string, number>();
     const heartbeatMs = Math.max(1, Math.min(options.heartbeatIntervalMs ?? CONSUMER_OPTION_DEFAULTS.heartbeatIntervalMs, settings.inProcessHeartbeatMs));
-    for (let i = 0; i < Math.max(1, options.concurrency ?? CONSUMER_OPTION_DEFAULTS.concurrency); i++) {
+    const fixed = explicitAssignments(options, group.members);
+    for (let i = 0; i < (fixed?.length ?? group.members); i++) {
       const membership = new GroupMembership(broker, {
-        groupId: settings.groupId,
+        fixedAssignment: fixed?.[i],
+        groupId: group.id,
         clientId: `bindery-native-${i}`,
         topics: settings.topics,
         sessionTimeoutMs,
@@ -64,19 +70,13 @@ export class NativeConsumerBinding implements ConsumerBinding {
         assignor: settings.assignor,
       });
       binding.members.push(
-        new ConsumerMember(broker, membership, handler, {
-          anonymous: settings.anonymous,
-          startOffset,
+        new NativeConsumerMember(broker, membership, handler, {
+          ...memberSettingsOf(options, group, () => binding.paused, settings.reportError),
           startPositions,
           localOffsets,
-          maxBatchRecords: options.maxBatchRecords ?? CONSUMER_OPTION_DEFAULTS.maxBatchRecords,
           fetchMaxWaitMs: settings.fetchMaxWaitMs,
           fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition,
           heartbeatMs,
-          onPartitionsRevoked: options.onPartitionsRevoked,
-          onPartitionsAssigned: options.onPartitionsAssigned,
-          isPaused: () => binding.paused,
-          reportError: settings.reportError,
         }),
       );
     }
@@ -105,11 +105,15 @@ export class NativeConsumerBinding implements ConsumerBinding {
     return this.paused;
   }
 
+  seekTo(topic: string, partition: number, position: SeekPosition): Promise<void> {
+    return seekInBinding(this.members, topic, partition, position);
+  }
+
   stop(handlerWaitMs?: number): Promise<void> {
     this.stopping ??= (async () => {
       if (this.patternTimer) clearTimeout(this.patternTimer);
       await Promise.all(this.members.map((member) => member.stop(handlerWaitMs)));
-      if (this.settings.anonymous) await this.broker.deleteGroups([this.settings.groupId]).catch(() => undefined);
+      if (this.settings.group.anonymous) await this.broker.deleteGroups([this.settings.group.id]).catch(() => undefined);
       this.onStop();
     })();
     return this.stopping;
@@ -144,7 +148,7 @@ export class NativeConsumerBinding implements ConsumerBinding {
     const ends = new Map<string, number>();
     if (request.length === 0) return ends;
     const response = await this.broker.listOffsets({ topics: request });
-    for (const t of response.topics) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) ends.set(tpKey(t.name, p.partitionIndex), p.offset);
+    for (const t of response.topics) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) ends.set(topicPartitionKey(t.name, p.partitionIndex), p.offset);
     return ends;
   }
 }

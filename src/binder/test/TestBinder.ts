@@ -2,41 +2,39 @@
  * The 'test' binder: an in-memory broker in the process, for unit tests of services with no
  * broker at all. Pair it with InputDestination / OutputDestination.
  */
-import type {
-  BatchHandler,
-  Binder,
-  ConsumerBinding,
-  ConsumerOptions,
-  Destination,
-  OutboundRecord,
-  ProducerBinding,
-  ProducerOptions,
-  SendResult,
-  TopicPartition,
-  TopicPartitionOffset,
-} from '../Binder';
+import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions, TopicPartition, TopicPartitionOffset } from '../Binder';
+import { consumerGroupOf } from '../consumer/consumerGroupOf';
+import { checkAssignedPartitions, explicitAssignments, explicitTopics } from '../consumer/explicitAssignments';
+import { memberSettingsOf } from '../consumer/MemberSettings';
+import { reportConsumerError } from '../consumer/reportConsumerError';
+import { resolveTopics } from '../consumer/resolveTopics';
+import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
+import { TestBinderClosedError } from './errors';
 import { TestBroker } from './TestBroker';
-import { TestConsumer } from './TestConsumer';
-import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
+import { TestConsumerBinding, type PauseState } from './TestConsumerBinding';
+import { TestConsumerMember } from './TestConsumerMember';
+import { TestProducerBinding } from './TestProducerBinding';
 
 export interface TestBinderOptions {
   /** Partitions of topics created implicitly. Default 1. */
   defaultPartitions?: number;
   /** Share one in-memory broker between binders (like two processes on one cluster). */
   broker?: TestBroker;
+  /** Receives the consumer failures the binder recovers from (the application's logger, when the runtime creates the binder); none: not reported. */
+  logger?: BinderLogger;
 }
-
-let anonymousGroups = 0;
 
 export class TestBinder implements Binder {
   readonly name = 'test';
   readonly broker: TestBroker;
-  private readonly consumers = new Set<TestConsumer>();
+  private readonly consumers = new Set<TestConsumerMember>();
   private readonly producers = new Set<ProducerBinding>();
+  private readonly logger: BinderLogger;
   private closed = false;
 
   constructor(options: TestBinderOptions = {}) {
     this.broker = options.broker ?? new TestBroker(options.defaultPartitions ?? 1);
+    this.logger = options.logger ?? SILENT_BINDER_LOGGER;
   }
 
   async endOffsets(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
@@ -50,49 +48,32 @@ export class TestBinder implements Binder {
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     this.assertOpen();
     this.broker.provision(destination, options.partitionCount);
-    const broker = this.broker;
-    const producers = this.producers;
-    const producer: ProducerBinding = {
-      destination,
-      async send(record: OutboundRecord): Promise<SendResult> {
-        return broker.append(destination, record, true);
-      },
-      async sendMany(records: OutboundRecord[]): Promise<SendResult[]> {
-        return records.map((r) => broker.append(destination, r, true));
-      },
-      async flush(): Promise<void> {},
-      async close(): Promise<void> {
-        producers.delete(producer);
-      },
-    };
+    const producer: ProducerBinding = new TestProducerBinding(this.broker, destination, () => this.producers.delete(producer));
     this.producers.add(producer);
     return producer;
   }
 
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
     this.assertOpen();
-    if (typeof destination === 'string') this.broker.provision(destination, options.partitionCount);
-    if (Array.isArray(destination)) for (const t of destination) this.broker.provision(t, options.partitionCount);
-    const anonymous = options.group === undefined;
-    const group = options.group ?? `anonymous.${++anonymousGroups}`;
-    const members: TestConsumer[] = [];
-    for (let i = 0; i < Math.max(1, options.concurrency ?? CONSUMER_OPTION_DEFAULTS.concurrency); i++) {
-      const member = new TestConsumer(this.broker, destination, group, anonymous, options, handler);
+    await resolveTopics(explicitTopics(options) ?? destination, options.partitionCount ?? this.broker.defaultPartitions, this);
+    await checkAssignedPartitions(options, async (topic) => this.broker.partitionCount(topic));
+    const group = consumerGroupOf(options);
+    const state: PauseState = { paused: options.startPaused === true };
+    const settings = memberSettingsOf(
+      options,
+      group,
+      () => state.paused,
+      (message, error) => reportConsumerError(this.logger, 'test', group.id, message, error),
+    );
+    const members: TestConsumerMember[] = [];
+    const fixed = explicitAssignments(options, group.members);
+    for (let i = 0; i < (fixed?.length ?? group.members); i++) {
+      const member = new TestConsumerMember(this.broker, destination, group.id, settings, handler, fixed?.[i]);
       members.push(member);
       this.consumers.add(member);
       await member.start();
     }
-    const consumers = this.consumers;
-    return {
-      group: options.group,
-      pause: () => members.forEach((m) => m.pause()),
-      resume: () => members.forEach((m) => m.resume()),
-      isPaused: () => members.every((m) => m.isPaused()),
-      stop: async (handlerWaitMs?: number) => {
-        await Promise.all(members.map((m) => m.stop(handlerWaitMs)));
-        members.forEach((m) => consumers.delete(m));
-      },
-    };
+    return new TestConsumerBinding(options.group, state, members, () => members.forEach((m) => this.consumers.delete(m)));
   }
 
   /** Topics some consumer of this binder subscribes to. */
@@ -110,7 +91,12 @@ export class TestBinder implements Binder {
     this.producers.clear();
   }
 
+  /** Topics `pattern` matches now (a member looks again as topics appear). */
+  async matchingTopics(pattern: RegExp): Promise<string[]> {
+    return this.broker.topicNames().filter((name) => pattern.test(name));
+  }
+
   private assertOpen(): void {
-    if (this.closed) throw new Error('The test binder is closed');
+    if (this.closed) throw new TestBinderClosedError();
   }
 }

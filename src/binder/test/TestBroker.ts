@@ -2,8 +2,9 @@
  * The in-memory store behind the test binder: topics of partitions of records, committed
  * offsets per group, and group membership with a simple modulo assignment.
  */
-import type { InboundRecord, OutboundRecord, SendResult, TopicPartition } from '../Binder';
+import { ConsumedRecord, type InboundRecord, type OutboundRecord, type SendResult, type TopicPartition } from '../Binder';
 import { partitionForKey } from '../../protocol/murmur2';
+import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { Signal } from './Signal';
 
 export interface ProducedRecord {
@@ -54,15 +55,7 @@ export class TestBroker {
       throw new RangeError(`Topic ${topic} has ${partitions.length} partition(s); partition ${partition} does not exist`);
     }
     const log = partitions[partition];
-    const record: InboundRecord = {
-      topic,
-      partition,
-      offset: log.length,
-      timestamp: input.timestamp ?? Date.now(),
-      key: input.key ?? null,
-      value: input.value,
-      headers: input.headers ?? [],
-    };
+    const record: InboundRecord = new ConsumedRecord(topic, partition, log.length, input.timestamp ?? Date.now(), input.key ?? null, input.value, input.headers ?? []);
     log.push(record);
     this.produced.push({ topic, record, fromApplication });
     this.changed.notify();
@@ -74,18 +67,24 @@ export class TestBroker {
     return log.slice(from, from + max);
   }
 
+  /** The first offset whose record's timestamp is at or after `timestamp`; null when there is none. */
+  offsetForTimestamp(topic: string, partition: number, timestamp: number): number | null {
+    const found = (this.topics.get(topic)?.[partition] ?? []).find((r) => r.timestamp >= timestamp);
+    return found ? found.offset : null;
+  }
+
   endOffset(topic: string, partition: number): number {
     return this.topics.get(topic)?.[partition]?.length ?? 0;
   }
 
   committedOffset(group: string, topic: string, partition: number): number | undefined {
-    return this.committed.get(group)?.get(`${topic}:${partition}`);
+    return this.committed.get(group)?.get(topicPartitionKey(topic, partition));
   }
 
   commit(group: string, topic: string, partition: number, offset: number): void {
     let offsets = this.committed.get(group);
     if (!offsets) this.committed.set(group, (offsets = new Map()));
-    offsets.set(`${topic}:${partition}`, offset);
+    offsets.set(topicPartitionKey(topic, partition), offset);
   }
 
   async join(group: string, member: GroupMember): Promise<void> {

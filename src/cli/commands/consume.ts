@@ -1,4 +1,4 @@
-import { CliClient } from '../../binder/kafka/cliClient';
+import { CliClient } from '../CliClient';
 import { CLIENT_OPTIONS, clientOptions, intOpt, parseOptions, requiredOpt, stringOpt, type CliIO } from '../args';
 
 const SPEC = {

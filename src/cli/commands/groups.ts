@@ -1,4 +1,4 @@
-import { CliClient } from '../../binder/kafka/cliClient';
+import { CliClient } from '../CliClient';
 import { CLIENT_OPTIONS, UsageError, clientOptions, parseOptions, stringOpt, type CliIO } from '../args';
 import { GROUPS_USAGE } from '../usage';
 

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { CliClient, type CliCompression } from '../../binder/kafka/cliClient';
+import { CliClient, type CliCompression } from '../CliClient';
 import { CLIENT_OPTIONS, UsageError, clientOptions, intOpt, parseOptions, requiredOpt, stringOpt, type CliIO } from '../args';
 
 const SPEC = {

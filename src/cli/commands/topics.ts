@@ -1,4 +1,4 @@
-import { CliClient } from '../../binder/kafka/cliClient';
+import { CliClient } from '../CliClient';
 import { CLIENT_OPTIONS, UsageError, clientOptions, intOpt, keyValues, parseOptions, requiredOpt, stringOpt, type CliIO } from '../args';
 import { TOPICS_USAGE } from '../usage';
 

@@ -198,7 +198,7 @@ export class ListenerContainer {
 
   /** Synchronous when the listeners are and nothing needs waiting for (claims, per-record commits). */
   private processRecord(record: InboundRecord, session: ConsumerSession): Outcome | Promise<Outcome> {
-    const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
+    const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters, session);
     let listeners = this.definition.listeners;
     try {
       if (this.anyCondition) {
@@ -291,7 +291,7 @@ export class ListenerContainer {
     };
     let readable: DecodedRecord[] = [];
     for (const record of batch.records) {
-      const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
+      const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters, session);
       try {
         decoded.payload();
         readable.push(decoded);

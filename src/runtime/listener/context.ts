@@ -1,6 +1,6 @@
 /** The RecordContext and Acknowledgment handed to listener methods. */
-import { Acknowledgment, RecordContext } from '../../annotations';
-import type { InboundRecord } from '../../binder/Binder';
+import { Acknowledgment, RecordContext, type SeekTarget } from '../../annotations';
+import type { ConsumerSession, InboundRecord } from '../../binder/Binder';
 import { rawHeaderValue, recordHeadersOf } from '../headers';
 
 export class InboundRecordContext extends RecordContext {
@@ -13,13 +13,16 @@ export class InboundRecordContext extends RecordContext {
 
   /** Kept out of the enumerable fields: the context stays a plain-looking object when logged. */
   readonly #record: InboundRecord;
+  readonly #session: ConsumerSession;
 
   constructor(
     record: InboundRecord,
     readonly attempt: number,
+    session: ConsumerSession,
   ) {
     super();
     this.#record = record;
+    this.#session = session;
     this.topic = record.topic;
     this.partition = record.partition;
     this.offset = record.offset;
@@ -34,6 +37,18 @@ export class InboundRecordContext extends RecordContext {
 
   rawHeader(name: string): Buffer | null | undefined {
     return rawHeaderValue(this.#record, name);
+  }
+
+  seek(target: SeekTarget, partition: { topic: string; partition: number } = this): Promise<void> {
+    return this.#session.seekTo(partition.topic, partition.partition, target);
+  }
+
+  pausePartition(): void {
+    this.#session.pausePartition(this.topic, this.partition);
+  }
+
+  resumePartition(): void {
+    this.#session.resumePartition(this.topic, this.partition);
   }
 }
 

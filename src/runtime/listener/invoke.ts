@@ -1,5 +1,5 @@
 /** Fills listener parameters from a record (or batch) and calls the method. */
-import type { InboundRecord } from '../../binder/Binder';
+import type { ConsumerSession, InboundRecord } from '../../binder/Binder';
 import type { ConverterRegistry } from '../conversion';
 import { headersOf, headerValue, rawHeaderValue } from '../headers';
 import type { ListenerMethod, ParameterPlan } from '../model';
@@ -21,6 +21,8 @@ export class DecodedRecord {
     readonly record: InboundRecord,
     private readonly defaultContentType: string,
     private readonly converters: ConverterRegistry,
+    /** The binder session the record came in: RecordContext's seek and pause go to it. */
+    readonly session: ConsumerSession,
   ) {}
 
   get headers(): Record<string, string> {
@@ -54,7 +56,7 @@ function argument(plan: ParameterPlan, decoded: DecodedRecord, ack: ListenerAckn
     case 'ack':
       return ack;
     case 'context':
-      return new InboundRecordContext(decoded.record, attempt);
+      return new InboundRecordContext(decoded.record, attempt, decoded.session);
   }
 }
 
@@ -69,7 +71,7 @@ function batchArgument(plan: ParameterPlan, decoded: DecodedRecord[], ack: Liste
     case 'ack':
       return ack;
     case 'context':
-      return decoded.map((d) => new InboundRecordContext(d.record, attempt));
+      return decoded.map((d) => new InboundRecordContext(d.record, attempt, d.session));
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { InboundRecord, OutboundRecord, RecordHeader } from '../../binder/Binder';
-import { headerValue, nextMessageId, rawHeaderValue } from '../headers';
+import { headerValue, rawHeaderValue, type MessageIdGenerator } from '../headers';
 import { MESSAGE_ID_HEADER } from '../idempotency';
 
 export const REPLY_TOPIC_HEADER = 'kafka_replyTopic';
@@ -72,9 +72,10 @@ function errorClassName(error: unknown): string {
 }
 
 /** A reply saying the replier failed: its error's class name and message, and its stack when asked for. */
-export function errorReplyRecord(target: ReplyTarget, request: InboundRecord, error: unknown, withStack: boolean): OutboundRecord {
+export function errorReplyRecord(options: { target: ReplyTarget; request: InboundRecord; error: unknown; withStack: boolean; messageIds: MessageIdGenerator }): OutboundRecord {
+  const { target, request, error, withStack } = options;
   const headers: RecordHeader[] = [
-    { key: MESSAGE_ID_HEADER, value: nextMessageId() },
+    { key: MESSAGE_ID_HEADER, value: options.messageIds.next() },
     { key: EXCEPTION_CLASS_HEADER, value: Buffer.from(errorClassName(error)) },
     { key: EXCEPTION_MESSAGE_HEADER, value: Buffer.from(error instanceof Error ? error.message : String(error)) },
   ];

@@ -102,11 +102,11 @@ export class ListenerMetrics implements ListenerObserver {
     const { onPartitionsAssigned, onPartitionsRevoked } = options;
     return {
       ...options,
-      onPartitionsAssigned: (partitions) => {
+      onPartitionsAssigned: (partitions, seeker) => {
         this.rebalances.value++;
         for (const tp of partitions) this.assignment.add(`${tp.topic}\u0000${tp.partition}`);
         this.assigned.value = this.assignment.size;
-        onPartitionsAssigned?.(partitions);
+        return onPartitionsAssigned?.(partitions, seeker);
       },
       onPartitionsRevoked: async (partitions, session) => {
         try {

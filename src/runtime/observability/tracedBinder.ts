@@ -10,7 +10,7 @@
  */
 import type {
   Binder, BatchHandler, ConsumerBinding, ConsumerOptions, ConsumerSession, Destination, InboundBatch, InboundRecord,
-  OutboundRecord, ProducerBinding, ProducerOptions, SendResult, TopicPartitionOffset,
+  OutboundRecord, ProducerBinding, ProducerOptions, SeekPosition, SendResult, TopicPartition, TopicPartitionOffset,
 } from '../../binder/Binder';
 import type { ConsumerDefinition } from '../model';
 import type { MessagingTracing } from './tracing';
@@ -124,6 +124,23 @@ class HandOverSession implements ConsumerSession {
   seek(target: TopicPartitionOffset): void {
     this.sought = true;
     this.session.seek(target);
+  }
+
+  seekTo(topic: string, partition: number, position: SeekPosition): Promise<void> {
+    this.sought = true;
+    return this.session.seekTo(topic, partition, position);
+  }
+
+  pausePartition(topic: string, partition: number): void {
+    this.session.pausePartition(topic, partition);
+  }
+
+  resumePartition(topic: string, partition: number): void {
+    this.session.resumePartition(topic, partition);
+  }
+
+  pausedPartitions(): TopicPartition[] {
+    return this.session.pausedPartitions();
   }
 
   heartbeat(): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { Binder, InboundRecord, SendResult } from '../../../src/binder/Binder';
 import { partitionForKey } from '../../../src/protocol/murmur2';
+import { consumerControlContract } from './consumerControlContract';
 import { Collector, DEADLINE_MS, gate, relay, text, uniqueTopic, waitUntil } from './contractSupport';
 
 export type ContractBinderFactory = () => Promise<Binder>;
@@ -26,6 +27,8 @@ export function binderContractSuite(name: string, factory: ContractBinderFactory
     afterEach(async () => {
       await Promise.allSettled(open.splice(0).map((b) => b.close()));
     });
+
+    consumerControlContract(binder, TEST_TIMEOUT_MS);
 
     async function produce(b: Binder, topic: string, items: { key?: string; value: string }[]): Promise<SendResult[]> {
       const producer = await b.bindProducer(topic);

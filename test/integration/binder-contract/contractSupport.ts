@@ -78,9 +78,9 @@ export class Collector extends EventEmitter {
       destination,
       {
         ...options,
-        onPartitionsAssigned: (partitions) => {
+        onPartitionsAssigned: async (partitions, seeker) => {
           collector.assignments.push(partitions);
-          userAssigned?.(partitions);
+          await userAssigned?.(partitions, seeker);
           collector.emit('assigned');
         },
       },

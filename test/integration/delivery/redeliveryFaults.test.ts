@@ -77,6 +77,10 @@ class FailingCommitBinder implements Binder {
         seek: (t) => session.seek(t),
         heartbeat: () => session.heartbeat(),
         isActive: (t, p) => session.isActive(t, p),
+        seekTo: (t, p, position) => session.seekTo(t, p, position),
+        pausePartition: (t, p) => session.pausePartition(t, p),
+        resumePartition: (t, p) => session.resumePartition(t, p),
+        pausedPartitions: () => session.pausedPartitions(),
       }),
     );
   }

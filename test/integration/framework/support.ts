@@ -63,6 +63,10 @@ export class InstrumentedBinder implements Binder {
         },
         seek: (t) => session.seek(t),
         isActive: (t, p) => session.isActive(t, p),
+        seekTo: (t, p, position) => session.seekTo(t, p, position),
+        pausePartition: (t, p) => session.pausePartition(t, p),
+        resumePartition: (t, p) => session.resumePartition(t, p),
+        pausedPartitions: () => session.pausedPartitions(),
         heartbeat: async () => {
           this.heartbeats++;
           await session.heartbeat();

@@ -1,16 +1,16 @@
-import type { InboundRecord } from '../../../src/binder/Binder';
-import { headersOf, headerValue, outboundHeaders, recordHeadersOf } from '../../../src/runtime/headers';
+import { ConsumedRecord, type InboundRecord } from '../../../src/binder/Binder';
+import { headersOf, headerValue, OutboundHeaders, recordHeadersOf } from '../../../src/runtime/headers';
 
 function record(headers: [string, string | Buffer | null][], offset = 0): InboundRecord {
-  return {
-    topic: 'orders',
-    partition: 2,
+  return new ConsumedRecord(
+    'orders',
+    2,
     offset,
-    timestamp: 1700000000000,
-    key: Buffer.from('k1'),
-    value: null,
-    headers: headers.map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : value })),
-  };
+    1700000000000,
+    Buffer.from('k1'),
+    null,
+    headers.map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : value })),
+  );
 }
 
 describe('headers as text', () => {
@@ -49,6 +49,8 @@ describe('headers as text', () => {
 });
 
 describe('outbound headers', () => {
+  const outbound = new OutboundHeaders();
+  const outboundHeaders = (contentType: string, given: Parameters<OutboundHeaders['of']>[1]) => outbound.of(contentType, given);
   it('gives every message a distinct UUID-shaped message-id and the content type', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 5000; i++) {

@@ -1,7 +1,7 @@
-import type { InboundRecord } from '../../../../src/binder/Binder';
+import { ConsumedRecord, type InboundRecord } from '../../../../src/binder/Binder';
 import { crc32c } from '../../../../src/protocol/crc32c';
 import { BATCH, decodeRecordBatchSync, encodeRecordBatchSync, type RecordHeader, type RecordInput } from '../../../../src/protocol/records';
-import { decodeTopicPartitionBatchSync, type TopicPartitionRecord } from '../../../../src/protocol/records/decodeBatch';
+import { decodeTopicPartitionBatchSync } from '../../../../src/protocol/records/decodeBatch';
 import { FetchedRecord } from '../../../../src/protocol/records/FetchedRecord';
 import { headerValue } from '../../../../src/runtime/headers';
 
@@ -31,7 +31,8 @@ const described = (headers: RecordHeader[]): [string, string | null][] => header
 
 describe('FetchedRecord (a consumer’s record)', () => {
   const bytes = batchOf(headerSets);
-  const fetched: TopicPartitionRecord[] = decodeTopicPartitionBatchSync(bytes, origin).records;
+  // Read with an origin, each record is a FetchedRecord.
+  const fetched = decodeTopicPartitionBatchSync(bytes, origin).records as FetchedRecord[];
   const eager = decodeRecordBatchSync(bytes).records;
 
   it('carries the same fields and headers as the batch decoder gives', () => {
@@ -49,7 +50,7 @@ describe('FetchedRecord (a consumer’s record)', () => {
   it('finds a header by name as headerValue does on decoded headers: last one wins, case ignored, null is no value', () => {
     const names = ['content-type', 'Content-Type', 'CONTENT-TYPE', 'message-id', 'x', 'X', 'missing', 'clé', 'CLÉ', 'k', 'K', 'long', 'h0', 'h69', 'H42', '', 'empty', 'content-typ'];
     fetched.forEach((r, i) => {
-      const plain: InboundRecord = { ...origin, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: eager[i].headers };
+      const plain: InboundRecord = new ConsumedRecord(origin.topic, origin.partition, r.offset, r.timestamp, r.key, r.value, eager[i].headers);
       for (const name of names) expect([i, name, headerValue(r, name)]).toEqual([i, name, headerValue(plain, name)]);
     });
     expect(headerValue(fetched[2], 'CONTENT-type')).toBe('text/plain');
@@ -61,7 +62,7 @@ describe('FetchedRecord (a consumer’s record)', () => {
 
   it('gives each record its own header text when records repeat or change a value', () => {
     const values = ['application/json', 'application/json', 'application/jsoN', 'text/plain', 'bâtiment', 'batiment', 'bâtiment', ''];
-    const records: TopicPartitionRecord[] = decodeTopicPartitionBatchSync(batchOf(values.map((v) => [h('content-type', v)])), origin).records;
+    const records = decodeTopicPartitionBatchSync(batchOf(values.map((v) => [h('content-type', v)])), origin).records as FetchedRecord[];
     expect(records.map((r) => headerValue(r, 'content-type'))).toEqual(values);
   });
 

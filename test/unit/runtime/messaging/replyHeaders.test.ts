@@ -1,8 +1,11 @@
 /** The request-reply headers as Spring for Apache Kafka writes and reads them. */
 import type { InboundRecord, RecordHeader } from '../../../../src';
+import { ConsumedRecord } from '../../../../src/binder/consumer/ConsumedRecord';
+import { MessageIdGenerator } from '../../../../src/runtime/headers';
 import { errorInReply, errorReplyRecord, replyTargetOf, requestHeaders } from '../../../../src/runtime/messaging/replyHeaders';
 
-const record = (headers: RecordHeader[]): InboundRecord => ({ topic: 't', partition: 0, offset: 0, timestamp: 0, key: Buffer.from('k'), value: null, headers });
+const record = (headers: RecordHeader[]): InboundRecord => new ConsumedRecord('t', 0, 0, 0, Buffer.from('k'), null, headers);
+const messageIds = new MessageIdGenerator();
 
 describe('request-reply headers', () => {
   it('a request names its reply topic (UTF-8), partition (4-byte big-endian int) and correlation id (bytes)', () => {
@@ -24,13 +27,13 @@ describe('request-reply headers', () => {
   it("an error reply carries the error's class and message, the stack only when asked, and the correlation id", () => {
     class OutOfStock extends Error {}
     const target = { topic: 'r', partition: 1, correlationId: Buffer.from('c') };
-    const plain = errorReplyRecord(target, record([]), new OutOfStock('sku A-1'), false);
+    const plain = errorReplyRecord({ target, request: record([]), error: new OutOfStock('sku A-1'), withStack: false, messageIds });
     expect(plain.partition).toBe(1);
     expect(plain.value).toBeNull();
     const received = record(plain.headers!);
     expect(errorInReply(received)).toEqual({ className: 'OutOfStock', message: 'sku A-1', stack: undefined });
     expect(plain.headers!.find((h) => h.key === 'kafka_correlationId')?.value).toEqual(Buffer.from('c'));
-    const withStack = errorReplyRecord(target, record([]), new OutOfStock('sku A-1'), true);
+    const withStack = errorReplyRecord({ target, request: record([]), error: new OutOfStock('sku A-1'), withStack: true, messageIds });
     expect(errorInReply(record(withStack.headers!))?.stack).toContain('sku A-1');
     expect(errorInReply(record([]))).toBeUndefined();
   });

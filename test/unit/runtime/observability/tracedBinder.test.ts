@@ -4,11 +4,12 @@
  */
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Binder, BatchHandler, ConsumerOptions, ConsumerSession, InboundBatch, InboundRecord, TopicPartitionOffset } from '../../../../src/binder/Binder';
+import { ConsumedRecord } from '../../../../src/binder/consumer/ConsumedRecord';
 import type { ConsumerDefinition } from '../../../../src/runtime/model';
 import { tracedBinder } from '../../../../src/runtime/observability/tracedBinder';
 import { MessagingTracing } from '../../../../src/runtime/observability/tracing';
 
-const record = (offset: number): InboundRecord => ({ topic: 't', partition: 0, offset, timestamp: 0, key: null, value: Buffer.from('{}'), headers: [] });
+const record = (offset: number): InboundRecord => new ConsumedRecord('t', 0, offset, 0, null, Buffer.from('{}'), []);
 const batchOf = (n: number): InboundBatch => ({ topic: 't', partition: 0, highWatermark: n, records: Array.from({ length: n }, (_, i) => record(i)) });
 
 function setUp(batchMode: boolean) {
@@ -31,6 +32,10 @@ function setUp(batchMode: boolean) {
     seek: (t) => void seeks.push(t.offset),
     heartbeat: async () => undefined,
     isActive: () => true,
+    seekTo: async () => undefined,
+    pausePartition: () => undefined,
+    resumePartition: () => undefined,
+    pausedPartitions: () => [],
   };
   return { exporter, tracing, inner, options, commits, seeks, session, handler: () => bound! };
 }

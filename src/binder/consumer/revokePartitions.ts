@@ -3,19 +3,15 @@
  * (so pending acknowledgments get committed), then forgets them. Shared by the consumer members of
  * every binder. A failing callback is reported, never thrown: the rebalance must go on.
  */
-import type { ConsumerSession, TopicPartition } from './Binder';
-
-export interface RevocationSettings {
-  onPartitionsRevoked?: (partitions: TopicPartition[], session: ConsumerSession) => Promise<void>;
-  reportError(message: string, error: unknown): void;
-}
+import type { ConsumerSession, TopicPartition } from '../Binder';
+import type { AssignedPartitions } from './AssignedPartitions';
+import type { MemberSettings } from './MemberSettings';
 
 export async function revokePartitions(
   partitions: TopicPartition[],
-  assigned: Map<string, TopicPartition>,
-  keyOf: (topic: string, partition: number) => string,
+  assigned: AssignedPartitions,
   session: ConsumerSession,
-  settings: RevocationSettings,
+  settings: Pick<MemberSettings, 'onPartitionsRevoked' | 'reportError'>,
 ): Promise<void> {
   if (partitions.length === 0) return;
   const callback = settings.onPartitionsRevoked;
@@ -28,8 +24,5 @@ export async function revokePartitions(
     }
   }
   // Identity check: a new assignment may have arrived while the callback ran.
-  for (const tp of partitions) {
-    const k = keyOf(tp.topic, tp.partition);
-    if (assigned.get(k) === tp) assigned.delete(k);
-  }
+  for (const tp of partitions) assigned.release(tp);
 }

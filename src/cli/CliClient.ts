@@ -1,7 +1,7 @@
 import { Kafka, logLevel, CompressionTypes, type Admin, type IHeaders } from 'kafkajs';
-import { BinderyError } from '../../protocol/primitives/errors';
-import { registerCompressionCodecs } from './codecs';
-import { installRequestQueueTimerFix } from './requestQueueTimerFix';
+import { BinderyError } from '../protocol/primitives/errors';
+import { registerCompressionCodecs } from '../binder/kafka/codecs';
+import { installRequestQueueTimerFix } from '../binder/kafka/requestQueueTimerFix';
 
 /** A command named a topic the cluster does not have. */
 export class TopicNotFoundError extends BinderyError {

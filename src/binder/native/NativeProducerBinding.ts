@@ -27,7 +27,7 @@ export interface NativeProducerSettings {
 
 const MAX_SEQUENCE = 0x7fffffff;
 
-export class NativeProducer implements ProducerBinding {
+export class NativeProducerBinding implements ProducerBinding {
   private readonly accumulator: RecordAccumulator;
   private readonly inFlight = new Set<number>();
   private readonly sequences = new Map<number, number>();
@@ -51,8 +51,8 @@ export class NativeProducer implements ProducerBinding {
     this.accumulator = new RecordAccumulator(settings.batchSize);
   }
 
-  static async create(broker: Broker, destination: string, partitionCount: number, settings: NativeProducerSettings, onClose: () => void): Promise<NativeProducer> {
-    const producer = new NativeProducer(broker, destination, partitionCount, settings, onClose);
+  static async create(broker: Broker, destination: string, partitionCount: number, settings: NativeProducerSettings, onClose: () => void): Promise<NativeProducerBinding> {
+    const producer = new NativeProducerBinding(broker, destination, partitionCount, settings, onClose);
     if (settings.idempotent) await producer.initProducerId();
     return producer;
   }

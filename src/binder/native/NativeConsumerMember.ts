@@ -10,39 +10,37 @@ import type { Broker } from '../../broker/Broker';
 import type { FetchResponse } from '../../broker/fetch/types';
 import { OffsetSpec } from '../../broker/fetch/types';
 import { ErrorCode } from '../../protocol/errorCodes';
-import type { BatchHandler, ConsumerSession, InboundBatch, InboundRecord, TopicPartition, TopicPartitionOffset } from '../Binder';
-import { revokePartitions } from '../revocation';
+import type { BatchHandler, ConsumerSession, TopicPartition, TopicPartitionOffset } from '../Binder';
+import { AssignedPartitions } from '../consumer/AssignedPartitions';
+import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
+import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
+import type { IdleWatch } from '../consumer/IdleWatch';
+import { offsetOf, seekAssigned, type PartitionOffsets } from '../consumer/seekAssigned';
+import { revokePartitions } from '../consumer/revokePartitions';
+import { SeekRequests } from '../consumer/SeekRequests';
+import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { waitAtMost } from '../waitAtMost';
 import { decodeFetched } from './decodeFetched';
 import { NativeBrokerError } from './errors';
 import type { GroupMembership } from './GroupMembership';
 import { delay, Wakeup } from './Wakeup';
 
-export interface MemberSettings {
-  anonymous: boolean;
-  startOffset: 'earliest' | 'latest';
+export interface NativeMemberSettings extends MemberSettings {
   /** Where partitions without a committed offset start, captured when the binding was made ('latest'). */
   startPositions: Map<string, number>;
   /** Commits of an anonymous group: kept by the binding only, so a rebalance among its members resumes there. */
   localOffsets: Map<string, number>;
-  maxBatchRecords: number;
   fetchMaxWaitMs: number;
   fetchMaxBytesPerPartition: number;
   heartbeatMs: number;
-  onPartitionsRevoked?: (partitions: TopicPartition[], session: ConsumerSession) => Promise<void>;
-  onPartitionsAssigned?: (partitions: TopicPartition[]) => void;
-  isPaused(): boolean;
-  reportError(message: string, error: unknown): void;
 }
 
-export const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 const REDELIVERY_BACKOFF_MS = 200;
 
-export class ConsumerMember {
-  private assigned = new Map<string, TopicPartition>();
+export class NativeConsumerMember implements ChunkDelivery, PartitionOffsets {
+  private readonly assigned = new AssignedPartitions();
   private readonly positions = new Map<string, number>();
-  private readonly seeks = new Map<string, number>();
-  private delivering: string | null = null;
+  readonly seeks = new SeekRequests();
   private needsJoin = true;
   private joining = false;
   private stopping = false;
@@ -53,38 +51,44 @@ export class ConsumerMember {
   private readonly stopped = new Wakeup();
   private firstJoin!: { resolve: () => void; reject: (error: Error) => void };
   private joinedOnce = false;
-  /** The last key isActive built: listeners ask per record, mostly about one partition in a row. */
-  private lastActive = { topic: '', partition: -1, key: '' };
 
   readonly session: ConsumerSession = {
     commit: (offsets) => {
       if (!this.settings.anonymous) return this.membership.commit(offsets);
-      for (const { topic, partition, offset } of offsets) this.settings.localOffsets.set(tpKey(topic, partition), offset);
+      for (const { topic, partition, offset } of offsets) this.settings.localOffsets.set(topicPartitionKey(topic, partition), offset);
       return Promise.resolve();
     },
     seek: (target) => this.seek(target),
     heartbeat: async () => void this.beat(),
-    isActive: (topic, partition) => !this.stopping && !this.needsJoin && this.assigned.has(this.activeKey(topic, partition)),
+    isActive: (topic, partition) => !this.stopping && !this.needsJoin && this.assigned.has(topic, partition),
+    seekTo: (topic, partition, position) => seekAssigned(this.assigned, this, topic, partition, position, (key, offset) => this.moveTo(key, offset)),
+    pausePartition: (topic, partition) => this.assigned.setPaused(topic, partition, true),
+    resumePartition: (topic, partition) => {
+      this.assigned.setPaused(topic, partition, false);
+      this.wakeup.notify();
+    },
+    pausedPartitions: () => this.assigned.pausedList(),
   };
 
-  private activeKey(topic: string, partition: number): string {
-    const last = this.lastActive;
-    if (last.partition !== partition || last.topic !== topic) this.lastActive = { topic, partition, key: tpKey(topic, partition) };
-    return this.lastActive.key;
-  }
+  readonly maxBatchRecords: number;
+  readonly idle: IdleWatch | null;
 
   constructor(
     private readonly broker: Broker,
     readonly membership: GroupMembership,
-    private readonly handler: BatchHandler,
-    private readonly settings: MemberSettings,
-  ) {}
+    readonly handler: BatchHandler,
+    private readonly settings: NativeMemberSettings,
+  ) {
+    this.maxBatchRecords = settings.maxBatchRecords;
+    this.idle = idleWatchOf(settings, () => this.assigned.list());
+  }
 
   /** Starts the loop; resolves once the member has its first assignment. */
   start(): Promise<void> {
     const joined = new Promise<void>((resolve, reject) => (this.firstJoin = { resolve, reject }));
     this.loop = this.run();
     this.heartbeatTimer = setInterval(() => this.beat(), this.settings.heartbeatMs);
+    this.idle?.start();
     return joined;
   }
 
@@ -112,7 +116,8 @@ export class ConsumerMember {
     this.stopped.notify();
     if (this.loop) await waitAtMost(this.loop, handlerWaitMs);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    await this.revoke([...this.assigned.values()]);
+    this.idle?.stop();
+    await this.revoke(this.assigned.list());
     this.membership.leave();
     this.firstJoin.resolve();
   }
@@ -126,10 +131,21 @@ export class ConsumerMember {
   }
 
   private seek({ topic, partition, offset }: TopicPartitionOffset): void {
-    const key = tpKey(topic, partition);
-    if (!this.assigned.has(key)) return;
-    if (this.delivering === key) this.seeks.set(key, offset);
+    const key = topicPartitionKey(topic, partition);
+    if (!this.assigned.hasKey(key)) return;
+    if (this.seeks.delivering === key) this.seeks.set(key, offset);
     else this.positions.set(key, offset);
+  }
+
+  /**
+   * A seekTo: during the partition's delivery it applies when the handler returns; else at once,
+   * and a fetch already answered for the old position is not delivered (the seek request ends it).
+   */
+  private moveTo(key: string, offset: number): void {
+    this.seeks.set(key, offset);
+    if (this.seeks.delivering === key) return;
+    this.positions.set(key, offset);
+    this.wakeup.notify();
   }
 
   private async run(): Promise<void> {
@@ -140,7 +156,7 @@ export class ConsumerMember {
           await this.rejoin();
           continue;
         }
-        const targets = this.settings.isPaused() ? [] : [...this.assigned.keys()];
+        const targets = this.settings.isPaused() ? [] : this.assigned.unpausedKeys();
         if (targets.length === 0) {
           await this.wakeup.wait(mark);
           continue;
@@ -162,8 +178,8 @@ export class ConsumerMember {
   }
 
   private async rejoin(): Promise<void> {
-    await this.revoke([...this.assigned.values()]);
-    this.assigned = new Map();
+    await this.revoke(this.assigned.list());
+    this.assigned.replace([]);
     this.positions.clear();
     this.seeks.clear();
     this.needsJoin = false;
@@ -174,31 +190,50 @@ export class ConsumerMember {
     try {
       const committed = this.settings.anonymous || partitions.length === 0 ? this.settings.localOffsets : this.membership.committed(partitions);
       for (const tp of partitions) {
-        const key = tpKey(tp.topic, tp.partition);
+        const key = topicPartitionKey(tp.topic, tp.partition);
         const offset = committed.get(key) ?? -1;
         this.positions.set(key, offset >= 0 ? offset : (this.settings.startPositions.get(key) ?? (await this.reset(tp))));
+        const initial = this.settings.initialOffsets.get(key);
+        if (initial !== undefined) this.positions.set(key, await offsetOf(tp.topic, tp.partition, initial, this));
       }
     } catch (error) {
       // Without positions the partitions cannot be consumed: join again after the backoff.
       this.needsJoin = true;
       throw error;
     }
-    this.assigned = new Map(partitions.map((tp) => [tpKey(tp.topic, tp.partition), tp]));
-    this.settings.onPartitionsAssigned?.(partitions);
+    this.assigned.replace(partitions);
+    await announceAssignment(this.settings, partitions, this.session);
     this.joinedOnce = true;
     this.firstJoin.resolve();
   }
 
   private revoke(partitions: TopicPartition[]): Promise<void> {
-    return revokePartitions(partitions, this.assigned, tpKey, this.session, this.settings);
+    return revokePartitions(partitions, this.assigned, this.session, this.settings);
   }
 
   /** Where a partition starts without a usable position: the earliest or latest offset, per startOffset. */
-  private async reset(tp: TopicPartition): Promise<number> {
-    const timestamp = this.settings.startOffset === 'latest' ? OffsetSpec.LATEST : OffsetSpec.EARLIEST;
-    const response = await this.broker.listOffsets({ topics: [{ name: tp.topic, partitions: [{ partitionIndex: tp.partition, timestamp }] }] });
+  private reset(tp: TopicPartition): Promise<number> {
+    return this.listOffset(tp.topic, tp.partition, this.settings.startOffset === 'latest' ? OffsetSpec.LATEST : OffsetSpec.EARLIEST);
+  }
+
+  earliest(topic: string, partition: number): Promise<number> {
+    return this.listOffset(topic, partition, OffsetSpec.EARLIEST);
+  }
+
+  latest(topic: string, partition: number): Promise<number> {
+    return this.listOffset(topic, partition, OffsetSpec.LATEST);
+  }
+
+  async forTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
+    const offset = await this.listOffset(topic, partition, timestamp);
+    return offset < 0 ? null : offset;
+  }
+
+  /** ListOffsets of one partition: a timestamp, or OffsetSpec's earliest or latest. */
+  private async listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
+    const response = await this.broker.listOffsets({ topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp }] }] });
     const found = response.topics[0].partitions[0];
-    if (found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up the start of ${tp.topic}-${tp.partition}`, found.errorCode, found.errorMessage);
+    if (found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up an offset of ${topic}-${partition}`, found.errorCode, found.errorMessage);
     return found.offset;
   }
 
@@ -217,14 +252,27 @@ export class ConsumerMember {
     });
   }
 
-  private canDeliver(key: string): boolean {
-    return !this.stopping && !this.needsJoin && !this.settings.isPaused() && this.assigned.has(key) && !this.seeks.has(key);
+  canDeliver(key: string): boolean {
+    return !this.stopping && !this.needsJoin && !this.settings.isPaused() && this.assigned.hasKey(key) && !this.assigned.isPausedKey(key);
+  }
+
+  handled(topic: string, partition: number, nextOffset: number): void {
+    const key = this.assigned.keyOf(topic, partition);
+    if (this.assigned.hasKey(key)) this.positions.set(key, nextOffset);
+  }
+
+  afterFailure(): Promise<void> {
+    return delay(REDELIVERY_BACKOFF_MS, this.stopped, 0);
+  }
+
+  reportError(message: string, error: unknown): void {
+    this.settings.reportError(message, error);
   }
 
   private async deliverAll(response: FetchResponse): Promise<void> {
     for (const t of response.responses) {
       for (const p of t.partitions) {
-        const key = tpKey(t.topic, p.partitionIndex);
+        const key = topicPartitionKey(t.topic, p.partitionIndex);
         const tp = this.assigned.get(key);
         const position = this.positions.get(key);
         if (!tp || position === undefined || !this.canDeliver(key)) continue;
@@ -235,44 +283,10 @@ export class ConsumerMember {
         if (p.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Fetching ${t.topic}-${p.partitionIndex}`, p.errorCode, null);
         if (!p.records || p.records.length === 0) continue;
         const decoded = await decodeFetched(t.topic, p.partitionIndex, p.records, position);
+        const next = await deliverInChunks(tp.topic, tp.partition, key, decoded.records, p.highWatermark, this);
         // Fully delivered: continue after the last batch read, control batches included.
-        if (await this.deliver(tp, key, decoded.records, p.highWatermark)) this.positions.set(key, decoded.nextOffset);
+        if (this.assigned.hasKey(key)) this.positions.set(key, next ?? decoded.nextOffset);
       }
     }
-  }
-
-  /** Hands records to the handler in chunks of maxBatchRecords; true when all were delivered. */
-  private async deliver(tp: TopicPartition, key: string, records: InboundRecord[], highWatermark: number): Promise<boolean> {
-    const size = this.settings.maxBatchRecords;
-    let complete = true;
-    for (let start = 0; start < records.length; start += size) {
-      if (!this.canDeliver(key)) {
-        complete = false;
-        break;
-      }
-      // Mostly the whole fetch fits one chunk: no copy of the array then.
-      const chunk = start === 0 && records.length <= size ? records : records.slice(start, start + size);
-      const batch: InboundBatch = { topic: tp.topic, partition: tp.partition, records: chunk, highWatermark };
-      this.delivering = key;
-      try {
-        await this.handler(batch, this.session);
-      } catch (error) {
-        // From where the handler sought (the record that failed), else from the chunk's first record.
-        if (!this.seeks.has(key)) this.seeks.set(key, chunk[0].offset);
-        this.settings.reportError(`handler failed on ${tp.topic}-${tp.partition}; delivering again from ${this.seeks.get(key)}`, error);
-        await delay(REDELIVERY_BACKOFF_MS, this.stopped, 0);
-      } finally {
-        this.delivering = null;
-      }
-      const target = this.seeks.get(key);
-      this.seeks.delete(key);
-      if (!this.assigned.has(key)) return false;
-      if (target !== undefined) {
-        this.positions.set(key, target);
-        return false;
-      }
-      this.positions.set(key, chunk[chunk.length - 1].offset + 1);
-    }
-    return complete;
   }
 }
