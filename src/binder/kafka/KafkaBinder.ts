@@ -27,6 +27,7 @@ import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
 import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
+import { awaitTopicLeaders } from './topicLeaders';
 import type { BinderLogger } from '../registry';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
@@ -70,10 +71,21 @@ export class KafkaBinder implements Binder {
     });
   }
 
+  /**
+   * Creates `topic` unless it exists and resolves once every partition has a leader. A concurrent
+   * creator (another binder or process) is no failure: its topic is waited for like one's own.
+   */
   async provisionTopic(topic: string, partitions: number): Promise<void> {
     const admin = await this.connectedAdmin();
     const existing = await this.attempt(`listing topics`, () => admin.listTopics());
-    if (existing.includes(topic)) return;
+    if (!existing.includes(topic)) await this.createTopic(admin, topic, partitions);
+    const { brokers, requestTimeoutMs, retry } = this.config;
+    await this.attempt(`creating topic '${topic}'`, () =>
+      awaitTopicLeaders(admin, topic, { brokers, timeoutMs: requestTimeoutMs, pollMs: retry.initialRetryTime }),
+    );
+  }
+
+  private async createTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
     const spec: ITopicConfig = {
       topic,
       numPartitions: partitions,
@@ -82,10 +94,11 @@ export class KafkaBinder implements Binder {
       configEntries: Object.entries(this.config.topicConfig).map(([name, value]) => ({ name, value })),
     };
     try {
-      await admin.createTopics({ topics: [spec], waitForLeaders: true });
+      // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, the answer while the topic spreads.
+      await admin.createTopics({ topics: [spec], waitForLeaders: false });
     } catch (error) {
       // Another instance may have created it in between.
-      if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+      if (hasErrorType(error, 'TOPIC_ALREADY_EXISTS')) return;
       const nested = (error as { errors?: { type?: string }[] }).errors;
       if (nested?.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) return;
       throw toBinderError(`creating topic '${topic}'`, this.config.brokers, error);
