@@ -117,7 +117,10 @@ export class KafkaBinder implements Binder {
       maxInFlightRequests: idempotent ? 1 : undefined,
       createPartitioner: choices.partitioner,
       allowAutoTopicCreation: false,
-      retry: this.config.retry,
+      // An idempotent send that gave up would leave the producer's sequence numbers out of step with
+      // the broker's (kafkajs warns about any limit): it retries with the binder's backoff until the
+      // broker answers, while reaching the cluster (connecting, metadata) stays bounded by `retry`.
+      retry: idempotent ? { ...this.config.retry, retries: Number.MAX_SAFE_INTEGER } : this.config.retry,
     });
     const connect = async () => {
       await this.provisionTopic(destination, options.partitionCount ?? 1);
