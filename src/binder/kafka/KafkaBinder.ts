@@ -33,6 +33,7 @@ import { KafkaProducerBinding } from './KafkaProducerBinding';
 import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
+import { awaitTopicLeaders } from './topicLeaders';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { PartitionChoices } from './partitioner';
@@ -82,10 +83,21 @@ export class KafkaBinder implements Binder {
     });
   }
 
+  /**
+   * Creates `topic` unless it exists and resolves once every partition has a leader. A concurrent
+   * creator (another binder or process) is no failure: its topic is waited for like one's own.
+   */
   async provisionTopic(topic: string, partitions: number): Promise<void> {
     const admin = await this.connectedAdmin();
     const existing = await this.attempt(`listing topics`, () => admin.listTopics());
-    if (existing.includes(topic)) return;
+    if (!existing.includes(topic)) await this.createTopic(admin, topic, partitions);
+    const { brokers, requestTimeoutMs, retry } = this.config;
+    await this.attempt(`creating topic '${topic}'`, () =>
+      awaitTopicLeaders(admin, topic, { brokers, timeoutMs: requestTimeoutMs, pollMs: retry.initialRetryTime }),
+    );
+  }
+
+  private async createTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
     const spec: ITopicConfig = {
       topic,
       numPartitions: partitions,
@@ -94,10 +106,11 @@ export class KafkaBinder implements Binder {
       configEntries: Object.entries(this.config.topicConfig).map(([name, value]) => ({ name, value })),
     };
     try {
-      await admin.createTopics({ topics: [spec], waitForLeaders: true });
+      // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, the answer while the topic spreads.
+      await admin.createTopics({ topics: [spec], waitForLeaders: false });
     } catch (error) {
       // Another instance may have created it in between.
-      if ((error as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return;
+      if (hasErrorType(error, 'TOPIC_ALREADY_EXISTS')) return;
       const nested = (error as { errors?: { type?: string }[] }).errors;
       if (nested?.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) return;
       throw toBinderError(`creating topic '${topic}'`, this.config.brokers, error);
@@ -116,7 +129,10 @@ export class KafkaBinder implements Binder {
       maxInFlightRequests: idempotent ? 1 : undefined,
       createPartitioner: choices.partitioner,
       allowAutoTopicCreation: false,
-      retry: this.config.retry,
+      // An idempotent send that gave up would leave the producer's sequence numbers out of step with
+      // the broker's (kafkajs warns about any limit): it retries with the binder's backoff until the
+      // broker answers, while reaching the cluster (connecting, metadata) stays bounded by `retry`.
+      retry: idempotent ? { ...this.config.retry, retries: Number.MAX_SAFE_INTEGER } : this.config.retry,
     });
     const connect = async () => {
       await this.provisionTopic(destination, options.partitionCount ?? 1);

@@ -21,7 +21,10 @@ export interface KafkaBinderConfig {
   connectionTimeoutMs?: number;
   /** Request timeout. */
   requestTimeoutMs?: number;
-  /** Bound on retries of connecting and of retriable requests. */
+  /**
+   * Bound on retries of connecting and of retriable requests. An idempotent producer's sends are
+   * retried without a count limit, backing off within these times.
+   */
   retry?: Pick<RetryOptions, 'retries' | 'initialRetryTime' | 'maxRetryTime'>;
   /**
    * Replication factor of topics the binder creates. Default 1: kafkajs speaks CreateTopics v3, which
@@ -78,7 +81,7 @@ export const KAFKA_BINDER_CONFIG_DEFS: ConfigDefs<ResolvedKafkaBinderConfig> = {
       initialRetryTime: define.integer(300, 1, 'first wait before a retry, ms'),
       maxRetryTime: define.integer(30000, 1, 'longest time spent retrying, ms'),
     },
-    'bounds on retries of connecting and of retriable requests',
+    "bounds on retries of connecting and of retriable requests; an idempotent producer's sends retry without a count limit, backing off within these times",
   ),
   replicationFactor: define.integer(1, -1, 'for topics the binder creates (kafkajs cannot ask for the cluster default)'),
   topicConfig: define.of({ type: 'freeObject' }, {}, "configs for topics the binder creates (e.g. `{ 'min.insync.replicas': '2' }`)"),

@@ -9,6 +9,7 @@ import type { KafkaBinderConfig } from './config';
 export { KafkaBinder } from './KafkaBinder';
 export { resolveKafkaBinderConfig, DEFAULT_BROKER, type KafkaBinderConfig } from './config';
 export { KafkaConnectionError, KafkaBinderError, KafkaBinderClosedError } from './errors';
+export { KafkaTopicNotVisibleError } from './topicLeaders';
 
 /** `logger` receives kafkajs' warnings and errors (binders.kafka.logLevel) as plain lines. */
 export function createKafkaBinder(config: KafkaBinderConfig = {}, logger?: BinderLogger): KafkaBinder {
