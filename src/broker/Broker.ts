@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { LogDirectory } from './log/LogDirectory';
-import { consoleLogger, type LogLogger } from './log/config';
+import { defaultLogger, type Logger } from '../logging';
 import { describeFsError } from './log/errors';
 import { DiskFileSystem } from './storage/DiskFileSystem';
 import type { FileSystem } from './storage/FileSystem';
@@ -39,6 +39,9 @@ import { toErrorResult } from './config/BrokerError';
 
 export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
 
+/** Open options once the logger is settled (the given one, or the default). */
+type WithLogger = BrokerOpenOptions & { logger: Logger };
+
 export class Broker {
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -61,7 +64,7 @@ export class Broker {
     /** The consumer-group coordinator over `__consumer_offsets`. */
     readonly groups: GroupCoordinator,
     private readonly lock: DataDirLock,
-    private readonly logger: LogLogger,
+    private readonly logger: Logger,
   ) {}
 
   static async open(options: BrokerOpenOptions = {}): Promise<Broker> {
@@ -70,19 +73,19 @@ export class Broker {
     if (!options.fs && !options.dataDir) throw new RangeError('Broker.open needs a dataDir (or an fs such as MemoryFileSystem)');
     const dataDir = (options.dataDir ?? '/bindery-data').replace(/\/+$/, '');
     fs.mkdirp(dataDir);
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? defaultLogger();
     const lock = DataDirLock.acquire(fs, dataDir, logger);
     try {
-      return await Broker.start(options, config, fs, dataDir, lock);
+      return await Broker.start({ ...options, logger }, config, fs, dataDir, lock);
     } catch (err) {
       lock.release();
       throw err;
     }
   }
 
-  private static async start(options: BrokerOpenOptions, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
+  private static async start(options: WithLogger, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
     const store = new MetadataStore(fs, dataDir);
-    const logDir = new LogDirectory(dataDir, { fs, logger: options.logger ?? consoleLogger });
+    const logDir = new LogDirectory(dataDir, { fs, logger: options.logger });
     try {
       return await Broker.assemble(options, config, fs, dataDir, lock, store, logDir);
     } catch (err) {
@@ -92,7 +95,7 @@ export class Broker {
   }
 
   private static async assemble(
-    options: BrokerOpenOptions,
+    options: WithLogger,
     config: BrokerConfig,
     fs: FileSystem,
     dataDir: string,
@@ -100,7 +103,7 @@ export class Broker {
     store: MetadataStore,
     logDir: LogDirectory,
   ): Promise<Broker> {
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger;
     const topics = new TopicManager(fs, config, store, logDir, logger);
     const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultLogCleaner() : options.logCleaner, logger);
     topics.load();

@@ -17,7 +17,7 @@ import { InMemoryIdempotencyStore, type IdempotencyStore, type IdempotencyStoreH
 import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 import type { StuckPartition } from './listener/handlerWatch';
 import { ListenerContainer } from './listener/ListenerContainer';
-import { consoleLogger, type Logger } from './logger';
+import { defaultLogger, type Logger } from './logger';
 import type { ApplicationModel, ConsumerDefinition } from './model';
 import { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
 import type { BindingStatus } from './observability/health';
@@ -56,7 +56,7 @@ export interface BinderyOptions {
   retryable?: RetryablePredicate;
   /** Time source for backoff; tests pass one that does not really wait. */
   clock?: Clock;
-  /** Where bindery reports what users should see (skipped records, DLQ sends, shutdown). Default consoleLogger. */
+  /** Where bindery reports what users should see (skipped records, DLQ sends, shutdown). Default: lines on stderr at the level of BINDERY_LOG_LEVEL (info). */
   logger?: Logger;
   /**
    * Consulted for dependencies bindery's container does not have. An inversify 7 Container becomes
@@ -130,7 +130,7 @@ export class Bindery {
     private readonly producers: Producers,
     private readonly listeners: ListenerContainer[],
     private readonly ownsBinder: boolean,
-    private readonly options: BinderyOptions,
+    private readonly options: BinderyOptions & { logger: Logger },
     /** Framework metrics, when on (BinderyOptions.metrics). */
     readonly metrics: FrameworkMetrics | undefined,
     private readonly newListener: (definition: ConsumerDefinition) => ListenerContainer,
@@ -145,7 +145,7 @@ export class Bindery {
       knownBindings: declaredBindingNames(classes),
     });
     const model = explore(classes, config);
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? defaultLogger(options.env ?? process.env);
     checkUndeclaredBindings(model, config, bindingSources, logger);
     const binderName = config.binder ?? DEFAULT_BINDER;
     const binder = options.binder ?? (await createBinder(binderName, (config.binders?.[binderName] ?? {}) as Record<string, unknown>, logger));
@@ -166,14 +166,14 @@ export class Bindery {
         instanceOf: (service: Function) => instances.get(service) ?? container.get<object>(service),
         clock: options.clock ?? systemClock,
         idempotencyStore: metrics ? metrics.idempotencyStores(idempotencyStore) : idempotencyStore,
-        logger: options.logger ?? consoleLogger,
+        logger,
         idempotencyKey: options.idempotencyKey,
         retryable: options.retryable,
         observe: metrics && ((definition: ConsumerDefinition) => metrics.listener(definition)),
       };
       const newListener = (definition: ConsumerDefinition): ListenerContainer => new ListenerContainer(definition, deps);
       const listeners = model.consumers.map(newListener);
-      return new Bindery(config, binder, model, container, producers, listeners, !options.binder, options, metrics, newListener);
+      return new Bindery(config, binder, model, container, producers, listeners, !options.binder, { ...options, logger }, metrics, newListener);
     } catch (error) {
       if (!options.binder) await binder.close().catch(() => undefined);
       throw error;
@@ -319,26 +319,26 @@ export class Bindery {
     this.state = 'closing';
     process.removeListener('SIGINT', this.signalHandler);
     process.removeListener('SIGTERM', this.signalHandler);
-    await this.management?.close().catch((e) => (this.options.logger ?? consoleLogger).error('closing the management server failed', e));
+    await this.management?.close().catch((e) => this.options.logger.error({ err: e }, 'closing the management server failed'));
     const timeout = this.config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     // One bound for the whole close: handlers still running when it ends are given up on once.
     const deadline = Date.now() + timeout;
     const left = (): number => Math.max(0, deadline - Date.now());
-    const logger = this.options.logger ?? consoleLogger;
+    const logger = this.options.logger;
     const results = await Promise.allSettled(this.listeners.map((l) => l.stop(timeout)));
-    for (const r of results) if (r.status === 'rejected') logger.error('stopping a listener failed', r.reason);
-    await this.producers.close().catch((e) => logger.error('flushing producers failed', e));
+    for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a listener failed');
+    await this.producers.close().catch((e) => logger.error({ err: e }, 'flushing producers failed'));
     if (this.ownsBinder) {
       // Its bindings already gave up on stuck handlers; what is left (producers, the broker) gets
       // the time that remains, and at least a moment so it can release its files and timers.
-      const closed = await withTimeout(this.binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error('closing the binder failed', e));
+      const closed = await withTimeout(this.binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error({ err: e }, 'closing the binder failed'));
       if (closed === 'timeout') logger.warn(`the '${this.binder.name}' binder did not close within ${timeout} ms; giving up on it`);
     }
     this.state = 'closed';
   }
 
   private async onSignal(signal: NodeJS.Signals): Promise<void> {
-    (this.options.logger ?? consoleLogger).info(`${signal} received: shutting down`);
+    this.options.logger.info(`${signal} received: shutting down`);
     await this.close();
     this.options.onSignalShutdown?.(signal);
     // Re-raised, the signal ends the process as it would have without bindery (exit status by the

@@ -27,7 +27,7 @@ import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
 import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
-import type { BinderLogger } from '../registry';
+import type { Logger } from '../../logging';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { PartitionChoices } from './partitioner';
@@ -51,7 +51,7 @@ export class KafkaBinder implements Binder {
   private closed = false;
 
   /** Without a `logger` (a binder created outside an application) kafkajs logs as it does by default. */
-  constructor(config: KafkaBinderConfig = {}, private readonly logger?: BinderLogger) {
+  constructor(config: KafkaBinderConfig = {}, private readonly logger?: Logger) {
     registerCompressionCodecs();
     installConsumerStopFix();
     installRequestQueueTimerFix();

@@ -16,7 +16,7 @@ import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destinatio
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
 import { reportConsumerError } from '../reportError';
-import type { BinderLogger } from '../registry';
+import type { Logger } from '../../logging';
 import { NativeConsumerBinding } from './NativeConsumerBinding';
 import { NativeProducer } from './NativeProducer';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
@@ -32,9 +32,9 @@ export class NativeBinder implements Binder {
 
   /**
    * `logger` (the application's) receives the consumer failures the binder recovers from and the
-   * warnings of a broker it opens; without one they go to the console.
+   * warnings of a broker it opens; without one they go to the default logger.
    */
-  constructor(properties: NativeBinderConfig | Record<string, unknown> = {}, private readonly logger?: BinderLogger) {
+  constructor(properties: NativeBinderConfig | Record<string, unknown> = {}, private readonly logger?: Logger) {
     this.config = resolveNativeBinderConfig(properties);
   }
 

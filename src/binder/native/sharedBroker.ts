@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Broker } from '../../broker/Broker';
 import { MemoryFileSystem } from '../../broker/storage/MemoryFileSystem';
-import type { BinderLogger } from '../registry';
+import type { Logger } from '../../logging';
 import type { ResolvedNativeBinderConfig } from './config';
 
 export interface BrokerLease {
@@ -23,7 +23,7 @@ const shared = new Map<string, Entry>();
 const MEMORY_KEY = 'memory:';
 
 /** A shared broker keeps the logger of the binder that opened it. */
-function open(config: ResolvedNativeBinderConfig, logger: BinderLogger | undefined): Promise<Broker> {
+function open(config: ResolvedNativeBinderConfig, logger: Logger | undefined): Promise<Broker> {
   const groupConfig = { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs };
   const brokerConfig = { numPartitions: config.defaultPartitions, ...config.brokerConfig };
   if (config.dataDir) return Broker.open({ dataDir: config.dataDir, config: brokerConfig, groupConfig, logger });
@@ -31,7 +31,7 @@ function open(config: ResolvedNativeBinderConfig, logger: BinderLogger | undefin
 }
 
 /** The broker a binder with these properties uses. */
-export async function acquireBroker(config: ResolvedNativeBinderConfig, logger?: BinderLogger): Promise<BrokerLease> {
+export async function acquireBroker(config: ResolvedNativeBinderConfig, logger?: Logger): Promise<BrokerLease> {
   if (config.broker) return { broker: config.broker, release: async () => undefined };
   if (!config.shared) {
     const broker = await open(config, logger);

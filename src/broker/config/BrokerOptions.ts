@@ -2,7 +2,7 @@
 import type { FileSystem } from '../storage/FileSystem';
 import type { Clock, GroupCoordinatorConfig } from '../group';
 import type { LogCleaner } from '../partition/LogMaintenance';
-import type { LogLogger } from '../log/config';
+import type { Logger } from '../../logging';
 import type { BrokerConfig } from './BrokerConfig';
 
 export interface BrokerOpenOptions {
@@ -17,8 +17,8 @@ export interface BrokerOpenOptions {
   groupConfig?: Partial<Omit<GroupCoordinatorConfig, 'offsetsTopicPartitions'>>;
   /** Clock of the group coordinator (tests inject a ManualClock). */
   clock?: Clock;
-  /** Where the broker reports what it recovers from (failed produces, storage errors, torn tails); console.warn by default. */
-  logger?: LogLogger;
+  /** Where the broker reports what it recovers from (failed produces, storage errors, torn tails); default: stderr at BINDERY_LOG_LEVEL. */
+  logger?: Logger;
 }
 
 /** FindCoordinator, v4+ shape (one entry per key; older versions use the first). */

@@ -5,7 +5,8 @@ import { BatchHeaderView } from '../../protocol/records/batchHeader';
 import { stampLogAppendTime } from './stampLogAppendTime';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
 import { validateBatches, type BatchSpan } from './batchValidation';
-import { consoleLogger, logConfig, type LogLogger } from './config';
+import { logConfig } from './config';
+import { defaultLogger, type Logger } from '../../logging';
 import { InvalidRecordError, LogClosedError, LogStorageError, OffsetOutOfRangeError, describeFsError, isFsError } from './errors';
 import { loadSegments } from './loadSegments';
 import { FlushPolicy } from './FlushPolicy';
@@ -19,7 +20,7 @@ export interface LogOptions {
   recoveryPoint?: number;
   /** Log start offset from the log-start-offset checkpoint. */
   logStartOffset?: number;
-  logger?: LogLogger;
+  logger?: Logger;
   /** Clock for the flush.ms policy (tests inject one). */
   now?: () => number;
   /** Called after the recovery point moved (a rolled segment was flushed): the owner checkpoints it. */
@@ -45,7 +46,7 @@ export class Log implements PartitionLog {
   private readonly fs: FileSystem;
   private readonly now: () => number;
   private readonly flushPolicy: FlushPolicy;
-  private readonly logger: LogLogger;
+  private readonly logger: Logger;
   private readonly onRecoveryPointAdvanced: () => void;
   private readonly rollFlusher: RollFlusher;
   /** Bumped whenever segments are removed or truncated or the log closes, so a background cleaner can tell its view is stale. */
@@ -58,7 +59,7 @@ export class Log implements PartitionLog {
   ) {
     this.fs = options.fs ?? new DiskFileSystem();
     this.now = options.now ?? Date.now;
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? defaultLogger();
     this.logger = logger;
     this.onRecoveryPointAdvanced = options.onRecoveryPointAdvanced ?? (() => undefined);
     this.segments = loadSegments(this.fs, dir, cfg, options.recoveryPoint ?? 0, logger);

@@ -8,18 +8,13 @@ import { findBatchByOffset, validateSegment, walkHeaders, type BatchLocation, ty
 import { firstRecordAtOrAfter } from './recordTimestamps';
 import type { TimestampLookup } from './types';
 import { LogStorageError, describeFsError, isDiskFull } from './errors';
-import { consoleLogger } from './config';
+import { silentLogger, type Logger } from '../../logging';
 import { syncInBackground } from './backgroundSync';
 import { findBatchThroughIndex, loadCheckedIndexes, rebuildOffsetIndex, runAll } from './segmentIndexes';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
   segmentIndexBytes: number;
-}
-
-/** Where a segment reports an index it found wrong while serving reads. */
-export interface SegmentLogger {
-  warn(message: string): void;
 }
 
 /** A batch about to be written: where it lies in the append buffer and its assigned offsets. */
@@ -45,8 +40,8 @@ export class LogSegment {
   private firstBatchTimestamp: number | null = null;
   /** Where the batch after the last read starts (sequential readers skip the index lookup). */
   private readHint: { offset: number; position: number } | null = null;
-  /** Where problems found while serving reads are reported (the owning log's logger). */
-  logger: SegmentLogger = consoleLogger;
+  /** Where problems found while serving reads are reported: the owning log sets its logger. */
+  logger: Logger = silentLogger;
   /** Set when a failed append could not be undone: appends are refused until a restart recovers the segment. */
   private offline: LogStorageError | null = null;
 

@@ -13,6 +13,6 @@ export { LogSegment } from './LogSegment';
 export { OffsetIndex } from './OffsetIndex';
 export { TimeIndex } from './TimeIndex';
 export { OffsetCheckpointFile, encodeCheckpoint, decodeCheckpoint, type TopicPartitionOffset } from './checkpoint';
-export { DEFAULT_LOG_CONFIG, logConfig, consoleLogger, type LogLogger } from './config';
+export { DEFAULT_LOG_CONFIG, logConfig } from './config';
 export { LogError, CorruptRecordError, RecordTooLargeError, InvalidRecordError, OffsetOutOfRangeError, LogClosedError } from './errors';
 export { offsetFileName, partitionDirName, parsePartitionDir, RECOVERY_POINT_CHECKPOINT, LOG_START_OFFSET_CHECKPOINT } from './fileNames';

@@ -11,7 +11,7 @@ import { LogCleaner as Compactor } from '../log/LogCleaner';
 import type { LogDirectory } from '../log/LogDirectory';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import type { TopicManager } from '../topics/TopicManager';
-import type { LogLogger } from '../log/config';
+import type { Logger } from '../../logging';
 import { describeFsError } from '../log/errors';
 
 /** The log cleaner the broker schedules for compacted topics (cleanup.policy contains compact). */
@@ -34,7 +34,7 @@ export class LogMaintenance {
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
     private readonly cleaner: LogCleaner | null,
-    private readonly logger: LogLogger,
+    private readonly logger: Logger,
   ) {}
 
   start(): void {

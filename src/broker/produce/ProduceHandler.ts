@@ -5,7 +5,7 @@
  * state and wakes waiting fetches through the partition's listeners.
  */
 import { ErrorCode, errorName } from '../../protocol/errorCodes';
-import type { LogLogger } from '../log/config';
+import type { Logger } from '../../logging';
 import type { BatchHeaderView } from '../../protocol/records/batchHeader';
 import type { CompressionType } from '../../protocol/records/types';
 import { TimestampType } from '../../protocol/records/types';
@@ -26,7 +26,7 @@ export class ProduceHandler {
   constructor(
     private readonly topics: TopicManager,
     private readonly recompress: Recompressor | null,
-    private readonly logger: LogLogger,
+    private readonly logger: Logger,
   ) {}
 
   async produce(req: ProduceRequest): Promise<ProduceResponse> {

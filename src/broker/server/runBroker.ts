@@ -7,6 +7,7 @@ import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
 import { advertisedHostFor, startWireServer, type WireServer } from './WireServer';
 import type { BrokerMetrics } from '../metrics/BrokerMetrics';
+import type { Logger } from '../../logging';
 
 /** Where `runBroker` and `bindery broker` keep the log when no data directory is given. */
 export const DEFAULT_DATA_DIR = './data';
@@ -28,6 +29,8 @@ export interface RunBrokerOptions {
   onNotice?: (message: string) => void;
   /** The broker's metrics (`bindery broker --metrics-port`): traffic, requests, logs, groups, connections. */
   metrics?: BrokerMetrics;
+  /** Where the engine reports what it recovers from; default: stderr at BINDERY_LOG_LEVEL. */
+  logger?: Logger;
 }
 
 /** A broker engine with its Kafka listener: what `bindery broker` runs. */
@@ -44,8 +47,8 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
   // Checked before the data directory is opened: a refused address leaves nothing to undo.
   const advertisedHost = advertisedHostFor(opts.host ?? DEFAULT_BROKER_CONFIG.host, opts.advertisedHost);
   const broker = opts.memory
-    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig })
-    : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig });
+    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig, logger: opts.logger })
+    : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig, logger: opts.logger });
   let server: WireServer;
   try {
     const api = opts.metrics ? opts.metrics.api(brokerApi(broker)) : brokerApi(broker);

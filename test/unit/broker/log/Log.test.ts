@@ -5,12 +5,13 @@ import { ErrorCode } from '../../../../src/protocol/errorCodes';
 import { crc32c } from '../../../../src/protocol/crc32c';
 import type { LogConfig } from '../../../../src/broker/log/types';
 import { decodeRecords, makeBatch, makeSimpleBatch } from '../../../support/log-children/batches';
+import { warningsInto } from '../../../support/capturingLogger';
 
 const DIR = '/data/orders-0';
 
 function openLog(config: Partial<LogConfig> = {}, fs = new MemoryFileSystem(), now = () => 1_700_000_000_000) {
   const warnings: string[] = [];
-  const log = Log.open(DIR, config, { fs, logger: { warn: (m) => warnings.push(m) }, now });
+  const log = Log.open(DIR, config, { fs, logger: warningsInto(warnings), now });
   return { log, fs, warnings };
 }
 
@@ -211,7 +212,7 @@ describe('Log files of a new log', () => {
     again.append(await makeSimpleBatch(1, 'b'));
     again.close();
     const warnings: string[] = [];
-    const third = Log.open(DIR, {}, { fs, logger: { warn: (m) => warnings.push(m) } });
+    const third = Log.open(DIR, {}, { fs, logger: warningsInto(warnings) });
     expect(warnings).toEqual([]); // its indexes were made with it: nothing to rebuild
     expect([third.logStartOffset, third.logEndOffset]).toEqual([40, 41]);
     expect(await values(third)).toEqual(['40:b-0']);
