@@ -119,6 +119,7 @@ export class Broker {
       ),
       config: { ...options.groupConfig, offsetsTopicPartitions: offsetsTopic?.partitions.length ?? config.offsetsTopicNumPartitions },
       clock: options.clock,
+      logger,
     });
     await groups.startup();
     const broker = new Broker(

@@ -7,6 +7,7 @@
  *   await coordinator.startup();        // reloads groups and offsets from the store
  *   coordinator.partitionFor(groupId);  // FindCoordinator: which __consumer_offsets partition
  */
+import { defaultLogger, type Logger } from '../../logging';
 import { BinderyError } from '../../protocol/primitives';
 import { coordinatorPartitionFor } from '../../protocol/coordinator';
 import { ErrorCode } from '../../protocol/errorCodes';
@@ -37,6 +38,8 @@ export interface GroupCoordinatorOptions {
   store: OffsetsPartitionStore;
   clock?: Clock;
   config?: Partial<GroupCoordinatorConfig>;
+  /** Where failures the coordinator recovers from are reported; default: stderr at BINDERY_LOG_LEVEL. */
+  logger?: Logger;
 }
 
 export class GroupCoordinator {
@@ -62,6 +65,7 @@ export class GroupCoordinator {
       clock: options.clock ?? new SystemClock(),
       groups: new Map<string, GroupMetadata>(),
       groupStore: new GroupStore(options.store, partitionFor),
+      logger: options.logger ?? defaultLogger(),
       offsets: new OffsetsStore(options.store, partitionFor),
     };
     this.rebalancer = new Rebalancer(this.ctx);

@@ -1,3 +1,4 @@
+import type { Logger } from '../../logging';
 import type { Clock } from './clock';
 import type { GroupCoordinatorConfig } from './config';
 import type { GroupMetadata } from './GroupMetadata';
@@ -12,6 +13,8 @@ export interface CoordinatorContext {
   readonly groups: Map<string, GroupMetadata>;
   readonly groupStore: GroupStore;
   readonly offsets: OffsetsStore;
+  /** Where failures the coordinator recovers from are reported (a group state it could not write). */
+  readonly logger: Logger;
 }
 
 export function joinError(memberId: string, errorCode: number): JoinGroupResponse {

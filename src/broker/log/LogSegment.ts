@@ -11,6 +11,7 @@ import { LogStorageError, describeFsError, isDiskFull } from './errors';
 import { silentLogger, type Logger } from '../../logging';
 import { syncInBackground } from './backgroundSync';
 import { findBatchThroughIndex, loadCheckedIndexes, rebuildOffsetIndex, runAll } from './segmentIndexes';
+import { BATCH } from '../../protocol/records/batchHeader';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
@@ -270,17 +271,17 @@ export class LogSegment {
       if (!first) return null;
       position = first.position;
     }
-    let data = this.log.read(position, Math.min(Math.max(maxBytes, 61), end - position), alloc);
-    const firstSize = data.readInt32BE(8) + 12;
+    let data = this.log.read(position, Math.min(Math.max(maxBytes, BATCH.HEADER_SIZE), end - position), alloc);
+    const firstSize = data.readInt32BE(BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD;
     if (firstSize > data.length) data = this.log.read(position, firstSize, alloc);
     let used = 0;
     let next = offset;
-    while (used + 61 <= data.length) {
-      const size = data.readInt32BE(used + 8) + 12;
+    while (used + BATCH.HEADER_SIZE <= data.length) {
+      const size = data.readInt32BE(used + BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD;
       if (used + size > data.length) break;
-      const base = data.readInt32BE(used) * 0x100000000 + data.readUInt32BE(used + 4);
+      const base = data.readInt32BE(used + BATCH.BASE_OFFSET) * 0x100000000 + data.readUInt32BE(used + BATCH.BASE_OFFSET + 4);
       if (base >= maxOffset) break;
-      next = base + data.readInt32BE(used + 23) + 1;
+      next = base + data.readInt32BE(used + BATCH.LAST_OFFSET_DELTA) + 1;
       used += size;
     }
     if (used === 0) return null;
