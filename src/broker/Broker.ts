@@ -14,28 +14,29 @@ import { defaultLogger, type Logger } from '../logging';
 import { describeFsError } from './log/errors';
 import { DiskFileSystem } from './storage/DiskFileSystem';
 import type { FileSystem } from './storage/FileSystem';
-import type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse } from './config/BrokerOptions';
+import type { BrokerOpenOptions } from './config/BrokerOpenOptions';
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from './topics/types';
 import { resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
 import { MetadataStore } from './topics/MetadataStore';
 import { DataDirLock } from './topics/DataDirLock';
 import { TopicManager } from './topics/TopicManager';
 import { ConfigAdmin } from './topics/ConfigAdmin';
 import { TopicAdmin } from './topics/TopicAdmin';
-import { LogMaintenance, defaultLogCleaner } from './partition/LogMaintenance';
+import { LogMaintenance, defaultLogCompactor } from './partition/LogMaintenance';
 import type { Partition } from './partition/Partition';
 import { ProduceHandler } from './produce/ProduceHandler';
 import { recompressBatches } from './produce/recompress';
 import { ProducerIdManager, type InitProducerIdRequest, type InitProducerIdResponse } from './produce/ProducerIdManager';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from './produce/types';
 import { FetchHandler } from './fetch/FetchHandler';
-import { OffsetsHandler } from './fetch/OffsetsHandler';
+import { LogOffsetsHandler } from './fetch/LogOffsetsHandler';
 import type { DeleteRecordsRequest, DeleteRecordsResponse, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse } from './fetch/types';
 import type * as admin from './topics/types';
 import { CONSUMER_OFFSETS_TOPIC } from './topics/topicName';
 import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
 import { GroupCoordinator } from './group';
 import type * as group from './group/types';
-import { toErrorResult } from './config/BrokerError';
+import { toErrorResult } from './BrokerRequestError';
 
 export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
 
@@ -58,7 +59,7 @@ export class Broker {
     private readonly producerIds: ProducerIdManager,
     private readonly producer: ProduceHandler,
     private readonly fetcher: FetchHandler,
-    private readonly offsets: OffsetsHandler,
+    private readonly offsets: LogOffsetsHandler,
     private readonly configAdmin: ConfigAdmin,
     private readonly topicAdmin: TopicAdmin,
     /** The consumer-group coordinator over `__consumer_offsets`. */
@@ -105,7 +106,7 @@ export class Broker {
   ): Promise<Broker> {
     const logger = options.logger;
     const topics = new TopicManager(fs, config, store, logDir, logger);
-    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultLogCleaner() : options.logCleaner, logger);
+    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultLogCompactor(logger) : options.logCleaner, logger);
     topics.load();
     topics.ensureInternalTopics();
     const producerIds = new ProducerIdManager(store.doc.producerIds, () => store.save());
@@ -133,7 +134,7 @@ export class Broker {
       producerIds,
       producer,
       new FetchHandler(topics, config.fetchMaxBytes, config.fetchLogReadMaxBytes),
-      new OffsetsHandler(topics),
+      new LogOffsetsHandler(topics),
       configAdmin,
       new TopicAdmin(topics, configAdmin, config, store.doc.clusterId),
       groups,

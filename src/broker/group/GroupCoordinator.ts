@@ -11,19 +11,19 @@ import { defaultLogger, type Logger } from '../../logging';
 import { BinderyError } from '../../protocol/primitives';
 import { coordinatorPartitionFor } from '../../protocol/coordinator';
 import { ErrorCode } from '../../protocol/errorCodes';
-import { SystemClock, type Clock, type TimerHandle } from './clock';
+import { SystemClock, type CoordinatorClock, type TimerHandle } from './CoordinatorClock';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './config';
-import type { CoordinatorContext } from './context';
-import { joinError, syncError } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
+import { joinError, syncError } from './CoordinatorContext';
 import { GroupAdmin } from './GroupAdmin';
-import { loadCoordinatorState, type LoadSummary } from './GroupLoader';
+import { loadCoordinatorState, type LoadSummary } from './loadCoordinatorState';
 import type { GroupMetadata } from './GroupMetadata';
 import { GroupStore } from './GroupStore';
-import { JoinGroupHandler } from './JoinGroup';
-import { MembershipHandler } from './Membership';
+import { JoinGroupHandler } from './JoinGroupHandler';
+import { MembershipHandler } from './MembershipHandler';
 import type { OffsetsPartitionStore } from './OffsetsPartitionStore';
 import { OffsetsCleanup } from './OffsetsCleanup';
-import { OffsetsHandler } from './OffsetsHandler';
+import { GroupOffsetsHandler } from './GroupOffsetsHandler';
 import { OffsetsStore } from './OffsetsStore';
 import { Rebalancer } from './Rebalancer';
 import type * as T from './types';
@@ -36,7 +36,7 @@ export class CoordinatorLifecycleError extends BinderyError {
 
 export interface GroupCoordinatorOptions {
   store: OffsetsPartitionStore;
-  clock?: Clock;
+  clock?: CoordinatorClock;
   config?: Partial<GroupCoordinatorConfig>;
   /** Where failures the coordinator recovers from are reported; default: stderr at BINDERY_LOG_LEVEL. */
   logger?: Logger;
@@ -49,7 +49,7 @@ export class GroupCoordinator {
   private readonly rebalancer: Rebalancer;
   private readonly joins: JoinGroupHandler;
   private readonly membership: MembershipHandler;
-  private readonly offsetsHandler: OffsetsHandler;
+  private readonly offsetsHandler: GroupOffsetsHandler;
   private readonly admin: GroupAdmin;
   private readonly cleanup: OffsetsCleanup;
   private state: 'created' | 'loading' | 'running' | 'stopped' = 'created';
@@ -71,7 +71,7 @@ export class GroupCoordinator {
     this.rebalancer = new Rebalancer(this.ctx);
     this.joins = new JoinGroupHandler(this.ctx, this.rebalancer);
     this.membership = new MembershipHandler(this.ctx, this.rebalancer);
-    this.offsetsHandler = new OffsetsHandler(this.ctx, this.rebalancer);
+    this.offsetsHandler = new GroupOffsetsHandler(this.ctx, this.rebalancer);
     this.admin = new GroupAdmin(this.ctx);
     this.cleanup = new OffsetsCleanup(this.ctx);
   }

@@ -4,8 +4,8 @@
  * the sync phase, session-timeout eviction and member removal.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import type { CoordinatorContext } from './context';
-import { joinError, syncError } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
+import { joinError, syncError } from './CoordinatorContext';
 import type { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
 import type { MemberMetadata } from './MemberMetadata';

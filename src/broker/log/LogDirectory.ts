@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { DiskFileSystem } from '../storage/DiskFileSystem';
 import type { FileSystem } from '../storage/FileSystem';
 import { Log } from './Log';
-import { OffsetCheckpointFile, type TopicPartitionOffset } from './checkpoint';
+import { OffsetCheckpointFile, type CheckpointEntry } from './OffsetCheckpointFile';
 import { defaultLogger, type Logger } from '../../logging';
 import { describeFsError } from './errors';
 import { LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT, parsePartitionDir, partitionDirName } from './fileNames';
@@ -218,8 +218,8 @@ export class LogDirectory {
   }
 }
 
-function toEntries(map: Map<string, number>): TopicPartitionOffset[] {
-  const out: TopicPartitionOffset[] = [];
+function toEntries(map: Map<string, number>): CheckpointEntry[] {
+  const out: CheckpointEntry[] = [];
   for (const [name, offset] of map) {
     const tp = parsePartitionDir(name);
     if (tp) out.push({ ...tp, offset });

@@ -6,7 +6,7 @@
 import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
 import { decodeRecordBatches } from '../../protocol/records/decodeBatch';
 import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
-import { BrokerRequestError } from '../config/BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { Partition } from './Partition';
 

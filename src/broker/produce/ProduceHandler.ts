@@ -10,7 +10,7 @@ import type { BatchHeaderView } from '../../protocol/records/batchHeader';
 import type { CompressionType } from '../../protocol/records/types';
 import { TimestampType } from '../../protocol/records/types';
 import { batchProblem } from '../log/batchValidation';
-import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
+import { BrokerRequestError, toErrorResult } from '../BrokerRequestError';
 import type { Partition } from '../partition/Partition';
 import type { Topic } from '../topics/Topic';
 import type { TopicManager } from '../topics/TopicManager';

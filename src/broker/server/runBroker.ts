@@ -1,6 +1,6 @@
 import { Broker } from '../Broker';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../config/BrokerConfig';
-import type { BrokerOpenOptions } from '../config/BrokerOptions';
+import type { BrokerOpenOptions } from '../config/BrokerOpenOptions';
 import { MemoryFileSystem } from '../storage';
 import { brokerApi } from './brokerAdapter';
 import type { FailurePhase } from './Connection';

@@ -8,7 +8,7 @@ import type { Logger } from '../../logging';
 import { describeFsError } from '../log/errors';
 import type { FileSystem } from '../storage/FileSystem';
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError } from '../config/BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import { TopicConfig, type BrokerTopicDefaults } from '../config/TopicConfig';
 import { parseTopicConfigs, TOPIC_CONFIG_BY_BROKER_NAME } from '../config/topicConfigDefs';

@@ -11,7 +11,7 @@ import { DiskFileSystem } from '../../../broker/storage/DiskFileSystem';
 import type { FileSystem } from '../../../broker/storage/FileSystem';
 import { LogDirectory } from '../../../broker/log/LogDirectory';
 import type { Log } from '../../../broker/log/Log';
-import { OffsetCheckpointFile } from '../../../broker/log/checkpoint';
+import { OffsetCheckpointFile } from '../../../broker/log/OffsetCheckpointFile';
 import type { Logger } from '../../../logging';
 import { encodeRecordBatchSync } from '../../../protocol/records/encodeBatch';
 import { decodeRecordBatchesSync } from '../../../protocol/records/decodeBatch';

@@ -1,6 +1,6 @@
 import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
 import { Log } from '../../../../src/broker/log/Log';
-import { CorruptRecordError, InvalidRecordError, OffsetOutOfRangeError, RecordTooLargeError } from '../../../../src/broker/log/errors';
+import { CorruptBatchError, InvalidRecordError, OffsetOutOfRangeError, RecordTooLargeError } from '../../../../src/broker/log/errors';
 import { ErrorCode } from '../../../../src/protocol/errorCodes';
 import { crc32c } from '../../../../src/protocol/crc32c';
 import type { LogConfig } from '../../../../src/broker/log/types';
@@ -94,9 +94,9 @@ describe('Log append validation', () => {
     expect(log.read(0, 1 << 20).records).toEqual(before);
   }
 
-  it('rejects a CRC mismatch', () => rejects((b) => (b[b.length - 1] ^= 1, b), CorruptRecordError, ErrorCode.CORRUPT_MESSAGE));
-  it('rejects a magic other than 2', () => rejects((b) => (b[16] = 1, b), CorruptRecordError, ErrorCode.CORRUPT_MESSAGE));
-  it('rejects a cut-off batch', () => rejects((b) => b.subarray(0, b.length - 3), CorruptRecordError, ErrorCode.CORRUPT_MESSAGE));
+  it('rejects a CRC mismatch', () => rejects((b) => (b[b.length - 1] ^= 1, b), CorruptBatchError, ErrorCode.CORRUPT_MESSAGE));
+  it('rejects a magic other than 2', () => rejects((b) => (b[16] = 1, b), CorruptBatchError, ErrorCode.CORRUPT_MESSAGE));
+  it('rejects a cut-off batch', () => rejects((b) => b.subarray(0, b.length - 3), CorruptBatchError, ErrorCode.CORRUPT_MESSAGE));
   it('rejects a batch above max.message.bytes', async () => {
     const { log } = openLog({ maxMessageBytes: 500 });
     log.append(await makeSimpleBatch(1, 'small'));
@@ -128,7 +128,7 @@ describe('Log append validation', () => {
     await rejects((b) => {
       b[b.length - 1] ^= 1;
       return Buffer.concat([good, b]);
-    }, CorruptRecordError, ErrorCode.CORRUPT_MESSAGE);
+    }, CorruptBatchError, ErrorCode.CORRUPT_MESSAGE);
   });
 
   it('appendWithOffsets keeps offsets and refuses ones that go backwards', async () => {

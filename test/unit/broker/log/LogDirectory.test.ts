@@ -1,7 +1,7 @@
 import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
 import { LogDirectory } from '../../../../src/broker/log/LogDirectory';
-import { decodeCheckpoint, encodeCheckpoint } from '../../../../src/broker/log/checkpoint';
-import { CorruptRecordError } from '../../../../src/broker/log/errors';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../../src/broker/log/OffsetCheckpointFile';
+import { CorruptCheckpointError } from '../../../../src/broker/log/errors';
 import { makeSimpleBatch } from '../../../support/log-children/batches';
 import { silentLogger } from '../../../../src/logging';
 import { warningsInto } from '../../../support/capturingLogger';
@@ -20,7 +20,7 @@ describe('offset checkpoint files', () => {
   });
 
   it('refuses a malformed file with a typed error', () => {
-    expect(() => decodeCheckpoint('0\n3\na 0 1\n', 'cp')).toThrow(CorruptRecordError);
+    expect(() => decodeCheckpoint('0\n3\na 0 1\n', 'cp')).toThrow(CorruptCheckpointError);
     expect(() => decodeCheckpoint('1\n0\n', 'cp')).toThrow(/version/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging';
-import type { Clock } from './clock';
+import type { CoordinatorClock } from './CoordinatorClock';
 import type { GroupCoordinatorConfig } from './config';
 import type { GroupMetadata } from './GroupMetadata';
 import type { GroupStore } from './GroupStore';
@@ -9,7 +9,7 @@ import type { JoinGroupResponse, SyncGroupResponse } from './types';
 /** What the coordinator's parts share. */
 export interface CoordinatorContext {
   readonly config: GroupCoordinatorConfig;
-  readonly clock: Clock;
+  readonly clock: CoordinatorClock;
   readonly groups: Map<string, GroupMetadata>;
   readonly groupStore: GroupStore;
   readonly offsets: OffsetsStore;

@@ -9,7 +9,7 @@ import {
   decodeOffsetCommitValue,
   type GroupMetadataValue,
 } from '../../protocol/coordinator';
-import type { CoordinatorContext } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
 import { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
 import { MemberMetadata } from './MemberMetadata';
