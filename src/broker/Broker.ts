@@ -36,6 +36,7 @@ import { CONSUMER_OFFSETS_TOPIC } from './topics/topicName';
 import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
 import { GroupCoordinator } from './group';
 import type * as group from './group/types';
+import type { BrokerApi } from './server/brokerApi';
 import { toErrorResult } from './BrokerRequestError';
 
 export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
@@ -43,7 +44,7 @@ export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse
 /** Open options once the logger is settled (the given one, or the default). */
 type WithLogger = BrokerOpenOptions & { logger: Logger };
 
-export class Broker {
+export class Broker implements BrokerApi {
   private closed = false;
   private closing: Promise<void> | null = null;
 
@@ -289,6 +290,15 @@ export class Broker {
 
   deleteGroups(groupIds: string[]): Promise<group.DeleteGroupResult[]> {
     return this.groups.deleteGroups(groupIds);
+  }
+
+  deleteOffsets(req: group.OffsetDeleteRequest): Promise<group.OffsetDeleteResponse> {
+    return this.groups.deleteOffsets(req);
+  }
+
+  /** The name of the topic with this id (Fetch v13+, Metadata v10+, DeleteTopics v6). */
+  topicNameById(topicId: string): string | undefined {
+    return this.topics.byId(topicId)?.name;
   }
 
   // ---- lifecycle ----

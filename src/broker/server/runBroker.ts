@@ -2,7 +2,6 @@ import { Broker } from '../Broker';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../config/BrokerConfig';
 import type { BrokerOpenOptions } from '../config/BrokerOpenOptions';
 import { MemoryFileSystem } from '../storage';
-import { brokerApi } from './brokerAdapter';
 import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
 import { advertisedHostFor, startWireServer, type WireServer } from './WireServer';
@@ -51,7 +50,7 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
     : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig, logger: opts.logger });
   let server: WireServer;
   try {
-    const api = opts.metrics ? opts.metrics.api(brokerApi(broker)) : brokerApi(broker);
+    const api = opts.metrics ? opts.metrics.api(broker) : broker;
     opts.metrics?.watchBroker(broker);
     server = await startWireServer(api, {
       host: opts.host,
