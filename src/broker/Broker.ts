@@ -33,7 +33,7 @@ import { LogOffsetsHandler } from './fetch/LogOffsetsHandler';
 import type { DeleteRecordsRequest, DeleteRecordsResponse, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse } from './fetch/types';
 import type * as admin from './topics/types';
 import { CONSUMER_OFFSETS_TOPIC } from './topics/topicName';
-import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
+import { LogOffsetsPartitionStore } from './group/offsetsTopic/LogOffsetsPartitionStore';
 import { GroupCoordinator } from './group';
 import type * as group from './group/types';
 import type { BrokerApi } from './server/brokerApi';

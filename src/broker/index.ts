@@ -6,7 +6,7 @@ export { MetadataCorruptError, MetadataJournalCorruptError } from './topics/Meta
 export { TOPIC_CONFIG_DEFS, validateTopicConfig } from './config/topicConfigDefs';
 export { Partition } from './partition/Partition';
 export type { LogCompactor } from './partition/LogMaintenance';
-export { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
+export { LogOffsetsPartitionStore } from './group/offsetsTopic/LogOffsetsPartitionStore';
 export { TopicManager } from './topics/TopicManager';
 export { CONSUMER_OFFSETS_TOPIC, validateTopicName, isInternalTopic } from './topics/topicName';
 export * from './topics/types';

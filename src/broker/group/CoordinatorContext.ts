@@ -2,8 +2,8 @@ import type { Logger } from '../../logging';
 import type { CoordinatorClock } from './CoordinatorClock';
 import type { GroupCoordinatorConfig } from './config';
 import type { GroupMetadata } from './GroupMetadata';
-import type { GroupStore } from './GroupStore';
-import type { OffsetsStore } from './OffsetsStore';
+import type { GroupStore } from './offsetsTopic/GroupStore';
+import type { OffsetsStore } from './offsetsTopic/OffsetsStore';
 import type { JoinGroupResponse, SyncGroupResponse } from './types';
 
 /** What the coordinator's parts share. */

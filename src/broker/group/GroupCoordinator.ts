@@ -16,15 +16,15 @@ import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from '.
 import type { CoordinatorContext } from './CoordinatorContext';
 import { joinError, syncError } from './CoordinatorContext';
 import { GroupAdmin } from './GroupAdmin';
-import { loadCoordinatorState, type LoadSummary } from './loadCoordinatorState';
+import { loadCoordinatorState, type LoadSummary } from './offsetsTopic/loadCoordinatorState';
 import type { GroupMetadata } from './GroupMetadata';
-import { GroupStore } from './GroupStore';
+import { GroupStore } from './offsetsTopic/GroupStore';
 import { JoinGroupHandler } from './JoinGroupHandler';
 import { MembershipHandler } from './MembershipHandler';
-import type { OffsetsPartitionStore } from './OffsetsPartitionStore';
+import type { OffsetsPartitionStore } from './offsetsTopic/OffsetsPartitionStore';
 import { OffsetsCleanup } from './OffsetsCleanup';
 import { GroupOffsetsHandler } from './GroupOffsetsHandler';
-import { OffsetsStore } from './OffsetsStore';
+import { OffsetsStore } from './offsetsTopic/OffsetsStore';
 import { Rebalancer } from './Rebalancer';
 import type * as T from './types';
 

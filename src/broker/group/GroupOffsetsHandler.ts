@@ -4,7 +4,7 @@ import type { CoordinatorContext } from './CoordinatorContext';
 import { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
 import { validateMember } from './MembershipHandler';
-import type { CommittedOffset } from './OffsetsStore';
+import type { CommittedOffset } from './offsetsTopic/OffsetsStore';
 import type { Rebalancer } from './Rebalancer';
 import type { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from './types';
 

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../protocol/errorCodes';
 import type { CoordinatorContext } from './CoordinatorContext';
 import type { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
-import type { CommittedOffset } from './OffsetsStore';
+import type { CommittedOffset } from './offsetsTopic/OffsetsStore';
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from './types';
 
 export class OffsetsCleanup {

@@ -2,6 +2,6 @@ export { GroupCoordinator, CoordinatorLifecycleError, type GroupCoordinatorOptio
 export { DEFAULT_GROUP_COORDINATOR_CONFIG, GROUP_COORDINATOR_CONFIG_DEFS, type GroupCoordinatorConfig } from './config';
 export { SystemClock, ManualClock, type CoordinatorClock, type TimerHandle } from './CoordinatorClock';
 export { GroupState } from './GroupState';
-export { MemoryOffsetsPartitionStore, type OffsetsPartitionStore, type CoordinatorRecord } from './OffsetsPartitionStore';
-export type { LoadSummary } from './loadCoordinatorState';
+export { MemoryOffsetsPartitionStore, type OffsetsPartitionStore, type CoordinatorRecord } from './offsetsTopic/OffsetsPartitionStore';
+export type { LoadSummary } from './offsetsTopic/loadCoordinatorState';
 export * from './types';

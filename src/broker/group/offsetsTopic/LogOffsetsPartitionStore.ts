@@ -3,12 +3,12 @@
  * uncompressed batch written through the broker's produce path (offsets, tail cache and waiting
  * fetches as for any topic), and the coordinator reloads a partition by reading it from its start.
  */
-import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
-import { decodeRecordBatches } from '../../protocol/records/decodeBatch';
-import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
-import { BrokerRequestError } from '../BrokerRequestError';
-import { ErrorCode } from '../../protocol/errorCodes';
-import type { Partition } from './Partition';
+import type { CoordinatorRecord, OffsetsPartitionStore } from './OffsetsPartitionStore';
+import { decodeRecordBatches } from '../../../protocol/records/decodeBatch';
+import { encodeRecordBatchSync } from '../../../protocol/records/encodeBatch';
+import { BrokerRequestError } from '../../BrokerRequestError';
+import { ErrorCode } from '../../../protocol/errorCodes';
+import type { Partition } from '../../partition/Partition';
 
 interface AppendOutcome {
   errorCode: number;

@@ -2,7 +2,7 @@
  * Committed offsets, cached per group and written to the group's `__consumer_offsets` partition as
  * OffsetCommitKey/OffsetCommitValue records (tombstones when they are deleted or expire).
  */
-import { encodeOffsetCommitKey, encodeOffsetCommitValue, type OffsetCommitValue } from '../../protocol/coordinator';
+import { encodeOffsetCommitKey, encodeOffsetCommitValue, type OffsetCommitValue } from '../../../protocol/coordinator';
 import type { CoordinatorRecord, OffsetsPartitionStore } from './OffsetsPartitionStore';
 
 export interface CommittedOffset {
