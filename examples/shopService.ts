@@ -11,18 +11,14 @@
 import { once } from 'node:events';
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { Logger } from '../src';
+import { ConsoleLogger, type Logger } from '../src';
 import { createShopService, demoOrders } from './shop/app';
 import type { OrderPlaced } from './shop/domain';
 import { OrderService } from './shop/orders';
 import { isShopServiceName, SHOP_SERVICE_BEFORE_STOP, SHOP_SERVICE_NAMES } from './shop/services';
 
 function loggerFor(verbose: boolean): Logger {
-  return {
-    info: (message) => verbose && console.log(`[bindery] ${message}`),
-    warn: (message) => console.warn(`[bindery] ${message}`),
-    error: (message, error) => console.error(`[bindery] ${message}`, error instanceof Error ? error.message : (error ?? '')),
-  };
+  return new ConsoleLogger(verbose ? 'info' : 'warn');
 }
 
 /**

@@ -15,6 +15,7 @@ import { encodeRecordBatchSync } from '../../src/protocol/records';
 import { crc32c } from '../../src/protocol/crc32c';
 import { runCodecBenchmarks } from '../codecs';
 import type { Reporter } from '../report';
+import { silentLogger } from '../../src/logging';
 
 const RECORD_BYTES = 1024;
 const TOTAL_BYTES = 256 * 1024 * 1024;
@@ -44,7 +45,7 @@ function makeBatch(batchBytes: number): Buffer {
 function appendSideBySide(dir: string, file: string, batch: Buffer): { log: number; raw: number; rawCrc: number } {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(file, { force: true });
-  const log = Log.open(dir, {}, { logger: { warn: () => undefined } });
+  const log = Log.open(dir, {}, { logger: silentLogger });
   const fd = fs.openSync(file, 'w');
   const perSlice = Math.max(1, Math.round(SLICE_BYTES / batch.length));
   const slices = Math.ceil(TOTAL_BYTES / (perSlice * batch.length));
@@ -75,7 +76,7 @@ function appendSideBySide(dir: string, file: string, batch: Buffer): { log: numb
 
 /** Sequential 1 MiB fetches through Log.read vs readSync of the raw file, alternating slices. */
 function readSideBySide(dir: string, file: string): { log: number; raw: number } {
-  const log = Log.open(dir, {}, { logger: { warn: () => undefined }, recoveryPoint: Infinity });
+  const log = Log.open(dir, {}, { logger: silentLogger, recoveryPoint: Infinity });
   const fd = fs.openSync(file, 'r');
   const size = fs.fstatSync(fd).size;
   let offset = log.logStartOffset;

@@ -6,6 +6,7 @@
 import type { Binder } from './Binder';
 import { BinderyError } from '../protocol/primitives/errors';
 import { nearestName, type ObjectSchema } from './settings';
+import type { Logger } from '../logging';
 
 export interface BinderFactoryContext {
   /** The name the binder was asked for. */
@@ -16,18 +17,8 @@ export interface BinderFactoryContext {
    */
   properties: Record<string, unknown>;
   /** The application's logger; undefined when the binder is created outside an application. */
-  logger?: BinderLogger;
+  logger?: Logger;
 }
-
-/** Where a binder reports what users should see (the application's logger). */
-export interface BinderLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string, error?: unknown): void;
-}
-
-/** The logger of a binder created outside an application and given none: it reports nothing. */
-export const SILENT_BINDER_LOGGER: BinderLogger = Object.freeze({ info: () => undefined, warn: () => undefined, error: () => undefined });
 
 export type BinderFactory = (context: BinderFactoryContext) => Binder | Promise<Binder>;
 
@@ -111,7 +102,7 @@ export function hasBinder(name: string): boolean {
   return registrations.has(name);
 }
 
-export async function createBinder(name: string, properties: Record<string, unknown> = {}, logger?: BinderLogger): Promise<Binder> {
+export async function createBinder(name: string, properties: Record<string, unknown> = {}, logger?: Logger): Promise<Binder> {
   loadBuiltIn(name);
   const registration = registrations.get(name);
   if (!registration) throw new UnknownBinderError(name, registeredBinders());

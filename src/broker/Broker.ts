@@ -10,37 +10,42 @@
  */
 import path from 'node:path';
 import { LogDirectory } from './log/LogDirectory';
-import { consoleLogger, type LogLogger } from './log/config';
+import { defaultLogger, type Logger } from '../logging';
 import { describeFsError } from './log/errors';
 import { DiskFileSystem } from './storage/DiskFileSystem';
 import type { FileSystem } from './storage/FileSystem';
-import type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse } from './config/BrokerOptions';
+import type { BrokerOpenOptions } from './config/BrokerOpenOptions';
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from './topics/types';
 import { resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
 import { MetadataStore } from './topics/MetadataStore';
 import { DataDirLock } from './topics/DataDirLock';
 import { TopicManager } from './topics/TopicManager';
 import { ConfigAdmin } from './topics/ConfigAdmin';
 import { TopicAdmin } from './topics/TopicAdmin';
-import { LogMaintenance, defaultLogCleaner } from './partition/LogMaintenance';
+import { LogMaintenance, defaultLogCompactor } from './partition/LogMaintenance';
 import type { Partition } from './partition/Partition';
 import { ProduceHandler } from './produce/ProduceHandler';
 import { recompressBatches } from './produce/recompress';
 import { ProducerIdManager, type InitProducerIdRequest, type InitProducerIdResponse } from './produce/ProducerIdManager';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from './produce/types';
 import { FetchHandler } from './fetch/FetchHandler';
-import { OffsetsHandler } from './fetch/OffsetsHandler';
+import { LogOffsetsHandler } from './fetch/LogOffsetsHandler';
 import type { DeleteRecordsRequest, DeleteRecordsResponse, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse } from './fetch/types';
 import type * as admin from './topics/types';
 import { CONSUMER_OFFSETS_TOPIC } from './topics/topicName';
-import { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
+import { LogOffsetsPartitionStore } from './group/offsetsTopic/LogOffsetsPartitionStore';
 import { GroupCoordinator } from './group';
 import type * as group from './group/types';
-import { toErrorResult } from './config/BrokerError';
+import type { BrokerApi } from './server/brokerApi';
+import { toErrorResult } from './BrokerRequestError';
 import { createTransactionCoordinator, type OpenTxnOffsets, type TransactionCoordinator } from './txn';
 
 export type { BrokerOpenOptions, FindCoordinatorRequest, FindCoordinatorResponse };
 
-export class Broker {
+/** Open options once the logger is settled (the given one, or the default). */
+type WithLogger = BrokerOpenOptions & { logger: Logger };
+
+export class Broker implements BrokerApi {
   private closed = false;
   private closing: Promise<void> | null = null;
 
@@ -56,13 +61,13 @@ export class Broker {
     private readonly producerIds: ProducerIdManager,
     private readonly producer: ProduceHandler,
     private readonly fetcher: FetchHandler,
-    private readonly offsets: OffsetsHandler,
+    private readonly offsets: LogOffsetsHandler,
     private readonly configAdmin: ConfigAdmin,
     private readonly topicAdmin: TopicAdmin,
     /** The consumer-group coordinator over `__consumer_offsets`. */
     readonly groups: GroupCoordinator,
     private readonly lock: DataDirLock,
-    private readonly logger: LogLogger,
+    private readonly logger: Logger,
     /** The transaction coordinator over `__transaction_state`. */
     readonly transactions: TransactionCoordinator,
   ) {}
@@ -73,19 +78,19 @@ export class Broker {
     if (!options.fs && !options.dataDir) throw new RangeError('Broker.open needs a dataDir (or an fs such as MemoryFileSystem)');
     const dataDir = (options.dataDir ?? '/bindery-data').replace(/\/+$/, '');
     fs.mkdirp(dataDir);
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? defaultLogger();
     const lock = DataDirLock.acquire(fs, dataDir, logger);
     try {
-      return await Broker.start(options, config, fs, dataDir, lock);
+      return await Broker.start({ ...options, logger }, config, fs, dataDir, lock);
     } catch (err) {
       lock.release();
       throw err;
     }
   }
 
-  private static async start(options: BrokerOpenOptions, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
+  private static async start(options: WithLogger, config: BrokerConfig, fs: FileSystem, dataDir: string, lock: DataDirLock): Promise<Broker> {
     const store = new MetadataStore(fs, dataDir);
-    const logDir = new LogDirectory(dataDir, { fs, logger: options.logger ?? consoleLogger, onLogFlushed: options.onLogFlushed });
+    const logDir = new LogDirectory(dataDir, { fs, logger: options.logger, onLogFlushed: options.onLogFlushed });
     try {
       return await Broker.assemble(options, config, fs, dataDir, lock, store, logDir);
     } catch (err) {
@@ -95,7 +100,7 @@ export class Broker {
   }
 
   private static async assemble(
-    options: BrokerOpenOptions,
+    options: WithLogger,
     config: BrokerConfig,
     fs: FileSystem,
     dataDir: string,
@@ -103,9 +108,9 @@ export class Broker {
     store: MetadataStore,
     logDir: LogDirectory,
   ): Promise<Broker> {
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger;
     const topics = new TopicManager(fs, config, store, logDir, logger);
-    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultLogCleaner() : options.logCleaner, logger);
+    const maintenance = new LogMaintenance(logDir, topics, config, options.logCleaner === undefined ? defaultLogCompactor(logger) : options.logCleaner, logger);
     topics.load();
     topics.ensureInternalTopics();
     const producerIds = new ProducerIdManager(store.doc.producerIds, () => store.save());
@@ -121,6 +126,7 @@ export class Broker {
       ),
       config: { ...options.groupConfig, offsetsTopicPartitions: offsetsTopic?.partitions.length ?? config.offsetsTopicNumPartitions },
       clock: options.clock,
+      logger,
     });
     await groups.startup();
     const transactions = createTransactionCoordinator({ topics, producer, producerIds, groups, config, clock: options.clock, logger, openTxnOffsets });
@@ -137,7 +143,7 @@ export class Broker {
       producerIds,
       producer,
       new FetchHandler(topics, config.fetchMaxBytes, config.fetchLogReadMaxBytes),
-      new OffsetsHandler(topics),
+      new LogOffsetsHandler(topics),
       configAdmin,
       new TopicAdmin(topics, configAdmin, config, store.doc.clusterId),
       groups,
@@ -293,6 +299,15 @@ export class Broker {
 
   deleteGroups(groupIds: string[]): Promise<group.DeleteGroupResult[]> {
     return this.groups.deleteGroups(groupIds);
+  }
+
+  deleteOffsets(req: group.OffsetDeleteRequest): Promise<group.OffsetDeleteResponse> {
+    return this.groups.deleteOffsets(req);
+  }
+
+  /** The name of the topic with this id (Fetch v13+, Metadata v10+, DeleteTopics v6). */
+  topicNameById(topicId: string): string | undefined {
+    return this.topics.byId(topicId)?.name;
   }
 
   // ---- lifecycle ----

@@ -1,12 +1,12 @@
 export { Broker, type BrokerOpenOptions, type FindCoordinatorRequest, type FindCoordinatorResponse } from './Broker';
 export { BROKER_CONFIG_DEFS, DEFAULT_BROKER_CONFIG, resolveBrokerConfig, type BrokerConfig } from './config/BrokerConfig';
-export { BrokerRequestError } from './config/BrokerError';
+export { BrokerRequestError } from './BrokerRequestError';
 export { DataDirLockedError } from './topics/DataDirLock';
 export { MetadataCorruptError, MetadataJournalCorruptError } from './topics/MetadataStore';
 export { TOPIC_CONFIG_DEFS, validateTopicConfig } from './config/topicConfigDefs';
 export { Partition } from './partition/Partition';
-export type { LogCleaner } from './partition/LogMaintenance';
-export { LogOffsetsPartitionStore } from './partition/LogOffsetsPartitionStore';
+export type { LogCompactor } from './partition/LogMaintenance';
+export { LogOffsetsPartitionStore } from './group/offsetsTopic/LogOffsetsPartitionStore';
 export { TopicManager } from './topics/TopicManager';
 export { CONSUMER_OFFSETS_TOPIC, validateTopicName, isInternalTopic } from './topics/topicName';
 export * from './topics/types';

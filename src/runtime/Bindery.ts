@@ -16,7 +16,7 @@ import { InMemoryIdempotencyStore, type IdempotencyStore, type IdempotencyStoreH
 import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 import type { StuckPartition } from './listener/handlerWatch';
 import { ListenerContainer } from './listener/ListenerContainer';
-import { consoleLogger, type Logger } from './logger';
+import { defaultLogger, type Logger } from './logger';
 import type { ApplicationModel, ConsumerDefinition } from './model';
 import { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
 import type { BindingStatus } from './observability/health';
@@ -61,7 +61,7 @@ export interface BinderyOptions {
   retryable?: RetryablePredicate;
   /** Time source for backoff; tests pass one that does not really wait. */
   clock?: Clock;
-  /** Where bindery reports what users should see (skipped records, DLQ sends, shutdown). Default consoleLogger. */
+  /** Where bindery reports what users should see (skipped records, DLQ sends, shutdown). Default: lines on stderr at the level of BINDERY_LOG_LEVEL (info). */
   logger?: Logger;
   /**
    * Consulted for dependencies bindery's container does not have. An inversify 7 Container becomes
@@ -141,7 +141,7 @@ export class Bindery {
     private readonly listeners: ListenerContainer[],
     private readonly binders: BinderSet,
     private readonly requester: Requester,
-    private readonly options: BinderyOptions,
+    private readonly options: BinderyOptions & { logger: Logger },
     /** Framework metrics, when on (BinderyOptions.metrics). */
     readonly metrics: FrameworkMetrics | undefined,
     private readonly newListener: (definition: ConsumerDefinition) => ListenerContainer,
@@ -156,7 +156,7 @@ export class Bindery {
       knownBindings: declaredBindingNames(classes),
     });
     const model = explore(classes, config);
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? defaultLogger(options.env ?? process.env);
     checkUndeclaredBindings(model, config, bindingSources, logger);
     const binders = await BinderSet.open(config, logger, options.binder);
     const binder = binders.defaultBinder;
@@ -186,7 +186,7 @@ export class Bindery {
         instanceOf: (service: Function) => instances.get(service) ?? container.get<object>(service),
         clock: options.clock ?? systemClock,
         idempotencyStore: metrics ? metrics.idempotencyStores(idempotencyStore) : idempotencyStore,
-        logger: options.logger ?? consoleLogger,
+        logger,
         idempotencyKey: options.idempotencyKey,
         retryable: options.retryable,
         observe: metrics || tracing ? (definition: ConsumerDefinition) => allObservers(observers(definition)) : undefined,
@@ -197,7 +197,7 @@ export class Bindery {
         return new ListenerContainer(definition, { ...deps, binder: own, producers: producers.withBinder(own) });
       };
       const listeners = model.consumers.map(newListener);
-      app = new Bindery(config, binder, model, container, producers, listeners, binders, requester, options, metrics, newListener);
+      app = new Bindery(config, binder, model, container, producers, listeners, binders, requester, { ...options, logger }, metrics, newListener);
       return app;
     } catch (error) {
       for (const owned of binders.ownedBinders()) await owned.close().catch(() => undefined);
@@ -345,21 +345,21 @@ export class Bindery {
     this.state = 'closing';
     process.removeListener('SIGINT', this.signalHandler);
     process.removeListener('SIGTERM', this.signalHandler);
-    await this.management?.close().catch((e) => (this.options.logger ?? consoleLogger).error('closing the management server failed', e));
+    await this.management?.close().catch((e) => this.options.logger.error({ err: e }, 'closing the management server failed'));
     const timeout = this.config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
     // One bound for the whole close: handlers still running when it ends are given up on once.
     const deadline = Date.now() + timeout;
     const left = (): number => Math.max(0, deadline - Date.now());
-    const logger = this.options.logger ?? consoleLogger;
+    const logger = this.options.logger;
     const results = await Promise.allSettled(this.listeners.map((l) => l.stop(timeout)));
-    for (const r of results) if (r.status === 'rejected') logger.error('stopping a listener failed', r.reason);
-    await this.requester.close().catch((e) => logger.error('stopping the requester failed', e));
-    await this.producers.close().catch((e) => logger.error('flushing producers failed', e));
+    for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'stopping a listener failed');
+    await this.requester.close().catch((e) => logger.error({ err: e }, 'stopping the requester failed'));
+    await this.producers.close().catch((e) => logger.error({ err: e }, 'flushing producers failed'));
     // Their bindings already gave up on stuck handlers; what is left (producers, the broker) gets
     // the time that remains, and at least a moment so it can release its files and timers.
     await Promise.all(
       this.binders.ownedBinders().map(async (binder) => {
-        const closed = await withTimeout(binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error('closing the binder failed', e));
+        const closed = await withTimeout(binder.close(left()), Math.max(left(), BINDER_CLOSE_GRACE_MS)).catch((e) => logger.error({ err: e }, 'closing the binder failed'));
         if (closed === 'timeout') logger.warn(`the '${binder.name}' binder did not close within ${timeout} ms; giving up on it`);
       }),
     );
@@ -367,7 +367,7 @@ export class Bindery {
   }
 
   private async onSignal(signal: NodeJS.Signals): Promise<void> {
-    (this.options.logger ?? consoleLogger).info(`${signal} received: shutting down`);
+    this.options.logger.info(`${signal} received: shutting down`);
     await this.close();
     this.options.onSignalShutdown?.(signal);
     // Re-raised, the signal ends the process as it would have without bindery (exit status by the

@@ -5,13 +5,16 @@ import { randomUUID } from 'node:crypto';
 import type { HeaderValues } from '../annotations';
 import type { InboundRecord, RecordHeader } from '../binder/Binder';
 import { bufferView } from '../protocol/primitives/bufferView';
-import { recentText, utf8Bytes } from '../protocol/primitives/utf8';
+import { utf8Bytes } from '../protocol/primitives/utf8';
 import { isHeaderNamed } from '../protocol/records/FetchedRecord';
 import { MESSAGE_ID_HEADER } from './idempotency';
 
-/** The value as UTF-8 text (the empty string for null); `slot` is the header's position. */
-function textOf(value: Buffer | null, slot: number): string {
-  return value === null ? '' : recentText(value, 0, value.length, slot);
+/**
+ * The value as UTF-8 text (the empty string for null); `_slot` is the header's position. The native
+ * binder's header lookups reuse texts through their decoder's RecentTexts; these full-map reads decode.
+ */
+function textOf(value: Buffer | null, _slot: number): string {
+  return value === null ? '' : value.toString();
 }
 
 /** Record headers as text (UTF-8; last one wins for repeated keys), plus the kafka_* receive headers. */

@@ -8,7 +8,7 @@ export { InMemoryIdempotencyStore, MESSAGE_ID_HEADER, defaultIdempotencyKey, typ
 export type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 export type { StuckPartition } from './listener/handlerWatch';
 export { systemClock, type Clock } from './clock';
-export { consoleLogger, silentLogger, type Logger } from './logger';
+export { ConsoleLogger, LOG_LEVELS, LogLevelError, defaultLogger, silentLogger, type LogFields, type LogLevel, type LogMethod, type Logger } from './logger';
 export { exponentialBackoff, type RetryablePredicate } from './retry';
 export { ServiceContainer, NotRegisteredError, DependencyResolutionError, type ParentContainer, type ServiceEntry, type ValueProvider } from './container';
 export { explore } from './explorer';

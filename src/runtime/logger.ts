@@ -1,14 +1,12 @@
-/** Where the runtime reports what users should see (skipped messages, DLQ sends, shutdown). */
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string, error?: unknown): void;
-}
-
-export const consoleLogger: Logger = {
-  info: (message) => console.log(`[bindery] ${message}`),
-  warn: (message) => console.warn(`[bindery] ${message}`),
-  error: (message, error) => console.error(`[bindery] ${message}`, error ?? ''),
-};
-
-export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/** The runtime's logger is the one every room shares (src/logging); re-exported as part of the public API. */
+export {
+  ConsoleLogger,
+  LOG_LEVELS,
+  LogLevelError,
+  defaultLogger,
+  silentLogger,
+  type LogFields,
+  type LogLevel,
+  type LogMethod,
+  type Logger,
+} from '../logging';

@@ -12,6 +12,8 @@ import { LogDirectory } from '../../src/broker/log/LogDirectory';
 import { commandWorks, describeIfPeer } from '../support/peers';
 import { Log } from '../../src/broker/log/Log';
 import { decodeRecords, makeBatch, type TestRecord } from '../support/log-children/batches';
+import { silentLogger } from '../../src/logging';
+import { warningsInto } from '../support/capturingLogger';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkaPaths = require('../../scripts/kafka/paths.js') as { classpath(): string; libsAvailable(): boolean };
 
@@ -58,11 +60,11 @@ describeIfPeer('Java 17 + Apache Kafka jars', available, "Apache Kafka's DumpLog
         }
       }
     };
-    const first = new LogDirectory(root, { logger: { warn: () => undefined } });
+    const first = new LogDirectory(root, { logger: silentLogger });
     await appendAll(first, 40, 0);
     first.close();
     // a second run left open (no clean shutdown): its active segment's indexes stay preallocated
-    await appendAll(new LogDirectory(root, { logger: { warn: () => undefined } }), 5, 40);
+    await appendAll(new LogDirectory(root, { logger: silentLogger }), 5, 40);
     partitionDir = path.join(root, 'compat-0');
   });
 
@@ -177,7 +179,7 @@ describeIfPeer('Java 17 + Apache Kafka jars', available, "bindery reads a segmen
 
   it('reads every record at its offset, trusting the indexes Kafka wrote', async () => {
     const warnings: string[] = [];
-    const log = Log.open(copyOfKafkaSegment('trusted-0', ['.log', '.index', '.timeindex']), { indexIntervalBytes: 200 }, { recoveryPoint: Number.MAX_SAFE_INTEGER, logger: { warn: (m) => warnings.push(m) } });
+    const log = Log.open(copyOfKafkaSegment('trusted-0', ['.log', '.index', '.timeindex']), { indexIntervalBytes: 200 }, { recoveryPoint: Number.MAX_SAFE_INTEGER, logger: warningsInto(warnings) });
     expect(warnings).toEqual([]);
     expect(log.logEndOffset).toBe(90);
     const records = await decodeRecords(log.read(0, 1 << 20).records);
@@ -194,7 +196,7 @@ describeIfPeer('Java 17 + Apache Kafka jars', available, "bindery reads a segmen
 
   it('rebuilds, on recovery, .index and .timeindex files identical to Kafka\'s', () => {
     const dir = copyOfKafkaSegment('recovered-0', ['.log']);
-    const log = Log.open(dir, { indexIntervalBytes: 200 }, { recoveryPoint: 0, logger: { warn: () => undefined } });
+    const log = Log.open(dir, { indexIntervalBytes: 200 }, { recoveryPoint: 0, logger: silentLogger });
     expect(log.logEndOffset).toBe(90);
     log.close();
     expectSameBytes(fs.readFileSync(path.join(dir, `${SEG}.index`)), kafkaFile('.index'));
@@ -203,7 +205,7 @@ describeIfPeer('Java 17 + Apache Kafka jars', available, "bindery reads a segmen
 
   it('writes, appending the same batches, .log, .index and .timeindex files identical to Kafka\'s', () => {
     const kafkaLog = kafkaFile('.log');
-    const log = Log.open(path.join(root, 'appended-0'), { indexIntervalBytes: 200 }, { logger: { warn: () => undefined } });
+    const log = Log.open(path.join(root, 'appended-0'), { indexIntervalBytes: 200 }, { logger: silentLogger });
     for (let at = 0; at < kafkaLog.length; ) {
       const size = kafkaLog.readInt32BE(at + 8) + 12;
       log.appendWithOffsets(Buffer.from(kafkaLog.subarray(at, at + size)));

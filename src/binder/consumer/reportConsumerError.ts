@@ -1,11 +1,12 @@
 import { describeThrown } from '../describeThrown';
-import type { BinderLogger } from '../registry';
+import { defaultLogger, type Logger } from '../../logging';
 
 /**
  * A consumer failure a binder recovers from (it retries or delivers again), reported where users
- * look: the logger the binder was given (the application's, when the runtime made the binder).
+ * look: the logger the binder was given (the application's, when the runtime made the binder), or
+ * the default logger for a binder created outside an application.
  */
-export function reportConsumerError(logger: BinderLogger, binder: string, groupId: string, message: string, error: unknown): void {
+export function reportConsumerError(logger: Logger | undefined, binder: string, groupId: string, message: string, error: unknown): void {
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error);
-  logger.error(`${binder} binder: group ${groupId}: ${message}: ${detail}`);
+  (logger ?? defaultLogger()).error(`${binder} binder: group ${groupId}: ${message}: ${detail}`);
 }

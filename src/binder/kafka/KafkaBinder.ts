@@ -32,7 +32,7 @@ import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
 import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
-import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
+import type { Logger } from '../../logging';
 import { awaitTopicLeaders } from './topicLeaders';
 import { CONSUMER_OPTION_DEFAULTS } from '../consumerDefaults';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
@@ -64,7 +64,7 @@ export class KafkaBinder implements Binder {
    * the consumer failures the binder recovers from. Without one (a binder created outside an
    * application) kafkajs logs as it does by default and the binder reports nothing.
    */
-  constructor(config: KafkaBinderConfig = {}, private readonly logger?: BinderLogger) {
+  constructor(config: KafkaBinderConfig = {}, private readonly logger?: Logger) {
     registerCompressionCodecs();
     installConsumerStopFix();
     installRequestQueueTimerFix();
@@ -173,7 +173,7 @@ export class KafkaBinder implements Binder {
     const rebalanceTimeout = options.rebalanceTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.rebalanceTimeoutMs;
     const state: PauseState = { paused: false };
     const members: KafkaConsumerMember[] = [];
-    const reportError = (message: string, error: unknown): void => reportConsumerError(this.logger ?? SILENT_BINDER_LOGGER, 'kafka', groupId, message, error);
+    const reportError = (message: string, error: unknown): void => reportConsumerError(this.logger, 'kafka', groupId, message, error);
     for (let i = 0; i < group.members; i++) {
       const consumer = this.kafka.consumer({
         groupId,

@@ -2,7 +2,8 @@
  * The kafka binder (kafkajs): registers itself under 'kafka' when loaded. Config `binders.kafka`:
  * brokers, clientId, ssl, sasl, … (see config.ts).
  */
-import { registerBinder, type BinderLogger } from '../registry';
+import { registerBinder } from '../registry';
+import type { Logger } from '../../logging';
 import { KafkaBinder } from './KafkaBinder';
 import type { KafkaBinderConfig } from './config';
 
@@ -12,7 +13,7 @@ export { KafkaConnectionError, KafkaBinderError, KafkaBinderClosedError } from '
 export { KafkaTopicNotVisibleError } from './topicLeaders';
 
 /** `logger` receives kafkajs' warnings and errors (binders.kafka.logLevel) as plain lines. */
-export function createKafkaBinder(config: KafkaBinderConfig = {}, logger?: BinderLogger): KafkaBinder {
+export function createKafkaBinder(config: KafkaBinderConfig = {}, logger?: Logger): KafkaBinder {
   return new KafkaBinder(config, logger);
 }
 

@@ -5,7 +5,7 @@
  * KafkaConnectionError that names the broker and the cause, so they count as debug detail.
  */
 import { logLevel, type LogEntry, type logCreator } from 'kafkajs';
-import type { BinderLogger } from '../registry';
+import type { Logger } from '../../logging';
 
 /** Entry fields worth a word in the line; timestamps and stacks are the logger's business. */
 const CONTEXT_FIELDS = ['broker', 'groupId', 'memberId', 'topic', 'partition', 'error'];
@@ -26,7 +26,7 @@ function line(entry: LogEntry): string {
 }
 
 /** A kafkajs logCreator writing to `logger`; kafkajs filters by the configured level before calling it. */
-export function kafkajsLogCreator(logger: BinderLogger): logCreator {
+export function kafkajsLogCreator(logger: Logger): logCreator {
   return (configured: logLevel) => (entry: LogEntry) => {
     const level = isConnectionFailure(entry) ? logLevel.DEBUG : entry.level;
     if (level > configured) return;

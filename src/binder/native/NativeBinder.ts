@@ -18,7 +18,7 @@ import { consumerGroupOf } from '../consumer/consumerGroupOf';
 import { checkAssignedPartitions, explicitTopics } from '../consumer/explicitAssignments';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import { resolveTopics } from '../consumer/resolveTopics';
-import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
+import type { Logger } from '../../logging';
 import { NativeConsumerBinding } from './NativeConsumerBinding';
 import { NativeProducerBinding } from './NativeProducerBinding';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
@@ -38,7 +38,7 @@ export class NativeBinder implements Binder {
    * failures the binder recovers from and the warnings of a broker it opens; a binder given none
    * reports nothing, and a broker it opens logs as the broker does by default.
    */
-  constructor(properties: NativeBinderConfig | Record<string, unknown> = {}, private readonly logger?: BinderLogger) {
+  constructor(properties: NativeBinderConfig | Record<string, unknown> = {}, private readonly logger?: Logger) {
     this.config = resolveNativeBinderConfig(properties);
   }
 
@@ -131,7 +131,7 @@ export class NativeBinder implements Binder {
           destination instanceof RegExp
             ? { regexp: destination, refreshMs: this.config.topicPatternRefreshMs, matching: () => this.matchingTopics(destination) }
             : undefined,
-        reportError: (message, error) => reportConsumerError(this.logger ?? SILENT_BINDER_LOGGER, 'native', group.id, message, error),
+        reportError: (message, error) => reportConsumerError(this.logger, 'native', group.id, message, error),
       },
       () => binding && this.consumers.delete(binding),
     );

@@ -6,7 +6,7 @@
  * in order, for the sender.
  */
 import { utf8Length } from '../../protocol/primitives/utf8';
-import { RecordBatchBuilder } from '../../protocol/records/batchBuilder';
+import { RecordBatchBuilder } from '../../protocol/records/RecordBatchBuilder';
 import type { RecordInput } from '../../protocol/records/types';
 
 /** RecordBatch v2 header bytes. */

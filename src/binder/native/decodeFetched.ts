@@ -7,6 +7,7 @@ import { ATTR, BATCH } from '../../protocol/records/batchHeader';
 import { decodeTopicPartitionBatch, decodeTopicPartitionBatchSync, type TopicPartitionRecord } from '../../protocol/records/decodeBatch';
 import type { RecordSet } from '../../protocol/messages/schemaTypes';
 import type { FetchedRecord } from '../../protocol/records/FetchedRecord';
+import { HeaderTextReader } from '../../protocol/records/HeaderTextReader';
 import { completeBatchSize } from '../../protocol/records/validate';
 import { CompressionType } from '../../protocol/records/types';
 import type { InboundRecord } from '../Binder';
@@ -19,7 +20,8 @@ export interface DecodedPartition {
 
 export async function decodeFetched(topic: string, partition: number, set: RecordSet, fetchOffset: number): Promise<DecodedPartition> {
   const out: DecodedPartition = { records: [], nextOffset: fetchOffset };
-  const origin = { topic, partition };
+  // One header-text reader for every batch of the partition's answer: its caches span them.
+  const origin = { topic, partition, headerTexts: new HeaderTextReader() };
   if (Buffer.isBuffer(set)) await decodePiece(set, origin, fetchOffset, out);
   else for (const piece of set) await decodePiece(piece, origin, fetchOffset, out);
   return out;

@@ -2,7 +2,8 @@
  * The native binder: registers itself under 'native' (the default binder) when loaded.
  * Config `binders.native`: dataDir, broker, shared, defaultPartitions, assignor, … (see config.ts).
  */
-import { registerBinder, type BinderLogger } from '../registry';
+import { registerBinder } from '../registry';
+import type { Logger } from '../../logging';
 import { NativeBinder } from './NativeBinder';
 import type { NativeBinderConfig } from './config';
 
@@ -11,8 +12,8 @@ export { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNative
 export { NativeBrokerError, NativeBinderClosedError, NativeBinderConfigError } from './errors';
 export { SharedDataDirProtocolError, SharedDataDirTimeoutError, SharedDataDirClientError } from './sharedDataDir/errors';
 
-/** `logger` receives the binder's consumer failures and its broker's warnings (default: the console). */
-export function createNativeBinder(config: NativeBinderConfig = {}, logger?: BinderLogger): NativeBinder {
+/** `logger` receives the binder's consumer failures and its broker's warnings (default: stderr at BINDERY_LOG_LEVEL). */
+export function createNativeBinder(config: NativeBinderConfig = {}, logger?: Logger): NativeBinder {
   return new NativeBinder(config, logger);
 }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Broker } from '../../broker/Broker';
 import { MemoryFileSystem } from '../../broker/storage/MemoryFileSystem';
 import type { Binder } from '../Binder';
-import type { BinderLogger } from '../registry';
+import type { Logger } from '../../logging';
 import type { ResolvedNativeBinderConfig } from './config';
 import { SharedDataDir } from './sharedDataDir/SharedDataDir';
 import { SharedDataDirClientBinder } from './sharedDataDir/SharedDataDirClientBinder';
@@ -40,14 +40,14 @@ const shared = new Map<string, Entry>();
 const MEMORY_KEY = 'memory:';
 
 /** A shared broker keeps the logger of the binder that opened it. */
-function openBroker(config: ResolvedNativeBinderConfig, logger: BinderLogger | undefined): Promise<Broker> {
+function openBroker(config: ResolvedNativeBinderConfig, logger: Logger | undefined): Promise<Broker> {
   const groupConfig = { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs };
   const brokerConfig = { numPartitions: config.defaultPartitions, ...config.brokerConfig };
   if (config.dataDir) return Broker.open({ dataDir: config.dataDir, config: brokerConfig, groupConfig, logger });
   return Broker.open({ fs: new MemoryFileSystem(), config: brokerConfig, groupConfig, logger });
 }
 
-async function open(config: ResolvedNativeBinderConfig, logger: BinderLogger | undefined): Promise<Opened> {
+async function open(config: ResolvedNativeBinderConfig, logger: Logger | undefined): Promise<Opened> {
   if (!config.dataDir) {
     const broker = await openBroker(config, logger);
     return { broker, shared: null, close: () => broker.close() };
@@ -62,7 +62,7 @@ async function open(config: ResolvedNativeBinderConfig, logger: BinderLogger | u
   };
 }
 
-function lease(opened: Opened, config: ResolvedNativeBinderConfig, logger: BinderLogger | undefined, release: () => Promise<void>): BrokerLease {
+function lease(opened: Opened, config: ResolvedNativeBinderConfig, logger: Logger | undefined, release: () => Promise<void>): BrokerLease {
   const broker = opened.broker;
   const client = broker || !opened.shared ? null : new SharedDataDirClientBinder(opened.shared, config, logger);
   let released = false;
@@ -80,7 +80,7 @@ function lease(opened: Opened, config: ResolvedNativeBinderConfig, logger: Binde
 }
 
 /** The broker a binder with these properties uses. */
-export async function acquireBroker(config: ResolvedNativeBinderConfig, logger?: BinderLogger): Promise<BrokerLease> {
+export async function acquireBroker(config: ResolvedNativeBinderConfig, logger?: Logger): Promise<BrokerLease> {
   if (config.broker) return { broker: config.broker, client: null, shared: null, release: async () => undefined };
   if (!config.shared) {
     const broker = await openBroker(config, logger);

@@ -8,7 +8,7 @@ import { checkAssignedPartitions, explicitAssignments, explicitTopics } from '..
 import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import { resolveTopics } from '../consumer/resolveTopics';
-import { SILENT_BINDER_LOGGER, type BinderLogger } from '../registry';
+import type { Logger } from '../../logging';
 import { TestBinderClosedError } from './errors';
 import { TestBroker } from './TestBroker';
 import { TestConsumerBinding, type PauseState } from './TestConsumerBinding';
@@ -21,7 +21,7 @@ export interface TestBinderOptions {
   /** Share one in-memory broker between binders (like two processes on one cluster). */
   broker?: TestBroker;
   /** Receives the consumer failures the binder recovers from (the application's logger, when the runtime creates the binder); none: not reported. */
-  logger?: BinderLogger;
+  logger?: Logger;
 }
 
 export class TestBinder implements Binder {
@@ -29,12 +29,12 @@ export class TestBinder implements Binder {
   readonly broker: TestBroker;
   private readonly consumers = new Set<TestConsumerMember>();
   private readonly producers = new Set<ProducerBinding>();
-  private readonly logger: BinderLogger;
+  private readonly logger: Logger | undefined;
   private closed = false;
 
   constructor(options: TestBinderOptions = {}) {
     this.broker = options.broker ?? new TestBroker(options.defaultPartitions ?? 1);
-    this.logger = options.logger ?? SILENT_BINDER_LOGGER;
+    this.logger = options.logger;
   }
 
   async endOffsets(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {

@@ -5,7 +5,7 @@
  * classic group protocol, so these are stored and reported, and take effect with those protocols.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError } from './BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 import { CONFIG_TYPE } from './topicConfigDefs';
 
 interface GroupConfigDef {

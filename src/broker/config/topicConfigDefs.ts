@@ -4,7 +4,7 @@
  * and checks one, `parseTopicConfigs` a whole set.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError } from './BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 
 /** Kafka's Long.MAX_VALUE as the configs use it ("never"), kept as the string it is on the wire. */
 export const LONG_MAX = '9223372036854775807';

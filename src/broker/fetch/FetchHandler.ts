@@ -5,7 +5,7 @@
  * the fetch waits in the purgatory until appends bring them or maxWaitMs passes.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
+import { BrokerRequestError, toErrorResult } from '../BrokerRequestError';
 import type { Partition } from '../partition/Partition';
 import type { TopicManager } from '../topics/TopicManager';
 import type { Topic } from '../topics/Topic';

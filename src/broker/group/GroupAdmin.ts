@@ -1,6 +1,6 @@
 /** DescribeGroups, ListGroups and DeleteGroups. */
 import { ErrorCode } from '../../protocol/errorCodes';
-import type { CoordinatorContext } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
 import { GroupState, parseGroupState } from './GroupState';
 import type { DeleteGroupResult, DescribedGroup, ListGroupsResponse } from './types';
 

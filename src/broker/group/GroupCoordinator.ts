@@ -7,23 +7,24 @@
  *   await coordinator.startup();        // reloads groups and offsets from the store
  *   coordinator.partitionFor(groupId);  // FindCoordinator: which __consumer_offsets partition
  */
+import { defaultLogger, type Logger } from '../../logging';
 import { BinderyError } from '../../protocol/primitives';
 import { coordinatorPartitionFor } from '../../protocol/coordinator';
 import { ErrorCode } from '../../protocol/errorCodes';
-import { SystemClock, type Clock, type TimerHandle } from './clock';
+import { SystemClock, type CoordinatorClock, type TimerHandle } from './CoordinatorClock';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './config';
-import type { CoordinatorContext } from './context';
-import { joinError, syncError } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
+import { joinError, syncError } from './CoordinatorContext';
 import { GroupAdmin } from './GroupAdmin';
-import { loadCoordinatorState, type LoadSummary } from './GroupLoader';
+import { loadCoordinatorState, type LoadSummary } from './offsetsTopic/loadCoordinatorState';
 import type { GroupMetadata } from './GroupMetadata';
-import { GroupStore } from './GroupStore';
-import { JoinGroupHandler } from './JoinGroup';
-import { MembershipHandler } from './Membership';
-import type { OffsetsPartitionStore } from './OffsetsPartitionStore';
+import { GroupStore } from './offsetsTopic/GroupStore';
+import { JoinGroupHandler } from './JoinGroupHandler';
+import { MembershipHandler } from './MembershipHandler';
+import type { OffsetsPartitionStore } from './offsetsTopic/OffsetsPartitionStore';
 import { OffsetsCleanup } from './OffsetsCleanup';
-import { OffsetsHandler } from './OffsetsHandler';
-import { OffsetsStore, type TopicPartitionOffset } from './OffsetsStore';
+import { GroupOffsetsHandler } from './GroupOffsetsHandler';
+import { OffsetsStore, type CommittedOffset } from './offsetsTopic/OffsetsStore';
 import { Rebalancer } from './Rebalancer';
 import type * as T from './types';
 
@@ -35,8 +36,10 @@ export class CoordinatorLifecycleError extends BinderyError {
 
 export interface GroupCoordinatorOptions {
   store: OffsetsPartitionStore;
-  clock?: Clock;
+  clock?: CoordinatorClock;
   config?: Partial<GroupCoordinatorConfig>;
+  /** Where failures the coordinator recovers from are reported; default: stderr at BINDERY_LOG_LEVEL. */
+  logger?: Logger;
 }
 
 export class GroupCoordinator {
@@ -46,7 +49,7 @@ export class GroupCoordinator {
   private readonly rebalancer: Rebalancer;
   private readonly joins: JoinGroupHandler;
   private readonly membership: MembershipHandler;
-  private readonly offsetsHandler: OffsetsHandler;
+  private readonly offsetsHandler: GroupOffsetsHandler;
   private readonly admin: GroupAdmin;
   private readonly cleanup: OffsetsCleanup;
   private state: 'created' | 'loading' | 'running' | 'stopped' = 'created';
@@ -62,12 +65,13 @@ export class GroupCoordinator {
       clock: options.clock ?? new SystemClock(),
       groups: new Map<string, GroupMetadata>(),
       groupStore: new GroupStore(options.store, partitionFor),
+      logger: options.logger ?? defaultLogger(),
       offsets: new OffsetsStore(options.store, partitionFor),
     };
     this.rebalancer = new Rebalancer(this.ctx);
     this.joins = new JoinGroupHandler(this.ctx, this.rebalancer);
     this.membership = new MembershipHandler(this.ctx, this.rebalancer);
-    this.offsetsHandler = new OffsetsHandler(this.ctx, this.rebalancer);
+    this.offsetsHandler = new GroupOffsetsHandler(this.ctx, this.rebalancer);
     this.admin = new GroupAdmin(this.ctx);
     this.cleanup = new OffsetsCleanup(this.ctx);
   }
@@ -148,7 +152,7 @@ export class GroupCoordinator {
   }
 
   /** The offsets of a committed transaction become visible (the transaction coordinator wrote them). */
-  applyTxnOffsets(groupId: string, offsets: TopicPartitionOffset[]): void {
+  applyTxnOffsets(groupId: string, offsets: CommittedOffset[]): void {
     this.offsetsHandler.applyTxnOffsets(groupId, offsets);
   }
 

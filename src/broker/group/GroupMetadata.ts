@@ -4,7 +4,7 @@
  * The rebalance logic that drives it lives in Rebalancer.ts.
  */
 import { CONSUMER_PROTOCOL_TYPE, decodeSubscription } from '../../protocol/consumer';
-import type { TimerHandle } from './clock';
+import type { TimerHandle } from './CoordinatorClock';
 import { canTransition, GroupState, IllegalGroupStateTransitionError } from './GroupState';
 import type { MemberMetadata } from './MemberMetadata';
 import type { JoinGroupProtocol, JoinGroupResponseMember } from './types';

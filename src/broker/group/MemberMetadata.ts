@@ -1,6 +1,6 @@
 /** One member of a classic group: what it supports, what it was given, and what it is waiting for. */
 import { BinderyError } from '../../protocol/primitives';
-import type { TimerHandle } from './clock';
+import type { TimerHandle } from './CoordinatorClock';
 import type { JoinGroupProtocol, JoinGroupResponse, SyncGroupResponse } from './types';
 
 /** Raised only if a member without a common protocol got in: JoinGroup's INCONSISTENT_GROUP_PROTOCOL check should prevent it. */

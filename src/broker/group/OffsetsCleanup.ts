@@ -4,10 +4,10 @@
  * a group left Empty with nothing committed is deleted as a whole.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import type { CoordinatorContext } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
 import type { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
-import type { TopicPartitionOffset } from './OffsetsStore';
+import type { CommittedOffset } from './offsetsTopic/OffsetsStore';
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from './types';
 
 export class OffsetsCleanup {
@@ -25,7 +25,7 @@ export class OffsetsCleanup {
     else if (group.protocolType === 'consumer') subscribed = group.subscribedTopics() ?? new Set();
     else return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
 
-    const deletable: TopicPartitionOffset[] = [];
+    const deletable: CommittedOffset[] = [];
     for (const t of req.topics) {
       if (subscribed.has(t.name)) continue;
       for (const p of t.partitions) {
@@ -63,7 +63,7 @@ export class OffsetsCleanup {
     let removed = 0;
     for (const group of [...this.ctx.groups.values()]) {
       if (group.pendingMembers.size > 0) continue;
-      let expired: TopicPartitionOffset[];
+      let expired: CommittedOffset[];
       if (group.protocolType === null) {
         expired = this.ctx.offsets.expired(group.groupId, now, retention, (o) => o.value.commitTimestamp);
       } else if (group.is(GroupState.Empty)) {
@@ -86,7 +86,7 @@ export class OffsetsCleanup {
   }
 
   /** Writes tombstones for `offsets` (and for the group when it is Empty and nothing would remain), then forgets them. */
-  private async removeOffsets(group: GroupMetadata, offsets: TopicPartitionOffset[]): Promise<void> {
+  private async removeOffsets(group: GroupMetadata, offsets: CommittedOffset[]): Promise<void> {
     const remaining = this.ctx.offsets.all(group.groupId).length - offsets.length;
     const dropGroup = remaining === 0 && group.is(GroupState.Empty);
     if (offsets.length === 0 && !dropGroup) return;

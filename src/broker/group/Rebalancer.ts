@@ -4,8 +4,8 @@
  * the sync phase, session-timeout eviction and member removal.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import type { CoordinatorContext } from './context';
-import { joinError, syncError } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
+import { joinError, syncError } from './CoordinatorContext';
 import type { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
 import type { MemberMetadata } from './MemberMetadata';
@@ -113,7 +113,8 @@ export class Rebalancer {
     const now = this.ctx.clock.now();
     group.initNextGeneration(now);
     if (group.is(GroupState.Empty)) {
-      void this.ctx.groupStore.storeGroup(group).catch(() => undefined);
+      // Nothing waits on this write; a failure leaves the last stored generation to be loaded on restart.
+      void this.ctx.groupStore.storeGroup(group).catch((error: unknown) => this.storeFailed(group, error, 'the group is empty now; a restart loads its previous generation'));
       return;
     }
     const members = group.currentMemberMetadata();
@@ -189,8 +190,9 @@ export class Rebalancer {
     let failed = false;
     try {
       await this.ctx.groupStore.storeGroup(group, assignments);
-    } catch {
+    } catch (error) {
       failed = true;
+      this.storeFailed(group, error, 'its members are told COORDINATOR_NOT_AVAILABLE and rejoin');
     }
     if (!group.is(GroupState.CompletingRebalance) || group.generationId !== generation) return;
     if (failed) {
@@ -209,5 +211,9 @@ export class Rebalancer {
       if (answered) this.scheduleHeartbeat(group, m);
     }
     group.transitionTo(GroupState.Stable, this.ctx.clock.now());
+  }
+
+  private storeFailed(group: GroupMetadata, error: unknown, consequence: string): void {
+    this.ctx.logger.warn({ err: error }, `group ${group.groupId}: generation ${group.generationId} could not be written to __consumer_offsets; ${consequence}`);
   }
 }

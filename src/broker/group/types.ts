@@ -1,8 +1,15 @@
 /**
  * Request and response shapes of the group APIs, mirroring Kafka's messages field by field (camelCase)
  * without the wire details: the server's handlers map every API version onto these. `errorCode` values
- * come from src/protocol/errorCodes.ts.
+ * come from src/protocol/errorCodes.ts. Where Kafka's generated request adds nothing to translate
+ * (Heartbeat, SyncGroup, OffsetDelete), the engine takes the generated type itself.
  */
+import type {
+  HeartbeatRequestData,
+  OffsetDeleteRequestData,
+  SyncGroupRequestData,
+  SyncGroupRequestSyncGroupRequestAssignment,
+} from '../../protocol/generated/types';
 
 export interface JoinGroupProtocol {
   name: string;
@@ -45,22 +52,10 @@ export interface JoinGroupResponse {
   members: JoinGroupResponseMember[];
 }
 
-export interface SyncGroupAssignment {
-  memberId: string;
-  assignment: Buffer;
-}
+export type SyncGroupAssignment = SyncGroupRequestSyncGroupRequestAssignment;
 
-export interface SyncGroupRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId?: string | null;
-  /** v5+: checked against the group's when given. */
-  protocolType?: string | null;
-  protocolName?: string | null;
-  /** The leader's assignments; empty for followers. */
-  assignments: SyncGroupAssignment[];
-}
+/** protocolType / protocolName (v5+) are checked against the group's when given; assignments are empty for followers. */
+export type SyncGroupRequest = SyncGroupRequestData;
 
 export interface SyncGroupResponse {
   errorCode: number;
@@ -69,12 +64,7 @@ export interface SyncGroupResponse {
   assignment: Buffer;
 }
 
-export interface HeartbeatRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId?: string | null;
-}
+export type HeartbeatRequest = HeartbeatRequestData;
 
 export interface HeartbeatResponse {
   errorCode: number;
@@ -177,10 +167,7 @@ export interface OffsetFetchResponse {
   topics: { name: string; partitions: OffsetFetchPartition[] }[];
 }
 
-export interface OffsetDeleteRequest {
-  groupId: string;
-  topics: { name: string; partitions: { partitionIndex: number }[] }[];
-}
+export type OffsetDeleteRequest = OffsetDeleteRequestData;
 
 export interface OffsetDeleteResponse {
   errorCode: number;

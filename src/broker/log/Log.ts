@@ -5,7 +5,8 @@ import { BatchHeaderView } from '../../protocol/records/batchHeader';
 import { stampLogAppendTime } from './stampLogAppendTime';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
 import { validateBatches, type BatchSpan } from './batchValidation';
-import { consoleLogger, logConfig, type LogLogger } from './config';
+import { logConfig } from './config';
+import { defaultLogger, type Logger } from '../../logging';
 import { InvalidRecordError, LogClosedError, LogStorageError, OffsetOutOfRangeError, describeFsError, isFsError } from './errors';
 import { loadSegments } from './loadSegments';
 import { FlushPolicy } from './FlushPolicy';
@@ -19,7 +20,7 @@ export interface LogOptions {
   recoveryPoint?: number;
   /** Log start offset from the log-start-offset checkpoint. */
   logStartOffset?: number;
-  logger?: LogLogger;
+  logger?: Logger;
   /** Clock for the flush.ms policy (tests inject one). */
   now?: () => number;
   /** Called after the recovery point moved (a rolled segment was flushed): the owner checkpoints it. */
@@ -47,7 +48,7 @@ export class Log implements PartitionLog {
   private readonly fs: FileSystem;
   private readonly now: () => number;
   private readonly flushPolicy: FlushPolicy;
-  private readonly logger: LogLogger;
+  private readonly logger: Logger;
   private readonly onRecoveryPointAdvanced: () => void;
   private readonly onFlushed: ((seconds: number) => void) | undefined;
   private readonly rollFlusher: RollFlusher;
@@ -61,7 +62,7 @@ export class Log implements PartitionLog {
   ) {
     this.fs = options.fs ?? new DiskFileSystem();
     this.now = options.now ?? Date.now;
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? defaultLogger();
     this.logger = logger;
     this.onRecoveryPointAdvanced = options.onRecoveryPointAdvanced ?? (() => undefined);
     this.onFlushed = options.onFlushed;

@@ -2,12 +2,12 @@ import { BatchHeaderView } from '../../protocol/records/batchHeader';
 import type { Log } from './Log';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
 import { addToOffsetMap, compactBatch, type OffsetMap } from './compactBatch';
-import { consoleLogger, type LogLogger } from './config';
+import { defaultLogger, type Logger } from '../../logging';
 import { CLEANED_SUFFIX, DELETED_SUFFIX, SWAP_SUFFIX } from './fileNames';
 import { segmentChunks } from './segmentChunks';
 
 export interface LogCleanerOptions {
-  logger?: LogLogger;
+  logger?: Logger;
   now?: () => number;
   /** Bytes read per step before yielding to the event loop. */
   stepBytes?: number;
@@ -33,7 +33,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * atomically on the event loop (a crash mid-swap is finished at the next startup).
  */
 export class LogCleaner {
-  private readonly logger: LogLogger;
+  private readonly logger: Logger;
   private readonly now: () => number;
   private readonly stepBytes: number;
   private readonly cleaning = new WeakSet<Log>();
@@ -41,7 +41,7 @@ export class LogCleaner {
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(options: LogCleanerOptions = {}) {
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? defaultLogger();
     this.now = options.now ?? Date.now;
     this.stepBytes = options.stepBytes ?? 256 * 1024;
   }

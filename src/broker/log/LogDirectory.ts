@@ -2,15 +2,15 @@ import * as path from 'node:path';
 import { DiskFileSystem } from '../storage/DiskFileSystem';
 import type { FileSystem } from '../storage/FileSystem';
 import { Log } from './Log';
-import { OffsetCheckpointFile, type TopicPartitionOffset } from './checkpoint';
-import { consoleLogger, type LogLogger } from './config';
+import { OffsetCheckpointFile, type CheckpointEntry } from './OffsetCheckpointFile';
+import { defaultLogger, type Logger } from '../../logging';
 import { describeFsError } from './errors';
 import { LOG_START_OFFSET_CHECKPOINT, RECOVERY_POINT_CHECKPOINT, parsePartitionDir, partitionDirName } from './fileNames';
 import type { LogConfig } from './types';
 
 export interface LogDirectoryOptions {
   fs?: FileSystem;
-  logger?: LogLogger;
+  logger?: Logger;
   now?: () => number;
   /** Passed to each log (LogOptions.onFlushed). */
   onLogFlushed?: (seconds: number) => void;
@@ -23,7 +23,7 @@ export interface LogDirectoryOptions {
  */
 export class LogDirectory {
   private readonly fs: FileSystem;
-  private readonly logger: LogLogger;
+  private readonly logger: Logger;
   private readonly logs = new Map<string, Log>();
   private readonly recoveryPoints: Map<string, number>;
   private readonly logStartOffsets: Map<string, number>;
@@ -37,7 +37,7 @@ export class LogDirectory {
     private readonly options: LogDirectoryOptions = {},
   ) {
     this.fs = options.fs ?? new DiskFileSystem();
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? defaultLogger();
     this.fs.mkdirp(path);
     this.recoveryFile = new OffsetCheckpointFile(this.fs, this.file(RECOVERY_POINT_CHECKPOINT));
     this.startFile = new OffsetCheckpointFile(this.fs, this.file(LOG_START_OFFSET_CHECKPOINT));
@@ -221,8 +221,8 @@ export class LogDirectory {
   }
 }
 
-function toEntries(map: Map<string, number>): TopicPartitionOffset[] {
-  const out: TopicPartitionOffset[] = [];
+function toEntries(map: Map<string, number>): CheckpointEntry[] {
+  const out: CheckpointEntry[] = [];
   for (const [name, offset] of map) {
     const tp = parsePartitionDir(name);
     if (tp) out.push({ ...tp, offset });

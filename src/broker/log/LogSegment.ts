@@ -8,18 +8,14 @@ import { findBatchByOffset, validateSegment, walkHeaders, type BatchLocation, ty
 import { firstRecordAtOrAfter } from './recordTimestamps';
 import type { TimestampLookup } from './types';
 import { LogStorageError, describeFsError, isDiskFull } from './errors';
-import { consoleLogger } from './config';
+import { silentLogger, type Logger } from '../../logging';
 import { syncInBackground } from './backgroundSync';
 import { findBatchThroughIndex, loadCheckedIndexes, rebuildOffsetIndex, runAll } from './segmentIndexes';
+import { BATCH } from '../../protocol/records/batchHeader';
 
 export interface SegmentConfig {
   indexIntervalBytes: number;
   segmentIndexBytes: number;
-}
-
-/** Where a segment reports an index it found wrong while serving reads. */
-export interface SegmentLogger {
-  warn(message: string): void;
 }
 
 /** A batch about to be written: where it lies in the append buffer and its assigned offsets. */
@@ -45,8 +41,8 @@ export class LogSegment {
   private firstBatchTimestamp: number | null = null;
   /** Where the batch after the last read starts (sequential readers skip the index lookup). */
   private readHint: { offset: number; position: number } | null = null;
-  /** Where problems found while serving reads are reported (the owning log's logger). */
-  logger: SegmentLogger = consoleLogger;
+  /** Where problems found while serving reads are reported: the owning log sets its logger. */
+  logger: Logger = silentLogger;
   /** Set when a failed append could not be undone: appends are refused until a restart recovers the segment. */
   private offline: LogStorageError | null = null;
 
@@ -275,17 +271,17 @@ export class LogSegment {
       if (!first) return null;
       position = first.position;
     }
-    let data = this.log.read(position, Math.min(Math.max(maxBytes, 61), end - position), alloc);
-    const firstSize = data.readInt32BE(8) + 12;
+    let data = this.log.read(position, Math.min(Math.max(maxBytes, BATCH.HEADER_SIZE), end - position), alloc);
+    const firstSize = data.readInt32BE(BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD;
     if (firstSize > data.length) data = this.log.read(position, firstSize, alloc);
     let used = 0;
     let next = offset;
-    while (used + 61 <= data.length) {
-      const size = data.readInt32BE(used + 8) + 12;
+    while (used + BATCH.HEADER_SIZE <= data.length) {
+      const size = data.readInt32BE(used + BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD;
       if (used + size > data.length) break;
-      const base = data.readInt32BE(used) * 0x100000000 + data.readUInt32BE(used + 4);
+      const base = data.readInt32BE(used + BATCH.BASE_OFFSET) * 0x100000000 + data.readUInt32BE(used + BATCH.BASE_OFFSET + 4);
       if (base >= maxOffset) break;
-      next = base + data.readInt32BE(used + 23) + 1;
+      next = base + data.readInt32BE(used + BATCH.LAST_OFFSET_DELTA) + 1;
       used += size;
     }
     if (used === 0) return null;

@@ -1,4 +1,4 @@
-import type { LogLogger } from './config';
+import type { Logger } from '../../logging';
 import { describeFsError } from './errors';
 import type { LogSegment } from './LogSegment';
 
@@ -26,7 +26,7 @@ export class RollFlusher {
 
   constructor(
     private readonly target: RollFlushTarget,
-    private readonly logger: LogLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** A segment starting at `newActiveBase` became active: flush everything below it. */

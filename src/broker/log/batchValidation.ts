@@ -1,6 +1,6 @@
 import { crc32c } from '../../protocol/crc32c';
 import { BATCH } from '../../protocol/records/batchHeader';
-import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from './errors';
+import { CorruptBatchError, InvalidRecordError, RecordTooLargeError } from './errors';
 
 /** Where one batch lies inside a buffer of concatenated batches, with the header fields the log needs. */
 export interface BatchSpan {
@@ -66,7 +66,7 @@ export function validateBatches(buf: Buffer, maxMessageBytes: number, fromProduc
       }
     }
     const problem = batchProblem(buf, at, buf.length);
-    if (problem) throw new CorruptRecordError(`batch ${spans.length} at byte ${at} is corrupt: ${problem}`);
+    if (problem) throw new CorruptBatchError(`batch ${spans.length} at byte ${at} is corrupt: ${problem}`);
     const span = spanAt(buf, at);
     if (span.recordsCount <= 0) throw new InvalidRecordError(`batch ${spans.length} has ${span.recordsCount} records: a batch needs at least one`);
     if (fromProducer ? span.lastOffsetDelta !== span.recordsCount - 1 : span.lastOffsetDelta < span.recordsCount - 1) {

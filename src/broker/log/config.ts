@@ -26,12 +26,3 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze(logConfigOf
 export function logConfig(overrides: Partial<LogConfig> = {}): LogConfig {
   return { ...DEFAULT_LOG_CONFIG, ...overrides };
 }
-
-/** Where warnings go (torn tails, rebuilt indexes); console.warn unless a broker injects its logger. */
-export interface LogLogger {
-  warn(message: string): void;
-}
-
-export const consoleLogger: LogLogger = {
-  warn: (message) => console.warn(message),
-};

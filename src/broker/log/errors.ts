@@ -12,10 +12,17 @@ export class LogError extends BinderyError {
   }
 }
 
-/** Bytes that are not a valid RecordBatch v2 (bad CRC, magic, length). Nothing was written. */
-export class CorruptRecordError extends LogError {
+/** Appended bytes that are not a valid RecordBatch v2 (bad CRC, magic, length). Nothing was written. */
+export class CorruptBatchError extends LogError {
   constructor(message: string) {
     super('CORRUPT_MESSAGE', ErrorCode.CORRUPT_MESSAGE, message);
+  }
+}
+
+/** A checkpoint file (recovery points, log start offsets) that does not parse. */
+export class CorruptCheckpointError extends BinderyError {
+  constructor(message: string) {
+    super('CORRUPT_CHECKPOINT', message);
   }
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { FileSystem } from '../storage/FileSystem';
 import { LogSegment, type SegmentConfig } from './LogSegment';
-import type { LogLogger } from './config';
+import type { Logger } from '../../logging';
 import {
   CLEANED_SUFFIX,
   DELETED_SUFFIX,
@@ -22,7 +22,7 @@ export function loadSegments(
   dir: string,
   config: SegmentConfig,
   recoveryPoint: number,
-  logger: LogLogger,
+  logger: Logger,
 ): LogSegment[] {
   // A missing directory is an empty log: its first segment's files make it (DeferredFile).
   // One listing serves every step unless a step changed the directory (rare: after a crash).
@@ -71,7 +71,7 @@ export function loadSegments(
  * after it are kept. Only a tail whose batch headers no longer chain is cut, as nothing there
  * could be found by a read.
  */
-function recoverClosedSegment(segment: LogSegment, validate: boolean, logger: LogLogger): void {
+function recoverClosedSegment(segment: LogSegment, validate: boolean, logger: Logger): void {
   const file = segment.files().log;
   const damage = validate ? segment.firstProblem() : null;
   if (!validate) logger.warn(`${file}: its .index/.timeindex are missing or inconsistent with it, rebuilding them`);
@@ -91,7 +91,7 @@ function recoverClosedSegment(segment: LogSegment, validate: boolean, logger: Lo
 }
 
 /** Returns whether it removed anything. */
-function removeLeftovers(fs: FileSystem, dir: string, names: string[], logger: LogLogger): boolean {
+function removeLeftovers(fs: FileSystem, dir: string, names: string[], logger: Logger): boolean {
   let removed = false;
   for (const name of names) {
     if (name.endsWith(CLEANED_SUFFIX) || name.endsWith(DELETED_SUFFIX) || name.endsWith('.tmp')) {
@@ -108,7 +108,7 @@ function removeLeftovers(fs: FileSystem, dir: string, names: string[], logger: L
  * the swap was interrupted after the output was durable, so it is finished now: the replaced
  * segments are removed and the swap file takes its final name. Returns the bases to re-index.
  */
-function completeSwaps(fs: FileSystem, dir: string, names: string[], logger: LogLogger): Set<number> {
+function completeSwaps(fs: FileSystem, dir: string, names: string[], logger: Logger): Set<number> {
   const rebuilt = new Set<number>();
   const swaps = names.filter((n) => n.endsWith(LOG_SUFFIX + SWAP_SUFFIX));
   for (const name of swaps) {

@@ -164,7 +164,8 @@ export class BrokerMetrics {
       }
       return response;
     };
-    return { ...api, produce, fetch };
+    // Every other call goes to `api` itself (a Broker's methods live on its prototype, which a spread would not copy).
+    return Object.assign(Object.create(api) as BrokerApi, { produce, fetch });
   }
 
   private eachPartition(gauge: Gauge<'topic' | 'partition'>, value: (p: ObservedPartition) => number): void {

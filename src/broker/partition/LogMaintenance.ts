@@ -7,22 +7,25 @@
  */
 import type { PartitionLog } from '../log/types';
 import type { Log } from '../log/Log';
-import { LogCleaner as Compactor } from '../log/LogCleaner';
+import { LogCleaner } from '../log/LogCleaner';
 import type { LogDirectory } from '../log/LogDirectory';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import type { TopicManager } from '../topics/TopicManager';
-import type { LogLogger } from '../log/config';
+import type { Logger } from '../../logging';
 import { describeFsError } from '../log/errors';
 
-/** The log cleaner the broker schedules for compacted topics (cleanup.policy contains compact). */
-export interface LogCleaner {
+/**
+ * What the broker calls on each compacted log (cleanup.policy contains compact) every
+ * log.cleaner.backoff.ms: by default the LogCleaner; `Broker.open({ logCleaner })` replaces it.
+ */
+export interface LogCompactor {
   clean(log: PartitionLog, nowMs: number): void | Promise<void>;
 }
 
 /** Kafka's log cleaner over the broker's logs (every one is a `Log` from its LogDirectory). */
-export function defaultLogCleaner(): LogCleaner {
-  const compactor = new Compactor();
-  return { clean: async (log) => void (await compactor.clean(log as Log)) };
+export function defaultLogCompactor(logger: Logger): LogCompactor {
+  const cleaner = new LogCleaner({ logger });
+  return { clean: async (log) => void (await cleaner.clean(log as Log)) };
 }
 
 export class LogMaintenance {
@@ -33,8 +36,8 @@ export class LogMaintenance {
     private readonly logDir: LogDirectory,
     private readonly topics: TopicManager,
     private readonly config: BrokerConfig,
-    private readonly cleaner: LogCleaner | null,
-    private readonly logger: LogLogger,
+    private readonly cleaner: LogCompactor | null,
+    private readonly logger: Logger,
   ) {}
 
   start(): void {

@@ -7,7 +7,7 @@
 import type { AppendOptions, AppendResult, PartitionLog } from '../log/types';
 import type { ReadLease } from '../storage/BufferPool';
 import type { FileSystem } from '../storage/FileSystem';
-import { BatchHeaderView } from '../../protocol/records/batchHeader';
+import { BATCH, BatchHeaderView } from '../../protocol/records/batchHeader';
 import { ProducerStateManager, lastSequence, type ProducerEntry } from '../produce/ProducerStateManager';
 import { TailCache } from './TailCache';
 import { PartitionTransactions, type OngoingTxn } from '../log/PartitionTransactions';
@@ -262,7 +262,7 @@ export class Partition {
     for (let guard = 0; offset < end && guard < 1e7; guard++) {
       const { records, nextOffset } = this.log.read(offset, 1 << 20);
       if (records.length === 0 || nextOffset <= offset) break;
-      for (let at = 0; at + 61 <= records.length; ) {
+      for (let at = 0; at + BATCH.HEADER_SIZE <= records.length; ) {
         const view = new BatchHeaderView(records, at);
         if (view.lastOffset >= offset) visit(view);
         at += view.sizeInBytes;
@@ -307,7 +307,7 @@ export class Partition {
 /** The longest prefix of whole batches that fits in `maxBytes`. */
 export function wholeBatchesWithin(records: Buffer, maxBytes: number): Buffer {
   let at = 0;
-  while (at + 12 <= records.length) {
+  while (at + BATCH.LOG_OVERHEAD <= records.length) {
     const size = new BatchHeaderView(records, at).sizeInBytes;
     if (at + size > maxBytes) break;
     at += size;

@@ -5,12 +5,12 @@
  * state and wakes waiting fetches through the partition's listeners.
  */
 import { ErrorCode, errorName } from '../../protocol/errorCodes';
-import type { LogLogger } from '../log/config';
+import type { Logger } from '../../logging';
 import type { BatchHeaderView } from '../../protocol/records/batchHeader';
 import type { CompressionType } from '../../protocol/records/types';
 import { TimestampType } from '../../protocol/records/types';
 import { batchProblem } from '../log/batchValidation';
-import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
+import { BrokerRequestError, toErrorResult } from '../BrokerRequestError';
 import type { Partition } from '../partition/Partition';
 import type { Topic } from '../topics/Topic';
 import type { TopicManager } from '../topics/TopicManager';
@@ -35,7 +35,7 @@ export class ProduceHandler {
   constructor(
     private readonly topics: TopicManager,
     private readonly recompress: Recompressor | null,
-    private readonly logger: LogLogger,
+    private readonly logger: Logger,
   ) {}
 
   async produce(req: ProduceRequest): Promise<ProduceResponse> {

@@ -4,7 +4,7 @@
  * batch is recognised and answered with its original offset, and a gap or a stale epoch is refused.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError } from '../config/BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 
 /** Kafka keeps this many batches per producer (max.in.flight.requests.per.connection ≤ 5). */
 export const BATCHES_PER_PRODUCER = 5;

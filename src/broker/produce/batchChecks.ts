@@ -5,7 +5,7 @@
  */
 import { ErrorCode } from '../../protocol/errorCodes';
 import { BATCH, BatchHeaderView } from '../../protocol/records/batchHeader';
-import { BrokerRequestError } from '../config/BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 import type { TopicConfig } from '../config/TopicConfig';
 import { TimestampType } from '../../protocol/records/types';
 

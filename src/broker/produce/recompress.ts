@@ -9,7 +9,7 @@ import { crc32c } from '../../protocol/crc32c';
 import { ATTR, BATCH, BatchHeaderView } from '../../protocol/records/batchHeader';
 import { CompressionType } from '../../protocol/records/types';
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError } from '../config/BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 
 async function recompressOne(batch: Buffer, codec: CompressionType, level: number | undefined): Promise<Buffer> {
   const view = new BatchHeaderView(batch);

@@ -295,7 +295,10 @@ export class Connection implements ConnectionInfo {
     this.flush();
   }
 
-  /** Writes every finished response at the head of the line, each as one corked writev. */
+  /**
+   * Writes every finished response at the head of the line, each as one corked writev: the socket
+   * end of the zero-copy fetch path (stored batches leave as the pooled buffers they were read into).
+   */
   private flush(): void {
     while (this.slots.length > 0 && this.slots[0].done && !this.closed && !this.ending) {
       const slot = this.slots.shift() as Slot;

@@ -1,12 +1,12 @@
 import { Broker } from '../Broker';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig } from '../config/BrokerConfig';
-import type { BrokerOpenOptions } from '../config/BrokerOptions';
+import type { BrokerOpenOptions } from '../config/BrokerOpenOptions';
 import { MemoryFileSystem } from '../storage';
-import { brokerApi } from './brokerAdapter';
 import type { FailurePhase } from './Connection';
 import type { SaslSettings } from './services';
 import { advertisedHostFor, startWireServer, type WireServer } from './WireServer';
 import type { BrokerMetrics } from '../metrics/BrokerMetrics';
+import type { Logger } from '../../logging';
 
 /** Where `runBroker` and `bindery broker` keep the log when no data directory is given. */
 export const DEFAULT_DATA_DIR = './data';
@@ -28,6 +28,8 @@ export interface RunBrokerOptions {
   onNotice?: (message: string) => void;
   /** The broker's metrics (`bindery broker --metrics-port`): traffic, requests, logs, groups, connections. */
   metrics?: BrokerMetrics;
+  /** Where the engine reports what it recovers from; default: stderr at BINDERY_LOG_LEVEL. */
+  logger?: Logger;
 }
 
 /** A broker engine with its Kafka listener: what `bindery broker` runs. */
@@ -45,11 +47,11 @@ export async function runBroker(opts: RunBrokerOptions = {}): Promise<RunningBro
   const advertisedHost = advertisedHostFor(opts.host ?? DEFAULT_BROKER_CONFIG.host, opts.advertisedHost);
   const onLogFlushed = opts.metrics?.logFlushed;
   const broker = opts.memory
-    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig, onLogFlushed })
-    : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig, onLogFlushed });
+    ? await Broker.open({ fs: new MemoryFileSystem(), config: opts.config, groupConfig: opts.groupConfig, logger: opts.logger, onLogFlushed })
+    : await Broker.open({ dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, config: opts.config, groupConfig: opts.groupConfig, logger: opts.logger, onLogFlushed });
   let server: WireServer;
   try {
-    const api = opts.metrics ? opts.metrics.api(brokerApi(broker)) : brokerApi(broker);
+    const api = opts.metrics ? opts.metrics.api(broker) : broker;
     opts.metrics?.watchBroker(broker);
     server = await startWireServer(api, {
       host: opts.host,

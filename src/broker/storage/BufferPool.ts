@@ -1,5 +1,6 @@
 /**
- * Reusable buffers for the broker's data path: the partitions' in-memory tails and the log reads
+ * Reusable buffers for the broker's data path (with protocol/messages/ZeroCopyWriter.ts and
+ * server/Connection.ts's writev, the zero-copy fetch path): the partitions' in-memory tails and the log reads
  * of wire fetches. Without them every produced and fetched byte lands in a fresh buffer that only
  * V8's next full collection frees, and the process holds tens of megabytes of dead buffers at any
  * time. A pooled buffer goes back to its size class once every holder has let go of it; a holder

@@ -7,7 +7,7 @@ import type { FileHandle, FileSystem } from './FileSystem';
  * first segment costs a mkdir, three opens and two ftruncates (log, offset index, time index); a
  * broker starts with the 50 partitions of `__consumer_offsets`, most of which a small deployment
  * never writes, so their directories and files are made when a group first commits there (a
- * fresh broker opens in ≈ 16 ms instead of 60–80).
+ * fresh broker opens several times faster: bench/notes/protocol-hot-path.md).
  * Until then the file has the size set by `truncate` (zeros, like a preallocated index); `sync`
  * and `close` have nothing to do.
  */

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import type { ReadAllocator } from './BufferPool';
 import type { FileHandle, FileSystem } from './FileSystem';
-import { FaultInjector, fsError, type FaultRule, type InjectedFault } from './MemoryFaults';
+import { FaultInjector, fsError, type FaultRule, type InjectedFault } from './FaultInjector';
 
-export type { FaultOperation, FaultRule, InjectedFault } from './MemoryFaults';
+export type { FaultOperation, FaultRule, InjectedFault } from './FaultInjector';
 
 /** A file's bytes: `data` may be shorter than `size` (a preallocated tail reads as zeros). */
 interface MemoryFile {

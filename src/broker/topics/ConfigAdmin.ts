@@ -3,7 +3,7 @@
  * with Kafka's config sources and synonyms.
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
+import { BrokerRequestError, toErrorResult } from '../BrokerRequestError';
 import { brokerConfigEntries, type BrokerConfig } from '../config/BrokerConfig';
 import { GROUP_CONFIG_DEFS, groupConfigType, validateGroupConfigs } from '../config/groupConfigDefs';
 import type { ConfigSource } from '../config/TopicConfig';

@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import { BinderyError } from '../../protocol/primitives';
 import type { FileSystem } from '../storage/FileSystem';
-import type { LogLogger } from '../log/config';
+import type { Logger } from '../../logging';
 import { describeFsError, isDiskFull } from '../log/errors';
 
 export const LOCK_FILE = '.lock';
@@ -39,7 +39,7 @@ export class DataDirLock {
     private readonly dir: string,
   ) {}
 
-  static acquire(fs: FileSystem, dir: string, logger?: LogLogger): DataDirLock {
+  static acquire(fs: FileSystem, dir: string, logger?: Logger): DataDirLock {
     const mine = held.get(fs) ?? new Set<string>();
     held.set(fs, mine);
     if (mine.has(dir)) throw new DataDirLockedError(dir, 'another broker in this process');

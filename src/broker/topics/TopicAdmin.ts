@@ -1,8 +1,7 @@
 /** CreateTopics, DeleteTopics, CreatePartitions and Metadata answered from the TopicManager. */
 import { ErrorCode } from '../../protocol/errorCodes';
-import { toErrorResult } from '../config/BrokerError';
+import { toErrorResult } from '../BrokerRequestError';
 import type { BrokerConfig } from '../config/BrokerConfig';
-import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../config/BrokerOptions';
 import type { ConfigAdmin } from './ConfigAdmin';
 import type { Topic } from './Topic';
 import type { TopicManager } from './TopicManager';
@@ -13,6 +12,8 @@ import type {
   CreateTopicsResponse,
   DeleteTopicsRequest,
   DeleteTopicsResponse,
+  FindCoordinatorRequest,
+  FindCoordinatorResponse,
   MetadataRequest,
   MetadataResponse,
   MetadataTopic,

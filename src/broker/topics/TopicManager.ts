@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LogConfig, PartitionLog } from '../log/types';
-import type { LogLogger } from '../log/config';
+import type { Logger } from '../../logging';
 import { describeFsError } from '../log/errors';
 import type { FileSystem } from '../storage/FileSystem';
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError } from '../config/BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import { TopicConfig, type BrokerTopicDefaults } from '../config/TopicConfig';
 import { parseTopicConfigs, TOPIC_CONFIG_BY_BROKER_NAME } from '../config/topicConfigDefs';
@@ -45,7 +45,7 @@ export class TopicManager {
     private readonly config: BrokerConfig,
     private readonly store: MetadataStore,
     private readonly logs: LogProvider,
-    private readonly logger: LogLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** The topic defaults of every source: dynamic broker configs (persisted) over the start-up ones. */

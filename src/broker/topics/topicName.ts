@@ -1,6 +1,6 @@
 /** Kafka's topic naming rules (org.apache.kafka.common.internals.Topic). */
 import { ErrorCode } from '../../protocol/errorCodes';
-import { BrokerRequestError } from '../config/BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 
 export const MAX_TOPIC_NAME_LENGTH = 249;
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';

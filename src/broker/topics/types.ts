@@ -164,3 +164,14 @@ export interface LogDirDescription {
   totalBytes: number;
   usableBytes: number;
 }
+
+/** FindCoordinator, v4+ shape (one entry per key; older versions use the first). */
+export interface FindCoordinatorRequest {
+  /** 0 = consumer group, 1 = transaction. */
+  keyType?: number;
+  keys: string[];
+}
+
+export interface FindCoordinatorResponse {
+  coordinators: { key: string; nodeId: number; host: string; port: number; errorCode: number; errorMessage: string | null }[];
+}

@@ -11,10 +11,10 @@
  *   await txns.startup();   // loads the state, completes decided transactions, starts the timeout check
  */
 import { ErrorCode } from '../../protocol/errorCodes';
-import { toErrorResult } from '../config/BrokerError';
-import type { Clock, TimerHandle } from '../group/clock';
-import type { TopicPartitionOffset } from '../group/OffsetsStore';
-import type { LogLogger } from '../log/config';
+import { toErrorResult } from '../BrokerRequestError';
+import type { CoordinatorClock, TimerHandle } from '../group/CoordinatorClock';
+import type { CommittedOffset } from '../group/offsetsTopic/OffsetsStore';
+import type { Logger } from '../../logging';
 import { CONSUMER_OFFSETS_TOPIC } from '../topics/topicName';
 import { TransactionMetadata, type TopicPartitionRef } from './TransactionMetadata';
 import { TransactionState, transactionStateByName } from './TransactionState';
@@ -32,7 +32,7 @@ const S = TransactionState;
 
 export class TransactionCoordinator {
   /** Offsets of open transactions, visible only once their transaction commits: producer id → group → offsets. */
-  private readonly pendingOffsets = new Map<number, Map<string, TopicPartitionOffset[]>>();
+  private readonly pendingOffsets = new Map<number, Map<string, CommittedOffset[]>>();
   private timer: TimerHandle | null = null;
   private running = false;
 
@@ -41,8 +41,8 @@ export class TransactionCoordinator {
     private readonly log: T.TxnLogAccess,
     private readonly groups: T.TxnGroupOffsets,
     private readonly config: TransactionCoordinatorConfig,
-    private readonly clock: Clock,
-    private readonly logger: LogLogger,
+    private readonly clock: CoordinatorClock,
+    private readonly logger: Logger,
   ) {}
 
   /** Loads `__transaction_state`, completes transactions decided before a restart, starts the timeout check. */
@@ -214,7 +214,7 @@ export class TransactionCoordinator {
     const groupError = this.groups.validateCommit(req.groupId, req.generationId, req.memberId, req.groupInstanceId);
     if (groupError !== ErrorCode.NONE) return every(groupError);
     const now = this.clock.now();
-    const accepted: TopicPartitionOffset[] = [];
+    const accepted: CommittedOffset[] = [];
     const tooLarge = new Set<string>();
     for (const t of req.topics) {
       for (const x of t.partitions) {
@@ -242,11 +242,11 @@ export class TransactionCoordinator {
   }
 
   /** Offsets of a transaction found open in `__consumer_offsets` at start-up: visible if it commits. */
-  restorePendingOffsets(producerId: number, groupId: string, offsets: TopicPartitionOffset[]): void {
+  restorePendingOffsets(producerId: number, groupId: string, offsets: CommittedOffset[]): void {
     this.addPending(producerId, groupId, offsets);
   }
 
-  private addPending(producerId: number, groupId: string, offsets: TopicPartitionOffset[]): void {
+  private addPending(producerId: number, groupId: string, offsets: CommittedOffset[]): void {
     let byGroup = this.pendingOffsets.get(producerId);
     if (!byGroup) this.pendingOffsets.set(producerId, (byGroup = new Map()));
     byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), ...offsets]);

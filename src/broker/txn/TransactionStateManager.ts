@@ -3,7 +3,7 @@
  * metadata in memory, each change written first to its `__transaction_state` partition (a
  * compacted topic: the newest record per id is its state), and reloaded from there at start-up.
  */
-import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
+import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/offsetsTopic/OffsetsPartitionStore';
 import { decodeTransactionLogKey, decodeTransactionLogValue, encodeTransactionLogKey, encodeTransactionLogValue, transactionLogPartitionFor } from './TransactionLog';
 import type { TransactionMetadata } from './TransactionMetadata';
 

@@ -4,16 +4,16 @@
  * appended to the partitions, the group coordinator for TxnOffsetCommit's member check.
  */
 import { decodeCoordinatorKey, decodeOffsetCommitValue, encodeOffsetCommitKey, encodeOffsetCommitValue } from '../../protocol/coordinator';
-import type { CoordinatorRecord } from '../group/OffsetsPartitionStore';
+import type { CoordinatorRecord } from '../group/offsetsTopic/OffsetsPartitionStore';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { encodeTxnMarkerBatch } from '../../protocol/records/controlRecord';
 import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
 import type { BrokerConfig } from '../config/BrokerConfig';
-import { BrokerRequestError } from '../config/BrokerError';
+import { BrokerRequestError } from '../BrokerRequestError';
 import type { GroupCoordinator } from '../group';
-import { SystemClock, type Clock } from '../group/clock';
-import type { LogLogger } from '../log/config';
-import { LogOffsetsPartitionStore } from '../partition/LogOffsetsPartitionStore';
+import { SystemClock, type CoordinatorClock } from '../group/CoordinatorClock';
+import type { Logger } from '../../logging';
+import { LogOffsetsPartitionStore } from '../group/offsetsTopic/LogOffsetsPartitionStore';
 import type { Partition } from '../partition/Partition';
 import type { ProduceHandler } from '../produce/ProduceHandler';
 import type { ProducerIdManager } from '../produce/ProducerIdManager';
@@ -29,8 +29,8 @@ export interface BrokerTransactionsDeps {
   producerIds: ProducerIdManager;
   groups: GroupCoordinator;
   config: BrokerConfig;
-  clock?: Clock;
-  logger: LogLogger;
+  clock?: CoordinatorClock;
+  logger: Logger;
   /** Offset commit records of transactions still open when `__consumer_offsets` was loaded. */
   openTxnOffsets?: OpenTxnOffsets[];
 }

@@ -1,5 +1,5 @@
 /** What the transaction coordinator's operations take and answer (engine side; the wire handlers convert). */
-import type { TopicPartitionOffset } from '../group/OffsetsStore';
+import type { CommittedOffset } from '../group/offsetsTopic/OffsetsStore';
 import type { TxnMarker } from '../../protocol/records/controlRecord';
 
 export interface TxnProducer {
@@ -66,7 +66,7 @@ export interface TxnGroupOffsets {
   /** Largest accepted offset metadata, in bytes. */
   readonly offsetMetadataMaxBytes: number;
   /** Makes committed transactional offsets visible (they are already in the log). */
-  applyCommitted(groupId: string, offsets: TopicPartitionOffset[]): void;
+  applyCommitted(groupId: string, offsets: CommittedOffset[]): void;
 }
 
 /** The log side: partitions, markers and the transactional offset records. */
@@ -75,7 +75,7 @@ export interface TxnLogAccess {
   /** Appends a COMMIT or ABORT control batch to a partition, after any append still waiting there; throws when it cannot be written. */
   writeMarker(topic: string, partition: number, marker: TxnMarker): void | Promise<void>;
   /** Appends a transactional batch of offset commit records to a `__consumer_offsets` partition; throws when it cannot be written. */
-  writeTxnOffsets(partition: number, producer: TxnProducer, groupId: string, offsets: TopicPartitionOffset[]): void;
+  writeTxnOffsets(partition: number, producer: TxnProducer, groupId: string, offsets: CommittedOffset[]): void;
   /** A new producer id. */
   allocateProducerId(): number;
 }

@@ -7,6 +7,7 @@ import { AdvertisedHostError, advertisedHostFor } from '../../broker/server/Wire
 import { startMetricsServer, type MetricsServer } from '../../management/metricsServer';
 import { bindWarnings, plainUsers, PLAIN_USERS_ENV } from './brokerSecurity';
 import { intOpt, keyValues, parseOptions, stringOpt, UsageError, type CliIO } from '../args';
+import { ConsoleLogger, logLevelFrom } from '../../logging';
 
 const SPEC = {
   host: { type: 'string' },
@@ -123,6 +124,7 @@ export function brokerOptions(argv: string[], io: CliIO): RunBrokerOptions & { d
       if (phase === 'handler' || verbose) io.err(`connection ${remote} closed (${phase}): ${err instanceof Error ? err.message : String(err)}`);
     },
     onNotice: (message) => io.err(message),
+    logger: new ConsoleLogger(logLevelFrom(process.env), {}, (line) => io.err(line.replace(/\n$/, ''))),
     metrics: metricsPort === undefined ? undefined : new BrokerMetrics(new Registry()),
     metricsPort,
   };

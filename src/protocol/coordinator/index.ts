@@ -1,2 +1,2 @@
 export * from './groupPartition';
-export * from './records';
+export * from './offsetsTopicRecords';

@@ -12,7 +12,7 @@ import type { ApiKey } from '../generated/apiKeys';
 import type { DataByName, RequestDataByApiKey, ResponseDataByApiKey } from '../generated/types';
 import { ByteReader } from '../primitives/ByteReader';
 import { BinderyError } from '../primitives/errors';
-import { ChunkWriter, concatChunks, type EncodedChunks } from './ChunkWriter';
+import { ZeroCopyWriter, concatChunks, type EncodedChunks } from './ZeroCopyWriter';
 import { isValidVersion, messagePlan } from './compile';
 import { decodeStruct } from './decode';
 import { ProtocolEncodeError, encodeStruct } from './encode';
@@ -81,7 +81,7 @@ export function decodeResponse<K extends ApiKey>(apiKey: K, version: number, buf
   return decodeMessage('response', apiKey, version, buf, offset, end).data as unknown as ResponseData<K>;
 }
 
-function encodeBodyInto(out: ChunkWriter, kind: MessageKind, apiKey: number, version: number, data: object): void {
+function encodeBodyInto(out: ZeroCopyWriter, kind: MessageKind, apiKey: number, version: number, data: object): void {
   const schema = schemaFor(kind, apiKey, version);
   try {
     encodeStruct(out, messagePlan(schema, version), data as Record<string, unknown>);
@@ -94,14 +94,14 @@ function encodeBodyInto(out: ChunkWriter, kind: MessageKind, apiKey: number, ver
 
 /** Encodes a request body (no header): what kafkajs' request encoders produce. */
 export function encodeRequest<K extends ApiKey>(apiKey: K, version: number, data: EncodeInput<RequestData<K>>): Buffer {
-  const out = new ChunkWriter();
+  const out = new ZeroCopyWriter();
   encodeBodyInto(out, 'request', apiKey, version, data);
   return concatChunks(out.finish());
 }
 
 /** Encodes a complete request frame: size prefix, request header, body. */
 export function encodeRequestFrame<K extends ApiKey>(header: RequestHeader & { apiKey: K }, data: EncodeInput<RequestData<K>>): Buffer {
-  const out = new ChunkWriter();
+  const out = new ZeroCopyWriter();
   out.w.int32(0); // size, patched below
   writeRequestHeader(out.w, header);
   encodeBodyInto(out, 'request', header.apiKey, header.apiVersion, data);
@@ -112,7 +112,7 @@ export function encodeRequestFrame<K extends ApiKey>(header: RequestHeader & { a
 
 /** Encodes a response body (no header) as chunks; record sets are referenced, not copied. */
 export function encodeResponseBody<K extends ApiKey>(apiKey: K, version: number, data: EncodeInput<ResponseData<K>>): EncodedChunks {
-  const out = new ChunkWriter();
+  const out = new ZeroCopyWriter();
   encodeBodyInto(out, 'response', apiKey, version, data);
   return out.finish();
 }
@@ -123,7 +123,7 @@ export function encodeResponseBody<K extends ApiKey>(apiKey: K, version: number,
  * appended by reference (never copied). Use concatChunks() for a single Buffer.
  */
 export function encodeResponse<K extends ApiKey>(apiKey: K, version: number, correlationId: number, data: EncodeInput<ResponseData<K>>): EncodedChunks {
-  const out = new ChunkWriter();
+  const out = new ZeroCopyWriter();
   out.w.int32(0); // size, patched below
   writeResponseHeader(out.w, apiKey, version, correlationId);
   encodeBodyInto(out, 'response', apiKey, version, data);
@@ -137,7 +137,7 @@ export function encodeResponse<K extends ApiKey>(apiKey: K, version: number, cor
 export function encodeData<N extends keyof DataByName>(schemaName: N, version: number, data: EncodeInput<DataByName[N]>): Buffer {
   const schema = dataSchemas.get(schemaName);
   if (!schema || !isValidVersion(schema, version)) throw new BinderyError('UNKNOWN_SCHEMA', `no schema ${schemaName} v${version}: check the name and version`);
-  const out = new ChunkWriter();
+  const out = new ZeroCopyWriter();
   encodeStruct(out, messagePlan(schema, version), data as unknown as Record<string, unknown>);
   return concatChunks(out.finish());
 }

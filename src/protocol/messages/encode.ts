@@ -6,7 +6,7 @@
 import { ByteWriter } from '../primitives/ByteWriter';
 import { BinderyError } from '../primitives/errors';
 import type { FieldPlan, StructPlan, WireType } from './compile';
-import { ChunkWriter } from './ChunkWriter';
+import { ZeroCopyWriter } from './ZeroCopyWriter';
 import type { RawTaggedField } from './schemaTypes';
 
 /** Data given to an encoder does not fit the schema (wrong type, null where not nullable...). */
@@ -18,7 +18,7 @@ export class ProtocolEncodeError extends BinderyError {
 
 type Data = Record<string, unknown>;
 
-export function encodeStruct(out: ChunkWriter, plan: StructPlan, data: Data): void {
+export function encodeStruct(out: ZeroCopyWriter, plan: StructPlan, data: Data): void {
   for (const f of plan.fields) {
     const v = data[f.name];
     encodeField(out, f, v === undefined ? f.makeDefault() : v, plan.flexible);
@@ -35,7 +35,7 @@ function encodeTaggedFields(w: ByteWriter, plan: StructPlan, data: Data): void {
   for (const f of plan.tagged) {
     const v = data[f.name];
     if (v === undefined || isDefault(v, f.makeDefault())) continue;
-    const sub = new ChunkWriter(64);
+    const sub = new ZeroCopyWriter(64);
     encodeField(sub, f, v, true);
     const { chunks, size } = sub.finish();
     entries.push({ tag: f.tag as number, bytes: Buffer.concat(chunks, size) });
@@ -65,7 +65,7 @@ function isDefault(v: unknown, d: unknown): boolean {
   return false;
 }
 
-function encodeField(out: ChunkWriter, f: FieldPlan, v: unknown, flexible: boolean): void {
+function encodeField(out: ZeroCopyWriter, f: FieldPlan, v: unknown, flexible: boolean): void {
   if (v === null && !f.nullable && f.type.kind !== 'records') {
     throw new ProtocolEncodeError(`field ${f.name} is null but not nullable in this version: give it a value`);
   }
@@ -80,7 +80,7 @@ function num(name: string, v: unknown): number {
   return typeof v === 'number' ? v : fail(name, 'a number', v);
 }
 
-function encodeValue(out: ChunkWriter, type: WireType, nullable: boolean, v: unknown, flexible: boolean, name: string): void {
+function encodeValue(out: ZeroCopyWriter, type: WireType, nullable: boolean, v: unknown, flexible: boolean, name: string): void {
   const w = out.w;
   switch (type.kind) {
     case 'int8':
@@ -169,7 +169,7 @@ function encodeValue(out: ChunkWriter, type: WireType, nullable: boolean, v: unk
 }
 
 /** A RECORDS value given as pieces: one length prefix, then each piece by reference. */
-function encodeRecordPieces(out: ChunkWriter, pieces: readonly unknown[], flexible: boolean, name: string): void {
+function encodeRecordPieces(out: ZeroCopyWriter, pieces: readonly unknown[], flexible: boolean, name: string): void {
   let size = 0;
   for (const p of pieces) {
     if (!Buffer.isBuffer(p)) fail(`${name}[]`, 'a Buffer', p);

@@ -14,7 +14,7 @@ export {
   type RequestData,
   type ResponseData,
 } from './codec';
-export { ChunkWriter, concatChunks, APPEND_BY_REFERENCE_MIN, type EncodedChunks } from './ChunkWriter';
+export { ZeroCopyWriter, concatChunks, APPEND_BY_REFERENCE_MIN, type EncodedChunks } from './ZeroCopyWriter';
 export { ProtocolEncodeError } from './encode';
 export {
   decodeRequestHeader,

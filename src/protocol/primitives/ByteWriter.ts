@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { utf8Length } from './utf8';
+import { Utf8Lengths } from './utf8';
 
 /**
  * Growable big-endian writer for Kafka's primitive types.
@@ -17,6 +17,8 @@ import { utf8Length } from './utf8';
  *   UUID              16 raw bytes
  */
 export class ByteWriter {
+  /** Header keys repeat record after record: their lengths are remembered per writer. */
+  private readonly utf8Lengths = new Utf8Lengths();
   private buf: Buffer;
   private pos = 0;
 
@@ -234,7 +236,7 @@ export class ByteWriter {
 
   /** Record-format STRING (header keys): zigzag VARINT byte length, then UTF-8. */
   varintString(s: string): this {
-    const len = utf8Length(s);
+    const len = this.utf8Lengths.of(s);
     this.varint(len);
     this.utf8(s, len);
     return this;

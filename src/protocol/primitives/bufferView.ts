@@ -1,8 +1,8 @@
 /**
  * Zero-copy Buffer views for decoders that cut many small fields (record keys, values, header
- * values) out of one buffer. `buf.subarray()` costs ≈50 ns per view on Node 20 (argument
+ * values) out of one buffer. `buf.subarray()` is slow per view on Node 20 (argument
  * normalisation and Node's internal Buffer subclass constructor); constructing a plain
- * Uint8Array subclass over the same memory costs ≈17 ns. The subclass's prototype inherits
+ * Uint8Array subclass over the same memory is about three times cheaper (bench/notes/protocol-hot-path.md). The subclass's prototype inherits
  * from Buffer.prototype and names Buffer as its constructor, exactly as Node's own Buffers do,
  * so a view is a Buffer to every caller: `instanceof Buffer`, `Buffer.isBuffer`, every Buffer
  * method, `toJSON`, inspection and equality behave as for `buf.subarray()`.

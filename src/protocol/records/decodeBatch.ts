@@ -9,6 +9,7 @@ import { ByteReader } from '../primitives';
 import { BATCH, type BatchHeaderView } from './batchHeader';
 import { CorruptRecordError } from './errors';
 import { FetchedRecord, type TopicPartitionRecord } from './FetchedRecord';
+import { HeaderTextReader } from './HeaderTextReader';
 import { MIN_RECORD_SIZE, readHeaders, readRecordLength, skipHeaders } from './recordCodec';
 import { CompressionType, TimestampType, type Record, type RecordBatch, type RecordBatchHeaderFields } from './types';
 import { completeBatchSize, validateBatch, type ValidatedBatch } from './validate';
@@ -36,6 +37,8 @@ function headerFields(h: BatchHeaderView): RecordBatchHeaderFields {
 export interface RecordOrigin {
   topic: string;
   partition: number;
+  /** Reads the records' header texts; a consumer that keeps one keeps its caches across batches (default: one per decode). */
+  headerTexts?: HeaderTextReader;
 }
 
 /**
@@ -56,6 +59,7 @@ function readRecords(payload: Buffer, v: ValidatedBatch, fields: RecordBatchHead
   const r = new ByteReader(payload);
   const logAppend = fields.timestampType === TimestampType.LogAppendTime;
   const { baseOffset, baseTimestamp, maxTimestamp } = fields;
+  const headerTexts = origin === null ? null : (origin.headerTexts ?? new HeaderTextReader());
   let i = 0;
   try {
     for (; i < count; i++) {
@@ -72,7 +76,7 @@ function readRecords(payload: Buffer, v: ValidatedBatch, fields: RecordBatchHead
       } else {
         const headersAt = r.offset;
         skipHeaders(r, end);
-        records[i] = new FetchedRecord(origin.topic, origin.partition, offset, timestamp, key, value, payload, headersAt, end);
+        records[i] = new FetchedRecord(origin.topic, origin.partition, offset, timestamp, key, value, payload, headersAt, end, headerTexts!);
       }
     }
   } catch (err) {

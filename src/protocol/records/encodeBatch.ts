@@ -25,6 +25,7 @@ import { ByteWriter } from '../primitives';
 import { crc32c } from '../crc32c';
 import { ATTR, BATCH } from './batchHeader';
 import { recordBodySize, sizeOfVarint, writeRecordFields } from './recordCodec';
+import { Utf8Lengths } from '../primitives/utf8';
 import { CompressionType, TimestampType, type RecordBatchHeaderFields, type RecordBatchInput, type RecordInput } from './types';
 
 interface PlannedBatch {
@@ -47,11 +48,12 @@ function plan(input: RecordBatchInput): PlannedBatch {
   const bodySizes = new Int32Array(n);
   let recordsSize = 0;
   let maxTimestamp = n > 0 ? -Infinity : baseTimestamp;
+  const lengths = new Utf8Lengths();
   for (let i = 0; i < n; i++) {
     const r = records[i];
     const ts = timestampOf(r, baseTimestamp);
     if (ts > maxTimestamp) maxTimestamp = ts;
-    const body = recordBodySize(ts - baseTimestamp, r.offsetDelta ?? i, r.key ?? null, r.value ?? null, r.headers);
+    const body = recordBodySize(ts - baseTimestamp, r.offsetDelta ?? i, r.key ?? null, r.value ?? null, r.headers, lengths);
     bodySizes[i] = body;
     recordsSize += sizeOfVarint(body) + body;
   }

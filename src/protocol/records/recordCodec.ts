@@ -20,7 +20,7 @@
  * VARINT / VARLONG are zigzag-encoded LEB128 (see ByteWriter).
  */
 import { ByteReader, ByteWriter, ProtocolDecodeError } from '../primitives';
-import { utf8Length } from '../primitives/utf8';
+import { utf8Length, type Utf8Lengths } from '../primitives/utf8';
 import type { RecordEntry, RecordHeader } from './types';
 
 /** The smallest possible record: 1-byte length, then six one-byte fields. */
@@ -56,13 +56,14 @@ export function recordBodySize(
   key: Uint8Array | null,
   value: Uint8Array | null,
   headers: readonly RecordHeader[] | undefined,
+  lengths?: Utf8Lengths,
 ): number {
   let size = 1 + sizeOfVarint(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfVarintBytes(key) + sizeOfVarintBytes(value);
   const count = headers === undefined ? 0 : headers.length;
   size += sizeOfVarint(count);
   for (let i = 0; i < count; i++) {
     const h = headers![i];
-    const keyLength = utf8Length(h.key);
+    const keyLength = lengths === undefined ? utf8Length(h.key) : lengths.of(h.key);
     size += sizeOfVarint(keyLength) + keyLength + sizeOfVarintBytes(h.value);
   }
   return size;

@@ -5,7 +5,7 @@
  * call per field of ByteWriter. The bytes are the same as writeRecordEntry's.
  */
 import { Buffer } from 'node:buffer';
-import { utf8Length } from '../primitives/utf8';
+import { utf8Length, type Utf8Lengths } from '../primitives/utf8';
 import { recordBodySize, sizeOfVarint } from './recordCodec';
 import type { RecordHeader } from './types';
 
@@ -26,6 +26,7 @@ export function checkedRecordBodySize(
   key: Uint8Array | null,
   value: Uint8Array | null,
   headers: readonly RecordHeader[] | undefined,
+  lengths?: Utf8Lengths,
 ): number {
   if (!Number.isInteger(timestampDelta) || Math.abs(timestampDelta) > MAX_TIMESTAMP_DELTA) {
     throw new RangeError(`a record's timestamp must be an integer within 2^52 ms of its batch's first, got a delta of ${timestampDelta}`);
@@ -38,7 +39,7 @@ export function checkedRecordBodySize(
       if (typeof headers[i].key !== 'string') throw new TypeError(`record header ${i} has a key that is not a string`);
     }
   }
-  const bodySize = recordBodySize(timestampDelta, offsetDelta, key, value, headers);
+  const bodySize = recordBodySize(timestampDelta, offsetDelta, key, value, headers, lengths);
   if (bodySize > MAX_VARINT) throw new RangeError(`a record of ${bodySize} bytes is larger than the record format allows`);
   return bodySize;
 }
@@ -89,8 +90,8 @@ function putBytes(buf: Buffer, at: number, b: Uint8Array | null): number {
 }
 
 /** VARINT byte length, then the UTF-8 of a header key. */
-function putKey(buf: Buffer, at: number, s: string): number {
-  const n = utf8Length(s);
+function putKey(buf: Buffer, at: number, s: string, lengths: Utf8Lengths | undefined): number {
+  const n = lengths === undefined ? utf8Length(s) : lengths.of(s);
   at = putVarint(buf, at, n);
   if (n === s.length) {
     // ASCII: one byte per char.
@@ -114,6 +115,7 @@ export function writeRecordAt(
   key: Uint8Array | null,
   value: Uint8Array | null,
   headers: readonly RecordHeader[] | undefined,
+  lengths?: Utf8Lengths,
 ): number {
   at = putUnsignedVarint(buf, at, bodySize * 2); // zigzag of a non-negative length
   buf[at++] = 0; // attributes
@@ -127,7 +129,7 @@ export function writeRecordAt(
   }
   at = putVarint(buf, at, headers.length);
   for (let i = 0; i < headers.length; i++) {
-    at = putKey(buf, at, headers[i].key);
+    at = putKey(buf, at, headers[i].key, lengths);
     at = putBytes(buf, at, headers[i].value);
   }
   return at;

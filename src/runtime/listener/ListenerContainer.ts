@@ -339,7 +339,7 @@ export class ListenerContainer {
   private async recover(records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false): Promise<Outcome> {
     const c = this.definition.consumer;
     if (!c.enableDlq) {
-      this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
+      this.deps.logger.error({ err: error }, `${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`);
       this.observer.processed(records[0], 'failure', records.length);
       return this.completed(records[records.length - 1], session, deferCommit);
     }
@@ -349,7 +349,7 @@ export class ListenerContainer {
       for (const record of records) await this.deps.producers.sendRaw(topic, dlqRecord(record, error, attempts));
     } catch (publishError) {
       // Not committed: the record is redelivered and tried again rather than lost.
-      this.deps.logger.error(`${this.name}: could not publish ${where(records[0])} to ${topic}; it will be redelivered`, publishError);
+      this.deps.logger.error({ err: publishError }, `${this.name}: could not publish ${where(records[0])} to ${topic}; it will be redelivered`);
       this.observer.deadLetterFailed(records[0]);
       session.seek({ topic: records[0].topic, partition: records[0].partition, offset: records[0].offset });
       await this.sleepWithHeartbeat(c.backOffInitialInterval, session);
@@ -371,7 +371,7 @@ export class ListenerContainer {
   private acknowledged(record: InboundRecord, session: ConsumerSession): void {
     this.offsets.mark(record);
     if (this.definition.consumer.ackMode === 'manual_immediate') {
-      this.commitPending(session, [record]).catch((e) => this.deps.logger.error(`${this.name}: commit failed`, e));
+      this.commitPending(session, [record]).catch((e) => this.deps.logger.error({ err: e }, `${this.name}: commit failed`));
     }
   }
 

@@ -154,7 +154,7 @@ export class ListenerInvoker {
   private async replyFailure(error: unknown, input: DecodedRecord | DecodedRecord[], records: InboundRecord[]): Promise<void> {
     const reply = Array.isArray(input) ? undefined : this.deps.producers.replyTargetOf(records[0]);
     if (!reply) return;
-    await this.deps.producers.replyError(reply, records[0], error).catch((e: unknown) => this.deps.logger.error(`${this.deps.name}: sending the error reply to ${reply.topic} failed`, e));
+    await this.deps.producers.replyError(reply, records[0], error).catch((e: unknown) => this.deps.logger.error({ err: e }, `${this.deps.name}: sending the error reply to ${reply.topic} failed`));
   }
 
   /** @SendTo: the return value goes out with the incoming key, so per-key order holds downstream. */

@@ -6,7 +6,8 @@
  * Every binder a binding names is created at start-up, so a wrong name fails there.
  */
 import type { Binder } from '../../binder/Binder';
-import { binderNames, createBinder, hasBinder, type BinderLogger } from '../../binder/registry';
+import { binderNames, createBinder, hasBinder } from '../../binder/registry';
+import type { Logger } from '../../logging';
 import { BinderyError } from '../../protocol/primitives/errors';
 import { nearestName } from '../../binder/settings';
 import { DEFAULT_BINDER, type BinderyConfig } from '../config/types';
@@ -42,7 +43,7 @@ export class BinderSet {
    * Creates the default binder (unless `given`) and every binder a binding names. Throws
    * UndefinedBinderError when a name is neither a `binders` entry nor a binder type.
    */
-  static async open(config: BinderyConfig, logger: BinderLogger, given?: Binder): Promise<BinderSet> {
+  static async open(config: BinderyConfig, logger: Logger, given?: Binder): Promise<BinderSet> {
     const configured = config.binders ?? {};
     const defined = [...new Set([...Object.keys(configured), ...binderNames()])];
     const choiceOf = (name: string, where: string): BinderChoice => {

@@ -128,7 +128,7 @@ export class Requester {
       this.settle(correlationId)?.reject(new LifecycleError(`The request (correlation id ${correlationId}) got no reply before the application closed.`));
     }
     const bindings = await Promise.allSettled([...this.inboxes.values()].map((inbox) => inbox.binding));
-    for (const b of bindings) if (b.status === 'fulfilled') await b.value.stop().catch((e) => this.deps.logger.error('stopping a reply consumer failed', e));
+    for (const b of bindings) if (b.status === 'fulfilled') await b.value.stop().catch((e) => this.deps.logger.error({ err: e }, 'stopping a reply consumer failed'));
   }
 
   private inboxFor(binder: Binder): ReplyInbox {

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import Redis, { type ChainableCommander } from 'ioredis';
 import type { IdempotencyStore, IdempotencyStoreHealth } from '../idempotency';
 import { describeThrown } from '../../binder/describeThrown';
-import { consoleLogger, type Logger } from '../logger';
+import { defaultLogger, type Logger } from '../logger';
 
 const DONE = 'done';
 
@@ -47,7 +47,7 @@ export interface RedisIdempotencyStoreOptions {
   client?: Redis;
   /** Prefix of every key the store writes. Default 'bindery:idempotency:'. */
   prefix?: string;
-  /** Where outages and recoveries are reported, once each. Default: the console logger. */
+  /** Where outages and recoveries are reported, once each. Default: stderr at BINDERY_LOG_LEVEL. */
   logger?: Logger;
 }
 
@@ -70,7 +70,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(options: RedisIdempotencyStoreOptions = {}) {
     this.prefix = options.prefix ?? 'bindery:idempotency:';
     this.ownsClient = !options.client;
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? defaultLogger();
     this.client = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 3 });
     // Without an 'error' listener ioredis prints every failed reconnection as an unhandled error.
     this.client.on('error', this.onError);

@@ -1,7 +1,6 @@
 /** The kafka binder (kafkajs over the wire) passes the contract suite against bindery's broker. */
 import { Broker } from '../../../src/broker/Broker';
 import { MemoryFileSystem } from '../../../src/broker/storage';
-import { brokerApi } from '../../../src/broker/server/brokerAdapter';
 import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { createKafkaBinder } from '../../../src/binder/kafka';
 import { binderContractSuite } from './binderContractSuite';
@@ -12,7 +11,7 @@ describe('kafka binder on bindery broker', () => {
   beforeAll(async () => {
     // What `bindery broker --memory` runs, with groups forming at once as on the test Apache Kafka.
     broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
-    server = await startWireServer(brokerApi(broker), {
+    server = await startWireServer(broker, {
       host: '127.0.0.1',
       port: 0,
       nodeId: broker.config.nodeId,

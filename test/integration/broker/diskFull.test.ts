@@ -12,6 +12,7 @@ import { ErrorCode } from '../../../src/protocol/errorCodes';
 import { decodeRecordBatchSync } from '../../../src/protocol/records/decodeBatch';
 import { describeIfPeer } from '../../support/peers';
 import { makeBatch, produceOne, readAll } from './support/batches';
+import { warningsInto } from '../../support/capturingLogger';
 
 /** Whether this process may mount a tmpfs (root, and mount permitted here). */
 function canMountTmpfs(): boolean {
@@ -55,7 +56,7 @@ describeIfPeer('root (mount tmpfs)', canMountTmpfs(), 'broker on a full disk (sm
     fs.rmdirSync(mountPoint);
   });
 
-  const open = () => Broker.open({ dataDir, logger: { warn: (m) => warnings.push(m) }, logCleaner: null, config: { topicDefaults: { 'segment.bytes': String(512 * 1024) } } });
+  const open = () => Broker.open({ dataDir, logger: warningsInto(warnings), logCleaner: null, config: { topicDefaults: { 'segment.bytes': String(512 * 1024) } } });
 
   /** A batch whose key names it, so a record found later can be matched to its acknowledgement. */
   const batch = (marker: string) => makeBatch({ count: 1, valueSize: VALUE_BYTES, keyPrefix: marker });

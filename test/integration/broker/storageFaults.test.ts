@@ -10,11 +10,12 @@ import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
 import { METADATA_JOURNAL_FILE } from '../../../src/broker/topics/MetadataStore';
 import { ErrorCode } from '../../../src/protocol/errorCodes';
 import { fetchOne, headers, makeBatch, produceOne, readAll } from './support/batches';
+import { warningsInto } from '../../support/capturingLogger';
 
 const DATA = '/data';
 
 async function openBroker(fs: MemoryFileSystem, warnings: string[] = []): Promise<Broker> {
-  return Broker.open({ fs, dataDir: DATA, logger: { warn: (m) => warnings.push(m) }, logCleaner: null });
+  return Broker.open({ fs, dataDir: DATA, logger: warningsInto(warnings), logCleaner: null });
 }
 
 async function topicNames(broker: Broker): Promise<string[]> {

@@ -4,7 +4,7 @@
  * (a decided commit completed, aborted transactions still indexed).
  */
 import { Broker } from '../../../src/broker/Broker';
-import { ManualClock } from '../../../src/broker/group/clock';
+import { ManualClock } from '../../../src/broker/group/CoordinatorClock';
 import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
 import { TransactionState } from '../../../src/broker/txn';
 import { ErrorCode } from '../../../src/protocol/errorCodes';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Bindery, EnableBinding, Sink, StreamListener, type Logger } from '../../../src';
+import { Bindery, EnableBinding, Sink, StreamListener, type LogFields, type Logger } from '../../../src';
 import { KafkaConnectionError } from '../../../src/binder/kafka';
 import { DataDirLockedError } from '../../../src/broker';
 
@@ -25,9 +25,13 @@ function recordingLogger(): Recorded {
   const lines: Recorded['lines'] = [];
   return {
     lines,
-    info: (message) => lines.push({ level: 'info', message }),
-    warn: (message) => lines.push({ level: 'warn', message }),
-    error: (message) => lines.push({ level: 'error', message }),
+    debug: () => undefined,
+    info: (message: string | LogFields) => lines.push({ level: 'info', message: String(message) }),
+    warn: (message: string | LogFields) => lines.push({ level: 'warn', message: String(message) }),
+    error: (message: string | LogFields) => lines.push({ level: 'error', message: String(message) }),
+    child() {
+      return this;
+    },
   };
 }
 

@@ -22,7 +22,6 @@ import {
 import { createKafkaBinder } from '../../../src/binder/kafka';
 import { NativeBinder } from '../../../src/binder/native';
 import { Broker } from '../../../src/broker/Broker';
-import { brokerApi } from '../../../src/broker/server/brokerAdapter';
 import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { MemoryFileSystem } from '../../../src/broker/storage';
 import { RecordingClock, waitFor } from './support';
@@ -127,7 +126,7 @@ describe('a session timeout outside what the broker allows', () => {
   let server: WireServer;
   beforeAll(async () => {
     broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
-    server = await startWireServer(brokerApi(broker), { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
+    server = await startWireServer(broker, { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
     broker.setAdvertisedListener(server.host, server.port);
   });
   afterAll(async () => {

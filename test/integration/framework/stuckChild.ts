@@ -6,7 +6,6 @@
  */
 import { Bindery, EnableBinding, Sink, StreamListener, silentLogger, type BinderyConfig } from '../../../src';
 import { Broker } from '../../../src/broker/Broker';
-import { brokerApi } from '../../../src/broker/server/brokerAdapter';
 import { startWireServer } from '../../../src/broker/server/WireServer';
 import { MemoryFileSystem } from '../../../src/broker/storage';
 
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
   let afterClose = async (): Promise<void> => undefined;
   if (binder === 'kafka') {
     const broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
-    const server = await startWireServer(brokerApi(broker), { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
+    const server = await startWireServer(broker, { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
     broker.setAdvertisedListener(server.host, server.port);
     config.binders = { kafka: { brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' } };
     afterClose = async () => {

@@ -9,7 +9,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Broker } from '../../../src/broker/Broker';
 import { MemoryFileSystem } from '../../../src/broker/storage';
-import { brokerApi } from '../../../src/broker/server/brokerAdapter';
 import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { createKafkaBinder, type KafkaBinder } from '../../../src/binder/kafka';
 import type { KafkaProducerBinding } from '../../../src/binder/kafka/KafkaProducerBinding';
@@ -61,7 +60,7 @@ describe('kafka binder outbox (producer.outbox)', () => {
 
   async function startBrokerOnPort(): Promise<void> {
     broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
-    server = await startWireServer(brokerApi(broker), { host: '127.0.0.1', port, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
+    server = await startWireServer(broker, { host: '127.0.0.1', port, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
     broker.setAdvertisedListener(server.host, server.port);
   }
 
@@ -165,7 +164,7 @@ describe('kafka binder outbox (producer.outbox)', () => {
     await session.binder.close();
     const beforeForward = `${dataDir}.before-forward`;
     fs.cpSync(dataDir, beforeForward, { recursive: true });
-    server = await startWireServer(brokerApi(broker!), { host: '127.0.0.1', port, nodeId: broker!.config.nodeId, clusterId: broker!.clusterId });
+    server = await startWireServer(broker!, { host: '127.0.0.1', port, nodeId: broker!.config.nodeId, clusterId: broker!.clusterId });
     session = await bind();
     await session.binding.outboxDrained();
     await session.binder.close();

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { LogCleaner } from '../../../src/broker/log/LogCleaner';
 import { decodeRecords, makeBatch } from '../../support/log-children/batches';
+import { silentLogger } from '../../../src/logging';
 
 let root: string;
 beforeAll(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-compact-'))));
@@ -12,7 +13,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 it('compacts a disk log in the background while appends continue, and the result survives a restart', async () => {
   const t0 = 1_700_000_000_000;
   const config = { cleanupPolicy: 'compact' as const, segmentBytes: 8192 };
-  const quiet = { logger: { warn: () => undefined } };
+  const quiet = { logger: silentLogger };
   const dir = new LogDirectory(root, quiet);
   const log = dir.openLog('__consumer_offsets', 3, config);
   for (let round = 0; round < 100; round++) {
@@ -48,7 +49,7 @@ it('compacts a disk log in the background while appends continue, and the result
 it('keeps the log start of a disk log whose leading segments compaction emptied, through checkpoints and a restart', async () => {
   const t0 = 1_700_000_000_000;
   const config = { cleanupPolicy: 'compact' as const, segmentBytes: 1024 };
-  const quiet = { logger: { warn: () => undefined } };
+  const quiet = { logger: silentLogger };
   const dir = new LogDirectory(root, quiet);
   const log = dir.openLog('profiles', 0, config);
   for (let round = 0; round < 40; round++) {

@@ -11,6 +11,7 @@ import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { decodeRecords, verifyBatchCrcs, type DecodedRecord } from '../../support/log-children/batches';
 import { COMPACT_CRASH_CONFIG, RECORDS_PER_BATCH, compactValue, keyOf } from '../../support/log-children/compactor';
 import { killRunningChildren, prng, runUntilKilled, type KillPlan } from '../../support/log-children/childRunner';
+import { silentLogger } from '../../../src/logging';
 
 const CHILD = path.resolve(__dirname, '../../../dist/test/support/log-children/compactor.js');
 const CYCLES = 15;
@@ -26,7 +27,7 @@ afterAll(() => {
 });
 
 async function readAll(): Promise<DecodedRecord[]> {
-  const dir = new LogDirectory(dataDir, { logger: { warn: () => undefined } });
+  const dir = new LogDirectory(dataDir, { logger: silentLogger });
   const log = dir.openLog('compact', 0, COMPACT_CRASH_CONFIG);
   const out: DecodedRecord[] = [];
   let at = log.logStartOffset;

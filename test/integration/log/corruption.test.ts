@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { decodeRecords, makeSimpleBatch } from '../../support/log-children/batches';
+import { silentLogger } from '../../../src/logging';
+import { warningsInto } from '../../support/capturingLogger';
 
 let root: string;
 beforeAll(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-corrupt-'))));
@@ -10,7 +12,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 it('on a real disk, recovery truncates from the first batch with flipped bytes and names the file and offset', async () => {
   const now = () => 1_700_000_000_000;
-  const dir = new LogDirectory(root, { now, logger: { warn: () => undefined } });
+  const dir = new LogDirectory(root, { now, logger: silentLogger });
   const log = dir.openLog('pay', 1, { segmentBytes: 4096 });
   const positions: Array<{ position: number; first: number }> = [];
   for (let i = 0; i < 40; i++) {
@@ -34,7 +36,7 @@ it('on a real disk, recovery truncates from the first batch with flipped bytes a
   fs.rmSync(path.join(root, 'recovery-point-offset-checkpoint'));
 
   const warnings: string[] = [];
-  const again = new LogDirectory(root, { now, logger: { warn: (m) => warnings.push(m) } });
+  const again = new LogDirectory(root, { now, logger: warningsInto(warnings) });
   const reopened = again.openLog('pay', 1, { segmentBytes: 4096 });
   expect(reopened.logEndOffset).toBe(victim.first);
   expect(warnings).toHaveLength(1);

@@ -11,6 +11,7 @@ import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { decodeRecords, verifyBatchCrcs } from '../../support/log-children/batches';
 import { CRASH_LOG_CONFIG, recordValue, recordsInBatch } from '../../support/log-children/appender';
 import { killRunningChildren, prng, runUntilKilled, type KillPlan } from '../../support/log-children/childRunner';
+import { silentLogger } from '../../../src/logging';
 
 const CHILD = path.resolve(__dirname, '../../../dist/test/support/log-children/appender.js');
 const CYCLES = 50;
@@ -50,7 +51,7 @@ async function runCycle(cycle: number, plan: KillPlan): Promise<{ ready: number 
 }
 
 async function readAll(): Promise<Array<{ offset: number; value: string | null }>> {
-  const dir = new LogDirectory(dataDir, { logger: { warn: () => undefined } });
+  const dir = new LogDirectory(dataDir, { logger: silentLogger });
   const log = dir.openLog('crash', 0, CRASH_LOG_CONFIG);
   const out: Array<{ offset: number; value: string | null }> = [];
   let at = log.logStartOffset;

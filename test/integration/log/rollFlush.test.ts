@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { decodeRecords, makeSimpleBatch } from '../../support/log-children/batches';
+import { silentLogger } from '../../../src/logging';
+import { warningsInto } from '../../support/capturingLogger';
 
 let root: string;
 beforeAll(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-rollflush-'))));
@@ -20,7 +22,7 @@ function checkpointed(): number {
 }
 
 it('after a crash, damage in a flushed segment leaves every later record readable and nothing truncated', async () => {
-  const dir = new LogDirectory(root, { logger: { warn: () => undefined } });
+  const dir = new LogDirectory(root, { logger: silentLogger });
   const log = dir.openLog('pay', 0, { segmentBytes: 4096 });
   const positions: Array<{ position: number; first: number }> = [];
   for (let i = 0; i < 60; i++) {
@@ -38,7 +40,7 @@ it('after a crash, damage in a flushed segment leaves every later record readabl
   bytes[positions[2].position + 75] ^= 0x5a;
   fs.writeFileSync(seg0, bytes);
   const warnings: string[] = [];
-  const reopened = new LogDirectory(root, { logger: { warn: (m) => warnings.push(m) } }).openLog('pay', 0, { segmentBytes: 4096 });
+  const reopened = new LogDirectory(root, { logger: warningsInto(warnings) }).openLog('pay', 0, { segmentBytes: 4096 });
   expect(warnings).toEqual([]);
   expect(reopened.logEndOffset).toBe(180);
   const offsets: number[] = [];

@@ -8,7 +8,6 @@ import { Bindery, KafkaListener, MessageSender, Payload, Requester, silentLogger
 import { waitFor } from '../framework/support';
 import { Broker } from '../../../src/broker/Broker';
 import { MemoryFileSystem } from '../../../src/broker/storage';
-import { brokerApi } from '../../../src/broker/server/brokerAdapter';
 import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { createKafkaBinder } from '../../../src/binder/kafka';
 import { messagingSuite } from './messagingSuite';
@@ -19,7 +18,7 @@ describe('kafka binder on bindery broker', () => {
   let server: WireServer;
   beforeAll(async () => {
     broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
-    server = await startWireServer(brokerApi(broker), { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
+    server = await startWireServer(broker, { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
     broker.setAdvertisedListener(server.host, server.port);
   });
   afterAll(async () => {

@@ -1,7 +1,6 @@
 /** Readiness of a kafka-binder application whose bindery broker is closed and reopened on the same port. */
 import { Broker } from '../../../src/broker/Broker';
 import { MemoryFileSystem } from '../../../src/broker/storage';
-import { brokerApi } from '../../../src/broker/server/brokerAdapter';
 import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { Bindery, silentLogger } from '../../../src';
 import { request } from '../../support/prometheus';
@@ -16,7 +15,7 @@ describe('readiness with the kafka binder on bindery broker', () => {
 
   async function open(): Promise<void> {
     broker = await Broker.open({ fs, groupConfig: { initialRebalanceDelayMs: 0 } });
-    server = await startWireServer(brokerApi(broker), { host: '127.0.0.1', port, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
+    server = await startWireServer(broker, { host: '127.0.0.1', port, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
     port = server.port;
     broker.setAdvertisedListener(server.host, server.port);
   }

@@ -2,7 +2,6 @@
 import type { BinderyConfig } from '../../../src';
 import { Broker } from '../../../src/broker/Broker';
 import { MemoryFileSystem } from '../../../src/broker/storage';
-import { brokerApi } from '../../../src/broker/server/brokerAdapter';
 import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { tracingScenarios } from './tracingScenarios';
 
@@ -13,7 +12,7 @@ describe('tracing on the kafka binder against bindery broker', () => {
   let server: WireServer;
   beforeAll(async () => {
     broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
-    server = await startWireServer(brokerApi(broker), { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
+    server = await startWireServer(broker, { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
     broker.setAdvertisedListener(server.host, server.port);
   });
   afterAll(async () => {

@@ -11,10 +11,10 @@ import { resolveNativeBinderConfig } from '../../../src/binder/native/config';
 import { writeAnnouncementFile, type Announcement } from '../../../src/binder/native/sharedDataDir/announcement';
 import { SharedDataDir } from '../../../src/binder/native/sharedDataDir/SharedDataDir';
 import { SharedDataDirClientBinder } from '../../../src/binder/native/sharedDataDir/SharedDataDirClientBinder';
-import type { BinderLogger } from '../../../src/binder/registry';
+import { silentLogger } from '../../../src/logging';
 import { Broker } from '../../../src/broker/Broker';
 
-const silent: BinderLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = silentLogger;
 
 describe('hand-over to another port', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

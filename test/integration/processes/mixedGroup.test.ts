@@ -6,7 +6,7 @@
 import { KafkaBinder } from '../../../src/binder/kafka/KafkaBinder';
 import { NativeBinder } from '../../../src/binder/native/NativeBinder';
 import type { ConsumerBinding } from '../../../src/binder/Binder';
-import type { BinderLogger } from '../../../src/binder/registry';
+import { CapturingLogger } from '../../support/capturingLogger';
 import { runBroker, type RunningBroker } from '../../../src/broker/server/runBroker';
 import { waitFor } from './peers';
 
@@ -14,8 +14,8 @@ const PARTITIONS = 4;
 
 describe('native and kafkajs members in one group', () => {
   let running: RunningBroker;
-  const errors: string[] = [];
-  const logger: BinderLogger = { info: () => undefined, warn: () => undefined, error: (m, e) => errors.push(`${m} ${e instanceof Error ? e.message : ''}`) };
+  const logger = new CapturingLogger();
+  const errors = (): string[] => logger.lines.filter((l) => l.startsWith('ERROR '));
 
   beforeAll(async () => {
     running = await runBroker({ memory: true, host: '127.0.0.1', port: 0, groupConfig: { initialRebalanceDelayMs: 0 } });
@@ -38,14 +38,14 @@ describe('native and kafkajs members in one group', () => {
       const producer = await native.bindProducer('mixed');
       // Records keep arriving on every partition until each member has been given some.
       await waitFor(
-        () => `both members to receive records: native ${[...got.native]}, kafkajs ${[...got.kafka]}; errors ${errors.join(' | ')}`,
+        () => `both members to receive records: native ${[...got.native]}, kafkajs ${[...got.kafka]}; errors ${errors().join(' | ')}`,
         () => {
           void producer.sendMany(Array.from({ length: PARTITIONS }, (_, partition) => ({ value: Buffer.from('x'), partition })));
           return got.native.size > 0 && got.kafka.size > 0;
         },
         30000,
       );
-      expect(errors).toEqual([]);
+      expect(errors()).toEqual([]);
     } finally {
       await Promise.allSettled(bindings.map((b) => b.stop(1000)));
       await kafka.close();

@@ -10,9 +10,11 @@ import * as path from 'node:path';
 import { NativeBinder } from '../../../src/binder/native/NativeBinder';
 import { electionAddress } from '../../../src/binder/native/sharedDataDir/election';
 import { SharedDataDirProtocolError } from '../../../src/binder/native/sharedDataDir/errors';
-import { createBinder, type BinderLogger } from '../../../src/binder/registry';
+import { createBinder } from '../../../src/binder/registry';
+import { silentLogger } from '../../../src/logging';
+import { CapturingLogger } from '../../support/capturingLogger';
 
-const silent: BinderLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = silentLogger;
 
 function listen(address: string | number, onConnection: (socket: net.Socket) => void): Promise<net.Server> {
   return new Promise((resolve, reject) => {
@@ -98,15 +100,15 @@ describe('a dataDir held by a process speaking something else', () => {
 
 describe('the in-memory native binder', () => {
   it('says at start-up, once, that it is local to the process and how processes share a dataDir', async () => {
-    const lines: string[] = [];
-    const logger: BinderLogger = { info: (m) => lines.push(m), warn: () => undefined, error: () => undefined };
+    const logger = new CapturingLogger();
+    const infoLines = (): string[] => logger.lines.filter((l) => l.startsWith('INFO '));
     const binder = await createBinder('native', {}, logger);
     try {
       await binder.provisionTopic('t', 1);
       await binder.bindProducer('t');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain('in this process only');
-      expect(lines[0]).toContain('the same binders.native.dataDir');
+      expect(infoLines()).toHaveLength(1);
+      expect(infoLines()[0]).toContain('in this process only');
+      expect(infoLines()[0]).toContain('the same binders.native.dataDir');
     } finally {
       await binder.close();
     }

@@ -7,7 +7,7 @@
  * Record value: JSON { name, i }; key: `${name}-k${i % keys}`, so i increases along every key.
  */
 import { NativeBinder } from '../../../src/binder/native/NativeBinder';
-import type { BinderLogger } from '../../../src/binder/registry';
+import { ConsoleLogger } from '../../../src/logging';
 import type { InboundBatch, ConsumerSession } from '../../../src/binder/Binder';
 
 export interface PeerSettings {
@@ -36,11 +36,7 @@ function tell(message: PeerMessage): void {
   process.send?.(message);
 }
 
-const logger: BinderLogger = {
-  info: (message) => process.stderr.write(`[${settings.name} ${process.pid}] ${message}\n`),
-  warn: (message) => process.stderr.write(`[${settings.name} ${process.pid}] WARN ${message}\n`),
-  error: (message, error) => process.stderr.write(`[${settings.name} ${process.pid}] ERROR ${message} ${error instanceof Error ? error.message : ''}\n`),
-};
+const logger = new ConsoleLogger('info', { peer: settings.name, pid: process.pid });
 
 async function produce(binder: NativeBinder, plan: NonNullable<PeerSettings['produce']>): Promise<void> {
   const producer = await binder.bindProducer(settings.topic, { partitionCount: settings.partitions });

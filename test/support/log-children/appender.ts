@@ -9,6 +9,7 @@
 import { DiskFileSystem } from '../../../src/broker/storage/DiskFileSystem';
 import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { makeBatch } from './batches';
+import { ConsoleLogger } from '../../../src/logging';
 
 export const CRASH_LOG_CONFIG = { segmentBytes: 48 * 1024, indexIntervalBytes: 512 };
 
@@ -23,7 +24,7 @@ export function recordsInBatch(seq: number): number {
 async function main(): Promise<void> {
   const [dataDir, cycleArg] = process.argv.slice(2);
   const cycle = Number(cycleArg);
-  const dir = new LogDirectory(dataDir, { fs: new DiskFileSystem(), logger: { warn: (m) => process.stderr.write(`WARN ${m}\n`) } });
+  const dir = new LogDirectory(dataDir, { fs: new DiskFileSystem(), logger: new ConsoleLogger('warn') });
   const log = dir.openLog('crash', 0, CRASH_LOG_CONFIG);
   process.stdout.write(`ready ${log.logEndOffset}\n`);
   for (let seq = 0; seq < 1_000_000; seq++) {

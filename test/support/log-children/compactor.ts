@@ -11,6 +11,7 @@ import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { LogCleaner } from '../../../src/broker/log/LogCleaner';
 import type { LogConfig } from '../../../src/broker/log/types';
 import { makeBatch } from './batches';
+import { ConsoleLogger } from '../../../src/logging';
 
 export const COMPACT_CRASH_CONFIG: Partial<LogConfig> = { cleanupPolicy: 'compact', segmentBytes: 4096, indexIntervalBytes: 256 };
 export const KEYS = 12;
@@ -27,11 +28,11 @@ export function compactValue(cycle: number, seq: number, i: number): string {
 async function main(): Promise<void> {
   const [dataDir, cycleArg] = process.argv.slice(2);
   const cycle = Number(cycleArg);
-  const warn = (m: string) => process.stderr.write(`WARN ${m}\n`);
-  const dir = new LogDirectory(dataDir, { fs: new DiskFileSystem(), logger: { warn } });
+  const logger = new ConsoleLogger('warn');
+  const dir = new LogDirectory(dataDir, { fs: new DiskFileSystem(), logger });
   const log = dir.openLog('compact', 0, COMPACT_CRASH_CONFIG);
   process.stdout.write(`ready ${log.logEndOffset}\n`);
-  const cleaner = new LogCleaner({ stepBytes: 1024, logger: { warn } });
+  const cleaner = new LogCleaner({ stepBytes: 1024, logger });
   let cleaning: Promise<void> | null = null;
   for (let seq = 0; seq < 1_000_000; seq++) {
     const records = Array.from({ length: RECORDS_PER_BATCH }, (_, i) => ({ key: keyOf(seq, i), value: compactValue(cycle, seq, i) }));

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../../src/cli/main';
 import { LogDirectory } from '../../../src/broker/log/LogDirectory';
 import { makeSimpleBatch } from '../../support/log-children/batches';
+import { silentLogger } from '../../../src/logging';
 
 let root: string;
 beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'bindery-verify-'))));
@@ -19,7 +20,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string[]; er
 
 /** Two partitions on disk, cleanly closed; returns the batch positions of orders-0. */
 async function writeDataDir(): Promise<Array<{ position: number; first: number }>> {
-  const dir = new LogDirectory(root, { logger: { warn: () => undefined } });
+  const dir = new LogDirectory(root, { logger: silentLogger });
   const orders = dir.openLog('orders', 0, { segmentBytes: 4096, indexIntervalBytes: 500 });
   const payments = dir.openLog('payments', 0);
   const positions = [];

@@ -14,7 +14,7 @@
  * them instead of overtaking them, until the forwarder has delivered them all.
  */
 import type { OutboundRecord, OutboxStatus, SendResult } from '../../Binder';
-import type { BinderLogger } from '../../registry';
+import type { Logger } from '../../../logging';
 import { isConnectionFailure } from '../errors';
 import type { OutboxLog, StoredRecord } from './OutboxLog';
 import type { ReadBackRange } from './readBack';
@@ -71,7 +71,7 @@ export class Outbox {
     private readonly store: OutboxLog,
     private readonly transport: OutboxTransport,
     private readonly settings: OutboxSettings,
-    private readonly logger?: BinderLogger,
+    private readonly logger?: Logger,
   ) {
     // after a restart: the keys of what is still stored keep their place in line
     for (let from = store.deliveredOffset; from < store.endOffset; ) {
@@ -151,7 +151,7 @@ export class Outbox {
       (error: unknown) => {
         // the store failed (disk, or closed under the outbox): forwarding stops; what is stored stays
         this.forwarding = null;
-        this.logger?.error(`outbox ${this.store.dir}: forwarding stopped`, error);
+        this.logger?.error({ err: error }, `outbox ${this.store.dir}: forwarding stopped`);
       },
     );
   }
@@ -168,7 +168,7 @@ export class Outbox {
         placed = unsent.length > 0 ? await this.transport.send(unsent.map((s) => this.withOrigin(s))) : [];
       } catch (error) {
         if (!isConnectionFailure(error)) {
-          this.logger?.error(`outbox ${this.store.dir}: forwarding ${batch.length} stored record(s) failed; retrying`, error);
+          this.logger?.error({ err: error }, `outbox ${this.store.dir}: forwarding ${batch.length} stored record(s) failed; retrying`);
         }
         this.unreachable = true;
         await this.backoff();

@@ -11,8 +11,8 @@ import { DiskFileSystem } from '../../../broker/storage/DiskFileSystem';
 import type { FileSystem } from '../../../broker/storage/FileSystem';
 import { LogDirectory } from '../../../broker/log/LogDirectory';
 import type { Log } from '../../../broker/log/Log';
-import { OffsetCheckpointFile } from '../../../broker/log/checkpoint';
-import type { LogLogger } from '../../../broker/log/config';
+import { OffsetCheckpointFile } from '../../../broker/log/OffsetCheckpointFile';
+import type { Logger } from '../../../logging';
 import { encodeRecordBatchSync } from '../../../protocol/records/encodeBatch';
 import { decodeRecordBatchesSync } from '../../../protocol/records/decodeBatch';
 import type { OutboundRecord, RecordHeader } from '../../Binder';
@@ -53,7 +53,7 @@ export class OutboxLog {
     readonly topic: string,
     private readonly lock: DataDirLock,
     fs: FileSystem,
-    logger: LogLogger,
+    logger: Logger,
   ) {
     this.logDir = new LogDirectory(dir, { fs, logger });
     this.log = this.logDir.openLog(topic, 0, {
@@ -95,7 +95,7 @@ export class OutboxLog {
   }
 
   /** Opens (creating, recovering after a crash) the outbox of `topic` in `dataDir`; fails naming the path when it is not writable. */
-  static open(dataDir: string, topic: string, logger: LogLogger, fs: FileSystem = new DiskFileSystem()): OutboxLog {
+  static open(dataDir: string, topic: string, logger: Logger, fs: FileSystem = new DiskFileSystem()): OutboxLog {
     const dir = path.join(path.resolve(dataDir), topic);
     let lock: DataDirLock;
     try {

@@ -4,7 +4,7 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { OutboundRecord } from '../../Binder';
-import type { BinderLogger } from '../../registry';
+import { silentLogger, type Logger } from '../../../logging';
 import type { ResolvedKafkaBinderConfig } from '../config';
 import { isConnectionFailure } from '../errors';
 import { Outbox, type OutboxTransport } from './Outbox';
@@ -29,9 +29,9 @@ export async function openOutbox(
   destination: string,
   cluster: OutboxCluster,
   config: ResolvedKafkaBinderConfig,
-  logger?: BinderLogger,
+  logger?: Logger,
 ): Promise<Outbox> {
-  const store = OutboxLog.open(dataDir, destination, { warn: (message) => logger?.warn(message) });
+  const store = OutboxLog.open(dataDir, destination, logger ?? silentLogger);
   let connected: Promise<void> | null = null;
   const ready = (): Promise<void> => {
     connected ??= cluster.connect().catch((error: unknown) => {

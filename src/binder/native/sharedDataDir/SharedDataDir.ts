@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Broker } from '../../../broker/Broker';
 import { LOCK_FILE } from '../../../broker/topics/DataDirLock';
-import type { BinderLogger } from '../../registry';
+import type { Logger } from '../../../logging';
 import { AnnouncementMismatch, parseAnnouncement, type Announcement } from './announcement';
 import { connectToHolder, electionAddress, tryHold } from './election';
 import { SharedDataDirProtocolError, SharedDataDirTimeoutError } from './errors';
@@ -22,7 +22,7 @@ export interface SharedDataDirOptions {
   dataDir: string;
   /** Opens the log of `dataDir` (taking its lock). */
   openBroker: () => Promise<Broker>;
-  logger?: BinderLogger;
+  logger?: Logger;
   /** How long a process waits for the holder to say where it serves (it may be recovering the log). */
   handOffTimeoutMs: number;
 }
@@ -154,7 +154,7 @@ export class SharedDataDir {
     holder.once('close', () => {
       if (this.closed) return;
       this.handOvers++;
-      this.standing = this.takeOver().catch((err: unknown) => this.options.logger?.error(`taking over data directory ${this.dataDir} failed`, err));
+      this.standing = this.takeOver().catch((err: unknown) => this.options.logger?.error({ err: err }, `taking over data directory ${this.dataDir} failed`));
     });
   }
 
@@ -197,7 +197,7 @@ export class SharedDataDir {
         this.options.logger?.info(`process ${gone} stopped serving data directory ${this.dataDir}: process ${announcement.pid} serves it now on ${announcement.host}:${announcement.port}`);
         return this.announce(announcement);
       } catch (err) {
-        this.options.logger?.error(`following data directory ${this.dataDir} to its new holder failed; trying again`, err);
+        this.options.logger?.error({ err: err }, `following data directory ${this.dataDir} to its new holder failed; trying again`);
         await this.pause(attempts++);
       }
     }

@@ -9,7 +9,7 @@
 import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions } from '../../Binder';
 import { KafkaBinder } from '../../kafka/KafkaBinder';
 import { KafkaConnectionError } from '../../kafka/errors';
-import type { BinderLogger } from '../../registry';
+import type { Logger } from '../../../logging';
 import type { ResolvedNativeBinderConfig } from '../config';
 import type { SharedDataDir } from './SharedDataDir';
 
@@ -26,7 +26,7 @@ export class SharedDataDirClientBinder implements Binder {
   constructor(
     private readonly shared: SharedDataDir,
     private readonly config: ResolvedNativeBinderConfig,
-    logger: BinderLogger | undefined,
+    logger: Logger | undefined,
   ) {
     const { host, port } = shared.announcement;
     // kafkajs would log a hand-over as crashes and reconnects: the hand-over has its own log line, and

@@ -4,9 +4,8 @@
  * connected clients find it again, and announces where.
  */
 import type { Broker } from '../../../broker/Broker';
-import { brokerApi } from '../../../broker/server/brokerAdapter';
 import { startWireServer, type WireServer } from '../../../broker/server/WireServer';
-import type { BinderLogger } from '../../registry';
+import type { Logger } from '../../../logging';
 import { lastServedPort, writeAnnouncementFile, type Announcement } from './announcement';
 import type { ElectionHold } from './election';
 
@@ -21,7 +20,7 @@ export interface ServedDataDir {
 
 function listenFor(broker: Broker, port: number): Promise<WireServer> {
   const c = broker.config;
-  return startWireServer(brokerApi(broker), {
+  return startWireServer(broker, {
     host: LOOPBACK,
     port,
     nodeId: c.nodeId,
@@ -37,7 +36,7 @@ function listenFor(broker: Broker, port: number): Promise<WireServer> {
   });
 }
 
-export async function serveDataDir(dataDir: string, hold: ElectionHold, openBroker: () => Promise<Broker>, logger: BinderLogger | undefined): Promise<ServedDataDir> {
+export async function serveDataDir(dataDir: string, hold: ElectionHold, openBroker: () => Promise<Broker>, logger: Logger | undefined): Promise<ServedDataDir> {
   let broker: Broker;
   try {
     broker = await openBroker();

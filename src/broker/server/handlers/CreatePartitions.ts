@@ -10,11 +10,7 @@ export const createPartitionsHandler: ApiHandler<BrokerServices, CreatePartition
   minVersion: 0,
   maxVersion: 3,
   async handle(request, ctx) {
-    const res = await ctx.services.broker.createPartitions({
-      topics: request.topics.map((t) => ({ name: t.name, count: t.count })),
-      timeoutMs: request.timeoutMs,
-      validateOnly: request.validateOnly,
-    });
+    const res = await ctx.services.broker.createPartitions(request);
     return { throttleTimeMs: 0, results: res.results.map((r) => ({ name: r.name, errorCode: r.errorCode, errorMessage: r.errorMessage })) };
   },
 };

@@ -10,12 +10,7 @@ export const heartbeatHandler: ApiHandler<BrokerServices, HeartbeatRequestData, 
   minVersion: 0,
   maxVersion: 4,
   async handle(request, ctx) {
-    const res = await ctx.services.broker.heartbeat({
-      groupId: request.groupId,
-      generationId: request.generationId,
-      memberId: request.memberId,
-      groupInstanceId: request.groupInstanceId ?? null,
-    });
+    const res = await ctx.services.broker.heartbeat(request);
     return { throttleTimeMs: 0, errorCode: res.errorCode };
   },
 };

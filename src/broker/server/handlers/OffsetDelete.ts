@@ -10,10 +10,7 @@ export const offsetDeleteHandler: ApiHandler<BrokerServices, OffsetDeleteRequest
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
-    const res = await ctx.services.broker.deleteOffsets({
-      groupId: request.groupId,
-      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex })) })),
-    });
+    const res = await ctx.services.broker.deleteOffsets(request);
     return {
       errorCode: res.errorCode,
       throttleTimeMs: 0,

@@ -10,15 +10,7 @@ export const syncGroupHandler: ApiHandler<BrokerServices, SyncGroupRequestData, 
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
-    const res = await ctx.services.broker.syncGroup({
-      groupId: request.groupId,
-      generationId: request.generationId,
-      memberId: request.memberId,
-      groupInstanceId: request.groupInstanceId ?? null,
-      protocolType: request.protocolType ?? null,
-      protocolName: request.protocolName ?? null,
-      assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: a.assignment })),
-    });
+    const res = await ctx.services.broker.syncGroup(request);
     return { throttleTimeMs: 0, errorCode: res.errorCode, protocolType: res.protocolType, protocolName: res.protocolName, assignment: res.assignment };
   },
 };

@@ -11,6 +11,7 @@ import { GroupCoordinator, ManualClock, type CoordinatorRecord, type OffsetsPart
 import { LogDirectory } from '../../../../src/broker/log/LogDirectory';
 import { decodeRecordBatchesSync } from '../../../../src/protocol/records';
 import { commandWorks, describeIfPeer } from '../../../support/peers';
+import { silentLogger } from '../../../../src/logging';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkaPaths = require('../../../../scripts/kafka/paths.js') as { libsAvailable(): boolean };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -77,7 +78,7 @@ describeIfPeer('Java 17 + Apache Kafka jars', available, "bindery's coordinator 
       await cluster.stop();
     }
 
-    const logs = new LogDirectory(copyRoot, { logger: { warn: () => undefined } });
+    const logs = new LogDirectory(copyRoot, { logger: silentLogger });
     try {
       const coordinator = new GroupCoordinator({ store: storeOver(logs.openLog('__consumer_offsets', 12), 12), clock: new ManualClock() });
       const summary = await coordinator.startup();

@@ -1,16 +1,17 @@
 import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
 import { Log } from '../../../../src/broker/log/Log';
-import { CorruptRecordError, InvalidRecordError, OffsetOutOfRangeError, RecordTooLargeError } from '../../../../src/broker/log/errors';
+import { CorruptBatchError, InvalidRecordError, OffsetOutOfRangeError, RecordTooLargeError } from '../../../../src/broker/log/errors';
 import { ErrorCode } from '../../../../src/protocol/errorCodes';
 import { crc32c } from '../../../../src/protocol/crc32c';
 import type { LogConfig } from '../../../../src/broker/log/types';
 import { decodeRecords, makeBatch, makeSimpleBatch } from '../../../support/log-children/batches';
+import { warningsInto } from '../../../support/capturingLogger';
 
 const DIR = '/data/orders-0';
 
 function openLog(config: Partial<LogConfig> = {}, fs = new MemoryFileSystem(), now = () => 1_700_000_000_000) {
   const warnings: string[] = [];
-  const log = Log.open(DIR, config, { fs, logger: { warn: (m) => warnings.push(m) }, now });
+  const log = Log.open(DIR, config, { fs, logger: warningsInto(warnings), now });
   return { log, fs, warnings };
 }
 
@@ -93,9 +94,9 @@ describe('Log append validation', () => {
     expect(log.read(0, 1 << 20).records).toEqual(before);
   }
 
-  it('rejects a CRC mismatch', () => rejects((b) => (b[b.length - 1] ^= 1, b), CorruptRecordError, ErrorCode.CORRUPT_MESSAGE));
-  it('rejects a magic other than 2', () => rejects((b) => (b[16] = 1, b), CorruptRecordError, ErrorCode.CORRUPT_MESSAGE));
-  it('rejects a cut-off batch', () => rejects((b) => b.subarray(0, b.length - 3), CorruptRecordError, ErrorCode.CORRUPT_MESSAGE));
+  it('rejects a CRC mismatch', () => rejects((b) => (b[b.length - 1] ^= 1, b), CorruptBatchError, ErrorCode.CORRUPT_MESSAGE));
+  it('rejects a magic other than 2', () => rejects((b) => (b[16] = 1, b), CorruptBatchError, ErrorCode.CORRUPT_MESSAGE));
+  it('rejects a cut-off batch', () => rejects((b) => b.subarray(0, b.length - 3), CorruptBatchError, ErrorCode.CORRUPT_MESSAGE));
   it('rejects a batch above max.message.bytes', async () => {
     const { log } = openLog({ maxMessageBytes: 500 });
     log.append(await makeSimpleBatch(1, 'small'));
@@ -127,7 +128,7 @@ describe('Log append validation', () => {
     await rejects((b) => {
       b[b.length - 1] ^= 1;
       return Buffer.concat([good, b]);
-    }, CorruptRecordError, ErrorCode.CORRUPT_MESSAGE);
+    }, CorruptBatchError, ErrorCode.CORRUPT_MESSAGE);
   });
 
   it('appendWithOffsets keeps offsets and refuses ones that go backwards', async () => {
@@ -211,7 +212,7 @@ describe('Log files of a new log', () => {
     again.append(await makeSimpleBatch(1, 'b'));
     again.close();
     const warnings: string[] = [];
-    const third = Log.open(DIR, {}, { fs, logger: { warn: (m) => warnings.push(m) } });
+    const third = Log.open(DIR, {}, { fs, logger: warningsInto(warnings) });
     expect(warnings).toEqual([]); // its indexes were made with it: nothing to rebuild
     expect([third.logStartOffset, third.logEndOffset]).toEqual([40, 41]);
     expect(await values(third)).toEqual(['40:b-0']);

@@ -3,13 +3,14 @@ import { Log } from '../../../../src/broker/log/Log';
 import { LogCleaner } from '../../../../src/broker/log/LogCleaner';
 import type { LogConfig } from '../../../../src/broker/log/types';
 import { decodeRecords, makeBatch, type DecodedRecord } from '../../../support/log-children/batches';
+import { silentLogger } from '../../../../src/logging';
 
 const T0 = 1_700_000_000_000;
 const DIR = '/data/__consumer_offsets-7';
 const COMPACT: Partial<LogConfig> = { cleanupPolicy: 'compact', segmentBytes: 600, deleteRetentionMs: 60_000 };
 
 function openLog(fs = new MemoryFileSystem(), config: Partial<LogConfig> = COMPACT) {
-  return Log.open(DIR, config, { fs, logger: { warn: () => undefined }, now: () => T0 });
+  return Log.open(DIR, config, { fs, logger: silentLogger, now: () => T0 });
 }
 
 async function all(log: Log): Promise<DecodedRecord[]> {
@@ -32,7 +33,7 @@ async function appendRounds(log: Log, rounds: number, keys: number, from = 0, co
   }
 }
 
-const quiet = { logger: { warn: () => undefined }, now: () => T0 + 1000 };
+const quiet = { logger: silentLogger, now: () => T0 + 1000 };
 
 describe('LogCleaner', () => {
   it('keeps the latest record per key in inactive segments, with the original offsets', async () => {

@@ -1,8 +1,10 @@
 import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
 import { LogDirectory } from '../../../../src/broker/log/LogDirectory';
-import { decodeCheckpoint, encodeCheckpoint } from '../../../../src/broker/log/checkpoint';
-import { CorruptRecordError } from '../../../../src/broker/log/errors';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../../src/broker/log/OffsetCheckpointFile';
+import { CorruptCheckpointError } from '../../../../src/broker/log/errors';
 import { makeSimpleBatch } from '../../../support/log-children/batches';
+import { silentLogger } from '../../../../src/logging';
+import { warningsInto } from '../../../support/capturingLogger';
 
 describe('offset checkpoint files', () => {
   it("use Kafka's text format: version, count, then `topic partition offset` lines", () => {
@@ -18,7 +20,7 @@ describe('offset checkpoint files', () => {
   });
 
   it('refuses a malformed file with a typed error', () => {
-    expect(() => decodeCheckpoint('0\n3\na 0 1\n', 'cp')).toThrow(CorruptRecordError);
+    expect(() => decodeCheckpoint('0\n3\na 0 1\n', 'cp')).toThrow(CorruptCheckpointError);
     expect(() => decodeCheckpoint('1\n0\n', 'cp')).toThrow(/version/);
   });
 });
@@ -34,7 +36,7 @@ describe('LogDirectory', () => {
       writes.push(path);
       writeFileAtomic(path, data);
     };
-    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
+    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: silentLogger });
     const log = dir.openLog('orders', 0);
     log.append(await makeSimpleBatch(2));
     dir.checkpoint();
@@ -52,7 +54,7 @@ describe('LogDirectory', () => {
 
   it('opens partition logs in <topic>-<partition> dirs and writes both checkpoints on close', async () => {
     const fs = new MemoryFileSystem();
-    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
+    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: silentLogger });
     const a = dir.openLog('orders', 0);
     expect(dir.openLog('orders', 0)).toBe(a);
     a.append(await makeSimpleBatch(3));
@@ -64,7 +66,7 @@ describe('LogDirectory', () => {
     expect(fs.list('/kafka-logs/orders-0')).toContain('00000000000000000000.log');
 
     const warnings: string[] = [];
-    const again = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: (m) => warnings.push(m) } });
+    const again = new LogDirectory('/kafka-logs', { fs, now, logger: warningsInto(warnings) });
     expect(again.partitions().sort((x, y) => x.topic.localeCompare(y.topic))).toEqual([
       { topic: 'my-topic', partition: 2 },
       { topic: 'orders', partition: 0 },
@@ -81,14 +83,14 @@ describe('LogDirectory', () => {
 
   it('copes with logs their owner closed or deleted directly', async () => {
     const fs = new MemoryFileSystem();
-    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
+    const dir = new LogDirectory('/kafka-logs', { fs, now, logger: silentLogger });
     const kept = dir.openLog('kept', 0);
     kept.append(await makeSimpleBatch(2));
     kept.close();
     dir.openLog('gone', 0).delete();
     expect(() => dir.close()).not.toThrow();
     expect(fs.readFile('/kafka-logs/recovery-point-offset-checkpoint')!.toString()).toBe('0\n1\nkept 0 2\n');
-    const again = new LogDirectory('/kafka-logs', { fs, now, logger: { warn: () => undefined } });
+    const again = new LogDirectory('/kafka-logs', { fs, now, logger: silentLogger });
     expect(again.openLog('kept', 0).logEndOffset).toBe(2);
     expect(again.openLog('kept', 0).isClosed).toBe(false);
   });

@@ -9,13 +9,14 @@ import { LogStorageError } from '../../../../src/broker/log/errors';
 import { ErrorCode } from '../../../../src/protocol/errorCodes';
 import type { LogConfig } from '../../../../src/broker/log/types';
 import { decodeRecords, makeSimpleBatch } from '../../../support/log-children/batches';
+import { warningsInto } from '../../../support/capturingLogger';
 
 const DIR = '/data/t-0';
 /** An index entry for every batch, so the index writer's queue fills and writes within a few hundred appends. */
 const CONFIG: Partial<LogConfig> = { indexIntervalBytes: 1 };
 
 function open(fs: MemoryFileSystem, warnings: string[] = []): Log {
-  return Log.open(DIR, CONFIG, { fs, logger: { warn: (m) => warnings.push(m) } });
+  return Log.open(DIR, CONFIG, { fs, logger: warningsInto(warnings) });
 }
 
 async function allRecords(log: Log): Promise<Map<number, string>> {

@@ -13,10 +13,11 @@ import { EARLIEST_TIMESTAMP, Log, type LogOptions } from '../../../../src/broker
 import { LogCleaner } from '../../../../src/broker/log/LogCleaner';
 import type { LogConfig } from '../../../../src/broker/log/types';
 import { decodeRecords, makeBatch, type DecodedRecord } from '../../../support/log-children/batches';
+import { silentLogger } from '../../../../src/logging';
 
 const T0 = 1_700_000_000_000;
 const COMPACT: Partial<LogConfig> = { cleanupPolicy: 'compact', segmentBytes: 600, deleteRetentionMs: 60_000 };
-const quiet = { logger: { warn: () => undefined }, now: () => T0 + 1000 };
+const quiet = { logger: silentLogger, now: () => T0 + 1000 };
 
 interface Storage {
   fs: FileSystem;

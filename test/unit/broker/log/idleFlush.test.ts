@@ -3,8 +3,9 @@ import { Partition, PRODUCER_STATE_FILE } from '../../../../src/broker/partition
 import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSystem';
 import { CountingFileSystem } from '../../../support/countingFileSystem';
 import { makeSimpleBatch } from '../../../support/log-children/batches';
+import { silentLogger } from '../../../../src/logging';
 
-const quiet = { warn: () => undefined };
+const quiet = silentLogger;
 const LOGS = 20;
 
 /** A directory with LOGS partitions of one batch each, opened over a counting file system. */

@@ -7,6 +7,7 @@ import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSyste
 import { Log } from '../../../../src/broker/log/Log';
 import type { LogConfig } from '../../../../src/broker/log/types';
 import { decodeRecords, makeSimpleBatch } from '../../../support/log-children/batches';
+import { warningsInto } from '../../../support/capturingLogger';
 
 const DIR = '/data/idx-0';
 const SEG0 = `${DIR}/00000000000000000000`;
@@ -16,7 +17,7 @@ const BATCHES = 40;
 
 function open(fs: MemoryFileSystem, recoveryPoint: number) {
   const warnings: string[] = [];
-  const log = Log.open(DIR, CONFIG, { fs, recoveryPoint, logger: { warn: (m) => warnings.push(m) } });
+  const log = Log.open(DIR, CONFIG, { fs, recoveryPoint, logger: warningsInto(warnings) });
   return { log, warnings };
 }
 

@@ -2,6 +2,7 @@ import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSyste
 import { Log } from '../../../../src/broker/log/Log';
 import type { LogConfig } from '../../../../src/broker/log/types';
 import { decodeRecords, makeSimpleBatch } from '../../../support/log-children/batches';
+import { warningsInto } from '../../../support/capturingLogger';
 
 const DIR = '/data/events-3';
 const SEG0 = `${DIR}/00000000000000000000`;
@@ -9,7 +10,7 @@ const SEG0 = `${DIR}/00000000000000000000`;
 function open(fs: MemoryFileSystem, config: Partial<LogConfig> = {}, recoveryPoint = 0) {
   const warnings: string[] = [];
   const now = () => 1_700_000_000_000;
-  const log = Log.open(DIR, config, { fs, recoveryPoint, now, logger: { warn: (m) => warnings.push(m) } });
+  const log = Log.open(DIR, config, { fs, recoveryPoint, now, logger: warningsInto(warnings) });
   return { log, warnings };
 }
 

@@ -7,6 +7,8 @@ import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSyste
 import { LogDirectory } from '../../../../src/broker/log/LogDirectory';
 import type { Log } from '../../../../src/broker/log/Log';
 import { decodeRecords, makeSimpleBatch } from '../../../support/log-children/batches';
+import { silentLogger } from '../../../../src/logging';
+import { warningsInto } from '../../../support/capturingLogger';
 
 const ROOT = '/data';
 const CONFIG = { segmentBytes: 1000 };
@@ -48,7 +50,7 @@ function flipByte(fs: MemoryFileSystem, file: string, at: number): void {
 
 /** A log of several segments in a LogDirectory on `fs`, left without a clean shutdown. */
 async function writeSegments(fs: MemoryFileSystem): Promise<{ log: Log; positions: number[] }> {
-  const dir = new LogDirectory(ROOT, { fs, logger: { warn: () => undefined } });
+  const dir = new LogDirectory(ROOT, { fs, logger: silentLogger });
   const log = dir.openLog('events', 0, CONFIG);
   const positions: number[] = [];
   for (let i = 0; i < 30; i++) positions.push(log.append(await makeSimpleBatch(2, `e${i}`, 60)).position);
@@ -67,7 +69,7 @@ describe('flush on roll', () => {
     // crash (no close), then bytes of an old, flushed segment are damaged on disk
     flipByte(fs, SEG0, positions[1] + 70);
     const warnings: string[] = [];
-    const reopened = new LogDirectory(ROOT, { fs, logger: { warn: (m) => warnings.push(m) } }).openLog('events', 0, CONFIG);
+    const reopened = new LogDirectory(ROOT, { fs, logger: warningsInto(warnings) }).openLog('events', 0, CONFIG);
     expect(reopened.logEndOffset).toBe(60);
     expect(await offsetsIn(reopened, log.segmentBaseOffsets[1])).toEqual([...Array(60).keys()].slice(log.segmentBaseOffsets[1]));
     // the damaged batch is served as it lies on disk (a client checking CRCs rejects it)
@@ -81,7 +83,7 @@ describe('flush on roll', () => {
     fs.remove(`${ROOT}/recovery-point-offset-checkpoint`);
     flipByte(fs, SEG0, positions[1] + 70);
     const warnings: string[] = [];
-    const reopened = new LogDirectory(ROOT, { fs, logger: { warn: (m) => warnings.push(m) } }).openLog('events', 0, CONFIG);
+    const reopened = new LogDirectory(ROOT, { fs, logger: warningsInto(warnings) }).openLog('events', 0, CONFIG);
     expect(reopened.segmentBaseOffsets).toEqual(log.segmentBaseOffsets);
     expect(reopened.logEndOffset).toBe(60);
     expect(await offsetsIn(reopened, log.segmentBaseOffsets[1])).toEqual([...Array(60).keys()].slice(log.segmentBaseOffsets[1]));

@@ -1,5 +1,5 @@
 import { ProducerStateManager, lastSequence, BATCHES_PER_PRODUCER } from '../../../../src/broker/produce/ProducerStateManager';
-import { BrokerRequestError } from '../../../../src/broker/config/BrokerError';
+import { BrokerRequestError } from '../../../../src/broker/BrokerRequestError';
 import { ErrorCode } from '../../../../src/protocol/errorCodes';
 
 function codeOf(fn: () => unknown): number | null {

@@ -2,7 +2,7 @@ import { recompressBatches } from '../../../../src/broker/produce/recompress';
 import { encodeRecordBatchSync } from '../../../../src/protocol/records/encodeBatch';
 import { decodeRecordBatches } from '../../../../src/protocol/records/decodeBatch';
 import { CompressionType } from '../../../../src/protocol/records/types';
-import { BrokerRequestError } from '../../../../src/broker/config/BrokerError';
+import { BrokerRequestError } from '../../../../src/broker/BrokerRequestError';
 import { ErrorCode } from '../../../../src/protocol/errorCodes';
 
 function batch(compression: CompressionType, seq: number): Buffer {

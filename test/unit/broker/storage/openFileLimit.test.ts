@@ -12,6 +12,7 @@ import type { FileHandle } from '../../../../src/broker/storage/FileSystem';
 import { LogDirectory } from '../../../../src/broker/log/LogDirectory';
 import { makeSimpleBatch, decodeRecords } from '../../../support/log-children/batches';
 import { describeIfPeer } from '../../../support/peers';
+import { silentLogger } from '../../../../src/logging';
 
 const procFds = '/proc/self/fd';
 
@@ -109,7 +110,7 @@ describeIfPeer('/proc/self/fd (Linux), to count open descriptors', fs.existsSync
   it('a log directory of many partitions is written, closed and reopened within the bound', async () => {
     const bound = 8;
     const disk = new DiskFileSystem({ maxOpenFiles: bound });
-    const quiet = { warn: () => undefined };
+    const quiet = silentLogger;
     let peak = 0;
     const dir = new LogDirectory(root, { fs: disk, logger: quiet });
     for (let p = 0; p < 40; p++) {

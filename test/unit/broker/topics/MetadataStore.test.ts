@@ -4,8 +4,9 @@ import { MemoryFileSystem } from '../../../../src/broker/storage/MemoryFileSyste
 import { METADATA_FILE, MetadataJournalCorruptError, MetadataStore } from '../../../../src/broker/topics/MetadataStore';
 import { TopicManager } from '../../../../src/broker/topics/TopicManager';
 import { CountingFileSystem } from '../../../support/countingFileSystem';
+import { silentLogger } from '../../../../src/logging';
 
-const quiet = { warn: () => undefined };
+const quiet = silentLogger;
 const DATA = '/data';
 
 function open(fs: CountingFileSystem | MemoryFileSystem): { store: MetadataStore; topics: TopicManager } {

@@ -1,6 +1,6 @@
 import { parseTopicConfigs, validateTopicConfig, LONG_MAX } from '../../../../src/broker/config/topicConfigDefs';
 import { TopicConfig, staticTopicDefaults } from '../../../../src/broker/config/TopicConfig';
-import { BrokerRequestError } from '../../../../src/broker/config/BrokerError';
+import { BrokerRequestError } from '../../../../src/broker/BrokerRequestError';
 import { ErrorCode } from '../../../../src/protocol/errorCodes';
 import { CompressionType, TimestampType } from '../../../../src/protocol/records/types';
 

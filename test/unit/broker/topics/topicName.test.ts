@@ -1,5 +1,5 @@
 import { validateTopicName, collisionKey, isInternalTopic } from '../../../../src/broker/topics/topicName';
-import { BrokerRequestError } from '../../../../src/broker/config/BrokerError';
+import { BrokerRequestError } from '../../../../src/broker/BrokerRequestError';
 import { ErrorCode } from '../../../../src/protocol/errorCodes';
 
 function codeOf(name: string): number | null {

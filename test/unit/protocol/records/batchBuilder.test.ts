@@ -1,4 +1,4 @@
-import { RecordBatchBuilder } from '../../../../src/protocol/records/batchBuilder';
+import { RecordBatchBuilder } from '../../../../src/protocol/records/RecordBatchBuilder';
 import { decodeRecordBatch, decodeRecordBatchSync } from '../../../../src/protocol/records/decodeBatch';
 import { encodeRecordBatchSync } from '../../../../src/protocol/records/encodeBatch';
 import { CompressionType, type RecordInput } from '../../../../src/protocol/records/types';

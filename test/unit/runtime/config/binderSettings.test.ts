@@ -21,6 +21,7 @@ import {
 } from '../../../../src';
 import { createBinder, registerBinder } from '../../../../src/binder/registry';
 import { TestBinder } from '../../../../src/binder/test';
+import { warningsInto } from '../../../support/capturingLogger';
 
 @EnableBinding(Sink)
 class SinkService {
@@ -30,7 +31,7 @@ class SinkService {
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
-  return { warnings, info: () => undefined, warn: (m) => warnings.push(m), error: () => undefined };
+  return Object.assign(warningsInto(warnings), { warnings });
 }
 
 const create = (options: Partial<BinderyOptions> & Pick<BinderyOptions, 'services'>) =>

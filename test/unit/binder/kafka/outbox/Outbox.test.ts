@@ -4,6 +4,7 @@ import { ORIGIN_HEADER, Outbox, type OutboxTransport } from '../../../../../src/
 import type { ReadBackRange } from '../../../../../src/binder/kafka/outbox/readBack';
 import { DELIVERED_CHECKPOINT, OutboxLog } from '../../../../../src/binder/kafka/outbox/OutboxLog';
 import type { OutboundRecord } from '../../../../../src/binder/Binder';
+import { silentLogger } from '../../../../../src/logging';
 
 const SETTINGS = { initialRetryMs: 1, maxRetryMs: 5, forwardBytes: 1024 * 1024 };
 
@@ -59,7 +60,7 @@ describe('Outbox', () => {
   });
 
   function open(cluster: FakeCluster): Outbox {
-    const outbox = new Outbox(OutboxLog.open('/outbox', 'orders', { warn: () => undefined }, fs), cluster, SETTINGS);
+    const outbox = new Outbox(OutboxLog.open('/outbox', 'orders', silentLogger, fs), cluster, SETTINGS);
     opened.push(outbox);
     return outbox;
   }
@@ -124,7 +125,7 @@ describe('Outbox', () => {
   it('does not send again, after a crash, the records a forward delivered before the checkpoint was written', async () => {
     const cluster = new FakeCluster();
     cluster.up = true;
-    const crashed = OutboxLog.open('/outbox', 'orders', { warn: () => undefined }, fs);
+    const crashed = OutboxLog.open('/outbox', 'orders', silentLogger, fs);
     const first = new Outbox(crashed, cluster, SETTINGS);
     first.storeRecords([record('a', 'a1'), record('b', 'b1')]);
     await first.drained();
@@ -149,7 +150,7 @@ describe('Outbox', () => {
   it('sends again, without the origin check, only what the cluster does not have', async () => {
     const cluster = new FakeCluster();
     cluster.up = true;
-    const crashed = OutboxLog.open('/outbox', 'orders', { warn: () => undefined }, fs);
+    const crashed = OutboxLog.open('/outbox', 'orders', silentLogger, fs);
     const first = new Outbox(crashed, cluster, SETTINGS);
     first.storeRecords([record('a', 'a1')]);
     await first.drained();

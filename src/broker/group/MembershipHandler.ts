@@ -1,7 +1,7 @@
 /** SyncGroup, Heartbeat and LeaveGroup (Kafka's classic handlers). */
 import { ErrorCode } from '../../protocol/errorCodes';
-import type { CoordinatorContext } from './context';
-import { syncError } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
+import { syncError } from './CoordinatorContext';
 import type { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
 import type { Rebalancer } from './Rebalancer';

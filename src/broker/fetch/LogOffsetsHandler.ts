@@ -1,13 +1,13 @@
 /** ListOffsets (earliest, latest, max timestamp, by timestamp) and DeleteRecords. */
 import { ErrorCode } from '../../protocol/errorCodes';
 import { decodeRecordBatch } from '../../protocol/records';
-import { BrokerRequestError, toErrorResult } from '../config/BrokerError';
+import { BrokerRequestError, toErrorResult } from '../BrokerRequestError';
 import type { Partition } from '../partition/Partition';
 import type { TopicManager } from '../topics/TopicManager';
 import { READ_COMMITTED } from './readCommitted';
 import { OffsetSpec, type DeleteRecordsRequest, type DeleteRecordsResponse, type ListOffsetsPartitionResponse, type ListOffsetsRequest, type ListOffsetsResponse } from './types';
 
-export class OffsetsHandler {
+export class LogOffsetsHandler {
   constructor(private readonly topics: TopicManager) {}
 
   private partition(topic: string, index: number): Partition {

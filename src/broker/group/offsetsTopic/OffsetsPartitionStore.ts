@@ -1,10 +1,15 @@
 /**
+ * The offsets topic mechanism (this folder): the group coordinator keeps committed offsets
+ * (OffsetsStore) and group metadata (GroupStore) as records (src/protocol/coordinator/offsetsTopicRecords.ts)
+ * in the partitions of the compacted `__consumer_offsets` topic (LogOffsetsPartitionStore), and
+ * reloads them at start-up (loadCoordinatorState).
+ *
  * Where the coordinator keeps its records: the partitions of the compacted `__consumer_offsets` topic.
  * The broker supplies an implementation over its partition logs (LogOffsetsPartitionStore); tests and
  * embedded uses without durability can use MemoryOffsetsPartitionStore.
  */
 
-/** One `__consumer_offsets` record: key and value in the layouts of src/protocol/coordinator/records.ts. */
+/** One `__consumer_offsets` record: key and value in the layouts of src/protocol/coordinator/offsetsTopicRecords.ts. */
 export interface CoordinatorRecord {
   key: Buffer;
   /** null = tombstone. */

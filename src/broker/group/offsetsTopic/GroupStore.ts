@@ -2,8 +2,8 @@
  * Writes a group's metadata (generation, protocol, leader, members with their subscriptions and
  * assignments) to its `__consumer_offsets` partition, so a restarted coordinator knows the group.
  */
-import { encodeGroupMetadataKey, encodeGroupMetadataValue, type GroupMetadataValue } from '../../protocol/coordinator';
-import type { GroupMetadata } from './GroupMetadata';
+import { encodeGroupMetadataKey, encodeGroupMetadataValue, type GroupMetadataValue } from '../../../protocol/coordinator';
+import type { GroupMetadata } from '../GroupMetadata';
 import type { CoordinatorRecord, OffsetsPartitionStore } from './OffsetsPartitionStore';
 
 export function groupMetadataValue(group: GroupMetadata, assignments?: Map<string, Buffer>): GroupMetadataValue {

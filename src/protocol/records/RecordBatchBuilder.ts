@@ -10,6 +10,7 @@
 import { Buffer } from 'node:buffer';
 import { compress, compressSync } from '../compression';
 import { ByteWriter } from '../primitives';
+import { Utf8Lengths } from '../primitives/utf8';
 import { BATCH } from './batchHeader';
 import { attributesOf, writeBatchHeader } from './encodeBatch';
 import { BatchBuiltError } from './errors';
@@ -29,6 +30,8 @@ export interface BatchBuildOptions {
 
 export class RecordBatchBuilder {
   private readonly writer: ByteWriter;
+  /** Header keys repeat record after record: their lengths are remembered per batch. */
+  private readonly utf8Lengths = new Utf8Lengths();
   private count = 0;
   private baseTimestamp = 0;
   private maxTimestamp = 0;
@@ -64,7 +67,7 @@ export class RecordBatchBuilder {
     const offsetDelta = this.count;
     let bodySize: number;
     try {
-      bodySize = checkedRecordBodySize(timestampDelta, offsetDelta, key, value, headers);
+      bodySize = checkedRecordBodySize(timestampDelta, offsetDelta, key, value, headers, this.utf8Lengths);
     } catch (error) {
       // A record that cannot be encoded (a timestamp that is not an integer...) leaves no trace.
       this.maxTimestamp = previousMax;
@@ -72,7 +75,7 @@ export class RecordBatchBuilder {
     }
     const w = this.writer;
     const at = w.reserve(recordSize(bodySize));
-    writeRecordAt(w.buffer, at, bodySize, timestampDelta, offsetDelta, key, value, headers);
+    writeRecordAt(w.buffer, at, bodySize, timestampDelta, offsetDelta, key, value, headers, this.utf8Lengths);
     this.count++;
   }
 

@@ -1,6 +1,6 @@
-import { BinderyError } from '../../protocol/primitives';
-import { ErrorCode, errorName } from '../../protocol/errorCodes';
-import { describeFsError, isFsError } from '../log/errors';
+import { BinderyError } from '../protocol/primitives';
+import { ErrorCode, errorName } from '../protocol/errorCodes';
+import { describeFsError, isFsError } from './log/errors';
 
 /**
  * A request the broker refuses, carrying the Kafka error code its response reports.

@@ -3,13 +3,13 @@
  * uncompressed batch written through the broker's produce path (offsets, tail cache and waiting
  * fetches as for any topic), and the coordinator reloads a partition by reading it from its start.
  */
-import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
-import { decodeRecordBatches } from '../../protocol/records/decodeBatch';
-import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
-import { ControlRecordType } from '../../protocol/records/controlRecord';
-import { BrokerRequestError } from '../config/BrokerError';
-import { ErrorCode } from '../../protocol/errorCodes';
-import type { Partition } from './Partition';
+import type { CoordinatorRecord, OffsetsPartitionStore } from './OffsetsPartitionStore';
+import { decodeRecordBatches } from '../../../protocol/records/decodeBatch';
+import { encodeRecordBatchSync } from '../../../protocol/records/encodeBatch';
+import { BrokerRequestError } from '../../BrokerRequestError';
+import { ErrorCode } from '../../../protocol/errorCodes';
+import type { Partition } from '../../partition/Partition';
+import { ControlRecordType } from '../../../protocol/records/controlRecord';
 
 interface AppendOutcome {
   errorCode: number;

@@ -1,7 +1,7 @@
 import type { FileSystem } from '../storage/FileSystem';
-import { CorruptRecordError } from './errors';
+import { CorruptCheckpointError } from './errors';
 
-export interface TopicPartitionOffset {
+export interface CheckpointEntry {
   topic: string;
   partition: number;
   offset: number;
@@ -16,15 +16,15 @@ export interface TopicPartitionOffset {
  */
 const VERSION = 0;
 
-export function encodeCheckpoint(entries: TopicPartitionOffset[]): Buffer {
+export function encodeCheckpoint(entries: CheckpointEntry[]): Buffer {
   const lines = [String(VERSION), String(entries.length), ...entries.map((e) => `${e.topic} ${e.partition} ${e.offset}`)];
   return Buffer.from(lines.join('\n') + '\n', 'utf8');
 }
 
-export function decodeCheckpoint(text: string, fileName: string): TopicPartitionOffset[] {
+export function decodeCheckpoint(text: string, fileName: string): CheckpointEntry[] {
   const lines = text.split('\n').filter((l) => l.length > 0);
   const bad = (why: string): never => {
-    throw new CorruptRecordError(`checkpoint file ${fileName} is malformed (${why}): delete it to recover every log from its start`);
+    throw new CorruptCheckpointError(`checkpoint file ${fileName} is malformed (${why}): delete it to recover every log from its start`);
   };
   if (lines.length < 2) bad('missing header');
   if (Number(lines[0]) !== VERSION) bad(`unsupported version ${lines[0]}`);
@@ -59,7 +59,7 @@ export class OffsetCheckpointFile {
     return map;
   }
 
-  write(entries: TopicPartitionOffset[]): void {
+  write(entries: CheckpointEntry[]): void {
     const content = encodeCheckpoint(entries);
     if (this.lastWritten !== null && this.lastWritten.equals(content) && this.fs.exists(this.path)) return;
     this.fs.writeFileAtomic(this.path, content);

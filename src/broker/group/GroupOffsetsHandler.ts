@@ -1,14 +1,14 @@
 /** OffsetCommit, OffsetFetch and offset expiry (Kafka's classic handleCommitOffsets / handleFetchOffsets). */
 import { ErrorCode } from '../../protocol/errorCodes';
-import type { CoordinatorContext } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
 import { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
-import { validateMember } from './Membership';
-import type { TopicPartitionOffset } from './OffsetsStore';
+import { validateMember } from './MembershipHandler';
+import type { CommittedOffset } from './offsetsTopic/OffsetsStore';
 import type { Rebalancer } from './Rebalancer';
 import type { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from './types';
 
-export class OffsetsHandler {
+export class GroupOffsetsHandler {
   constructor(
     private readonly ctx: CoordinatorContext,
     private readonly rebalancer: Rebalancer,
@@ -35,7 +35,7 @@ export class OffsetsHandler {
 
     const now = this.ctx.clock.now();
     const retention = req.retentionTimeMs ?? -1;
-    const accepted: TopicPartitionOffset[] = [];
+    const accepted: CommittedOffset[] = [];
     const errors = new Map<string, number>();
     for (const t of req.topics) {
       for (const p of t.partitions) {
@@ -90,7 +90,7 @@ export class OffsetsHandler {
   }
 
   /** Offsets of a committed transaction, already in the log, become visible. */
-  applyTxnOffsets(groupId: string, offsets: TopicPartitionOffset[]): void {
+  applyTxnOffsets(groupId: string, offsets: CommittedOffset[]): void {
     for (const o of offsets) this.ctx.offsets.put(groupId, o);
   }
 

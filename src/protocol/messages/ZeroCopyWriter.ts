@@ -10,12 +10,15 @@ export interface EncodedChunks {
 }
 
 /**
- * A ByteWriter that keeps large payloads (record sets) out of its own buffer: they are appended as
- * separate chunks by reference, so a Fetch response never copies the stored bytes it returns.
+ * The encoding half of the zero-copy fetch path (Kafka sends log files with sendfile; bindery reads
+ * them into pooled buffers, storage/BufferPool.ts, and the wire server writes a response's chunks
+ * with one corked writev, server/Connection.ts). A ByteWriter that keeps large payloads (record
+ * sets) out of its own buffer: they are appended as separate chunks by reference, so a Fetch
+ * response never copies the stored bytes it returns.
  * Earlier chunks are views into the writer's buffer; they stay valid because the writer only ever
  * appends (a growth copies into a new buffer and leaves the old bytes untouched).
  */
-export class ChunkWriter {
+export class ZeroCopyWriter {
   readonly w: ByteWriter;
   private readonly chunks: Buffer[] = [];
   private mark = 0;

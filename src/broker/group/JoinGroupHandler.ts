@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { CONSUMER_PROTOCOL_TYPE, decodeSubscription } from '../../protocol/consumer';
 import { ErrorCode } from '../../protocol/errorCodes';
-import type { CoordinatorContext } from './context';
-import { joinError } from './context';
+import type { CoordinatorContext } from './CoordinatorContext';
+import { joinError } from './CoordinatorContext';
 import { GroupMetadata } from './GroupMetadata';
 import { GroupState } from './GroupState';
 import { MemberMetadata } from './MemberMetadata';

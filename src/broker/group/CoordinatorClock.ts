@@ -7,14 +7,14 @@ export interface TimerHandle {
   cancel(): void;
 }
 
-export interface Clock {
+export interface CoordinatorClock {
   now(): number;
   /** Runs `fn` once after `delayMs`; the returned handle cancels it. */
   schedule(delayMs: number, fn: () => void): TimerHandle;
 }
 
 /** Wall-clock time; timers never keep the process alive on their own. */
-export class SystemClock implements Clock {
+export class SystemClock implements CoordinatorClock {
   now(): number {
     return Date.now();
   }
@@ -34,7 +34,7 @@ interface ManualTimer {
 }
 
 /** A clock that moves only when told to; due timers fire in due-time order inside advance(). */
-export class ManualClock implements Clock {
+export class ManualClock implements CoordinatorClock {
   private current: number;
   private seq = 0;
   private timers: ManualTimer[] = [];

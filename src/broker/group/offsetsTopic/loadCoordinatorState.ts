@@ -8,13 +8,13 @@ import {
   decodeGroupMetadataValue,
   decodeOffsetCommitValue,
   type GroupMetadataValue,
-} from '../../protocol/coordinator';
-import type { CoordinatorContext } from './context';
-import { GroupMetadata } from './GroupMetadata';
-import { GroupState } from './GroupState';
-import { MemberMetadata } from './MemberMetadata';
+} from '../../../protocol/coordinator';
+import type { CoordinatorContext } from '../CoordinatorContext';
+import { GroupMetadata } from '../GroupMetadata';
+import { GroupState } from '../GroupState';
+import { MemberMetadata } from '../MemberMetadata';
 import type { OffsetsPartitionStore } from './OffsetsPartitionStore';
-import type { Rebalancer } from './Rebalancer';
+import type { Rebalancer } from '../Rebalancer';
 
 export interface LoadSummary {
   groups: number;

@@ -2,10 +2,10 @@
  * Committed offsets, cached per group and written to the group's `__consumer_offsets` partition as
  * OffsetCommitKey/OffsetCommitValue records (tombstones when they are deleted or expire).
  */
-import { encodeOffsetCommitKey, encodeOffsetCommitValue, type OffsetCommitValue } from '../../protocol/coordinator';
+import { encodeOffsetCommitKey, encodeOffsetCommitValue, type OffsetCommitValue } from '../../../protocol/coordinator';
 import type { CoordinatorRecord, OffsetsPartitionStore } from './OffsetsPartitionStore';
 
-export interface TopicPartitionOffset {
+export interface CommittedOffset {
   topic: string;
   partition: number;
   value: OffsetCommitValue;
@@ -14,7 +14,7 @@ export interface TopicPartitionOffset {
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 export class OffsetsStore {
-  private readonly byGroup = new Map<string, Map<string, TopicPartitionOffset>>();
+  private readonly byGroup = new Map<string, Map<string, CommittedOffset>>();
 
   constructor(
     private readonly store: OffsetsPartitionStore,
@@ -22,7 +22,7 @@ export class OffsetsStore {
   ) {}
 
   /** Writes the commits, then makes them visible; nothing changes when the write fails. */
-  async commit(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+  async commit(groupId: string, offsets: CommittedOffset[]): Promise<void> {
     if (offsets.length === 0) return;
     const records: CoordinatorRecord[] = offsets.map((o) => ({
       key: encodeOffsetCommitKey({ group: groupId, topic: o.topic, partition: o.partition }),
@@ -33,7 +33,7 @@ export class OffsetsStore {
   }
 
   /** Applies a commit read back from the log at start-up. */
-  put(groupId: string, offset: TopicPartitionOffset): void {
+  put(groupId: string, offset: CommittedOffset): void {
     let group = this.byGroup.get(groupId);
     if (!group) this.byGroup.set(groupId, (group = new Map()));
     group.set(tpKey(offset.topic, offset.partition), offset);
@@ -46,11 +46,11 @@ export class OffsetsStore {
     if (group?.size === 0) this.byGroup.delete(groupId);
   }
 
-  get(groupId: string, topic: string, partition: number): TopicPartitionOffset | undefined {
+  get(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
     return this.byGroup.get(groupId)?.get(tpKey(topic, partition));
   }
 
-  all(groupId: string): TopicPartitionOffset[] {
+  all(groupId: string): CommittedOffset[] {
     return [...(this.byGroup.get(groupId)?.values() ?? [])];
   }
 
@@ -63,11 +63,11 @@ export class OffsetsStore {
   }
 
   /** Tombstone records for the given offsets; the caller appends them (with any group tombstone) and then calls forget. */
-  tombstones(groupId: string, offsets: TopicPartitionOffset[]): CoordinatorRecord[] {
+  tombstones(groupId: string, offsets: CommittedOffset[]): CoordinatorRecord[] {
     return offsets.map((o) => ({ key: encodeOffsetCommitKey({ group: groupId, topic: o.topic, partition: o.partition }), value: null }));
   }
 
-  forget(groupId: string, offsets: TopicPartitionOffset[]): void {
+  forget(groupId: string, offsets: CommittedOffset[]): void {
     for (const o of offsets) this.drop(groupId, o.topic, o.partition);
   }
 
@@ -79,9 +79,9 @@ export class OffsetsStore {
     groupId: string,
     nowMs: number,
     retentionMs: number,
-    baseTimestamp: (o: TopicPartitionOffset) => number,
+    baseTimestamp: (o: CommittedOffset) => number,
     keep: Set<string> = new Set(),
-  ): TopicPartitionOffset[] {
+  ): CommittedOffset[] {
     return this.all(groupId).filter((o) => {
       if (keep.has(o.topic)) return false;
       if (o.value.expireTimestamp >= 0) return o.value.expireTimestamp <= nowMs;
