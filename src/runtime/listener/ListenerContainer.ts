@@ -15,7 +15,7 @@ import type { ConsumerDefinition, ListenerMethod } from '../model';
 import type { Producers } from '../producers';
 import { retryPolicy, type RetryPolicy, type RetryablePredicate } from '../retry';
 import { ListenerAcknowledgment } from './context';
-import { ListenerInvoker, type InvokeResult } from './attempts';
+import { Delivery, ListenerInvoker, type InvokeResult } from './attempts';
 import { DecodedRecord, isThenable, matchingListeners } from './invoke';
 import { consumerOptions } from './consumerOptions';
 import { OffsetTracker } from './offsets';
@@ -44,6 +44,8 @@ export interface ListenerContainerDeps {
 
 /** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
 type Outcome = 'done' | 'stop';
+/** Synchronous while nothing needs waiting for, so a synchronous listener costs no promise per record. */
+type MaybeAsync<T> = T | Promise<T>;
 
 export class ListenerContainer {
   private binding: ConsumerBinding | undefined;
@@ -142,19 +144,27 @@ export class ListenerContainer {
       return;
     }
     this.observer.received(batch);
+    if (this.definition.consumer.batchMode) await this.deliverBatch(batch, session);
+    else await this.deliverRecords(batch, session);
+  }
+
+  /** Batch listeners: the batch at once, committed at its end. */
+  private async deliverBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
     const activity = this.watch.activity(batch.topic, batch.partition);
-    if (this.definition.consumer.batchMode) {
-      activity.begin(batch.records[0]);
-      try {
-        const started = this.observer.now();
-        await this.processBatch(batch, session);
-        this.observer.timed(batch.records[0], started);
-      } finally {
-        activity.record = undefined;
-        await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
-      }
-      return;
+    activity.begin(batch.records[0]);
+    try {
+      const started = this.observer.now();
+      await this.processBatch(batch, session);
+      this.observer.timed(batch.records[0], started);
+    } finally {
+      activity.record = undefined;
+      await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
     }
+  }
+
+  /** Record listeners: each record in offset order until one asks to be delivered again. */
+  private async deliverRecords(batch: InboundBatch, session: ConsumerSession): Promise<void> {
+    const activity = this.watch.activity(batch.topic, batch.partition);
     // The first record not yet done: where a failure (a store or commit error) delivers again from.
     let resumeAt = batch.records[0].offset;
     let sought = false;
@@ -169,8 +179,8 @@ export class ListenerContainer {
           break;
         }
         const started = this.observer.now();
-        let outcome = this.processRecord(record, session);
-        if (typeof outcome !== 'string') outcome = await outcome;
+        const processing = this.processRecord(record, session);
+        const outcome = isThenable(processing) ? await processing : processing;
         this.observer.timed(record, started);
         if (outcome === 'stop') {
           sought = true;
@@ -197,7 +207,7 @@ export class ListenerContainer {
   }
 
   /** Synchronous when the listeners are and nothing needs waiting for (claims, per-record commits). */
-  private processRecord(record: InboundRecord, session: ConsumerSession): Outcome | Promise<Outcome> {
+  private processRecord(record: InboundRecord, session: ConsumerSession): MaybeAsync<Outcome> {
     const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
     let listeners = this.definition.listeners;
     try {
@@ -218,12 +228,12 @@ export class ListenerContainer {
       return this.completed(record, session);
     }
     if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
-    const result = this.invoker.invokeWithRetry(listeners, decoded, undefined, session, [record]);
+    const result = this.invoker.invoke(new Delivery(listeners, decoded, undefined, session, [record]));
     return isThenable(result) ? result.then((r) => this.settled(record, r, session)) : this.settled(record, result, session);
   }
 
   /** After the invocation of a listener that takes no Acknowledgment and is not idempotent. */
-  private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): Outcome | Promise<Outcome> {
+  private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): MaybeAsync<Outcome> {
     if (result.ok) this.observer.processed(record, 'success');
     if (result.ok) return this.manual ? 'done' : this.completed(record, session);
     if (result.aborted) {
@@ -256,7 +266,7 @@ export class ListenerContainer {
     const stopRenewing = guard && key !== undefined ? guard.keepAlive([key]) : undefined;
     let result: InvokeResult;
     try {
-      result = await this.invoker.invokeWithRetry(listeners, decoded, ack, session, [record]);
+      result = await this.invoker.invoke(new Delivery(listeners, decoded, ack, session, [record]));
     } finally {
       stopRenewing?.();
     }
@@ -316,7 +326,7 @@ export class ListenerContainer {
     const stopRenewing = this.idempotency?.keepAlive(keys);
     let result: InvokeResult;
     try {
-      result = await this.invoker.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
+      result = await this.invoker.invoke(new Delivery(this.definition.listeners, readable, ack, session, records));
     } finally {
       stopRenewing?.();
     }
@@ -362,7 +372,7 @@ export class ListenerContainer {
   }
 
   /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
-  private completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): Outcome | Promise<Outcome> {
+  private completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): MaybeAsync<Outcome> {
     this.offsets.mark(record);
     if (!deferCommit && this.commitPerRecord) return this.commitPending(session, [record]).then(() => 'done');
     return 'done';

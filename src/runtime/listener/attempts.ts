@@ -18,6 +18,36 @@ export type InvokeResult = { ok: true } | { ok: false; aborted: boolean; error: 
 /** Every successful invocation returns this one object. */
 const OK: InvokeResult = Object.freeze({ ok: true });
 
+/**
+ * One delivery of a record (or a batch) to its listeners: what they are called with, and the
+ * number of the attempt that is running. Created once per record; the retries reuse it.
+ */
+export class Delivery {
+  attempt: number;
+
+  constructor(
+    readonly listeners: ListenerMethod[],
+    readonly input: DecodedRecord | DecodedRecord[],
+    readonly ack: ListenerAcknowledgment | undefined,
+    readonly session: ConsumerSession,
+    /** The records delivered (one, or the readable records of a batch). */
+    readonly records: InboundRecord[],
+    /** Attempts already made elsewhere (a redelivered batch remainder): this delivery starts after them. */
+    previousAttempts = 0,
+  ) {
+    this.attempt = previousAttempts + 1;
+  }
+
+  /** The record that names the delivery in logs, the handler watch and metrics. */
+  get first(): InboundRecord {
+    return this.records[0];
+  }
+
+  failed(error: unknown, aborted = false): InvokeResult {
+    return { ok: false, aborted, error, attempts: this.attempt };
+  }
+}
+
 export interface InvokerDeps {
   name: string;
   policy: RetryPolicy;
@@ -30,6 +60,11 @@ export interface InvokerDeps {
   sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void>;
   /** A retry of `record` is about to wait out its backoff (metrics). */
   retried(record: InboundRecord): void;
+  /**
+   * Whether a failed attempt is tried again in place: the policy's answer unless the container
+   * knows better (an error handler's decision, a batch listener naming the record that failed).
+   */
+  retryInPlace?(delivery: Delivery, error: unknown, policyRetries: boolean): boolean;
 }
 
 export class ListenerInvoker {
@@ -39,44 +74,41 @@ export class ListenerInvoker {
    * Calls the listeners in order, retrying with backoff. The first attempt stays synchronous as
    * long as the listeners return no promise and nothing is forwarded.
    */
-  invokeWithRetry(
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, session: ConsumerSession, records: InboundRecord[],
-  ): InvokeResult | Promise<InvokeResult> {
+  invoke(delivery: Delivery): InvokeResult | Promise<InvokeResult> {
     let pending: Promise<void> | undefined;
     try {
-      pending = this.invokeAll(listeners, input, ack, records, 1);
+      pending = this.attempt(delivery);
     } catch (error) {
-      return this.retryAfter(error, 1, listeners, input, ack, session, records);
+      return this.retryAfter(error, delivery);
     }
     if (pending === undefined) return OK;
-    return this.bounded(pending, records[0]).then(
+    return this.bounded(pending, delivery.first).then(
       () => OK,
-      (error: unknown) => this.retryAfter(error, 1, listeners, input, ack, session, records),
+      (error: unknown) => this.retryAfter(error, delivery),
     );
   }
 
-  /** Attempt `attempt` failed with `error`: back off and try again while the policy allows. */
-  private async retryAfter(
-    error: unknown, attempt: number,
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, session: ConsumerSession, records: InboundRecord[],
-  ): Promise<InvokeResult> {
+  /** The running attempt of `delivery` failed with `error`: back off and try again while the policy allows. */
+  private async retryAfter(error: unknown, delivery: Delivery): Promise<InvokeResult> {
+    const { policy } = this.deps;
+    const first = delivery.first;
     for (;;) {
-      const last = attempt >= this.deps.policy.maxAttempts || !this.deps.policy.isRetryable(error);
-      if (last) return { ok: false, aborted: false, error, attempts: attempt };
-      const delay = this.deps.policy.backoffMs(attempt);
-      this.deps.retried(records[0]);
-      this.deps.logger.warn(`${this.deps.name}: attempt ${attempt} on ${where(records[0])} failed (${message(error)}); retrying in ${delay} ms`);
-      const activity = this.deps.watch.activity(records[0].topic, records[0].partition);
+      const policyRetries = delivery.attempt < policy.maxAttempts && policy.isRetryable(error);
+      const again = this.deps.retryInPlace ? this.deps.retryInPlace(delivery, error, policyRetries) : policyRetries;
+      if (!again) return delivery.failed(error);
+      const delay = policy.backoffMs(delivery.attempt);
+      this.deps.retried(first);
+      this.deps.logger.warn(`${this.deps.name}: attempt ${delivery.attempt} on ${where(first)} failed (${message(error)}); retrying in ${delay} ms`);
+      const activity = this.deps.watch.activity(first.topic, first.partition);
       activity.record = undefined;
-      await this.deps.sleepWithHeartbeat(delay, session);
+      await this.deps.sleepWithHeartbeat(delay, delivery.session);
       // Stopping, or the partition went to another member while backing off: leave the record to it.
-      const owned = session.isActive(records[0].topic, records[0].partition);
-      if (this.deps.isStopping() || !owned) return { ok: false, aborted: true, error, attempts: attempt };
-      attempt++;
-      activity.begin(records[0]);
+      if (this.deps.isStopping() || !delivery.session.isActive(first.topic, first.partition)) return delivery.failed(error, true);
+      delivery.attempt++;
+      activity.begin(first);
       try {
-        const rest = this.invokeAll(listeners, input, ack, records, attempt);
-        if (rest !== undefined) await this.bounded(rest, records[0]);
+        const rest = this.attempt(delivery);
+        if (rest !== undefined) await this.bounded(rest, first);
         return OK;
       } catch (next) {
         error = next;
@@ -88,13 +120,11 @@ export class ListenerInvoker {
    * One attempt: each listener in order, its return value forwarded (@SendTo) before the next
    * one runs. Returns undefined when all of it ran synchronously, else a promise of the rest.
    */
-  private invokeAll(
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, records: InboundRecord[], attempt: number,
-  ): Promise<void> | undefined {
+  private attempt(delivery: Delivery): Promise<void> | undefined {
+    const listeners = delivery.listeners;
     for (let i = 0; i < listeners.length; i++) {
-      const listener = listeners[i];
-      const value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
-      if (isThenable(value) || (value !== undefined && listener.sendTo)) return this.finishAttempt(value, i, listeners, input, ack, records, attempt);
+      const value = this.call(listeners[i], delivery);
+      if (isThenable(value) || (value !== undefined && listeners[i].sendTo)) return this.finishAttempt(delivery, i, value);
     }
     return undefined;
   }
@@ -119,18 +149,19 @@ export class ListenerInvoker {
   }
 
   /** The rest of an attempt from listener `index`, whose value is `value`, on. */
-  private async finishAttempt(
-    value: unknown, index: number,
-    listeners: ListenerMethod[], input: DecodedRecord | DecodedRecord[], ack: ListenerAcknowledgment | undefined, records: InboundRecord[], attempt: number,
-  ): Promise<void> {
+  private async finishAttempt(delivery: Delivery, index: number, value: unknown): Promise<void> {
+    const listeners = delivery.listeners;
     for (let i = index; ; ) {
       const resolved = isThenable(value) ? await value : value;
       const sendTo = listeners[i].sendTo;
-      if (resolved !== undefined && sendTo) await this.forward(sendTo.topic, resolved, records);
+      if (resolved !== undefined && sendTo) await this.forward(sendTo.topic, resolved, delivery.records);
       if (++i >= listeners.length) return;
-      const listener = listeners[i];
-      value = invokeListener(listener, this.deps.instanceOf(listener.service), input, ack, attempt);
+      value = this.call(listeners[i], delivery);
     }
+  }
+
+  private call(listener: ListenerMethod, delivery: Delivery): unknown {
+    return invokeListener(listener, this.deps.instanceOf(listener.service), delivery.input, delivery.ack, delivery.attempt);
   }
 
   /** @SendTo: the return value goes out with the incoming key, so per-key order holds downstream. */
