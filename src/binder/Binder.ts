@@ -158,6 +158,8 @@ export interface Binder {
   readonly name: string;
   /** Creates the topic when missing (idempotent). */
   provisionTopic(topic: string, partitions: number): Promise<void>;
+  /** The topic's partition count, undefined when it does not exist (retry topics copy the main topic's). */
+  partitionCount?(topic: string): Promise<number | undefined>;
   bindProducer(destination: string, options?: ProducerOptions): Promise<ProducerBinding>;
   bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding>;
   /** Stops every binding (giving up on handlers after `handlerWaitMs`, as ConsumerBinding.stop) and frees the binder's resources. */

@@ -2,7 +2,7 @@
  * The application: `Bindery.create` reads the services' metadata and the configuration,
  * creates the binder, wires the services, and `start` binds the listeners.
  */
-import type { MessageChannel, SendOptions, SendResult } from '../annotations';
+import type { ErrorHandler, MessageChannel, ProducerInterceptor, RecordInterceptor, SendOptions, SendResult } from '../annotations';
 import type { Binder, OutboxStatus } from '../binder/Binder';
 import { createBinder } from '../binder/registry';
 import { systemClock, type Clock } from './clock';
@@ -17,6 +17,7 @@ import { InMemoryIdempotencyStore, type IdempotencyStore, type IdempotencyStoreH
 import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 import type { StuckPartition } from './listener/handlerWatch';
 import { ListenerContainer } from './listener/ListenerContainer';
+import { interceptingBinder } from './listener/interceptors';
 import { consoleLogger, type Logger } from './logger';
 import type { ApplicationModel, ConsumerDefinition } from './model';
 import { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
@@ -54,6 +55,12 @@ export interface BinderyOptions {
   idempotencyKey?: IdempotencyKeyFn;
   /** Decides retryability per error before retryableExceptions / defaultRetryable (undefined = no opinion). */
   retryable?: RetryablePredicate;
+  /** After every failed attempt: retry, dead-letter (to a topic of its choice), skip or stop (undefined = the retry settings decide). */
+  errorHandler?: ErrorHandler;
+  /** See every record before and after its listener (before: change or filter it); a listener's @UseInterceptors come after. */
+  recordInterceptors?: RecordInterceptor[];
+  /** See every record sent (may add headers). */
+  producerInterceptors?: ProducerInterceptor[];
   /** Time source for backoff; tests pass one that does not really wait. */
   clock?: Clock;
   /** Where bindery reports what users should see (skipped records, DLQ sends, shutdown). Default consoleLogger. */
@@ -152,7 +159,7 @@ export class Bindery {
     try {
       const converters = new ConverterRegistry(options.converters);
       const metrics = metricsFor(options.metrics, config);
-      const producers = new Producers(binder, model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE, metrics?.producer());
+      const producers = new Producers(interceptingBinder(binder, options.producerInterceptors ?? []), model.producers, converters, config.default?.contentType ?? DEFAULT_CONTENT_TYPE, metrics?.producer());
       const container = buildContainer({ services: options.services, model, producers, parent: options.container, values: [] });
       // Build every service now so wiring errors surface at create, not at the first message.
       // Listener services are singletons (or registered values): each is looked up once, not per message.
@@ -169,6 +176,8 @@ export class Bindery {
         logger: options.logger ?? consoleLogger,
         idempotencyKey: options.idempotencyKey,
         retryable: options.retryable,
+        errorHandler: options.errorHandler,
+        recordInterceptors: options.recordInterceptors,
         observe: metrics && ((definition: ConsumerDefinition) => metrics.listener(definition)),
       };
       const newListener = (definition: ConsumerDefinition): ListenerContainer => new ListenerContainer(definition, deps);

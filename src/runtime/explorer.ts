@@ -14,6 +14,7 @@ import {
   ListenerSignatureError,
   MissingChannelError,
 } from './errors';
+import { retryTopicsPlan } from './listener/retryTopics';
 import type {
   ApplicationModel,
   BindingDefinition,
@@ -166,6 +167,8 @@ function streamListenersByBinding(
         condition: compile(where, listener.condition),
         sendTo: producers.sendTo(where, metadata.sendTo[listener.method], false),
         parameters: planParameters(service, listener.method, batch),
+        filter: listener.filter,
+        recoverer: listener.recoverer,
       });
       byBinding.set(listener.binding, list);
     }
@@ -179,14 +182,20 @@ function streamConsumer(config: BinderyConfig, binding: string, listeners: Liste
     throw new AmbiguousListenersError(binding, listeners.map((l) => l.where));
   }
   const own = config.bindings?.[binding];
+  const consumer = resolveConsumer(config, binding, {});
+  const destination = own?.destination ?? binding;
+  const annotated = listeners.find((l) => readMetadata(l.service).retryableTopics[l.method] !== undefined);
+  const retryable = annotated && readMetadata(annotated.service).retryableTopics[annotated.method];
   return {
     name: binding,
     source: 'stream',
-    destination: own?.destination ?? binding,
+    destination,
     group: own?.group,
     contentType: contentTypeOf(config, binding),
-    consumer: resolveConsumer(config, binding, {}),
+    consumer,
     listeners,
+    interceptors: listeners.flatMap((l) => readMetadata(l.service).interceptors[l.method] ?? []),
+    retryTopics: retryTopicsPlan(annotated?.where ?? binding, binding, consumer, retryable, destination),
   };
 }
 
@@ -211,6 +220,7 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
   if (destination === undefined || (Array.isArray(destination) && destination.length === 0)) {
     throw new ListenerSignatureError(where, `@KafkaListener needs topics or topicPattern (or config bindings.${id}.destination)`);
   }
+  const metadata = readMetadata(service);
   return {
     name: id,
     source: 'kafka',
@@ -223,10 +233,14 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
         service,
         method: listener.method,
         where,
-        sendTo: producers.sendTo(where, readMetadata(service).sendTo[listener.method], true),
+        sendTo: producers.sendTo(where, metadata.sendTo[listener.method], true),
         parameters: planParameters(service, listener.method, consumer.batchMode),
+        filter: o.filter,
+        recoverer: o.recoverer,
       },
     ],
+    interceptors: metadata.interceptors[listener.method],
+    retryTopics: retryTopicsPlan(where, id, consumer, metadata.retryableTopics[listener.method], destination),
   };
 }
 

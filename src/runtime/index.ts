@@ -16,3 +16,4 @@ export type { ApplicationModel, ConsumerDefinition, ListenerMethod } from './mod
 export { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
 export type { ProcessingOutcome } from './observability/observers';
 export { readiness, EventLoopMonitor, type HealthReport, type HealthComponent, type HealthStatus, type BindingStatus, type BindingRunState } from './observability/health';
+export { RetryConfigError } from './listener/retryTopics';

@@ -57,6 +57,12 @@ export class NativeBinder implements Binder {
     }
   }
 
+  async partitionCount(topic: string): Promise<number | undefined> {
+    const metadata = await (await this.broker()).metadata({ topics: [{ name: topic }], allowAutoTopicCreation: false });
+    const found = metadata.topics.find((t) => t.name === topic);
+    return found && found.errorCode === ErrorCode.NONE ? found.partitions.length : undefined;
+  }
+
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     const broker = await this.broker();
     await this.provisionTopic(destination, options.partitionCount ?? this.config.defaultPartitions);
@@ -64,7 +70,7 @@ export class NativeBinder implements Binder {
     const producer = await NativeProducer.create(
       broker,
       destination,
-      await this.partitionCount(destination),
+      await this.existingPartitionCount(destination),
       {
         compression: options.compression ?? CompressionType.None,
         batchSize: options.batchSize ?? PRODUCER_OPTION_DEFAULTS.batchSize,
@@ -135,7 +141,7 @@ export class NativeBinder implements Binder {
       .sort();
   }
 
-  private async partitionCount(topic: string): Promise<number> {
+  private async existingPartitionCount(topic: string): Promise<number> {
     const metadata = await (await this.broker()).metadata({ topics: [{ name: topic }], allowAutoTopicCreation: false });
     const found = metadata.topics.find((t) => t.name === topic);
     if (!found || found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up topic '${topic}'`, found?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);

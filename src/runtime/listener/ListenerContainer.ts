@@ -4,10 +4,11 @@
  * ack/commit → dead-letter topic when attempts are exhausted. The container is the only retry
  * owner; the binder only delivers, commits and seeks.
  */
-import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
+import { BatchListenerFailedError, type ErrorAction, type ErrorHandler, type RecordInterceptor } from '../../annotations';
+import type { Binder, ConsumerBinding, ConsumerOptions, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
 import type { Clock } from '../clock';
 import type { ConverterRegistry } from '../conversion';
-import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
+import { DEFAULT_SESSION_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../config/types';
 import { MessageConversionError } from '../errors';
 import type { IdempotencyStoreHealth } from '../idempotency';
 import type { Logger } from '../logger';
@@ -19,7 +20,12 @@ import { Delivery, ListenerInvoker, type InvokeResult } from './attempts';
 import { DecodedRecord, isThenable, matchingListeners } from './invoke';
 import { consumerOptions } from './consumerOptions';
 import { OffsetTracker } from './offsets';
-import { dlqRecord, dlqTopicName } from './dlq';
+import { Forwarder } from './forwarding';
+import { batchFailureIndex, BatchFailures } from './batchFailures';
+import { DueTimeHolds } from './dueTimeHolds';
+import { RecordInterceptors } from './interceptors';
+import { Recovery, RetryTopicRoutes, type Resolution } from './recovery';
+import { dueTime, forwardedRecord, previousAttempts } from './retryTopics';
 import { errorMessage as message, where } from './describe';
 import { sleepWithHeartbeat, withTimeout } from './timing';
 import { HandlerWatch, type StuckPartition } from './handlerWatch';
@@ -40,6 +46,10 @@ export interface ListenerContainerDeps {
   retryable?: RetryablePredicate;
   /** The binding's metrics observer (undefined: none, a no-op stands in). */
   observe?: (definition: ConsumerDefinition) => ListenerObserver;
+  /** Decides per failed attempt before the retry settings (Bindery.create's errorHandler). */
+  errorHandler?: ErrorHandler;
+  /** The application's record interceptors (the listener's own come after them). */
+  recordInterceptors?: RecordInterceptor[];
 }
 
 /** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
@@ -49,7 +59,20 @@ type MaybeAsync<T> = T | Promise<T>;
 
 export class ListenerContainer {
   private binding: ConsumerBinding | undefined;
+  /** The consumer of the retry topics (consumer.retry 'topics'). */
+  private retryBinding: ConsumerBinding | undefined;
+  private pausedByApplication = false;
+  /** Retries in place; with retry topics a single attempt, the topics doing the rest. */
   private readonly policy: RetryPolicy;
+  private readonly recovery: Recovery;
+  private readonly routes: RetryTopicRoutes | undefined;
+  private readonly holds: DueTimeHolds;
+  /** Partition count each retry and dead-letter topic is created with, once known (after start). */
+  private retryTopicsReady: Promise<Map<string, number>> | undefined;
+  private readonly interceptors: RecordInterceptors;
+  private readonly anyFilter: boolean;
+  private readonly batchFailures = new BatchFailures();
+  private readonly forwarder: Forwarder;
   private readonly idempotency: IdempotencyGuard | undefined;
   private readonly abort = new AbortController();
   private readonly offsets = new OffsetTracker();
@@ -69,7 +92,15 @@ export class ListenerContainer {
     readonly definition: ConsumerDefinition,
     private readonly deps: ListenerContainerDeps,
   ) {
-    this.policy = retryPolicy(definition.consumer, definition.name, deps.retryable);
+    const bindingPolicy = retryPolicy(definition.consumer, definition.name, deps.retryable);
+    this.policy = definition.retryTopics ? { ...bindingPolicy, maxAttempts: 1 } : bindingPolicy;
+    const destination = definition.destination;
+    this.routes = definition.retryTopics && new RetryTopicRoutes(definition.retryTopics, typeof destination === 'string' ? [destination] : (destination as string[]));
+    this.recovery = new Recovery(definition, bindingPolicy, deps.errorHandler, this.routes);
+    this.holds = new DueTimeHolds(deps.clock, () => this.pausedByApplication || this.stopping);
+    this.interceptors = new RecordInterceptors([...(deps.recordInterceptors ?? []), ...(definition.interceptors ?? [])], definition.name);
+    this.anyFilter = definition.listeners.some((l) => l.filter !== undefined);
+    this.forwarder = new Forwarder(deps.binder, deps.producers, deps.clock, definition.consumer.partitionCount, () => this.retryTopicsReady);
     this.observer = deps.observe?.(definition) ?? NO_LISTENER_OBSERVER;
     const listeners = definition.listeners;
     this.anyCondition = listeners.some((l) => l.condition !== undefined);
@@ -91,6 +122,7 @@ export class ListenerContainer {
       isStopping: () => this.stopping,
       sleepWithHeartbeat: (ms, session) => this.sleepWithHeartbeat(ms, session),
       retried: (record) => this.observer.retried(record),
+      attemptFailed: (delivery, error, policyRetries) => this.attemptFailed(delivery, error, policyRetries),
     });
     if (definition.consumer.idempotent) {
       this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
@@ -103,13 +135,35 @@ export class ListenerContainer {
 
   async start(): Promise<void> {
     const c = this.definition.consumer;
-    this.binding = await this.deps.binder.bindConsumer(
-      this.definition.destination,
-      this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions))),
-      (batch, session) => this.onBatch(batch, session),
-    );
-    if (!c.autoStartup) this.binding.pause();
+    const options = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
+    this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, (batch, session) => this.onBatch(batch, session, this.binding));
+    if (this.routes) await this.startRetryConsumer(this.routes, options);
+    if (!c.autoStartup) this.pause();
     this.watch.start();
+  }
+
+  /**
+   * Creates the retry and dead-letter topics with the main topic's partition count (a forwarded
+   * record keeps its partition) and binds one consumer, in its own group, to the retry topics.
+   */
+  private async startRetryConsumer(routes: RetryTopicRoutes, options: ConsumerOptions): Promise<void> {
+    const binder = this.deps.binder;
+    this.retryTopicsReady = (async () => {
+      const counts = new Map<string, number>();
+      for (const main of routes.mainTopics()) {
+        const partitions = (await binder.partitionCount?.(main)) ?? this.definition.consumer.partitionCount ?? 1;
+        for (const topic of [...routes.retryTopicsOf(main), routes.deadLetterTopic(main)]) {
+          await binder.provisionTopic(topic, partitions);
+          counts.set(topic, partitions);
+        }
+      }
+      return counts;
+    })();
+    await this.retryTopicsReady;
+    const group = `${this.definition.group ?? this.definition.name}-retry`;
+    const retryOptions: ConsumerOptions = { ...options, group, startOffset: 'earliest', partitionCount: undefined };
+    this.retryBinding = await binder.bindConsumer(routes.allRetryTopics(), retryOptions, (batch, session) => this.onBatch(batch, session, this.retryBinding));
+    this.holds.attach(this.retryBinding);
   }
 
   /** Partitions whose handler runs past the session timeout, and the warnings about them. */
@@ -122,8 +176,18 @@ export class ListenerContainer {
     return this.idempotency?.store.health?.();
   }
 
-  pause = (): void => this.binding?.pause();
-  resume = (): void => this.binding?.resume();
+  pause = (): void => {
+    this.pausedByApplication = true;
+    this.binding?.pause();
+    this.retryBinding?.pause();
+  };
+
+  resume = (): void => {
+    this.pausedByApplication = false;
+    this.binding?.resume();
+    if (!this.holds.holding()) this.retryBinding?.resume();
+  };
+
   isPaused = (): boolean => this.binding?.isPaused() ?? false;
 
   /** Stops fetching, cuts backoff short, waits for the handler in flight (up to `timeoutMs`), leaves the group. */
@@ -132,13 +196,16 @@ export class ListenerContainer {
     this.stopping = true;
     this.abort.abort();
     this.watch.stop();
+    this.holds.close();
     // The binding gives up on a handler still running after timeoutMs and releases what it holds.
-    if ((await withTimeout(this.binding.stop(timeoutMs), timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
+    const stopped = Promise.all([this.binding.stop(timeoutMs), this.retryBinding?.stop(timeoutMs)]);
+    if ((await withTimeout(stopped, timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
   }
 
-  private async onBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
+  /** `binding`: the binding that delivered (undefined while it is being bound). */
+  private async onBatch(batch: InboundBatch, session: ConsumerSession, binding: ConsumerBinding | undefined): Promise<void> {
     if (batch.records.length === 0) return;
-    if (this.stopping || this.binding?.isPaused()) {
+    if (this.stopping || binding?.isPaused()) {
       // Delivered despite stop/pause: hand it back untouched.
       session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
       return;
@@ -208,8 +275,19 @@ export class ListenerContainer {
 
   /** Synchronous when the listeners are and nothing needs waiting for (claims, per-record commits). */
   private processRecord(record: InboundRecord, session: ConsumerSession): MaybeAsync<Outcome> {
-    const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
+    if (this.routes && this.routes.isRetryTopic(record.topic) && this.heldUntilDue(record, session)) return 'stop';
+    let delivered = record;
+    if (this.interceptors.any) {
+      const intercepted = this.interceptors.before(record);
+      if (intercepted === null) return this.filtered(record, session);
+      delivered = intercepted;
+    }
     let listeners = this.definition.listeners;
+    if (this.anyFilter) {
+      listeners = listeners.filter((l) => l.filter === undefined || l.filter(delivered));
+      if (listeners.length === 0) return this.filtered(record, session);
+    }
+    const decoded = new DecodedRecord(delivered, this.definition.contentType, this.deps.converters);
     try {
       if (this.anyCondition) {
         listeners = matchingListeners(listeners, decoded);
@@ -228,19 +306,51 @@ export class ListenerContainer {
       return this.completed(record, session);
     }
     if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
-    const result = this.invoker.invoke(new Delivery(listeners, decoded, undefined, session, [record]));
+    const result = this.invoker.invoke(new Delivery(listeners, decoded, undefined, session, [record], this.routes && previousAttempts(record)));
     return isThenable(result) ? result.then((r) => this.settled(record, r, session)) : this.settled(record, result, session);
   }
 
   /** After the invocation of a listener that takes no Acknowledgment and is not idempotent. */
   private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): MaybeAsync<Outcome> {
-    if (result.ok) this.observer.processed(record, 'success');
-    if (result.ok) return this.manual ? 'done' : this.completed(record, session);
+    if (result.ok) {
+      if (this.interceptors.any) this.interceptors.success(record);
+      this.observer.processed(record, 'success');
+      return this.manual ? 'done' : this.completed(record, session);
+    }
     if (result.aborted) {
       session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
       return 'stop';
     }
-    return this.recover([record], result.error, result.attempts, session);
+    return this.recover([record], result.error, result.attempts, session, false, result.decision);
+  }
+
+  /** A record an interceptor or the listener's filter left out: acknowledged and counted, never handled. */
+  private filtered(record: InboundRecord, session: ConsumerSession): MaybeAsync<Outcome> {
+    this.observer.processed(record, 'filtered');
+    return this.completed(record, session);
+  }
+
+  /** A retry topic's record not due yet: handed back, its partition held until it is. */
+  private heldUntilDue(record: InboundRecord, session: ConsumerSession): boolean {
+    const due = dueTime(record);
+    if (due === undefined || due <= this.deps.clock.now()) return false;
+    session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+    this.holds.hold(record.topic, record.partition, due);
+    return true;
+  }
+
+  /** An attempt failed: interceptors see it, the error handler may decide instead of the retry settings. */
+  private attemptFailed(delivery: Delivery, error: unknown, policyRetries: boolean): boolean {
+    if (this.interceptors.any) this.interceptors.failure(delivery.first, error);
+    // The batch listener named the record: it is retried by delivering the batch again from it.
+    if (error instanceof BatchListenerFailedError) return false;
+    if (!this.deps.errorHandler) return policyRetries;
+    const exhausted = this.routes ? !this.recovery.retriesLeft(error, delivery.attempt) : !policyRetries;
+    const decided = this.recovery.consult(delivery.first, error, delivery.attempt, exhausted);
+    if (decided === undefined) return policyRetries;
+    if (decided === 'retry' && !this.routes) return true;
+    delivery.decision = decided;
+    return false;
   }
 
   private async processWithClaimOrAck(
@@ -266,7 +376,7 @@ export class ListenerContainer {
     const stopRenewing = guard && key !== undefined ? guard.keepAlive([key]) : undefined;
     let result: InvokeResult;
     try {
-      result = await this.invoker.invoke(new Delivery(listeners, decoded, ack, session, [record]));
+      result = await this.invoker.invoke(new Delivery(listeners, decoded, ack, session, [record], this.routes && previousAttempts(record)));
     } finally {
       stopRenewing?.();
     }
@@ -276,6 +386,7 @@ export class ListenerContainer {
       return this.nacked(record, ack.nackSleepMs, session);
     }
     if (result.ok) {
+      if (this.interceptors.any) this.interceptors.success(record);
       this.observer.processed(record, 'success');
       if (guard && key !== undefined) await guard.markDone(key);
       return this.manual ? 'done' : this.completed(record, session);
@@ -285,7 +396,7 @@ export class ListenerContainer {
       session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
       return 'stop';
     }
-    return this.recover([record], result.error, result.attempts, session);
+    return this.recover([record], result.error, result.attempts, session, false, result.decision);
   }
 
   /**
@@ -299,9 +410,16 @@ export class ListenerContainer {
       this.offsets.take(tp);
       session.seek({ topic: batch.topic, partition: batch.partition, offset });
     };
+    const last = batch.records[batch.records.length - 1];
     let readable: DecodedRecord[] = [];
+    let filtered = 0;
     for (const record of batch.records) {
-      const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters);
+      const delivered = this.interceptors.any ? this.interceptors.before(record) : record;
+      if (delivered === null || (this.anyFilter && !this.definition.listeners.some((l) => l.filter === undefined || l.filter(delivered)))) {
+        filtered++;
+        continue;
+      }
+      const decoded = new DecodedRecord(delivered, this.definition.contentType, this.deps.converters);
       try {
         decoded.payload();
         readable.push(decoded);
@@ -309,7 +427,7 @@ export class ListenerContainer {
         if ((await this.recover([record], error, 1, session, true)) === 'stop') return handBack(batch.records[0].offset);
       }
     }
-    const last = batch.records[batch.records.length - 1];
+    if (filtered > 0) this.observer.processed(last, 'filtered', filtered);
     let keys: string[] = [];
     if (this.idempotency && readable.length > 0) {
       const owned = () => !this.stopping && session.isActive(batch.topic, batch.partition);
@@ -320,13 +438,15 @@ export class ListenerContainer {
       if (claimed.kept.length === 0) return this.offsets.mark(last);
       ({ kept: readable, keys } = claimed);
     }
-    if (readable.length === 0) return;
+    // Nothing to hand the listener (filtered, or dead-lettered): done up to the end of the batch.
+    if (readable.length === 0) return this.offsets.mark(last);
     const ack = new ListenerAcknowledgment(() => this.acknowledged(last, session));
     const records = readable.map((d) => d.record);
     const stopRenewing = this.idempotency?.keepAlive(keys);
     let result: InvokeResult;
     try {
-      result = await this.invoker.invoke(new Delivery(this.definition.listeners, readable, ack, session, records));
+      const previous = this.batchFailures.attemptsOf(records[0]);
+      result = await this.invoker.invoke(new Delivery(this.definition.listeners, readable, ack, session, records, previous));
     } finally {
       stopRenewing?.();
     }
@@ -337,38 +457,97 @@ export class ListenerContainer {
       return;
     }
     if (result.ok) {
+      this.batchFailures.settled(records[0]);
+      if (this.interceptors.any) for (const r of records) this.interceptors.success(r);
       this.observer.processed(last, 'success', records.length);
       if (!this.manual) this.offsets.mark(last);
       return;
     }
     if (result.aborted) return handBack(batch.records[0].offset);
-    if ((await this.recover(records, result.error, result.attempts, session, true)) === 'stop') handBack(batch.records[0].offset);
+    if (result.error instanceof BatchListenerFailedError) {
+      const index = batchFailureIndex(result.error.indexOrRecord, readable);
+      if (index >= 0) return this.batchRecordFailed(readable, index, result.error.cause, session);
+    }
+    if ((await this.recover(records, result.error, result.attempts, session, true, result.decision)) === 'stop') handBack(batch.records[0].offset);
   }
 
-  /** Attempts exhausted or not retryable: dead-letter (or log and skip), then the record counts as done. */
-  private async recover(records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false): Promise<Outcome> {
-    const c = this.definition.consumer;
-    if (!c.enableDlq) {
-      this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
-      this.observer.processed(records[0], 'failure', records.length);
+  /**
+   * A batch listener named the record that failed: the records before it are done, that one is
+   * retried (the batch is delivered again from it) or recovered on its own, the rest come again.
+   */
+  private async batchRecordFailed(readable: DecodedRecord[], index: number, error: unknown, session: ConsumerSession): Promise<void> {
+    const failed = readable[index].record;
+    if (index > 0) {
+      this.offsets.mark(readable[index - 1].record);
+      this.observer.processed(readable[0].record, 'success', index);
+    }
+    const attempts = this.batchFailures.failed(failed);
+    const exhausted = !this.recovery.retriesLeft(error, attempts);
+    const decided = this.recovery.consult(failed, error, attempts, exhausted);
+    const redeliver = (offset: number) => session.seek({ topic: failed.topic, partition: failed.partition, offset });
+    if (decided === 'retry' || (decided === undefined && !exhausted)) {
+      const delay = this.policy.backoffMs(attempts);
+      this.observer.retried(failed);
+      this.deps.logger.warn(`${this.name}: batch listener failed on ${where(failed)} (attempt ${attempts}: ${message(error)}); delivering again from it in ${delay} ms`);
+      await this.sleepWithHeartbeat(delay, session);
+      return redeliver(failed.offset);
+    }
+    this.batchFailures.settled(failed);
+    const outcome = await this.recover([failed], error, attempts, session, true, decided);
+    // 'stop' already handed the failed record back; the records before it stay done.
+    if (outcome === 'done') redeliver(failed.offset + 1);
+  }
+
+  /**
+   * Not retried in place (attempts exhausted, not retryable, or the error handler chose): forward
+   * to the next retry topic, dead-letter, skip, or stop, as Recovery resolves it.
+   */
+  private async recover(
+    records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false, decided?: ErrorAction,
+  ): Promise<Outcome> {
+    const first = records[0];
+    const resolution = this.recovery.resolve(first, error, attempts, decided);
+    if (resolution.kind === 'stop') return this.stopAt(first, error, session);
+    if (resolution.kind === 'skip') {
+      this.logSkip(resolution.reason, first, attempts, error);
+      this.observer.processed(first, resolution.reason === 'dlqOff' ? 'failure' : 'skipped', records.length);
       return this.completed(records[records.length - 1], session, deferCommit);
     }
-    const topic = dlqTopicName(records[0].topic, this.definition.group, c.dlqName);
     try {
-      await this.deps.binder.provisionTopic(topic, Math.max(records[0].partition + 1, c.partitionCount ?? 1));
-      for (const record of records) await this.deps.producers.sendRaw(topic, dlqRecord(record, error, attempts));
+      if (resolution.kind === 'retryTopic') await this.forwarder.toRetryTopic(resolution.topic, records, error, attempts, resolution.delayMs);
+      else await this.forwarder.toDeadLetter(resolution.topic, records, error, attempts);
     } catch (publishError) {
       // Not committed: the record is redelivered and tried again rather than lost.
-      this.deps.logger.error(`${this.name}: could not publish ${where(records[0])} to ${topic}; it will be redelivered`, publishError);
-      this.observer.deadLetterFailed(records[0]);
-      session.seek({ topic: records[0].topic, partition: records[0].partition, offset: records[0].offset });
-      await this.sleepWithHeartbeat(c.backOffInitialInterval, session);
+      this.deps.logger.error(`${this.name}: could not publish ${where(first)} to ${resolution.topic}; it will be redelivered`, publishError);
+      this.observer.deadLetterFailed(first);
+      session.seek({ topic: first.topic, partition: first.partition, offset: first.offset });
+      await this.sleepWithHeartbeat(this.definition.consumer.backOffInitialInterval, session);
       return 'stop';
     }
-    this.deps.logger.warn(`${this.name}: ${where(records[0])} sent to ${topic} after ${attempts} attempt(s): ${message(error)}`);
-    this.observer.deadLetterSent(records[0], records.length);
-    this.observer.processed(records[0], 'dead_lettered', records.length);
+    if (resolution.kind === 'retryTopic') {
+      this.deps.logger.warn(`${this.name}: attempt ${attempts} on ${where(first)} failed (${message(error)}); retrying through ${resolution.topic} in ${resolution.delayMs} ms`);
+      this.observer.retried(first);
+    } else {
+      this.deps.logger.warn(`${this.name}: ${where(first)} sent to ${resolution.topic} after ${attempts} attempt(s): ${message(error)}`);
+      this.observer.deadLetterSent(first, records.length);
+      this.observer.processed(first, 'dead_lettered', records.length);
+    }
     return this.completed(records[records.length - 1], session, deferCommit);
+  }
+
+  private logSkip(reason: Extract<Resolution, { kind: 'skip' }>['reason'], record: InboundRecord, attempts: number, error: unknown): void {
+    if (reason === 'dlqOff') this.deps.logger.error(`${this.name}: giving up on ${where(record)} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
+    else if (reason === 'recovered') this.deps.logger.info(`${this.name}: ${where(record)} recovered by the listener's recoverer after ${attempts} attempt(s)`);
+    else this.deps.logger.warn(`${this.name}: ${where(record)} skipped by the error handler after ${attempts} attempt(s): ${message(error)}`);
+  }
+
+  /** The error handler or recoverer stopped the listener: the record is not committed, the next start delivers it again. */
+  private stopAt(record: InboundRecord, error: unknown, session: ConsumerSession): Outcome {
+    this.deps.logger.error(`${this.name}: stopped at ${where(record)} by the error handler; it is delivered again when the listener starts`, error);
+    session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
+    // Not awaited: stopping waits for the handler in flight, which is this one.
+    this.stop(DEFAULT_SHUTDOWN_TIMEOUT_MS).catch((e) => this.deps.logger.error(`${this.name}: stopping failed`, e));
+    return 'stop';
   }
 
   /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */

@@ -2,6 +2,7 @@
  * The attempts of one record (or batch): the listeners in order with @SendTo forwarding, retried
  * with backoff while the policy allows, each attempt bounded by handlerTimeoutMs when set.
  */
+import type { ErrorAction } from '../../annotations';
 import type { ConsumerSession, InboundRecord } from '../../binder/Binder';
 import { HandlerTimeoutError } from '../errors';
 import type { Logger } from '../logger';
@@ -13,7 +14,10 @@ import { errorMessage as message, where } from './describe';
 import type { HandlerWatch } from './handlerWatch';
 import { invokeListener, isThenable, type DecodedRecord } from './invoke';
 
-export type InvokeResult = { ok: true } | { ok: false; aborted: boolean; error: unknown; attempts: number };
+export type InvokeResult =
+  | { ok: true }
+  /** `decision`: what the error handler chose instead of a retry in place, if it chose. */
+  | { ok: false; aborted: boolean; error: unknown; attempts: number; decision?: ErrorAction };
 
 /** Every successful invocation returns this one object. */
 const OK: InvokeResult = Object.freeze({ ok: true });
@@ -24,6 +28,8 @@ const OK: InvokeResult = Object.freeze({ ok: true });
  */
 export class Delivery {
   attempt: number;
+  /** What the error handler decided instead of a retry in place. */
+  decision: ErrorAction | undefined;
 
   constructor(
     readonly listeners: ListenerMethod[],
@@ -44,7 +50,7 @@ export class Delivery {
   }
 
   failed(error: unknown, aborted = false): InvokeResult {
-    return { ok: false, aborted, error, attempts: this.attempt };
+    return { ok: false, aborted, error, attempts: this.attempt, decision: this.decision };
   }
 }
 
@@ -61,10 +67,10 @@ export interface InvokerDeps {
   /** A retry of `record` is about to wait out its backoff (metrics). */
   retried(record: InboundRecord): void;
   /**
-   * Whether a failed attempt is tried again in place: the policy's answer unless the container
-   * knows better (an error handler's decision, a batch listener naming the record that failed).
+   * An attempt failed: whether to try again in place. `policyRetries` is the policy's answer; the
+   * container may know better (an error handler's decision, a batch listener naming the record that failed).
    */
-  retryInPlace?(delivery: Delivery, error: unknown, policyRetries: boolean): boolean;
+  attemptFailed(delivery: Delivery, error: unknown, policyRetries: boolean): boolean;
 }
 
 export class ListenerInvoker {
@@ -94,8 +100,7 @@ export class ListenerInvoker {
     const first = delivery.first;
     for (;;) {
       const policyRetries = delivery.attempt < policy.maxAttempts && policy.isRetryable(error);
-      const again = this.deps.retryInPlace ? this.deps.retryInPlace(delivery, error, policyRetries) : policyRetries;
-      if (!again) return delivery.failed(error);
+      if (!this.deps.attemptFailed(delivery, error, policyRetries)) return delivery.failed(error);
       const delay = policy.backoffMs(delivery.attempt);
       this.deps.retried(first);
       this.deps.logger.warn(`${this.deps.name}: attempt ${delivery.attempt} on ${where(first)} failed (${message(error)}); retrying in ${delay} ms`);
