@@ -4,166 +4,34 @@
  * ack/commit → dead-letter topic when attempts are exhausted. The container is the only retry
  * owner; the binder only delivers, commits and seeks.
  */
-import { BatchListenerFailedError, type ErrorAction, type ErrorHandler, type RecordInterceptor } from '../../annotations';
-import type { Binder, ConsumerBinding, ConsumerOptions, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
-import type { Clock } from '../clock';
-import type { ConverterRegistry } from '../conversion';
-import { DEFAULT_SESSION_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../config/types';
-import { MessageConversionError } from '../errors';
+import { BatchListenerFailedError } from '../../annotations';
+import type { ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord } from '../../binder/Binder';
 import type { IdempotencyStoreHealth } from '../idempotency';
-import type { Logger } from '../logger';
-import type { ConsumerDefinition, ListenerMethod } from '../model';
-import type { Producers } from '../producers';
-import { retryPolicy, type RetryPolicy, type RetryablePredicate } from '../retry';
-import { ListenerAcknowledgment } from './context';
-import { Delivery, ListenerInvoker, type InvokeResult } from './attempts';
-import { DecodedRecord, isThenable, matchingListeners } from './invoke';
+import type { ListenerMethod } from '../model';
+import { Delivery, type InvokeResult } from './attempts';
+import { batchFailureIndex } from './batchFailures';
 import { consumerOptions } from './consumerOptions';
-import { OffsetTracker } from './offsets';
-import { Forwarder } from './forwarding';
-import { batchFailureIndex, BatchFailures } from './batchFailures';
-import { DueTimeHolds } from './dueTimeHolds';
-import { RecordInterceptors } from './interceptors';
-import { Recovery, RetryTopicRoutes, type Resolution } from './recovery';
-import { dueTime, forwardedRecord, previousAttempts } from './retryTopics';
+import { ListenerAcknowledgment } from './context';
 import { errorMessage as message, where } from './describe';
-import { sleepWithHeartbeat, withTimeout } from './timing';
-import { HandlerWatch, type StuckPartition } from './handlerWatch';
-import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
-import { NO_LISTENER_OBSERVER, type ListenerObserver } from '../observability/observers';
+import type { StuckPartition } from './handlerWatch';
+import { DecodedRecord, isThenable, matchingListeners } from './invoke';
+import { ListenerCore, type MaybeAsync, type Outcome } from './listenerCore';
+import { MessageConversionError } from '../errors';
+import { previousAttempts } from './retryTopics';
+import { withTimeout } from './timing';
 
-export interface ListenerContainerDeps {
-  binder: Binder;
-  producers: Producers;
-  converters: ConverterRegistry;
-  instanceOf: (service: Function) => object;
-  clock: Clock;
-  /** Store of listeners with consumer.idempotent: one for all, or one per listener name. */
-  idempotencyStore: IdempotencyStoreChoice;
-  /** A listener's own idempotency key (undefined = the message-id header, else topic-partition-offset). */
-  idempotencyKey?: IdempotencyKeyFn;
-  logger: Logger;
-  retryable?: RetryablePredicate;
-  /** The binding's metrics observer (undefined: none, a no-op stands in). */
-  observe?: (definition: ConsumerDefinition) => ListenerObserver;
-  /** Decides per failed attempt before the retry settings (Bindery.create's errorHandler). */
-  errorHandler?: ErrorHandler;
-  /** The application's record interceptors (the listener's own come after them). */
-  recordInterceptors?: RecordInterceptor[];
-}
+export type { ListenerContainerDeps } from './listenerCore';
 
-/** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
-type Outcome = 'done' | 'stop';
-/** Synchronous while nothing needs waiting for, so a synchronous listener costs no promise per record. */
-type MaybeAsync<T> = T | Promise<T>;
-
-export class ListenerContainer {
+export class ListenerContainer extends ListenerCore {
   private binding: ConsumerBinding | undefined;
-  /** The consumer of the retry topics (consumer.retry 'topics'). */
-  private retryBinding: ConsumerBinding | undefined;
-  private pausedByApplication = false;
-  /** Retries in place; with retry topics a single attempt, the topics doing the rest. */
-  private readonly policy: RetryPolicy;
-  private readonly recovery: Recovery;
-  private readonly routes: RetryTopicRoutes | undefined;
-  private readonly holds: DueTimeHolds;
-  /** Partition count each retry and dead-letter topic is created with, once known (after start). */
-  private retryTopicsReady: Promise<Map<string, number>> | undefined;
-  private readonly interceptors: RecordInterceptors;
-  private readonly anyFilter: boolean;
-  private readonly batchFailures = new BatchFailures();
-  private readonly forwarder: Forwarder;
-  private readonly idempotency: IdempotencyGuard | undefined;
-  private readonly abort = new AbortController();
-  private readonly offsets = new OffsetTracker();
-  private readonly watch: HandlerWatch;
-  private readonly invoker: ListenerInvoker;
-  private stopping = false;
-  /** Decided once from the listener methods, not per record. */
-  private readonly anyCondition: boolean;
-  private readonly anyAck: boolean;
-  /** Target types to decode up front when no listener has a condition. */
-  private readonly payloadTypes: (Function | undefined)[];
-  private readonly manual: boolean;
-  private readonly commitPerRecord: boolean;
-  private readonly observer: ListenerObserver;
-
-  constructor(
-    readonly definition: ConsumerDefinition,
-    private readonly deps: ListenerContainerDeps,
-  ) {
-    const bindingPolicy = retryPolicy(definition.consumer, definition.name, deps.retryable);
-    this.policy = definition.retryTopics ? { ...bindingPolicy, maxAttempts: 1 } : bindingPolicy;
-    const destination = definition.destination;
-    this.routes = definition.retryTopics && new RetryTopicRoutes(definition.retryTopics, typeof destination === 'string' ? [destination] : (destination as string[]));
-    this.recovery = new Recovery(definition, bindingPolicy, deps.errorHandler, this.routes);
-    this.holds = new DueTimeHolds(deps.clock, () => this.pausedByApplication || this.stopping);
-    this.interceptors = new RecordInterceptors([...(deps.recordInterceptors ?? []), ...(definition.interceptors ?? [])], definition.name);
-    this.anyFilter = definition.listeners.some((l) => l.filter !== undefined);
-    this.forwarder = new Forwarder(deps.binder, deps.producers, deps.clock, definition.consumer.partitionCount, () => this.retryTopicsReady);
-    this.observer = deps.observe?.(definition) ?? NO_LISTENER_OBSERVER;
-    const listeners = definition.listeners;
-    this.anyCondition = listeners.some((l) => l.condition !== undefined);
-    this.anyAck = listeners.some((l) => l.parameters.some((p) => p.kind === 'ack'));
-    this.payloadTypes = listeners.flatMap((l) => l.parameters.flatMap((p) => (p.kind === 'payload' ? [p.targetType] : [])));
-    const mode = definition.consumer.ackMode;
-    this.manual = mode === 'manual' || mode === 'manual_immediate';
-    this.commitPerRecord = mode === 'record' || mode === 'manual_immediate';
-    const c = definition.consumer;
-    this.watch = new HandlerWatch(definition.name, c.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, c.handlerTimeoutMs, deps.logger);
-    this.invoker = new ListenerInvoker({
-      name: definition.name,
-      policy: this.policy,
-      handlerTimeoutMs: c.handlerTimeoutMs,
-      instanceOf: deps.instanceOf,
-      producers: deps.producers,
-      logger: deps.logger,
-      watch: this.watch,
-      isStopping: () => this.stopping,
-      sleepWithHeartbeat: (ms, session) => this.sleepWithHeartbeat(ms, session),
-      retried: (record) => this.observer.retried(record),
-      attemptFailed: (delivery, error, policyRetries) => this.attemptFailed(delivery, error, policyRetries),
-    });
-    if (definition.consumer.idempotent) {
-      this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
-    }
-  }
-
-  get name(): string {
-    return this.definition.name;
-  }
 
   async start(): Promise<void> {
     const c = this.definition.consumer;
     const options = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
     this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, (batch, session) => this.onBatch(batch, session, this.binding));
-    if (this.routes) await this.startRetryConsumer(this.routes, options);
+    await this.retryTopics?.start(options, (batch, session, binding) => this.onBatch(batch, session, binding));
     if (!c.autoStartup) this.pause();
     this.watch.start();
-  }
-
-  /**
-   * Creates the retry and dead-letter topics with the main topic's partition count (a forwarded
-   * record keeps its partition) and binds one consumer, in its own group, to the retry topics.
-   */
-  private async startRetryConsumer(routes: RetryTopicRoutes, options: ConsumerOptions): Promise<void> {
-    const binder = this.deps.binder;
-    this.retryTopicsReady = (async () => {
-      const counts = new Map<string, number>();
-      for (const main of routes.mainTopics()) {
-        const partitions = (await binder.partitionCount?.(main)) ?? this.definition.consumer.partitionCount ?? 1;
-        for (const topic of [...routes.retryTopicsOf(main), routes.deadLetterTopic(main)]) {
-          await binder.provisionTopic(topic, partitions);
-          counts.set(topic, partitions);
-        }
-      }
-      return counts;
-    })();
-    await this.retryTopicsReady;
-    const group = `${this.definition.group ?? this.definition.name}-retry`;
-    const retryOptions: ConsumerOptions = { ...options, group, startOffset: 'earliest', partitionCount: undefined };
-    this.retryBinding = await binder.bindConsumer(routes.allRetryTopics(), retryOptions, (batch, session) => this.onBatch(batch, session, this.retryBinding));
-    this.holds.attach(this.retryBinding);
   }
 
   /** Partitions whose handler runs past the session timeout, and the warnings about them. */
@@ -177,15 +45,13 @@ export class ListenerContainer {
   }
 
   pause = (): void => {
-    this.pausedByApplication = true;
     this.binding?.pause();
-    this.retryBinding?.pause();
+    this.retryTopics?.pause();
   };
 
   resume = (): void => {
-    this.pausedByApplication = false;
     this.binding?.resume();
-    if (!this.holds.holding()) this.retryBinding?.resume();
+    this.retryTopics?.resume();
   };
 
   isPaused = (): boolean => this.binding?.isPaused() ?? false;
@@ -196,9 +62,8 @@ export class ListenerContainer {
     this.stopping = true;
     this.abort.abort();
     this.watch.stop();
-    this.holds.close();
     // The binding gives up on a handler still running after timeoutMs and releases what it holds.
-    const stopped = Promise.all([this.binding.stop(timeoutMs), this.retryBinding?.stop(timeoutMs)]);
+    const stopped = Promise.all([this.binding.stop(timeoutMs), this.retryTopics?.stop(timeoutMs)]);
     if ((await withTimeout(stopped, timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
   }
 
@@ -275,7 +140,7 @@ export class ListenerContainer {
 
   /** Synchronous when the listeners are and nothing needs waiting for (claims, per-record commits). */
   private processRecord(record: InboundRecord, session: ConsumerSession): MaybeAsync<Outcome> {
-    if (this.routes && this.routes.isRetryTopic(record.topic) && this.heldUntilDue(record, session)) return 'stop';
+    if (this.retryTopics?.holdUntilDue(record, session)) return 'stop';
     let delivered = record;
     if (this.interceptors.any) {
       const intercepted = this.interceptors.before(record);
@@ -306,7 +171,7 @@ export class ListenerContainer {
       return this.completed(record, session);
     }
     if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
-    const result = this.invoker.invoke(new Delivery(listeners, decoded, undefined, session, [record], this.routes && previousAttempts(record)));
+    const result = this.invoker.invoke(new Delivery(listeners, decoded, undefined, session, [record], this.retryTopics && previousAttempts(record)));
     return isThenable(result) ? result.then((r) => this.settled(record, r, session)) : this.settled(record, result, session);
   }
 
@@ -322,35 +187,6 @@ export class ListenerContainer {
       return 'stop';
     }
     return this.recover([record], result.error, result.attempts, session, false, result.decision);
-  }
-
-  /** A record an interceptor or the listener's filter left out: acknowledged and counted, never handled. */
-  private filtered(record: InboundRecord, session: ConsumerSession): MaybeAsync<Outcome> {
-    this.observer.processed(record, 'filtered');
-    return this.completed(record, session);
-  }
-
-  /** A retry topic's record not due yet: handed back, its partition held until it is. */
-  private heldUntilDue(record: InboundRecord, session: ConsumerSession): boolean {
-    const due = dueTime(record);
-    if (due === undefined || due <= this.deps.clock.now()) return false;
-    session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
-    this.holds.hold(record.topic, record.partition, due);
-    return true;
-  }
-
-  /** An attempt failed: interceptors see it, the error handler may decide instead of the retry settings. */
-  private attemptFailed(delivery: Delivery, error: unknown, policyRetries: boolean): boolean {
-    if (this.interceptors.any) this.interceptors.failure(delivery.first, error);
-    // The batch listener named the record: it is retried by delivering the batch again from it.
-    if (error instanceof BatchListenerFailedError) return false;
-    if (!this.deps.errorHandler) return policyRetries;
-    const exhausted = this.routes ? !this.recovery.retriesLeft(error, delivery.attempt) : !policyRetries;
-    const decided = this.recovery.consult(delivery.first, error, delivery.attempt, exhausted);
-    if (decided === undefined) return policyRetries;
-    if (decided === 'retry' && !this.routes) return true;
-    delivery.decision = decided;
-    return false;
   }
 
   private async processWithClaimOrAck(
@@ -376,7 +212,7 @@ export class ListenerContainer {
     const stopRenewing = guard && key !== undefined ? guard.keepAlive([key]) : undefined;
     let result: InvokeResult;
     try {
-      result = await this.invoker.invoke(new Delivery(listeners, decoded, ack, session, [record], this.routes && previousAttempts(record)));
+      result = await this.invoker.invoke(new Delivery(listeners, decoded, ack, session, [record], this.retryTopics && previousAttempts(record)));
     } finally {
       stopRenewing?.();
     }
@@ -498,97 +334,4 @@ export class ListenerContainer {
     if (outcome === 'done') redeliver(failed.offset + 1);
   }
 
-  /**
-   * Not retried in place (attempts exhausted, not retryable, or the error handler chose): forward
-   * to the next retry topic, dead-letter, skip, or stop, as Recovery resolves it.
-   */
-  private async recover(
-    records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false, decided?: ErrorAction,
-  ): Promise<Outcome> {
-    const first = records[0];
-    const resolution = this.recovery.resolve(first, error, attempts, decided);
-    if (resolution.kind === 'stop') return this.stopAt(first, error, session);
-    if (resolution.kind === 'skip') {
-      this.logSkip(resolution.reason, first, attempts, error);
-      this.observer.processed(first, resolution.reason === 'dlqOff' ? 'failure' : 'skipped', records.length);
-      return this.completed(records[records.length - 1], session, deferCommit);
-    }
-    try {
-      if (resolution.kind === 'retryTopic') await this.forwarder.toRetryTopic(resolution.topic, records, error, attempts, resolution.delayMs);
-      else await this.forwarder.toDeadLetter(resolution.topic, records, error, attempts);
-    } catch (publishError) {
-      // Not committed: the record is redelivered and tried again rather than lost.
-      this.deps.logger.error(`${this.name}: could not publish ${where(first)} to ${resolution.topic}; it will be redelivered`, publishError);
-      this.observer.deadLetterFailed(first);
-      session.seek({ topic: first.topic, partition: first.partition, offset: first.offset });
-      await this.sleepWithHeartbeat(this.definition.consumer.backOffInitialInterval, session);
-      return 'stop';
-    }
-    if (resolution.kind === 'retryTopic') {
-      this.deps.logger.warn(`${this.name}: attempt ${attempts} on ${where(first)} failed (${message(error)}); retrying through ${resolution.topic} in ${resolution.delayMs} ms`);
-      this.observer.retried(first);
-    } else {
-      this.deps.logger.warn(`${this.name}: ${where(first)} sent to ${resolution.topic} after ${attempts} attempt(s): ${message(error)}`);
-      this.observer.deadLetterSent(first, records.length);
-      this.observer.processed(first, 'dead_lettered', records.length);
-    }
-    return this.completed(records[records.length - 1], session, deferCommit);
-  }
-
-  private logSkip(reason: Extract<Resolution, { kind: 'skip' }>['reason'], record: InboundRecord, attempts: number, error: unknown): void {
-    if (reason === 'dlqOff') this.deps.logger.error(`${this.name}: giving up on ${where(record)} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
-    else if (reason === 'recovered') this.deps.logger.info(`${this.name}: ${where(record)} recovered by the listener's recoverer after ${attempts} attempt(s)`);
-    else this.deps.logger.warn(`${this.name}: ${where(record)} skipped by the error handler after ${attempts} attempt(s): ${message(error)}`);
-  }
-
-  /** The error handler or recoverer stopped the listener: the record is not committed, the next start delivers it again. */
-  private stopAt(record: InboundRecord, error: unknown, session: ConsumerSession): Outcome {
-    this.deps.logger.error(`${this.name}: stopped at ${where(record)} by the error handler; it is delivered again when the listener starts`, error);
-    session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
-    // Not awaited: stopping waits for the handler in flight, which is this one.
-    this.stop(DEFAULT_SHUTDOWN_TIMEOUT_MS).catch((e) => this.deps.logger.error(`${this.name}: stopping failed`, e));
-    return 'stop';
-  }
-
-  /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
-  private completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): MaybeAsync<Outcome> {
-    this.offsets.mark(record);
-    if (!deferCommit && this.commitPerRecord) return this.commitPending(session, [record]).then(() => 'done');
-    return 'done';
-  }
-
-  private acknowledged(record: InboundRecord, session: ConsumerSession): void {
-    this.offsets.mark(record);
-    if (this.definition.consumer.ackMode === 'manual_immediate') {
-      this.commitPending(session, [record]).catch((e) => this.deps.logger.error(`${this.name}: commit failed`, e));
-    }
-  }
-
-  private async nacked(record: InboundRecord, sleepMs: number, session: ConsumerSession): Promise<Outcome> {
-    session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
-    await this.commitPending(session, [record]);
-    await this.sleepWithHeartbeat(sleepMs, session);
-    return 'stop';
-  }
-
-  private async commitPending(session: ConsumerSession, partitions: TopicPartition[]): Promise<void> {
-    const offsets = this.offsets.take(partitions);
-    if (offsets.length === 0) return;
-    const started = this.observer.now();
-    try {
-      await session.commit(offsets);
-      this.observer.committed(offsets, started);
-    } catch (error) {
-      // Still done: the next commit of these partitions carries the offsets.
-      this.offsets.restore(offsets);
-      throw error;
-    }
-  }
-
-  private sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {
-    const c = this.definition.consumer;
-    return sleepWithHeartbeat(ms, session, c.heartbeatIntervalMs, this.deps.clock, this.abort.signal, (e) =>
-      this.deps.logger.warn(`${this.name}: heartbeat during backoff failed (${message(e)})`),
-    );
-  }
 }

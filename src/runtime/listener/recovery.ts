@@ -6,8 +6,10 @@
  */
 import type { ErrorAction, ErrorHandler, ListenerFailure, Recoverer } from '../../annotations';
 import type { InboundRecord } from '../../binder/Binder';
+import type { Logger } from '../logger';
 import type { ConsumerDefinition, RetryTopicsPlan } from '../model';
 import type { RetryPolicy } from '../retry';
+import { errorMessage as message, where } from './describe';
 import { dlqTopicName } from './dlq';
 import { deadLetterTopicName, planAllowsRetry, retryTopicNames } from './retryTopics';
 
@@ -132,4 +134,10 @@ export class Recovery {
 
 function failure(listener: string, record: InboundRecord, error: unknown, attempts: number, exhausted: boolean): ListenerFailure {
   return { listener, record, error, attempts, exhausted };
+}
+
+export function logSkip(logger: Logger, name: string, reason: Extract<Resolution, { kind: 'skip' }>['reason'], record: InboundRecord, attempts: number, error: unknown): void {
+  if (reason === 'dlqOff') logger.error(`${name}: giving up on ${where(record)} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
+  else if (reason === 'recovered') logger.info(`${name}: ${where(record)} recovered by the listener's recoverer after ${attempts} attempt(s)`);
+  else logger.warn(`${name}: ${where(record)} skipped by the error handler after ${attempts} attempt(s): ${message(error)}`);
 }
