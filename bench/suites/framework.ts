@@ -17,6 +17,7 @@ import 'reflect-metadata';
 import type { Reporter } from '../report';
 import { Bindery, EnableBinding, Payload, Sink, StreamListener, silentLogger } from '../../src';
 import type { KafkaCluster } from '../../scripts/kafka/kafka-node';
+import { poisonRecords } from '../poisonRecords';
 
 const PAD = 'x'.repeat(64);
 const WINDOW = 5000;
@@ -284,4 +285,5 @@ export async function run(report: Reporter): Promise<void> {
     if (!('reason' in kafka)) await kafka.cluster.stop();
   }
   await metricsCost(report);
+  await poisonRecords(report);
 }
