@@ -132,7 +132,7 @@ export abstract class ListenerCore {
   protected attemptFailed(delivery: Delivery, error: unknown, policyRetries: boolean): boolean {
     if (this.interceptors.any) this.interceptors.failure(delivery.first, error);
     // The batch listener named the record: it is retried by delivering the batch again from it.
-    if (error instanceof BatchListenerFailedError) return false;
+    if (error instanceof BatchListenerFailedError && Array.isArray(delivery.input)) return false;
     if (!this.deps.errorHandler) return policyRetries;
     const exhausted = this.retryTopics ? !this.recovery.retriesLeft(error, delivery.attempt) : !policyRetries;
     const decided = this.recovery.consult(delivery.first, error, delivery.attempt, exhausted);

@@ -6,6 +6,7 @@
  */
 import type { ErrorAction, ErrorHandler, ListenerFailure, Recoverer } from '../../annotations';
 import type { InboundRecord } from '../../binder/Binder';
+import { MessageConversionError } from '../errors';
 import type { Logger } from '../logger';
 import type { ConsumerDefinition, RetryTopicsPlan } from '../model';
 import type { RetryPolicy } from '../retry';
@@ -86,6 +87,8 @@ export class Recovery {
 
   /** Whether the retry settings allow another attempt after `attempts`. */
   retriesLeft(error: unknown, attempts: number): boolean {
+    // Bytes that cannot be read will not improve with retries.
+    if (error instanceof MessageConversionError) return false;
     const limit = this.routes ? this.routes.plan.attempts : this.policy.maxAttempts;
     if (attempts >= limit) return false;
     const byPlan = this.routes ? planAllowsRetry(this.routes.plan, error) : undefined;

@@ -22,7 +22,7 @@ import {
   type ConsumerConfig,
   type InboundRecord,
 } from '../../../src';
-import { DEADLINE_MS, eventually, RawCollector, startApp, uniqueName } from './deliverySupport';
+import { DEADLINE_MS, eventually, RawCollector, sendRaw, startApp, uniqueName } from './deliverySupport';
 
 export interface ErrorHandlingTarget {
   name: string;
@@ -159,6 +159,13 @@ export function errorHandlingSuite(target: ErrorHandlingTarget): void {
       expect(header(dead, 'x-retry-due')).toBeUndefined();
       await eventually(() => retry1.records.length === 1, 'the forward to the second retry topic');
       expect(header(retry1.records[0], 'x-original-topic')).toBe(topic);
+
+      // Unreadable bytes will not improve with retries: straight to the dead-letter topic.
+      await sendRaw(b, topic, 0, '{"n": oops');
+      await eventually(() => dlt.records.length === 2, 'the poison pill in the dead-letter topic');
+      expect(dlt.records[1].value!.toString()).toBe('{"n": oops');
+      expect(header(dlt.records[1], 'x-attempts')).toBe('1');
+      expect(retry1.records).toHaveLength(1);
     }, TIMEOUT_MS);
 
     it('batch listener: BatchListenerFailedError commits the records before it, retries that one, redelivers the rest, then dead-letters it', async () => {
