@@ -14,8 +14,10 @@ export class RetryTopicConsumer {
   private binding: ConsumerBinding | undefined;
   private readonly holds: DueTimeHolds;
   private pausedByApplication = false;
-  /** Partition count of each retry and dead-letter topic, once created. */
-  private created: Promise<Map<string, number>> | undefined;
+  /** Partition count of each retry and dead-letter topic, once created at start. */
+  private readonly created: Promise<Map<string, number>>;
+  private topicsCreated!: (counts: Map<string, number>) => void;
+  private topicsFailed!: (error: unknown) => void;
 
   constructor(
     readonly routes: RetryTopicRoutes,
@@ -25,17 +27,27 @@ export class RetryTopicConsumer {
     isStopping: () => boolean,
   ) {
     this.holds = new DueTimeHolds(clock, () => this.pausedByApplication || isStopping());
+    // A forward made while start() creates the topics waits for them, so none is created with another partition count.
+    this.created = new Promise((resolve, reject) => {
+      this.topicsCreated = resolve;
+      this.topicsFailed = reject;
+    });
+    this.created.catch(() => undefined);
   }
 
-  /** The retry and dead-letter topics as created (undefined before start). */
-  topics(): Promise<Map<string, number>> | undefined {
+  /** The retry and dead-letter topics with their partition counts, once created. */
+  topics(): Promise<Map<string, number>> {
     return this.created;
   }
 
   /** `handler` gets the retry topics' batches with the binding that delivered them (undefined while binding). */
   async start(options: ConsumerOptions, handler: (batch: Parameters<BatchHandler>[0], session: ConsumerSession, binding: ConsumerBinding | undefined) => Promise<void>): Promise<void> {
-    this.created = this.createTopics();
-    await this.created;
+    try {
+      this.topicsCreated(await this.createTopics());
+    } catch (error) {
+      this.topicsFailed(error);
+      throw error;
+    }
     const group = `${this.definition.group ?? this.definition.name}-retry`;
     const retryOptions: ConsumerOptions = { ...options, group, startOffset: 'earliest', partitionCount: undefined };
     this.binding = await this.binder.bindConsumer(this.routes.allRetryTopics(), retryOptions, (batch, session) => handler(batch, session, this.binding));

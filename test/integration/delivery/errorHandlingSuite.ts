@@ -22,7 +22,7 @@ import {
   type ConsumerConfig,
   type InboundRecord,
 } from '../../../src';
-import { DEADLINE_MS, eventually, RawCollector, sendRaw, startApp, uniqueName } from './deliverySupport';
+import { DEADLINE_MS, eventually, RawCollector, Recorder, sendRaw, startApp, uniqueName } from './deliverySupport';
 
 export interface ErrorHandlingTarget {
   name: string;
@@ -103,20 +103,26 @@ export function errorHandlingSuite(target: ErrorHandlingTarget): void {
       const group = `${topic}.g`;
       await b.provisionTopic(topic, 3);
       const consumer: ConsumerConfig = { retry: 'topics', maxAttempts: 3, backOffInitialInterval: 300, backOffMultiplier: 2 };
-      const { app, recorder } = await start({ binder: b, topic, group, consumer });
+      // Both records wait in the partition before the listener starts, so the second is there when the first fails.
+      const producer = await Bindery.create({ services: [], binder: b, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false });
+      apps.push(producer);
+      await producer.send(topic, { n: 1 }, { key: 'k', partition: 2 });
+      await producer.send(topic, { n: 2 }, { key: 'k', partition: 2 });
+      const recorder = new Recorder();
       recorder.behavior = (payload, _ack, context) => {
         if (n(payload) === 1 && context.attempt < 3) throw new Error(`attempt ${context.attempt} fails`);
       };
+      await start({ binder: b, topic, group, consumer, recorder });
       const firstRetry = await collect(b, `${topic}-retry-300`, 3);
-      await app.send(topic, { n: 1 }, { key: 'k', partition: 2 });
-      await app.send(topic, { n: 2 }, { key: 'k', partition: 2 });
       await eventually(() => recorder.attemptsOf((p) => n(p) === 1).length === 3, 'the third attempt of the failing record');
 
       const attempts = recorder.attemptsOf((p) => n(p) === 1);
       expect(attempts.map((i) => i.attempt)).toEqual([1, 2, 3]);
-      // Non-blocking: the next record of the partition was handled before the first retry.
+      // Non-blocking: the next record of the partition did not wait for the failing one's retries
+      // (in place it would come after all three attempts; usually it comes right after the first).
       const next = recorder.invocations.findIndex((i) => n(i.payload) === 2);
-      expect(next).toBe(1);
+      expect(next).toBeGreaterThan(0);
+      expect(next).toBeLessThan(3);
       // Lower bounds only: a loaded machine may stretch the gaps, never shorten them.
       expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(300 * 0.9);
       expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(600 * 0.9);
