@@ -30,7 +30,7 @@ export type {
   ConsumerIdleEvent,
   ExplicitTopicPartitions,
 } from './binder/Binder';
-export { ConsumedRecord } from './binder/Binder';
+export { PlainInboundRecord } from './binder/Binder';
 export { PartitionNotAssignedError, SeekTimestampInFutureError, InvalidSeekOffsetError } from './binder/consumer/errors';
 export { ExplicitAssignmentNotSupportedError } from './binder/consumer/explicitAssignments';
 export { TestBinder, InputDestination, OutputDestination, OutputMessage } from './binder/test';

@@ -17,6 +17,7 @@ import 'reflect-metadata';
 import type { Reporter } from '../report';
 import { Bindery, EnableBinding, Payload, Sink, StreamListener, silentLogger, type BinderyOptions } from '../../src';
 import type { KafkaCluster } from '../../scripts/kafka/kafka-node';
+import { poisonRecords } from '../poisonRecords';
 
 const PAD = 'x'.repeat(64);
 const WINDOW = 5000;
@@ -258,4 +259,5 @@ export async function run(report: Reporter): Promise<void> {
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (!('reason' in kafka)) await kafka.cluster.stop();
   }
+  await poisonRecords(report);
 }

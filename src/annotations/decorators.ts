@@ -5,6 +5,7 @@ import {
   type ConditionPredicate,
   type KafkaListenerOptions,
 } from './metadata';
+import type { RecordFilter, RecordInterceptor, Recoverer, RetryableTopicOptions } from './failures';
 
 /** Marks a class for the container (constructor parameters injected by type). */
 export function Injectable(): ClassDecorator {
@@ -33,6 +34,10 @@ export interface StreamListenerOptions {
    * binding: an expression such as `headers['type']=='created'` or a predicate function.
    */
   condition?: string | ConditionPredicate;
+  /** Records this returns false for are acknowledged and counted as filtered, never handled. */
+  filter?: RecordFilter;
+  /** Decides what becomes of a record whose attempts are exhausted, instead of the dead-letter topic. */
+  recoverer?: Recoverer;
 }
 
 /** Delivers messages of the input binding `binding` to the method. */
@@ -42,6 +47,8 @@ export function StreamListener(binding: string, options: StreamListenerOptions =
       method: String(method),
       binding,
       condition: options.condition,
+      filter: options.filter,
+      recoverer: options.recoverer,
     });
   };
 }
@@ -59,5 +66,23 @@ export function KafkaListener(options: KafkaListenerOptions): MethodDecorator {
     const metadata = writableMetadata(classOf(target));
     metadata.injectable = true;
     metadata.kafkaListeners.push({ method: String(method), options: { ...options } });
+  };
+}
+
+/**
+ * Non-blocking retries for this listener: a failed record goes to a retry topic per delay and
+ * comes back when due, then to the dead-letter topic; its partition moves on at once.
+ */
+export function RetryableTopic(options: RetryableTopicOptions = {}): MethodDecorator {
+  return (target, method) => {
+    writableMetadata(classOf(target)).retryableTopics[String(method)] = { ...options };
+  };
+}
+
+/** Record interceptors of this listener, after those given to `Bindery.create`. */
+export function UseInterceptors(...interceptors: RecordInterceptor[]): MethodDecorator {
+  return (target, method) => {
+    const all = writableMetadata(classOf(target)).interceptors;
+    all[String(method)] = [...(all[String(method)] ?? []), ...interceptors];
   };
 }

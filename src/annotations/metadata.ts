@@ -4,6 +4,7 @@
  * decorating a subclass never changes the parent.
  */
 import 'reflect-metadata';
+import type { RecordFilter, RecordInterceptor, Recoverer, RetryableTopicOptions } from './failures';
 
 export const METADATA_KEY = Symbol.for('bindery:metadata');
 
@@ -28,6 +29,8 @@ export interface StreamListenerMetadata {
   method: string;
   binding: string;
   condition?: string | ConditionPredicate;
+  filter?: RecordFilter;
+  recoverer?: Recoverer;
 }
 
 export interface KafkaListenerOptions {
@@ -45,6 +48,10 @@ export interface KafkaListenerOptions {
   ackMode?: AckMode;
   /** Consumer properties as in config `bindings.<name>.consumer` (maxAttempts, enableDlq, ...). */
   properties?: Record<string, unknown>;
+  /** Records this returns false for are acknowledged and counted as filtered, never handled. */
+  filter?: RecordFilter;
+  /** Decides what becomes of a record whose attempts are exhausted, instead of the dead-letter topic. */
+  recoverer?: Recoverer;
 }
 
 export interface KafkaListenerMetadata {
@@ -76,6 +83,10 @@ export interface ClassMetadata {
   sendTo: Record<string, string>;
   /** method name → its decorated parameters. */
   parameters: Record<string, ParameterMetadata[]>;
+  /** method name → @RetryableTopic options. */
+  retryableTopics: Record<string, RetryableTopicOptions>;
+  /** method name → record interceptors of @UseInterceptors. */
+  interceptors: Record<string, RecordInterceptor[]>;
   constructorParameters: ConstructorParameterMetadata[];
 }
 
@@ -88,6 +99,8 @@ function emptyMetadata(): ClassMetadata {
     kafkaListeners: [],
     sendTo: {},
     parameters: {},
+    retryableTopics: {},
+    interceptors: {},
     constructorParameters: [],
   };
 }
@@ -101,6 +114,8 @@ function copyMetadata(source: ClassMetadata): ClassMetadata {
     kafkaListeners: [...source.kafkaListeners],
     sendTo: { ...source.sendTo },
     parameters: Object.fromEntries(Object.entries(source.parameters).map(([k, v]) => [k, [...v]])),
+    retryableTopics: { ...source.retryableTopics },
+    interceptors: Object.fromEntries(Object.entries(source.interceptors).map(([k, v]) => [k, [...v]])),
     // Constructor parameters describe one constructor: a subclass has its own.
     constructorParameters: [],
   };

@@ -69,7 +69,7 @@ export interface OutboxStatus {
 /**
  * A record as delivered to the runtime. Read the fields by name: a binder may decode `headers`
  * on first access (the native binder does), so a spread copy of a record can lack them; a record
- * made from another is a new ConsumedRecord.
+ * made from another is a new PlainInboundRecord.
  */
 export interface InboundRecord {
   topic: string;
@@ -87,7 +87,7 @@ export interface InboundRecord {
   headerText(name: string): string | undefined;
 }
 
-export { ConsumedRecord } from './consumer/ConsumedRecord';
+export { PlainInboundRecord } from './consumer/PlainInboundRecord';
 
 /** Records of one partition, in offset order. */
 export interface InboundBatch {
@@ -224,6 +224,8 @@ export interface Binder {
   readonly name: string;
   /** Creates the topic when missing (idempotent). */
   provisionTopic(topic: string, partitions: number): Promise<void>;
+  /** The topic's partition count, undefined when it does not exist (retry topics copy the main topic's). */
+  partitionCount?(topic: string): Promise<number | undefined>;
   bindProducer(destination: string, options?: ProducerOptions): Promise<ProducerBinding>;
   bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding>;
   /** Stops every binding (giving up on handlers after `handlerWaitMs`, as ConsumerBinding.stop) and frees the binder's resources. */

@@ -2,7 +2,7 @@
  * The application: `Bindery.create` reads the services' metadata and the configuration,
  * creates the binder, wires the services, and `start` binds the listeners.
  */
-import type { MessageChannel, SendOptions, SendResult } from '../annotations';
+import type { ErrorHandler, MessageChannel, ProducerInterceptor, RecordInterceptor, SendOptions, SendResult } from '../annotations';
 import type { Binder, OutboxStatus } from '../binder/Binder';
 import { systemClock, type Clock } from './clock';
 import { loadConfigWithSources } from './config/load';
@@ -16,6 +16,7 @@ import { InMemoryIdempotencyStore, type IdempotencyStore, type IdempotencyStoreH
 import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 import type { StuckPartition } from './listener/handlerWatch';
 import { ListenerContainer } from './listener/ListenerContainer';
+import { interceptingBinder } from './listener/interceptors';
 import { defaultLogger, type Logger } from './logger';
 import type { ApplicationModel, ConsumerDefinition } from './model';
 import { FrameworkMetrics, type MetricsOptions } from './observability/FrameworkMetrics';
@@ -59,6 +60,12 @@ export interface BinderyOptions {
   idempotencyKey?: IdempotencyKeyFn;
   /** Decides retryability per error before retryableExceptions / defaultRetryable (undefined = no opinion). */
   retryable?: RetryablePredicate;
+  /** After every failed attempt: retry, dead-letter (to a topic of its choice), skip or stop (undefined = the retry settings decide). */
+  errorHandler?: ErrorHandler;
+  /** See every record before and after its listener (before: change or filter it); a listener's @UseInterceptors come after. */
+  recordInterceptors?: RecordInterceptor[];
+  /** See every record sent (may add headers). */
+  producerInterceptors?: ProducerInterceptor[];
   /** Time source for backoff; tests pass one that does not really wait. */
   clock?: Clock;
   /** Where bindery reports what users should see (skipped records, DLQ sends, shutdown). Default: lines on stderr at the level of BINDERY_LOG_LEVEL (info). */
@@ -164,8 +171,10 @@ export class Bindery {
       const converters = new ConverterRegistry(options.converters);
       const metrics = metricsFor(options.metrics, config);
       const tracing = options.tracing === false ? undefined : MessagingTracing.create(options.tracing === true ? {} : options.tracing);
-      // The runtime talks to each binder through tracing's wrapper; close() still closes the binders themselves.
-      const sending = tracing ? binders.wrapped((b) => tracedBinder(b, tracing)) : binders;
+      // The runtime talks to each binder through tracing's and the producer interceptors' wrappers;
+      // close() still closes the binders themselves.
+      const producerInterceptors = options.producerInterceptors ?? [];
+      const sending = binders.wrapped((b) => interceptingBinder(tracing ? tracedBinder(b, tracing) : b, producerInterceptors));
       const observers = (definition: ConsumerDefinition): ListenerObserver[] => [
         ...(metrics ? [metrics.listener(definition, binders.forBinding(definition.name))] : []),
         ...(tracing ? [tracing.listener(definition)] : []),
@@ -189,6 +198,8 @@ export class Bindery {
         logger,
         idempotencyKey: options.idempotencyKey,
         retryable: options.retryable,
+        errorHandler: options.errorHandler,
+        recordInterceptors: options.recordInterceptors,
         observe: metrics || tracing ? (definition: ConsumerDefinition) => allObservers(observers(definition)) : undefined,
       };
       // A listener consumes, forwards, replies and dead-letters through its binding's binder.

@@ -3,7 +3,7 @@
  * and builds the application model, failing early with typed errors on anything inconsistent.
  */
 import 'reflect-metadata';
-import { Acknowledgment, RecordContext, readMetadata, type KafkaListenerOptions } from '../annotations';
+import { Acknowledgment, RecordContext, readMetadata, type KafkaListenerMetadata, type KafkaListenerOptions } from '../annotations';
 import { compileCondition } from './conditions';
 import { mergeConfig } from './config/load';
 import { DEFAULT_CONSUMER, DEFAULT_CONTENT_TYPE, type BinderyConfig, type ConsumerConfig } from './config/types';
@@ -14,6 +14,7 @@ import {
   ListenerSignatureError,
   MissingChannelError,
 } from './errors';
+import { retryTopicsPlan } from './listener/retryTopics';
 import type {
   ApplicationModel,
   BindingDefinition,
@@ -116,25 +117,40 @@ function compile(where: string, condition: ListenerMethod['condition'] | string 
   }
 }
 
-export function explore(services: Function[], config: BinderyConfig): ApplicationModel {
-  const { bindings, interfaces } = collectBindings(services);
-  const consumers: ConsumerDefinition[] = [];
-  const producers = new Map<string, ProducerDefinition>();
-  const outputs = namesOf(bindings, 'output');
-  const addProducer = (name: string, destination: string): void => {
-    if (producers.has(name)) return;
-    const producer = mergeConfig(config.default?.producer, config.bindings?.[name]?.producer);
-    producers.set(name, { name, destination, contentType: contentTypeOf(config, name), producer });
-  };
-  for (const name of outputs) addProducer(name, config.bindings?.[name]?.destination ?? name);
-  const outputSendTo = (where: string, target: string, kafka: boolean): ListenerMethod['sendTo'] => {
-    if (bindings.get(target)?.kind === 'output') return { binding: target, topic: producers.get(target)!.destination };
-    if (!kafka) throw new MissingChannelError(`@SendTo('${target}') on ${where}`, target, 'output', outputs);
-    addProducer(target, target);
-    return { topic: target };
-  };
+/** Producer definitions: output bindings, then topics named by @KafkaListener @SendTo as they are found. */
+class ProducerTable {
+  readonly producers = new Map<string, ProducerDefinition>();
+  private readonly outputs: string[];
 
-  const streamByBinding = new Map<string, ListenerMethod[]>();
+  constructor(
+    private readonly config: BinderyConfig,
+    private readonly bindings: Map<string, BindingDefinition>,
+  ) {
+    this.outputs = namesOf(bindings, 'output');
+    for (const name of this.outputs) this.add(name, config.bindings?.[name]?.destination ?? name);
+  }
+
+  /** Where a listener's @SendTo goes: an output binding, or (for @KafkaListener) a topic of that name. */
+  sendTo(where: string, target: string | undefined, kafka: boolean): ListenerMethod['sendTo'] {
+    if (target === undefined) return undefined;
+    if (this.bindings.get(target)?.kind === 'output') return { binding: target, topic: this.producers.get(target)!.destination };
+    if (!kafka) throw new MissingChannelError(`@SendTo('${target}') on ${where}`, target, 'output', this.outputs);
+    this.add(target, target);
+    return { topic: target };
+  }
+
+  private add(name: string, destination: string): void {
+    if (this.producers.has(name)) return;
+    const producer = mergeConfig(this.config.default?.producer, this.config.bindings?.[name]?.producer);
+    this.producers.set(name, { name, destination, contentType: contentTypeOf(this.config, name), producer });
+  }
+}
+
+/** The @StreamListener methods of every service, by input binding. */
+function streamListenersByBinding(
+  services: Function[], config: BinderyConfig, bindings: Map<string, BindingDefinition>, producers: ProducerTable,
+): Map<string, ListenerMethod[]> {
+  const byBinding = new Map<string, ListenerMethod[]>();
   for (const service of services) {
     const metadata = readMetadata(service);
     for (const listener of metadata.streamListeners) {
@@ -142,73 +158,104 @@ export function explore(services: Function[], config: BinderyConfig): Applicatio
       if (bindings.get(listener.binding)?.kind !== 'input') {
         throw new MissingChannelError(`@StreamListener('${listener.binding}') on ${where}`, listener.binding, 'input', namesOf(bindings, 'input'));
       }
-      const target = metadata.sendTo[listener.method];
       const batch = resolveConsumer(config, listener.binding, {}).batchMode;
-      const list = streamByBinding.get(listener.binding) ?? [];
+      const list = byBinding.get(listener.binding) ?? [];
       list.push({
         service,
         method: listener.method,
         where,
         condition: compile(where, listener.condition),
-        sendTo: target === undefined ? undefined : outputSendTo(where, target, false),
+        sendTo: producers.sendTo(where, metadata.sendTo[listener.method], false),
         parameters: planParameters(service, listener.method, batch),
+        filter: listener.filter,
+        recoverer: listener.recoverer,
       });
-      streamByBinding.set(listener.binding, list);
-    }
-    for (const listener of metadata.kafkaListeners) {
-      const where = `${service.name}.${listener.method}`;
-      const o = listener.options;
-      const id = kafkaListenerId(service, listener.method, o);
-      const own = config.bindings?.[id];
-      const fromAnnotation: ConsumerConfig = { ...(o.properties as ConsumerConfig | undefined) };
-      if (o.concurrency !== undefined) fromAnnotation.concurrency = o.concurrency;
-      if (o.autoStartup !== undefined) fromAnnotation.autoStartup = o.autoStartup;
-      if (o.ackMode !== undefined) fromAnnotation.ackMode = o.ackMode;
-      if (o.batch !== undefined) fromAnnotation.batchMode = o.batch;
-      const consumer = resolveConsumer(config, id, fromAnnotation);
-      const destination = own?.destination ?? o.topics ?? (typeof o.topicPattern === 'string' ? new RegExp(o.topicPattern) : o.topicPattern);
-      if (destination === undefined || (Array.isArray(destination) && destination.length === 0)) {
-        throw new ListenerSignatureError(where, `@KafkaListener needs topics or topicPattern (or config bindings.${id}.destination)`);
-      }
-      const target = metadata.sendTo[listener.method];
-      consumers.push({
-        name: id,
-        source: 'kafka',
-        destination,
-        group: own?.group ?? o.groupId ?? id,
-        contentType: contentTypeOf(config, id),
-        consumer,
-        listeners: [
-          {
-            service,
-            method: listener.method,
-            where,
-            sendTo: target === undefined ? undefined : outputSendTo(where, target, true),
-            parameters: planParameters(service, listener.method, consumer.batchMode),
-          },
-        ],
-      });
+      byBinding.set(listener.binding, list);
     }
   }
+  return byBinding;
+}
 
-  for (const [binding, listeners] of streamByBinding) {
-    if (listeners.length > 1 && listeners.some((l) => l.condition === undefined)) {
-      throw new AmbiguousListenersError(binding, listeners.map((l) => l.where));
-    }
-    const own = config.bindings?.[binding];
-    consumers.push({
-      name: binding,
-      source: 'stream',
-      destination: own?.destination ?? binding,
-      group: own?.group,
-      contentType: contentTypeOf(config, binding),
-      consumer: resolveConsumer(config, binding, {}),
-      listeners,
-    });
+/** One consumer per @StreamListener binding; several listeners on one binding need conditions. */
+function streamConsumer(config: BinderyConfig, binding: string, listeners: ListenerMethod[]): ConsumerDefinition {
+  if (listeners.length > 1 && listeners.some((l) => l.condition === undefined)) {
+    throw new AmbiguousListenersError(binding, listeners.map((l) => l.where));
   }
+  const own = config.bindings?.[binding];
+  const consumer = resolveConsumer(config, binding, {});
+  const destination = own?.destination ?? binding;
+  const annotated = listeners.find((l) => readMetadata(l.service).retryableTopics[l.method] !== undefined);
+  const retryable = annotated && readMetadata(annotated.service).retryableTopics[annotated.method];
+  return {
+    name: binding,
+    source: 'stream',
+    destination,
+    group: own?.group,
+    contentType: contentTypeOf(config, binding),
+    consumer,
+    listeners,
+    interceptors: listeners.flatMap((l) => readMetadata(l.service).interceptors[l.method] ?? []),
+    retryTopics: retryTopicsPlan(annotated?.where ?? binding, binding, consumer, retryable, destination),
+  };
+}
 
+/** The annotation's consumer settings, under the binding's config. */
+function kafkaListenerSettings(o: KafkaListenerOptions): ConsumerConfig {
+  const fromAnnotation: ConsumerConfig = { ...(o.properties as ConsumerConfig | undefined) };
+  if (o.concurrency !== undefined) fromAnnotation.concurrency = o.concurrency;
+  if (o.autoStartup !== undefined) fromAnnotation.autoStartup = o.autoStartup;
+  if (o.ackMode !== undefined) fromAnnotation.ackMode = o.ackMode;
+  if (o.batch !== undefined) fromAnnotation.batchMode = o.batch;
+  return fromAnnotation;
+}
+
+/** One consumer per @KafkaListener method. */
+function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, config: BinderyConfig, producers: ProducerTable): ConsumerDefinition {
+  const where = `${service.name}.${listener.method}`;
+  const o = listener.options;
+  const id = kafkaListenerId(service, listener.method, o);
+  const own = config.bindings?.[id];
+  const consumer = resolveConsumer(config, id, kafkaListenerSettings(o));
+  const destination = own?.destination ?? o.topics ?? (typeof o.topicPattern === 'string' ? new RegExp(o.topicPattern) : o.topicPattern);
+  if (destination === undefined || (Array.isArray(destination) && destination.length === 0)) {
+    throw new ListenerSignatureError(where, `@KafkaListener needs topics or topicPattern (or config bindings.${id}.destination)`);
+  }
+  const metadata = readMetadata(service);
+  return {
+    name: id,
+    source: 'kafka',
+    destination,
+    group: own?.group ?? o.groupId ?? id,
+    contentType: contentTypeOf(config, id),
+    consumer,
+    listeners: [
+      {
+        service,
+        method: listener.method,
+        where,
+        sendTo: producers.sendTo(where, metadata.sendTo[listener.method], true),
+        parameters: planParameters(service, listener.method, consumer.batchMode),
+        filter: o.filter,
+        recoverer: o.recoverer,
+      },
+    ],
+    interceptors: metadata.interceptors[listener.method],
+    retryTopics: retryTopicsPlan(where, id, consumer, metadata.retryableTopics[listener.method], destination),
+  };
+}
+
+export function explore(services: Function[], config: BinderyConfig): ApplicationModel {
+  const { bindings, interfaces } = collectBindings(services);
+  const producers = new ProducerTable(config, bindings);
+  const consumers: ConsumerDefinition[] = [];
+  for (const service of services) {
+    for (const listener of readMetadata(service).kafkaListeners) consumers.push(kafkaConsumer(service, listener, config, producers));
+  }
+  for (const [binding, listeners] of streamListenersByBinding(services, config, bindings, producers)) {
+    consumers.push(streamConsumer(config, binding, listeners));
+  }
   const names = consumers.map((c) => c.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new ListenerSignatureError(duplicate, 'two @KafkaListener methods share this id; give each a distinct id');
-  return { bindings, consumers, producers, bindingInterfaces: interfaces };
+  return { bindings, consumers, producers: producers.producers, bindingInterfaces: interfaces };
 }

@@ -29,3 +29,4 @@ export {
   EXCEPTION_MESSAGE_HEADER,
   EXCEPTION_STACKTRACE_HEADER,
 } from './messaging/replyHeaders';
+export { RetryConfigError } from './listener/retryTopics';

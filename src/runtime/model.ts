@@ -1,5 +1,5 @@
 /** What the explorer learns from the services: bindings, consumers and how to call each listener. */
-import type { AckMode, ConditionPredicate } from '../annotations';
+import type { AckMode, ConditionPredicate, RecordFilter, RecordInterceptor, Recoverer } from '../annotations';
 import type { Destination } from '../binder/Binder';
 import type { ConsumerConfig, ProducerConfig } from './config/types';
 
@@ -26,6 +26,23 @@ export interface ListenerMethod {
   /** Output binding name or (for @KafkaListener) topic the return value goes to. */
   sendTo?: { binding?: string; topic: string };
   parameters: ParameterPlan[];
+  /** Records it returns false for are acknowledged and counted as filtered. */
+  filter?: RecordFilter;
+  recoverer?: Recoverer;
+}
+
+/** Non-blocking retries (consumer.retry 'topics' or @RetryableTopic), checked at start-up. */
+export interface RetryTopicsPlan {
+  /** Attempts including the first. */
+  attempts: number;
+  /** Delay before retry n (index n-1), ms; one retry topic per entry. */
+  delays: number[];
+  /** Only these error classes are retried (else all the retry settings allow). */
+  include?: Function[];
+  /** These go straight to the dead-letter topic. */
+  exclude?: Function[];
+  /** Dead-letter topic; default `<topic>-dlt`. */
+  dltTopic?: string;
 }
 
 /** Fully resolved consumer settings (defaults, annotation, config merged). */
@@ -57,6 +74,9 @@ export interface ConsumerDefinition {
   contentType: string;
   consumer: ResolvedConsumerConfig;
   listeners: ListenerMethod[];
+  /** Record interceptors of the listener's own (@UseInterceptors), after the application's. */
+  interceptors?: RecordInterceptor[];
+  retryTopics?: RetryTopicsPlan;
 }
 
 export interface ProducerDefinition {

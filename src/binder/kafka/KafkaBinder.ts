@@ -117,6 +117,14 @@ export class KafkaBinder implements Binder {
     }
   }
 
+  async partitionCount(topic: string): Promise<number | undefined> {
+    const admin = await this.connectedAdmin();
+    const existing = await this.attempt(`listing topics`, () => admin.listTopics());
+    if (!existing.includes(topic)) return undefined;
+    const metadata = await this.attempt(`describing topic '${topic}'`, () => admin.fetchTopicMetadata({ topics: [topic] }));
+    return metadata.topics[0]?.partitions.length;
+  }
+
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     this.assertOpen();
     // the outbox forwards through the idempotent producer: a retried forward is never written twice

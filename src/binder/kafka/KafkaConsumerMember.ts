@@ -5,7 +5,7 @@
  * the partition back to the first record it did not finish and delivers it again on the next poll.
  */
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { ConsumedRecord, type BatchHandler, type ConsumerSession, type InboundRecord, type TopicPartition, type TopicPartitionOffset } from '../Binder';
+import { PlainInboundRecord, type BatchHandler, type ConsumerSession, type InboundRecord, type TopicPartition, type TopicPartitionOffset } from '../Binder';
 import { AssignedPartitions } from '../consumer/AssignedPartitions';
 import { deliverInChunks, type ChunkDelivery } from '../consumer/deliverInChunks';
 import { announceAssignment, idleWatchOf, type MemberSettings } from '../consumer/MemberSettings';
@@ -287,7 +287,7 @@ function isRebalanceSignal(error: unknown): boolean {
 }
 
 function toInbound(topic: string, partition: number, message: KafkaMessage): InboundRecord {
-  return new ConsumedRecord(
+  return new PlainInboundRecord(
     topic,
     partition,
     Number(message.offset),

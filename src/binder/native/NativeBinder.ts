@@ -82,6 +82,12 @@ export class NativeBinder implements Binder {
     }
   }
 
+  async partitionCount(topic: string): Promise<number | undefined> {
+    const metadata = await (await this.broker()).metadata({ topics: [{ name: topic }], allowAutoTopicCreation: false });
+    const found = metadata.topics.find((t) => t.name === topic);
+    return found && found.errorCode === ErrorCode.NONE ? found.partitions.length : undefined;
+  }
+
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     const client = await this.client();
     if (client) return client.bindProducer(destination, options);
@@ -91,7 +97,7 @@ export class NativeBinder implements Binder {
     const producer = await NativeProducerBinding.create(
       broker,
       destination,
-      await this.partitionCount(destination),
+      await this.existingPartitionCount(destination),
       {
         compression: options.compression ?? CompressionType.None,
         batchSize: options.batchSize ?? PRODUCER_OPTION_DEFAULTS.batchSize,
@@ -113,7 +119,7 @@ export class NativeBinder implements Binder {
     if (client) return client.bindConsumer(destination, options, handler);
     const broker = await this.broker();
     const topics = await resolveTopics(explicitTopics(options) ?? destination, options.partitionCount ?? this.config.defaultPartitions, this);
-    await checkAssignedPartitions(options, (topic) => this.partitionCount(topic));
+    await checkAssignedPartitions(options, (topic) => this.existingPartitionCount(topic));
     const group = consumerGroupOf(options);
     let binding: NativeConsumerBinding | undefined = undefined;
     binding = await NativeConsumerBinding.create(
@@ -157,7 +163,7 @@ export class NativeBinder implements Binder {
       .sort();
   }
 
-  private async partitionCount(topic: string): Promise<number> {
+  private async existingPartitionCount(topic: string): Promise<number> {
     const metadata = await (await this.broker()).metadata({ topics: [{ name: topic }], allowAutoTopicCreation: false });
     const found = metadata.topics.find((t) => t.name === topic);
     if (!found || found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up topic '${topic}'`, found?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);

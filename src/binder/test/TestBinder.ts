@@ -45,6 +45,10 @@ export class TestBinder implements Binder {
     this.broker.provision(topic, partitions);
   }
 
+  async partitionCount(topic: string): Promise<number | undefined> {
+    return this.broker.partitionCount(topic) || undefined;
+  }
+
   async bindProducer(destination: string, options: ProducerOptions = {}): Promise<ProducerBinding> {
     this.assertOpen();
     this.broker.provision(destination, options.partitionCount);

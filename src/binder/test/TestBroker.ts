@@ -2,7 +2,7 @@
  * The in-memory store behind the test binder: topics of partitions of records, committed
  * offsets per group, and group membership with a simple modulo assignment.
  */
-import { ConsumedRecord, type InboundRecord, type OutboundRecord, type SendResult, type TopicPartition } from '../Binder';
+import { PlainInboundRecord, type InboundRecord, type OutboundRecord, type SendResult, type TopicPartition } from '../Binder';
 import { partitionForKey } from '../../protocol/murmur2';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { Signal } from './Signal';
@@ -55,7 +55,7 @@ export class TestBroker {
       throw new RangeError(`Topic ${topic} has ${partitions.length} partition(s); partition ${partition} does not exist`);
     }
     const log = partitions[partition];
-    const record: InboundRecord = new ConsumedRecord(topic, partition, log.length, input.timestamp ?? Date.now(), input.key ?? null, input.value, input.headers ?? []);
+    const record: InboundRecord = new PlainInboundRecord(topic, partition, log.length, input.timestamp ?? Date.now(), input.key ?? null, input.value, input.headers ?? []);
     log.push(record);
     this.produced.push({ topic, record, fromApplication });
     this.changed.notify();

@@ -36,7 +36,12 @@ export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
   defaultRetryable: define.boolean(true, 'whether errors not listed in `retryableExceptions` are retried'),
   retryableExceptions: define.optional({ type: 'booleanMap' }, 'error class name → retried or not (the class or any ancestor matches)', '–'),
   enableDlq: define.boolean(false, 'send messages that exhausted their attempts to the dead-letter topic'),
-  dlqName: define.optional({ type: 'string' }, 'dead-letter topic', '`error.<destination>.<group>`'),
+  dlqName: define.optional({ type: 'string' }, 'dead-letter topic', '`error.<destination>.<group>` (`<destination>-dlt` with `retry: topics`)'),
+  retry: define.enumOf(
+    ['in-place', 'topics'],
+    'in-place',
+    '`in-place`: a failed record is retried while its partition waits; `topics`: forwarded to a retry topic per delay and on to the dead-letter topic while its partition moves on ([Delivery guarantees](delivery-guarantees.md#non-blocking-retries-retry-topics))',
+  ),
   ackMode: define.enumOf(['record', 'batch', 'manual', 'manual_immediate'], 'record', 'when offsets are committed'),
   concurrency: CONSUMER_OPTION_DEFS.concurrency,
   partitionCount: define.optional({ type: 'integer', min: 1 }, 'partitions to create the destination with', "the binder's"),

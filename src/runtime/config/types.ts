@@ -23,6 +23,8 @@ export interface ConsumerConfig {
   enableDlq?: boolean;
   /** DLQ topic instead of error.<destination>.<group>. */
   dlqName?: string;
+  /** 'in-place' (default): retried while the partition waits; 'topics': through retry topics, the partition moves on. */
+  retry?: 'in-place' | 'topics';
   /** When offsets are committed. */
   ackMode?: AckMode;
   /** Group members this binding runs. */

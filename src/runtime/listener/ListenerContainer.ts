@@ -4,109 +4,33 @@
  * ack/commit → dead-letter topic when attempts are exhausted. The container is the only retry
  * owner; the binder only delivers, commits and seeks.
  */
-import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
-import type { Clock } from '../clock';
-import type { ConverterRegistry } from '../conversion';
-import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
-import { MessageConversionError } from '../errors';
+import { BatchListenerFailedError } from '../../annotations';
+import type { ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord } from '../../binder/Binder';
 import type { IdempotencyStoreHealth } from '../idempotency';
-import type { Logger } from '../logger';
-import type { ConsumerDefinition, ListenerMethod } from '../model';
-import type { Producers } from '../producers';
-import { retryPolicy, type RetryPolicy, type RetryablePredicate } from '../retry';
-import { ListenerAcknowledgment } from './context';
-import { ListenerInvoker, type InvokeResult } from './attempts';
-import { DecodedRecord, isThenable, matchingListeners } from './invoke';
+import type { ListenerMethod } from '../model';
+import { Delivery, type InvokeResult } from './attempts';
+import { batchFailureIndex } from './batchFailures';
 import { consumerOptions } from './consumerOptions';
-import { OffsetTracker } from './offsets';
-import { dlqRecord, dlqTopicName } from './dlq';
+import { ListenerAcknowledgment } from './context';
 import { errorMessage as message, where } from './describe';
-import { sleepWithHeartbeat, withTimeout } from './timing';
-import { HandlerWatch, type StuckPartition } from './handlerWatch';
-import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
-import { NO_LISTENER_OBSERVER, type ListenerObserver } from '../observability/observers';
+import type { StuckPartition } from './handlerWatch';
+import { DecodedRecord, isThenable, matchingListeners } from './invoke';
+import { ListenerCore, type MaybeAsync, type Outcome } from './listenerCore';
+import { MessageConversionError } from '../errors';
+import { previousAttempts } from './retryTopics';
+import { withTimeout } from './timing';
 
-export interface ListenerContainerDeps {
-  binder: Binder;
-  producers: Producers;
-  converters: ConverterRegistry;
-  instanceOf: (service: Function) => object;
-  clock: Clock;
-  /** Store of listeners with consumer.idempotent: one for all, or one per listener name. */
-  idempotencyStore: IdempotencyStoreChoice;
-  /** A listener's own idempotency key (undefined = the message-id header, else topic-partition-offset). */
-  idempotencyKey?: IdempotencyKeyFn;
-  logger: Logger;
-  retryable?: RetryablePredicate;
-  /** The binding's metrics observer (undefined: none, a no-op stands in). */
-  observe?: (definition: ConsumerDefinition) => ListenerObserver;
-}
+export type { ListenerContainerDeps } from './listenerCore';
 
-/** What became of one record: done (commit past it) or stop (redeliver from it, commit nothing after). */
-type Outcome = 'done' | 'stop';
-
-export class ListenerContainer {
+export class ListenerContainer extends ListenerCore {
   private binding: ConsumerBinding | undefined;
-  private readonly policy: RetryPolicy;
-  private readonly idempotency: IdempotencyGuard | undefined;
-  private readonly abort = new AbortController();
-  private readonly offsets = new OffsetTracker();
-  private readonly watch: HandlerWatch;
-  private readonly invoker: ListenerInvoker;
-  private stopping = false;
-  /** Decided once from the listener methods, not per record. */
-  private readonly anyCondition: boolean;
-  private readonly anyAck: boolean;
-  /** Target types to decode up front when no listener has a condition. */
-  private readonly payloadTypes: (Function | undefined)[];
-  private readonly manual: boolean;
-  private readonly commitPerRecord: boolean;
-  private readonly observer: ListenerObserver;
-
-  constructor(
-    readonly definition: ConsumerDefinition,
-    private readonly deps: ListenerContainerDeps,
-  ) {
-    this.policy = retryPolicy(definition.consumer, definition.name, deps.retryable);
-    this.observer = deps.observe?.(definition) ?? NO_LISTENER_OBSERVER;
-    const listeners = definition.listeners;
-    this.anyCondition = listeners.some((l) => l.condition !== undefined);
-    this.anyAck = listeners.some((l) => l.parameters.some((p) => p.kind === 'ack'));
-    this.payloadTypes = listeners.flatMap((l) => l.parameters.flatMap((p) => (p.kind === 'payload' ? [p.targetType] : [])));
-    const mode = definition.consumer.ackMode;
-    this.manual = mode === 'manual' || mode === 'manual_immediate';
-    this.commitPerRecord = mode === 'record' || mode === 'manual_immediate';
-    const c = definition.consumer;
-    this.watch = new HandlerWatch(definition.name, c.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, c.handlerTimeoutMs, deps.logger);
-    this.invoker = new ListenerInvoker({
-      name: definition.name,
-      policy: this.policy,
-      handlerTimeoutMs: c.handlerTimeoutMs,
-      instanceOf: deps.instanceOf,
-      producers: deps.producers,
-      logger: deps.logger,
-      watch: this.watch,
-      isStopping: () => this.stopping,
-      sleepWithHeartbeat: (ms, session) => this.sleepWithHeartbeat(ms, session),
-      retried: (record) => this.observer.retried(record),
-    });
-    if (definition.consumer.idempotent) {
-      this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
-    }
-  }
-
-  get name(): string {
-    return this.definition.name;
-  }
 
   async start(): Promise<void> {
     const c = this.definition.consumer;
-    this.binding = await this.deps.binder.bindConsumer(
-      this.definition.destination,
-      this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions))),
-      (batch, session) => this.onBatch(batch, session),
-    );
-    if (!c.autoStartup) this.binding.pause();
+    const options = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
+    this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, (batch, session) => this.onBatch(batch, session, this.binding));
+    await this.retryTopics?.start(options, (batch, session, binding) => this.onBatch(batch, session, binding));
+    if (!c.autoStartup) this.pause();
     this.watch.start();
   }
 
@@ -120,8 +44,16 @@ export class ListenerContainer {
     return this.idempotency?.store.health?.();
   }
 
-  pause = (): void => this.binding?.pause();
-  resume = (): void => this.binding?.resume();
+  pause = (): void => {
+    this.binding?.pause();
+    this.retryTopics?.pause();
+  };
+
+  resume = (): void => {
+    this.binding?.resume();
+    this.retryTopics?.resume();
+  };
+
   isPaused = (): boolean => this.binding?.isPaused() ?? false;
 
   /** Stops fetching, cuts backoff short, waits for the handler in flight (up to `timeoutMs`), leaves the group. */
@@ -131,30 +63,40 @@ export class ListenerContainer {
     this.abort.abort();
     this.watch.stop();
     // The binding gives up on a handler still running after timeoutMs and releases what it holds.
-    if ((await withTimeout(this.binding.stop(timeoutMs), timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
+    const stopped = Promise.all([this.binding.stop(timeoutMs), this.retryTopics?.stop(timeoutMs)]);
+    if ((await withTimeout(stopped, timeoutMs)) === 'timeout') this.deps.logger.warn(`${this.name}: handlers still running after ${timeoutMs} ms at shutdown; not waiting longer`);
   }
 
-  private async onBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
+  /** `binding`: the binding that delivered (undefined while it is being bound). */
+  private async onBatch(batch: InboundBatch, session: ConsumerSession, binding: ConsumerBinding | undefined): Promise<void> {
     if (batch.records.length === 0) return;
-    if (this.stopping || this.binding?.isPaused()) {
+    if (this.stopping || binding?.isPaused()) {
       // Delivered despite stop/pause: hand it back untouched.
       session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
       return;
     }
     this.observer.received(batch);
+    if (this.definition.consumer.batchMode) await this.deliverBatch(batch, session);
+    else await this.deliverRecords(batch, session);
+  }
+
+  /** Batch listeners: the batch at once, committed at its end. */
+  private async deliverBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
     const activity = this.watch.activity(batch.topic, batch.partition);
-    if (this.definition.consumer.batchMode) {
-      activity.begin(batch.records[0]);
-      try {
-        const started = this.observer.now();
-        await this.processBatch(batch, session);
-        this.observer.timed(batch.records[0], started);
-      } finally {
-        activity.record = undefined;
-        await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
-      }
-      return;
+    activity.begin(batch.records[0]);
+    try {
+      const started = this.observer.now();
+      await this.processBatch(batch, session);
+      this.observer.timed(batch.records[0], started);
+    } finally {
+      activity.record = undefined;
+      await this.commitPending(session, [{ topic: batch.topic, partition: batch.partition }]);
     }
+  }
+
+  /** Record listeners: each record in offset order until one asks to be delivered again. */
+  private async deliverRecords(batch: InboundBatch, session: ConsumerSession): Promise<void> {
+    const activity = this.watch.activity(batch.topic, batch.partition);
     // The first record not yet done: where a failure (a store or commit error) delivers again from.
     let resumeAt = batch.records[0].offset;
     let sought = false;
@@ -169,8 +111,8 @@ export class ListenerContainer {
           break;
         }
         const started = this.observer.now();
-        let outcome = this.processRecord(record, session);
-        if (typeof outcome !== 'string') outcome = await outcome;
+        const processing = this.processRecord(record, session);
+        const outcome = isThenable(processing) ? await processing : processing;
         this.observer.timed(record, started);
         if (outcome === 'stop') {
           sought = true;
@@ -197,9 +139,20 @@ export class ListenerContainer {
   }
 
   /** Synchronous when the listeners are and nothing needs waiting for (claims, per-record commits). */
-  private processRecord(record: InboundRecord, session: ConsumerSession): Outcome | Promise<Outcome> {
-    const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters, session);
+  private processRecord(record: InboundRecord, session: ConsumerSession): MaybeAsync<Outcome> {
+    if (this.retryTopics?.holdUntilDue(record, session)) return 'stop';
+    let delivered = record;
+    if (this.interceptors.any) {
+      const intercepted = this.interceptors.before(record);
+      if (intercepted === null) return this.filtered(record, session);
+      delivered = intercepted;
+    }
     let listeners = this.definition.listeners;
+    if (this.anyFilter) {
+      listeners = listeners.filter((l) => l.filter === undefined || l.filter(delivered));
+      if (listeners.length === 0) return this.filtered(record, session);
+    }
+    const decoded = new DecodedRecord(delivered, this.definition.contentType, this.deps.converters, session);
     try {
       if (this.anyCondition) {
         listeners = matchingListeners(listeners, decoded);
@@ -218,19 +171,22 @@ export class ListenerContainer {
       return this.completed(record, session);
     }
     if (this.idempotency || this.anyAck) return this.processWithClaimOrAck(record, decoded, listeners, session);
-    const result = this.invoker.invokeWithRetry(listeners, decoded, undefined, session, [record]);
+    const result = this.invoker.invoke(new Delivery(listeners, decoded, undefined, session, [record], this.retryTopics && previousAttempts(record)));
     return isThenable(result) ? result.then((r) => this.settled(record, r, session)) : this.settled(record, result, session);
   }
 
   /** After the invocation of a listener that takes no Acknowledgment and is not idempotent. */
-  private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): Outcome | Promise<Outcome> {
-    if (result.ok) this.observer.processed(record, 'success');
-    if (result.ok) return this.manual ? 'done' : this.completed(record, session);
+  private settled(record: InboundRecord, result: InvokeResult, session: ConsumerSession): MaybeAsync<Outcome> {
+    if (result.ok) {
+      if (this.interceptors.any) this.interceptors.success(record);
+      this.observer.processed(record, 'success');
+      return this.manual ? 'done' : this.completed(record, session);
+    }
     if (result.aborted) {
       session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
       return 'stop';
     }
-    return this.recover([record], result.error, result.attempts, session);
+    return this.recover([record], result.error, result.attempts, session, false, result.decision);
   }
 
   private async processWithClaimOrAck(
@@ -256,7 +212,7 @@ export class ListenerContainer {
     const stopRenewing = guard && key !== undefined ? guard.keepAlive([key]) : undefined;
     let result: InvokeResult;
     try {
-      result = await this.invoker.invokeWithRetry(listeners, decoded, ack, session, [record]);
+      result = await this.invoker.invoke(new Delivery(listeners, decoded, ack, session, [record], this.retryTopics && previousAttempts(record)));
     } finally {
       stopRenewing?.();
     }
@@ -266,6 +222,7 @@ export class ListenerContainer {
       return this.nacked(record, ack.nackSleepMs, session);
     }
     if (result.ok) {
+      if (this.interceptors.any) this.interceptors.success(record);
       this.observer.processed(record, 'success');
       if (guard && key !== undefined) await guard.markDone(key);
       return this.manual ? 'done' : this.completed(record, session);
@@ -275,7 +232,7 @@ export class ListenerContainer {
       session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
       return 'stop';
     }
-    return this.recover([record], result.error, result.attempts, session);
+    return this.recover([record], result.error, result.attempts, session, false, result.decision);
   }
 
   /**
@@ -289,9 +246,16 @@ export class ListenerContainer {
       this.offsets.take(tp);
       session.seek({ topic: batch.topic, partition: batch.partition, offset });
     };
+    const last = batch.records[batch.records.length - 1];
     let readable: DecodedRecord[] = [];
+    let filtered = 0;
     for (const record of batch.records) {
-      const decoded = new DecodedRecord(record, this.definition.contentType, this.deps.converters, session);
+      const delivered = this.interceptors.any ? this.interceptors.before(record) : record;
+      if (delivered === null || (this.anyFilter && !this.definition.listeners.some((l) => l.filter === undefined || l.filter(delivered)))) {
+        filtered++;
+        continue;
+      }
+      const decoded = new DecodedRecord(delivered, this.definition.contentType, this.deps.converters, session);
       try {
         decoded.payload();
         readable.push(decoded);
@@ -299,7 +263,7 @@ export class ListenerContainer {
         if ((await this.recover([record], error, 1, session, true)) === 'stop') return handBack(batch.records[0].offset);
       }
     }
-    const last = batch.records[batch.records.length - 1];
+    if (filtered > 0) this.observer.processed(last, 'filtered', filtered);
     let keys: string[] = [];
     if (this.idempotency && readable.length > 0) {
       const owned = () => !this.stopping && session.isActive(batch.topic, batch.partition);
@@ -310,13 +274,15 @@ export class ListenerContainer {
       if (claimed.kept.length === 0) return this.offsets.mark(last);
       ({ kept: readable, keys } = claimed);
     }
-    if (readable.length === 0) return;
+    // Nothing to hand the listener (filtered, or dead-lettered): done up to the end of the batch.
+    if (readable.length === 0) return this.offsets.mark(last);
     const ack = new ListenerAcknowledgment(() => this.acknowledged(last, session));
     const records = readable.map((d) => d.record);
     const stopRenewing = this.idempotency?.keepAlive(keys);
     let result: InvokeResult;
     try {
-      result = await this.invoker.invokeWithRetry(this.definition.listeners, readable, ack, session, records);
+      const previous = this.batchFailures.attemptsOf(records[0]);
+      result = await this.invoker.invoke(new Delivery(this.definition.listeners, readable, ack, session, records, previous));
     } finally {
       stopRenewing?.();
     }
@@ -327,79 +293,45 @@ export class ListenerContainer {
       return;
     }
     if (result.ok) {
+      this.batchFailures.settled(records[0]);
+      if (this.interceptors.any) for (const r of records) this.interceptors.success(r);
       this.observer.processed(last, 'success', records.length);
       if (!this.manual) this.offsets.mark(last);
       return;
     }
     if (result.aborted) return handBack(batch.records[0].offset);
-    if ((await this.recover(records, result.error, result.attempts, session, true)) === 'stop') handBack(batch.records[0].offset);
-  }
-
-  /** Attempts exhausted or not retryable: dead-letter (or log and skip), then the record counts as done. */
-  private async recover(records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false): Promise<Outcome> {
-    const c = this.definition.consumer;
-    if (!c.enableDlq) {
-      this.deps.logger.error({ err: error }, `${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`);
-      this.observer.processed(records[0], 'failure', records.length);
-      return this.completed(records[records.length - 1], session, deferCommit);
+    if (result.error instanceof BatchListenerFailedError) {
+      const index = batchFailureIndex(result.error.indexOrRecord, readable);
+      if (index >= 0) return this.batchRecordFailed(readable, index, result.error.cause, session);
     }
-    const topic = dlqTopicName(records[0].topic, this.definition.group, c.dlqName);
-    try {
-      await this.deps.binder.provisionTopic(topic, Math.max(records[0].partition + 1, c.partitionCount ?? 1));
-      for (const record of records) await this.deps.producers.sendRaw(topic, dlqRecord(record, error, attempts));
-    } catch (publishError) {
-      // Not committed: the record is redelivered and tried again rather than lost.
-      this.deps.logger.error({ err: publishError }, `${this.name}: could not publish ${where(records[0])} to ${topic}; it will be redelivered`);
-      this.observer.deadLetterFailed(records[0]);
-      session.seek({ topic: records[0].topic, partition: records[0].partition, offset: records[0].offset });
-      await this.sleepWithHeartbeat(c.backOffInitialInterval, session);
-      return 'stop';
+    if ((await this.recover(records, result.error, result.attempts, session, true, result.decision)) === 'stop') handBack(batch.records[0].offset);
+  }
+
+  /**
+   * A batch listener named the record that failed: the records before it are done, that one is
+   * retried (the batch is delivered again from it) or recovered on its own, the rest come again.
+   */
+  private async batchRecordFailed(readable: DecodedRecord[], index: number, error: unknown, session: ConsumerSession): Promise<void> {
+    const failed = readable[index].record;
+    if (index > 0) {
+      this.offsets.mark(readable[index - 1].record);
+      this.observer.processed(readable[0].record, 'success', index);
     }
-    this.deps.logger.warn(`${this.name}: ${where(records[0])} sent to ${topic} after ${attempts} attempt(s): ${message(error)}`);
-    this.observer.deadLetterSent(records[0], records.length);
-    this.observer.processed(records[0], 'dead_lettered', records.length);
-    return this.completed(records[records.length - 1], session, deferCommit);
-  }
-
-  /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
-  private completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): Outcome | Promise<Outcome> {
-    this.offsets.mark(record);
-    if (!deferCommit && this.commitPerRecord) return this.commitPending(session, [record]).then(() => 'done');
-    return 'done';
-  }
-
-  private acknowledged(record: InboundRecord, session: ConsumerSession): void {
-    this.offsets.mark(record);
-    if (this.definition.consumer.ackMode === 'manual_immediate') {
-      this.commitPending(session, [record]).catch((e) => this.deps.logger.error({ err: e }, `${this.name}: commit failed`));
+    const attempts = this.batchFailures.failed(failed);
+    const exhausted = !this.recovery.retriesLeft(error, attempts);
+    const decided = this.recovery.consult(failed, error, attempts, exhausted);
+    const redeliver = (offset: number) => session.seek({ topic: failed.topic, partition: failed.partition, offset });
+    if (decided === 'retry' || (decided === undefined && !exhausted)) {
+      const delay = this.policy.backoffMs(attempts);
+      this.observer.retried(failed);
+      this.deps.logger.warn(`${this.name}: batch listener failed on ${where(failed)} (attempt ${attempts}: ${message(error)}); delivering again from it in ${delay} ms`);
+      await this.sleepWithHeartbeat(delay, session);
+      return redeliver(failed.offset);
     }
+    this.batchFailures.settled(failed);
+    const outcome = await this.recover([failed], error, attempts, session, true, decided);
+    // 'stop' already handed the failed record back; the records before it stay done.
+    if (outcome === 'done') redeliver(failed.offset + 1);
   }
 
-  private async nacked(record: InboundRecord, sleepMs: number, session: ConsumerSession): Promise<Outcome> {
-    session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
-    await this.commitPending(session, [record]);
-    await this.sleepWithHeartbeat(sleepMs, session);
-    return 'stop';
-  }
-
-  private async commitPending(session: ConsumerSession, partitions: TopicPartition[]): Promise<void> {
-    const offsets = this.offsets.take(partitions);
-    if (offsets.length === 0) return;
-    const started = this.observer.now();
-    try {
-      await session.commit(offsets);
-      this.observer.committed(offsets, started);
-    } catch (error) {
-      // Still done: the next commit of these partitions carries the offsets.
-      this.offsets.restore(offsets);
-      throw error;
-    }
-  }
-
-  private sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {
-    const c = this.definition.consumer;
-    return sleepWithHeartbeat(ms, session, c.heartbeatIntervalMs, this.deps.clock, this.abort.signal, (e) =>
-      this.deps.logger.warn(`${this.name}: heartbeat during backoff failed (${message(e)})`),
-    );
-  }
 }

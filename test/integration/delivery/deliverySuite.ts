@@ -8,6 +8,7 @@ import type { Acknowledgment, Binder, Bindery } from '../../../src';
 import { crashScenario, type CrashTarget } from './crashScenario';
 import { DEADLINE_MS, eventually, RawCollector, sendRaw, startApp, uniqueName } from './deliverySupport';
 import { redisScenarios } from './redisScenarios';
+import { retryTopicsCrashScenario } from './retryTopicsCrashScenario';
 
 export interface DeliveryTarget {
   /** Shown in the test names. */
@@ -216,6 +217,7 @@ export function deliverySuite(target: DeliveryTarget): void {
 
     redisScenarios(target, { binder, start });
     crashScenario(target.name, target.crash);
+    retryTopicsCrashScenario(target.name, target.crash);
   });
 }
 

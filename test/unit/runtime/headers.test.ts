@@ -1,8 +1,8 @@
-import { ConsumedRecord, type InboundRecord } from '../../../src/binder/Binder';
+import { PlainInboundRecord, type InboundRecord } from '../../../src/binder/Binder';
 import { headersOf, headerValue, OutboundHeaders, recordHeadersOf } from '../../../src/runtime/headers';
 
 function record(headers: [string, string | Buffer | null][], offset = 0): InboundRecord {
-  return new ConsumedRecord(
+  return new PlainInboundRecord(
     'orders',
     2,
     offset,

@@ -1,4 +1,4 @@
-import { ConsumedRecord, type InboundRecord } from '../../../../src/binder/Binder';
+import { PlainInboundRecord, type InboundRecord } from '../../../../src/binder/Binder';
 import { crc32c } from '../../../../src/protocol/crc32c';
 import { BATCH, decodeRecordBatchSync, encodeRecordBatchSync, type RecordHeader, type RecordInput } from '../../../../src/protocol/records';
 import { decodeTopicPartitionBatchSync } from '../../../../src/protocol/records/decodeBatch';
@@ -50,7 +50,7 @@ describe('FetchedRecord (a consumer’s record)', () => {
   it('finds a header by name as headerValue does on decoded headers: last one wins, case ignored, null is no value', () => {
     const names = ['content-type', 'Content-Type', 'CONTENT-TYPE', 'message-id', 'x', 'X', 'missing', 'clé', 'CLÉ', 'k', 'K', 'long', 'h0', 'h69', 'H42', '', 'empty', 'content-typ'];
     fetched.forEach((r, i) => {
-      const plain: InboundRecord = new ConsumedRecord(origin.topic, origin.partition, r.offset, r.timestamp, r.key, r.value, eager[i].headers);
+      const plain: InboundRecord = new PlainInboundRecord(origin.topic, origin.partition, r.offset, r.timestamp, r.key, r.value, eager[i].headers);
       for (const name of names) expect([i, name, headerValue(r, name)]).toEqual([i, name, headerValue(plain, name)]);
     });
     expect(headerValue(fetched[2], 'CONTENT-type')).toBe('text/plain');

@@ -1,10 +1,10 @@
 /** The request-reply headers as Spring for Apache Kafka writes and reads them. */
 import type { InboundRecord, RecordHeader } from '../../../../src';
-import { ConsumedRecord } from '../../../../src/binder/consumer/ConsumedRecord';
+import { PlainInboundRecord } from '../../../../src/binder/consumer/PlainInboundRecord';
 import { MessageIdGenerator } from '../../../../src/runtime/headers';
 import { errorInReply, errorReplyRecord, replyTargetOf, requestHeaders } from '../../../../src/runtime/messaging/replyHeaders';
 
-const record = (headers: RecordHeader[]): InboundRecord => new ConsumedRecord('t', 0, 0, 0, Buffer.from('k'), null, headers);
+const record = (headers: RecordHeader[]): InboundRecord => new PlainInboundRecord('t', 0, 0, 0, Buffer.from('k'), null, headers);
 const messageIds = new MessageIdGenerator();
 
 describe('request-reply headers', () => {

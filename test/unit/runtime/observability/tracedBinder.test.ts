@@ -4,12 +4,12 @@
  */
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Binder, BatchHandler, ConsumerOptions, ConsumerSession, InboundBatch, InboundRecord, TopicPartitionOffset } from '../../../../src/binder/Binder';
-import { ConsumedRecord } from '../../../../src/binder/consumer/ConsumedRecord';
+import { PlainInboundRecord } from '../../../../src/binder/consumer/PlainInboundRecord';
 import type { ConsumerDefinition } from '../../../../src/runtime/model';
 import { tracedBinder } from '../../../../src/runtime/observability/tracedBinder';
 import { MessagingTracing } from '../../../../src/runtime/observability/tracing';
 
-const record = (offset: number): InboundRecord => new ConsumedRecord('t', 0, offset, 0, null, Buffer.from('{}'), []);
+const record = (offset: number): InboundRecord => new PlainInboundRecord('t', 0, offset, 0, null, Buffer.from('{}'), []);
 const batchOf = (n: number): InboundBatch => ({ topic: 't', partition: 0, highWatermark: n, records: Array.from({ length: n }, (_, i) => record(i)) });
 
 function setUp(batchMode: boolean) {

@@ -6,7 +6,7 @@
 import { isHeaderNamed } from '../../protocol/records/FetchedRecord';
 import type { InboundRecord, RecordHeader } from '../Binder';
 
-export class ConsumedRecord implements InboundRecord {
+export class PlainInboundRecord implements InboundRecord {
   constructor(
     readonly topic: string,
     readonly partition: number,
