@@ -16,13 +16,9 @@ export interface SendOptions {
   contentType?: string;
 }
 
-export interface SendResult {
-  topic: string;
-  partition: number;
-  offset: number;
-  /** With a kafka binder outbox: 'delivered' (acknowledged by the cluster) or 'stored' (in the local outbox; partition and offset -1). */
-  outcome?: 'delivered' | 'stored';
-}
+/** Where a sent record went; one type from the binder SPI up to the services' channels. */
+export type { SendResult } from '../binder/Binder';
+import type { SendResult } from '../binder/Binder';
 
 /** An output channel: what @Output properties and `@Output(name)` constructor parameters hold. */
 export abstract class MessageChannel {
