@@ -7,7 +7,7 @@
  */
 import type { PartitionLog } from '../log/types';
 import type { Log } from '../log/Log';
-import { LogCleaner as Compactor } from '../log/LogCleaner';
+import { LogCleaner as Compactor, type CleanerTransactions } from '../log/LogCleaner';
 import type { LogDirectory } from '../log/LogDirectory';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import type { TopicManager } from '../topics/TopicManager';
@@ -16,13 +16,13 @@ import { describeFsError } from '../log/errors';
 
 /** The log cleaner the broker schedules for compacted topics (cleanup.policy contains compact). */
 export interface LogCleaner {
-  clean(log: PartitionLog, nowMs: number): void | Promise<void>;
+  clean(log: PartitionLog, nowMs: number, txns?: CleanerTransactions): void | Promise<void>;
 }
 
 /** Kafka's log cleaner over the broker's logs (every one is a `Log` from its LogDirectory). */
 export function defaultLogCleaner(): LogCleaner {
   const compactor = new Compactor();
-  return { clean: async (log) => void (await compactor.clean(log as Log)) };
+  return { clean: async (log, nowMs, txns) => void (await compactor.clean(log as Log, nowMs, txns)) };
 }
 
 export class LogMaintenance {
@@ -79,7 +79,7 @@ export class LogMaintenance {
         if (!topic.config.isCompacted) continue;
         for (const p of topic.partitions) {
           try {
-            await this.cleaner.clean(p.log, nowMs);
+            await this.cleaner.clean(p.log, nowMs, p.txns);
             p.logCompacted();
           } catch (err) {
             this.logger.warn(`cleaning ${p.topic}-${p.index} failed: ${describeFsError(err)}`);
