@@ -26,7 +26,14 @@ export interface TransactionCoordinatorConfig {
   transactionMaxTimeoutMs: number;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms */
   abortTimedOutTransactionCleanupIntervalMs: number;
+  /** transactional.id.expiration.ms */
+  transactionalIdExpirationMs: number;
+  /** transaction.remove.expired.transaction.cleanup.interval.ms */
+  removeExpiredTransactionalIdsIntervalMs: number;
 }
+
+/** States in which a transactional id may expire (Kafka's isExpirationAllowed): no transaction open or completing. */
+const EXPIRATION_ALLOWED: ReadonlySet<TransactionState> = new Set([TransactionState.Empty, TransactionState.CompleteCommit, TransactionState.CompleteAbort]);
 
 const S = TransactionState;
 
@@ -34,6 +41,7 @@ export class TransactionCoordinator {
   /** Offsets of open transactions, visible only once their transaction commits: producer id → group → offsets. */
   private readonly pendingOffsets = new Map<number, Map<string, TopicPartitionOffset[]>>();
   private timer: TimerHandle | null = null;
+  private expirationTimer: TimerHandle | null = null;
   private running = false;
 
   constructor(
@@ -53,12 +61,15 @@ export class TransactionCoordinator {
     }
     this.running = true;
     this.scheduleTimeoutCheck();
+    this.scheduleExpiration();
   }
 
   shutdown(): void {
     this.running = false;
     this.timer?.cancel();
     this.timer = null;
+    this.expirationTimer?.cancel();
+    this.expirationTimer = null;
   }
 
   partitionFor(transactionalId: string): number {
@@ -93,8 +104,8 @@ export class TransactionCoordinator {
           return fail(ErrorCode.PRODUCER_FENCED, `producer ${expectedId} epoch ${expectedEpoch} is no longer the producer of transactional id ${req.transactionalId}`);
         }
       }
-      if (existing.state === S.PrepareCommit || existing.state === S.PrepareAbort) {
-        return fail(ErrorCode.CONCURRENT_TRANSACTIONS, `transactional id ${req.transactionalId} is completing a transaction: retry`);
+      if (existing.state === S.PrepareCommit || existing.state === S.PrepareAbort || existing.state === S.Dead) {
+        return fail(ErrorCode.CONCURRENT_TRANSACTIONS, `transactional id ${req.transactionalId} is completing a transaction or being removed: retry`);
       }
       const before = existing.producerEpoch;
       if (existing.state === S.Ongoing) {
@@ -325,6 +336,37 @@ export class TransactionCoordinator {
       }
     }
     return aborted;
+  }
+
+  // ---- transactional.id.expiration.ms ----
+
+  /** At a fixed rate, as Kafka's scheduler runs it (an id being removed is Dead, so overlapping checks skip it). */
+  private scheduleExpiration(): void {
+    if (!this.running) return;
+    this.expirationTimer = this.clock.schedule(this.config.removeExpiredTransactionalIdsIntervalMs, () => {
+      this.scheduleExpiration();
+      void this.removeExpiredTransactionalIds();
+    });
+  }
+
+  /**
+   * Removes (tombstones in `__transaction_state`) every transactional id with no transaction open
+   * and no update for transactional.id.expiration.ms, as Kafka's TransactionStateManager does; its
+   * next InitProducerId starts afresh with a new producer id. Returns how many went.
+   */
+  async removeExpiredTransactionalIds(): Promise<number> {
+    const now = this.clock.now();
+    let removed = 0;
+    for (const m of this.states.all()) {
+      if (!EXPIRATION_ALLOWED.has(m.state) || m.txnLastUpdateTimestamp > now - this.config.transactionalIdExpirationMs) continue;
+      try {
+        await this.states.expire(m, now);
+        removed++;
+      } catch (err) {
+        this.logger.warn(`removing the expired transactional id ${m.transactionalId} failed and is retried later: ${toErrorResult(err).errorMessage}`);
+      }
+    }
+    return removed;
   }
 
   // ---- DescribeTransactions / ListTransactions ----

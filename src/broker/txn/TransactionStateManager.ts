@@ -6,6 +6,7 @@
 import type { CoordinatorRecord, OffsetsPartitionStore } from '../group/OffsetsPartitionStore';
 import { decodeTransactionLogKey, decodeTransactionLogValue, encodeTransactionLogKey, encodeTransactionLogValue, transactionLogPartitionFor } from './TransactionLog';
 import type { TransactionMetadata } from './TransactionMetadata';
+import { TransactionState } from './TransactionState';
 
 export class TransactionStateManager {
   private readonly byId = new Map<string, TransactionMetadata>();
@@ -33,6 +34,23 @@ export class TransactionStateManager {
     const record: CoordinatorRecord = { key: encodeTransactionLogKey(metadata.transactionalId), value: encodeTransactionLogValue(metadata) };
     await this.store.append(this.partitionFor(metadata.transactionalId), [record]);
     this.byId.set(metadata.transactionalId, metadata);
+  }
+
+  /**
+   * Kafka's removeExpiredTransactionalIds for one id: marks it Dead (so no request changes it
+   * meanwhile), writes its tombstone, then forgets it. When the write fails it is left as it was.
+   */
+  async expire(metadata: TransactionMetadata, nowMs: number): Promise<void> {
+    const { state, txnLastUpdateTimestamp } = metadata;
+    metadata.transitionTo(TransactionState.Dead, nowMs);
+    try {
+      await this.store.append(this.partitionFor(metadata.transactionalId), [{ key: encodeTransactionLogKey(metadata.transactionalId), value: null }]);
+    } catch (err) {
+      metadata.state = state;
+      metadata.txnLastUpdateTimestamp = txnLastUpdateTimestamp;
+      throw err;
+    }
+    if (this.byId.get(metadata.transactionalId) === metadata) this.byId.delete(metadata.transactionalId);
   }
 
   /** Reads every partition; the newest record of each id wins, a tombstone removes it. Returns how many ids were loaded. */
