@@ -78,6 +78,7 @@ describe('compaction of transactional data', () => {
     const before = await readAll(broker, 'table', 0);
     expect(values(before.batches)).toEqual(expect.arrayContaining(['k1=X', 'k3=Y']));
     const abortMarker = markers(before.batches, aborter.producerId);
+    const commitMarkers = markers(before.batches, committer.producerId);
     expect(abortMarker).toHaveLength(1);
     expect((await readAll(broker, 'table', 1)).aborted).toEqual([{ producerId: aborter.producerId, firstOffset: 3 }]);
 
@@ -103,6 +104,10 @@ describe('compaction of transactional data', () => {
     await broker.runLogCleaner(now + DELETE_RETENTION_MS + 1000);
     const last = await readAll(broker, 'table', 0);
     expect(markers(last.batches, aborter.producerId)).toEqual([]);
+    // COMMIT markers of transactions whose records compaction removed (k4's older values) went the same way
+    const commitsLeft = markers(last.batches, committer.producerId);
+    expect(commitsLeft.length).toBeGreaterThan(0);
+    expect(commitsLeft.length).toBeLessThan(commitMarkers.length);
     expect(values(last.batches)).toEqual(expect.arrayContaining(['k1=a', 'k2=c']));
     expect(values(last.batches)).not.toContain('k1=X');
     expect((await readAll(broker, 'table', 1)).batches.filter((b) => !b.isControl).length).toBeGreaterThan(0);
