@@ -32,8 +32,6 @@ export interface TransactionCoordinatorConfig {
   removeExpiredTransactionalIdsIntervalMs: number;
 }
 
-/** States in which a transactional id may expire (Kafka's isExpirationAllowed): no transaction open or completing. */
-const EXPIRATION_ALLOWED: ReadonlySet<TransactionState> = new Set([TransactionState.Empty, TransactionState.CompleteCommit, TransactionState.CompleteAbort]);
 
 const S = TransactionState;
 
@@ -349,24 +347,11 @@ export class TransactionCoordinator {
     });
   }
 
-  /**
-   * Removes (tombstones in `__transaction_state`) every transactional id with no transaction open
-   * and no update for transactional.id.expiration.ms, as Kafka's TransactionStateManager does; its
-   * next InitProducerId starts afresh with a new producer id. Returns how many went.
-   */
-  async removeExpiredTransactionalIds(): Promise<number> {
-    const now = this.clock.now();
-    let removed = 0;
-    for (const m of this.states.all()) {
-      if (!EXPIRATION_ALLOWED.has(m.state) || m.txnLastUpdateTimestamp > now - this.config.transactionalIdExpirationMs) continue;
-      try {
-        await this.states.expire(m, now);
-        removed++;
-      } catch (err) {
-        this.logger.warn(`removing the expired transactional id ${m.transactionalId} failed and is retried later: ${toErrorResult(err).errorMessage}`);
-      }
-    }
-    return removed;
+  /** Removes the transactional ids idle past transactional.id.expiration.ms (TransactionStateManager.removeExpired); returns how many went. */
+  removeExpiredTransactionalIds(): Promise<number> {
+    return this.states.removeExpired(this.clock.now(), this.config.transactionalIdExpirationMs, (id, err) =>
+      this.logger.warn(`removing the expired transactional id ${id} failed and is retried later: ${toErrorResult(err).errorMessage}`),
+    );
   }
 
   // ---- DescribeTransactions / ListTransactions ----

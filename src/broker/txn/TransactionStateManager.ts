@@ -8,6 +8,9 @@ import { decodeTransactionLogKey, decodeTransactionLogValue, encodeTransactionLo
 import type { TransactionMetadata } from './TransactionMetadata';
 import { TransactionState } from './TransactionState';
 
+/** States in which a transactional id may expire (Kafka's isExpirationAllowed): no transaction open or completing. */
+const EXPIRATION_ALLOWED: ReadonlySet<TransactionState> = new Set([TransactionState.Empty, TransactionState.CompleteCommit, TransactionState.CompleteAbort]);
+
 export class TransactionStateManager {
   private readonly byId = new Map<string, TransactionMetadata>();
 
@@ -37,10 +40,29 @@ export class TransactionStateManager {
   }
 
   /**
-   * Kafka's removeExpiredTransactionalIds for one id: marks it Dead (so no request changes it
-   * meanwhile), writes its tombstone, then forgets it. When the write fails it is left as it was.
+   * Kafka's removeExpiredTransactionalIds: every id with no transaction open or completing and no
+   * update for `expirationMs` is removed; its next InitProducerId starts afresh with a new producer
+   * id. Returns how many went; a failed removal is reported and retried at the next call.
    */
-  async expire(metadata: TransactionMetadata, nowMs: number): Promise<void> {
+  async removeExpired(nowMs: number, expirationMs: number, onFailure: (transactionalId: string, err: unknown) => void): Promise<number> {
+    let removed = 0;
+    for (const m of this.all()) {
+      if (!EXPIRATION_ALLOWED.has(m.state) || m.txnLastUpdateTimestamp > nowMs - expirationMs) continue;
+      try {
+        await this.expire(m, nowMs);
+        removed++;
+      } catch (err) {
+        onFailure(m.transactionalId, err);
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * One id: marked Dead (so no request changes it meanwhile), its tombstone written, then
+   * forgotten. When the write fails it is left as it was.
+   */
+  private async expire(metadata: TransactionMetadata, nowMs: number): Promise<void> {
     const { state, txnLastUpdateTimestamp } = metadata;
     metadata.transitionTo(TransactionState.Dead, nowMs);
     try {
