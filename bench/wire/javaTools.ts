@@ -54,6 +54,8 @@ export interface ProduceRun {
   acks: 'all' | '1';
   /** Records/s cap; -1 = as fast as the producer goes. */
   throughput?: number;
+  /** A transactional producer (--transactional-id), committing every transactionDurationMs. */
+  transactional?: { transactionalId: string; transactionDurationMs: number };
 }
 
 /**
@@ -63,6 +65,7 @@ export interface ProduceRun {
  */
 export async function producerPerformance(bootstrap: string, run: ProduceRun): Promise<ProducerFigures> {
   const args = ['--topic', run.topic, '--num-records', String(run.records), '--record-size', String(run.recordSize), '--throughput', String(run.throughput ?? -1)];
+  if (run.transactional) args.push('--transactional-id', run.transactional.transactionalId, '--transaction-duration-ms', String(run.transactional.transactionDurationMs));
   args.push('--producer-props', `bootstrap.servers=${bootstrap}`, `acks=${run.acks}`);
   const out = await runTool('org.apache.kafka.tools.ProducerPerformance', args);
   const summary = out.split('\n').find((l) => /^\d+ records sent, .* 99th/.test(l) && l.startsWith(`${run.records} records sent`));

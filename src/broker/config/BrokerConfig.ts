@@ -28,6 +28,10 @@ export interface BrokerConfig {
   transactionMaxTimeoutMs: number;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often open transactions are checked against their timeout. */
   transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  /** transactional.id.expiration.ms: a transactional id with no transaction open and no update for this long is removed. */
+  transactionalIdExpirationMs: number;
+  /** transaction.remove.expired.transaction.cleanup.interval.ms: how often transactional ids are checked for expiration. */
+  transactionRemoveExpiredTransactionCleanupIntervalMs: number;
   /** log.retention.check.interval.ms: how often retention runs. */
   logRetentionCheckIntervalMs: number;
   /** log.flush.scheduler.interval.ms: how often topics with flush.ms are checked. */
@@ -107,6 +111,12 @@ export const BROKER_CONFIG_DEFS: ConfigDefs<BrokerConfig> = {
   transactionAbortTimedOutTransactionCleanupIntervalMs: define.integer(10000, 1, 'how often open transactions are checked against their timeout (and aborted past it)', {
     kafkaName: 'transaction.abort.timed.out.transaction.cleanup.interval.ms',
   }),
+  transactionalIdExpirationMs: define.integer(604800000, 1, 'a transactional id with no transaction open and no update for this long is removed from `__transaction_state`', {
+    kafkaName: 'transactional.id.expiration.ms',
+  }),
+  transactionRemoveExpiredTransactionCleanupIntervalMs: define.integer(3600000, 1, 'how often transactional ids are checked against `transactional.id.expiration.ms`', {
+    kafkaName: 'transaction.remove.expired.transaction.cleanup.interval.ms',
+  }),
   logRetentionCheckIntervalMs: define.integer(300000, 1, 'how often retention runs', { kafkaName: 'log.retention.check.interval.ms' }),
   logFlushSchedulerIntervalMs: define.integer(1000, 1, 'how often topics with `flush.ms` are checked', { kafkaName: 'log.flush.scheduler.interval.ms' }),
   logFlushOffsetCheckpointIntervalMs: define.integer(60000, 1, 'how often recovery points and log start offsets are checkpointed', {
@@ -156,6 +166,7 @@ export function brokerConfigEntries(cfg: BrokerConfig): Record<string, string> {
     'offsets.topic.num.partitions': String(cfg.offsetsTopicNumPartitions),
     'transaction.state.log.num.partitions': String(cfg.transactionStateLogNumPartitions),
     'transaction.max.timeout.ms': String(cfg.transactionMaxTimeoutMs),
+    'transactional.id.expiration.ms': String(cfg.transactionalIdExpirationMs),
     'log.retention.check.interval.ms': String(cfg.logRetentionCheckIntervalMs),
     'log.flush.scheduler.interval.ms': String(cfg.logFlushSchedulerIntervalMs),
     'log.flush.offset.checkpoint.interval.ms': String(cfg.logFlushOffsetCheckpointIntervalMs),

@@ -86,7 +86,7 @@ export class GroupOffsetsHandler {
       group = new GroupMetadata(groupId, this.ctx.clock.now());
       this.ctx.groups.set(groupId, group);
     }
-    return this.validate(group, generationId, memberId, groupInstanceId);
+    return this.validate(group, generationId, memberId, groupInstanceId, true);
   }
 
   /** Offsets of a committed transaction, already in the log, become visible. */
@@ -94,18 +94,19 @@ export class GroupOffsetsHandler {
     for (const o of offsets) this.ctx.offsets.put(groupId, o);
   }
 
-  private validate(group: GroupMetadata, generationId: number, memberId: string, instanceId: string | null | undefined): number {
+  private validate(group: GroupMetadata, generationId: number, memberId: string, instanceId: string | null | undefined, transactional = false): number {
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId >= 0 || memberId !== '' || instanceId) {
       const invalid = validateMember(group, memberId, instanceId);
       if (invalid !== ErrorCode.NONE) return invalid;
       if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
       // Assignments of this generation are not known yet: commit after SyncGroup.
-      if (group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
+      if (!transactional && group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
       return ErrorCode.NONE;
     }
-    // Outside any generation only a group without members may commit.
-    return group.is(GroupState.Empty) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+    // Outside any generation only a group without members may commit, except in a transaction:
+    // TxnOffsetCommit before version 3 carries no member or generation (as in Kafka).
+    return transactional || group.is(GroupState.Empty) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
   }
 
   fetch(req: OffsetFetchRequest): OffsetFetchResponse {

@@ -1,10 +1,12 @@
 import { BatchHeaderView } from '../../protocol/records/batchHeader';
 import type { Log } from './Log';
 import { LogSegment, type SegmentAppendBatch } from './LogSegment';
-import { addToOffsetMap, compactBatch, type OffsetMap } from './compactBatch';
+import { CleanedTransactionMetadata } from './CleanedTransactionMetadata';
+import { addToOffsetMap, compactBatch, deleteHorizonOf, withDeleteHorizon, type OffsetMap } from './compactBatch';
 import { defaultLogger, type Logger } from '../../logging';
 import { CLEANED_SUFFIX, DELETED_SUFFIX, SWAP_SUFFIX } from './fileNames';
 import { segmentChunks } from './segmentChunks';
+import type { AbortedTxn } from './TransactionIndex';
 
 export interface LogCleanerOptions {
   logger?: Logger;
@@ -12,6 +14,18 @@ export interface LogCleanerOptions {
   /** Bytes read per step before yielding to the event loop. */
   stepBytes?: number;
 }
+
+/** The transactional state of the partition whose log is cleaned (its PartitionTransactions). */
+export interface CleanerTransactions {
+  /** First offset of the oldest open transaction (the last stable offset), or null when none is open. */
+  firstUnstableOffset(): number | null;
+  /** Aborted transactions that may have records in [fromOffset, upperBoundOffset). */
+  aborted(fromOffset: number, upperBoundOffset: number): AbortedTxn[];
+  /** Aborted transactions the cleaner found without data left: their index entries are no longer needed. */
+  forgetAborted(txns: readonly AbortedTxn[]): void;
+}
+
+const NO_TRANSACTIONS: CleanerTransactions = { firstUnstableOffset: () => null, aborted: () => [], forgetAborted: () => undefined };
 
 export interface CleanResult {
   segmentsCleaned: number;
@@ -31,6 +45,11 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * appends and reads carry on meanwhile; the active segment is never touched. Each group of
  * cleaned segments is written as `.cleaned`, renamed to `.swap` once durable, and swapped in
  * atomically on the event loop (a crash mid-swap is finished at the next startup).
+ *
+ * Transactions as in Kafka: only segments below the last stable offset are cleaned; records of
+ * aborted transactions are removed and left out of the offset map; a marker stays while its
+ * transaction has data, then gets a delete horizon (now + delete.retention.ms) and goes in a
+ * later pass past it (CleanedTransactionMetadata).
  */
 export class LogCleaner {
   private readonly logger: Logger;
@@ -46,27 +65,29 @@ export class LogCleaner {
     this.stepBytes = options.stepBytes ?? 256 * 1024;
   }
 
-  /** Cleans `log` once; a no-op unless its cleanup.policy includes compact. `nowMs` sets the tombstone horizon. */
-  async clean(log: Log, nowMs: number = this.now()): Promise<CleanResult> {
+  /** Cleans `log` once; a no-op unless its cleanup.policy includes compact. `nowMs` sets the tombstone and marker horizons. */
+  async clean(log: Log, nowMs: number = this.now(), txns: CleanerTransactions = NO_TRANSACTIONS): Promise<CleanResult> {
     const result: CleanResult = { segmentsCleaned: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0, aborted: false };
     if (!log.config.cleanupPolicy.split(',').includes('compact') || this.cleaning.has(log)) return result;
     this.cleaning.add(log);
     const generation = log.generation;
     const stale = () => log.generation !== generation;
     try {
-      const segments = [...log.inactiveSegments()];
+      // the outcome of an open transaction is unknown: nothing from its first record on is cleaned
+      const lastStableOffset = txns.firstUnstableOffset() ?? Infinity;
+      const segments = log.inactiveSegments().filter((s) => s.nextOffset <= lastStableOffset);
       if (segments.length === 0) return result;
       const latest: OffsetMap = new Map();
+      const mapTxns = new CleanedTransactionMetadata(txns.aborted(segments[0].baseOffset, segments[segments.length - 1].nextOffset));
       for (const seg of segments) {
         for (const batches of segmentChunks(seg, this.stepBytes)) {
-          for (const b of batches) await addToOffsetMap(latest, b);
+          for (const b of batches) await addToOffsetMap(latest, b, mapTxns);
           await yieldToEventLoop();
           if (stale()) return { ...result, aborted: true };
         }
       }
-      const horizon = nowMs - log.config.deleteRetentionMs;
       for (const group of groupBySize(segments, log.config.segmentBytes)) {
-        const done = await this.cleanGroup(log, group, latest, horizon, stale, result);
+        const done = await this.cleanGroup(log, group, { latest, nowMs, txns }, stale, result);
         if (!done) return { ...result, aborted: true };
       }
       return result;
@@ -79,15 +100,11 @@ export class LogCleaner {
     }
   }
 
-  private async cleanGroup(
-    log: Log,
-    group: LogSegment[],
-    latest: OffsetMap,
-    tombstoneHorizonMs: number,
-    stale: () => boolean,
-    result: CleanResult,
-  ): Promise<boolean> {
+  private async cleanGroup(log: Log, group: LogSegment[], pass: CleaningPass, stale: () => boolean, result: CleanResult): Promise<boolean> {
     const fs = log.fileSystem;
+    const { latest, nowMs, txns } = pass;
+    const tombstoneHorizonMs = nowMs - log.config.deleteRetentionMs;
+    const groupTxns = new CleanedTransactionMetadata(txns.aborted(group[0].baseOffset, group[group.length - 1].nextOffset));
     const cleaned = LogSegment.create(fs, log.dir, group[0].baseOffset, log.config, CLEANED_SUFFIX);
     cleaned.activate();
     let removed = 0;
@@ -96,9 +113,18 @@ export class LogCleaner {
         for (const batches of segmentChunks(seg, this.stepBytes)) {
           const out: Buffer[] = [];
           for (const b of batches) {
-            const c = await compactBatch(b, { latest, tombstoneHorizonMs });
-            removed += c.removedRecords;
-            if (c.bytes) out.push(c.bytes);
+            const view = new BatchHeaderView(b);
+            if (view.isControl) {
+              const marker = retainMarker(b, groupTxns.onControlBatchRead(view), nowMs, log.config.deleteRetentionMs);
+              if (marker) out.push(marker);
+              else removed += view.recordsCount;
+            } else if (groupTxns.onBatchRead(view)) {
+              removed += view.recordsCount;
+            } else {
+              const c = await compactBatch(b, { latest, tombstoneHorizonMs });
+              removed += c.removedRecords;
+              if (c.bytes) out.push(c.bytes);
+            }
           }
           if (out.length > 0) appendBatches(cleaned, out);
           await yieldToEventLoop();
@@ -133,6 +159,7 @@ export class LogCleaner {
     if (!opened.indexesOk) opened.segment.recover();
     const replacement = opened.segment;
     log.replaceSegments(group, replacement);
+    txns.forgetAborted(groupTxns.finishedAborted);
     for (const seg of group) for (const f of Object.values(seg.files())) fs.remove(f + DELETED_SUFFIX);
     result.segmentsCleaned += group.length;
     result.recordsRemoved += removed;
@@ -167,6 +194,24 @@ export class LogCleaner {
     this.timer = null;
     await this.running.catch(() => undefined);
   }
+}
+
+interface CleaningPass {
+  latest: OffsetMap;
+  nowMs: number;
+  txns: CleanerTransactions;
+}
+
+/**
+ * What becomes of a transaction marker (Kafka's checkBatchRetention for control batches): kept
+ * while its transaction has data; once it has none, stamped with a delete horizon, and removed
+ * (null) by a pass past that horizon.
+ */
+function retainMarker(stored: Buffer, discardable: boolean, nowMs: number, deleteRetentionMs: number): Buffer | null {
+  if (!discardable) return stored;
+  const horizon = deleteHorizonOf(new BatchHeaderView(stored));
+  if (horizon === null) return withDeleteHorizon(stored, nowMs + deleteRetentionMs);
+  return horizon <= nowMs ? null : stored;
 }
 
 /**

@@ -66,6 +66,11 @@ export class PartitionTransactions {
     return this.index.collect(fetchOffset, upperBoundOffset);
   }
 
+  /** The log cleaner removed every record of these aborted transactions: reads need not hear of them. */
+  forgetAborted(txns: readonly AbortedTxn[]): void {
+    this.index.forget(txns);
+  }
+
   toJSON(): OngoingTxn[] {
     return [...this.ongoing].map(([producerId, firstOffset]) => ({ producerId, firstOffset }));
   }

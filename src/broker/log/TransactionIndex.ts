@@ -111,6 +111,14 @@ export class TransactionIndex {
     }
   }
 
+  /** Forgets entries (their data is gone); the files follow at the next rewrite. */
+  forget(txns: readonly AbortedTxn[]): void {
+    if (txns.length === 0) return;
+    const gone = (e: AbortedTxn) => txns.some((t) => t.producerId === e.producerId && t.lastOffset === e.lastOffset);
+    this.entries = this.entries.filter((e) => !gone(e));
+    this.rewrittenFor = '';
+  }
+
   /**
    * After compaction replaced segments (the cleaned one keeps the first one's base offset): each
    * entry is written again to the file of the segment now holding its marker, and the files of

@@ -1,5 +1,7 @@
-import { decodeRecordBatch, encodeRecordBatch, type RecordBatch } from '../../protocol/records';
+import { decodeRecordBatch, decodeRecordBatchSync, encodeRecordBatch, encodeRecordBatchSync, type RecordBatch } from '../../protocol/records';
+import { ATTR, BATCH, BatchHeaderView } from '../../protocol/records/batchHeader';
 import { TimestampType } from '../../protocol/records/types';
+import type { CleanedTransactionMetadata } from './CleanedTransactionMetadata';
 
 /** Which records of the log are the latest for their key: key (latin1) → offset. */
 export type OffsetMap = Map<string, number>;
@@ -15,10 +17,18 @@ export function keyOf(key: Buffer): string {
   return key.toString('latin1');
 }
 
-/** Adds every keyed record of one stored batch to the offset map (later offsets win). */
-export async function addToOffsetMap(map: OffsetMap, batch: Buffer): Promise<void> {
+/**
+ * Adds every keyed record of one stored batch to the offset map (later offsets win). Records of
+ * aborted transactions are left out, so they never shadow a committed value of their key.
+ */
+export async function addToOffsetMap(map: OffsetMap, batch: Buffer, txns: CleanedTransactionMetadata): Promise<void> {
+  const view = new BatchHeaderView(batch);
+  if (view.isControl) {
+    txns.onControlBatchRead(view);
+    return;
+  }
+  if (txns.onBatchRead(view)) return;
   const decoded = await decodeRecordBatch(batch);
-  if (decoded.isControl) return;
   for (const r of decoded.records) if (r.key !== null) map.set(keyOf(r.key), r.offset);
 }
 
@@ -71,4 +81,35 @@ function reencode(batch: RecordBatch, kept: RecordBatch['records']): Promise<Buf
     isTransactional: batch.isTransactional,
     isControl: batch.isControl,
   });
+}
+
+/** The delete horizon a cleaner set on a batch (Kafka's deleteHorizonMs, KIP-534), or null. */
+export function deleteHorizonOf(view: BatchHeaderView): number | null {
+  return (view.attributes & ATTR.DELETE_HORIZON) !== 0 ? view.baseTimestamp : null;
+}
+
+/**
+ * A transaction marker whose transaction has no data left, stamped with the time after which the
+ * cleaner removes it: the horizon becomes the base timestamp with the delete-horizon attribute
+ * set, the record keeping its own timestamp (as Kafka's MemoryRecordsBuilder writes it).
+ */
+export function withDeleteHorizon(stored: Buffer, horizonMs: number): Buffer {
+  const batch = decodeRecordBatchSync(stored);
+  const out = encodeRecordBatchSync({
+    records: batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: r.offset - batch.baseOffset })),
+    baseOffset: batch.baseOffset,
+    baseTimestamp: horizonMs,
+    maxTimestamp: batch.maxTimestamp,
+    lastOffsetDelta: batch.lastOffsetDelta,
+    timestampType: batch.timestampType,
+    producerId: batch.producerId,
+    producerEpoch: batch.producerEpoch,
+    baseSequence: batch.baseSequence,
+    partitionLeaderEpoch: batch.partitionLeaderEpoch,
+    isTransactional: batch.isTransactional,
+    isControl: batch.isControl,
+  });
+  out.writeInt16BE(out.readInt16BE(BATCH.ATTRIBUTES) | ATTR.DELETE_HORIZON, BATCH.ATTRIBUTES);
+  new BatchHeaderView(out).updateCrc();
+  return out;
 }

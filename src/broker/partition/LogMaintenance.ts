@@ -7,7 +7,7 @@
  */
 import type { PartitionLog } from '../log/types';
 import type { Log } from '../log/Log';
-import { LogCleaner } from '../log/LogCleaner';
+import { LogCleaner, type CleanerTransactions } from '../log/LogCleaner';
 import type { LogDirectory } from '../log/LogDirectory';
 import type { BrokerConfig } from '../config/BrokerConfig';
 import type { TopicManager } from '../topics/TopicManager';
@@ -16,16 +16,17 @@ import { describeFsError } from '../log/errors';
 
 /**
  * What the broker calls on each compacted log (cleanup.policy contains compact) every
- * log.cleaner.backoff.ms: by default the LogCleaner; `Broker.open({ logCleaner })` replaces it.
+ * log.cleaner.backoff.ms, with the partition's transactions: by default the LogCleaner;
+ * `Broker.open({ logCleaner })` replaces it.
  */
 export interface LogCompactor {
-  clean(log: PartitionLog, nowMs: number): void | Promise<void>;
+  clean(log: PartitionLog, nowMs: number, txns?: CleanerTransactions): void | Promise<void>;
 }
 
 /** Kafka's log cleaner over the broker's logs (every one is a `Log` from its LogDirectory). */
 export function defaultLogCompactor(logger: Logger): LogCompactor {
   const cleaner = new LogCleaner({ logger });
-  return { clean: async (log) => void (await cleaner.clean(log as Log)) };
+  return { clean: async (log, nowMs, txns) => void (await cleaner.clean(log as Log, nowMs, txns)) };
 }
 
 export class LogMaintenance {
@@ -82,7 +83,7 @@ export class LogMaintenance {
         if (!topic.config.isCompacted) continue;
         for (const p of topic.partitions) {
           try {
-            await this.cleaner.clean(p.log, nowMs);
+            await this.cleaner.clean(p.log, nowMs, p.txns);
             p.logCompacted();
           } catch (err) {
             this.logger.warn(`cleaning ${p.topic}-${p.index} failed: ${describeFsError(err)}`);

@@ -26,7 +26,12 @@ export interface TransactionCoordinatorConfig {
   transactionMaxTimeoutMs: number;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms */
   abortTimedOutTransactionCleanupIntervalMs: number;
+  /** transactional.id.expiration.ms */
+  transactionalIdExpirationMs: number;
+  /** transaction.remove.expired.transaction.cleanup.interval.ms */
+  removeExpiredTransactionalIdsIntervalMs: number;
 }
+
 
 const S = TransactionState;
 
@@ -34,6 +39,7 @@ export class TransactionCoordinator {
   /** Offsets of open transactions, visible only once their transaction commits: producer id → group → offsets. */
   private readonly pendingOffsets = new Map<number, Map<string, CommittedOffset[]>>();
   private timer: TimerHandle | null = null;
+  private expirationTimer: TimerHandle | null = null;
   private running = false;
 
   constructor(
@@ -53,12 +59,15 @@ export class TransactionCoordinator {
     }
     this.running = true;
     this.scheduleTimeoutCheck();
+    this.scheduleExpiration();
   }
 
   shutdown(): void {
     this.running = false;
     this.timer?.cancel();
     this.timer = null;
+    this.expirationTimer?.cancel();
+    this.expirationTimer = null;
   }
 
   partitionFor(transactionalId: string): number {
@@ -93,8 +102,8 @@ export class TransactionCoordinator {
           return fail(ErrorCode.PRODUCER_FENCED, `producer ${expectedId} epoch ${expectedEpoch} is no longer the producer of transactional id ${req.transactionalId}`);
         }
       }
-      if (existing.state === S.PrepareCommit || existing.state === S.PrepareAbort) {
-        return fail(ErrorCode.CONCURRENT_TRANSACTIONS, `transactional id ${req.transactionalId} is completing a transaction: retry`);
+      if (existing.state === S.PrepareCommit || existing.state === S.PrepareAbort || existing.state === S.Dead) {
+        return fail(ErrorCode.CONCURRENT_TRANSACTIONS, `transactional id ${req.transactionalId} is completing a transaction or being removed: retry`);
       }
       const before = existing.producerEpoch;
       if (existing.state === S.Ongoing) {
@@ -325,6 +334,24 @@ export class TransactionCoordinator {
       }
     }
     return aborted;
+  }
+
+  // ---- transactional.id.expiration.ms ----
+
+  /** At a fixed rate, as Kafka's scheduler runs it (an id being removed is Dead, so overlapping checks skip it). */
+  private scheduleExpiration(): void {
+    if (!this.running) return;
+    this.expirationTimer = this.clock.schedule(this.config.removeExpiredTransactionalIdsIntervalMs, () => {
+      this.scheduleExpiration();
+      void this.removeExpiredTransactionalIds();
+    });
+  }
+
+  /** Removes the transactional ids idle past transactional.id.expiration.ms (TransactionStateManager.removeExpired); returns how many went. */
+  removeExpiredTransactionalIds(): Promise<number> {
+    return this.states.removeExpired(this.clock.now(), this.config.transactionalIdExpirationMs, (id, err) =>
+      this.logger.warn(`removing the expired transactional id ${id} failed and is retried later: ${toErrorResult(err).errorMessage}`),
+    );
   }
 
   // ---- DescribeTransactions / ListTransactions ----

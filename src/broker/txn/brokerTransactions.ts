@@ -112,7 +112,12 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
     new TransactionStateManager(store, partitionCount),
     log,
     groups,
-    { transactionMaxTimeoutMs: d.config.transactionMaxTimeoutMs, abortTimedOutTransactionCleanupIntervalMs: d.config.transactionAbortTimedOutTransactionCleanupIntervalMs },
+    {
+      transactionMaxTimeoutMs: d.config.transactionMaxTimeoutMs,
+      abortTimedOutTransactionCleanupIntervalMs: d.config.transactionAbortTimedOutTransactionCleanupIntervalMs,
+      transactionalIdExpirationMs: d.config.transactionalIdExpirationMs,
+      removeExpiredTransactionalIdsIntervalMs: d.config.transactionRemoveExpiredTransactionCleanupIntervalMs,
+    },
     d.clock ?? new SystemClock(),
     d.logger,
   );
