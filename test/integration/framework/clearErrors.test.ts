@@ -21,11 +21,9 @@ import {
 } from '../../../src';
 import { createKafkaBinder } from '../../../src/binder/kafka';
 import { NativeBinder } from '../../../src/binder/native';
-import { Broker } from '../../../src/broker/Broker';
-import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
-import { MemoryFileSystem } from '../../../src/broker/storage';
 import { RecordingClock, waitFor } from './support';
 import { CapturingLogger } from '../../support/capturingLogger';
+import { useInProcessBroker } from '../../support/inProcessBroker';
 
 
 @EnableBinding(Sink)
@@ -122,17 +120,7 @@ class Quiet {
 }
 
 describe('a session timeout outside what the broker allows', () => {
-  let broker: Broker;
-  let server: WireServer;
-  beforeAll(async () => {
-    broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
-    server = await startWireServer(broker, { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
-    broker.setAdvertisedListener(server.host, server.port);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await broker?.close();
-  });
+  const server = useInProcessBroker();
 
   it.each([
     { name: 'native binder', binder: (): Binder => new NativeBinder({ shared: false }) },

@@ -6,25 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Bindery, KafkaListener, MessageSender, Payload, Requester, silentLogger } from '../../../src';
 import { waitFor } from '../framework/support';
-import { Broker } from '../../../src/broker/Broker';
-import { MemoryFileSystem } from '../../../src/broker/storage';
-import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { createKafkaBinder } from '../../../src/binder/kafka';
 import { messagingSuite } from './messagingSuite';
 import { springStyleRequest } from './springStyleRequester';
+import { useInProcessBroker } from '../../support/inProcessBroker';
 
 describe('kafka binder on bindery broker', () => {
-  let broker: Broker;
-  let server: WireServer;
-  beforeAll(async () => {
-    broker = await Broker.open({ fs: new MemoryFileSystem(), groupConfig: { initialRebalanceDelayMs: 0 } });
-    server = await startWireServer(broker, { host: '127.0.0.1', port: 0, nodeId: broker.config.nodeId, clusterId: broker.clusterId });
-    broker.setAdvertisedListener(server.host, server.port);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await broker?.close();
-  });
+  const server = useInProcessBroker();
 
   messagingSuite('the kafka binder on bindery broker', async () => createKafkaBinder({ brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' }));
 
