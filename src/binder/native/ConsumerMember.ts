@@ -9,6 +9,7 @@
 import type { Broker } from '../../broker/Broker';
 import type { FetchResponse } from '../../broker/fetch/types';
 import { OffsetSpec } from '../../broker/fetch/types';
+import { READ_COMMITTED } from '../../broker/fetch/readCommitted';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { BatchHandler, ConsumerSession, InboundBatch, InboundRecord, TopicPartition, TopicPartitionOffset } from '../Binder';
 import { revokePartitions } from '../revocation';
@@ -29,6 +30,8 @@ export interface MemberSettings {
   fetchMaxWaitMs: number;
   fetchMaxBytesPerPartition: number;
   heartbeatMs: number;
+  /** Fetch with isolation level read_committed (up to the last stable offset, aborted transactions dropped). */
+  readCommitted: boolean;
   onPartitionsRevoked?: (partitions: TopicPartition[], session: ConsumerSession) => Promise<void>;
   onPartitionsAssigned?: (partitions: TopicPartition[]) => void;
   isPaused(): boolean;
@@ -37,6 +40,7 @@ export interface MemberSettings {
 
 export const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 const REDELIVERY_BACKOFF_MS = 200;
+const READ_UNCOMMITTED = 0;
 
 export class ConsumerMember {
   private assigned = new Map<string, TopicPartition>();
@@ -196,7 +200,7 @@ export class ConsumerMember {
   /** Where a partition starts without a usable position: the earliest or latest offset, per startOffset. */
   private async reset(tp: TopicPartition): Promise<number> {
     const timestamp = this.settings.startOffset === 'latest' ? OffsetSpec.LATEST : OffsetSpec.EARLIEST;
-    const response = await this.broker.listOffsets({ topics: [{ name: tp.topic, partitions: [{ partitionIndex: tp.partition, timestamp }] }] });
+    const response = await this.broker.listOffsets({ isolationLevel: this.isolationLevel, topics: [{ name: tp.topic, partitions: [{ partitionIndex: tp.partition, timestamp }] }] });
     const found = response.topics[0].partitions[0];
     if (found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up the start of ${tp.topic}-${tp.partition}`, found.errorCode, found.errorMessage);
     return found.offset;
@@ -211,10 +215,15 @@ export class ConsumerMember {
       topics.set(topic, list);
     }
     return this.broker.fetch({
+      isolationLevel: this.isolationLevel,
       maxWaitMs: this.settings.fetchMaxWaitMs,
       minBytes: 1,
       topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
     });
+  }
+
+  private get isolationLevel(): number {
+    return this.settings.readCommitted ? READ_COMMITTED : READ_UNCOMMITTED;
   }
 
   private canDeliver(key: string): boolean {
@@ -234,7 +243,7 @@ export class ConsumerMember {
         }
         if (p.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Fetching ${t.topic}-${p.partitionIndex}`, p.errorCode, null);
         if (!p.records || p.records.length === 0) continue;
-        const decoded = await decodeFetched(t.topic, p.partitionIndex, p.records, position);
+        const decoded = await decodeFetched(t.topic, p.partitionIndex, p.records, position, p.abortedTransactions);
         // Fully delivered: continue after the last batch read, control batches included.
         if (await this.deliver(tp, key, decoded.records, p.highWatermark)) this.positions.set(key, decoded.nextOffset);
       }

@@ -12,13 +12,26 @@ import { isInternalTopic } from '../../broker/topics/topicName';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { assignorByName } from '../../protocol/consumer/assignors';
 import { CompressionType } from '../../protocol/records/types';
-import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions, TopicPartition, TopicPartitionOffset } from '../Binder';
+import type {
+  BatchHandler,
+  Binder,
+  ConsumerBinding,
+  ConsumerOptions,
+  Destination,
+  ProducerBinding,
+  ProducerOptions,
+  TopicPartition,
+  TopicPartitionOffset,
+  TransactionalProducer,
+  TransactionalProducerOptions,
+} from '../Binder';
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
 import { reportConsumerError } from '../reportError';
 import type { BinderLogger } from '../registry';
 import { NativeConsumerBinding } from './NativeConsumerBinding';
 import { NativeProducer } from './NativeProducer';
+import { NativeTransactionalProducer } from './NativeTransactionalProducer';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { acquireBroker, type BrokerLease } from './sharedBroker';
 import { SharedDataDirClientError } from './sharedDataDir/errors';
@@ -27,7 +40,7 @@ export class NativeBinder implements Binder {
   readonly name = 'native';
   readonly config: ResolvedNativeBinderConfig;
   private lease: Promise<BrokerLease> | null = null;
-  private readonly producers = new Set<ProducerBinding>();
+  private readonly producers = new Set<ProducerBinding | TransactionalProducer>();
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
 
@@ -98,6 +111,28 @@ export class NativeBinder implements Binder {
         acks: idempotent ? -1 : (options.acks ?? PRODUCER_OPTION_DEFAULTS.acks),
         attempts: 5,
         retryBackoffMs: 100,
+      },
+      () => this.producers.delete(producer),
+    );
+    this.producers.add(producer);
+    return producer;
+  }
+
+  /** A transactional producer on the broker's transaction coordinator, in this process. */
+  async transactionalProducer(transactionalId: string, options: TransactionalProducerOptions = {}): Promise<TransactionalProducer> {
+    const client = await this.client();
+    if (client?.transactionalProducer) return client.transactionalProducer(transactionalId, options);
+    const broker = await this.broker();
+    const producer: NativeTransactionalProducer = await NativeTransactionalProducer.create(
+      broker,
+      transactionalId,
+      {
+        compression: options.compression ?? CompressionType.None,
+        transactionTimeoutMs: options.transactionTimeoutMs ?? PRODUCER_OPTION_DEFAULTS.transactionTimeoutMs,
+        partitionsOf: async (topic) => {
+          await this.provisionTopic(topic, options.partitionCount ?? this.config.defaultPartitions);
+          return this.partitionCount(topic);
+        },
       },
       () => this.producers.delete(producer),
     );

@@ -73,6 +73,7 @@ export class NativeConsumerBinding implements ConsumerBinding {
           fetchMaxWaitMs: settings.fetchMaxWaitMs,
           fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition,
           heartbeatMs,
+          readCommitted: (options.isolationLevel ?? CONSUMER_OPTION_DEFAULTS.isolationLevel) === 'read_committed',
           onPartitionsRevoked: options.onPartitionsRevoked,
           onPartitionsAssigned: options.onPartitionsAssigned,
           isPaused: () => binding.paused,
