@@ -86,7 +86,7 @@ export class OffsetsHandler {
       group = new GroupMetadata(groupId, this.ctx.clock.now());
       this.ctx.groups.set(groupId, group);
     }
-    return this.validate(group, generationId, memberId, groupInstanceId);
+    return this.validate(group, generationId, memberId, groupInstanceId, true);
   }
 
   /** Offsets of a committed transaction, already in the log, become visible. */
@@ -94,7 +94,7 @@ export class OffsetsHandler {
     for (const o of offsets) this.ctx.offsets.put(groupId, o);
   }
 
-  private validate(group: GroupMetadata, generationId: number, memberId: string, instanceId: string | null | undefined): number {
+  private validate(group: GroupMetadata, generationId: number, memberId: string, instanceId: string | null | undefined, transactional = false): number {
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId >= 0 || memberId !== '' || instanceId) {
       const invalid = validateMember(group, memberId, instanceId);
@@ -104,8 +104,10 @@ export class OffsetsHandler {
       if (group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
       return ErrorCode.NONE;
     }
-    // Outside any generation only a group without members may commit.
-    return group.is(GroupState.Empty) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+    // Outside any generation only a group without members may commit; a transactional commit
+    // without member (TxnOffsetCommit before v3, kafkajs) may, as Kafka's coordinator allows it:
+    // the transactional id's fencing guards it instead.
+    return transactional || group.is(GroupState.Empty) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
   }
 
   fetch(req: OffsetFetchRequest): OffsetFetchResponse {

@@ -4,7 +4,7 @@
  * ack/commit → dead-letter topic when attempts are exhausted. The container is the only retry
  * owner; the binder only delivers, commits and seeks.
  */
-import type { Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
+import type { BatchHandler, Binder, ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord, TopicPartition } from '../../binder/Binder';
 import type { Clock } from '../clock';
 import type { ConverterRegistry } from '../conversion';
 import { DEFAULT_SESSION_TIMEOUT_MS } from '../config/types';
@@ -25,6 +25,7 @@ import { sleepWithHeartbeat, withTimeout } from './timing';
 import { HandlerWatch, type StuckPartition } from './handlerWatch';
 import { IdempotencyGuard, type IdempotencyKeyFn, type IdempotencyStoreChoice } from './idempotencyGuard';
 import { NO_LISTENER_OBSERVER, type ListenerObserver } from '../observability/observers';
+import { transactionalHandler } from '../transactions/transactionalListener';
 
 export interface ListenerContainerDeps {
   binder: Binder;
@@ -88,7 +89,11 @@ export class ListenerContainer {
       watch: this.watch,
       isStopping: () => this.stopping,
       sleepWithHeartbeat: (ms, session) => this.sleepWithHeartbeat(ms, session),
-      retried: (record) => this.observer.retried(record),
+      retried: (record) => {
+        // A transactional listener's failed attempt leaves nothing behind: what it sent is aborted.
+        deps.producers.transactions.current()?.rollbackAttempt();
+        this.observer.retried(record);
+      },
     });
     if (definition.consumer.idempotent) {
       this.idempotency = new IdempotencyGuard(definition, deps.idempotencyStore, this.policy, deps.logger, deps.idempotencyKey);
@@ -104,10 +109,16 @@ export class ListenerContainer {
     this.binding = await this.deps.binder.bindConsumer(
       this.definition.destination,
       this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions))),
-      (batch, session) => this.onBatch(batch, session),
+      this.handler(),
     );
     if (!c.autoStartup) this.binding.pause();
     this.watch.start();
+  }
+
+  /** What the binder calls with each batch: onBatch, inside a transaction per record or batch when the binding is transactional. */
+  private handler(): BatchHandler {
+    const handler: BatchHandler = (batch, session) => this.onBatch(batch, session);
+    return this.definition.consumer.transactional ? transactionalHandler(this.definition, this.deps.producers, this.deps.binder, handler) : handler;
   }
 
   /** Partitions whose handler runs past the session timeout, and the warnings about them. */
@@ -338,6 +349,9 @@ export class ListenerContainer {
   /** Attempts exhausted or not retryable: dead-letter (or log and skip), then the record counts as done. */
   private async recover(records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false): Promise<Outcome> {
     const c = this.definition.consumer;
+    // In a transactional listener, what the last attempt sent is aborted; the DLQ publish and the
+    // offset commit go in a fresh transaction.
+    this.deps.producers.transactions.current()?.rollbackAttempt();
     if (!c.enableDlq) {
       this.deps.logger.error(`${this.name}: giving up on ${where(records[0])} after ${attempts} attempt(s); skipped (enableDlq is off)`, error);
       this.observer.processed(records[0], 'failure', records.length);
