@@ -91,7 +91,7 @@ export function transactionScenarios(binderConfig: () => BinderyConfig): void {
 
   const create = async (services: Function[], config: BinderyConfig): Promise<Bindery> => {
     const base = binderConfig();
-    app = await Bindery.create({ services, config: { ...base, ...config }, configFile: false, env: {}, logger: process.env.TX_DEBUG ? undefined : silentLogger, shutdownOnSignals: false });
+    app = await Bindery.create({ services, config: { ...base, ...config }, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false });
     await app.start();
     return app;
   };
