@@ -215,13 +215,15 @@ export class Producers {
     return new ActiveTransaction((binder, destination, config) => {
       const prefix = config.transactionIdPrefix ?? this.pool.options.defaultProducer.transactionIdPrefix;
       if (prefix === undefined) return Promise.reject(new TransactionConfigError(`Sending to '${destination}' in app.transaction()`));
-      return this.pool.transactionalProducers.lease(binder, prefix, transactionalOptions(config));
+      return this.pool.transactions.outside(() => this.pool.transactionalProducers.lease(binder, prefix, transactionalOptions(config)));
     });
   }
 
   /** A transaction of a transactional listener: its producer has the fixed id given (group and partition). */
   newFixedTransaction(transactionalId: string): ActiveTransaction {
-    return new ActiveTransaction((binder, _destination, config) => this.pool.transactionalProducers.fixedLease(binder, transactionalId, transactionalOptions(config)));
+    return new ActiveTransaction((binder, _destination, config) =>
+      this.pool.transactions.outside(() => this.pool.transactionalProducers.fixedLease(binder, transactionalId, transactionalOptions(config))),
+    );
   }
 
   /** The transactional id prefix of a destination's producer (its binding's, else the default), if it has one. */

@@ -96,4 +96,12 @@ export class TransactionScope {
   run<T>(transaction: ActiveTransaction, work: () => Promise<T>): Promise<T> {
     return this.storage.run(transaction, work);
   }
+
+  /**
+   * Runs `work` outside any transaction: producers (and a broker opened on the way) made for a
+   * transaction must not carry it into the timers and loops they start.
+   */
+  outside<T>(work: () => T): T {
+    return this.storage.exit(work);
+  }
 }
