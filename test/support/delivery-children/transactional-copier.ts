@@ -1,15 +1,17 @@
 /**
- * Child process of the transactions crash test: a Bindery application on the native binder (on a
- * data directory) whose transactional listener copies keyed records from an input topic to an
- * output topic. Reports over IPC how many records it copied and, once asked to, when its group
+ * Child process of the transactions crash test: a Bindery application (the native binder on a
+ * data directory, or the kafka binder) whose transactional listener copies keyed records from an
+ * input topic to an output topic. Reports over IPC how many records it copied and, once asked to, when its group
  * has committed the end of every input partition. Settings come as JSON in
  * BINDERY_TEST_TXN_CHILD (see TransactionalCopierSettings).
  */
-import { Bindery, EnableBinding, Processor, SendTo, StreamListener, silentLogger } from '../../../src';
+import { Kafka, logLevel } from 'kafkajs';
+import { Bindery, EnableBinding, Processor, SendTo, StreamListener, silentLogger, type BinderyConfig } from '../../../src';
 import type { NativeBinder } from '../../../src/binder/native';
 
 export interface TransactionalCopierSettings {
-  dataDir: string;
+  binder: 'native' | 'kafka';
+  binders: NonNullable<BinderyConfig['binders']>;
   input: string;
   output: string;
   group: string;
@@ -34,8 +36,20 @@ class Copier {
 
 /** Whether the group committed the end of every input partition (nothing left to copy). */
 async function caughtUp(app: Bindery): Promise<boolean> {
-  const broker = await (app.binder as NativeBinder).broker();
   const indexes = Array.from({ length: settings.partitions }, (_, i) => i);
+  if (settings.binder === 'kafka') {
+    const brokers = (settings.binders.kafka as { brokers: string[] }).brokers;
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: settings.group, topics: [settings.input] });
+      const ends = await admin.fetchTopicOffsets(settings.input);
+      return indexes.every((i) => committed.partitions.find((p) => p.partition === i)?.offset === ends.find((e) => e.partition === i)?.high);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  const broker = await (app.binder as NativeBinder).broker();
   const committed = broker.fetchOffsets({ groupId: settings.group, topics: [{ name: settings.input, partitionIndexes: indexes }] }).topics[0]?.partitions ?? [];
   return indexes.every((i) => committed.find((p) => p.partitionIndex === i)?.committedOffset === broker.partition(settings.input, i)?.highWatermark);
 }
@@ -44,8 +58,8 @@ async function main(): Promise<void> {
   const app = await Bindery.create({
     services: [Copier],
     config: {
-      binder: 'native',
-      binders: { native: { dataDir: settings.dataDir } },
+      binder: settings.binder,
+      binders: settings.binders,
       bindings: {
         input: {
           destination: settings.input,
@@ -65,16 +79,12 @@ async function main(): Promise<void> {
   await app.start();
   process.on('message', (m: { watch?: boolean }) => {
     if (!m.watch) return;
-    const timer = setInterval(() => {
-      caughtUp(app).then(
-        (done) => {
-          if (!done) return;
-          clearInterval(timer);
-          process.send?.({ caughtUp: true });
-        },
-        () => undefined,
+    const check = (): void =>
+      void caughtUp(app).then(
+        (done) => (done ? process.send?.({ caughtUp: true }) : setTimeout(check, 100)),
+        () => setTimeout(check, 100),
       );
-    }, 50);
+    check();
   });
   process.send?.({ ready: true });
 }
