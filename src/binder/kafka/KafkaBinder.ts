@@ -148,7 +148,7 @@ export class KafkaBinder implements Binder {
       transactionTimeout: options.transactionTimeoutMs ?? PRODUCER_OPTION_DEFAULTS.transactionTimeoutMs,
       createPartitioner: choices.partitioner,
       allowAutoTopicCreation: false,
-      retry: this.config.retry,
+      retry: transactionalRetry(this.config.retry),
     });
     await this.attempt(`connecting the transactional producer '${transactionalId}'`, async () => {
       await producer.connect();
@@ -340,3 +340,16 @@ export class KafkaBinder implements Binder {
   }
 }
 
+/** Java's producer retries AddPartitionsToTxn after this long (its ADD_PARTITIONS_RETRY_BACKOFF_MS). */
+const TRANSACTION_RETRY_BACKOFF_MS = 20;
+
+/**
+ * Kafka answers the first AddPartitionsToTxn of a transaction CONCURRENT_TRANSACTIONS while the
+ * previous one's markers are still being written: a transactional producer retries it after a short
+ * backoff, as Java's does, with as many more retries as keep the total wait of the binder's policy.
+ */
+function transactionalRetry(retry: { retries: number; initialRetryTime: number; maxRetryTime: number }): typeof retry {
+  if (retry.initialRetryTime <= TRANSACTION_RETRY_BACKOFF_MS) return retry;
+  const extra = Math.ceil(Math.log2(retry.initialRetryTime / TRANSACTION_RETRY_BACKOFF_MS));
+  return { ...retry, initialRetryTime: TRANSACTION_RETRY_BACKOFF_MS, retries: retry.retries + extra };
+}

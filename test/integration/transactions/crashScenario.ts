@@ -3,8 +3,8 @@
  * dist/) copies 10,000 keyed records from an input to an output topic and is SIGKILLed five times
  * mid-stream, then runs to the end. A read_committed reader of the output must see each input
  * exactly once, in per-key order. Run on the native binder (the child reopens a data directory
- * every cycle) by crash.test.ts and on the kafka binder against Apache Kafka by
- * test/kafka/transactions-crash.kafka.test.ts.
+ * every cycle) by crash.test.ts. The child also runs on the kafka binder, but against Apache Kafka
+ * the last cycle has not yet been seen to report the end of the input (no test runs it there yet).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
