@@ -1,8 +1,9 @@
 // CPU time per message of the framework end to end (app.send → @StreamListener) on the native binder, for comparing two
 // built trees of bindery side by side on a busy machine, where wall-clock throughput scatters.
-// usage: node scripts/bench/cpu-per-message.js <tree with dist/ built> <partitions> <messages per run>
+// usage: node scripts/bench/cpu-per-message.js <tree with dist/ built> <partitions> <messages per run> [off|metrics]
 const path = require('path'); const fs = require('fs'); const os = require('os');
 const tree = process.argv[2]; const partitions = Number(process.argv[3] || 1); const count = Number(process.argv[4] || 100000);
+const observe = process.argv[5] || 'off';
 require(path.join(tree, 'node_modules/reflect-metadata'));
 const b = require(path.join(tree, 'dist/src'));
 const { performance } = require('perf_hooks');
@@ -17,7 +18,7 @@ b.EnableBinding(b.Sink)(BenchListener);
 (async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpub-'));
   const probe = new Probe(); const topic = 'cpub' + Date.now();
-  const app = await b.Bindery.create({ services: [BenchListener, { provide: Probe, useValue: probe }], configFile: false, env: {}, logger: b.silentLogger, shutdownOnSignals: false,
+  const app = await b.Bindery.create({ services: [BenchListener, { provide: Probe, useValue: probe }], configFile: false, env: {}, logger: b.silentLogger, shutdownOnSignals: false, metrics: observe === 'metrics',
     config: { binder: 'native', binders: { native: { dataDir } }, default: { producer: { partitionCount: partitions } },
       bindings: { input: { destination: topic, group: 'bench', consumer: { concurrency: partitions, partitionCount: partitions, ackMode: 'batch', maxAttempts: 1 } } } } });
   await app.start();
@@ -28,6 +29,6 @@ b.EnableBinding(b.Sink)(BenchListener);
   await run(10000);
   const rs = []; for (let i = 0; i < 3; i++) rs.push(await run(count));
   const best = rs.reduce((a, r) => r.us < a.us ? r : a);
-  console.log(`CPU ${path.basename(tree)} p=${partitions} cpu_us_per_msg=${best.us.toFixed(2)} msgs_per_s=${Math.round(Math.max(...rs.map(r => r.rate)))} all_us=${rs.map(r => r.us.toFixed(2)).join(',')}`);
+  console.log(`CPU ${path.basename(tree)} p=${partitions} observe=${observe} cpu_us_per_msg=${best.us.toFixed(2)} msgs_per_s=${Math.round(Math.max(...rs.map(r => r.rate)))} all_us=${rs.map(r => r.us.toFixed(2)).join(',')}`);
   await app.close(); fs.rmSync(dataDir, { recursive: true, force: true }); process.exit(0);
 })().catch(e => { console.error(e); process.exit(1); });

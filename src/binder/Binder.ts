@@ -186,6 +186,11 @@ export interface ConsumerOptions {
   idleEventIntervalMs?: number;
   /** The idle event (Spring's ListenerContainerIdleEvent): the member's partitions and how long it has been idle. */
   onIdle?: (event: ConsumerIdleEvent) => void;
+  /**
+   * read_committed: only records of committed transactions (and non-transactional ones), up to the
+   * last stable offset; read_uncommitted: everything up to the high watermark. Default read_committed.
+   */
+  isolationLevel?: IsolationLevel;
 }
 
 export interface ExplicitTopicPartitions {
@@ -197,6 +202,36 @@ export interface ExplicitTopicPartitions {
 export interface ConsumerIdleEvent {
   partitions: TopicPartition[];
   idleMs: number;
+}
+
+export type IsolationLevel = 'read_committed' | 'read_uncommitted';
+
+export interface TransactionalProducerOptions {
+  compression?: CompressionType;
+  /** The coordinator aborts a transaction left open this long (Kafka's transaction.timeout.ms). */
+  transactionTimeoutMs?: number;
+  /** Partitions to create a topic with when it does not exist. */
+  partitionCount?: number;
+}
+
+/**
+ * A transactional producer (Kafka's transactional.id): the records it sends between begin() and
+ * commit(), to any topics, and the group offsets it adds with sendOffsets(), become visible to
+ * read_committed consumers together, or, after abort(), never. Creating one with the id of another
+ * fences the older: its later sends, commits and offsets fail with ProducerFencedError.
+ */
+export interface TransactionalProducer {
+  readonly transactionalId: string;
+  /** Starts a transaction (one at a time). */
+  begin(): void;
+  send(topic: string, record: OutboundRecord): Promise<SendResult>;
+  /** Commits the consumed positions of a group as part of the transaction (the offsets are the next to consume). */
+  sendOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  /** Waits for the transaction's sends, then commits; rejects (and aborts what it can) when a send failed. */
+  commit(): Promise<void>;
+  /** Aborts the transaction: its records are never seen by read_committed consumers. */
+  abort(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Either explicit topic names or a pattern matched against existing topics. */
@@ -237,4 +272,6 @@ export interface Binder {
   checkConnection?(): Promise<void>;
   /** The high watermark of each partition the broker knows (consumer lag between fetches, e.g. while paused). */
   endOffsets?(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]>;
+  /** A transactional producer with this transactional id (fencing any older producer of the id). */
+  transactionalProducer?(transactionalId: string, options?: TransactionalProducerOptions): Promise<TransactionalProducer>;
 }

@@ -10,6 +10,7 @@ export interface ConsumerOptionDefaults {
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   heartbeatIntervalMs: number;
+  isolationLevel: 'read_committed' | 'read_uncommitted';
 }
 
 export const CONSUMER_OPTION_DEFS: ConfigDefs<ConsumerOptionDefaults> = {
@@ -22,6 +23,11 @@ export const CONSUMER_OPTION_DEFS: ConfigDefs<ConsumerOptionDefaults> = {
   sessionTimeoutMs: define.integer(30000, 1, 'a member not heard from for this long leaves its group (kafkajs default)'),
   rebalanceTimeoutMs: define.integer(60000, 1, 'how long a rebalance waits for members to rejoin (kafkajs default)'),
   heartbeatIntervalMs: define.integer(3000, 1, 'how often a member heartbeats; also while a handler retries or backs off (kafkajs default)'),
+  isolationLevel: define.enumOf(
+    ['read_committed', 'read_uncommitted'],
+    'read_committed',
+    "`read_committed`: records of aborted or still open transactions are never delivered (the kafkajs default); `read_uncommitted`: every record up to the high watermark",
+  ),
 };
 
 export const CONSUMER_OPTION_DEFAULTS: Readonly<ConsumerOptionDefaults> = Object.freeze(defaultsOf(CONSUMER_OPTION_DEFS));

@@ -1,2 +1,3 @@
 export * from './Binder';
 export * from './registry';
+export * from './transactionErrors';

@@ -12,6 +12,7 @@ export interface ProducerOptionDefaults {
   lingerMs: number;
   acks: 0 | 1 | -1;
   idempotent: boolean;
+  transactionTimeoutMs: number;
 }
 
 /**
@@ -30,6 +31,11 @@ export const PRODUCER_OPTION_DEFS: ConfigDefs<ProducerOptionDefaults> = {
   lingerMs: define.integer(0, 0, 'how long an open batch waits for more records, ms (0: records of the same tick still share a batch)'),
   acks: define.enumOf([0, 1, -1], -1, 'acknowledgements a send waits for (-1: all); an idempotent producer always waits for all'),
   idempotent: define.boolean(true, 'idempotent producer: sequence numbers per partition, no duplicates on retry'),
+  transactionTimeoutMs: define.integer(
+    60000,
+    1,
+    "transactional producers: the coordinator aborts a transaction left open this long, ms (Kafka's transaction.timeout.ms; at most the broker's transaction.max.timeout.ms)",
+  ),
 };
 
 export const PRODUCER_OPTION_DEFAULTS: Readonly<ProducerOptionDefaults> = Object.freeze(defaultsOf(PRODUCER_OPTION_DEFS));

@@ -200,7 +200,20 @@ export class Broker implements BrokerApi {
     return res;
   }
 
+  /**
+   * A producer id and epoch. With a transactional id the transaction coordinator answers (epoch
+   * bump, fencing of the older producer), as InitProducerId on the wire does.
+   */
   async initProducerId(req: InitProducerIdRequest = {}): Promise<InitProducerIdResponse> {
+    if (typeof req.transactionalId === 'string') {
+      return this.transactions.initProducerId({
+        transactionalId: req.transactionalId,
+        // Required with a transactional id, as on the wire: none is answered INVALID_TRANSACTION_TIMEOUT.
+        transactionTimeoutMs: req.transactionTimeoutMs ?? -1,
+        producerId: req.producerId,
+        producerEpoch: req.producerEpoch,
+      });
+    }
     try {
       return this.producerIds.initProducerId(req);
     } catch (err) {

@@ -109,6 +109,11 @@ function metricsFor(option: BinderyOptions['metrics'], config: BinderyConfig): F
   return new FrameworkMetrics(option === true || option === undefined ? {} : option);
 }
 
+/** What `app.transaction()` hands its callback: sends that join the transaction. */
+export interface TransactionSends {
+  send(destination: string, payload: unknown, options?: SendOptions): Promise<SendResult>;
+}
+
 type State = 'created' | 'starting' | 'running' | 'closing' | 'closed';
 
 export interface ListenerHealth {
@@ -255,6 +260,26 @@ export class Bindery {
       return Promise.reject(new LifecycleError(`Cannot send to '${destination}': the application is ${this.state}.`));
     }
     return this.producers.send(destination, payload, options);
+  }
+
+  /**
+   * Runs `work` in a transaction (Spring's executeInTransaction): every send it makes (`tx.send`,
+   * `app.send`, output channels, the MessageSender) commits when it resolves and aborts when it
+   * throws. The sends go to bindings with `producer.transactionIdPrefix`, on one binder.
+   */
+  async transaction<T>(work: (tx: TransactionSends) => Promise<T>): Promise<T> {
+    if (this.state === 'closed' || this.state === 'closing') throw new LifecycleError(`Cannot run a transaction: the application is ${this.state}.`);
+    const transaction = this.producers.newTransaction();
+    const sends: TransactionSends = { send: (destination, payload, options) => this.producers.send(destination, payload, options) };
+    let result: T;
+    try {
+      result = await this.producers.transactions.run(transaction, () => work(sends));
+    } catch (error) {
+      await transaction.abort().catch((e) => this.options.logger.error({ err: e }, 'aborting a transaction failed'));
+      throw error;
+    }
+    await transaction.commit();
+    return result;
   }
 
   /** The MessageChannel of an output binding. */

@@ -15,6 +15,9 @@ import { keyBytes, OutboundHeaders } from './headers';
 import type { ProducerDefinition } from './model';
 import { errorReplyRecord, replyTargetOf, type ReplyTarget } from './messaging/replyHeaders';
 import { NO_PRODUCER_OBSERVER, type ProducerObserver } from './observability/observers';
+import { TransactionConfigError } from './transactions/errors';
+import { TransactionalProducerPool } from './transactions/TransactionalProducerPool';
+import { ActiveTransaction, TransactionScope } from './transactions/TransactionScope';
 
 const COMPRESSION: Record<string, CompressionType> = {
   none: CompressionType.None,
@@ -33,6 +36,14 @@ export function producerOptions(config: ProducerConfig): ProducerOptions {
     idempotent: config.idempotent,
     partitionCount: config.partitionCount,
     outbox: config.outbox,
+  };
+}
+
+function transactionalOptions(config: ProducerConfig): { compression?: CompressionType; transactionTimeoutMs?: number; partitionCount?: number } {
+  return {
+    compression: config.compression ? COMPRESSION[config.compression] : undefined,
+    transactionTimeoutMs: config.transactionTimeoutMs,
+    partitionCount: config.partitionCount,
   };
 }
 
@@ -68,6 +79,9 @@ class ProducerPool {
   /** Output bindings by destination (topic), for content type, producer settings and binder. */
   readonly byDestination = new Map<string, ProducerTarget>();
   readonly outboundHeaders = new OutboundHeaders();
+  /** The transaction, if any, that sends made in the current async context belong to. */
+  readonly transactions = new TransactionScope();
+  readonly transactionalProducers = new TransactionalProducerPool();
   closed = false;
 
   constructor(readonly options: ProducerPoolOptions) {
@@ -146,6 +160,11 @@ export class Producers {
   }
 
   sendRaw(destination: string, record: OutboundRecord, binder?: Binder): Promise<SendResult> {
+    const transaction = this.pool.transactions.current();
+    if (transaction && !this.pool.closed) {
+      const config = this.pool.byDestination.get(destination)?.producer ?? this.pool.options.defaultProducer;
+      return this.observer.sending(destination, transaction.send(destination, record, binder ?? this.binderFor(destination), config));
+    }
     if (!this.pool.closed) {
       // Per-message path: the binding is bound already, so no promise hop before the binder's send.
       const ready = binder === undefined && !this.pool.byDestination.has(destination) ? this.readyHere.get(destination) : this.readyOf(binder ?? this.binderFor(destination)).get(destination);
@@ -179,7 +198,38 @@ export class Producers {
     } catch (error) {
       return Promise.reject(error);
     }
+    const transaction = this.pool.transactions.current();
+    if (transaction) return this.observer.sending(target.destination, transaction.send(target.destination, record, target.binder, target.producer));
     return this.binding(target.destination, target.binder, target.producer).then((binding) => this.observer.sending(target.destination, binding.send(record)));
+  }
+
+  /** The scope whose transaction sends made inside it join. */
+  get transactions(): TransactionScope {
+    return this.pool.transactions;
+  }
+
+  /**
+   * A transaction of `app.transaction()`: at its first send it leases a producer of
+   * `<transactionIdPrefix><n>` on that send's binder, the prefix being the destination's binding's.
+   */
+  newTransaction(): ActiveTransaction {
+    return new ActiveTransaction((binder, destination, config) => {
+      const prefix = config.transactionIdPrefix ?? this.pool.options.defaultProducer.transactionIdPrefix;
+      if (prefix === undefined) return Promise.reject(new TransactionConfigError(`Sending to '${destination}' in app.transaction()`));
+      return this.pool.transactions.outside(() => this.pool.transactionalProducers.lease(binder, prefix, transactionalOptions(config)));
+    });
+  }
+
+  /** A transaction of a transactional listener: its producer has the fixed id given (group and partition). */
+  newFixedTransaction(transactionalId: string): ActiveTransaction {
+    return new ActiveTransaction((binder, _destination, config) =>
+      this.pool.transactions.outside(() => this.pool.transactionalProducers.fixedLease(binder, transactionalId, transactionalOptions(config))),
+    );
+  }
+
+  /** The transactional id prefix of a destination's producer (its binding's, else the default), if it has one. */
+  transactionIdPrefix(destination: string): string | undefined {
+    return this.target(destination).producer.transactionIdPrefix ?? this.pool.options.defaultProducer.transactionIdPrefix;
   }
 
   /** Converts every message and hands them to the target's binding in one call. */
@@ -258,6 +308,7 @@ export class Producers {
   async close(): Promise<void> {
     if (this.pool.closed) return;
     this.pool.closed = true;
+    await this.pool.transactionalProducers.close();
     const bindings = await Promise.allSettled([...this.pool.lanes.values()].flatMap((lane) => [...lane.values()]));
     for (const b of bindings) {
       if (b.status !== 'fulfilled') continue;

@@ -16,6 +16,8 @@ import type {
   ProducerOptions,
   TopicPartition,
   TopicPartitionOffset,
+  TransactionalProducer,
+  TransactionalProducerOptions,
 } from '../Binder';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
 import { ExplicitAssignmentNotSupportedError } from '../consumer/explicitAssignments';
@@ -30,6 +32,7 @@ import { hasErrorType, KafkaBinderClosedError, KafkaBinderError, KafkaSessionTim
 import { KafkaConsumerBinding, type PauseState } from './KafkaConsumerBinding';
 import { KafkaConsumerMember } from './KafkaConsumerMember';
 import { KafkaProducerBinding } from './KafkaProducerBinding';
+import { KafkaTransactionalProducer } from './KafkaTransactionalProducer';
 import { kafkajsLogCreator } from './logging';
 import { installRequestQueueTimerFix } from './requestQueueTimerFix';
 import type { Logger } from '../../logging';
@@ -55,7 +58,7 @@ export class KafkaBinder implements Binder {
   private admin: Promise<Admin> | null = null;
   /** The admin client readiness checks use: no retries, so a check answers at once. */
   private probe: Admin | null = null;
-  private readonly producers = new Set<ProducerBinding>();
+  private readonly producers = new Set<ProducerBinding | TransactionalProducer>();
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
 
@@ -166,6 +169,40 @@ export class KafkaBinder implements Binder {
     return binding;
   }
 
+  /** A transactional producer: kafkajs's, with `transactionalId` (connecting fences an older producer of the id). */
+  async transactionalProducer(transactionalId: string, options: TransactionalProducerOptions = {}): Promise<TransactionalProducer> {
+    this.assertOpen();
+    const choices = new PartitionChoices();
+    const producer = this.kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: options.transactionTimeoutMs ?? PRODUCER_OPTION_DEFAULTS.transactionTimeoutMs,
+      createPartitioner: choices.partitioner,
+      allowAutoTopicCreation: false,
+      retry: transactionalRetry(this.config.retry),
+    });
+    await this.attempt(`connecting the transactional producer '${transactionalId}'`, async () => {
+      await producer.connect();
+      // kafkajs registers the transactional id at the first transaction(): done now, so the older
+      // producer of the id is fenced when this one is created (an empty transaction ends locally).
+      await (await producer.transaction()).abort();
+    });
+    const transactional: KafkaTransactionalProducer = new KafkaTransactionalProducer(
+      transactionalId,
+      producer,
+      choices,
+      {
+        compression: options.compression,
+        provision: (topic) => this.provisionTopic(topic, options.partitionCount ?? 1),
+        toError: (what, error) => toBinderError(what, this.config.brokers, error),
+      },
+      () => this.producers.delete(transactional),
+    );
+    this.producers.add(transactional);
+    return transactional;
+  }
+
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
     this.assertOpen();
     if (options.topicPartitions) {
@@ -189,6 +226,7 @@ export class KafkaBinder implements Binder {
         rebalanceTimeout,
         heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_OPTION_DEFAULTS.heartbeatIntervalMs,
         maxWaitTimeInMs: 1000,
+        readUncommitted: (options.isolationLevel ?? CONSUMER_OPTION_DEFAULTS.isolationLevel) === 'read_uncommitted',
         allowAutoTopicCreation: false,
         retry: this.config.retry,
         partitionAssigners: this.config.assignor ? [kafkajsAssigner(this.config.assignor)] : undefined,
@@ -352,3 +390,16 @@ export class KafkaBinder implements Binder {
   }
 }
 
+/** Java's producer retries AddPartitionsToTxn after this long (its ADD_PARTITIONS_RETRY_BACKOFF_MS). */
+const TRANSACTION_RETRY_BACKOFF_MS = 20;
+
+/**
+ * Kafka answers the first AddPartitionsToTxn of a transaction CONCURRENT_TRANSACTIONS while the
+ * previous one's markers are still being written: a transactional producer retries it after a short
+ * backoff, as Java's does, with as many more retries as keep the total wait of the binder's policy.
+ */
+function transactionalRetry(retry: { retries: number; initialRetryTime: number; maxRetryTime: number }): typeof retry {
+  if (retry.initialRetryTime <= TRANSACTION_RETRY_BACKOFF_MS) return retry;
+  const extra = Math.ceil(Math.log2(retry.initialRetryTime / TRANSACTION_RETRY_BACKOFF_MS));
+  return { ...retry, initialRetryTime: TRANSACTION_RETRY_BACKOFF_MS, retries: retry.retries + extra };
+}

@@ -11,7 +11,19 @@ import { isInternalTopic } from '../../broker/topics/topicName';
 import { ErrorCode } from '../../protocol/errorCodes';
 import { assignorByName } from '../../protocol/consumer/assignors';
 import { CompressionType } from '../../protocol/records/types';
-import type { BatchHandler, Binder, ConsumerBinding, ConsumerOptions, Destination, ProducerBinding, ProducerOptions, TopicPartition, TopicPartitionOffset } from '../Binder';
+import type {
+  BatchHandler,
+  Binder,
+  ConsumerBinding,
+  ConsumerOptions,
+  Destination,
+  ProducerBinding,
+  ProducerOptions,
+  TopicPartition,
+  TopicPartitionOffset,
+  TransactionalProducer,
+  TransactionalProducerOptions,
+} from '../Binder';
 import { resolveNativeBinderConfig, type NativeBinderConfig, type ResolvedNativeBinderConfig } from './config';
 import { NativeBinderClosedError, NativeBrokerError } from './errors';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
@@ -21,6 +33,7 @@ import { resolveTopics } from '../consumer/resolveTopics';
 import type { Logger } from '../../logging';
 import { NativeConsumerBinding } from './NativeConsumerBinding';
 import { NativeProducerBinding } from './NativeProducerBinding';
+import { NativeTransactionalProducer } from './NativeTransactionalProducer';
 import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { acquireBroker, type BrokerLease } from './sharedBroker';
 import { SharedDataDirClientError } from './sharedDataDir/errors';
@@ -29,7 +42,7 @@ export class NativeBinder implements Binder {
   readonly name = 'native';
   readonly config: ResolvedNativeBinderConfig;
   private lease: Promise<BrokerLease> | null = null;
-  private readonly producers = new Set<ProducerBinding>();
+  private readonly producers = new Set<ProducerBinding | TransactionalProducer>();
   private readonly consumers = new Set<ConsumerBinding>();
   private closed = false;
 
@@ -107,6 +120,28 @@ export class NativeBinder implements Binder {
         acks: idempotent ? -1 : (options.acks ?? PRODUCER_OPTION_DEFAULTS.acks),
         attempts: 5,
         retryBackoffMs: 100,
+      },
+      () => this.producers.delete(producer),
+    );
+    this.producers.add(producer);
+    return producer;
+  }
+
+  /** A transactional producer on the broker's transaction coordinator, in this process. */
+  async transactionalProducer(transactionalId: string, options: TransactionalProducerOptions = {}): Promise<TransactionalProducer> {
+    const client = await this.client();
+    if (client?.transactionalProducer) return client.transactionalProducer(transactionalId, options);
+    const broker = await this.broker();
+    const producer: NativeTransactionalProducer = await NativeTransactionalProducer.create(
+      broker,
+      transactionalId,
+      {
+        compression: options.compression ?? CompressionType.None,
+        transactionTimeoutMs: options.transactionTimeoutMs ?? PRODUCER_OPTION_DEFAULTS.transactionTimeoutMs,
+        partitionsOf: async (topic) => {
+          await this.provisionTopic(topic, options.partitionCount ?? this.config.defaultPartitions);
+          return this.existingPartitionCount(topic);
+        },
       },
       () => this.producers.delete(producer),
     );

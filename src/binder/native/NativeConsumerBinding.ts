@@ -77,6 +77,7 @@ export class NativeConsumerBinding implements ConsumerBinding {
           fetchMaxWaitMs: settings.fetchMaxWaitMs,
           fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition,
           heartbeatMs,
+          readCommitted: (options.isolationLevel ?? CONSUMER_OPTION_DEFAULTS.isolationLevel) === 'read_committed',
         }),
       );
     }

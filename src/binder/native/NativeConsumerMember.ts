@@ -9,6 +9,7 @@
 import type { Broker } from '../../broker/Broker';
 import type { FetchResponse } from '../../broker/fetch/types';
 import { OffsetSpec } from '../../broker/fetch/types';
+import { READ_COMMITTED } from '../../broker/fetch/readCommitted';
 import { ErrorCode } from '../../protocol/errorCodes';
 import type { BatchHandler, ConsumerSession, TopicPartition, TopicPartitionOffset } from '../Binder';
 import { AssignedPartitions } from '../consumer/AssignedPartitions';
@@ -33,9 +34,12 @@ export interface NativeMemberSettings extends MemberSettings {
   fetchMaxWaitMs: number;
   fetchMaxBytesPerPartition: number;
   heartbeatMs: number;
+  /** Fetch with isolation level read_committed (up to the last stable offset, aborted transactions dropped). */
+  readCommitted: boolean;
 }
 
 const REDELIVERY_BACKOFF_MS = 200;
+const READ_UNCOMMITTED = 0;
 
 export class NativeConsumerMember implements ChunkDelivery, PartitionOffsets {
   private readonly assigned = new AssignedPartitions();
@@ -231,7 +235,7 @@ export class NativeConsumerMember implements ChunkDelivery, PartitionOffsets {
 
   /** ListOffsets of one partition: a timestamp, or OffsetSpec's earliest or latest. */
   private async listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
-    const response = await this.broker.listOffsets({ topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp }] }] });
+    const response = await this.broker.listOffsets({ isolationLevel: this.isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp }] }] });
     const found = response.topics[0].partitions[0];
     if (found.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Looking up an offset of ${topic}-${partition}`, found.errorCode, found.errorMessage);
     return found.offset;
@@ -246,10 +250,15 @@ export class NativeConsumerMember implements ChunkDelivery, PartitionOffsets {
       topics.set(topic, list);
     }
     return this.broker.fetch({
+      isolationLevel: this.isolationLevel,
       maxWaitMs: this.settings.fetchMaxWaitMs,
       minBytes: 1,
       topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
     });
+  }
+
+  private get isolationLevel(): number {
+    return this.settings.readCommitted ? READ_COMMITTED : READ_UNCOMMITTED;
   }
 
   canDeliver(key: string): boolean {
@@ -282,7 +291,7 @@ export class NativeConsumerMember implements ChunkDelivery, PartitionOffsets {
         }
         if (p.errorCode !== ErrorCode.NONE) throw new NativeBrokerError(`Fetching ${t.topic}-${p.partitionIndex}`, p.errorCode, null);
         if (!p.records || p.records.length === 0) continue;
-        const decoded = await decodeFetched(t.topic, p.partitionIndex, p.records, position);
+        const decoded = await decodeFetched(t.topic, p.partitionIndex, p.records, position, p.abortedTransactions);
         const next = await deliverInChunks(tp.topic, tp.partition, key, decoded.records, p.highWatermark, this);
         // Fully delivered: continue after the last batch read, control batches included.
         if (this.assigned.hasKey(key)) this.positions.set(key, next ?? decoded.nextOffset);

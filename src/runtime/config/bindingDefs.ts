@@ -63,11 +63,21 @@ export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
   ),
   rebalanceTimeoutMs: CONSUMER_OPTION_DEFS.rebalanceTimeoutMs,
   heartbeatIntervalMs: CONSUMER_OPTION_DEFS.heartbeatIntervalMs,
+  isolationLevel: CONSUMER_OPTION_DEFS.isolationLevel,
+  transactional: define.boolean(
+    false,
+    "each record (each batch in batch mode) runs in a transaction: the sends it makes, its `@SendTo` output, its DLQ publish and its offset commit commit together or not at all (needs the outputs' `producer.transactionIdPrefix`; [Delivery guarantees](delivery-guarantees.md#transactions))",
+  ),
 };
 
 export const BINDING_PRODUCER_DEFS: ConfigDefs<ProducerConfig> = {
   partitionCount: define.optional({ type: 'integer', min: 1 }, 'partitions to create the destination with', "the binder's"),
   ...PRODUCER_OPTION_DEFS,
+  transactionIdPrefix: define.optional(
+    { type: 'string' },
+    "makes the binding's producer transactional: `app.transaction()` sends atomically, transactional listeners send in their transaction; transactional ids start with it ([Delivery guarantees](delivery-guarantees.md#transactions))",
+    '– (not transactional)',
+  ),
   outbox: {
     ...define.optional<{ dataDir: string }>(
       { type: 'freeObject' },

@@ -51,6 +51,10 @@ export interface ConsumerConfig {
   handlerTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** Which records the listener sees: only committed transactions' (default) or everything. */
+  isolationLevel?: 'read_committed' | 'read_uncommitted';
+  /** Each record (or batch) runs in a transaction with its sends and its offset commit (needs the outputs' producer.transactionIdPrefix). */
+  transactional?: boolean;
 }
 
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
@@ -62,6 +66,10 @@ export interface ProducerConfig {
   lingerMs?: number;
   acks?: 0 | 1 | -1;
   idempotent?: boolean;
+  /** Makes the binding's producer transactional; transactional ids start with it (Spring's transactionIdPrefix). */
+  transactionIdPrefix?: string;
+  /** Transactional producers: the coordinator aborts a transaction left open this long, ms. */
+  transactionTimeoutMs?: number;
   /** Kafka binder: records the cluster cannot take wait in a durable outbox in `dataDir` (docs/binders.md). */
   outbox?: { dataDir: string };
 }

@@ -5,7 +5,7 @@
  * owner; the binder only delivers, commits and seeks.
  */
 import { BatchListenerFailedError } from '../../annotations';
-import type { ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord } from '../../binder/Binder';
+import type { BatchHandler, ConsumerBinding, ConsumerSession, InboundBatch, InboundRecord } from '../../binder/Binder';
 import type { IdempotencyStoreHealth } from '../idempotency';
 import type { ListenerMethod } from '../model';
 import { Delivery, type InvokeResult } from './attempts';
@@ -19,6 +19,7 @@ import { ListenerCore, type MaybeAsync, type Outcome } from './listenerCore';
 import { MessageConversionError } from '../errors';
 import { previousAttempts } from './retryTopics';
 import { withTimeout } from './timing';
+import { transactionalHandler } from '../transactions/transactionalListener';
 
 export type { ListenerContainerDeps } from './listenerCore';
 
@@ -28,10 +29,16 @@ export class ListenerContainer extends ListenerCore {
   async start(): Promise<void> {
     const c = this.definition.consumer;
     const options = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
-    this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, (batch, session) => this.onBatch(batch, session, this.binding));
+    this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, this.handler());
     await this.retryTopics?.start(options, (batch, session, binding) => this.onBatch(batch, session, binding));
     if (!c.autoStartup) this.pause();
     this.watch.start();
+  }
+
+  /** What the binder calls with each batch: onBatch, inside a transaction per record or batch when the binding is transactional. */
+  private handler(): BatchHandler {
+    const handler: BatchHandler = (batch, session) => this.onBatch(batch, session, this.binding);
+    return this.definition.consumer.transactional ? transactionalHandler(this.definition, this.deps.producers, this.deps.binder, handler) : handler;
   }
 
   /** Partitions whose handler runs past the session timeout, and the warnings about them. */

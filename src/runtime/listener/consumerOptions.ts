@@ -17,6 +17,7 @@ export function consumerOptions(
     sessionTimeoutMs: c.sessionTimeoutMs,
     rebalanceTimeoutMs: c.rebalanceTimeoutMs,
     heartbeatIntervalMs: c.heartbeatIntervalMs,
+    isolationLevel: c.isolationLevel,
     // autoStartup=false: join the group but fetch nothing until resume().
     startPaused: !c.autoStartup,
     onPartitionsRevoked,

@@ -108,7 +108,11 @@ export abstract class ListenerCore {
       watch: this.watch,
       isStopping: () => this.stopping,
       sleepWithHeartbeat: (ms, session) => this.sleepWithHeartbeat(ms, session),
-      retried: (record) => this.observer.retried(record),
+      retried: (record) => {
+        // A transactional listener's failed attempt leaves nothing behind: what it sent is aborted.
+        deps.producers.transactions.current()?.rollbackAttempt();
+        this.observer.retried(record);
+      },
       attemptFailed: (delivery, error, policyRetries) => this.attemptFailed(delivery, error, policyRetries),
     });
     if (definition.consumer.idempotent) {
@@ -150,6 +154,9 @@ export abstract class ListenerCore {
     records: InboundRecord[], error: unknown, attempts: number, session: ConsumerSession, deferCommit = false, decided?: ErrorAction,
   ): Promise<Outcome> {
     const first = records[0];
+    // In a transactional listener, what the last attempt sent is aborted; the forward (retry topic or
+    // dead letter) and the offset commit go in a fresh transaction.
+    this.deps.producers.transactions.current()?.rollbackAttempt();
     const resolution = this.recovery.resolve(first, error, attempts, decided);
     if (resolution.kind === 'stop') return this.stopAt(first, error, session);
     if (resolution.kind === 'skip') {

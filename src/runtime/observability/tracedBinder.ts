@@ -21,6 +21,8 @@ export function tracedBinder(binder: Binder, tracing: MessagingTracing): Binder 
       return binder.name;
     },
     provisionTopic: (topic, partitions) => binder.provisionTopic(topic, partitions),
+    // Sends of a transaction go through the binder's transactional producer, untraced.
+    transactionalProducer: binder.transactionalProducer ? (id, options) => binder.transactionalProducer!(id, options) : undefined,
     close: (handlerWaitMs) => binder.close(handlerWaitMs),
     async bindProducer(destination: string, options?: ProducerOptions): Promise<ProducerBinding> {
       return tracedProducer(await binder.bindProducer(destination, options), tracing);

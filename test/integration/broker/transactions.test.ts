@@ -118,6 +118,31 @@ describe('broker transactions', () => {
     expect(offset()).toBe(3);
   });
 
+  it('takes a transactional offset commit without member or generation into a group with members, as Kafka does (kafkajs sends them)', async () => {
+    broker = await Broker.open({ fs: new MemoryFileSystem() });
+    const base = { groupId: 'copier', protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], sessionTimeoutMs: 30000, rebalanceTimeoutMs: 60000 };
+    let join = await broker.joinGroup({ ...base, memberId: '', requireKnownMemberId: true });
+    if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) join = await broker.joinGroup({ ...base, memberId: join.memberId });
+    await broker.syncGroup({ groupId: 'copier', generationId: join.generationId, memberId: join.memberId, assignments: [{ memberId: join.memberId, assignment: Buffer.alloc(0) }] });
+    await broker.createTopics({ topics: [{ name: 'in', numPartitions: 1 }] });
+    const producer = await begin(broker, 'tx-copier', 'in');
+    expect(await broker.transactions.addOffsets(producer, 'copier')).toBe(ErrorCode.NONE);
+    const res = await broker.transactions.txnOffsetCommit({
+      ...producer,
+      groupId: 'copier',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: 4, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    });
+    expect(res.topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
+    // A plain commit without member stays refused while the group has members.
+    const plain = await broker.commitOffsets({ groupId: 'copier', generationId: -1, memberId: '', topics: [{ name: 'in', partitions: [{ partitionIndex: 0, committedOffset: 5 }] }] });
+    expect(plain.topics[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await broker.transactions.endTxn(producer, true)).toBe(ErrorCode.NONE);
+    expect(broker.fetchOffsets({ groupId: 'copier', topics: [{ name: 'in', partitionIndexes: [0] }] }).topics[0].partitions[0].committedOffset).toBe(4);
+  });
+
   it('keeps the offsets of a transaction open across a restart, visible once it commits', async () => {
     const fs = new MemoryFileSystem();
     broker = await Broker.open({ fs, dataDir: '/data' });

@@ -1,0 +1,29 @@
+/** Errors of the framework's transactions. */
+import { BinderyError } from '../../protocol/primitives/errors';
+
+/** A binder without transactional producers (the test binder). */
+export class TransactionsUnsupportedError extends BinderyError {
+  constructor(binder: string) {
+    super('TRANSACTIONS_UNSUPPORTED', `The '${binder}' binder has no transactional producers: use the native or the kafka binder for transactions.`);
+  }
+}
+
+/** A transactional send or listener whose producer has no transactional id prefix. */
+export class TransactionConfigError extends BinderyError {
+  constructor(what: string) {
+    super(
+      'TRANSACTION_CONFIG',
+      `${what} needs a transactional producer: set producer.transactionIdPrefix on the output binding it sends to, or default.producer.transactionIdPrefix.`,
+    );
+  }
+}
+
+/** Sends of one transaction went to two binders: a transaction lives on one cluster. */
+export class TransactionBinderMismatchError extends BinderyError {
+  constructor(first: string, second: string, destination: string) {
+    super(
+      'TRANSACTION_BINDER_MISMATCH',
+      `A transaction on the '${first}' binder cannot send to '${destination}' on the '${second}' binder: send what must be atomic through one binder.`,
+    );
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * A transactional listener (consumer.transactional): each record (each batch in batch mode) is
+ * handed to the container inside a transaction. The sends it makes (its own, its @SendTo forward,
+ * the DLQ publish) join the transaction, and the container's offset commit becomes the
+ * transaction's sendOffsets, so outputs and input position commit together. When the container
+ * hands the record back (a stop, a revoked partition) or throws, the transaction aborts and the
+ * record is delivered again. The transactional id is `<prefix><group>.<topic>.<partition>`: the
+ * instance that owns a partition next fences the one before it.
+ */
+import type { BatchHandler, Binder, ConsumerSession, InboundBatch, TopicPartitionOffset } from '../../binder/Binder';
+import type { ConsumerDefinition } from '../model';
+import type { Producers } from '../producers';
+import { TransactionConfigError } from './errors';
+
+/** The prefix of a transactional listener's ids: its @SendTo output's, else the default producer's. */
+export function listenerTransactionIdPrefix(definition: ConsumerDefinition, producers: Producers): string {
+  const outputs = definition.listeners.flatMap((l) => (l.sendTo ? [l.sendTo.binding ?? l.sendTo.topic] : []));
+  for (const output of outputs) {
+    const prefix = producers.transactionIdPrefix(output);
+    if (prefix !== undefined) return prefix;
+  }
+  const fallback = producers.transactionIdPrefix(String(definition.destination));
+  if (fallback === undefined) throw new TransactionConfigError(`The transactional listener '${definition.name}'`);
+  return fallback;
+}
+
+export function transactionalHandler(definition: ConsumerDefinition, producers: Producers, binder: Binder, handler: BatchHandler): BatchHandler {
+  const group = definition.group;
+  if (group === undefined) throw new TransactionConfigError(`The transactional listener '${definition.name}' has no group, so no offsets to commit in a transaction; it`);
+  const prefix = listenerTransactionIdPrefix(definition, producers);
+  const inputConfig = producers.target(String(definition.destination)).producer;
+  const runOne = async (batch: InboundBatch, session: ConsumerSession): Promise<boolean> => {
+    const transaction = producers.newFixedTransaction(`${prefix}${group}.${batch.topic}.${batch.partition}`);
+    let sought = false;
+    const inTransaction: ConsumerSession = {
+      commit: (offsets: TopicPartitionOffset[]) => transaction.sendOffsets(binder, group, offsets, inputConfig),
+      seek: (target) => {
+        sought = true;
+        session.seek(target);
+      },
+      heartbeat: () => session.heartbeat(),
+      isActive: (topic, partition) => session.isActive(topic, partition),
+      seekTo: (topic, partition, position) => {
+        sought = true;
+        return session.seekTo(topic, partition, position);
+      },
+      pausePartition: (topic, partition) => session.pausePartition(topic, partition),
+      resumePartition: (topic, partition) => session.resumePartition(topic, partition),
+      pausedPartitions: () => session.pausedPartitions(),
+    };
+    try {
+      await producers.transactions.run(transaction, () => handler(batch, inTransaction));
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+    if (sought) {
+      await transaction.abort();
+      return false;
+    }
+    try {
+      await transaction.commit();
+    } catch (error) {
+      // Nothing of the record's transaction is visible: it is processed again.
+      session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
+      throw error;
+    }
+    return true;
+  };
+  if (definition.consumer.batchMode) return async (batch, session) => void (batch.records.length > 0 && (await runOne(batch, session)));
+  return async (batch, session) => {
+    for (const record of batch.records) {
+      if (!(await runOne({ ...batch, records: [record] }, session))) return;
+    }
+  };
+}
