@@ -18,16 +18,18 @@ import { DecodedRecord, isThenable, matchingListeners } from './invoke';
 import { ListenerCore, type MaybeAsync, type Outcome } from './listenerCore';
 import { MessageConversionError } from '../errors';
 import { previousAttempts } from './retryTopics';
+import { HeldPartitions, seekListener, type ListenerSeekTarget } from './seeks';
 import { withTimeout } from './timing';
 
 export type { ListenerContainerDeps } from './listenerCore';
 
 export class ListenerContainer extends ListenerCore {
   private binding: ConsumerBinding | undefined;
+  private readonly held = new HeldPartitions();
 
   async start(): Promise<void> {
     const c = this.definition.consumer;
-    const options = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
+    const options = this.held.track(this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions))));
     this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, (batch, session) => this.onBatch(batch, session, this.binding));
     await this.retryTopics?.start(options, (batch, session, binding) => this.onBatch(batch, session, binding));
     if (!c.autoStartup) this.pause();
@@ -55,6 +57,14 @@ export class ListenerContainer extends ListenerCore {
   };
 
   isPaused = (): boolean => this.binding?.isPaused() ?? false;
+
+  /** Moves the partitions the listener holds (app.seek); its retry topics keep their positions. */
+  seek(target: ListenerSeekTarget): Promise<void> {
+    if (!this.binding) return Promise.resolve();
+    const d = this.definition.destination;
+    const topics = typeof d === 'string' ? [d] : Array.isArray(d) ? d : undefined;
+    return seekListener(this.name, this.binding, this.held, topics, target);
+  }
 
   /** Stops fetching, cuts backoff short, waits for the handler in flight (up to `timeoutMs`), leaves the group. */
   async stop(timeoutMs: number): Promise<void> {

@@ -1,0 +1,97 @@
+/**
+ * Consumer control of the listener container as users reach it, written once and run per binder:
+ * app.seek, explicit assignment (topicPartitions), ConsumerSeekAware, idle events, and retry
+ * topics holding only the partition whose head record is not due.
+ */
+import 'reflect-metadata';
+import {
+  Bindery,
+  PartitionNotAssignedError,
+  SeekTimestampInFutureError,
+  UnknownListenerError,
+  silentLogger,
+  type Binder,
+} from '../../../src';
+import { DEADLINE_MS, eventually, startApp, uniqueName } from './deliverySupport';
+
+export interface ConsumerControlTarget {
+  name: string;
+  /** A fresh binder on the shared broker of the run; the suite closes it. */
+  binder(): Promise<Binder>;
+  /** Whether the binder assigns partitions explicitly (the kafka binder refuses). */
+  explicitAssignment: boolean;
+}
+
+const TIMEOUT_MS = 2 * DEADLINE_MS;
+const n = (payload: unknown): number => (payload as { n: number }).n;
+
+export function consumerControlSuite(target: ConsumerControlTarget): void {
+  describe(`consumer control: ${target.name}`, () => {
+    const apps: Bindery[] = [];
+    const binders: Binder[] = [];
+    const binder = async (): Promise<Binder> => {
+      const b = await target.binder();
+      binders.push(b);
+      return b;
+    };
+    const producerApp = async (b: Binder): Promise<Bindery> => {
+      const app = await Bindery.create({ services: [], binder: b, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false });
+      apps.push(app);
+      return app;
+    };
+
+    afterEach(async () => {
+      await Promise.allSettled(apps.splice(0).map((a) => a.close()));
+      await Promise.allSettled(binders.splice(0).map((b) => b.close()));
+    });
+
+    it('app.seek replays from the beginning, an offset of a partition, or a timestamp', async () => {
+      const b = await binder();
+      const topic = uniqueName('seek');
+      await b.provisionTopic(topic, 2);
+      const producer = await producerApp(b);
+      for (const i of [1, 2, 3]) await producer.send(topic, { n: i }, { partition: 0 });
+      await producer.send(topic, { n: 4 }, { partition: 1 });
+      const { app, recorder } = await startApp({ binder: b, topic, group: `${topic}.g` });
+      apps.push(app);
+      const seen = () => recorder.payloads().map(n);
+      await eventually(() => seen().length === 4, 'the four records');
+
+      await app.seek('input', 'beginning');
+      await eventually(() => seen().length === 8, 'every record again after seeking to the beginning');
+      expect(seen().slice(4).sort()).toEqual([1, 2, 3, 4]);
+
+      await app.seek('input', { partition: 0, offset: 2 });
+      await eventually(() => seen().length === 9, 'partition 0 from offset 2');
+      expect(seen()[8]).toBe(3);
+
+      const before = Date.now();
+      await eventually(() => Date.now() > before, 'the clock to move on');
+      await producer.send(topic, { n: 5 }, { partition: 1 });
+      await eventually(() => seen().length === 10, 'the record sent after the timestamp');
+      await app.seek('input', { timestamp: before });
+      await eventually(() => seen().length === 11, 'the record at or after the timestamp again');
+      expect(seen()[10]).toBe(5);
+    }, TIMEOUT_MS);
+
+    it('app.seek names the bindings for an unknown one, and rejects a partition not owned or a future timestamp', async () => {
+      const b = await binder();
+      const topic = uniqueName('seek-errors');
+      await b.provisionTopic(topic, 1);
+      const producer = await producerApp(b);
+      await producer.send(topic, { n: 1 }, { partition: 0 });
+      const { app, recorder } = await startApp({ binder: b, topic, group: `${topic}.g` });
+      apps.push(app);
+      await eventually(() => recorder.invocations.length === 1, 'the record');
+
+      await expect(app.seek('nope', 'beginning')).rejects.toThrow(UnknownListenerError);
+      await expect(app.seek('nope', 'beginning')).rejects.toThrow(/'nope'.*known: input/);
+      await expect(app.seek('input', { partition: 5, offset: 0 })).rejects.toThrow(PartitionNotAssignedError);
+      await expect(app.seek('input', { timestamp: Date.now() + 3_600_000 })).rejects.toThrow(SeekTimestampInFutureError);
+      // Nothing consumed is lost or replayed by a refused seek.
+      await producer.send(topic, { n: 2 }, { partition: 0 });
+      await eventually(() => recorder.invocations.length === 2, 'the next record');
+      expect(recorder.payloads().map(n)).toEqual([1, 2]);
+    }, TIMEOUT_MS);
+  });
+}
