@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import type { RecordFilter, RecordInterceptor, Recoverer, RetryableTopicOptions } from './failures';
+import type { SeekTarget } from './types';
 
 export const METADATA_KEY = Symbol.for('bindery:metadata');
 
@@ -52,6 +53,17 @@ export interface KafkaListenerOptions {
   filter?: RecordFilter;
   /** Decides what becomes of a record whose attempts are exhausted, instead of the dead-letter topic. */
   recoverer?: Recoverer;
+  /**
+   * Partitions the listener holds directly, without a group rebalance (commits still go to the
+   * group); `initialOffset` is where they start whatever the group committed. Replaces `topics`.
+   */
+  topicPartitions?: ListenerTopicPartitions[];
+}
+
+export interface ListenerTopicPartitions {
+  topic: string;
+  partitions: number[];
+  initialOffset?: SeekTarget;
 }
 
 export interface KafkaListenerMetadata {

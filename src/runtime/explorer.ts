@@ -216,9 +216,10 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
   const id = kafkaListenerId(service, listener.method, o);
   const own = config.bindings?.[id];
   const consumer = resolveConsumer(config, id, kafkaListenerSettings(o));
-  const destination = own?.destination ?? o.topics ?? (typeof o.topicPattern === 'string' ? new RegExp(o.topicPattern) : o.topicPattern);
+  const assigned = o.topicPartitions && o.topicPartitions.length > 0 ? [...new Set(o.topicPartitions.map((t) => t.topic))] : undefined;
+  const destination = own?.destination ?? assigned ?? o.topics ?? (typeof o.topicPattern === 'string' ? new RegExp(o.topicPattern) : o.topicPattern);
   if (destination === undefined || (Array.isArray(destination) && destination.length === 0)) {
-    throw new ListenerSignatureError(where, `@KafkaListener needs topics or topicPattern (or config bindings.${id}.destination)`);
+    throw new ListenerSignatureError(where, `@KafkaListener needs topics, topicPattern or topicPartitions (or config bindings.${id}.destination)`);
   }
   const metadata = readMetadata(service);
   return {
@@ -241,6 +242,7 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
     ],
     interceptors: metadata.interceptors[listener.method],
     retryTopics: retryTopicsPlan(where, id, consumer, metadata.retryableTopics[listener.method], destination),
+    topicPartitions: o.topicPartitions?.map((t) => ({ topic: t.topic, partitions: [...t.partitions], initialOffset: t.initialOffset })),
   };
 }
 

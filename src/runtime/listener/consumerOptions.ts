@@ -20,5 +20,6 @@ export function consumerOptions(
     // autoStartup=false: join the group but fetch nothing until resume().
     startPaused: !c.autoStartup,
     onPartitionsRevoked,
+    topicPartitions: definition.topicPartitions,
   };
 }

@@ -6,9 +6,15 @@
 import 'reflect-metadata';
 import {
   Bindery,
+  ExplicitAssignmentNotSupportedError,
+  Injectable,
+  KafkaListener,
+  Payload,
   PartitionNotAssignedError,
   SeekTimestampInFutureError,
   UnknownListenerError,
+  Context,
+  RecordContext,
   silentLogger,
   type Binder,
 } from '../../../src';
@@ -24,6 +30,25 @@ export interface ConsumerControlTarget {
 
 const TIMEOUT_MS = 2 * DEADLINE_MS;
 const n = (payload: unknown): number => (payload as { n: number }).n;
+
+/** What a test's listener class saw. */
+class Seen {
+  readonly records: { n: number; partition: number }[] = [];
+}
+
+/** A @KafkaListener service for `topic` with explicitly assigned partitions. */
+function assignedListener(topic: string, group: string, partitions: number[], initialOffset?: 'beginning' | 'end'): Function {
+  @Injectable()
+  class AssignedListener {
+    constructor(private readonly seen: Seen) {}
+
+    @KafkaListener({ id: 'assigned', groupId: group, topicPartitions: [{ topic, partitions, initialOffset }] })
+    handle(@Payload() payload: unknown, @Context() context: RecordContext): void {
+      this.seen.records.push({ n: n(payload), partition: context.partition });
+    }
+  }
+  return AssignedListener;
+}
 
 export function consumerControlSuite(target: ConsumerControlTarget): void {
   describe(`consumer control: ${target.name}`, () => {
@@ -92,6 +117,41 @@ export function consumerControlSuite(target: ConsumerControlTarget): void {
       await producer.send(topic, { n: 2 }, { partition: 0 });
       await eventually(() => recorder.invocations.length === 2, 'the next record');
       expect(recorder.payloads().map(n)).toEqual([1, 2]);
+    }, TIMEOUT_MS);
+
+    it('topicPartitions: a @KafkaListener holds the partitions it names without a rebalance, from initialOffset, committing to its group', async () => {
+      const b = await binder();
+      const topic = uniqueName('assigned');
+      const group = `${topic}.g`;
+      await b.provisionTopic(topic, 3);
+      const producer = await producerApp(b);
+      for (const partition of [0, 1, 2]) await producer.send(topic, { n: partition }, { partition });
+      const create = (seen: Seen, initialOffset?: 'beginning') =>
+        Bindery.create({
+          services: [assignedListener(topic, group, [0, 2], initialOffset), { provide: Seen, useValue: seen }],
+          binder: b, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false,
+        });
+      const seen = new Seen();
+      const app = await create(seen, 'beginning');
+      apps.push(app);
+      if (!target.explicitAssignment) {
+        await expect(app.start()).rejects.toThrow(ExplicitAssignmentNotSupportedError);
+        return;
+      }
+      await app.start();
+      await eventually(() => seen.records.length === 2, 'the records of partitions 0 and 2');
+      expect(seen.records.map((r) => r.partition).sort()).toEqual([0, 2]);
+      await app.close();
+
+      // A later run of the same group without initialOffset starts where the first committed.
+      await producer.send(topic, { n: 10 }, { partition: 0 });
+      await producer.send(topic, { n: 11 }, { partition: 1 });
+      const again = new Seen();
+      const next = await create(again);
+      apps.push(next);
+      await next.start();
+      await eventually(() => again.records.length === 1, 'the record sent after the first run');
+      expect(again.records).toEqual([{ n: 10, partition: 0 }]);
     }, TIMEOUT_MS);
   });
 }
