@@ -3,7 +3,7 @@
  * and builds the application model, failing early with typed errors on anything inconsistent.
  */
 import 'reflect-metadata';
-import { Acknowledgment, RecordContext, readMetadata, type KafkaListenerMetadata, type KafkaListenerOptions } from '../annotations';
+import { Acknowledgment, RecordContext, readMetadata, type ConsumerSeekAware, type KafkaListenerMetadata, type KafkaListenerOptions } from '../annotations';
 import { compileCondition } from './conditions';
 import { mergeConfig } from './config/load';
 import { DEFAULT_CONSUMER, DEFAULT_CONTENT_TYPE, type BinderyConfig, type ConsumerConfig } from './config/types';
@@ -196,7 +196,13 @@ function streamConsumer(config: BinderyConfig, binding: string, listeners: Liste
     listeners,
     interceptors: listeners.flatMap((l) => readMetadata(l.service).interceptors[l.method] ?? []),
     retryTopics: retryTopicsPlan(annotated?.where ?? binding, binding, consumer, retryable, destination),
+    seekAware: seekAwareServices([...new Set(listeners.map((l) => l.service))]),
   };
+}
+
+/** The services that implement ConsumerSeekAware: the interface leaves no trace at run time, its method does. */
+function seekAwareServices(services: Function[]): Function[] {
+  return services.filter((s) => typeof (s.prototype as Partial<ConsumerSeekAware>).onPartitionsAssigned === 'function');
 }
 
 /** The annotation's consumer settings, under the binding's config. */
@@ -242,6 +248,7 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
     ],
     interceptors: metadata.interceptors[listener.method],
     retryTopics: retryTopicsPlan(where, id, consumer, metadata.retryableTopics[listener.method], destination),
+    seekAware: seekAwareServices([service]),
     topicPartitions: o.topicPartitions?.map((t) => ({ topic: t.topic, partitions: [...t.partitions], initialOffset: t.initialOffset })),
   };
 }

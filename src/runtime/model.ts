@@ -79,6 +79,8 @@ export interface ConsumerDefinition {
   retryTopics?: RetryTopicsPlan;
   /** @KafkaListener topicPartitions: partitions held without a group rebalance. */
   topicPartitions?: ExplicitTopicPartitions[];
+  /** Listener services implementing ConsumerSeekAware (an `onPartitionsAssigned` method). */
+  seekAware?: Function[];
 }
 
 export interface ProducerDefinition {

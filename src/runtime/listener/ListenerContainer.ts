@@ -18,6 +18,7 @@ import { DecodedRecord, isThenable, matchingListeners } from './invoke';
 import { ListenerCore, type MaybeAsync, type Outcome } from './listenerCore';
 import { MessageConversionError } from '../errors';
 import { previousAttempts } from './retryTopics';
+import { withListenerCallbacks } from './listenerCallbacks';
 import { HeldPartitions, seekListener, type ListenerSeekTarget } from './seeks';
 import { withTimeout } from './timing';
 
@@ -29,9 +30,11 @@ export class ListenerContainer extends ListenerCore {
 
   async start(): Promise<void> {
     const c = this.definition.consumer;
-    const options = this.held.track(this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions))));
+    const base = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
+    // The user's callbacks and app.seek concern the listener's own topics, not its retry topics.
+    const options = this.held.track(withListenerCallbacks(base, this.definition, this.deps.instanceOf));
     this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, (batch, session) => this.onBatch(batch, session, this.binding));
-    await this.retryTopics?.start(options, (batch, session, binding) => this.onBatch(batch, session, binding));
+    await this.retryTopics?.start(base, (batch, session, binding) => this.onBatch(batch, session, binding));
     if (!c.autoStartup) this.pause();
     this.watch.start();
   }

@@ -49,7 +49,7 @@ export class RetryTopicConsumer {
       throw error;
     }
     const group = `${this.definition.group ?? this.definition.name}-retry`;
-    const retryOptions: ConsumerOptions = { ...options, group, startOffset: 'earliest', partitionCount: undefined };
+    const retryOptions: ConsumerOptions = { ...options, group, startOffset: 'earliest', partitionCount: undefined, topicPartitions: undefined };
     this.binding = await this.binder.bindConsumer(this.routes.allRetryTopics(), retryOptions, (batch, session) => handler(batch, session, this.binding));
     this.holds.attach(this.binding);
   }

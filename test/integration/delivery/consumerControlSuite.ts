@@ -17,6 +17,9 @@ import {
   RecordContext,
   silentLogger,
   type Binder,
+  type ConsumerSeekAware,
+  type ConsumerSeekCallback,
+  type TopicPartition,
 } from '../../../src';
 import { DEADLINE_MS, eventually, startApp, uniqueName } from './deliverySupport';
 
@@ -34,6 +37,23 @@ const n = (payload: unknown): number => (payload as { n: number }).n;
 /** What a test's listener class saw. */
 class Seen {
   readonly records: { n: number; partition: number }[] = [];
+}
+
+/** A ConsumerSeekAware listener of `topic` (a group starting at the latest offset) that rewinds what it is given. */
+function rewindingListener(topic: string, group: string, events: string[]): Function {
+  @Injectable()
+  class RewindingListener implements ConsumerSeekAware {
+    @KafkaListener({ id: 'rewinding', topics: topic, groupId: group, properties: { startOffset: 'latest' } })
+    handle(@Payload() payload: unknown, @Context() context: RecordContext): void {
+      events.push(`record ${n(payload)} of ${context.partition}`);
+    }
+
+    async onPartitionsAssigned(assignment: TopicPartition[], seeker: ConsumerSeekCallback): Promise<void> {
+      events.push(`assigned ${assignment.map((tp) => tp.partition).sort().join(',')}`);
+      for (const tp of assignment) await seeker.seekTo(tp.topic, tp.partition, 'beginning');
+    }
+  }
+  return RewindingListener;
 }
 
 /** A @KafkaListener service for `topic` with explicitly assigned partitions. */
@@ -152,6 +172,26 @@ export function consumerControlSuite(target: ConsumerControlTarget): void {
       await next.start();
       await eventually(() => again.records.length === 1, 'the record sent after the first run');
       expect(again.records).toEqual([{ n: 10, partition: 0 }]);
+    }, TIMEOUT_MS);
+
+    it('ConsumerSeekAware: onPartitionsAssigned hears the assignment with a seeker before its records are delivered', async () => {
+      const b = await binder();
+      const topic = uniqueName('seek-aware');
+      await b.provisionTopic(topic, 2);
+      const producer = await producerApp(b);
+      await producer.send(topic, { n: 1 }, { partition: 0 });
+      await producer.send(topic, { n: 2 }, { partition: 1 });
+      const events: string[] = [];
+      const app = await Bindery.create({
+        services: [rewindingListener(topic, `${topic}.g`, events)],
+        binder: b, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false,
+      });
+      apps.push(app);
+      await app.start();
+      // The group starts at the latest offset: only the seek to the beginning delivers the records already there.
+      await eventually(() => events.filter((e) => e.startsWith('record')).length === 2, 'both records after the rewind');
+      expect(events[0]).toBe('assigned 0,1');
+      expect(events.filter((e) => e.startsWith('record')).sort()).toEqual(['record 1 of 0', 'record 2 of 1']);
     }, TIMEOUT_MS);
   });
 }
