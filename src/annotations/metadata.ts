@@ -32,6 +32,7 @@ export interface StreamListenerMetadata {
   condition?: string | ConditionPredicate;
   filter?: RecordFilter;
   recoverer?: Recoverer;
+  onIdle?: string;
 }
 
 export interface KafkaListenerOptions {
@@ -58,6 +59,10 @@ export interface KafkaListenerOptions {
    * group); `initialOffset` is where they start whatever the group committed. Replaces `topics`.
    */
   topicPartitions?: ListenerTopicPartitions[];
+  /** With onIdle: an idle event when the listener received nothing for this long (config `consumer.idleEventIntervalMs`). */
+  idleEventIntervalMs?: number;
+  /** The method of this class that hears idle events (a ListenerIdleEvent). */
+  onIdle?: string;
 }
 
 export interface ListenerTopicPartitions {

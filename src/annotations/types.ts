@@ -65,6 +65,16 @@ export interface ConsumerSeekAware {
   onPartitionsAssigned(assignment: Array<{ topic: string; partition: number }>, seeker: ConsumerSeekCallback): void | Promise<void>;
 }
 
+/** Handed to a listener's onIdle method (Spring's ListenerContainerIdleEvent). */
+export interface ListenerIdleEvent {
+  /** The binding name or @KafkaListener id. */
+  listenerId: string;
+  /** The partitions of the consumer member that received nothing. */
+  partitions: Array<{ topic: string; partition: number }>;
+  /** How long it has received nothing, ms. */
+  idleMs: number;
+}
+
 /** Where a received record came from. */
 export abstract class RecordContext {
   abstract readonly topic: string;

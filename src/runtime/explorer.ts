@@ -197,7 +197,17 @@ function streamConsumer(config: BinderyConfig, binding: string, listeners: Liste
     interceptors: listeners.flatMap((l) => readMetadata(l.service).interceptors[l.method] ?? []),
     retryTopics: retryTopicsPlan(annotated?.where ?? binding, binding, consumer, retryable, destination),
     seekAware: seekAwareServices([...new Set(listeners.map((l) => l.service))]),
+    onIdle: listeners.flatMap((l) => idleMethods(l.where, l.service, readMetadata(l.service).streamListeners.find((s) => s.method === l.method)?.onIdle)),
   };
+}
+
+/** The idle-event method a listener names, checked to exist on its service. */
+function idleMethods(where: string, service: Function, method: string | undefined): Array<{ service: Function; method: string }> {
+  if (method === undefined) return [];
+  if (typeof (service.prototype as Record<string, unknown>)[method] !== 'function') {
+    throw new ListenerSignatureError(where, `onIdle names '${method}', which is not a method of ${service.name}`);
+  }
+  return [{ service, method }];
 }
 
 /** The services that implement ConsumerSeekAware: the interface leaves no trace at run time, its method does. */
@@ -212,6 +222,7 @@ function kafkaListenerSettings(o: KafkaListenerOptions): ConsumerConfig {
   if (o.autoStartup !== undefined) fromAnnotation.autoStartup = o.autoStartup;
   if (o.ackMode !== undefined) fromAnnotation.ackMode = o.ackMode;
   if (o.batch !== undefined) fromAnnotation.batchMode = o.batch;
+  if (o.idleEventIntervalMs !== undefined) fromAnnotation.idleEventIntervalMs = o.idleEventIntervalMs;
   return fromAnnotation;
 }
 
@@ -249,6 +260,7 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
     interceptors: metadata.interceptors[listener.method],
     retryTopics: retryTopicsPlan(where, id, consumer, metadata.retryableTopics[listener.method], destination),
     seekAware: seekAwareServices([service]),
+    onIdle: idleMethods(where, service, o.onIdle),
     topicPartitions: o.topicPartitions?.map((t) => ({ topic: t.topic, partitions: [...t.partitions], initialOffset: t.initialOffset })),
   };
 }

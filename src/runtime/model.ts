@@ -81,6 +81,8 @@ export interface ConsumerDefinition {
   topicPartitions?: ExplicitTopicPartitions[];
   /** Listener services implementing ConsumerSeekAware (an `onPartitionsAssigned` method). */
   seekAware?: Function[];
+  /** Methods that hear the listener's idle events (onIdle of @KafkaListener / @StreamListener). */
+  onIdle?: Array<{ service: Function; method: string }>;
 }
 
 export interface ProducerDefinition {

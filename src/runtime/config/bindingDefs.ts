@@ -63,6 +63,11 @@ export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
   ),
   rebalanceTimeoutMs: CONSUMER_OPTION_DEFS.rebalanceTimeoutMs,
   heartbeatIntervalMs: CONSUMER_OPTION_DEFS.heartbeatIntervalMs,
+  idleEventIntervalMs: define.optional(
+    { type: 'integer', min: 1 },
+    "an idle event to the listener's `onIdle` method when it received nothing for this long, ms ([Idle events](writing-services.md#idle-events))",
+    'none',
+  ),
 };
 
 export const BINDING_PRODUCER_DEFS: ConfigDefs<ProducerConfig> = {

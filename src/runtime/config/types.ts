@@ -51,6 +51,8 @@ export interface ConsumerConfig {
   handlerTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** An idle event to the listener's onIdle method when it received nothing for this long, ms. */
+  idleEventIntervalMs?: number;
 }
 
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';

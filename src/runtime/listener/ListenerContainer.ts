@@ -32,7 +32,7 @@ export class ListenerContainer extends ListenerCore {
     const c = this.definition.consumer;
     const base = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
     // The user's callbacks and app.seek concern the listener's own topics, not its retry topics.
-    const options = this.held.track(withListenerCallbacks(base, this.definition, this.deps.instanceOf));
+    const options = this.held.track(withListenerCallbacks(base, this.definition, this.deps.instanceOf, this.deps.logger));
     this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, (batch, session) => this.onBatch(batch, session, this.binding));
     await this.retryTopics?.start(base, (batch, session, binding) => this.onBatch(batch, session, binding));
     if (!c.autoStartup) this.pause();

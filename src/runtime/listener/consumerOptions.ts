@@ -21,5 +21,6 @@ export function consumerOptions(
     startPaused: !c.autoStartup,
     onPartitionsRevoked,
     topicPartitions: definition.topicPartitions,
+    idleEventIntervalMs: c.idleEventIntervalMs,
   };
 }

@@ -18,6 +18,7 @@ import {
   silentLogger,
   type Binder,
   type ConsumerSeekAware,
+  type ListenerIdleEvent,
   type ConsumerSeekCallback,
   type TopicPartition,
 } from '../../../src';
@@ -54,6 +55,20 @@ function rewindingListener(topic: string, group: string, events: string[]): Func
     }
   }
   return RewindingListener;
+}
+
+/** A listener of `topic` that hears of idle intervals of `intervalMs`. */
+function idleListener(topic: string, group: string, intervalMs: number, idle: ListenerIdleEvent[]): Function {
+  @Injectable()
+  class IdleListener {
+    @KafkaListener({ id: 'quiet', topics: topic, groupId: group, idleEventIntervalMs: intervalMs, onIdle: 'whenIdle' })
+    handle(): void {}
+
+    whenIdle(event: ListenerIdleEvent): void {
+      idle.push(event);
+    }
+  }
+  return IdleListener;
 }
 
 /** A @KafkaListener service for `topic` with explicitly assigned partitions. */
@@ -192,6 +207,23 @@ export function consumerControlSuite(target: ConsumerControlTarget): void {
       await eventually(() => events.filter((e) => e.startsWith('record')).length === 2, 'both records after the rewind');
       expect(events[0]).toBe('assigned 0,1');
       expect(events.filter((e) => e.startsWith('record')).sort()).toEqual(['record 1 of 0', 'record 2 of 1']);
+    }, TIMEOUT_MS);
+
+    it('idleEventIntervalMs: the method named by onIdle hears when the listener received nothing for that long', async () => {
+      const b = await binder();
+      const topic = uniqueName('idle');
+      await b.provisionTopic(topic, 1);
+      const idle: ListenerIdleEvent[] = [];
+      const app = await Bindery.create({
+        services: [idleListener(topic, `${topic}.g`, 200, idle)],
+        binder: b, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false,
+      });
+      apps.push(app);
+      await app.start();
+      await eventually(() => idle.length >= 1, 'an idle event');
+      expect(idle[0].listenerId).toBe('quiet');
+      expect(idle[0].idleMs).toBeGreaterThanOrEqual(200);
+      expect(idle[0].partitions).toEqual([{ topic, partition: 0 }]);
     }, TIMEOUT_MS);
   });
 }
