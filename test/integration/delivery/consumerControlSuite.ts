@@ -24,6 +24,23 @@ import {
 } from '../../../src';
 import { DEADLINE_MS, eventually, startApp, uniqueName } from './deliverySupport';
 
+/** A record as the listener forwarded it to a retry topic: attempt 1 done, due at `due`. */
+async function sendRetryRecord(b: Binder, topic: string, partition: number, payload: unknown, due: number): Promise<void> {
+  const producer = await b.bindProducer(topic);
+  const text = (value: string) => Buffer.from(value, 'utf8');
+  await producer.send({
+    key: text('k'),
+    value: text(JSON.stringify(payload)),
+    partition,
+    headers: [
+      { key: 'content-type', value: text('application/json') },
+      { key: 'x-attempts', value: text('1') },
+      { key: 'x-retry-due', value: text(String(due)) },
+    ],
+  });
+  await producer.close();
+}
+
 export interface ConsumerControlTarget {
   name: string;
   /** A fresh binder on the shared broker of the run; the suite closes it. */
@@ -224,6 +241,30 @@ export function consumerControlSuite(target: ConsumerControlTarget): void {
       expect(idle[0].listenerId).toBe('quiet');
       expect(idle[0].idleMs).toBeGreaterThanOrEqual(200);
       expect(idle[0].partitions).toEqual([{ topic, partition: 0 }]);
+    }, TIMEOUT_MS);
+
+    it('retry topics: a partition whose head is not due waits alone; a due record on another partition is delivered', async () => {
+      const b = await binder();
+      const topic = uniqueName('due-holds');
+      const retryTopic = `${topic}-retry-3600000`;
+      await b.provisionTopic(topic, 2);
+      await b.provisionTopic(retryTopic, 2);
+      // Partition 0's head is due in an hour: it is held when the retry consumer first sees it.
+      await sendRetryRecord(b, retryTopic, 0, { n: 1 }, Date.now() + 3_600_000);
+      const consumer = { retry: 'topics' as const, maxAttempts: 2, backOffInitialInterval: 3_600_000, backOffMaxInterval: 3_600_000 };
+      const { app, recorder } = await startApp({ binder: b, topic, group: `${topic}.g`, consumer });
+      apps.push(app);
+      const producer = await producerApp(b);
+      await producer.send(topic, { n: 0 }, { partition: 0 });
+      await eventually(() => recorder.invocations.length === 1, 'the main topic record');
+
+      await sendRetryRecord(b, retryTopic, 1, { n: 2 }, Date.now());
+      await eventually(() => recorder.payloads().map(n).includes(2), "partition 1's due record while partition 0's head waits");
+      expect(recorder.payloads().map(n)).not.toContain(1);
+      // The main topic keeps flowing too.
+      await producer.send(topic, { n: 3 }, { partition: 1 });
+      await eventually(() => recorder.payloads().map(n).includes(3), 'the next main topic record');
+      expect(recorder.payloads().map(n)).not.toContain(1);
     }, TIMEOUT_MS);
   });
 }
