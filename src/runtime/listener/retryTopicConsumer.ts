@@ -23,7 +23,6 @@ export class RetryTopicConsumer {
     private readonly definition: ConsumerDefinition,
     private readonly binder: Binder,
     private readonly clock: Clock,
-    isStopping: () => boolean,
   ) {
     this.holds = new DueTimeHolds(clock);
     // A forward made while start() creates the topics waits for them, so none is created with another partition count.
