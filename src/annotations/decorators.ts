@@ -38,6 +38,8 @@ export interface StreamListenerOptions {
   filter?: RecordFilter;
   /** Decides what becomes of a record whose attempts are exhausted, instead of the dead-letter topic. */
   recoverer?: Recoverer;
+  /** The method of this class that hears idle events of the binding (its `consumer.idleEventIntervalMs`). */
+  onIdle?: string;
 }
 
 /** Delivers messages of the input binding `binding` to the method. */
@@ -49,6 +51,7 @@ export function StreamListener(binding: string, options: StreamListenerOptions =
       condition: options.condition,
       filter: options.filter,
       recoverer: options.recoverer,
+      onIdle: options.onIdle,
     });
   };
 }

@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import type { RecordFilter, RecordInterceptor, Recoverer, RetryableTopicOptions } from './failures';
+import type { SeekTarget } from './types';
 
 export const METADATA_KEY = Symbol.for('bindery:metadata');
 
@@ -31,6 +32,7 @@ export interface StreamListenerMetadata {
   condition?: string | ConditionPredicate;
   filter?: RecordFilter;
   recoverer?: Recoverer;
+  onIdle?: string;
 }
 
 export interface KafkaListenerOptions {
@@ -52,6 +54,21 @@ export interface KafkaListenerOptions {
   filter?: RecordFilter;
   /** Decides what becomes of a record whose attempts are exhausted, instead of the dead-letter topic. */
   recoverer?: Recoverer;
+  /**
+   * Partitions the listener holds directly, without a group rebalance (commits still go to the
+   * group); `initialOffset` is where they start whatever the group committed. Replaces `topics`.
+   */
+  topicPartitions?: ListenerTopicPartitions[];
+  /** With onIdle: an idle event when the listener received nothing for this long (config `consumer.idleEventIntervalMs`). */
+  idleEventIntervalMs?: number;
+  /** The method of this class that hears idle events (a ListenerIdleEvent). */
+  onIdle?: string;
+}
+
+export interface ListenerTopicPartitions {
+  topic: string;
+  partitions: number[];
+  initialOffset?: SeekTarget;
 }
 
 export interface KafkaListenerMetadata {

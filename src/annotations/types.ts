@@ -47,6 +47,30 @@ export abstract class Acknowledgment {
  */
 export type SeekTarget = 'beginning' | 'end' | { offset: number } | { timestamp: number };
 
+/** Moves partitions a listener holds (Spring's ConsumerSeekCallback): rejects for a partition it does not hold. */
+export interface ConsumerSeekCallback {
+  seekTo(topic: string, partition: number, target: SeekTarget): Promise<void>;
+}
+
+/**
+ * Implemented by a listener service (Spring's ConsumerSeekAware): `onPartitionsAssigned` hears
+ * each new assignment of the service's listeners before any of its records is delivered; seeks
+ * made before the promise it returns settles apply to the first delivery.
+ */
+export interface ConsumerSeekAware {
+  onPartitionsAssigned(assignment: Array<{ topic: string; partition: number }>, seeker: ConsumerSeekCallback): void | Promise<void>;
+}
+
+/** Handed to a listener's onIdle method (Spring's ListenerContainerIdleEvent). */
+export interface ListenerIdleEvent {
+  /** The binding name or @KafkaListener id. */
+  listenerId: string;
+  /** The partitions of the consumer member that received nothing. */
+  partitions: Array<{ topic: string; partition: number }>;
+  /** How long it has received nothing, ms. */
+  idleMs: number;
+}
+
 /** Where a received record came from. */
 export abstract class RecordContext {
   abstract readonly topic: string;

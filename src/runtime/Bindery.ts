@@ -16,6 +16,7 @@ import { InMemoryIdempotencyStore, type IdempotencyStore, type IdempotencyStoreH
 import type { IdempotencyKeyFn } from './listener/idempotencyGuard';
 import type { StuckPartition } from './listener/handlerWatch';
 import { ListenerContainer } from './listener/ListenerContainer';
+import type { ListenerSeekTarget } from './listener/seeks';
 import { interceptingBinder } from './listener/interceptors';
 import { defaultLogger, type Logger } from './logger';
 import type { ApplicationModel, ConsumerDefinition } from './model';
@@ -293,6 +294,17 @@ export class Bindery {
 
   resume(name: string): void {
     this.listener(name).resume();
+  }
+
+  /**
+   * Moves a running listener (binding name or @KafkaListener id): every partition it holds to
+   * 'beginning', 'end' or `{ timestamp }`, or one partition to `{ partition, offset }`. Rejects with
+   * UnknownListenerError, PartitionNotAssignedError or SeekTimestampInFutureError.
+   */
+  async seek(name: string, target: ListenerSeekTarget): Promise<void> {
+    const listener = this.listener(name);
+    if (this.state !== 'running') throw new LifecycleError(`Cannot seek '${name}': the application is ${this.state}.`);
+    await listener.seek(target);
   }
 
   isPaused(name: string): boolean {

@@ -3,7 +3,7 @@
  * and builds the application model, failing early with typed errors on anything inconsistent.
  */
 import 'reflect-metadata';
-import { Acknowledgment, RecordContext, readMetadata, type KafkaListenerMetadata, type KafkaListenerOptions } from '../annotations';
+import { Acknowledgment, RecordContext, readMetadata, type ConsumerSeekAware, type KafkaListenerMetadata, type KafkaListenerOptions } from '../annotations';
 import { compileCondition } from './conditions';
 import { mergeConfig } from './config/load';
 import { DEFAULT_CONSUMER, DEFAULT_CONTENT_TYPE, type BinderyConfig, type ConsumerConfig } from './config/types';
@@ -196,7 +196,23 @@ function streamConsumer(config: BinderyConfig, binding: string, listeners: Liste
     listeners,
     interceptors: listeners.flatMap((l) => readMetadata(l.service).interceptors[l.method] ?? []),
     retryTopics: retryTopicsPlan(annotated?.where ?? binding, binding, consumer, retryable, destination),
+    seekAware: seekAwareServices([...new Set(listeners.map((l) => l.service))]),
+    onIdle: listeners.flatMap((l) => idleMethods(l.where, l.service, readMetadata(l.service).streamListeners.find((s) => s.method === l.method)?.onIdle)),
   };
+}
+
+/** The idle-event method a listener names, checked to exist on its service. */
+function idleMethods(where: string, service: Function, method: string | undefined): Array<{ service: Function; method: string }> {
+  if (method === undefined) return [];
+  if (typeof (service.prototype as Record<string, unknown>)[method] !== 'function') {
+    throw new ListenerSignatureError(where, `onIdle names '${method}', which is not a method of ${service.name}`);
+  }
+  return [{ service, method }];
+}
+
+/** The services that implement ConsumerSeekAware: the interface leaves no trace at run time, its method does. */
+function seekAwareServices(services: Function[]): Function[] {
+  return services.filter((s) => typeof (s.prototype as Partial<ConsumerSeekAware>).onPartitionsAssigned === 'function');
 }
 
 /** The annotation's consumer settings, under the binding's config. */
@@ -206,6 +222,7 @@ function kafkaListenerSettings(o: KafkaListenerOptions): ConsumerConfig {
   if (o.autoStartup !== undefined) fromAnnotation.autoStartup = o.autoStartup;
   if (o.ackMode !== undefined) fromAnnotation.ackMode = o.ackMode;
   if (o.batch !== undefined) fromAnnotation.batchMode = o.batch;
+  if (o.idleEventIntervalMs !== undefined) fromAnnotation.idleEventIntervalMs = o.idleEventIntervalMs;
   return fromAnnotation;
 }
 
@@ -216,9 +233,10 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
   const id = kafkaListenerId(service, listener.method, o);
   const own = config.bindings?.[id];
   const consumer = resolveConsumer(config, id, kafkaListenerSettings(o));
-  const destination = own?.destination ?? o.topics ?? (typeof o.topicPattern === 'string' ? new RegExp(o.topicPattern) : o.topicPattern);
+  const assigned = o.topicPartitions && o.topicPartitions.length > 0 ? [...new Set(o.topicPartitions.map((t) => t.topic))] : undefined;
+  const destination = own?.destination ?? assigned ?? o.topics ?? (typeof o.topicPattern === 'string' ? new RegExp(o.topicPattern) : o.topicPattern);
   if (destination === undefined || (Array.isArray(destination) && destination.length === 0)) {
-    throw new ListenerSignatureError(where, `@KafkaListener needs topics or topicPattern (or config bindings.${id}.destination)`);
+    throw new ListenerSignatureError(where, `@KafkaListener needs topics, topicPattern or topicPartitions (or config bindings.${id}.destination)`);
   }
   const metadata = readMetadata(service);
   return {
@@ -241,6 +259,9 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
     ],
     interceptors: metadata.interceptors[listener.method],
     retryTopics: retryTopicsPlan(where, id, consumer, metadata.retryableTopics[listener.method], destination),
+    seekAware: seekAwareServices([service]),
+    onIdle: idleMethods(where, service, o.onIdle),
+    topicPartitions: o.topicPartitions?.map((t) => ({ topic: t.topic, partitions: [...t.partitions], initialOffset: t.initialOffset })),
   };
 }
 

@@ -31,3 +31,4 @@ export {
   EXCEPTION_STACKTRACE_HEADER,
 } from './messaging/replyHeaders';
 export { RetryConfigError } from './listener/retryTopics';
+export { SeekTopicRequiredError, type ListenerSeekTarget } from './listener/seeks';

@@ -1,6 +1,6 @@
 /** What the explorer learns from the services: bindings, consumers and how to call each listener. */
 import type { AckMode, ConditionPredicate, RecordFilter, RecordInterceptor, Recoverer } from '../annotations';
-import type { Destination } from '../binder/Binder';
+import type { Destination, ExplicitTopicPartitions } from '../binder/Binder';
 import type { ConsumerConfig, ProducerConfig } from './config/types';
 
 export interface BindingDefinition {
@@ -77,6 +77,12 @@ export interface ConsumerDefinition {
   /** Record interceptors of the listener's own (@UseInterceptors), after the application's. */
   interceptors?: RecordInterceptor[];
   retryTopics?: RetryTopicsPlan;
+  /** @KafkaListener topicPartitions: partitions held without a group rebalance. */
+  topicPartitions?: ExplicitTopicPartitions[];
+  /** Listener services implementing ConsumerSeekAware (an `onPartitionsAssigned` method). */
+  seekAware?: Function[];
+  /** Methods that hear the listener's idle events (onIdle of @KafkaListener / @StreamListener). */
+  onIdle?: Array<{ service: Function; method: string }>;
 }
 
 export interface ProducerDefinition {

@@ -68,6 +68,11 @@ export const BINDING_CONSUMER_DEFS: ConfigDefs<ConsumerConfig> = {
     false,
     "each record (each batch in batch mode) runs in a transaction: the sends it makes, its `@SendTo` output, its DLQ publish and its offset commit commit together or not at all (needs the outputs' `producer.transactionIdPrefix`; [Delivery guarantees](delivery-guarantees.md#transactions))",
   ),
+  idleEventIntervalMs: define.optional(
+    { type: 'integer', min: 1 },
+    "an idle event to the listener's `onIdle` method when it received nothing for this long, ms ([Idle events](writing-services.md#idle-events))",
+    'none',
+  ),
 };
 
 export const BINDING_PRODUCER_DEFS: ConfigDefs<ProducerConfig> = {

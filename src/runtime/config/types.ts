@@ -55,6 +55,8 @@ export interface ConsumerConfig {
   isolationLevel?: 'read_committed' | 'read_uncommitted';
   /** Each record (or batch) runs in a transaction with its sends and its offset commit (needs the outputs' producer.transactionIdPrefix). */
   transactional?: boolean;
+  /** An idle event to the listener's onIdle method when it received nothing for this long, ms. */
+  idleEventIntervalMs?: number;
 }
 
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';

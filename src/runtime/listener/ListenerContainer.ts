@@ -18,6 +18,8 @@ import { DecodedRecord, isThenable, matchingListeners } from './invoke';
 import { ListenerCore, type MaybeAsync, type Outcome } from './listenerCore';
 import { MessageConversionError } from '../errors';
 import { previousAttempts } from './retryTopics';
+import { withListenerCallbacks } from './listenerCallbacks';
+import { HeldPartitions, seekListener, type ListenerSeekTarget } from './seeks';
 import { withTimeout } from './timing';
 import { transactionalHandler } from '../transactions/transactionalListener';
 
@@ -25,12 +27,15 @@ export type { ListenerContainerDeps } from './listenerCore';
 
 export class ListenerContainer extends ListenerCore {
   private binding: ConsumerBinding | undefined;
+  private readonly held = new HeldPartitions();
 
   async start(): Promise<void> {
     const c = this.definition.consumer;
-    const options = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
+    const base = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
+    // The user's callbacks and app.seek concern the listener's own topics, not its retry topics.
+    const options = this.held.track(withListenerCallbacks(base, this.definition, this.deps.instanceOf, this.deps.logger));
     this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, this.handler());
-    await this.retryTopics?.start(options, (batch, session, binding) => this.onBatch(batch, session, binding));
+    await this.retryTopics?.start(base, (batch, session, binding) => this.onBatch(batch, session, binding));
     if (!c.autoStartup) this.pause();
     this.watch.start();
   }
@@ -62,6 +67,14 @@ export class ListenerContainer extends ListenerCore {
   };
 
   isPaused = (): boolean => this.binding?.isPaused() ?? false;
+
+  /** Moves the partitions the listener holds (app.seek); its retry topics keep their positions. */
+  seek(target: ListenerSeekTarget): Promise<void> {
+    if (!this.binding) return Promise.resolve();
+    const d = this.definition.destination;
+    const topics = typeof d === 'string' ? [d] : Array.isArray(d) ? d : undefined;
+    return seekListener(this.name, this.binding, this.held, topics, target);
+  }
 
   /** Stops fetching, cuts backoff short, waits for the handler in flight (up to `timeoutMs`), leaves the group. */
   async stop(timeoutMs: number): Promise<void> {

@@ -21,5 +21,7 @@ export function consumerOptions(
     // autoStartup=false: join the group but fetch nothing until resume().
     startPaused: !c.autoStartup,
     onPartitionsRevoked,
+    topicPartitions: definition.topicPartitions,
+    idleEventIntervalMs: c.idleEventIntervalMs,
   };
 }

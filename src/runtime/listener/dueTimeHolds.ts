@@ -1,59 +1,58 @@
 /**
  * Keeps a retry topic's records from being delivered before they are due, with no busy loop and
- * no sleeping handler: a partition whose head record is not due is handed back (seek) and held,
- * and the retry binding pauses until the earliest held record is due. The binding stays in its
- * group while paused (the binder keeps heartbeating). A held partition delivered again before its
- * time is simply held again.
+ * no sleeping handler: a partition whose head record is not due is handed back (seek) and paused
+ * until that record is due; the binding's other partitions keep flowing. The member stays in its
+ * group while a partition is paused (the binder keeps heartbeating). A partition delivered again
+ * before its time (after a rebalance) is simply held again.
  */
-import type { ConsumerBinding } from '../../binder/Binder';
+import type { ConsumerSession } from '../../binder/Binder';
 import type { Clock } from '../clock';
 
+interface Hold {
+  topic: string;
+  partition: number;
+  due: number;
+  session: ConsumerSession;
+}
+
 export class DueTimeHolds {
-  private readonly dueAt = new Map<string, number>();
+  private readonly holds = new Map<string, Hold>();
   private timer: NodeJS.Timeout | undefined;
-  private binding: ConsumerBinding | undefined;
   private closed = false;
 
-  constructor(
-    private readonly clock: Clock,
-    /** Whether the binding must stay paused anyway (the application paused the listener). */
-    private readonly pausedByApplication: () => boolean,
-  ) {}
-
-  attach(binding: ConsumerBinding): void {
-    this.binding = binding;
-  }
+  constructor(private readonly clock: Clock) {}
 
   /** Holds `topic`-`partition` (its head record handed back) until `due`. */
-  hold(topic: string, partition: number, due: number): void {
-    this.dueAt.set(`${topic}\u0000${partition}`, due);
-    this.binding?.pause();
+  hold(topic: string, partition: number, due: number, session: ConsumerSession): void {
+    session.pausePartition(topic, partition);
+    this.holds.set(`${topic}\u0000${partition}`, { topic, partition, due, session });
     this.schedule();
-  }
-
-  /** Whether a hold is pausing the binding (then a resume by the application waits for the timer). */
-  holding(): boolean {
-    return this.dueAt.size > 0;
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
-    this.dueAt.clear();
+    this.holds.clear();
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
     let earliest = Infinity;
-    for (const due of this.dueAt.values()) earliest = Math.min(earliest, due);
-    if (earliest === Infinity) return;
+    for (const h of this.holds.values()) earliest = Math.min(earliest, h.due);
+    if (earliest === Infinity || this.closed) return;
     this.timer = setTimeout(() => this.wake(), Math.max(0, earliest - this.clock.now()));
   }
 
-  /** The earliest hold is over: deliver again; partitions still early are held again when their head comes back. */
+  /** Resumes the partitions whose head is due now; the others stay paused until theirs is. */
   private wake(): void {
-    this.timer = undefined;
-    this.dueAt.clear();
-    if (!this.closed && !this.pausedByApplication()) this.binding?.resume();
+    const now = this.clock.now();
+    for (const [key, h] of this.holds) {
+      if (h.due > now) continue;
+      this.holds.delete(key);
+      // A partition that went to another member meanwhile is that member's to hold or deliver.
+      if (h.session.isActive(h.topic, h.partition)) h.session.resumePartition(h.topic, h.partition);
+    }
+    this.schedule();
   }
 }

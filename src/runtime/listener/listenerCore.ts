@@ -83,7 +83,7 @@ export abstract class ListenerCore {
     this.policy = definition.retryTopics ? { ...bindingPolicy, maxAttempts: 1 } : bindingPolicy;
     const destination = definition.destination;
     const routes = definition.retryTopics && new RetryTopicRoutes(definition.retryTopics, typeof destination === 'string' ? [destination] : (destination as string[]));
-    this.retryTopics = routes && new RetryTopicConsumer(routes, definition, deps.binder, deps.clock, () => this.stopping);
+    this.retryTopics = routes && new RetryTopicConsumer(routes, definition, deps.binder, deps.clock);
     this.recovery = new Recovery(definition, bindingPolicy, deps.errorHandler, routes);
     this.interceptors = new RecordInterceptors([...(deps.recordInterceptors ?? []), ...(definition.interceptors ?? [])], definition.name);
     this.anyFilter = definition.listeners.some((l) => l.filter !== undefined);

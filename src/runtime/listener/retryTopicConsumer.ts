@@ -13,7 +13,6 @@ import { dueTime } from './retryTopics';
 export class RetryTopicConsumer {
   private binding: ConsumerBinding | undefined;
   private readonly holds: DueTimeHolds;
-  private pausedByApplication = false;
   /** Partition count of each retry and dead-letter topic, once created at start. */
   private readonly created: Promise<Map<string, number>>;
   private topicsCreated!: (counts: Map<string, number>) => void;
@@ -24,9 +23,8 @@ export class RetryTopicConsumer {
     private readonly definition: ConsumerDefinition,
     private readonly binder: Binder,
     private readonly clock: Clock,
-    isStopping: () => boolean,
   ) {
-    this.holds = new DueTimeHolds(clock, () => this.pausedByApplication || isStopping());
+    this.holds = new DueTimeHolds(clock);
     // A forward made while start() creates the topics waits for them, so none is created with another partition count.
     this.created = new Promise((resolve, reject) => {
       this.topicsCreated = resolve;
@@ -49,9 +47,8 @@ export class RetryTopicConsumer {
       throw error;
     }
     const group = `${this.definition.group ?? this.definition.name}-retry`;
-    const retryOptions: ConsumerOptions = { ...options, group, startOffset: 'earliest', partitionCount: undefined };
+    const retryOptions: ConsumerOptions = { ...options, group, startOffset: 'earliest', partitionCount: undefined, topicPartitions: undefined };
     this.binding = await this.binder.bindConsumer(this.routes.allRetryTopics(), retryOptions, (batch, session) => handler(batch, session, this.binding));
-    this.holds.attach(this.binding);
   }
 
   private async createTopics(): Promise<Map<string, number>> {
@@ -72,18 +69,17 @@ export class RetryTopicConsumer {
     const due = dueTime(record);
     if (due === undefined || due <= this.clock.now()) return false;
     session.seek({ topic: record.topic, partition: record.partition, offset: record.offset });
-    this.holds.hold(record.topic, record.partition, due);
+    this.holds.hold(record.topic, record.partition, due, session);
     return true;
   }
 
   pause(): void {
-    this.pausedByApplication = true;
     this.binding?.pause();
   }
 
+  /** Held partitions stay paused until their head is due. */
   resume(): void {
-    this.pausedByApplication = false;
-    if (!this.holds.holding()) this.binding?.resume();
+    this.binding?.resume();
   }
 
   async stop(timeoutMs: number): Promise<void> {

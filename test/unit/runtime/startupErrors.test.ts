@@ -192,7 +192,7 @@ describe('start-up validation', () => {
     }
     const error = await create({ services: [NoTopics] }).catch((e) => e);
     expect(error).toBeInstanceOf(ListenerSignatureError);
-    expect(error.message).toBe('NoTopics.handle: @KafkaListener needs topics or topicPattern (or config bindings.empty.destination).');
+    expect(error.message).toBe('NoTopics.handle: @KafkaListener needs topics, topicPattern or topicPartitions (or config bindings.empty.destination).');
   });
 
   it('accepts a well-formed application and injects output channels', async () => {

@@ -1,4 +1,4 @@
-import { PlainInboundRecord, type ConsumerBinding, type InboundRecord } from '../../../../src/binder/Binder';
+import { PlainInboundRecord, type ConsumerSession, type InboundRecord } from '../../../../src/binder/Binder';
 import { DueTimeHolds } from '../../../../src/runtime/listener/dueTimeHolds';
 import { forwardedRecord, previousAttempts, retryTopicNames } from '../../../../src/runtime/listener/retryTopics';
 import { waitFor } from '../../../integration/framework/support';
@@ -6,23 +6,21 @@ import { waitFor } from '../../../integration/framework/support';
 const text = (record: { headers?: { key: string; value: Buffer | null }[] }, name: string) =>
   record.headers?.filter((h) => h.key === name).map((h) => h.value?.toString());
 
-function fakeBinding(): ConsumerBinding & { pauses: number; resumes: number } {
-  let paused = false;
+/** A session that records which partitions are paused, and which it still holds. */
+function fakeSession(): ConsumerSession & { paused: Set<number>; active: Set<number> } {
+  const paused = new Set<number>();
+  const active = new Set<number>([0, 1]);
   return {
-    group: 'g',
-    pauses: 0,
-    resumes: 0,
-    pause() {
-      paused = true;
-      this.pauses++;
-    },
-    resume() {
-      paused = false;
-      this.resumes++;
-    },
-    isPaused: () => paused,
+    paused,
+    active,
+    commit: async () => undefined,
+    seek: () => undefined,
     seekTo: async () => undefined,
-    stop: async () => undefined,
+    heartbeat: async () => undefined,
+    isActive: (_topic, partition) => active.has(partition),
+    pausePartition: (_topic, partition) => void paused.add(partition),
+    resumePartition: (_topic, partition) => void paused.delete(partition),
+    pausedPartitions: () => [...paused].map((partition) => ({ topic: 't', partition })),
   };
 }
 
@@ -53,33 +51,30 @@ describe('retry topics', () => {
     expect(text(second, 'x-retry-due')).toEqual([]);
   });
 
-  it('holds pause the binding once until the earliest due time, then resume it (no polling in between)', async () => {
-    const binding = fakeBinding();
-    let now = 0;
-    const holds = new DueTimeHolds({ now: () => now, sleep: async () => undefined }, () => false);
-    holds.attach(binding);
-    now = Date.now();
-    holds.hold('t', 0, now + 30);
-    holds.hold('t', 1, now + 60);
-    expect(binding.isPaused()).toBe(true);
-    expect(holds.holding()).toBe(true);
+  it('a hold pauses only its partition, until its own due time', async () => {
+    const session = fakeSession();
+    let now = Date.now();
+    const holds = new DueTimeHolds({ now: () => now, sleep: async () => undefined });
+    holds.hold('t', 0, now + 30, session);
+    holds.hold('t', 1, now + 3_600_000, session);
+    expect([...session.paused].sort()).toEqual([0, 1]);
     now += 30;
-    await waitFor(() => binding.resumes === 1);
-    expect(binding.pauses).toBe(2);
-    expect(holds.holding()).toBe(false);
+    await waitFor(() => !session.paused.has(0));
+    expect([...session.paused]).toEqual([1]);
     holds.close();
   });
 
-  it('a hold does not resume a binding the application paused', async () => {
-    const binding = fakeBinding();
-    let applicationPaused = true;
-    const holds = new DueTimeHolds({ now: () => Date.now(), sleep: async () => undefined }, () => applicationPaused);
-    holds.attach(binding);
-    binding.pause();
-    holds.hold('t', 0, Date.now() + 10);
-    await waitFor(() => !holds.holding());
-    expect(binding.isPaused()).toBe(true);
-    applicationPaused = false;
+  it('a partition that went to another member meanwhile is not resumed by this one', async () => {
+    const session = fakeSession();
+    const resumed: number[] = [];
+    session.resumePartition = (_topic, partition) => void resumed.push(partition);
+    const holds = new DueTimeHolds({ now: () => Date.now(), sleep: async () => undefined });
+    holds.hold('t', 0, Date.now() + 10, session);
+    holds.hold('t', 1, Date.now() + 20, session);
+    session.active.delete(0);
+    // Partition 1 is resumed after partition 0's due time passed.
+    await waitFor(() => resumed.includes(1));
+    expect(resumed).toEqual([1]);
     holds.close();
   });
 });
