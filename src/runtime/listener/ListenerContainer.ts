@@ -31,11 +31,12 @@ export class ListenerContainer extends ListenerCore {
 
   async start(): Promise<void> {
     const c = this.definition.consumer;
-    const base = this.observer.consumerOptions(consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions)));
+    const base = consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions));
     // The user's callbacks and app.seek concern the listener's own topics, not its retry topics.
-    const options = this.held.track(withListenerCallbacks(base, this.definition, this.deps.instanceOf, this.deps.logger));
+    // The observers see each binding's options last: tracing knows a binding by its options object.
+    const options = this.observer.consumerOptions(this.held.track(withListenerCallbacks(base, this.definition, this.deps.instanceOf, this.deps.logger)));
     this.binding = await this.deps.binder.bindConsumer(this.definition.destination, options, this.handler());
-    await this.retryTopics?.start(base, (batch, session, binding) => this.onBatch(batch, session, binding));
+    await this.retryTopics?.start(this.observer.consumerOptions(base), (batch, session, binding) => this.onBatch(batch, session, binding));
     if (!c.autoStartup) this.pause();
     this.watch.start();
   }
