@@ -72,17 +72,22 @@ export class KafkaBinder implements Binder {
     installConsumerStopFix();
     installRequestQueueTimerFix();
     this.config = resolveKafkaBinderConfig(config);
+    this.kafka = this.client(this.config.brokers);
+  }
+
+  /** A kafkajs client of the binder's settings, bootstrapping from `brokers`. */
+  private client(brokers: string[]): Kafka {
     const c = this.config;
-    this.kafka = new Kafka({
+    return new Kafka({
       clientId: c.clientId,
-      brokers: c.brokers,
+      brokers,
       ssl: c.ssl,
       sasl: c.sasl,
       connectionTimeout: c.connectionTimeoutMs,
       requestTimeout: c.requestTimeoutMs,
       retry: c.retry,
       logLevel: LOG_LEVELS[c.logLevel],
-      logCreator: logger ? kafkajsLogCreator(logger) : undefined,
+      logCreator: this.logger ? kafkajsLogCreator(this.logger) : undefined,
     });
   }
 
@@ -96,7 +101,8 @@ export class KafkaBinder implements Binder {
     if (!existing.includes(topic)) await this.createTopic(admin, topic, partitions);
     const { brokers, requestTimeoutMs, retry } = this.config;
     await this.attempt(`creating topic '${topic}'`, () =>
-      awaitTopicLeaders(admin, topic, { brokers, timeoutMs: requestTimeoutMs, pollMs: retry.initialRetryTime }),
+      // Every broker of a cluster learns of a new topic a moment after the controller: wait for all of them.
+      awaitTopicLeaders(admin, topic, { brokers, timeoutMs: requestTimeoutMs, pollMs: retry.initialRetryTime }, (address) => this.client([address]).admin()),
     );
   }
 

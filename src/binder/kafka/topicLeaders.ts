@@ -37,9 +37,29 @@ export interface TopicLeaderWait {
   pollMs: number;
 }
 
-/** Resolves once every partition of `topic` has a leader; other metadata errors are thrown as they are. */
-export async function awaitTopicLeaders(admin: Admin, topic: string, wait: TopicLeaderWait): Promise<void> {
+/**
+ * Resolves once every partition of `topic` has a leader in the metadata of every broker of the
+ * cluster (a client may ask any of them next); other metadata errors are thrown as they are.
+ * `adminOf` makes an admin client that asks one broker, by its address.
+ */
+export async function awaitTopicLeaders(admin: Admin, topic: string, wait: TopicLeaderWait, adminOf?: (address: string) => Admin): Promise<void> {
   const started = Date.now();
+  await untilLeaders(admin, topic, wait, started);
+  if (!adminOf) return;
+  const { brokers } = await admin.describeCluster();
+  if (brokers.length <= 1) return;
+  for (const broker of brokers) {
+    const one = adminOf(`${broker.host}:${broker.port}`);
+    await one.connect();
+    try {
+      await untilLeaders(one, topic, wait, started);
+    } finally {
+      await one.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+async function untilLeaders(admin: Admin, topic: string, wait: TopicLeaderWait, started: number): Promise<void> {
   let lastAnswer = 'no answer yet';
   for (;;) {
     try {

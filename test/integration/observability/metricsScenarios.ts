@@ -79,6 +79,8 @@ export function metricsScenarios(binderConfig: () => BinderyConfig): void {
       (s) =>
         valueOf(s, 'bindery_listener_records_processed_total', { ...labels, outcome: 'dead_lettered' }) === 1 &&
         valueOf(s, 'bindery_listener_records_processed_total', { ...labels, outcome: 'success' }) === 1 &&
+        // A record's processing time is observed once its outcome (and its commit) settled, just after the count.
+        valueOf(s, 'bindery_listener_processing_seconds_count', labels) === 2 &&
         valueOf(s, 'bindery_listener_lag_records', { ...labels, partition: '0' }) === 0,
     );
     expect(app!.get(Payments).attempts).toEqual(['a', 'b', 'b', 'b']);
