@@ -6,6 +6,7 @@
 import type { Message, Producer, Transaction } from 'kafkajs';
 import type { OutboundRecord, SendResult, TopicPartitionOffset, TransactionalProducer } from '../Binder';
 import type { CompressionType } from '../../protocol/records/types';
+import { TransactionSteps } from '../TransactionSteps';
 import { ProducerFencedError, TransactionStateError } from '../transactionErrors';
 import { toKafkajsCompression } from './codecs';
 import { hasErrorType } from './errors';
@@ -31,9 +32,8 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
   private opening: Promise<Transaction> | null = null;
   private queue: Pending[] = [];
   private draining: Promise<void> | null = null;
-  private readonly steps = new Set<Promise<unknown>>();
+  private readonly work = new TransactionSteps();
   private readonly provisioned = new Set<string>();
-  private failure: Error | null = null;
   private inTransaction = false;
   private fenced = false;
   private closed = false;
@@ -50,7 +50,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     this.assertUsable();
     if (this.inTransaction) throw new TransactionStateError(this.transactionalId, 'begin() was called while a transaction is open: commit or abort it first.');
     this.inTransaction = true;
-    this.failure = null;
+    this.work.failure = null;
   }
 
   send(topic: string, record: OutboundRecord): Promise<SendResult> {
@@ -67,7 +67,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
         this.queue.push({ topic, message, resolve, reject });
         this.scheduleDrain();
       });
-      this.track(sent);
+      this.work.track(sent);
       return sent;
     } catch (error) {
       return Promise.reject(error);
@@ -88,15 +88,15 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
         throw this.translate(`sending the offsets of group '${group}'`, error);
       }
     })();
-    this.track(step);
+    this.work.track(step);
     return step;
   }
 
   async commit(): Promise<void> {
     this.assertInTransaction('commit()');
-    await this.settle();
-    if (this.failure) {
-      const failure = this.failure;
+    await this.work.settle();
+    if (this.work.failure) {
+      const failure = this.work.failure;
       await this.abort().catch(() => undefined);
       throw failure;
     }
@@ -113,7 +113,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
 
   async abort(): Promise<void> {
     if (!this.inTransaction) return;
-    await this.settle();
+    await this.work.settle();
     try {
       if (this.transaction && !this.fenced && this.transaction.isActive()) await this.transaction.abort();
     } catch (error) {
@@ -135,7 +135,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     this.inTransaction = false;
     this.transaction = null;
     this.opening = null;
-    this.failure = null;
+    this.work.failure = null;
   }
 
   /** kafkajs starts the transaction on the cluster at the first send: opened lazily, once per transaction. */
@@ -145,18 +145,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     return this.opening;
   }
 
-  private async settle(): Promise<void> {
-    while (this.steps.size > 0) await Promise.allSettled([...this.steps]);
-  }
 
-  private track(step: Promise<unknown>): void {
-    this.steps.add(step);
-    const forget = (): void => void this.steps.delete(step);
-    step.then(forget, (error: unknown) => {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-      forget();
-    });
-  }
 
   private scheduleDrain(): void {
     if (this.draining) return;

@@ -11,6 +11,7 @@ import { partitionForKey } from '../../protocol/murmur2';
 import { encodeRecordBatch } from '../../protocol/records/encodeBatch';
 import { CompressionType } from '../../protocol/records/types';
 import type { OutboundRecord, SendResult, TopicPartitionOffset, TransactionalProducer } from '../Binder';
+import { TransactionSteps } from '../TransactionSteps';
 import { ProducerFencedError, TransactionFailedError, TransactionStateError } from '../transactionErrors';
 import { NativeBinderClosedError } from './errors';
 
@@ -49,10 +50,8 @@ export class NativeTransactionalProducer implements TransactionalProducer {
   private readonly lanes = new Map<string, PartitionLane>();
   private readonly sequences = new Map<string, number>();
   private readonly partitionCounts = new Map<string, number>();
-  private readonly sends = new Set<Promise<unknown>>();
+  private readonly work = new TransactionSteps();
   private roundRobin = 0;
-  /** The first failure of the open transaction: it can then only abort. */
-  private failure: Error | null = null;
 
   private constructor(
     private readonly broker: Broker,
@@ -86,7 +85,7 @@ export class NativeTransactionalProducer implements TransactionalProducer {
     this.assertUsable();
     if (this.inTransaction) throw new TransactionStateError(this.transactionalId, 'begin() was called while a transaction is open: commit or abort it first.');
     this.inTransaction = true;
-    this.failure = null;
+    this.work.failure = null;
   }
 
   send(topic: string, record: OutboundRecord): Promise<SendResult> {
@@ -103,14 +102,14 @@ export class NativeTransactionalProducer implements TransactionalProducer {
           if (!lane.sending) lane.sending = this.drainSoon(lane);
         }),
     );
-    this.track(sent);
+    this.work.track(sent);
     return sent;
   }
 
   async sendOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void> {
     this.assertInTransaction('sendOffsets()');
     const step = this.sendOffsetsNow(group, offsets);
-    this.track(step);
+    this.work.track(step);
     return step;
   }
 
@@ -138,9 +137,9 @@ export class NativeTransactionalProducer implements TransactionalProducer {
 
   async commit(): Promise<void> {
     this.assertInTransaction('commit()');
-    await this.settle();
-    if (this.failure) {
-      const failure = this.failure;
+    await this.work.settle();
+    if (this.work.failure) {
+      const failure = this.work.failure;
       await this.abort().catch(() => undefined);
       throw failure;
     }
@@ -153,7 +152,7 @@ export class NativeTransactionalProducer implements TransactionalProducer {
 
   async abort(): Promise<void> {
     if (!this.inTransaction) return;
-    await this.settle();
+    await this.work.settle();
     try {
       if (!this.fenced && (this.added.size > 0 || this.groupsAdded.size > 0)) this.check('EndTxn(abort)', await this.broker.transactions.endTxn(this.identity(), false));
     } finally {
@@ -172,22 +171,10 @@ export class NativeTransactionalProducer implements TransactionalProducer {
     this.inTransaction = false;
     this.added.clear();
     this.groupsAdded.clear();
-    this.failure = null;
+    this.work.failure = null;
   }
 
-  /** Waits for every send and offset step of the transaction to finish (failed or not). */
-  private async settle(): Promise<void> {
-    while (this.sends.size > 0) await Promise.allSettled([...this.sends]);
-  }
 
-  private track(step: Promise<unknown>): void {
-    this.sends.add(step);
-    const forget = (): void => void this.sends.delete(step);
-    step.then(forget, (error: unknown) => {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-      forget();
-    });
-  }
 
   private async partitionOf(topic: string, record: OutboundRecord): Promise<number> {
     let count = this.partitionCounts.get(topic);
