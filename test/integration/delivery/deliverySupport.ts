@@ -29,10 +29,11 @@ export function uniqueName(label: string): string {
 }
 
 /** Resolves once `condition()` holds, checking every 20 ms; fails with `what` at the deadline. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = DEADLINE_MS): Promise<void> {
+/** `what` may be a function, so the message can carry what was learnt while waiting. */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = DEADLINE_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -3,8 +3,8 @@
  * dist/) copies 10,000 keyed records from an input to an output topic and is SIGKILLed five times
  * mid-stream, then runs to the end. A read_committed reader of the output must see each input
  * exactly once, in per-key order. Run on the native binder (the child reopens a data directory
- * every cycle) by crash.test.ts. The child also runs on the kafka binder, but against Apache Kafka
- * the last cycle has not yet been seen to report the end of the input (no test runs it there yet).
+ * every cycle) by crash.test.ts, and on the kafka binder against Apache Kafka by
+ * test/kafka/transactionsCrash.kafka.test.ts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -69,8 +69,10 @@ export function transactionalCrashScenario(target: TransactionalCrashTarget): vo
       let copied = 0;
       let caughtUp = false;
       let failed: string | undefined;
-      child.on('message', (m: { copied?: number; caughtUp?: boolean; ready?: boolean }) => {
+      let checkError: string | undefined;
+      child.on('message', (m: { copied?: number; caughtUp?: boolean; ready?: boolean; checkError?: string }) => {
         copied = m.copied ?? copied;
+        checkError = m.checkError ?? checkError;
         caughtUp ||= m.caughtUp === true;
         if (m.ready && cycle === KILLS) child.send({ watch: true });
       });
@@ -80,7 +82,8 @@ export function transactionalCrashScenario(target: TransactionalCrashTarget): vo
         if (failed) throw new Error(failed);
         child.kill('SIGKILL');
       } else {
-        await eventually(() => caughtUp || failed !== undefined, 'the copier committing the end of the input', 2 * CYCLE_DEADLINE_MS);
+        const what = (): string => `the copier committing the end of the input${checkError ? ` (its last check failed: ${checkError})` : ''}`;
+        await eventually(() => caughtUp || failed !== undefined, what, 2 * CYCLE_DEADLINE_MS);
         if (failed) throw new Error(failed);
         child.kill('SIGTERM');
       }

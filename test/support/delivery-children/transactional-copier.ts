@@ -7,6 +7,7 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { Bindery, EnableBinding, Processor, SendTo, StreamListener, silentLogger, type BinderyConfig } from '../../../src';
+import { resolveKafkaBinderConfig, type KafkaBinderConfig } from '../../../src/binder/kafka';
 import type { NativeBinder } from '../../../src/binder/native';
 
 export interface TransactionalCopierSettings {
@@ -38,7 +39,8 @@ class Copier {
 async function caughtUp(app: Bindery): Promise<boolean> {
   const indexes = Array.from({ length: settings.partitions }, (_, i) => i);
   if (settings.binder === 'kafka') {
-    const brokers = (settings.binders.kafka as { brokers: string[] }).brokers;
+    // Resolved as the binder resolves them: kafkajs takes a string as a list of one-character brokers.
+    const { brokers } = resolveKafkaBinderConfig(settings.binders.kafka as KafkaBinderConfig);
     const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
@@ -82,7 +84,10 @@ async function main(): Promise<void> {
     const check = (): void =>
       void caughtUp(app).then(
         (done) => (done ? process.send?.({ caughtUp: true }) : setTimeout(check, 100)),
-        () => setTimeout(check, 100),
+        (error: Error) => {
+          process.send?.({ checkError: error.message });
+          setTimeout(check, 100);
+        },
       );
     check();
   });
