@@ -9,7 +9,6 @@ import {
   SeekTimestampInFutureError,
   UnknownAssignedPartitionError,
 } from '../../../src/binder/consumer/errors';
-import { ExplicitAssignmentNotSupportedError } from '../../../src/binder/consumer/explicitAssignments';
 import { Collector, gate, text, uniqueTopic } from './contractSupport';
 
 export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs: number): void {
@@ -122,10 +121,6 @@ export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs
         onPartitionsRevoked: async () => void revoked++,
       });
       let revoked = 0;
-      if (b.name === 'kafka') {
-        await expect(b.bindConsumer(topic, explicit([0]), async () => undefined)).rejects.toThrow(ExplicitAssignmentNotSupportedError);
-        return;
-      }
       const unknown = await b.bindConsumer(topic, explicit([1, 3]), async () => undefined).catch((e: unknown) => e);
       expect(unknown).toBeInstanceOf(UnknownAssignedPartitionError);
       expect((unknown as Error).message).toContain(`${topic}-3`);
