@@ -31,8 +31,7 @@ export type {
   ExplicitTopicPartitions,
 } from './binder/Binder';
 export { PlainInboundRecord } from './binder/Binder';
-export { PartitionNotAssignedError, SeekTimestampInFutureError, InvalidSeekOffsetError } from './binder/consumer/errors';
-export { ExplicitAssignmentNotSupportedError } from './binder/consumer/explicitAssignments';
+export { PartitionNotAssignedError, SeekTimestampInFutureError, InvalidSeekOffsetError, UnknownAssignedPartitionError } from './binder/consumer/errors';
 export { TestBinder, InputDestination, OutputDestination, OutputMessage } from './binder/test';
 export type { InputSendOptions } from './binder/test';
 export {

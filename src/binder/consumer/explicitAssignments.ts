@@ -4,16 +4,8 @@
  * in turn; commits still go to the group when the binding names one.
  */
 import type { ConsumerOptions, SeekPosition, TopicPartition } from '../Binder';
-import { BinderyError } from '../../protocol/primitives/errors';
 import { UnknownAssignedPartitionError } from './errors';
 import { topicPartitionKey } from './topicPartitionKey';
-
-/** A binder that cannot hold partitions outside a group's rebalance. */
-export class ExplicitAssignmentNotSupportedError extends BinderyError {
-  constructor(binder: string, why: string) {
-    super('EXPLICIT_ASSIGNMENT_NOT_SUPPORTED', `The ${binder} binder cannot assign partitions explicitly (topicPartitions): ${why}`);
-  }
-}
 
 /** Each member's partitions, or null when the binding subscribes through its group. */
 export function explicitAssignments(options: ConsumerOptions, members: number): TopicPartition[][] | null {

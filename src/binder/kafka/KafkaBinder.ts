@@ -20,7 +20,7 @@ import type {
   TransactionalProducerOptions,
 } from '../Binder';
 import { consumerGroupOf } from '../consumer/consumerGroupOf';
-import { ExplicitAssignmentNotSupportedError } from '../consumer/explicitAssignments';
+import { checkAssignedPartitions, explicitAssignments, explicitTopics, initialOffsetsOf } from '../consumer/explicitAssignments';
 import { memberSettingsOf } from '../consumer/MemberSettings';
 import { reportConsumerError } from '../consumer/reportConsumerError';
 import type { PartitionOffsets } from '../consumer/seekAssigned';
@@ -42,6 +42,8 @@ import { PRODUCER_OPTION_DEFAULTS } from '../producerDefaults';
 import { PartitionChoices } from './partitioner';
 import { openOutbox } from './outbox/openOutbox';
 import { kafkajsAssigner } from './partitionAssigners';
+import { FixedAssignment, privateGroupId } from './FixedAssignment';
+import { endsOfUncommitted, fixedStartPositions, type OffsetLookups } from './startPositions';
 
 const LOG_LEVELS = {
   nothing: KafkajsLogLevel.NOTHING,
@@ -211,23 +213,28 @@ export class KafkaBinder implements Binder {
 
   async bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler): Promise<ConsumerBinding> {
     this.assertOpen();
-    if (options.topicPartitions) {
-      throw new ExplicitAssignmentNotSupportedError(
-        'kafka',
-        'kafkajs consumes only through a group subscription. Subscribe to the topics with a group, or use the native binder.',
-      );
-    }
     const group = consumerGroupOf(options);
     const groupId = group.id;
-    const topics = await resolveTopics(destination, options.partitionCount ?? 1, this);
-    const startPositions = group.startOffset === 'latest' ? await this.endsOfUncommitted(groupId, topics) : [];
+    // Explicit assignment: each member alone in a private group, committing to the named one.
+    const fixed = explicitAssignments(options, group.members)?.map(
+      (partitions) => new FixedAssignment(partitions, privateGroupId(options.group), group.anonymous ? null : groupId),
+    );
+    const topics = await resolveTopics(explicitTopics(options) ?? destination, options.partitionCount ?? 1, this);
+    if (fixed) await checkAssignedPartitions(options, async (topic) => (await this.partitionCount(topic)) ?? 0);
+    const lookups: OffsetLookups = { admin: await this.connectedAdmin(), attempt: (what, action) => this.attempt(what, action), offsets: this.partitionOffsets };
+    const startPositions = fixed
+      ? await fixedStartPositions(lookups, fixed.flatMap((f) => f.partitions), initialOffsetsOf(options), group.startOffset, fixed[0].commitGroup)
+      : group.startOffset === 'latest'
+        ? await endsOfUncommitted(lookups, groupId, topics)
+        : [];
     const rebalanceTimeout = options.rebalanceTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.rebalanceTimeoutMs;
     const state: PauseState = { paused: false };
     const members: KafkaConsumerMember[] = [];
     const reportError = (message: string, error: unknown): void => reportConsumerError(this.logger, 'kafka', groupId, message, error);
-    for (let i = 0; i < group.members; i++) {
+    for (let i = 0; i < (fixed?.length ?? group.members); i++) {
+      const assignment = fixed?.[i];
       const consumer = this.kafka.consumer({
-        groupId,
+        groupId: assignment?.privateGroup ?? groupId,
         sessionTimeout: options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs,
         rebalanceTimeout,
         heartbeatInterval: options.heartbeatIntervalMs ?? CONSUMER_OPTION_DEFAULTS.heartbeatIntervalMs,
@@ -235,18 +242,19 @@ export class KafkaBinder implements Binder {
         readUncommitted: (options.isolationLevel ?? CONSUMER_OPTION_DEFAULTS.isolationLevel) === 'read_uncommitted',
         allowAutoTopicCreation: false,
         retry: this.config.retry,
-        partitionAssigners: this.config.assignor ? [kafkajsAssigner(this.config.assignor)] : undefined,
+        partitionAssigners: assignment ? [assignment.assigner] : this.config.assignor ? [kafkajsAssigner(this.config.assignor)] : undefined,
       });
       members.push(
         new KafkaConsumerMember(consumer, handler, {
           ...memberSettingsOf(options, group, () => state.paused, reportError),
           startPositions,
+          fixed: assignment,
           joinTimeoutMs: rebalanceTimeout + this.config.requestTimeoutMs,
           offsets: this.partitionOffsets,
         }),
       );
     }
-    const subscription = destination instanceof RegExp ? [destination] : topics;
+    const subscription = destination instanceof RegExp && !fixed ? [destination] : topics;
     const fromBeginning = group.startOffset === 'earliest';
     try {
       await Promise.all(
@@ -258,16 +266,23 @@ export class KafkaBinder implements Binder {
       );
     } catch (error) {
       await Promise.allSettled(members.map((member) => member.consumer.disconnect()));
+      await this.deletePrivateGroups(fixed);
       const what = `binding a consumer of group '${groupId}'`;
       if (hasErrorType(error, 'INVALID_SESSION_TIMEOUT')) throw new KafkaSessionTimeoutError(what, options.sessionTimeoutMs ?? CONSUMER_OPTION_DEFAULTS.sessionTimeoutMs);
       throw toBinderError(what, this.config.brokers, error);
     }
     const binding = new KafkaConsumerBinding(options.group, state, members, topics, async () => {
       this.consumers.delete(binding);
-      if (group.anonymous) await this.deleteGroupQuietly(groupId);
+      await this.deletePrivateGroups(fixed);
+      if (group.anonymous && !fixed) await this.deleteGroupsQuietly([groupId]);
     });
     this.consumers.add(binding);
     return binding;
+  }
+
+  /** Private groups are housekeeping only: each is empty once its member left. */
+  private async deletePrivateGroups(fixed: FixedAssignment[] | undefined): Promise<void> {
+    if (fixed) await this.deleteGroupsQuietly(fixed.map((assignment) => assignment.privateGroup));
   }
 
   async close(handlerWaitMs?: number): Promise<void> {
@@ -341,36 +356,13 @@ export class KafkaBinder implements Binder {
     return all.filter((topic) => pattern.test(topic));
   }
 
-  /**
-   * The current end of every partition that has no committed offset for the group. A 'latest'
-   * binding starts there, so it sees exactly what is sent after bindConsumer resolves (kafkajs
-   * would look the end up at its first fetch, a moment later).
-   */
-  private async endsOfUncommitted(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]> {
-    const admin = await this.connectedAdmin();
-    const positions: TopicPartitionOffset[] = [];
-    for (const topic of topics) {
-      const [committed, ends] = await Promise.all([
-        this.attempt('fetching group offsets', () => admin.fetchOffsets({ groupId, topics: [topic] })),
-        this.attempt('fetching topic offsets', () => admin.fetchTopicOffsets(topic)),
-      ]);
-      const uncommitted = new Set(
-        (committed[0]?.partitions ?? []).filter((p) => Number(p.offset) < 0).map((p) => p.partition),
-      );
-      for (const end of ends) {
-        if (uncommitted.has(end.partition)) positions.push({ topic, partition: end.partition, offset: Number(end.high) });
-      }
-    }
-    return positions;
-  }
-
-  private async deleteGroupQuietly(groupId: string): Promise<void> {
+  private async deleteGroupsQuietly(groupIds: string[]): Promise<void> {
     if (this.closed && !this.admin) return;
     try {
       const admin = await this.connectedAdmin();
-      await admin.deleteGroups([groupId]);
+      await admin.deleteGroups(groupIds);
     } catch {
-      // Only housekeeping: an empty anonymous group expires on its own.
+      // Only housekeeping: an empty anonymous or private group expires on its own.
     }
   }
 

@@ -16,11 +16,17 @@ import { SeekRequests } from '../consumer/SeekRequests';
 import { topicPartitionKey } from '../consumer/topicPartitionKey';
 import { waitAtMost } from '../waitAtMost';
 import { isCoordinatorLoss } from './errors';
+import type { FixedAssignment } from './FixedAssignment';
 import { fromKafkajsHeaders } from './headers';
 
 export interface KafkaMemberSettings extends MemberSettings {
-  /** Where to start partitions that had no committed offset at bind time ('latest' bindings). */
+  /**
+   * Where partitions start: those without a committed offset at bind time ('latest' bindings), or
+   * every partition of an explicit assignment.
+   */
   startPositions: TopicPartitionOffset[];
+  /** Explicit assignment: the member holds these partitions alone and commits to the named group. */
+  fixed?: FixedAssignment;
   /** Bound on the first join of the group. */
   joinTimeoutMs: number;
   /** ListOffsets on the cluster, for seekTo. */
@@ -43,6 +49,8 @@ export class KafkaConsumerMember {
   /** The runtime's onPartitionsAssigned in progress: its seeks apply before anything is delivered. */
   private announcing: Promise<void> | null = null;
   private readonly idle: IdleWatch | null;
+  /** Explicit assignment: the offsets this member committed, where a rejoin of its private group resumes. */
+  private readonly committed = new Map<string, number>();
 
   readonly session: ConsumerSession = {
     commit: (offsets) => this.commit(offsets),
@@ -173,13 +181,17 @@ export class KafkaConsumerMember {
     const lost = this.assigned.replace(next);
     if (lost.length > 0) void this.revoke(lost);
     this.seeks.retain((k) => this.assigned.hasKey(k));
+    if (!this.joinedOnce || this.settings.fixed) {
+      // Applied before the first fetch: kafkajs would look 'latest' up only then, after records
+      // sent since bindConsumer resolved. The private group of an explicit assignment holds no
+      // offsets, so each join of it starts from where this member committed, else from the start.
+      for (const { topic, partition, offset } of this.settings.startPositions) {
+        const at = this.committed.get(topicPartitionKey(topic, partition)) ?? offset;
+        if (this.assigned.has(topic, partition)) this.consumer.seek({ topic, partition, offset: String(at) });
+      }
+    }
     if (!this.joinedOnce) {
       this.joinedOnce = true;
-      // Applied before the first fetch: kafkajs would look 'latest' up only then, after records
-      // sent since bindConsumer resolved.
-      for (const { topic, partition, offset } of this.settings.startPositions) {
-        if (this.assigned.has(topic, partition)) this.consumer.seek({ topic, partition, offset: String(offset) });
-      }
       this.signalJoined();
     }
     // Partitions paused one by one stay paused in kafkajs only while assigned: pause them again.
@@ -198,6 +210,12 @@ export class KafkaConsumerMember {
   }
 
   private async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    const fixed = this.settings.fixed;
+    if (fixed) {
+      await fixed.commit(offsets);
+      for (const { topic, partition, offset } of offsets) this.committed.set(topicPartitionKey(topic, partition), offset);
+      return;
+    }
     if (this.settings.anonymous || offsets.length === 0) return;
     try {
       await this.consumer.commitOffsets(

@@ -9,7 +9,6 @@ import {
   SeekTimestampInFutureError,
   UnknownAssignedPartitionError,
 } from '../../../src/binder/consumer/errors';
-import { ExplicitAssignmentNotSupportedError } from '../../../src/binder/consumer/explicitAssignments';
 import { Collector, gate, text, uniqueTopic } from './contractSupport';
 
 export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs: number): void {
@@ -122,10 +121,6 @@ export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs
         onPartitionsRevoked: async () => void revoked++,
       });
       let revoked = 0;
-      if (b.name === 'kafka') {
-        await expect(b.bindConsumer(topic, explicit([0]), async () => undefined)).rejects.toThrow(ExplicitAssignmentNotSupportedError);
-        return;
-      }
       const unknown = await b.bindConsumer(topic, explicit([1, 3]), async () => undefined).catch((e: unknown) => e);
       expect(unknown).toBeInstanceOf(UnknownAssignedPartitionError);
       expect((unknown as Error).message).toContain(`${topic}-3`);
@@ -138,8 +133,13 @@ export function consumerControlContract(binder: () => Promise<Binder>, timeoutMs
       expect(revoked).toBe(0);
       await first.stop();
       await second.stop();
+      // Without a group: from the end of the partition, as an anonymous binding starts.
+      const anonymous = await Collector.subscribe(b, topic, { topicPartitions: [{ topic, partitions: [1] }] });
       // The commits went to the group: a subscriber of that group starts after them.
       await produce(b, topic, [0, 1, 2].map((partition) => ({ value: Buffer.from(`p${partition}-later`), partition })));
+      await anonymous.waitForCount(1);
+      expect(anonymous.values()).toEqual(['p1-later']);
+      await anonymous.stop();
       const subscriber = await Collector.subscribe(b, topic, { group: groupId });
       await subscriber.waitForCount(3);
       expect(subscriber.values().sort()).toEqual(['p0-later', 'p1-later', 'p2-later']);

@@ -8,12 +8,12 @@ import { TestBinder } from '../../../src/binder/test';
 import { TestBroker } from '../../../src/binder/test/TestBroker';
 import { createKafkaBinder } from '../../../src/binder/kafka';
 import { startTestBroker, type TestBroker as BinderyBroker } from '../../support/broker-server';
-import { consumerControlSuite } from './consumerControlSuite';
+import { consumerControlSuite, kafkaGroups } from './consumerControlSuite';
 
-consumerControlSuite({ name: 'native binder', binder: async () => new NativeBinder(), explicitAssignment: true });
+consumerControlSuite({ name: 'native binder', binder: async () => new NativeBinder() });
 
 const testBroker = new TestBroker();
-consumerControlSuite({ name: 'test binder', binder: async () => new TestBinder({ broker: testBroker }), explicitAssignment: true });
+consumerControlSuite({ name: 'test binder', binder: async () => new TestBinder({ broker: testBroker }) });
 
 describe('kafka binder on bindery broker', () => {
   let broker: BinderyBroker;
@@ -27,6 +27,6 @@ describe('kafka binder on bindery broker', () => {
   consumerControlSuite({
     name: 'kafka binder on bindery broker',
     binder: async () => createKafkaBinder({ brokers: [broker.bootstrap], logLevel: 'nothing' }),
-    explicitAssignment: false,
+    groups: kafkaGroups,
   });
 });

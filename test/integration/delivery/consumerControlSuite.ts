@@ -6,7 +6,6 @@
 import 'reflect-metadata';
 import {
   Bindery,
-  ExplicitAssignmentNotSupportedError,
   Injectable,
   KafkaListener,
   Payload,
@@ -22,6 +21,7 @@ import {
   type ConsumerSeekCallback,
   type TopicPartition,
 } from '../../../src';
+import type { KafkaBinder } from '../../../src/binder/kafka';
 import { DEADLINE_MS, eventually, startApp, uniqueName } from './deliverySupport';
 
 /** A record as the listener forwarded it to a retry topic: attempt 1 done, due at `due`. */
@@ -45,16 +45,35 @@ export interface ConsumerControlTarget {
   name: string;
   /** A fresh binder on the shared broker of the run; the suite closes it. */
   binder(): Promise<Binder>;
-  /** Whether the binder assigns partitions explicitly (the kafka binder refuses). */
-  explicitAssignment: boolean;
+  /** Reads the cluster's own view of groups (the kafka binder's admin client), where the binder has one. */
+  groups?: GroupInspector;
 }
+
+/** A consumer group as an admin client sees it. */
+export interface GroupInspector {
+  /** Offsets committed by `group` on `topic`'s partitions, by partition. */
+  committed(b: Binder, group: string, topic: string): Promise<Record<number, number>>;
+  /** Ids of the groups the cluster has. */
+  list(b: Binder): Promise<string[]>;
+}
+
+/** The kafka binder's groups through its admin client (OffsetFetch, ListGroups). */
+export const kafkaGroups: GroupInspector = {
+  async committed(b, group, topic) {
+    const [found] = await (await (b as KafkaBinder).adminClient()).fetchOffsets({ groupId: group, topics: [topic] });
+    return Object.fromEntries(found.partitions.map((p) => [p.partition, Number(p.offset)]));
+  },
+  async list(b) {
+    return (await (await (b as KafkaBinder).adminClient()).listGroups()).groups.map((g) => g.groupId);
+  },
+};
 
 const TIMEOUT_MS = 2 * DEADLINE_MS;
 const n = (payload: unknown): number => (payload as { n: number }).n;
 
-/** What a test's listener class saw. */
+/** What a test's listener classes saw. */
 class Seen {
-  readonly records: { n: number; partition: number }[] = [];
+  readonly records: { listener: string; n: number; partition: number }[] = [];
 }
 
 /** A ConsumerSeekAware listener of `topic` (a group starting at the latest offset) that rewinds what it is given. */
@@ -88,15 +107,15 @@ function idleListener(topic: string, group: string, intervalMs: number, idle: Li
   return IdleListener;
 }
 
-/** A @KafkaListener service for `topic` with explicitly assigned partitions. */
-function assignedListener(topic: string, group: string, partitions: number[], initialOffset?: 'beginning' | 'end'): Function {
+/** A @KafkaListener service `id` for `topic` with explicitly assigned partitions. */
+function assignedListener(id: string, topic: string, group: string, partitions: number[], initialOffset?: 'beginning' | 'end'): Function {
   @Injectable()
   class AssignedListener {
     constructor(private readonly seen: Seen) {}
 
-    @KafkaListener({ id: 'assigned', groupId: group, topicPartitions: [{ topic, partitions, initialOffset }] })
+    @KafkaListener({ id, groupId: group, topicPartitions: [{ topic, partitions, initialOffset }] })
     handle(@Payload() payload: unknown, @Context() context: RecordContext): void {
-      this.seen.records.push({ n: n(payload), partition: context.partition });
+      this.seen.records.push({ listener: id, n: n(payload), partition: context.partition });
     }
   }
   return AssignedListener;
@@ -171,39 +190,43 @@ export function consumerControlSuite(target: ConsumerControlTarget): void {
       expect(recorder.payloads().map(n)).toEqual([1, 2]);
     }, TIMEOUT_MS);
 
-    it('topicPartitions: a @KafkaListener holds the partitions it names without a rebalance, from initialOffset, committing to its group', async () => {
+    it('topicPartitions: @KafkaListeners of one group hold the partitions they name without a rebalance, from initialOffset, committing to the group', async () => {
       const b = await binder();
       const topic = uniqueName('assigned');
       const group = `${topic}.g`;
       await b.provisionTopic(topic, 3);
       const producer = await producerApp(b);
       for (const partition of [0, 1, 2]) await producer.send(topic, { n: partition }, { partition });
-      const create = (seen: Seen, initialOffset?: 'beginning') =>
+      const create = (seen: Seen, listeners: Function[]) =>
         Bindery.create({
-          services: [assignedListener(topic, group, [0, 2], initialOffset), { provide: Seen, useValue: seen }],
+          services: [...listeners, { provide: Seen, useValue: seen }],
           binder: b, configFile: false, env: {}, logger: silentLogger, shutdownOnSignals: false,
         });
+      // Two listeners of the same group: each holds only its own partitions, neither takes the other's.
       const seen = new Seen();
-      const app = await create(seen, 'beginning');
+      const app = await create(seen, [assignedListener('assigned', topic, group, [0, 2], 'beginning'), assignedListener('other', topic, group, [1], 'beginning')]);
       apps.push(app);
-      if (!target.explicitAssignment) {
-        await expect(app.start()).rejects.toThrow(ExplicitAssignmentNotSupportedError);
-        return;
-      }
       await app.start();
-      await eventually(() => seen.records.length === 2, 'the records of partitions 0 and 2');
-      expect(seen.records.map((r) => r.partition).sort()).toEqual([0, 2]);
+      await eventually(() => seen.records.length === 3, 'the records of partitions 0, 1 and 2');
+      const partitionsOf = (listener: string) => seen.records.filter((r) => r.listener === listener).map((r) => r.partition).sort();
+      expect(partitionsOf('assigned')).toEqual([0, 2]);
+      expect(partitionsOf('other')).toEqual([1]);
       await app.close();
+      if (target.groups) {
+        // The commits are the named group's, and the binder left no group of its own behind.
+        expect(await target.groups.committed(b, group, topic)).toEqual({ 0: 1, 1: 1, 2: 1 });
+        expect((await target.groups.list(b)).filter((id) => id.startsWith(`${group}.`))).toEqual([]);
+      }
 
       // A later run of the same group without initialOffset starts where the first committed.
       await producer.send(topic, { n: 10 }, { partition: 0 });
       await producer.send(topic, { n: 11 }, { partition: 1 });
       const again = new Seen();
-      const next = await create(again);
+      const next = await create(again, [assignedListener('assigned', topic, group, [0, 2])]);
       apps.push(next);
       await next.start();
       await eventually(() => again.records.length === 1, 'the record sent after the first run');
-      expect(again.records).toEqual([{ n: 10, partition: 0 }]);
+      expect(again.records).toEqual([{ listener: 'assigned', n: 10, partition: 0 }]);
     }, TIMEOUT_MS);
 
     it('ConsumerSeekAware: onPartitionsAssigned hears the assignment with a seeker before its records are delivered', async () => {
