@@ -40,12 +40,15 @@ function inbound(r: ConsumedRecord): InboundRecord {
   return new PlainInboundRecord(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value, [...r.headers]);
 }
 
-/** The binder with every producer binding passing its records through the interceptors first. */
-export function interceptingBinder(binder: Binder, interceptors: ProducerInterceptor[]): Binder {
-  if (interceptors.length === 0) return binder;
+/**
+ * The binder with every producer binding passing its records through the interceptors first.
+ * `interceptors` is read at each send: the application's own interceptor services join the list
+ * once the container has built them.
+ */
+export function interceptingBinder(binder: Binder, interceptors: () => readonly ProducerInterceptor[]): Binder {
   const intercept = (topic: string, record: OutboundRecord): OutboundRecord => {
     let current: ProducedRecord = { topic, ...record, headers: [...(record.headers ?? [])] };
-    for (const interceptor of interceptors) current = interceptor.beforeSend(current) ?? current;
+    for (const interceptor of interceptors()) current = interceptor.beforeSend(current) ?? current;
     const { topic: _topic, ...outbound } = current;
     return outbound;
   };
