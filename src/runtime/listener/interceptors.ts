@@ -1,7 +1,7 @@
 /** Record interceptors around a listener, and producer interceptors in front of the binder's producers. */
 import type { ConsumedRecord, ProducedRecord, ProducerInterceptor, RecordInterceptor } from '../../annotations';
 import { PlainInboundRecord } from '../../binder/consumer/PlainInboundRecord';
-import type { Binder, InboundRecord, OutboundRecord, ProducerBinding } from '../../binder/Binder';
+import type { Binder, InboundRecord, OutboundRecord, ProducerBinding, TransactionalProducer, TransactionalProducerOptions } from '../../binder/Binder';
 
 /** The record interceptors of one listener, the application's first. */
 export class RecordInterceptors {
@@ -65,10 +65,26 @@ export function interceptingBinder(binder: Binder, interceptors: () => readonly 
       close: () => binding.close(),
     };
   };
-  // Everything but bindProducer is the binder's own, called on the binder (its optional methods included).
+  // A transaction's sends (app.transaction, transactional listeners, a send's own transaction) are sends too.
+  const transactional = binder.transactionalProducer
+    ? async (transactionalId: string, options?: TransactionalProducerOptions): Promise<TransactionalProducer> => {
+        const producer = await binder.transactionalProducer!(transactionalId, options);
+        return {
+          transactionalId: producer.transactionalId,
+          begin: () => producer.begin(),
+          send: (topic, record) => producer.send(topic, intercept(topic, record)),
+          sendOffsets: (group, offsets) => producer.sendOffsets(group, offsets),
+          commit: () => producer.commit(),
+          abort: () => producer.abort(),
+          close: () => producer.close(),
+        };
+      }
+    : undefined;
+  // Everything but the producers is the binder's own, called on the binder (its optional methods included).
   return new Proxy(binder, {
     get(target, property) {
       if (property === 'bindProducer') return intercepted;
+      if (property === 'transactionalProducer') return transactional;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

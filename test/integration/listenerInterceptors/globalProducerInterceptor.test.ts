@@ -66,7 +66,8 @@ class Announcer {}
 const header = (collector: RawCollector, index: number, name: string): string[] =>
   collector.records[index].headers.filter((h) => h.key === name).map((h) => h.value?.toString() ?? '');
 
-function suite(name: string, newBinder: () => Binder): void {
+/** `transactional`: the binder has transactional producers. */
+function suite(name: string, newBinder: () => Binder, transactional: boolean): void {
   describe(`@GlobalProducerInterceptor: ${name}`, () => {
     const closing: Array<{ close(): Promise<void> } | { stop(): Promise<void> }> = [];
     afterEach(async () => {
@@ -114,11 +115,43 @@ function suite(name: string, newBinder: () => Binder): void {
       expect(header(dlq, 0, 'x-hop').slice(-2)).toEqual(['create', 'decorated']);
       expect(header(dlq, 0, 'x-tenant').at(-1)).toBe('acme');
     }, 2 * DEADLINE_MS);
+
+    (transactional ? it : it.skip)('adds headers to the sends of app.transaction and to sends that run in a transaction of their own', async () => {
+      const binder = newBinder();
+      closing.push(binder);
+      const topic = uniqueName('global-interceptor-tx');
+      await binder.provisionTopic(topic, 1);
+      const seen = new Seen();
+      const app = await Bindery.create({
+        services: [Reader, Announcer, TenantStamp, { provide: Seen, useValue: seen }, { provide: Tenant, useValue: new Tenant('acme') }],
+        binder,
+        config: {
+          bindings: {
+            input: { destination: topic, group: `${topic}.g` },
+            output: { destination: topic, producer: { transactionIdPrefix: `${topic}-` } },
+          },
+        },
+        configFile: false,
+        env: {},
+        logger: silentLogger,
+        shutdownOnSignals: false,
+      });
+      closing.push(app);
+      await app.start();
+
+      await app.transaction((tx) => tx.send(topic, { n: 1 }));
+      await app.channel('output').send({ n: 2 });
+      await eventually(() => seen.records.length === 2, 'both records read');
+      expect(seen.records).toEqual([
+        { n: 1, tenant: 'acme', hops: ['decorated'] },
+        { n: 2, tenant: 'acme', hops: ['decorated'] },
+      ]);
+    }, 2 * DEADLINE_MS);
   });
 }
 
-suite('native binder', () => new NativeBinder());
-suite('test binder', () => new TestBinder());
+suite('native binder', () => new NativeBinder(), true);
+suite('test binder', () => new TestBinder(), false);
 
 describe('kafka binder on bindery broker', () => {
   let broker: BinderyBroker;
@@ -128,7 +161,7 @@ describe('kafka binder on bindery broker', () => {
   afterAll(async () => {
     await broker?.stop();
   });
-  suite('kafka binder on bindery broker', () => createKafkaBinder({ brokers: [broker.bootstrap], logLevel: 'nothing' }));
+  suite('kafka binder on bindery broker', () => createKafkaBinder({ brokers: [broker.bootstrap], logLevel: 'nothing' }), true);
 });
 
 describe('@GlobalProducerInterceptor on a class without beforeSend', () => {
