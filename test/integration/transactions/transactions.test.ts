@@ -1,6 +1,6 @@
 /** The framework's transactions on the native binder and on the kafka binder against `bindery broker`. */
 import { randomUUID } from 'node:crypto';
-import { Bindery, EnableBinding, Input, Output, Payload, StreamListener, silentLogger, type BinderyConfig, type InputChannel, type MessageChannel } from '../../../src';
+import { Bindery, EnableBinding, Input, MessageSender, Output, Payload, StreamListener, silentLogger, type BinderyConfig, type InputChannel, type MessageChannel } from '../../../src';
 import type { NativeBinder } from '../../../src/binder/native';
 import { transactionScenarios } from './transactionScenarios';
 import { useInProcessBroker } from '../../support/inProcessBroker';
@@ -133,6 +133,24 @@ describe('sends outside a transaction to a transactional binding', () => {
     const readers = a.get(Readers);
     await waitFor(`the record after the aborted ones (events ${readers.events})`, () => readers.events.includes(4));
     expect(readers.events).toEqual([1, 4]);
+  });
+
+  it('native binder: MessageSender.sendMany joins app.transaction (aborted with it), and outside one runs in one of its own', async () => {
+    const id = randomUUID().slice(0, 8);
+    const a = await create(outputsConfig('native', id));
+    const sender = a.get(MessageSender);
+    await expect(
+      a.transaction(async () => {
+        await sender.sendMany('events', [{ payload: { n: 1 } }, { payload: { n: 2 } }]);
+        throw new Error('refused after sending');
+      }),
+    ).rejects.toThrow('refused after sending');
+    await sender.sendMany('events', [{ payload: { n: 3 } }, { payload: { n: 4 } }]);
+    const broker = await (a.binder as NativeBinder).broker();
+    expect(broker.transactions.list([], []).transactions.map((t) => t.transactionalId).filter((t) => t.startsWith(`local-${id}-`))).toEqual([`local-${id}-0`]);
+    const readers = a.get(Readers);
+    await waitFor(`the records sent after the aborted ones (events ${readers.events})`, () => readers.events.includes(4));
+    expect(readers.events).toEqual([3, 4]);
   });
 
   it('test binder (no transactional producers): they go out through the plain producer', async () => {
