@@ -73,7 +73,7 @@ export function interceptingBinder(binder: Binder, interceptors: () => readonly 
           transactionalId: producer.transactionalId,
           begin: () => producer.begin(),
           send: (topic, record) => producer.send(topic, intercept(topic, record)),
-          sendOffsets: (group, offsets) => producer.sendOffsets(group, offsets),
+          sendOffsets: (group, offsets, metadata) => producer.sendOffsets(group, offsets, metadata),
           commit: () => producer.commit(),
           abort: () => producer.abort(),
           close: () => producer.close(),

@@ -1,7 +1,8 @@
 /** The framework's transactions on the native binder and on the kafka binder against `bindery broker`. */
 import { randomUUID } from 'node:crypto';
 import { Bindery, EnableBinding, Input, MessageSender, Output, Payload, StreamListener, silentLogger, type BinderyConfig, type InputChannel, type MessageChannel } from '../../../src';
-import type { NativeBinder } from '../../../src/binder/native';
+import type { ConsumerBinding, ConsumerGroupMetadata, InboundRecord, TopicPartitionOffset, TransactionalProducer, TransactionalProducerOptions } from '../../../src/binder/Binder';
+import { NativeBinder } from '../../../src/binder/native';
 import { transactionScenarios } from './transactionScenarios';
 import { useInProcessBroker } from '../../support/inProcessBroker';
 
@@ -159,5 +160,101 @@ describe('sends outside a transaction to a transactional binding', () => {
     await a.channel('plain').send({ n: 1 });
     const readers = a.get(Readers);
     await waitFor('both records', () => readers.events.length === 1 && readers.plain.length === 1);
+  });
+});
+
+describe('native binder: a transaction\'s offset commit carries the member\'s group metadata (KIP-447)', () => {
+  const binder = new NativeBinder();
+  const consumers: ConsumerBinding[] = [];
+  afterAll(async () => {
+    for (const c of consumers) await c.stop();
+    await binder.close();
+  });
+
+  it('a commit with the generation a rebalance left behind is rejected with ILLEGAL_GENERATION and the transaction aborts', async () => {
+    const id = randomUUID().slice(0, 8);
+    const [input, output, group] = [`kip447.in.${id}`, `kip447.out.${id}`, `kip447.copier.${id}`];
+    await binder.provisionTopic(input, 2);
+    await binder.provisionTopic(output, 1);
+    await (await binder.bindProducer(input)).send({ key: null, value: Buffer.from('in'), partition: 0 });
+
+    // The member that read the record keeps its place in the group as it was then.
+    let stale: ConsumerGroupMetadata | undefined;
+    consumers.push(await binder.bindConsumer(input, { group, startOffset: 'earliest' }, async (_batch, session) => void (stale ??= session.groupMetadata?.())));
+    await waitFor('the first member reading the record', () => stale !== undefined);
+    expect(stale).toMatchObject({ groupId: group, generationId: expect.any(Number) });
+    expect(stale!.memberId).not.toBe('');
+    // A second member joins: the group moves to a new generation (the first member rejoins it).
+    consumers.push(await binder.bindConsumer(input, { group, startOffset: 'earliest' }, async () => undefined));
+
+    const zombie = await binder.transactionalProducer(`kip447-${id}`);
+    zombie.begin();
+    await zombie.send(output, { key: null, value: Buffer.from('from the zombie') });
+    await expect(zombie.sendOffsets(group, [{ topic: input, partition: 0, offset: 1 }], stale)).rejects.toThrow(/ILLEGAL_GENERATION/);
+    await expect(zombie.commit()).rejects.toThrow(/ILLEGAL_GENERATION/);
+
+    // The aborted output is never read; a later committed record is.
+    zombie.begin();
+    await zombie.send(output, { key: null, value: Buffer.from('after') });
+    await zombie.commit();
+    const read: InboundRecord[] = [];
+    consumers.push(await binder.bindConsumer(output, { group: `kip447.reader.${id}`, startOffset: 'earliest', isolationLevel: 'read_committed' }, async (batch) => void read.push(...batch.records)));
+    await waitFor('the committed record after the aborted one', () => read.some((r) => r.value?.toString() === 'after'));
+    expect(read.map((r) => r.value?.toString())).toEqual(['after']);
+    await zombie.close();
+  });
+
+  it("a transactional listener's offset commit names its member and generation", async () => {
+    const id = randomUUID().slice(0, 8);
+    const sent: Array<ConsumerGroupMetadata | undefined> = [];
+    // The binder as the application sees it, its transactional producers noting what their offset commits carry.
+    const noting = new Proxy(binder, {
+      get(target, property) {
+        if (property !== 'transactionalProducer') {
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (transactionalId: string, options?: TransactionalProducerOptions): Promise<TransactionalProducer> => {
+          const producer = await target.transactionalProducer(transactionalId, options);
+          return {
+            transactionalId: producer.transactionalId,
+            begin: () => producer.begin(),
+            send: (topic, record) => producer.send(topic, record),
+            sendOffsets: (group: string, offsets: TopicPartitionOffset[], metadata?: ConsumerGroupMetadata) => {
+              sent.push(metadata);
+              return producer.sendOffsets(group, offsets, metadata);
+            },
+            commit: () => producer.commit(),
+            abort: () => producer.abort(),
+            close: () => producer.close(),
+          };
+        };
+      },
+    });
+    const copier = await Bindery.create({
+      services: [Readers],
+      binder: noting,
+      config: {
+        bindings: {
+          eventsIn: { destination: `kip447.listener.${id}`, group: 'copier', consumer: { transactional: true, partitionCount: 1 } },
+          plainIn: { destination: `kip447.unused.${id}`, group: 'unused', consumer: { partitionCount: 1 } },
+        },
+        default: { producer: { transactionIdPrefix: `kip447-listener-${id}-` } },
+      },
+      configFile: false,
+      env: {},
+      logger: silentLogger,
+      shutdownOnSignals: false,
+    });
+    try {
+      await copier.start();
+      await copier.transaction((tx) => tx.send(`kip447.listener.${id}`, { n: 1 }));
+      await waitFor('the offset commit of the transactional listener', () => sent.length > 0);
+      expect(sent[0]).toMatchObject({ groupId: 'copier', generationId: expect.any(Number), groupInstanceId: null });
+      expect(sent[0]!.generationId).toBeGreaterThan(0);
+      expect(sent[0]!.memberId).not.toBe('');
+    } finally {
+      await copier.close();
+    }
   });
 });
