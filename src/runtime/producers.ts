@@ -87,11 +87,8 @@ class ProducerPool {
   readonly localTransactions: LocalTransactions;
   closed = false;
 
-  constructor(
-    readonly options: ProducerPoolOptions,
-    newTransaction: (pool: ProducerPool) => ActiveTransaction,
-  ) {
-    this.localTransactions = new LocalTransactions(() => newTransaction(this));
+  constructor(readonly options: ProducerPoolOptions) {
+    this.localTransactions = new LocalTransactions(() => leasedTransaction(this));
     for (const d of options.definitions.values()) {
       if (!this.byDestination.has(d.destination)) this.byDestination.set(d.destination, { ...d, binder: options.binderOf(d.name) });
     }
@@ -108,7 +105,7 @@ export class Producers {
   constructor(fallback: Binder, options: ProducerPoolOptions);
   constructor(fallback: Binder, pool: ProducerPool);
   constructor(fallback: Binder, options: ProducerPoolOptions | ProducerPool) {
-    this.pool = options instanceof ProducerPool ? options : new ProducerPool(options, (pool) => leasedTransaction(pool));
+    this.pool = options instanceof ProducerPool ? options : new ProducerPool(options);
     this.fallback = fallback;
     this.readyHere = this.readyOf(fallback);
   }
