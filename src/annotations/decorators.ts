@@ -89,3 +89,17 @@ export function UseInterceptors(...interceptors: RecordInterceptor[]): MethodDec
     all[String(method)] = [...(all[String(method)] ?? []), ...interceptors];
   };
 }
+
+/**
+ * Marks a class whose `beforeSend` (see ProducerInterceptor) sees every record the application
+ * sends, on every binder, as Spring Integration's @GlobalChannelInterceptor: list it in
+ * `services` and it is built by the container (its constructor parameters injected). Runs after
+ * the interceptors given to `Bindery.create({ producerInterceptors })`, in the order of `services`.
+ */
+export function GlobalProducerInterceptor(): ClassDecorator {
+  return (target) => {
+    const metadata = writableMetadata(target);
+    metadata.injectable = true;
+    metadata.producerInterceptor = true;
+  };
+}

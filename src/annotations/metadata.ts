@@ -104,6 +104,8 @@ export interface ClassMetadata {
   retryableTopics: Record<string, RetryableTopicOptions>;
   /** method name → record interceptors of @UseInterceptors. */
   interceptors: Record<string, RecordInterceptor[]>;
+  /** Set by @GlobalProducerInterceptor: the class's instance sees every record the application sends. */
+  producerInterceptor: boolean;
   constructorParameters: ConstructorParameterMetadata[];
 }
 
@@ -118,6 +120,7 @@ function emptyMetadata(): ClassMetadata {
     parameters: {},
     retryableTopics: {},
     interceptors: {},
+    producerInterceptor: false,
     constructorParameters: [],
   };
 }
@@ -133,6 +136,7 @@ function copyMetadata(source: ClassMetadata): ClassMetadata {
     parameters: Object.fromEntries(Object.entries(source.parameters).map(([k, v]) => [k, [...v]])),
     retryableTopics: { ...source.retryableTopics },
     interceptors: Object.fromEntries(Object.entries(source.interceptors).map(([k, v]) => [k, [...v]])),
+    producerInterceptor: source.producerInterceptor,
     // Constructor parameters describe one constructor: a subclass has its own.
     constructorParameters: [],
   };

@@ -144,6 +144,19 @@ export interface ConsumerSession extends PartitionSeeker {
   resumePartition(topic: string, partition: number): void;
   /** Partitions of this member paused with pausePartition. */
   pausedPartitions(): TopicPartition[];
+  /**
+   * The member's place in its group now (Java's consumer.groupMetadata()), for a transaction's
+   * offset commit; undefined for an anonymous group or a binder that cannot tell.
+   */
+  groupMetadata?(): ConsumerGroupMetadata | undefined;
+}
+
+/** A group member's identity and generation (KIP-447): the broker refuses an offset commit of a stale generation. */
+export interface ConsumerGroupMetadata {
+  groupId: string;
+  memberId: string;
+  generationId: number;
+  groupInstanceId: string | null;
 }
 
 export type BatchHandler = (batch: InboundBatch, session: ConsumerSession) => Promise<void>;
@@ -225,8 +238,12 @@ export interface TransactionalProducer {
   /** Starts a transaction (one at a time). */
   begin(): void;
   send(topic: string, record: OutboundRecord): Promise<SendResult>;
-  /** Commits the consumed positions of a group as part of the transaction (the offsets are the next to consume). */
-  sendOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Commits the consumed positions of a group as part of the transaction (the offsets are the next
+   * to consume). With the consuming member's `metadata` (Java's sendOffsetsToTransaction(offsets,
+   * groupMetadata)) the broker rejects the commit of a member fenced by a rebalance.
+   */
+  sendOffsets(group: string, offsets: TopicPartitionOffset[], metadata?: ConsumerGroupMetadata): Promise<void>;
   /** Waits for the transaction's sends, then commits; rejects (and aborts what it can) when a send failed. */
   commit(): Promise<void>;
   /** Aborts the transaction: its records are never seen by read_committed consumers. */

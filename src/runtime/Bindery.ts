@@ -65,7 +65,7 @@ export interface BinderyOptions {
   errorHandler?: ErrorHandler;
   /** See every record before and after its listener (before: change or filter it); a listener's @UseInterceptors come after. */
   recordInterceptors?: RecordInterceptor[];
-  /** See every record sent (may add headers). */
+  /** See every record sent (may add headers); @GlobalProducerInterceptor services come after. */
   producerInterceptors?: ProducerInterceptor[];
   /** Time source for backoff; tests pass one that does not really wait. */
   clock?: Clock;
@@ -179,8 +179,13 @@ export class Bindery {
       const tracing = options.tracing === false ? undefined : MessagingTracing.create(options.tracing === true ? {} : options.tracing);
       // The runtime talks to each binder through tracing's and the producer interceptors' wrappers;
       // close() still closes the binders themselves.
-      const producerInterceptors = options.producerInterceptors ?? [];
-      const sending = binders.wrapped((b) => interceptingBinder(tracing ? tracedBinder(b, tracing) : b, producerInterceptors));
+      // Bindery.create's producer interceptors, then the @GlobalProducerInterceptor services once built.
+      let producerInterceptors: readonly ProducerInterceptor[] = options.producerInterceptors ?? [];
+      const intercepting = producerInterceptors.length > 0 || model.producerInterceptors.length > 0;
+      const sending = binders.wrapped((b) => {
+        const traced = tracing ? tracedBinder(b, tracing) : b;
+        return intercepting ? interceptingBinder(traced, () => producerInterceptors) : traced;
+      });
       const observers = (definition: ConsumerDefinition): ListenerObserver[] => [
         ...(metrics ? [metrics.listener(definition, binders.forBinding(definition.name))] : []),
         ...(tracing ? [tracing.listener(definition)] : []),
@@ -194,7 +199,13 @@ export class Bindery {
       // Build every service now so wiring errors surface at create, not at the first message.
       // Listener services are singletons (or registered values): each is looked up once, not per message.
       const instances = new Map<Function, object>();
-      for (const service of classes) instances.set(service, container.get<object>(service));
+      const interceptorServices = model.producerInterceptors.map((service) => {
+        const instance = container.get<ProducerInterceptor>(service);
+        instances.set(service, instance);
+        return instance;
+      });
+      producerInterceptors = [...producerInterceptors, ...interceptorServices];
+      for (const service of classes) if (!instances.has(service)) instances.set(service, container.get<object>(service));
       const idempotencyStore = options.idempotencyStore ?? new InMemoryIdempotencyStore();
       const deps = {
         converters,

@@ -93,6 +93,16 @@ export class ListenerSignatureError extends BinderyError {
   }
 }
 
+/** A class marked @GlobalProducerInterceptor that cannot intercept sends. */
+export class ProducerInterceptorError extends BinderyError {
+  constructor(service: string) {
+    super(
+      'PRODUCER_INTERCEPTOR',
+      `${service} is marked @GlobalProducerInterceptor() but has no beforeSend(record) method: implement ProducerInterceptor, or remove the decorator.`,
+    );
+  }
+}
+
 /** A listener id or binding name given to pause/resume/send that does not exist. */
 export class UnknownListenerError extends BinderyError {
   constructor(name: string, known: string[]) {

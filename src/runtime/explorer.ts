@@ -13,6 +13,7 @@ import {
   InvalidConditionError,
   ListenerSignatureError,
   MissingChannelError,
+  ProducerInterceptorError,
 } from './errors';
 import { retryTopicsPlan } from './listener/retryTopics';
 import type {
@@ -265,6 +266,15 @@ function kafkaConsumer(service: Function, listener: KafkaListenerMetadata, confi
   };
 }
 
+/** The @GlobalProducerInterceptor services, checked to have a beforeSend method. */
+function producerInterceptorServices(services: Function[]): Function[] {
+  const marked = services.filter((s) => readMetadata(s).producerInterceptor);
+  for (const service of marked) {
+    if (typeof (service.prototype as Record<string, unknown>).beforeSend !== 'function') throw new ProducerInterceptorError(service.name);
+  }
+  return marked;
+}
+
 export function explore(services: Function[], config: BinderyConfig): ApplicationModel {
   const { bindings, interfaces } = collectBindings(services);
   const producers = new ProducerTable(config, bindings);
@@ -278,5 +288,5 @@ export function explore(services: Function[], config: BinderyConfig): Applicatio
   const names = consumers.map((c) => c.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new ListenerSignatureError(duplicate, 'two @KafkaListener methods share this id; give each a distinct id');
-  return { bindings, consumers, producers: producers.producers, bindingInterfaces: interfaces };
+  return { bindings, consumers, producers: producers.producers, bindingInterfaces: interfaces, producerInterceptors: producerInterceptorServices(services) };
 }

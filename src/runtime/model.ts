@@ -99,4 +99,6 @@ export interface ApplicationModel {
   producers: Map<string, ProducerDefinition>;
   /** Binding interface classes to instantiate (Sink, Source, ...). */
   bindingInterfaces: Function[];
+  /** @GlobalProducerInterceptor services, in the order of `services`. */
+  producerInterceptors: Function[];
 }

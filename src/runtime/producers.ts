@@ -16,6 +16,7 @@ import type { ProducerDefinition } from './model';
 import { errorReplyRecord, replyTargetOf, type ReplyTarget } from './messaging/replyHeaders';
 import { NO_PRODUCER_OBSERVER, type ProducerObserver } from './observability/observers';
 import { TransactionConfigError } from './transactions/errors';
+import { LocalTransactions } from './transactions/localTransactions';
 import { TransactionalProducerPool } from './transactions/TransactionalProducerPool';
 import { ActiveTransaction, TransactionScope } from './transactions/TransactionScope';
 
@@ -82,9 +83,12 @@ class ProducerPool {
   /** The transaction, if any, that sends made in the current async context belong to. */
   readonly transactions = new TransactionScope();
   readonly transactionalProducers = new TransactionalProducerPool();
+  /** Sends outside any transaction to transactional bindings, in transactions of their own. */
+  readonly localTransactions: LocalTransactions;
   closed = false;
 
   constructor(readonly options: ProducerPoolOptions) {
+    this.localTransactions = new LocalTransactions(() => leasedTransaction(this));
     for (const d of options.definitions.values()) {
       if (!this.byDestination.has(d.destination)) this.byDestination.set(d.destination, { ...d, binder: options.binderOf(d.name) });
     }
@@ -166,6 +170,10 @@ export class Producers {
       return this.observer.sending(destination, transaction.send(destination, record, binder ?? this.binderFor(destination), config));
     }
     if (!this.pool.closed) {
+      const to = binder ?? this.binderFor(destination);
+      const config = this.pool.byDestination.get(destination)?.producer ?? this.pool.options.defaultProducer;
+      const prefix = this.localTransactionPrefix(config, to);
+      if (prefix !== undefined) return this.observer.sending(destination, this.pool.localTransactions.send(prefix, destination, record, to, config));
       // Per-message path: the binding is bound already, so no promise hop before the binder's send.
       const ready = binder === undefined && !this.pool.byDestination.has(destination) ? this.readyHere.get(destination) : this.readyOf(binder ?? this.binderFor(destination)).get(destination);
       if (ready !== undefined) {
@@ -200,7 +208,21 @@ export class Producers {
     }
     const transaction = this.pool.transactions.current();
     if (transaction) return this.observer.sending(target.destination, transaction.send(target.destination, record, target.binder, target.producer));
+    const prefix = this.pool.closed ? undefined : this.localTransactionPrefix(target.producer, target.binder);
+    if (prefix !== undefined) return this.observer.sending(target.destination, this.pool.localTransactions.send(prefix, target.destination, record, target.binder, target.producer));
     return this.binding(target.destination, target.binder, target.producer).then((binding) => this.observer.sending(target.destination, binding.send(record)));
+  }
+
+  /**
+   * The transactional id prefix of the transaction a send outside any transaction runs in
+   * (Spring Cloud Stream's binder runs it in one of its own), or undefined for the plain producer:
+   * no prefix, `allowNonTransactional`, or a binder without transactional producers.
+   */
+  private localTransactionPrefix(config: ProducerConfig, binder: Binder): string | undefined {
+    const defaults = this.pool.options.defaultProducer;
+    const prefix = config.transactionIdPrefix ?? defaults.transactionIdPrefix;
+    if (prefix === undefined || (config.allowNonTransactional ?? defaults.allowNonTransactional) === true) return undefined;
+    return binder.transactionalProducer ? prefix : undefined;
   }
 
   /** The scope whose transaction sends made inside it join. */
@@ -213,11 +235,7 @@ export class Producers {
    * `<transactionIdPrefix><n>` on that send's binder, the prefix being the destination's binding's.
    */
   newTransaction(): ActiveTransaction {
-    return new ActiveTransaction((binder, destination, config) => {
-      const prefix = config.transactionIdPrefix ?? this.pool.options.defaultProducer.transactionIdPrefix;
-      if (prefix === undefined) return Promise.reject(new TransactionConfigError(`Sending to '${destination}' in app.transaction()`));
-      return this.pool.transactions.outside(() => this.pool.transactionalProducers.lease(binder, prefix, transactionalOptions(config)));
-    });
+    return leasedTransaction(this.pool);
   }
 
   /** A transaction of a transactional listener: its producer has the fixed id given (group and partition). */
@@ -232,9 +250,19 @@ export class Producers {
     return this.target(destination).producer.transactionIdPrefix ?? this.pool.options.defaultProducer.transactionIdPrefix;
   }
 
-  /** Converts every message and hands them to the target's binding in one call. */
+  /**
+   * Converts every message and hands them to the target's binding in one call; in a transaction,
+   * or to a transactional binding, they go in the one transaction.
+   */
   async sendManyTo(target: ProducerTarget, messages: Array<{ payload: unknown } & SendOptions>): Promise<SendResult[]> {
     const records = messages.map(({ payload, ...options }) => this.outbound(target.destination, payload, options, target.contentType));
+    const transaction = this.pool.transactions.current();
+    if (transaction) return this.observer.sending(target.destination, Promise.all(records.map((r) => transaction.send(target.destination, r, target.binder, target.producer))));
+    const prefix = this.pool.closed ? undefined : this.localTransactionPrefix(target.producer, target.binder);
+    if (prefix !== undefined) {
+      const local = this.pool.localTransactions;
+      return this.observer.sending(target.destination, Promise.all(records.map((r) => local.send(prefix, target.destination, r, target.binder, target.producer))));
+    }
     const binding = await this.binding(target.destination, target.binder, target.producer);
     return this.observer.sending(target.destination, binding.sendMany(records));
   }
@@ -308,6 +336,7 @@ export class Producers {
   async close(): Promise<void> {
     if (this.pool.closed) return;
     this.pool.closed = true;
+    await this.pool.localTransactions.drain();
     await this.pool.transactionalProducers.close();
     const bindings = await Promise.allSettled([...this.pool.lanes.values()].flatMap((lane) => [...lane.values()]));
     for (const b of bindings) {
@@ -326,6 +355,18 @@ export class Producers {
     if (!ready) this.pool.ready.set(binder, (ready = new Map()));
     return ready;
   }
+}
+
+/**
+ * A transaction (app.transaction's, or a send's own) that at its first send leases a producer of
+ * `<transactionIdPrefix><n>` on that send's binder, the prefix being the destination's binding's.
+ */
+function leasedTransaction(pool: ProducerPool): ActiveTransaction {
+  return new ActiveTransaction((binder, destination, config) => {
+    const prefix = config.transactionIdPrefix ?? pool.options.defaultProducer.transactionIdPrefix;
+    if (prefix === undefined) return Promise.reject(new TransactionConfigError(`Sending to '${destination}' in app.transaction()`));
+    return pool.transactions.outside(() => pool.transactionalProducers.lease(binder, prefix, transactionalOptions(config)));
+  });
 }
 
 class OutputChannel extends MessageChannel {

@@ -72,6 +72,10 @@ export class NativeConsumerMember implements ChunkDelivery, PartitionOffsets {
       this.wakeup.notify();
     },
     pausedPartitions: () => this.assigned.pausedList(),
+    groupMetadata: () =>
+      this.settings.anonymous
+        ? undefined
+        : { groupId: this.membership.settings.groupId, memberId: this.membership.memberId, generationId: this.membership.generationId, groupInstanceId: null },
   };
 
   readonly maxBatchRecords: number;

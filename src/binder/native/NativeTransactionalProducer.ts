@@ -10,7 +10,7 @@ import { ErrorCode, errorName } from '../../protocol/errorCodes';
 import { partitionForKey } from '../../protocol/murmur2';
 import { encodeRecordBatch } from '../../protocol/records/encodeBatch';
 import { CompressionType } from '../../protocol/records/types';
-import type { OutboundRecord, SendResult, TopicPartitionOffset, TransactionalProducer } from '../Binder';
+import type { ConsumerGroupMetadata, OutboundRecord, SendResult, TopicPartitionOffset, TransactionalProducer } from '../Binder';
 import { TransactionSteps } from '../TransactionSteps';
 import { ProducerFencedError, TransactionFailedError, TransactionStateError } from '../transactionErrors';
 import { NativeBinderClosedError } from './errors';
@@ -106,14 +106,14 @@ export class NativeTransactionalProducer implements TransactionalProducer {
     return sent;
   }
 
-  async sendOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void> {
+  async sendOffsets(group: string, offsets: TopicPartitionOffset[], metadata?: ConsumerGroupMetadata): Promise<void> {
     this.assertInTransaction('sendOffsets()');
-    const step = this.sendOffsetsNow(group, offsets);
+    const step = this.sendOffsetsNow(group, offsets, metadata);
     this.work.track(step);
     return step;
   }
 
-  private async sendOffsetsNow(group: string, offsets: TopicPartitionOffset[]): Promise<void> {
+  private async sendOffsetsNow(group: string, offsets: TopicPartitionOffset[], metadata: ConsumerGroupMetadata | undefined): Promise<void> {
     const p = this.identity();
     if (!this.groupsAdded.has(group)) {
       this.check('AddOffsetsToTxn', await this.broker.transactions.addOffsets(p, group));
@@ -124,9 +124,10 @@ export class NativeTransactionalProducer implements TransactionalProducer {
     const res = await this.broker.transactions.txnOffsetCommit({
       ...p,
       groupId: group,
-      generationId: -1,
-      memberId: '',
-      groupInstanceId: null,
+      // KIP-447: the member's generation lets the coordinator fence a member a rebalance left behind.
+      generationId: metadata?.generationId ?? -1,
+      memberId: metadata?.memberId ?? '',
+      groupInstanceId: metadata?.groupInstanceId ?? null,
       topics: [...byTopic].map(([name, list]) => ({
         name,
         partitions: list.map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: null })),

@@ -80,8 +80,12 @@ export const BINDING_PRODUCER_DEFS: ConfigDefs<ProducerConfig> = {
   ...PRODUCER_OPTION_DEFS,
   transactionIdPrefix: define.optional(
     { type: 'string' },
-    "makes the binding's producer transactional: `app.transaction()` sends atomically, transactional listeners send in their transaction; transactional ids start with it ([Delivery guarantees](delivery-guarantees.md#transactions))",
+    "makes the binding's producer transactional: `app.transaction()` sends atomically, transactional listeners send in their transaction, a send outside any transaction runs in one of its own; transactional ids start with it ([Delivery guarantees](delivery-guarantees.md#transactions))",
     '– (not transactional)',
+  ),
+  allowNonTransactional: define.boolean(
+    false,
+    'with `transactionIdPrefix`: a send outside any transaction goes out through the plain (idempotent) producer instead of running in a transaction of its own (Spring Cloud Stream\'s `allowNonTransactional`)',
   ),
   outbox: {
     ...define.optional<{ dataDir: string }>(

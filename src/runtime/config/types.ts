@@ -70,6 +70,8 @@ export interface ProducerConfig {
   idempotent?: boolean;
   /** Makes the binding's producer transactional; transactional ids start with it (Spring's transactionIdPrefix). */
   transactionIdPrefix?: string;
+  /** With transactionIdPrefix: sends outside a transaction go out through the plain producer instead of a transaction of their own. */
+  allowNonTransactional?: boolean;
   /** Transactional producers: the coordinator aborts a transaction left open this long, ms. */
   transactionTimeoutMs?: number;
   /** Kafka binder: records the cluster cannot take wait in a durable outbox in `dataDir` (docs/binders.md). */

@@ -1,7 +1,7 @@
 /** Record interceptors around a listener, and producer interceptors in front of the binder's producers. */
 import type { ConsumedRecord, ProducedRecord, ProducerInterceptor, RecordInterceptor } from '../../annotations';
 import { PlainInboundRecord } from '../../binder/consumer/PlainInboundRecord';
-import type { Binder, InboundRecord, OutboundRecord, ProducerBinding } from '../../binder/Binder';
+import type { Binder, InboundRecord, OutboundRecord, ProducerBinding, TransactionalProducer, TransactionalProducerOptions } from '../../binder/Binder';
 
 /** The record interceptors of one listener, the application's first. */
 export class RecordInterceptors {
@@ -40,12 +40,15 @@ function inbound(r: ConsumedRecord): InboundRecord {
   return new PlainInboundRecord(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value, [...r.headers]);
 }
 
-/** The binder with every producer binding passing its records through the interceptors first. */
-export function interceptingBinder(binder: Binder, interceptors: ProducerInterceptor[]): Binder {
-  if (interceptors.length === 0) return binder;
+/**
+ * The binder with every producer binding passing its records through the interceptors first.
+ * `interceptors` is read at each send: the application's own interceptor services join the list
+ * once the container has built them.
+ */
+export function interceptingBinder(binder: Binder, interceptors: () => readonly ProducerInterceptor[]): Binder {
   const intercept = (topic: string, record: OutboundRecord): OutboundRecord => {
     let current: ProducedRecord = { topic, ...record, headers: [...(record.headers ?? [])] };
-    for (const interceptor of interceptors) current = interceptor.beforeSend(current) ?? current;
+    for (const interceptor of interceptors()) current = interceptor.beforeSend(current) ?? current;
     const { topic: _topic, ...outbound } = current;
     return outbound;
   };
@@ -62,10 +65,26 @@ export function interceptingBinder(binder: Binder, interceptors: ProducerInterce
       close: () => binding.close(),
     };
   };
-  // Everything but bindProducer is the binder's own, called on the binder (its optional methods included).
+  // A transaction's sends (app.transaction, transactional listeners, a send's own transaction) are sends too.
+  const transactional = binder.transactionalProducer
+    ? async (transactionalId: string, options?: TransactionalProducerOptions): Promise<TransactionalProducer> => {
+        const producer = await binder.transactionalProducer!(transactionalId, options);
+        return {
+          transactionalId: producer.transactionalId,
+          begin: () => producer.begin(),
+          send: (topic, record) => producer.send(topic, intercept(topic, record)),
+          sendOffsets: (group, offsets, metadata) => producer.sendOffsets(group, offsets, metadata),
+          commit: () => producer.commit(),
+          abort: () => producer.abort(),
+          close: () => producer.close(),
+        };
+      }
+    : undefined;
+  // Everything but the producers is the binder's own, called on the binder (its optional methods included).
   return new Proxy(binder, {
     get(target, property) {
       if (property === 'bindProducer') return intercepted;
+      if (property === 'transactionalProducer') return transactional;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

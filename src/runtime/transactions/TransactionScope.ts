@@ -5,7 +5,7 @@
  * sending through channels or the MessageSender need no transaction handle.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Binder, OutboundRecord, SendResult, TopicPartitionOffset } from '../../binder/Binder';
+import type { Binder, ConsumerGroupMetadata, OutboundRecord, SendResult, TopicPartitionOffset } from '../../binder/Binder';
 import { ProducerFencedError } from '../../binder/transactionErrors';
 import type { ProducerConfig } from '../config/types';
 import { TransactionBinderMismatchError } from './errors';
@@ -27,10 +27,10 @@ export class ActiveTransaction {
     return this.producerFor(binder, destination, producer).then((p) => p.send(destination, record));
   }
 
-  /** Commits a group's offsets in the transaction (a transactional listener's input positions). */
-  async sendOffsets(binder: Binder, group: string, offsets: TopicPartitionOffset[], producer: ProducerConfig): Promise<void> {
+  /** Commits a group's offsets in the transaction (a transactional listener's input positions, with its member's group metadata). */
+  async sendOffsets(binder: Binder, group: string, offsets: TopicPartitionOffset[], producer: ProducerConfig, metadata?: ConsumerGroupMetadata): Promise<void> {
     const p = await this.producerFor(binder, offsets[0]?.topic ?? group, producer);
-    await p.sendOffsets(group, offsets);
+    await p.sendOffsets(group, offsets, metadata);
   }
 
   /**

@@ -27,3 +27,19 @@ export class TransactionBinderMismatchError extends BinderyError {
     );
   }
 }
+
+/**
+ * A send outside any transaction to a transactional binding ran in a transaction of its own
+ * together with other sends made at the same time, and another of them failed: the transaction
+ * was aborted, so this record is not visible either.
+ */
+export class LocalTransactionAbortedError extends BinderyError {
+  constructor(override readonly cause: unknown) {
+    super(
+      'LOCAL_TRANSACTION_ABORTED',
+      `The send was aborted with the transaction it ran in (sends outside app.transaction() to a binding with producer.transactionIdPrefix run in one, ` +
+        `shared by the sends made at the same time), because another of its sends failed: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'The record is not visible to read_committed consumers; send it again, or set producer.allowNonTransactional to send without a transaction.',
+    );
+  }
+}

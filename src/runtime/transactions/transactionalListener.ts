@@ -33,7 +33,7 @@ export function transactionalHandler(definition: ConsumerDefinition, producers: 
     const transaction = producers.newFixedTransaction(`${prefix}${group}.${batch.topic}.${batch.partition}`);
     let sought = false;
     const inTransaction: ConsumerSession = {
-      commit: (offsets: TopicPartitionOffset[]) => transaction.sendOffsets(binder, group, offsets, inputConfig),
+      commit: (offsets: TopicPartitionOffset[]) => transaction.sendOffsets(binder, group, offsets, inputConfig, session.groupMetadata?.()),
       seek: (target) => {
         sought = true;
         session.seek(target);
@@ -47,6 +47,7 @@ export function transactionalHandler(definition: ConsumerDefinition, producers: 
       pausePartition: (topic, partition) => session.pausePartition(topic, partition),
       resumePartition: (topic, partition) => session.resumePartition(topic, partition),
       pausedPartitions: () => session.pausedPartitions(),
+      groupMetadata: () => session.groupMetadata?.(),
     };
     try {
       await producers.transactions.run(transaction, () => handler(batch, inTransaction));
