@@ -1,5 +1,11 @@
 export { Bindery, type BinderyOptions, type ApplicationHealth, type ListenerHealth, type TransactionSends } from './Bindery';
-export { TransactionsUnsupportedError, TransactionConfigError, TransactionBinderMismatchError } from './transactions/errors';
+export {
+  TransactionsUnsupportedError,
+  TransactionConfigError,
+  TransactionBinderMismatchError,
+  LocalTransactionAbortedError,
+  OutboxTransactionConflictError,
+} from './transactions/errors';
 export * from './config/types';
 export { loadConfig, mergeConfig, CONFIG_FILE_NAMES, type ConfigSources } from './config/load';
 export { UnknownConfigKeyError } from './config/validate';

@@ -15,7 +15,7 @@ import { keyBytes, OutboundHeaders } from './headers';
 import type { ProducerDefinition } from './model';
 import { errorReplyRecord, replyTargetOf, type ReplyTarget } from './messaging/replyHeaders';
 import { NO_PRODUCER_OBSERVER, type ProducerObserver } from './observability/observers';
-import { TransactionConfigError } from './transactions/errors';
+import { OutboxTransactionConflictError, TransactionConfigError } from './transactions/errors';
 import { LocalTransactions } from './transactions/localTransactions';
 import { TransactionalProducerPool } from './transactions/TransactionalProducerPool';
 import { ActiveTransaction, TransactionScope } from './transactions/TransactionScope';
@@ -89,7 +89,12 @@ class ProducerPool {
 
   constructor(readonly options: ProducerPoolOptions) {
     this.localTransactions = new LocalTransactions(() => leasedTransaction(this));
+    const defaults = options.defaultProducer;
     for (const d of options.definitions.values()) {
+      const transactional = (d.producer.transactionIdPrefix ?? defaults.transactionIdPrefix) !== undefined;
+      if (d.producer.outbox && transactional && (d.producer.allowNonTransactional ?? defaults.allowNonTransactional) !== true) {
+        throw new OutboxTransactionConflictError(d.name, d.destination);
+      }
       if (!this.byDestination.has(d.destination)) this.byDestination.set(d.destination, { ...d, binder: options.binderOf(d.name) });
     }
   }

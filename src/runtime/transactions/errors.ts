@@ -43,3 +43,18 @@ export class LocalTransactionAbortedError extends BinderyError {
     );
   }
 }
+
+/**
+ * An output binding with a durable outbox whose sends run in transactions: a transaction commits
+ * only while the cluster answers, so its records could never wait in the outbox.
+ */
+export class OutboxTransactionConflictError extends BinderyError {
+  constructor(binding: string, destination: string) {
+    super(
+      'OUTBOX_TRANSACTION_CONFLICT',
+      `Binding '${binding}' (destination '${destination}') has producer.outbox and producer.transactionIdPrefix (its own or default.producer's): ` +
+        'a send outside a transaction would run in a transaction of its own, which cannot wait in the outbox. ' +
+        'Set producer.allowNonTransactional: true to send such records through the outbox, or remove one of the two settings.',
+    );
+  }
+}

@@ -28,11 +28,11 @@ function closedPort(): Promise<number> {
   });
 }
 
-async function app(dataDir: string): Promise<Bindery> {
+async function app(dataDir: string, producer: NonNullable<NonNullable<BinderyConfig['bindings']>[string]['producer']> = {}): Promise<Bindery> {
   const config: BinderyConfig = {
     binder: 'kafka',
     binders: { kafka: { brokers: `127.0.0.1:${await closedPort()}`, logLevel: 'nothing', connectionTimeoutMs: 200, retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 200 } } },
-    bindings: { output: { destination: 'orders', producer: { outbox: { dataDir } } } },
+    bindings: { output: { destination: 'orders', producer: { outbox: { dataDir }, ...producer } } },
   };
   return Bindery.create({ services: [Orders], config, logger: silentLogger, configFile: false, env: {}, shutdownOnSignals: false, metrics: true });
 }
@@ -68,6 +68,22 @@ describe('kafka binder outbox in an application', () => {
     expect(application.health().outboxes).toEqual([expect.objectContaining({ destination: 'orders', depth: 3, unreachable: true })]);
     const scraped = await application.metrics!.registry.metrics();
     expect(scraped).toMatch(/^bindery_outbox_records\{destination="orders"\} 3$/m);
+  });
+
+  // A send outside a transaction to a transactional binding runs in a transaction of its own,
+  // which needs the cluster: it cannot wait in the outbox.
+  it('refuses an outbox on a binding whose sends run in transactions, naming the binding and the way out', async () => {
+    await expect(app(dir, { transactionIdPrefix: 'orders-' })).rejects.toThrow(
+      "Binding 'output' (destination 'orders') has producer.outbox and producer.transactionIdPrefix",
+    );
+  });
+
+  it('keeps the outbox of a transactional binding that allows non-transactional sends', async () => {
+    const application = await app(dir, { transactionIdPrefix: 'orders-', allowNonTransactional: true });
+    apps.push(application);
+    await application.start();
+    const result = await application.get(Orders).source.output.send({ id: 'order-1' }, { key: 'customer-7' });
+    expect(result.outcome).toBe('stored');
   });
 });
 
