@@ -37,6 +37,25 @@ describe('kafka binder on bindery broker', () => {
       await app.close();
     }
   });
+
+  it('under a steady stream of sends outside a transaction, the first resolves while the stream still runs, and order holds', async () => {
+    const id = randomUUID().slice(0, 8);
+    const config = outputsConfig('kafka', id);
+    const app = await Bindery.create({
+      services: [Readers],
+      config: { ...config, binders: { kafka: { brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' } } },
+      configFile: false,
+      env: {},
+      logger: silentLogger,
+      shutdownOnSignals: false,
+    });
+    try {
+      await app.start();
+      await steadyStream(app, `local.events.${id}`);
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 class Outputs {
@@ -61,6 +80,31 @@ class Readers {
   onPlain(@Payload() v: { n: number }): void {
     this.plain.push(v.n);
   }
+}
+
+/**
+ * A steady stream of sends must not hold one transaction open: its records would stay invisible
+ * until the stream paused, and past transaction.timeout.ms the broker would abort them. Each round
+ * sends a few more while the earlier ones are in flight, until the first send has resolved.
+ */
+async function steadyStream(app: Bindery, topic: string): Promise<void> {
+  const cap = 3000;
+  let firstResolved = false;
+  let made = 0;
+  const sends: Promise<unknown>[] = [];
+  while (!firstResolved && made < cap) {
+    for (let i = 0; i < 5; i++) {
+      sends.push(app.send(topic, { n: ++made }));
+      if (made === 1) void sends[0].then(() => (firstResolved = true));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const madeWhenFirstResolved = made;
+  await Promise.all(sends);
+  expect({ firstResolvedWhileStreaming: madeWhenFirstResolved < cap }).toEqual({ firstResolvedWhileStreaming: true });
+  const readers = app.get(Readers);
+  await waitFor(`every record (events ${readers.events.length} of ${made})`, () => readers.events.length === made);
+  expect(readers.events).toEqual(Array.from({ length: made }, (_, i) => i + 1));
 }
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 30000): Promise<void> {
