@@ -10,6 +10,7 @@ import { protocolCodec } from './protocolCodec';
 import { responseBytesBound } from './responseBounds';
 import type { SaslSettings } from './services';
 import { advertisedVersions } from './unsupportedVersion';
+import { transactionFeatureLevels, transactionVersionCaps } from './transactionVersionFeature';
 import type { BrokerMetrics } from '../metrics/BrokerMetrics';
 
 export interface WireServerOptions {
@@ -74,7 +75,8 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
   const host = opts.host ?? DEFAULT_BROKER_CONFIG.host;
   const services: BrokerServices = {
     broker,
-    advertisedVersions: () => advertisedVersions(server.handlerTable),
+    advertisedVersions: () => advertisedVersions(server.handlerTable, transactionVersionCaps(broker.transactions.transactionVersion)),
+    features: () => transactionFeatureLevels(broker.transactions.transactionVersion),
     sasl: opts.sasl ?? null,
     failedAuthentication: new FailedAuthenticationDelay(opts.failedAuthenticationDelayMs ?? DEFAULT_BROKER_CONFIG.connectionFailedAuthenticationDelayMs),
     advertisedHost: advertisedHostFor(host, opts.advertisedHost),

@@ -16,7 +16,8 @@ import type { CoordinatorClock, TimerHandle } from '../group/CoordinatorClock';
 import type { CommittedOffset } from '../group/offsetsTopic/OffsetsStore';
 import type { Logger } from '../../logging';
 import { CONSUMER_OFFSETS_TOPIC } from '../topics/topicName';
-import { TransactionMetadata, type TopicPartitionRef } from './TransactionMetadata';
+import { decideEndTxnV2 } from './endTxnDecision';
+import { MAX_PRODUCER_EPOCH, TransactionMetadata, type TopicPartitionRef } from './TransactionMetadata';
 import { TransactionState, transactionStateByName } from './TransactionState';
 import type { TransactionStateManager } from './TransactionStateManager';
 import type * as T from './types';
@@ -30,6 +31,8 @@ export interface TransactionCoordinatorConfig {
   transactionalIdExpirationMs: number;
   /** transaction.remove.expired.transaction.cleanup.interval.ms */
   removeExpiredTransactionalIdsIntervalMs: number;
+  /** transaction.version: the finalized level (2 lets producers add partitions implicitly and bump the epoch per transaction). */
+  transactionVersion: number;
 }
 
 
@@ -72,6 +75,11 @@ export class TransactionCoordinator {
 
   partitionFor(transactionalId: string): number {
     return this.states.partitionFor(transactionalId);
+  }
+
+  /** The finalized transaction.version level this coordinator runs. */
+  get transactionVersion(): number {
+    return this.config.transactionVersion;
   }
 
   // ---- InitProducerId ----
@@ -136,7 +144,9 @@ export class TransactionCoordinator {
       m.transitionTo(S.PrepareAbort, this.clock.now());
     } else {
       m.transitionTo(S.PrepareEpochFence, this.clock.now());
-      m.producerEpoch += 1;
+      // Under transactions version 2 the abort bumps the epoch once more (as every EndTxn does), so the
+      // fenced producer's own EndTxn, one epoch behind the fence, is not taken for a retry of this abort.
+      m.producerEpoch = Math.min(m.producerEpoch + (m.clientTransactionVersion >= 2 ? 2 : 1), MAX_PRODUCER_EPOCH);
       m.transitionTo(S.PrepareAbort, this.clock.now());
     }
     await this.states.persist(m);
@@ -178,6 +188,34 @@ export class TransactionCoordinator {
     return every(code);
   }
 
+  /**
+   * Transactions version 2: a Produce v12+ (or TxnOffsetCommit v5) adds its partitions to the
+   * producer's transaction itself, starting one when none is open (Kafka's AddPartitionsToTxn sent
+   * by the partition leader). NONE, or the code the request's partitions get.
+   */
+  async addPartitionsImplicitly(p: T.TxnProducer, parts: TopicPartitionRef[]): Promise<number> {
+    if (this.config.transactionVersion < 2) return ErrorCode.INVALID_TXN_STATE;
+    const m = this.states.get(p.transactionalId);
+    const refused = this.producerError(m, p);
+    if (refused !== ErrorCode.NONE || !m) return refused;
+    if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    m.clientTransactionVersion = 2;
+    return this.addToTransaction(m, parts);
+  }
+
+  /** AddPartitionsToTxn v4+ with VerifyOnly: whether each partition is in the producer's open transaction (changes nothing). */
+  verifyPartitions(p: T.TxnProducer, topics: { name: string; partitions: number[] }[]): T.AddPartitionsResult[] {
+    const m = this.states.get(p.transactionalId);
+    const refused = this.producerError(m, p);
+    return topics.map((t) => ({
+      topic: t.name,
+      partitions: t.partitions.map((partition) => ({
+        partition,
+        errorCode: refused !== ErrorCode.NONE ? refused : m?.state === S.Ongoing && m.hasPartition(t.name, partition) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE,
+      })),
+    }));
+  }
+
   async addOffsets(p: T.TxnProducer, groupId: string): Promise<number> {
     const m = this.states.get(p.transactionalId);
     const refused = this.producerError(m, p);
@@ -211,7 +249,8 @@ export class TransactionCoordinator {
 
   // ---- TxnOffsetCommit ----
 
-  async txnOffsetCommit(req: T.TxnOffsetCommitRequest): Promise<T.TxnOffsetCommitResponse> {
+  /** `addOffsetsPartition`: the request is TxnOffsetCommit v5+ of a transactions-version-2 producer. */
+  async txnOffsetCommit(req: T.TxnOffsetCommitRequest, addOffsetsPartition = false): Promise<T.TxnOffsetCommitResponse> {
     const every = (code: number): T.TxnOffsetCommitResponse => ({
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((x) => ({ partitionIndex: x.partitionIndex, errorCode: code })) })),
     });
@@ -219,6 +258,11 @@ export class TransactionCoordinator {
     const refused = this.producerError(m, req);
     if (refused !== ErrorCode.NONE) return every(refused === ErrorCode.INVALID_PRODUCER_ID_MAPPING ? ErrorCode.INVALID_PRODUCER_ID_MAPPING : ErrorCode.PRODUCER_FENCED);
     const offsetsPartition = this.groups.partitionFor(req.groupId);
+    if (addOffsetsPartition && !(m?.state === S.Ongoing && m.hasPartition(CONSUMER_OFFSETS_TOPIC, offsetsPartition))) {
+      // Transactions version 2: TxnOffsetCommit v5 also does what AddOffsetsToTxn did.
+      const added = await this.addPartitionsImplicitly(req, [{ topic: CONSUMER_OFFSETS_TOPIC, partition: offsetsPartition }]);
+      if (added !== ErrorCode.NONE) return every(added);
+    }
     if (m?.state !== S.Ongoing || !m.hasPartition(CONSUMER_OFFSETS_TOPIC, offsetsPartition)) return every(ErrorCode.INVALID_TXN_STATE);
     const groupError = this.groups.validateCommit(req.groupId, req.generationId, req.memberId, req.groupInstanceId);
     if (groupError !== ErrorCode.NONE) return every(groupError);
@@ -263,10 +307,47 @@ export class TransactionCoordinator {
 
   // ---- EndTxn ----
 
+  /** EndTxn of a transactions-version-1 producer: the error code. */
   async endTxn(p: T.TxnProducer, commit: boolean): Promise<number> {
+    return (await this.endTransaction(p, commit, 0)).errorCode;
+  }
+
+  /**
+   * EndTxn. `clientTransactionVersion` 2 (EndTxn v5+): the epoch is bumped by every EndTxn and the
+   * answer carries the producer id and epoch to use next (a new id when the epoch overflows).
+   */
+  async endTransaction(p: T.TxnProducer, commit: boolean, clientTransactionVersion: number): Promise<T.EndTxnResult> {
+    const fail = (errorCode: number): T.EndTxnResult => ({ errorCode, producerId: -1, producerEpoch: -1 });
     const m = this.states.get(p.transactionalId);
+    if (!m) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    if (clientTransactionVersion < 2) {
+      const code = await this.endTxnV1(m, p, commit);
+      return fail(code);
+    }
+    const decision = decideEndTxnV2(m, p, commit);
+    if (decision.kind === 'answer') {
+      return decision.errorCode === ErrorCode.NONE ? { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch } : fail(decision.errorCode);
+    }
+    try {
+      const now = this.clock.now();
+      const nextProducerId = m.isEpochExhausted ? this.log.allocateProducerId() : -1;
+      m.transitionTo(decision.commit ? S.PrepareCommit : S.PrepareAbort, now);
+      m.lastProducerEpoch = m.producerEpoch;
+      if (m.producerEpoch < MAX_PRODUCER_EPOCH) m.producerEpoch += 1;
+      m.nextProducerId = nextProducerId;
+      m.clientTransactionVersion = 2;
+      if (decision.noPartitionAdded) m.txnStartTimestamp = now;
+      await this.states.persist(m);
+      await this.completeTransaction(m, decision.commit);
+      return { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch };
+    } catch (err) {
+      return fail(toErrorResult(err).errorCode);
+    }
+  }
+
+  private async endTxnV1(m: TransactionMetadata, p: T.TxnProducer, commit: boolean): Promise<number> {
     const refused = this.producerError(m, p);
-    if (refused !== ErrorCode.NONE || !m) return refused;
+    if (refused !== ErrorCode.NONE) return refused;
     switch (m.state) {
       case S.Ongoing:
         break;
@@ -307,6 +388,13 @@ export class TransactionCoordinator {
     this.pendingOffsets.delete(m.producerId);
     if (commit && pending) for (const [groupId, offsets] of pending) this.groups.applyCommitted(groupId, offsets);
     m.transitionTo(commit ? S.CompleteCommit : S.CompleteAbort, this.clock.now());
+    if (m.nextProducerId !== -1) {
+      // The epoch bump of this EndTxn overflowed: the producer continues under the new id.
+      m.prevProducerId = m.producerId;
+      m.producerId = m.nextProducerId;
+      m.producerEpoch = 0;
+      m.nextProducerId = -1;
+    }
     await this.states.persist(m);
   }
 
