@@ -16,25 +16,11 @@ import type { Topic } from '../topics/Topic';
 import type { TopicManager } from '../topics/TopicManager';
 import { isInternalTopic } from '../topics/topicName';
 import { batchViews, checkBatches } from './batchChecks';
+import { ImplicitTxnPartitions, partitionKey, type RefusedPartition, type TransactionVerifier } from './ImplicitTxnPartitions';
 import { lastSequence, type BatchMetadata } from './ProducerStateManager';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from './types';
 
-export interface TransactionalProducerRef {
-  transactionalId: string;
-  producerId: number;
-  producerEpoch: number;
-}
-
-/** The transaction coordinator as the produce path asks it (KIP-890's verification). */
-export interface TransactionVerifier {
-  /**
-   * Whether a transactional batch of this producer may go to this partition (it was added to the
-   * producer's open transaction): NONE, or the error code the produce gets.
-   */
-  verify(producer: TransactionalProducerRef, topic: string, partition: number): number;
-  /** Transactions version 2: adds the partitions to the producer's transaction (opening one); NONE or the error code. */
-  addImplicitly(producer: TransactionalProducerRef, partitions: { topic: string; partition: number }[]): Promise<number>;
-}
+export type { TransactionVerifier } from './ImplicitTxnPartitions';
 
 /** Re-encodes stored batches with another codec, keeping every header field. */
 export type Recompressor = (records: Buffer, codec: CompressionType, level?: number) => Promise<Buffer>;
@@ -42,6 +28,7 @@ export type Recompressor = (records: Buffer, codec: CompressionType, level?: num
 export class ProduceHandler {
   /** Set once the transaction coordinator runs; until then transactional batches are refused. */
   transactions: TransactionVerifier | null = null;
+  private readonly implicitPartitions = new ImplicitTxnPartitions();
 
   constructor(
     private readonly topics: TopicManager,
@@ -53,61 +40,31 @@ export class ProduceHandler {
     const acksError = req.acks === 0 || req.acks === 1 || req.acks === -1 ? null : `acks must be 0, 1 or -1, got ${req.acks}`;
     const txnError =
       req.transactionalId && !this.transactions ? 'transactions are not supported by the native broker: use an idempotent producer without transactional.id' : null;
-    const implicitErrors = !acksError && !txnError && req.addPartitionsToTxn && req.transactionalId ? await this.addPartitionsImplicitly(req, req.transactionalId) : null;
-    let waits = false;
-    const pending = req.topics.map((t) => ({
-      name: t.name,
-      partitionResponses: t.partitions.map((p) => {
-        if (acksError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError));
-        if (txnError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_TXN_STATE, txnError));
-        const implicitError = implicitErrors?.get(`${t.name}\u0000${p.index}`);
-        if (implicitError) return this.logged(t.name, failed(p.index, implicitError.code, implicitError.message));
-        const r = this.producePartition(t.name, p.index, p.records, false, req.acks, req.transactionalId ?? null);
-        if (r instanceof Promise) waits = true;
-        return r;
-      }),
-    }));
+    const dispatch = (refused: ReadonlyMap<string, RefusedPartition> | null) => {
+      let waits = false;
+      const pending = req.topics.map((t) => ({
+        name: t.name,
+        partitionResponses: t.partitions.map((p) => {
+          if (acksError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError));
+          if (txnError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_TXN_STATE, txnError));
+          const notAdded = refused?.get(partitionKey(t.name, p.index));
+          if (notAdded) return this.logged(t.name, failed(p.index, notAdded.code, notAdded.message));
+          const r = this.producePartition(t.name, p.index, p.records, false, req.acks, req.transactionalId ?? null);
+          if (r instanceof Promise) waits = true;
+          return r;
+        }),
+      }));
+      return { pending, waits };
+    };
+    const { pending, waits } =
+      !acksError && !txnError && req.addPartitionsToTxn && req.transactionalId && this.transactions
+        ? await this.implicitPartitions.addThen(this.transactions, req, req.transactionalId, dispatch)
+        : dispatch(null);
     // Most produces complete synchronously; only re-compression makes a partition wait.
     const responses = waits
       ? await Promise.all(pending.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitionResponses) })))
       : (pending as ProduceResponse['responses']);
     return { responses, throttleTimeMs: 0 };
-  }
-
-  /**
-   * Produce v12+ of a transactions-version-2 producer: the partitions its transactional batches go
-   * to join its transaction before anything is appended (as Kafka's partition leader asks the
-   * coordinator with AddPartitionsToTxn). Returns the refused partitions (topic NUL partition → error).
-   */
-  private async addPartitionsImplicitly(req: ProduceRequest, transactionalId: string): Promise<Map<string, { code: number; message: string }>> {
-    const refused = new Map<string, { code: number; message: string }>();
-    if (!this.transactions) return refused;
-    const byProducer = new Map<string, { producer: TransactionalProducerRef; partitions: { topic: string; partition: number }[] }>();
-    for (const t of req.topics) {
-      for (const p of t.partitions) {
-        const first = p.records ? firstTransactionalBatch(p.records) : null;
-        if (!first) continue;
-        const producer = { transactionalId, producerId: first.producerId, producerEpoch: first.producerEpoch };
-        if (this.transactions.verify(producer, t.name, p.index) !== ErrorCode.INVALID_TXN_STATE) continue;
-        const key = `${first.producerId}/${first.producerEpoch}`;
-        const entry = byProducer.get(key) ?? { producer, partitions: [] };
-        entry.partitions.push({ topic: t.name, partition: p.index });
-        byProducer.set(key, entry);
-      }
-    }
-    for (const { producer, partitions } of byProducer.values()) {
-      const code = await this.transactions.addImplicitly(producer, partitions);
-      if (code === ErrorCode.NONE) continue;
-      // As Kafka's produce path answers them: a fenced producer's epoch is invalid; a transaction still completing is retried.
-      const answered = code === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : code === ErrorCode.CONCURRENT_TRANSACTIONS ? ErrorCode.NOT_ENOUGH_REPLICAS : code;
-      for (const x of partitions) {
-        refused.set(`${x.topic}\u0000${x.partition}`, {
-          code: answered,
-          message: `producer ${producer.producerId} epoch ${producer.producerEpoch} of transactional id ${transactionalId} could not add ${x.topic}-${x.partition} to its transaction: ${errorName(code)}`,
-        });
-      }
-    }
-    return refused;
   }
 
   /** Appends to one partition; never throws. `internal` allows writing to __consumer_offsets. */
@@ -235,16 +192,6 @@ export class ProduceHandler {
   private logged(topic: string, response: ProducePartitionResponse): ProducePartitionResponse {
     this.logger.warn(`produce to topic ${topic} partition ${response.index} failed with ${errorName(response.errorCode)}: ${response.errorMessage ?? ''}`);
     return response;
-  }
-}
-
-/** The producer of the first transactional batch of a record set, or null (malformed sets are refused later, by checkBatches). */
-function firstTransactionalBatch(records: Buffer): { producerId: number; producerEpoch: number } | null {
-  try {
-    const v = batchViews(records).find((b) => b.isTransactional);
-    return v ? { producerId: v.producerId, producerEpoch: v.producerEpoch } : null;
-  } catch {
-    return null;
   }
 }
 
