@@ -124,7 +124,7 @@ export const BROKER_CONFIG_DEFS: ConfigDefs<BrokerConfig> = {
   transactionRemoveExpiredTransactionCleanupIntervalMs: define.integer(3600000, 1, 'how often transactional ids are checked against `transactional.id.expiration.ms`', {
     kafkaName: 'transaction.remove.expired.transaction.cleanup.interval.ms',
   }),
-  transactionVersion: define.integer(1, 0, 'finalized level of the `transaction.version` feature advertised by ApiVersions: 2 = transactions version 2 (KIP-890 epoch bump per transaction, partitions added by Produce v12+), 1 or 0 = version 1 clients', {
+  transactionVersion: define.integer(2, 0, 'finalized level of the `transaction.version` feature advertised by ApiVersions: 2 = transactions version 2 (KIP-890 epoch bump per transaction, partitions added by Produce v12+), 1 or 0 = version 1 clients', {
     kafkaName: 'transaction.version',
     max: 2,
   }),
