@@ -16,9 +16,10 @@ import type { CoordinatorClock, TimerHandle } from '../group/CoordinatorClock';
 import type { CommittedOffset } from '../group/offsetsTopic/OffsetsStore';
 import type { Logger } from '../../logging';
 import { CONSUMER_OFFSETS_TOPIC } from '../topics/topicName';
-import { decideEndTxnV2 } from './endTxnDecision';
+import { decideEndTxnV1, decideEndTxnV2 } from './endTxnDecision';
+import { describeTransactions, listTransactions } from './transactionListing';
 import { MAX_PRODUCER_EPOCH, TransactionMetadata, type TopicPartitionRef } from './TransactionMetadata';
-import { TransactionState, transactionStateByName } from './TransactionState';
+import { TransactionState } from './TransactionState';
 import type { TransactionStateManager } from './TransactionStateManager';
 import type * as T from './types';
 
@@ -181,6 +182,7 @@ export class TransactionCoordinator {
         })),
       }));
     }
+    m.clientTransactionVersion = 0;
     const code = await this.addToTransaction(
       m,
       topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition }))),
@@ -221,6 +223,7 @@ export class TransactionCoordinator {
     const refused = this.producerError(m, p);
     if (refused !== ErrorCode.NONE || !m) return refused;
     if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    m.clientTransactionVersion = 0;
     return this.addToTransaction(m, [{ topic: CONSUMER_OFFSETS_TOPIC, partition: this.groups.partitionFor(groupId) }]);
   }
 
@@ -320,55 +323,26 @@ export class TransactionCoordinator {
     const fail = (errorCode: number): T.EndTxnResult => ({ errorCode, producerId: -1, producerEpoch: -1 });
     const m = this.states.get(p.transactionalId);
     if (!m) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
-    if (clientTransactionVersion < 2) {
-      const code = await this.endTxnV1(m, p, commit);
-      return fail(code);
-    }
-    const decision = decideEndTxnV2(m, p, commit);
-    if (decision.kind === 'answer') {
-      return decision.errorCode === ErrorCode.NONE ? { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch } : fail(decision.errorCode);
-    }
+    const v2 = clientTransactionVersion >= 2;
+    const decision = v2 ? decideEndTxnV2(m, p, commit) : decideEndTxnV1(m, p, commit);
+    const done = (): T.EndTxnResult => (v2 ? { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch } : fail(ErrorCode.NONE));
+    if (decision.kind === 'answer') return decision.errorCode === ErrorCode.NONE ? done() : fail(decision.errorCode);
     try {
       const now = this.clock.now();
-      const nextProducerId = m.isEpochExhausted ? this.log.allocateProducerId() : -1;
+      const nextProducerId = v2 && m.isEpochExhausted ? this.log.allocateProducerId() : -1;
       m.transitionTo(decision.commit ? S.PrepareCommit : S.PrepareAbort, now);
-      m.lastProducerEpoch = m.producerEpoch;
-      if (m.producerEpoch < MAX_PRODUCER_EPOCH) m.producerEpoch += 1;
-      m.nextProducerId = nextProducerId;
-      m.clientTransactionVersion = 2;
-      if (decision.noPartitionAdded) m.txnStartTimestamp = now;
+      m.clientTransactionVersion = v2 ? 2 : 0;
+      if (v2) {
+        m.lastProducerEpoch = m.producerEpoch;
+        if (m.producerEpoch < MAX_PRODUCER_EPOCH) m.producerEpoch += 1;
+        m.nextProducerId = nextProducerId;
+        if (decision.noPartitionAdded) m.txnStartTimestamp = now;
+      }
       await this.states.persist(m);
       await this.completeTransaction(m, decision.commit);
-      return { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch };
+      return done();
     } catch (err) {
       return fail(toErrorResult(err).errorCode);
-    }
-  }
-
-  private async endTxnV1(m: TransactionMetadata, p: T.TxnProducer, commit: boolean): Promise<number> {
-    const refused = this.producerError(m, p);
-    if (refused !== ErrorCode.NONE) return refused;
-    switch (m.state) {
-      case S.Ongoing:
-        break;
-      case S.CompleteCommit:
-        return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
-      case S.CompleteAbort:
-        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
-      case S.PrepareCommit:
-        return commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE;
-      case S.PrepareAbort:
-        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS;
-      default:
-        return ErrorCode.INVALID_TXN_STATE;
-    }
-    try {
-      m.transitionTo(commit ? S.PrepareCommit : S.PrepareAbort, this.clock.now());
-      await this.states.persist(m);
-      await this.completeTransaction(m, commit);
-      return ErrorCode.NONE;
-    } catch (err) {
-      return toErrorResult(err).errorCode;
     }
   }
 
@@ -445,35 +419,11 @@ export class TransactionCoordinator {
   // ---- DescribeTransactions / ListTransactions ----
 
   describe(transactionalIds: string[]): T.DescribedTransaction[] {
-    return transactionalIds.map((transactionalId) => {
-      const m = this.states.get(transactionalId);
-      if (!m) {
-        return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] };
-      }
-      return {
-        errorCode: ErrorCode.NONE,
-        transactionalId,
-        transactionState: m.state.name,
-        transactionTimeoutMs: m.txnTimeoutMs,
-        transactionStartTimeMs: m.txnStartTimestamp,
-        producerId: m.producerId,
-        producerEpoch: m.producerEpoch,
-        topics: m.partitionsByTopic(),
-      };
-    });
+    return describeTransactions(this.states, transactionalIds);
   }
 
   /** Transactions matching the filters (empty filters match all); `durationMs` ≥ 0 keeps those open at least that long. */
   list(stateFilters: string[], producerIdFilters: number[], durationMs = -1): { unknownStateFilters: string[]; transactions: T.ListedTransaction[] } {
-    const unknownStateFilters = stateFilters.filter((s) => !transactionStateByName(s));
-    const states = new Set(stateFilters);
-    const pids = new Set(producerIdFilters);
-    const now = this.clock.now();
-    const transactions = this.states
-      .all()
-      .filter((m) => (states.size === 0 || states.has(m.state.name)) && (pids.size === 0 || pids.has(m.producerId)))
-      .filter((m) => durationMs < 0 || (m.state === S.Ongoing && now - m.txnStartTimestamp >= durationMs))
-      .map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: m.state.name }));
-    return { unknownStateFilters, transactions };
+    return listTransactions(this.states, stateFilters, producerIdFilters, durationMs, this.clock.now());
   }
 }

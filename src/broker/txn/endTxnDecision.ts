@@ -1,5 +1,8 @@
 /**
- * What an EndTxn of a transactions-version-2 producer (EndTxn v5+) does, by Kafka's
+ * What an EndTxn does, by Kafka's TransactionCoordinator. Version 1 (EndTxn v0–v4): only the
+ * current epoch may end a transaction, and a repeated EndTxn of a completed one is answered NONE.
+ *
+ * Version 2: what an EndTxn of a transactions-version-2 producer (EndTxn v5+) does, by Kafka's
  * TransactionCoordinator: every EndTxn bumps the epoch, so a request carrying the epoch just
  * before the current one is the retry of an EndTxn that already succeeded (answered as it was),
  * and any other epoch but the current one is fenced.
@@ -21,6 +24,32 @@ export type EndTxnDecision =
   | { kind: 'answer'; errorCode: number }
   /** Decide the transaction: prepare `commit` or abort with a bumped epoch; `noPartitionAdded` when none was open. */
   | { kind: 'end'; commit: boolean; noPartitionAdded: boolean };
+
+/** The code a request of this producer gets when it is not the current one of its transactional id, else NONE. */
+function producerError(m: TransactionMetadata, p: TxnProducer): number {
+  if (m.producerId !== p.producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+  return m.producerEpoch === p.producerEpoch ? ErrorCode.NONE : ErrorCode.PRODUCER_FENCED;
+}
+
+export function decideEndTxnV1(m: TransactionMetadata, p: TxnProducer, commit: boolean): EndTxnDecision {
+  const answer = (errorCode: number): EndTxnDecision => ({ kind: 'answer', errorCode });
+  const refused = producerError(m, p);
+  if (refused !== ErrorCode.NONE) return answer(refused);
+  switch (m.state) {
+    case S.Ongoing:
+      return { kind: 'end', commit, noPartitionAdded: false };
+    case S.CompleteCommit:
+      return answer(commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE);
+    case S.CompleteAbort:
+      return answer(commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE);
+    case S.PrepareCommit:
+      return answer(commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE);
+    case S.PrepareAbort:
+      return answer(commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS);
+    default:
+      return answer(ErrorCode.INVALID_TXN_STATE);
+  }
+}
 
 export function decideEndTxnV2(m: TransactionMetadata, p: TxnProducer, commit: boolean): EndTxnDecision {
   const answer = (errorCode: number): EndTxnDecision => ({ kind: 'answer', errorCode });

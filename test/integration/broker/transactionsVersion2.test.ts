@@ -8,6 +8,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { Broker } from '../../../src/broker/Broker';
+import { ManualClock } from '../../../src/broker/group/CoordinatorClock';
 import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
 import { ApiKey, decodeResponse, decodeResponseHeader, encodeRecordBatchSync, encodeRequestFrame } from '../../../src/protocol';
@@ -230,6 +231,22 @@ describe('transactions version 2 over the wire', () => {
     await produce(c, 12, 'tx-overflow', 'overflow', txnBatch(next.producerId, 0, 0, ['first of the new id']));
     expect((await endTxn(c, 5, next, 0, true)).producerEpoch).toBe(1);
     expect(await committedValues(c, 'overflow')).toEqual(['last of the old id', 'first of the new id']);
+  });
+
+  it('fences the producer of a version-2 transaction aborted past its timeout: its own EndTxn is not taken for a retry', async () => {
+    const clock = new ManualClock();
+    broker = await Broker.open({ fs: new MemoryFileSystem(), clock, config: { transactionVersion: 2 } });
+    await broker.createTopics({ topics: [{ name: 'slow', numPartitions: 1 }] });
+    const init = await broker.transactions.initProducerId({ transactionalId: 'tx-slow', transactionTimeoutMs: 5000 });
+    const p = { transactionalId: 'tx-slow', producerId: init.producerId, producerEpoch: init.producerEpoch };
+    const produced = await broker.produce({ acks: -1, transactionalId: 'tx-slow', addPartitionsToTxn: true, topics: [{ name: 'slow', partitions: [{ index: 0, records: txnBatch(p.producerId, p.producerEpoch, 0, ['late']) }] }] });
+    expect(produced.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE);
+    clock.advance(6000);
+    expect(await broker.transactions.abortTimedOutTransactions()).toBe(1);
+    // Two epochs past the producer's: one epoch past would read as the retry of an abort it sent itself.
+    expect(broker.transactions.describe(['tx-slow'])[0]).toMatchObject({ transactionState: 'CompleteAbort', producerEpoch: p.producerEpoch + 2 });
+    expect((await broker.transactions.endTransaction(p, false, 2)).errorCode).toBe(ErrorCode.PRODUCER_FENCED);
+    expect((await broker.transactions.endTransaction(p, true, 2)).errorCode).toBe(ErrorCode.PRODUCER_FENCED);
   });
 
   it('commits offsets sent with TxnOffsetCommit v5 alone (no AddOffsetsToTxn), visible once the transaction commits', async () => {
