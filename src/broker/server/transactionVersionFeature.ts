@@ -2,10 +2,11 @@
  * Kafka's `transaction.version` feature as ApiVersions v3+ reports it (KIP-584 features, KIP-890):
  * the levels this broker supports and the level it runs (the transaction.version setting). Java
  * clients 4.x run transactions version 2 when the finalized level is 2 or more; below that, the
- * request versions only such producers send are not advertised, so every client sees the broker
- * it saw before KIP-890.
+ * request versions only such producers send are neither advertised nor served, so every client
+ * sees the broker it saw before KIP-890.
  */
 import { ApiKey } from '../../protocol/generated/apiKeys';
+import type { ApiHandler } from './types';
 
 export const TRANSACTION_VERSION_FEATURE = 'transaction.version';
 export const MAX_SUPPORTED_TRANSACTION_VERSION = 2;
@@ -26,14 +27,18 @@ export function transactionFeatureLevels(level: number): FeatureLevels {
   };
 }
 
-/** Request versions of transactions version 2: Produce v12, EndTxn v5, TxnOffsetCommit v5. */
-const VERSION_2_ONLY: ReadonlyMap<number, number> = new Map([
+/** The last version before transactions version 2's (Produce v12, EndTxn v5, TxnOffsetCommit v5). */
+const BEFORE_VERSION_2: ReadonlyMap<number, number> = new Map([
   [ApiKey.Produce, 11],
   [ApiKey.EndTxn, 4],
   [ApiKey.TxnOffsetCommit, 4],
 ]);
 
-/** The highest version to advertise per api at this level (none capped at level 2). */
-export function transactionVersionCaps(level: number): ReadonlyMap<number, number> {
-  return level >= 2 ? new Map() : VERSION_2_ONLY;
+/** The handlers as served at this level: below 2, those of Produce, EndTxn and TxnOffsetCommit end at their version-1 versions. */
+export function withTransactionVersionCaps<S>(handlers: readonly ApiHandler<S>[], level: number): ApiHandler<S>[] {
+  if (level >= 2) return [...handlers];
+  return handlers.map((h) => {
+    const cap = BEFORE_VERSION_2.get(h.apiKey);
+    return cap === undefined || h.maxVersion <= cap ? h : { ...h, maxVersion: cap };
+  });
 }

@@ -10,17 +10,11 @@ export function readBareHeader(frame: Buffer): { apiKey: number; apiVersion: num
   return { apiKey: frame.readInt16BE(0), apiVersion: frame.readInt16BE(2), correlationId: frame.readInt32BE(4) };
 }
 
-/**
- * The advertised version ranges, ordered by api key; every API is advertised from version 0.
- * `caps` lowers the highest advertised version of some apis (features the broker does not run).
- */
-export function advertisedVersions(
-  handlers: ReadonlyMap<number, ApiHandler<any>>,
-  caps: ReadonlyMap<number, number> = new Map(),
-): { apiKey: number; minVersion: number; maxVersion: number }[] {
+/** The advertised version ranges, ordered by api key; every API is advertised from version 0. */
+export function advertisedVersions(handlers: ReadonlyMap<number, ApiHandler<any>>): { apiKey: number; minVersion: number; maxVersion: number }[] {
   return [...handlers.values()]
     .sort((a, b) => a.apiKey - b.apiKey)
-    .map((h) => ({ apiKey: h.apiKey, minVersion: 0, maxVersion: Math.min(h.maxVersion, caps.get(h.apiKey) ?? h.maxVersion) }));
+    .map((h) => ({ apiKey: h.apiKey, minVersion: 0, maxVersion: h.maxVersion }));
 }
 
 /**

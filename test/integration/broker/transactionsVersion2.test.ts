@@ -185,11 +185,13 @@ describe('transactions version 2 over the wire', () => {
     expect((await verify()).resultsByTransaction[0].topicResults[0].resultsByPartition[0].partitionErrorCode).toBe(ErrorCode.NONE);
   });
 
-  it('at level 1 a Produce v12 does not add partitions: the broker behaves as before KIP-890', async () => {
+  it('at level 1 no partition joins a transaction by a produce: the broker behaves as before KIP-890', async () => {
     const c = await start(1);
     await createTopic(c, 'level1');
     const p = await initProducer(c, 'tx-level1');
-    expect((await produce(c, 12, 'tx-level1', 'level1', txnBatch(p.producerId, p.producerEpoch, 0, ['x']))).errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+    const res = await broker!.produce({ acks: -1, transactionalId: 'tx-level1', addPartitionsToTxn: true, topics: [{ name: 'level1', partitions: [{ index: 0, records: txnBatch(p.producerId, p.producerEpoch, 0, ['x']) }] }] });
+    expect(res.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+    expect(broker!.transactions.describe(['tx-level1'])[0].transactionState).toBe('Empty');
   });
 
   it("answers a retried EndTxn v5 as it was answered, and fences an EndTxn of an older epoch", async () => {
