@@ -131,7 +131,10 @@ export class Broker implements BrokerApi {
     await groups.startup();
     const transactions = createTransactionCoordinator({ topics, producer, producerIds, groups, config, clock: options.clock, logger, openTxnOffsets });
     await transactions.startup();
-    producer.transactions = (p, topic, partition) => transactions.verifyProduce(p, topic, partition);
+    producer.transactions = {
+      verify: (p, topic, partition) => transactions.verifyProduce(p, topic, partition),
+      addImplicitly: (p, partitions) => transactions.addPartitionsImplicitly(p, partitions),
+    };
     const broker = new Broker(
       config,
       fs,

@@ -11,6 +11,7 @@ export const BROKER_USAGE = `bindery broker [--port 9092] [--host 127.0.0.1] [--
     [--fetch-log-read-max-bytes N]   (bytes a fetch reads of one partition from the log files, default 57671680)
     [--group-initial-rebalance-delay-ms N]   (how long a new group waits for more members, default 0)
     [--log-retention-check-interval-ms N]   (how often retention runs, default 300000)
+    [--transaction-version 0|1|2]   (transaction.version level advertised; 2 = KIP-890 transactions version 2)
     [--queued-max-request-bytes N] [--max-response-bytes-per-connection N] [--connections-max-idle-ms N]
     [--request-frame-timeout-ms N] [--sasl-server-max-receive-size N] [--connection-failed-authentication-delay-ms N]
       (connection limits; see docs/cli.md)

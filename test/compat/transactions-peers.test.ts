@@ -2,7 +2,9 @@
  * Transactions across clients against bindery broker: a transactional Java producer (Apache Kafka
  * 4.x ProducerPerformance) and a transactional kcat (librdkafka) producer commit; kafkajs aborts a
  * transaction in between; read_committed consumers (Java's ConsoleConsumer, kcat) see every
- * committed record and never an aborted one, while read_uncommitted ones see both.
+ * committed record and never an aborted one, while read_uncommitted ones see both. The Java clients
+ * run against the broker at transaction.version 2 (they then run transactions version 2, KIP-890)
+ * and at 1 (version 1, as before).
  */
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,54 +34,67 @@ async function kafkajsTransaction(bootstrap: string, transactionalId: string, to
 }
 
 describeIfPeer('Apache Kafka 4.x Java tools (java + node scripts/kafka/fetch.js)', javaAvailable, 'Java transactional producer and read_committed consumer against bindery broker', () => {
-  let broker: TestBroker;
-  const dir = mkdtempSync(join(tmpdir(), 'bindery-txn-java-'));
-  jest.setTimeout(240000);
-  const java = (mainClass: string, args: string[]) => run('java', ['-Xmx256m', '-cp', classpath(), mainClass, ...args], { timeoutMs: 180000 });
-  const consume = (isolation: string, maxMessages: number) =>
-    java('org.apache.kafka.tools.consumer.ConsoleConsumer', [
-      '--bootstrap-server', broker.bootstrap, '--topic', 'txn-java', '--from-beginning', '--max-messages', String(maxMessages),
-      '--isolation-level', isolation, '--timeout-ms', '60000',
-    ]);
+  describe.each([2, 1])('transaction.version %i', (transactionVersion) => {
+    let broker: TestBroker;
+    const dir = mkdtempSync(join(tmpdir(), 'bindery-txn-java-'));
+    jest.setTimeout(240000);
+    const java = (mainClass: string, args: string[]) => run('java', ['-Xmx256m', '-cp', classpath(), mainClass, ...args], { timeoutMs: 180000 });
+    const consume = (isolation: string, maxMessages: number) =>
+      java('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+        '--bootstrap-server', broker.bootstrap, '--topic', 'txn-java', '--from-beginning', '--max-messages', String(maxMessages),
+        '--isolation-level', isolation, '--timeout-ms', '60000',
+      ]);
 
-  beforeAll(async () => (broker = await startTestBroker()));
-  afterAll(async () => {
-    await killAll();
-    await broker?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+    beforeAll(async () => (broker = await startTestBroker({ args: ['--transaction-version', String(transactionVersion)] })));
+    afterAll(async () => {
+      await killAll();
+      await broker?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('commits ProducerPerformance transactions that a read_committed ConsoleConsumer reads, without the aborted ones', async () => {
-    await kafkajsTransaction(broker.bootstrap, 'tx-js-aborted', 'txn-java', ['aborted-1', 'aborted-2'], false);
-    const payloads = join(dir, 'payloads.txt');
-    writeFileSync(payloads, 'java-committed');
-    const produced = await java('org.apache.kafka.tools.ProducerPerformance', [
-      '--topic', 'txn-java', '--num-records', '500', '--payload-file', payloads, '--throughput', '-1',
-      '--transactional-id', 'tx-java', '--transaction-duration-ms', '50', '--producer-props', `bootstrap.servers=${broker.bootstrap}`,
-    ]);
-    expect(produced.stdout + produced.stderr).toMatch(/^500 records sent/m);
-    await kafkajsTransaction(broker.bootstrap, 'tx-js-last', 'txn-java', ['last'], true);
+    it('commits ProducerPerformance transactions that a read_committed ConsoleConsumer reads, without the aborted ones', async () => {
+      await kafkajsTransaction(broker.bootstrap, 'tx-js-aborted', 'txn-java', ['aborted-1', 'aborted-2'], false);
+      const payloads = join(dir, 'payloads.txt');
+      writeFileSync(payloads, 'java-committed');
+      const produced = await java('org.apache.kafka.tools.ProducerPerformance', [
+        '--topic', 'txn-java', '--num-records', '500', '--payload-file', payloads, '--throughput', '2000',
+        '--transactional-id', 'tx-java', '--transaction-duration-ms', '50', '--producer-props', `bootstrap.servers=${broker.bootstrap}`,
+      ]);
+      expect(produced.stdout + produced.stderr).toMatch(/^500 records sent/m);
+      await kafkajsTransaction(broker.bootstrap, 'tx-js-last', 'txn-java', ['last'], true);
 
-    const committed = await consume('read_committed', 501);
-    const lines = committed.stdout.trim().split('\n');
-    expect(lines.filter((l) => l === 'java-committed')).toHaveLength(500);
-    expect(lines[lines.length - 1]).toBe('last');
-    expect(lines.some((l) => l.startsWith('aborted'))).toBe(false);
-    const uncommitted = await consume('read_uncommitted', 503);
-    expect(uncommitted.stdout.trim().split('\n').filter((l) => l.startsWith('aborted'))).toEqual(['aborted-1', 'aborted-2']);
-  });
+      const committed = await consume('read_committed', 501);
+      const lines = committed.stdout.trim().split('\n');
+      expect(lines.filter((l) => l === 'java-committed')).toHaveLength(500);
+      expect(lines[lines.length - 1]).toBe('last');
+      expect(lines.some((l) => l.startsWith('aborted'))).toBe(false);
+      const uncommitted = await consume('read_uncommitted', 503);
+      expect(uncommitted.stdout.trim().split('\n').filter((l) => l.startsWith('aborted'))).toEqual(['aborted-1', 'aborted-2']);
+    });
 
-  it('lists and describes the transactional ids with kafka-transactions (TransactionsCommand)', async () => {
-    const listed = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'list']);
-    const states = new Map(listed.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/)).map((c) => [c[0], c[3]]));
-    expect(states.get('tx-java')).toBe('CompleteCommit');
-    expect(states.get('tx-js-aborted')).toBe('CompleteAbort');
-    const described = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'describe', '--transactional-id', 'tx-js-aborted']);
-    expect(described.stdout).toMatch(/CompleteAbort/);
-    const producers = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'describe-producers', '--topic', 'txn-java', '--partition', '0']);
-    // ProducerId ProducerEpoch LatestCoordinatorEpoch LastSequence LastTimestamp CurrentTransactionStartOffset
-    expect(producers.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(4);
-    expect(producers.stdout).toMatch(/\b499\b/);
+    it('lists and describes the transactional ids with kafka-transactions (TransactionsCommand)', async () => {
+      const listed = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'list']);
+      const states = new Map(listed.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/)).map((c) => [c[0], c[3]]));
+      expect(states.get('tx-java')).toBe('CompleteCommit');
+      expect(states.get('tx-js-aborted')).toBe('CompleteAbort');
+      const described = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'describe', '--transactional-id', 'tx-js-aborted']);
+      expect(described.stdout).toMatch(/CompleteAbort/);
+      const producers = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'describe-producers', '--topic', 'txn-java', '--partition', '0']);
+      // ProducerId ProducerEpoch LatestCoordinatorEpoch LastSequence LastTimestamp CurrentTransactionStartOffset
+      const rows = producers.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      const describedJava = await java('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', broker.bootstrap, 'describe', '--transactional-id', 'tx-java']);
+      // CoordinatorId TransactionalId ProducerId ProducerEpoch TransactionState ...
+      const javaProducerId = describedJava.stdout.trim().split('\n')[1].trim().split(/\s+/)[2];
+      const javaRow = rows.find((r) => r[0] === javaProducerId)!;
+      if (transactionVersion >= 2) {
+        // Every commit bumped the epoch and the next transaction started its sequence afresh.
+        expect(Number(javaRow[1])).toBeGreaterThan(1);
+        expect(Number(javaRow[3])).toBeLessThan(499);
+      } else {
+        expect(Number(javaRow[3])).toBe(499);
+      }
+    });
   });
 });
 

@@ -32,6 +32,13 @@ export interface BrokerConfig {
   transactionalIdExpirationMs: number;
   /** transaction.remove.expired.transaction.cleanup.interval.ms: how often transactional ids are checked for expiration. */
   transactionRemoveExpiredTransactionCleanupIntervalMs: number;
+  /**
+   * transaction.version: the finalized level of Kafka's transaction.version feature that
+   * ApiVersions advertises. 2 = transactions version 2 (KIP-890: partitions join a transaction
+   * through Produce v12+ and TxnOffsetCommit v5, every EndTxn bumps the producer epoch);
+   * 1 = flexible `__transaction_state` records, clients run transactions version 1; 0 = as before KIP-890.
+   */
+  transactionVersion: number;
   /** log.retention.check.interval.ms: how often retention runs. */
   logRetentionCheckIntervalMs: number;
   /** log.flush.scheduler.interval.ms: how often topics with flush.ms are checked. */
@@ -116,6 +123,10 @@ export const BROKER_CONFIG_DEFS: ConfigDefs<BrokerConfig> = {
   }),
   transactionRemoveExpiredTransactionCleanupIntervalMs: define.integer(3600000, 1, 'how often transactional ids are checked against `transactional.id.expiration.ms`', {
     kafkaName: 'transaction.remove.expired.transaction.cleanup.interval.ms',
+  }),
+  transactionVersion: define.integer(2, 0, 'finalized level of the `transaction.version` feature advertised by ApiVersions: 2 = transactions version 2 (KIP-890 epoch bump per transaction, partitions added by Produce v12+), 1 or 0 = version 1 clients', {
+    kafkaName: 'transaction.version',
+    max: 2,
   }),
   logRetentionCheckIntervalMs: define.integer(300000, 1, 'how often retention runs', { kafkaName: 'log.retention.check.interval.ms' }),
   logFlushSchedulerIntervalMs: define.integer(1000, 1, 'how often topics with `flush.ms` are checked', { kafkaName: 'log.flush.scheduler.interval.ms' }),

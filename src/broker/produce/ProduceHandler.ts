@@ -16,14 +16,11 @@ import type { Topic } from '../topics/Topic';
 import type { TopicManager } from '../topics/TopicManager';
 import { isInternalTopic } from '../topics/topicName';
 import { batchViews, checkBatches } from './batchChecks';
+import { ImplicitTxnPartitions, partitionKey, type RefusedPartition, type TransactionVerifier } from './ImplicitTxnPartitions';
 import { lastSequence, type BatchMetadata } from './ProducerStateManager';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse } from './types';
 
-/**
- * Whether a transactional batch of this producer may go to this partition (it was added to the
- * producer's open transaction): NONE, or the error code the produce gets.
- */
-export type TransactionVerifier = (producer: { transactionalId: string; producerId: number; producerEpoch: number }, topic: string, partition: number) => number;
+export type { TransactionVerifier } from './ImplicitTxnPartitions';
 
 /** Re-encodes stored batches with another codec, keeping every header field. */
 export type Recompressor = (records: Buffer, codec: CompressionType, level?: number) => Promise<Buffer>;
@@ -31,6 +28,7 @@ export type Recompressor = (records: Buffer, codec: CompressionType, level?: num
 export class ProduceHandler {
   /** Set once the transaction coordinator runs; until then transactional batches are refused. */
   transactions: TransactionVerifier | null = null;
+  private readonly implicitPartitions = new ImplicitTxnPartitions();
 
   constructor(
     private readonly topics: TopicManager,
@@ -42,17 +40,26 @@ export class ProduceHandler {
     const acksError = req.acks === 0 || req.acks === 1 || req.acks === -1 ? null : `acks must be 0, 1 or -1, got ${req.acks}`;
     const txnError =
       req.transactionalId && !this.transactions ? 'transactions are not supported by the native broker: use an idempotent producer without transactional.id' : null;
-    let waits = false;
-    const pending = req.topics.map((t) => ({
-      name: t.name,
-      partitionResponses: t.partitions.map((p) => {
-        if (acksError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError));
-        if (txnError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_TXN_STATE, txnError));
-        const r = this.producePartition(t.name, p.index, p.records, false, req.acks, req.transactionalId ?? null);
-        if (r instanceof Promise) waits = true;
-        return r;
-      }),
-    }));
+    const dispatch = (refused: ReadonlyMap<string, RefusedPartition> | null) => {
+      let waits = false;
+      const pending = req.topics.map((t) => ({
+        name: t.name,
+        partitionResponses: t.partitions.map((p) => {
+          if (acksError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, acksError));
+          if (txnError) return this.logged(t.name, failed(p.index, ErrorCode.INVALID_TXN_STATE, txnError));
+          const notAdded = refused?.get(partitionKey(t.name, p.index));
+          if (notAdded) return this.logged(t.name, failed(p.index, notAdded.code, notAdded.message));
+          const r = this.producePartition(t.name, p.index, p.records, false, req.acks, req.transactionalId ?? null);
+          if (r instanceof Promise) waits = true;
+          return r;
+        }),
+      }));
+      return { pending, waits };
+    };
+    const { pending, waits } =
+      !acksError && !txnError && req.addPartitionsToTxn && req.transactionalId && this.transactions
+        ? await this.implicitPartitions.addThen(this.transactions, req, req.transactionalId, dispatch)
+        : dispatch(null);
     // Most produces complete synchronously; only re-compression makes a partition wait.
     const responses = waits
       ? await Promise.all(pending.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitionResponses) })))
@@ -130,7 +137,7 @@ export class ProduceHandler {
             : `batch ${i} is transactional: the native broker does not support transactions, use an idempotent producer`,
         );
       }
-      const code = this.transactions({ transactionalId, producerId: v.producerId, producerEpoch: v.producerEpoch }, topic, partition);
+      const code = this.transactions.verify({ transactionalId, producerId: v.producerId, producerEpoch: v.producerEpoch }, topic, partition);
       if (code !== ErrorCode.NONE) {
         throw new BrokerRequestError(
           code,

@@ -3,6 +3,11 @@
 export interface ProduceRequest {
   /** Set by a transactional producer; its transactional batches go only to partitions added to its open transaction. */
   transactionalId?: string | null;
+  /**
+   * Produce v12+ (transactions version 2): partitions of transactional batches that are not yet in
+   * the producer's transaction are added to it by the broker, instead of being refused.
+   */
+  addPartitionsToTxn?: boolean;
   /** 0 (no response expected by the client), 1 (leader appended), -1 (all in-sync replicas: here, appended and flushed when the topic flushes on append). */
   acks: number;
   timeoutMs?: number;

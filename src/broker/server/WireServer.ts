@@ -10,6 +10,7 @@ import { protocolCodec } from './protocolCodec';
 import { responseBytesBound } from './responseBounds';
 import type { SaslSettings } from './services';
 import { advertisedVersions } from './unsupportedVersion';
+import { transactionFeatureLevels, withTransactionVersionCaps } from './transactionVersionFeature';
 import type { BrokerMetrics } from '../metrics/BrokerMetrics';
 
 export interface WireServerOptions {
@@ -75,6 +76,7 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
   const services: BrokerServices = {
     broker,
     advertisedVersions: () => advertisedVersions(server.handlerTable),
+    features: () => transactionFeatureLevels(broker.transactions.transactionVersion),
     sasl: opts.sasl ?? null,
     failedAuthentication: new FailedAuthenticationDelay(opts.failedAuthenticationDelayMs ?? DEFAULT_BROKER_CONFIG.connectionFailedAuthenticationDelayMs),
     advertisedHost: advertisedHostFor(host, opts.advertisedHost),
@@ -83,9 +85,11 @@ export async function startWireServer(broker: BrokerApi, opts: WireServerOptions
     clusterId: opts.clusterId ?? 'bindery-cluster',
     notices: clientNotices(opts.onNotice ?? (() => undefined)),
   };
+  // Below transaction.version 2 the requests of version-2 producers are neither advertised nor served.
+  const served = withTransactionVersionCaps(brokerHandlers, broker.transactions.transactionVersion);
   const server: KafkaServer<BrokerServices> = new KafkaServer<BrokerServices>({
     codec: protocolCodec,
-    handlers: opts.metrics ? brokerHandlers.map((h) => opts.metrics!.handler(h)) : brokerHandlers,
+    handlers: opts.metrics ? served.map((h) => opts.metrics!.handler(h)) : served,
     services,
     host,
     port: opts.port ?? DEFAULT_BROKER_CONFIG.port,

@@ -1,4 +1,5 @@
 import type { FailedAuthenticationDelay } from './FailedAuthenticationDelay';
+import type { FeatureLevels } from './transactionVersionFeature';
 
 /** SASL/PLAIN users accepted by the broker; when absent, connections need no authentication. */
 export interface SaslSettings {
@@ -17,6 +18,8 @@ export interface ServerServices<B = unknown> {
   broker: B;
   /** Version ranges the server answers, as ApiVersions advertises them. */
   advertisedVersions(): readonly { apiKey: number; minVersion: number; maxVersion: number }[];
+  /** Supported and finalized feature levels, as ApiVersions v3+ reports them (none when absent). */
+  features?(): FeatureLevels;
   sasl: SaslSettings | null;
   /** Paces failed authentications per client address (none when absent). */
   failedAuthentication?: FailedAuthenticationDelay;

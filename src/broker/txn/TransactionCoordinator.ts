@@ -16,8 +16,10 @@ import type { CoordinatorClock, TimerHandle } from '../group/CoordinatorClock';
 import type { CommittedOffset } from '../group/offsetsTopic/OffsetsStore';
 import type { Logger } from '../../logging';
 import { CONSUMER_OFFSETS_TOPIC } from '../topics/topicName';
-import { TransactionMetadata, type TopicPartitionRef } from './TransactionMetadata';
-import { TransactionState, transactionStateByName } from './TransactionState';
+import { decideEndTxnV1, decideEndTxnV2 } from './endTxnDecision';
+import { describeTransactions, listTransactions } from './transactionListing';
+import { MAX_PRODUCER_EPOCH, TransactionMetadata, type TopicPartitionRef } from './TransactionMetadata';
+import { TransactionState } from './TransactionState';
 import type { TransactionStateManager } from './TransactionStateManager';
 import type * as T from './types';
 
@@ -30,6 +32,8 @@ export interface TransactionCoordinatorConfig {
   transactionalIdExpirationMs: number;
   /** transaction.remove.expired.transaction.cleanup.interval.ms */
   removeExpiredTransactionalIdsIntervalMs: number;
+  /** transaction.version: the finalized level (2 lets producers add partitions implicitly and bump the epoch per transaction). */
+  transactionVersion: number;
 }
 
 
@@ -72,6 +76,11 @@ export class TransactionCoordinator {
 
   partitionFor(transactionalId: string): number {
     return this.states.partitionFor(transactionalId);
+  }
+
+  /** The finalized transaction.version level this coordinator runs. */
+  get transactionVersion(): number {
+    return this.config.transactionVersion;
   }
 
   // ---- InitProducerId ----
@@ -136,7 +145,9 @@ export class TransactionCoordinator {
       m.transitionTo(S.PrepareAbort, this.clock.now());
     } else {
       m.transitionTo(S.PrepareEpochFence, this.clock.now());
-      m.producerEpoch += 1;
+      // Under transactions version 2 the abort bumps the epoch once more (as every EndTxn does), so the
+      // fenced producer's own EndTxn, one epoch behind the fence, is not taken for a retry of this abort.
+      m.producerEpoch = Math.min(m.producerEpoch + (m.clientTransactionVersion >= 2 ? 2 : 1), MAX_PRODUCER_EPOCH);
       m.transitionTo(S.PrepareAbort, this.clock.now());
     }
     await this.states.persist(m);
@@ -171,6 +182,7 @@ export class TransactionCoordinator {
         })),
       }));
     }
+    m.clientTransactionVersion = 0;
     const code = await this.addToTransaction(
       m,
       topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition }))),
@@ -178,11 +190,40 @@ export class TransactionCoordinator {
     return every(code);
   }
 
+  /**
+   * Transactions version 2: a Produce v12+ (or TxnOffsetCommit v5) adds its partitions to the
+   * producer's transaction itself, starting one when none is open (Kafka's AddPartitionsToTxn sent
+   * by the partition leader). NONE, or the code the request's partitions get.
+   */
+  async addPartitionsImplicitly(p: T.TxnProducer, parts: TopicPartitionRef[]): Promise<number> {
+    if (this.config.transactionVersion < 2) return ErrorCode.INVALID_TXN_STATE;
+    const m = this.states.get(p.transactionalId);
+    const refused = this.producerError(m, p);
+    if (refused !== ErrorCode.NONE || !m) return refused;
+    if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    m.clientTransactionVersion = 2;
+    return this.addToTransaction(m, parts);
+  }
+
+  /** AddPartitionsToTxn v4+ with VerifyOnly: whether each partition is in the producer's open transaction (changes nothing). */
+  verifyPartitions(p: T.TxnProducer, topics: { name: string; partitions: number[] }[]): T.AddPartitionsResult[] {
+    const m = this.states.get(p.transactionalId);
+    const refused = this.producerError(m, p);
+    return topics.map((t) => ({
+      topic: t.name,
+      partitions: t.partitions.map((partition) => ({
+        partition,
+        errorCode: refused !== ErrorCode.NONE ? refused : m?.state === S.Ongoing && m.hasPartition(t.name, partition) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE,
+      })),
+    }));
+  }
+
   async addOffsets(p: T.TxnProducer, groupId: string): Promise<number> {
     const m = this.states.get(p.transactionalId);
     const refused = this.producerError(m, p);
     if (refused !== ErrorCode.NONE || !m) return refused;
     if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    m.clientTransactionVersion = 0;
     return this.addToTransaction(m, [{ topic: CONSUMER_OFFSETS_TOPIC, partition: this.groups.partitionFor(groupId) }]);
   }
 
@@ -211,7 +252,8 @@ export class TransactionCoordinator {
 
   // ---- TxnOffsetCommit ----
 
-  async txnOffsetCommit(req: T.TxnOffsetCommitRequest): Promise<T.TxnOffsetCommitResponse> {
+  /** `addOffsetsPartition`: the request is TxnOffsetCommit v5+ of a transactions-version-2 producer. */
+  async txnOffsetCommit(req: T.TxnOffsetCommitRequest, addOffsetsPartition = false): Promise<T.TxnOffsetCommitResponse> {
     const every = (code: number): T.TxnOffsetCommitResponse => ({
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((x) => ({ partitionIndex: x.partitionIndex, errorCode: code })) })),
     });
@@ -219,6 +261,11 @@ export class TransactionCoordinator {
     const refused = this.producerError(m, req);
     if (refused !== ErrorCode.NONE) return every(refused === ErrorCode.INVALID_PRODUCER_ID_MAPPING ? ErrorCode.INVALID_PRODUCER_ID_MAPPING : ErrorCode.PRODUCER_FENCED);
     const offsetsPartition = this.groups.partitionFor(req.groupId);
+    if (addOffsetsPartition && !(m?.state === S.Ongoing && m.hasPartition(CONSUMER_OFFSETS_TOPIC, offsetsPartition))) {
+      // Transactions version 2: TxnOffsetCommit v5 also does what AddOffsetsToTxn did.
+      const added = await this.addPartitionsImplicitly(req, [{ topic: CONSUMER_OFFSETS_TOPIC, partition: offsetsPartition }]);
+      if (added !== ErrorCode.NONE) return every(added);
+    }
     if (m?.state !== S.Ongoing || !m.hasPartition(CONSUMER_OFFSETS_TOPIC, offsetsPartition)) return every(ErrorCode.INVALID_TXN_STATE);
     const groupError = this.groups.validateCommit(req.groupId, req.generationId, req.memberId, req.groupInstanceId);
     if (groupError !== ErrorCode.NONE) return every(groupError);
@@ -263,31 +310,39 @@ export class TransactionCoordinator {
 
   // ---- EndTxn ----
 
+  /** EndTxn of a transactions-version-1 producer: the error code. */
   async endTxn(p: T.TxnProducer, commit: boolean): Promise<number> {
+    return (await this.endTransaction(p, commit, 0)).errorCode;
+  }
+
+  /**
+   * EndTxn. `clientTransactionVersion` 2 (EndTxn v5+): the epoch is bumped by every EndTxn and the
+   * answer carries the producer id and epoch to use next (a new id when the epoch overflows).
+   */
+  async endTransaction(p: T.TxnProducer, commit: boolean, clientTransactionVersion: number): Promise<T.EndTxnResult> {
+    const fail = (errorCode: number): T.EndTxnResult => ({ errorCode, producerId: -1, producerEpoch: -1 });
     const m = this.states.get(p.transactionalId);
-    const refused = this.producerError(m, p);
-    if (refused !== ErrorCode.NONE || !m) return refused;
-    switch (m.state) {
-      case S.Ongoing:
-        break;
-      case S.CompleteCommit:
-        return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
-      case S.CompleteAbort:
-        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
-      case S.PrepareCommit:
-        return commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE;
-      case S.PrepareAbort:
-        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS;
-      default:
-        return ErrorCode.INVALID_TXN_STATE;
-    }
+    if (!m) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    const v2 = clientTransactionVersion >= 2;
+    const decision = v2 ? decideEndTxnV2(m, p, commit) : decideEndTxnV1(m, p, commit);
+    const done = (): T.EndTxnResult => (v2 ? { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch } : fail(ErrorCode.NONE));
+    if (decision.kind === 'answer') return decision.errorCode === ErrorCode.NONE ? done() : fail(decision.errorCode);
     try {
-      m.transitionTo(commit ? S.PrepareCommit : S.PrepareAbort, this.clock.now());
+      const now = this.clock.now();
+      const nextProducerId = v2 && m.isEpochExhausted ? this.log.allocateProducerId() : -1;
+      m.transitionTo(decision.commit ? S.PrepareCommit : S.PrepareAbort, now);
+      m.clientTransactionVersion = v2 ? 2 : 0;
+      if (v2) {
+        m.lastProducerEpoch = m.producerEpoch;
+        if (m.producerEpoch < MAX_PRODUCER_EPOCH) m.producerEpoch += 1;
+        m.nextProducerId = nextProducerId;
+        if (decision.noPartitionAdded) m.txnStartTimestamp = now;
+      }
       await this.states.persist(m);
-      await this.completeTransaction(m, commit);
-      return ErrorCode.NONE;
+      await this.completeTransaction(m, decision.commit);
+      return done();
     } catch (err) {
-      return toErrorResult(err).errorCode;
+      return fail(toErrorResult(err).errorCode);
     }
   }
 
@@ -307,6 +362,13 @@ export class TransactionCoordinator {
     this.pendingOffsets.delete(m.producerId);
     if (commit && pending) for (const [groupId, offsets] of pending) this.groups.applyCommitted(groupId, offsets);
     m.transitionTo(commit ? S.CompleteCommit : S.CompleteAbort, this.clock.now());
+    if (m.nextProducerId !== -1) {
+      // The epoch bump of this EndTxn overflowed: the producer continues under the new id.
+      m.prevProducerId = m.producerId;
+      m.producerId = m.nextProducerId;
+      m.producerEpoch = 0;
+      m.nextProducerId = -1;
+    }
     await this.states.persist(m);
   }
 
@@ -357,35 +419,11 @@ export class TransactionCoordinator {
   // ---- DescribeTransactions / ListTransactions ----
 
   describe(transactionalIds: string[]): T.DescribedTransaction[] {
-    return transactionalIds.map((transactionalId) => {
-      const m = this.states.get(transactionalId);
-      if (!m) {
-        return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] };
-      }
-      return {
-        errorCode: ErrorCode.NONE,
-        transactionalId,
-        transactionState: m.state.name,
-        transactionTimeoutMs: m.txnTimeoutMs,
-        transactionStartTimeMs: m.txnStartTimestamp,
-        producerId: m.producerId,
-        producerEpoch: m.producerEpoch,
-        topics: m.partitionsByTopic(),
-      };
-    });
+    return describeTransactions(this.states, transactionalIds);
   }
 
   /** Transactions matching the filters (empty filters match all); `durationMs` ≥ 0 keeps those open at least that long. */
   list(stateFilters: string[], producerIdFilters: number[], durationMs = -1): { unknownStateFilters: string[]; transactions: T.ListedTransaction[] } {
-    const unknownStateFilters = stateFilters.filter((s) => !transactionStateByName(s));
-    const states = new Set(stateFilters);
-    const pids = new Set(producerIdFilters);
-    const now = this.clock.now();
-    const transactions = this.states
-      .all()
-      .filter((m) => (states.size === 0 || states.has(m.state.name)) && (pids.size === 0 || pids.has(m.producerId)))
-      .filter((m) => durationMs < 0 || (m.state === S.Ongoing && now - m.txnStartTimestamp >= durationMs))
-      .map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: m.state.name }));
-    return { unknownStateFilters, transactions };
+    return listTransactions(this.states, stateFilters, producerIdFilters, durationMs, this.clock.now());
   }
 }

@@ -27,6 +27,12 @@ export class TransactionMetadata {
   readonly partitions = new Map<string, TopicPartitionRef>();
   /** The epoch before the last bump a producer asked for itself (KIP-360), so a retried request is answered alike; in memory only, as in Kafka. */
   lastProducerEpoch = -1;
+  /** The producer id before the last rotation at an epoch overflow (transactions version 2), so a retried EndTxn of the old id is recognised. */
+  prevProducerId = -1;
+  /** The producer id a completing transaction hands over to, when its epoch bump overflows (transactions version 2); -1 otherwise. */
+  nextProducerId = -1;
+  /** The transaction version the producer's last transaction ran with (2: every EndTxn bumps the epoch). */
+  clientTransactionVersion = 0;
 
   constructor(
     readonly transactionalId: string,

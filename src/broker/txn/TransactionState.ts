@@ -33,7 +33,8 @@ export const VALID_PREVIOUS_STATES: ReadonlyMap<TransactionState, readonly Trans
   [S.Empty, [S.Empty, S.CompleteCommit, S.CompleteAbort]],
   [S.Ongoing, [S.Ongoing, S.Empty, S.CompleteCommit, S.CompleteAbort]],
   [S.PrepareCommit, [S.Ongoing]],
-  [S.PrepareAbort, [S.Ongoing, S.PrepareEpochFence]],
+  // Transactions version 2 may abort with no transaction open (a producer's abort after an error).
+  [S.PrepareAbort, [S.Ongoing, S.PrepareEpochFence, S.Empty, S.CompleteCommit, S.CompleteAbort]],
   [S.CompleteCommit, [S.PrepareCommit]],
   [S.CompleteAbort, [S.PrepareAbort]],
   [S.Dead, [S.Empty, S.CompleteAbort, S.CompleteCommit]],

@@ -18,6 +18,8 @@ export class TransactionStateManager {
     /** The partitions of `__transaction_state` (the same record store the group coordinator uses for its topic). */
     private readonly store: OffsetsPartitionStore,
     readonly partitionCount: number,
+    /** TransactionLogValue version written (both are read). */
+    private readonly valueVersion = 0,
   ) {}
 
   partitionFor(transactionalId: string): number {
@@ -34,7 +36,7 @@ export class TransactionStateManager {
 
   /** Writes the metadata's current state to the log, then keeps it; throws (changing nothing kept) when the write fails. */
   async persist(metadata: TransactionMetadata): Promise<void> {
-    const record: CoordinatorRecord = { key: encodeTransactionLogKey(metadata.transactionalId), value: encodeTransactionLogValue(metadata) };
+    const record: CoordinatorRecord = { key: encodeTransactionLogKey(metadata.transactionalId), value: encodeTransactionLogValue(metadata, this.valueVersion) };
     await this.store.append(this.partitionFor(metadata.transactionalId), [record]);
     this.byId.set(metadata.transactionalId, metadata);
   }

@@ -20,6 +20,7 @@ import type { ProducerIdManager } from '../produce/ProducerIdManager';
 import type { TopicManager } from '../topics/TopicManager';
 import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../topics/topicName';
 import { TransactionCoordinator } from './TransactionCoordinator';
+import { transactionLogValueVersion } from './TransactionLog';
 import { TransactionStateManager } from './TransactionStateManager';
 import type { TxnGroupOffsets, TxnLogAccess } from './types';
 
@@ -109,7 +110,7 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
     applyCommitted: (groupId, offsets) => d.groups.applyTxnOffsets(groupId, offsets),
   };
   const coordinator = new TransactionCoordinator(
-    new TransactionStateManager(store, partitionCount),
+    new TransactionStateManager(store, partitionCount, transactionLogValueVersion(d.config.transactionVersion)),
     log,
     groups,
     {
@@ -117,6 +118,7 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
       abortTimedOutTransactionCleanupIntervalMs: d.config.transactionAbortTimedOutTransactionCleanupIntervalMs,
       transactionalIdExpirationMs: d.config.transactionalIdExpirationMs,
       removeExpiredTransactionalIdsIntervalMs: d.config.transactionRemoveExpiredTransactionCleanupIntervalMs,
+      transactionVersion: d.config.transactionVersion,
     },
     d.clock ?? new SystemClock(),
     d.logger,

@@ -23,6 +23,13 @@ export interface InitTxnProducerResponse {
   producerEpoch: number;
 }
 
+export interface EndTxnResult {
+  errorCode: number;
+  /** With transactions version 2, the producer id and epoch to use next (else -1). */
+  producerId: number;
+  producerEpoch: number;
+}
+
 export interface AddPartitionsResult {
   topic: string;
   partitions: { partition: number; errorCode: number }[];

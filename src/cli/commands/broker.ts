@@ -29,6 +29,7 @@ const SPEC = {
   'connection-failed-authentication-delay-ms': { type: 'string' },
   'group-initial-rebalance-delay-ms': { type: 'string' },
   'log-retention-check-interval-ms': { type: 'string' },
+  'transaction-version': { type: 'string' },
   verbose: { type: 'boolean' },
   'metrics-port': { type: 'string' },
 } as const;
@@ -101,6 +102,8 @@ export function brokerOptions(argv: string[], io: CliIO): RunBrokerOptions & { d
   if (rebalanceDelayMs < 0) throw new UsageError(`--group-initial-rebalance-delay-ms must be 0 or more, got ${rebalanceDelayMs}`);
   const retentionCheckMs = intOpt(values, 'log-retention-check-interval-ms', DEFAULT_BROKER_CONFIG.logRetentionCheckIntervalMs);
   if (retentionCheckMs < 1) throw new UsageError(`--log-retention-check-interval-ms must be 1 or more, got ${retentionCheckMs}`);
+  const transactionVersion = intOpt(values, 'transaction-version', DEFAULT_BROKER_CONFIG.transactionVersion);
+  if (transactionVersion < 0 || transactionVersion > 2) throw new UsageError(`--transaction-version must be 0, 1 or 2, got ${transactionVersion}`);
   const metricsPort = values['metrics-port'] === undefined ? undefined : intOpt(values, 'metrics-port', 0);
   if (metricsPort !== undefined && (metricsPort < 0 || metricsPort > 65535)) throw new UsageError(`--metrics-port must be a port number (0 = any free port), got ${metricsPort}`);
   return {
@@ -115,6 +118,7 @@ export function brokerOptions(argv: string[], io: CliIO): RunBrokerOptions & { d
       topicDefaults: keyValues(values, 'config'),
       fetchLogReadMaxBytes: intOpt(values, 'fetch-log-read-max-bytes', DEFAULT_BROKER_CONFIG.fetchLogReadMaxBytes),
       logRetentionCheckIntervalMs: retentionCheckMs,
+      transactionVersion,
       ...connectionLimits(values),
     },
     groupConfig: { initialRebalanceDelayMs: rebalanceDelayMs },

@@ -17,6 +17,7 @@ import { isValidVersion, messagePlan } from './compile';
 import { decodeStruct } from './decode';
 import { ProtocolEncodeError, encodeStruct } from './encode';
 import { asDecodeError, isNativeError, writeRequestHeader, writeResponseHeader, type RequestHeader } from './headers';
+import { layoutVersion } from './layoutAliases';
 import { apiMessageSchemas, dataSchemas } from './registry';
 import type { EncodeInput, MessageSchema } from './schemaTypes';
 
@@ -56,8 +57,9 @@ export function decodeMessage(
   offset = 0,
   end = buf.length,
 ): { data: Record<string, unknown>; bytesRead: number } {
-  const schema = schemaFor(kind, apiKey, version);
-  return decodeWithSchema(schema, version, buf, offset, end);
+  const layout = layoutVersion(apiKey, version);
+  const schema = schemaFor(kind, apiKey, layout);
+  return decodeWithSchema(schema, layout, buf, offset, end);
 }
 
 function decodeWithSchema(schema: MessageSchema, version: number, buf: Buffer, offset: number, end: number): { data: Record<string, unknown>; bytesRead: number } {
@@ -81,7 +83,8 @@ export function decodeResponse<K extends ApiKey>(apiKey: K, version: number, buf
   return decodeMessage('response', apiKey, version, buf, offset, end).data as unknown as ResponseData<K>;
 }
 
-function encodeBodyInto(out: ZeroCopyWriter, kind: MessageKind, apiKey: number, version: number, data: object): void {
+function encodeBodyInto(out: ZeroCopyWriter, kind: MessageKind, apiKey: number, apiVersion: number, data: object): void {
+  const version = layoutVersion(apiKey, apiVersion);
   const schema = schemaFor(kind, apiKey, version);
   try {
     encodeStruct(out, messagePlan(schema, version), data as Record<string, unknown>);

@@ -1,6 +1,7 @@
 /** Lookup of the generated schema tables by api key and kind, with their version ranges. */
 import { messageSchemas } from '../generated/schemas';
 import type { MessageSchema } from './schemaTypes';
+import { highestAlias } from './layoutAliases';
 import { parseVersionRange, type VersionRange } from './versions';
 
 export interface ApiMessageSchema {
@@ -33,7 +34,7 @@ function build(): Map<number, ApiMessageSchema> {
       name: request.name.replace(/Request$/, ''),
       request,
       response,
-      versions: { min: Math.max(rq.min, rs.min), max: Math.min(rq.max, rs.max) },
+      versions: { min: Math.max(rq.min, rs.min), max: Math.max(Math.min(rq.max, rs.max), highestAlias(apiKey) ?? 0) },
       flexibleVersions: parseVersionRange(request.flexibleVersions),
     });
   }

@@ -8,6 +8,8 @@ import { storageErrorForVersion } from './storageError';
 
 /** Produce v4 is the first whose clients handle KAFKA_STORAGE_ERROR (KIP-112). */
 const FIRST_VERSION_WITH_STORAGE_ERROR = 4;
+/** Produce v12 (same layout as v11) comes from transactions-version-2 producers, which rely on the broker to add partitions to their transaction (KIP-890). */
+const FIRST_VERSION_ADDING_PARTITIONS = 12;
 
 /**
  * Produce: appends the record batches as received. With acks=0 the client expects no response,
@@ -17,10 +19,11 @@ export const produceHandler: ApiHandler<BrokerServices, ProduceRequestData, Prod
   apiKey: ApiKey.Produce,
   name: 'Produce',
   minVersion: 0,
-  maxVersion: 11,
+  maxVersion: 12,
   async handle(request, ctx) {
     const res = await ctx.services.broker.produce({
       transactionalId: request.transactionalId ?? null,
+      addPartitionsToTxn: ctx.header.apiVersion >= FIRST_VERSION_ADDING_PARTITIONS,
       acks: request.acks,
       timeoutMs: request.timeoutMs,
       topics: request.topicData.map((t) => ({ name: t.name, partitions: t.partitionData.map((p) => ({ index: p.index, records: p.records && recordSetBuffer(p.records) })) })),

@@ -5,16 +5,20 @@ import type { ApiHandler } from '../types';
 import { num } from './convert';
 import { fencedForVersion } from './txnErrors';
 
+/** TxnOffsetCommit v5 comes from transactions-version-2 producers (KIP-890 part 2). */
+const FIRST_VERSION_ADDING_OFFSETS = 5;
+
 /**
  * TxnOffsetCommit: a group's offsets, written in the producer's transaction and visible to
  * OffsetFetch only once it commits. v3+ carry the member and generation (KIP-447), which are
- * checked as OffsetCommit checks them. v5 (transactions version 2) is not served.
+ * checked as OffsetCommit checks them. v5 (transactions version 2, same layout as v4) also adds the
+ * group's `__consumer_offsets` partition to the transaction, as AddOffsetsToTxn did before.
  */
 export const txnOffsetCommitHandler: ApiHandler<BrokerServices, TxnOffsetCommitRequestData, TxnOffsetCommitResponseData> = {
   apiKey: ApiKey.TxnOffsetCommit,
   name: 'TxnOffsetCommit',
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   async handle(request, ctx) {
     const version = ctx.header.apiVersion;
     const res = await ctx.services.broker.transactions.txnOffsetCommit({
@@ -34,7 +38,7 @@ export const txnOffsetCommitHandler: ApiHandler<BrokerServices, TxnOffsetCommitR
           committedMetadata: p.committedMetadata,
         })),
       })),
-    });
+    }, version >= FIRST_VERSION_ADDING_OFFSETS);
     return {
       throttleTimeMs: 0,
       topics: res.topics.map((t) => ({

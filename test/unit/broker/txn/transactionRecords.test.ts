@@ -28,6 +28,22 @@ describe('transaction records in Kafka layouts', () => {
     expect(transactionLogPartitionFor('orders-tx', 50)).toBe(48);
   });
 
+  it('writes value version 1 (flexible, with the producer ids and client transaction version as tagged fields) and reads both versions', () => {
+    const m = new TransactionMetadata('tv2-tx', 40, 32767, 60000, TransactionState.PrepareCommit, 1000, 2000);
+    m.addPartitions([{ topic: 'orders', partition: 1 }]);
+    m.nextProducerId = 41;
+    m.prevProducerId = 39;
+    m.clientTransactionVersion = 2;
+    const v1 = encodeTransactionLogValue(m, 1);
+    expect(v1.readInt16BE(0)).toBe(1);
+    const back = decodeTransactionLogValue('tv2-tx', v1);
+    expect([back.producerId, back.producerEpoch, back.state, back.nextProducerId, back.prevProducerId, back.clientTransactionVersion]).toEqual([40, 32767, TransactionState.PrepareCommit, 41, 39, 2]);
+    expect(back.partitionsByTopic()).toEqual([{ topic: 'orders', partitions: [1] }]);
+    // Version 0 has no room for them: a value written before transactions version 2 loads with the defaults.
+    const v0 = decodeTransactionLogValue('tv2-tx', encodeTransactionLogValue(m, 0));
+    expect([v0.producerId, v0.nextProducerId, v0.prevProducerId, v0.clientTransactionVersion]).toEqual([40, -1, -1, 0]);
+  });
+
   it('refuses a state change the state machine does not allow', () => {
     const m = new TransactionMetadata('t', 1, 0, 1000, TransactionState.Empty, -1, 0);
     expect(() => m.transitionTo(TransactionState.PrepareCommit, 1)).toThrow(IllegalTransactionStateError);
