@@ -58,6 +58,7 @@ export function transactionalCrashScenario(target: TransactionalCrashTarget): vo
       output: `txn-crash.out.${id}`,
       group: `txn-crash.copier.${id}`,
       partitions: PARTITIONS,
+      concurrency: 1,
       transactionIdPrefix: 'copier-',
       sessionTimeoutMs: 6000,
       transactionTimeoutMs: 10000,

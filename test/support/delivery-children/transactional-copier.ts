@@ -17,6 +17,8 @@ export interface TransactionalCopierSettings {
   output: string;
   group: string;
   partitions: number;
+  /** Group members the child runs (each with the transactional producer of its partitions). */
+  concurrency: number;
   transactionIdPrefix: string;
   sessionTimeoutMs: number;
   transactionTimeoutMs: number;
@@ -66,7 +68,13 @@ async function main(): Promise<void> {
         input: {
           destination: settings.input,
           group: settings.group,
-          consumer: { transactional: true, partitionCount: settings.partitions, maxAttempts: 1, sessionTimeoutMs: settings.sessionTimeoutMs },
+          consumer: {
+            transactional: true,
+            partitionCount: settings.partitions,
+            concurrency: settings.concurrency,
+            maxAttempts: 1,
+            sessionTimeoutMs: settings.sessionTimeoutMs,
+          },
         },
         output: {
           destination: settings.output,
