@@ -119,6 +119,7 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
       transactionalIdExpirationMs: d.config.transactionalIdExpirationMs,
       removeExpiredTransactionalIdsIntervalMs: d.config.transactionRemoveExpiredTransactionCleanupIntervalMs,
       transactionVersion: d.config.transactionVersion,
+      markerRetryBackoff: { initialMs: d.config.transactionMarkerRetryBackoffMs, maxMs: d.config.transactionMarkerRetryBackoffMaxMs },
     },
     d.clock ?? new SystemClock(),
     d.logger,
