@@ -4,12 +4,15 @@
  * or completion write that fails is retried with backoff until it succeeds, with no client action,
  * as Kafka's TransactionMarkerChannelManager does; the failure is logged once per transaction.
  * When the decision itself cannot be written, EndTxn answers NOT_COORDINATOR (Kafka's answer for a
- * storage error) and the transaction stays as it was, so the producer's retry succeeds.
+ * storage error) and the transaction stays as it was, so the producer's retry succeeds. A kafkajs
+ * producer (which does not retry EndTxn) is served through both failures over the wire.
  */
+import { Kafka, logLevel } from 'kafkajs';
 import { Broker } from '../../../src/broker/Broker';
 import { DEFAULT_BROKER_CONFIG } from '../../../src/broker/config/BrokerConfig';
 import { ManualClock } from '../../../src/broker/group/CoordinatorClock';
 import type { InjectedFault } from '../../../src/broker/storage/FaultInjector';
+import { startWireServer, type WireServer } from '../../../src/broker/server/WireServer';
 import { MemoryFileSystem } from '../../../src/broker/storage/MemoryFileSystem';
 import type { TxnProducer } from '../../../src/broker/txn';
 import { ErrorCode } from '../../../src/protocol/errorCodes';
@@ -275,5 +278,44 @@ describe('transaction coordinator on a failing disk', () => {
     const again = await open(1);
     await waitFor('the transaction completed at start-up', () => stateOf(again, 'tx-closing') === 'CompleteCommit', 10000);
     expect((await readCommitted(again)).values).toEqual(['a']);
+  });
+
+  it('serves a kafkajs transactional producer through a failed marker write and a failed decision write', async () => {
+    // The broker's own clock: the retries run in real time, as for any client.
+    broker = await Broker.open({ fs, dataDir: '/data', logger: warningsInto(warnings), logCleaner: null });
+    const server: WireServer = await startWireServer(broker, { port: 0 });
+    const kafka = new Kafka({ clientId: 'txn-faults', brokers: [`127.0.0.1:${server.port}`], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 50, maxRetryTime: 1000 } });
+    const producer = () => kafka.producer({ transactionalId: 'tx-kafkajs', idempotent: true, maxInFlightRequests: 1 });
+    const first = producer();
+    const second = producer();
+    try {
+      await broker.createTopics({ topics: [{ name: TOPIC, numPartitions: 1 }] });
+      await first.connect();
+      const committed = await first.transaction();
+      await committed.send({ topic: TOPIC, messages: [{ partition: 0, value: 'a' }] });
+      const markerFault = fs.injectFault({ op: 'append', path: DATA_LOG, code: 'ENOSPC', times: 1 });
+      await committed.commit();
+      expect(markerFault.failures).toBe(1);
+      // The next transaction waits (CONCURRENT_TRANSACTIONS, retried by kafkajs) until the retried marker is written.
+      const refused = await first.transaction();
+      await refused.send({ topic: TOPIC, messages: [{ partition: 0, value: 'b' }] });
+      const decisionFault = fs.injectFault({ op: 'append', path: STATE_LOG, code: 'ENOSPC', times: 1 });
+      // kafkajs does not retry EndTxn: it reports NOT_COORDINATOR (code 16), as against Apache Kafka.
+      await expect(refused.commit()).rejects.toMatchObject({ type: 'NOT_COORDINATOR_FOR_GROUP' });
+      expect(decisionFault.failures).toBe(1);
+      expect(stateOf(broker, 'tx-kafkajs')).toBe('Ongoing');
+      // The application's next producer with the same transactional id aborts the open transaction and goes on.
+      await second.connect();
+      const next = await second.transaction();
+      await next.send({ topic: TOPIC, messages: [{ partition: 0, value: 'c' }] });
+      await next.commit();
+      const read = await readCommitted(broker);
+      expect(read.values).toEqual(['a', 'c']);
+      expect(read.lastStableOffset).toBe(read.highWatermark);
+    } finally {
+      await first.disconnect();
+      await second.disconnect();
+      await server.close();
+    }
   });
 });
