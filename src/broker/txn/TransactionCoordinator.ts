@@ -12,7 +12,7 @@
  *   const txns = new TransactionCoordinator(states, log, groups, config);
  *   await txns.startup();   // loads the state, completes decided transactions, starts the timeout check
  */
-import { ErrorCode } from '../../protocol/errorCodes';
+import { ErrorCode, errorName } from '../../protocol/errorCodes';
 import { toErrorResult } from '../BrokerRequestError';
 import type { CoordinatorClock, TimerHandle } from '../group/CoordinatorClock';
 import type { CommittedOffset } from '../group/offsetsTopic/OffsetsStore';
@@ -144,7 +144,7 @@ export class TransactionCoordinator {
       }
       return { errorCode: ErrorCode.NONE, errorMessage: null, producerId: existing.producerId, producerEpoch: existing.producerEpoch };
     } catch (err) {
-      return { ...transactionLogAppendError(err), producerId: -1, producerEpoch: -1 };
+      return { ...this.requestFailed('InitProducerId', req.transactionalId, err), producerId: -1, producerEpoch: -1 };
     }
   }
 
@@ -184,6 +184,13 @@ export class TransactionCoordinator {
       m.producerEpoch = Math.min(m.producerEpoch + (m.clientTransactionVersion >= 2 ? 2 : 1), MAX_PRODUCER_EPOCH);
       m.transitionTo(S.PrepareAbort, this.clock.now());
     }
+  }
+
+  /** A request whose change could not be written (or made): reported, and answered as Kafka answers a failed `__transaction_state` append. */
+  private requestFailed(what: string, transactionalId: string, err: unknown): { errorCode: number; errorMessage: string } {
+    const answer = transactionLogAppendError(err);
+    this.logger.warn(`${what} of transactional id ${transactionalId} failed and is answered ${errorName(answer.errorCode)} (the client retries): ${answer.errorMessage}`);
+    return answer;
   }
 
   // ---- checks shared by the requests of a producer ----
@@ -269,7 +276,7 @@ export class TransactionCoordinator {
       return ErrorCode.NONE;
     } catch (err) {
       restore();
-      return transactionLogAppendError(err).errorCode;
+      return this.requestFailed('adding partitions to the transaction', m.transactionalId, err).errorCode;
     }
   }
 
@@ -379,7 +386,7 @@ export class TransactionCoordinator {
     } catch (err) {
       // Not decided: the transaction stays as it was (v2: its epoch too), so the producer's retry can end it.
       restore();
-      return fail(transactionLogAppendError(err).errorCode);
+      return fail(this.requestFailed('EndTxn', m.transactionalId, err).errorCode);
     }
     // Decided: answered as Kafka does once the decision is in the log, also when the markers are still being retried.
     await this.markers.complete(m, decision.commit);

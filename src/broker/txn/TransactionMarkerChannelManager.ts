@@ -97,10 +97,11 @@ export class TransactionMarkerChannelManager {
   private retryLater(m: TransactionMetadata, commit: boolean, err: unknown): void {
     const failures = (this.retries.get(m.transactionalId)?.failures ?? 0) + 1;
     if (failures === 1) {
+      const markersPending = m.partitions.size > 0;
       this.logger.warn(
         `the ${commit ? 'commit' : 'abort'} of transactional id ${m.transactionalId} (producer ${m.producerId}) is decided, but writing its ` +
-          `${m.partitions.size > 0 ? 'markers' : 'completion'} failed: ${toErrorResult(err).errorMessage}; ` +
-          `it is retried until the write succeeds (its partitions stay undecided for read_committed consumers meanwhile): free disk space or check the disk`,
+          `${markersPending ? 'markers' : 'completion record'} failed: ${toErrorResult(err).errorMessage}; it is retried until the write succeeds` +
+          `${markersPending ? ' (read_committed consumers of its partitions wait meanwhile)' : ''}: free disk space or check the disk`,
       );
     }
     if (!this.running) return;
