@@ -261,7 +261,7 @@ describe('transaction coordinator on a failing disk', () => {
     expect((await readCommitted(again)).values).toEqual(['a']);
   });
 
-  it('stops retrying when the broker closes', async () => {
+  it('stops retrying when the broker closes, and goes on after a restart on the still failing disk', async () => {
     const b = await open(1);
     await b.createTopics({ topics: [{ name: TOPIC, numPartitions: 1 }] });
     const p = await openTransaction(b, 'tx-closing', 1, ['a']);
@@ -276,10 +276,13 @@ describe('transaction coordinator on a failing disk', () => {
     expect(fault.failures).toBe(failures);
     expect(clock.pending).toBe(0);
 
-    // The decision survives: the next start-up completes the transaction.
-    fault.remove();
+    // The decision survives: a start-up on the still failing disk opens the broker and goes on retrying.
     const again = await open(1);
-    await waitFor('the transaction completed at start-up', () => stateOf(again, 'tx-closing') === 'CompleteCommit', 10000);
+    expect(stateOf(again, 'tx-closing')).toBe('PrepareCommit');
+    await failedRounds(fault, 1);
+    fault.remove();
+    clock.advance(BACKOFF_MAX_MS);
+    await waitFor('the transaction completed after the restart', () => stateOf(again, 'tx-closing') === 'CompleteCommit', 10000);
     expect((await readCommitted(again)).values).toEqual(['a']);
   });
 
