@@ -39,6 +39,10 @@ export interface BrokerConfig {
    * 1 = flexible `__transaction_state` records, clients run transactions version 1; 0 = as before KIP-890.
    */
   transactionVersion: number;
+  /** After a failed marker or completion write of a decided transaction, the first retry waits this long (doubling per failure). */
+  transactionMarkerRetryBackoffMs: number;
+  /** The longest wait between two retries of a decided transaction's marker or completion writes. */
+  transactionMarkerRetryBackoffMaxMs: number;
   /** log.retention.check.interval.ms: how often retention runs. */
   logRetentionCheckIntervalMs: number;
   /** log.flush.scheduler.interval.ms: how often topics with flush.ms are checked. */
@@ -128,6 +132,8 @@ export const BROKER_CONFIG_DEFS: ConfigDefs<BrokerConfig> = {
     kafkaName: 'transaction.version',
     max: 2,
   }),
+  transactionMarkerRetryBackoffMs: define.integer(100, 1, 'first wait before a decided transaction whose markers or completion record could not be written (a full disk) is tried again; doubles per failure'),
+  transactionMarkerRetryBackoffMaxMs: define.integer(1000, 1, 'longest wait between two tries of a decided transaction whose markers or completion record could not be written'),
   logRetentionCheckIntervalMs: define.integer(300000, 1, 'how often retention runs', { kafkaName: 'log.retention.check.interval.ms' }),
   logFlushSchedulerIntervalMs: define.integer(1000, 1, 'how often topics with `flush.ms` are checked', { kafkaName: 'log.flush.scheduler.interval.ms' }),
   logFlushOffsetCheckpointIntervalMs: define.integer(60000, 1, 'how often recovery points and log start offsets are checkpointed', {

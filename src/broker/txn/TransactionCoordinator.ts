@@ -4,13 +4,15 @@
  * bumps the epoch of a transactional id (fencing the older producer, whose open transaction is
  * aborted), AddPartitionsToTxn / AddOffsetsToTxn open a transaction, EndTxn decides it: the
  * decision (PrepareCommit / PrepareAbort) is written to `__transaction_state` first, then the
- * markers to every partition of the transaction, then the completion. A transaction left open
- * past its timeout is aborted with a bumped epoch, so its producer is fenced.
+ * markers to every partition of the transaction, then the completion (TransactionMarkerChannelManager,
+ * which retries them when they fail). A change whose write to `__transaction_state` fails is
+ * undone and answered with Kafka's coordinator error. A transaction left open past its timeout is
+ * aborted with a bumped epoch, so its producer is fenced.
  *
  *   const txns = new TransactionCoordinator(states, log, groups, config);
  *   await txns.startup();   // loads the state, completes decided transactions, starts the timeout check
  */
-import { ErrorCode } from '../../protocol/errorCodes';
+import { ErrorCode, errorName } from '../../protocol/errorCodes';
 import { toErrorResult } from '../BrokerRequestError';
 import type { CoordinatorClock, TimerHandle } from '../group/CoordinatorClock';
 import type { CommittedOffset } from '../group/offsetsTopic/OffsetsStore';
@@ -19,8 +21,10 @@ import { CONSUMER_OFFSETS_TOPIC } from '../topics/topicName';
 import { decideEndTxnV1, decideEndTxnV2 } from './endTxnDecision';
 import { describeTransactions, listTransactions } from './transactionListing';
 import { MAX_PRODUCER_EPOCH, TransactionMetadata, type TopicPartitionRef } from './TransactionMetadata';
+import { TransactionMarkerChannelManager, type MarkerRetryBackoff } from './TransactionMarkerChannelManager';
 import { TransactionState } from './TransactionState';
 import type { TransactionStateManager } from './TransactionStateManager';
+import { transactionLogAppendError } from './transactionLogAppendError';
 import type * as T from './types';
 
 export interface TransactionCoordinatorConfig {
@@ -34,6 +38,8 @@ export interface TransactionCoordinatorConfig {
   removeExpiredTransactionalIdsIntervalMs: number;
   /** transaction.version: the finalized level (2 lets producers add partitions implicitly and bump the epoch per transaction). */
   transactionVersion: number;
+  /** Waits between tries of a decided transaction's marker and completion writes that failed. */
+  markerRetryBackoff: MarkerRetryBackoff;
 }
 
 
@@ -45,6 +51,7 @@ export class TransactionCoordinator {
   private timer: TimerHandle | null = null;
   private expirationTimer: TimerHandle | null = null;
   private running = false;
+  private readonly markers: TransactionMarkerChannelManager;
 
   constructor(
     readonly states: TransactionStateManager,
@@ -53,13 +60,15 @@ export class TransactionCoordinator {
     private readonly config: TransactionCoordinatorConfig,
     private readonly clock: CoordinatorClock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.markers = new TransactionMarkerChannelManager(states, log, clock, logger, config.markerRetryBackoff, (m, commit) => this.markersWritten(m, commit));
+  }
 
   /** Loads `__transaction_state`, completes transactions decided before a restart, starts the timeout check. */
   async startup(): Promise<void> {
     await this.states.load();
     for (const m of this.states.all()) {
-      if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) await this.completeTransaction(m, m.state === S.PrepareCommit);
+      if (m.state === S.PrepareCommit || m.state === S.PrepareAbort) await this.markers.complete(m, m.state === S.PrepareCommit);
     }
     this.running = true;
     this.scheduleTimeoutCheck();
@@ -68,6 +77,7 @@ export class TransactionCoordinator {
 
   shutdown(): void {
     this.running = false;
+    this.markers.shutdown();
     this.timer?.cancel();
     this.timer = null;
     this.expirationTimer?.cancel();
@@ -117,16 +127,24 @@ export class TransactionCoordinator {
       const before = existing.producerEpoch;
       if (existing.state === S.Ongoing) {
         // A new instance fences the one with the open transaction: its transaction aborts under a bumped epoch.
-        await this.fenceAndAbort(existing);
+        if (!(await this.fenceAndAbort(existing))) {
+          return fail(ErrorCode.CONCURRENT_TRANSACTIONS, `the open transaction of transactional id ${req.transactionalId} is being aborted: retry`);
+        }
       }
-      this.bumpEpoch(existing);
-      existing.lastProducerEpoch = expectedId >= 0 && existing.producerId === expectedId ? before : -1;
-      existing.txnTimeoutMs = req.transactionTimeoutMs;
-      existing.transitionTo(S.Empty, now);
-      await this.states.persist(existing);
+      const restore = existing.snapshot();
+      try {
+        this.bumpEpoch(existing);
+        existing.lastProducerEpoch = expectedId >= 0 && existing.producerId === expectedId ? before : -1;
+        existing.txnTimeoutMs = req.transactionTimeoutMs;
+        existing.transitionTo(S.Empty, now);
+        await this.states.persist(existing);
+      } catch (err) {
+        restore();
+        throw err;
+      }
       return { errorCode: ErrorCode.NONE, errorMessage: null, producerId: existing.producerId, producerEpoch: existing.producerEpoch };
     } catch (err) {
-      return { ...toErrorResult(err), producerId: -1, producerEpoch: -1 };
+      return { ...this.requestFailed('InitProducerId', req.transactionalId, err), producerId: -1, producerEpoch: -1 };
     }
   }
 
@@ -139,7 +157,23 @@ export class TransactionCoordinator {
     }
   }
 
-  private async fenceAndAbort(m: TransactionMetadata): Promise<void> {
+  /**
+   * Aborts the open transaction of a producer being fenced. Throws (the transaction left open)
+   * when the decision cannot be written; false when it is decided but its completion is retried.
+   */
+  private async fenceAndAbort(m: TransactionMetadata): Promise<boolean> {
+    const restore = m.snapshot();
+    try {
+      this.prepareFencedAbort(m);
+      await this.states.persist(m);
+    } catch (err) {
+      restore();
+      throw err;
+    }
+    return this.markers.complete(m, false);
+  }
+
+  private prepareFencedAbort(m: TransactionMetadata): void {
     if (m.isEpochExhausted) {
       // The old id's epoch cannot grow: its transaction aborts under the last epoch, a new id follows.
       m.transitionTo(S.PrepareAbort, this.clock.now());
@@ -150,8 +184,13 @@ export class TransactionCoordinator {
       m.producerEpoch = Math.min(m.producerEpoch + (m.clientTransactionVersion >= 2 ? 2 : 1), MAX_PRODUCER_EPOCH);
       m.transitionTo(S.PrepareAbort, this.clock.now());
     }
-    await this.states.persist(m);
-    await this.completeTransaction(m, false);
+  }
+
+  /** A request whose change could not be written (or made): reported, and answered as Kafka answers a failed `__transaction_state` append. */
+  private requestFailed(what: string, transactionalId: string, err: unknown): { errorCode: number; errorMessage: string } {
+    const answer = transactionLogAppendError(err);
+    this.logger.warn(`${what} of transactional id ${transactionalId} failed and is answered ${errorName(answer.errorCode)} (the client retries): ${answer.errorMessage}`);
+    return answer;
   }
 
   // ---- checks shared by the requests of a producer ----
@@ -229,13 +268,15 @@ export class TransactionCoordinator {
 
   private async addToTransaction(m: TransactionMetadata, parts: TopicPartitionRef[]): Promise<number> {
     if (m.state === S.Ongoing && parts.every((x) => m.hasPartition(x.topic, x.partition))) return ErrorCode.NONE;
-    m.transitionTo(S.Ongoing, this.clock.now());
-    m.addPartitions(parts);
+    const restore = m.snapshot();
     try {
+      m.transitionTo(S.Ongoing, this.clock.now());
+      m.addPartitions(parts);
       await this.states.persist(m);
       return ErrorCode.NONE;
     } catch (err) {
-      return toErrorResult(err).errorCode;
+      restore();
+      return this.requestFailed('adding partitions to the transaction', m.transactionalId, err).errorCode;
     }
   }
 
@@ -325,8 +366,11 @@ export class TransactionCoordinator {
     if (!m) return fail(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
     const v2 = clientTransactionVersion >= 2;
     const decision = v2 ? decideEndTxnV2(m, p, commit) : decideEndTxnV1(m, p, commit);
-    const done = (): T.EndTxnResult => (v2 ? { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch } : fail(ErrorCode.NONE));
+    // A completion still being retried after an overflowing bump hands over to the new id all the same.
+    const done = (): T.EndTxnResult =>
+      !v2 ? fail(ErrorCode.NONE) : m.nextProducerId !== -1 ? { errorCode: ErrorCode.NONE, producerId: m.nextProducerId, producerEpoch: 0 } : { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch };
     if (decision.kind === 'answer') return decision.errorCode === ErrorCode.NONE ? done() : fail(decision.errorCode);
+    const restore = m.snapshot();
     try {
       const now = this.clock.now();
       const nextProducerId = v2 && m.isEpochExhausted ? this.log.allocateProducerId() : -1;
@@ -339,37 +383,21 @@ export class TransactionCoordinator {
         if (decision.noPartitionAdded) m.txnStartTimestamp = now;
       }
       await this.states.persist(m);
-      await this.completeTransaction(m, decision.commit);
-      return done();
     } catch (err) {
-      return fail(toErrorResult(err).errorCode);
+      // Not decided: the transaction stays as it was (v2: its epoch too), so the producer's retry can end it.
+      restore();
+      return fail(this.requestFailed('EndTxn', m.transactionalId, err).errorCode);
     }
+    // Decided: answered as Kafka does once the decision is in the log, also when the markers are still being retried.
+    await this.markers.complete(m, decision.commit);
+    return done();
   }
 
-  /** Writes the markers of a decided transaction, makes its offsets visible or drops them, records the completion. */
-  private async completeTransaction(m: TransactionMetadata, commit: boolean): Promise<void> {
-    const marker = { producerId: m.producerId, producerEpoch: m.producerEpoch, commit, timestamp: this.clock.now() };
-    for (const part of m.partitions.values()) {
-      try {
-        await this.log.writeMarker(part.topic, part.partition, marker);
-      } catch (err) {
-        // The decision is in __transaction_state: the markers are written again at the next start-up.
-        this.logger.warn(`writing the ${commit ? 'COMMIT' : 'ABORT'} marker of transactional id ${m.transactionalId} to ${part.topic}-${part.partition} failed: ${toErrorResult(err).errorMessage}`);
-        throw err;
-      }
-    }
+  /** Every marker of a decided transaction is written: its offsets become visible if it committed, else they are dropped. */
+  private markersWritten(m: TransactionMetadata, commit: boolean): void {
     const pending = this.pendingOffsets.get(m.producerId);
     this.pendingOffsets.delete(m.producerId);
     if (commit && pending) for (const [groupId, offsets] of pending) this.groups.applyCommitted(groupId, offsets);
-    m.transitionTo(commit ? S.CompleteCommit : S.CompleteAbort, this.clock.now());
-    if (m.nextProducerId !== -1) {
-      // The epoch bump of this EndTxn overflowed: the producer continues under the new id.
-      m.prevProducerId = m.producerId;
-      m.producerId = m.nextProducerId;
-      m.producerEpoch = 0;
-      m.nextProducerId = -1;
-    }
-    await this.states.persist(m);
   }
 
   // ---- timeouts ----

@@ -56,6 +56,21 @@ export class TransactionMetadata {
     this.txnLastUpdateTimestamp = nowMs;
   }
 
+  /**
+   * Remembers every field a transition may change and returns what puts them back: a change whose
+   * write to `__transaction_state` fails is undone, so memory never runs ahead of the log (Kafka
+   * keeps such a change apart, in a TxnTransitMetadata, until its append succeeds).
+   */
+  snapshot(): () => void {
+    const { producerId, producerEpoch, lastProducerEpoch, prevProducerId, nextProducerId, clientTransactionVersion, txnTimeoutMs, state, txnStartTimestamp, txnLastUpdateTimestamp } = this;
+    const partitions = [...this.partitions.values()];
+    return () => {
+      Object.assign(this, { producerId, producerEpoch, lastProducerEpoch, prevProducerId, nextProducerId, clientTransactionVersion, txnTimeoutMs, state, txnStartTimestamp, txnLastUpdateTimestamp });
+      this.partitions.clear();
+      this.addPartitions(partitions);
+    };
+  }
+
   addPartitions(parts: readonly TopicPartitionRef[]): void {
     for (const p of parts) this.partitions.set(tpKey(p.topic, p.partition), p);
   }

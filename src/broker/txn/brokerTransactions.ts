@@ -9,7 +9,7 @@ import { ErrorCode } from '../../protocol/errorCodes';
 import { encodeTxnMarkerBatch } from '../../protocol/records/controlRecord';
 import { encodeRecordBatchSync } from '../../protocol/records/encodeBatch';
 import type { BrokerConfig } from '../config/BrokerConfig';
-import { BrokerRequestError } from '../BrokerRequestError';
+import { BrokerRequestError, toErrorResult } from '../BrokerRequestError';
 import type { GroupCoordinator } from '../group';
 import { SystemClock, type CoordinatorClock } from '../group/CoordinatorClock';
 import type { Logger } from '../../logging';
@@ -41,13 +41,42 @@ export interface OpenTxnOffsets {
   records: CoordinatorRecord[];
 }
 
+/**
+ * Runs `write` at once, or, while a produce to the partition still waits on re-compression, after
+ * it (so a marker follows the batches of its transaction), keeping later appends behind.
+ */
+function afterPendingAppends<R>(p: Partition, write: () => R): R | Promise<R> {
+  if (!p.appendChain) return write();
+  const written = p.appendChain.then(write);
+  const link = written.then(
+    () => undefined,
+    () => undefined,
+  );
+  p.appendChain = link;
+  void link.then(() => {
+    if (p.appendChain === link) p.appendChain = null;
+  });
+  return written;
+}
+
 export function createTransactionCoordinator(d: BrokerTransactionsDeps): TransactionCoordinator {
   const stateTopic = (): ReturnType<TopicManager['ensureTransactionStateTopic']> => d.topics.ensureTransactionStateTopic();
   const records = new LogOffsetsPartitionStore(
     (index) => d.topics.partition(TRANSACTION_STATE_TOPIC, index),
     (index, batch) => {
       stateTopic();
-      return d.producer.producePartition(TRANSACTION_STATE_TOPIC, index, batch, true);
+      const p = d.topics.partition(TRANSACTION_STATE_TOPIC, index);
+      if (!p) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `${TRANSACTION_STATE_TOPIC} has no partition ${index}` };
+      // Appended as the markers are, not through the produce path: the coordinator reports a failed
+      // write itself (a decided transaction's retries once, not at every try).
+      return afterPendingAppends(p, () => {
+        try {
+          p.append(batch);
+          return { errorCode: ErrorCode.NONE, errorMessage: null };
+        } catch (err) {
+          return toErrorResult(err);
+        }
+      });
     },
   );
   const partitionCount = d.topics.get(TRANSACTION_STATE_TOPIC)?.partitions.length ?? d.config.transactionStateLogNumPartitions;
@@ -67,22 +96,10 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
       const p = d.topics.partition(topic, index);
       // A partition deleted since it joined the transaction has nothing left to mark.
       if (!p) return;
-      const write = (): void => {
+      return afterPendingAppends(p, () => {
         p.append(encodeTxnMarkerBatch(marker));
         p.producers.markerAppended(marker.producerId, marker.producerEpoch);
-      };
-      if (!p.appendChain) return write();
-      // A produce of this transaction still waits on re-compression: the marker goes after it.
-      const written = p.appendChain.then(write);
-      const link = written.then(
-        () => undefined,
-        () => undefined,
-      );
-      p.appendChain = link;
-      void link.then(() => {
-        if (p.appendChain === link) p.appendChain = null;
       });
-      return written;
     },
     writeTxnOffsets(index, producer, groupId, offsets) {
       const batch = encodeRecordBatchSync({
@@ -119,6 +136,7 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
       transactionalIdExpirationMs: d.config.transactionalIdExpirationMs,
       removeExpiredTransactionalIdsIntervalMs: d.config.transactionRemoveExpiredTransactionCleanupIntervalMs,
       transactionVersion: d.config.transactionVersion,
+      markerRetryBackoff: { initialMs: d.config.transactionMarkerRetryBackoffMs, maxMs: d.config.transactionMarkerRetryBackoffMaxMs },
     },
     d.clock ?? new SystemClock(),
     d.logger,
