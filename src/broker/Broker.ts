@@ -119,11 +119,12 @@ export class Broker implements BrokerApi {
     const offsetsTopic = topics.get(CONSUMER_OFFSETS_TOPIC);
     const openTxnOffsets: OpenTxnOffsets[] = [];
     const groups = new GroupCoordinator({
-      store: new LogOffsetsPartitionStore(
-        (index) => topics.partition(CONSUMER_OFFSETS_TOPIC, index),
-        (index, records) => producer.producePartition(CONSUMER_OFFSETS_TOPIC, index, records, true),
-        (producerId, records) => openTxnOffsets.push({ producerId, records }),
-      ),
+      store: new LogOffsetsPartitionStore({
+        topic: CONSUMER_OFFSETS_TOPIC,
+        partitionOf: (index) => topics.partition(CONSUMER_OFFSETS_TOPIC, index),
+        appendBatch: (index, records) => producer.producePartition(CONSUMER_OFFSETS_TOPIC, index, records, true),
+        onOpenTransaction: (producerId, records) => openTxnOffsets.push({ producerId, records }),
+      }),
       config: { ...options.groupConfig, offsetsTopicPartitions: offsetsTopic?.partitions.length ?? config.offsetsTopicNumPartitions },
       clock: options.clock,
       logger,

@@ -61,9 +61,10 @@ function afterPendingAppends<R>(p: Partition, write: () => R): R | Promise<R> {
 
 export function createTransactionCoordinator(d: BrokerTransactionsDeps): TransactionCoordinator {
   const stateTopic = (): ReturnType<TopicManager['ensureTransactionStateTopic']> => d.topics.ensureTransactionStateTopic();
-  const records = new LogOffsetsPartitionStore(
-    (index) => d.topics.partition(TRANSACTION_STATE_TOPIC, index),
-    (index, batch) => {
+  const records = new LogOffsetsPartitionStore({
+    topic: TRANSACTION_STATE_TOPIC,
+    partitionOf: (index) => d.topics.partition(TRANSACTION_STATE_TOPIC, index),
+    appendBatch: (index, batch) => {
       stateTopic();
       const p = d.topics.partition(TRANSACTION_STATE_TOPIC, index);
       if (!p) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: `${TRANSACTION_STATE_TOPIC} has no partition ${index}` };
@@ -78,7 +79,7 @@ export function createTransactionCoordinator(d: BrokerTransactionsDeps): Transac
         }
       });
     },
-  );
+  });
   const partitionCount = d.topics.get(TRANSACTION_STATE_TOPIC)?.partitions.length ?? d.config.transactionStateLogNumPartitions;
   const store = {
     append: records.append.bind(records),

@@ -250,6 +250,8 @@ describe('transaction coordinator on a failing disk', () => {
     await waitFor('the transaction reaching CompleteCommit', () => stateOf(b, 'tx-completion') === 'CompleteCommit', 10000);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('tx-completion');
+    // The write that failed is named by its topic.
+    expect(warnings[0]).toContain('writing to __transaction_state-');
 
     const res = await b.fetch({ maxWaitMs: 0, minBytes: 1, isolationLevel: 0, topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }] });
     const batches = decodeRecordBatchesSync(recordSetBuffer(res.responses[0].partitions[0].records!));

@@ -1,7 +1,8 @@
 /**
- * The group coordinator's records in the partitions of `__consumer_offsets`: each append is one
- * uncompressed batch written through the broker's produce path (offsets, tail cache and waiting
- * fetches as for any topic), and the coordinator reloads a partition by reading it from its start.
+ * A coordinator's records in the partitions of its compacted topic (the group coordinator's
+ * `__consumer_offsets`, the transaction coordinator's `__transaction_state`): each append is one
+ * uncompressed batch written by the owner's `appendBatch` (offsets, tail cache and waiting fetches
+ * as for any topic), and the coordinator reloads a partition by reading it from its start.
  */
 import type { CoordinatorRecord, OffsetsPartitionStore } from './OffsetsPartitionStore';
 import { decodeRecordBatches } from '../../../protocol/records/decodeBatch';
@@ -16,35 +17,39 @@ interface AppendOutcome {
   errorMessage: string | null;
 }
 
-function check(partition: number, res: AppendOutcome): void {
-  if (res.errorCode !== ErrorCode.NONE) {
-    throw new BrokerRequestError(res.errorCode, `writing to __consumer_offsets-${partition} failed: ${res.errorMessage ?? 'unknown error'}`);
-  }
+export interface LogOffsetsPartitionStoreOptions {
+  /** The topic whose partitions hold the records (named in errors). */
+  topic: string;
+  /** The topic's partition with this index. */
+  partitionOf: (index: number) => Partition | undefined;
+  /** Appends a batch to a partition; synchronous unless the topic re-compresses. */
+  appendBatch: (index: number, records: Buffer) => AppendOutcome | Promise<AppendOutcome>;
+  /** Told, at the end of a reload, of the records of each transaction still open in the partition. */
+  onOpenTransaction?: (producerId: number, records: CoordinatorRecord[]) => void;
 }
 
 /** Reads up to this much per step when reloading a partition. */
 const READ_CHUNK_BYTES = 1 << 20;
 
 export class LogOffsetsPartitionStore implements OffsetsPartitionStore {
-  constructor(
-    /** The `__consumer_offsets` partition with this index. */
-    private readonly partitionOf: (index: number) => Partition | undefined,
-    /** Appends through the produce path; synchronous unless the topic re-compresses. */
-    private readonly appendBatch: (index: number, records: Buffer) => AppendOutcome | Promise<AppendOutcome>,
-    /** Told, at the end of a reload, of the records of each transaction still open in the partition. */
-    private readonly onOpenTransaction?: (producerId: number, records: CoordinatorRecord[]) => void,
-  ) {}
+  constructor(private readonly options: LogOffsetsPartitionStoreOptions) {}
 
   append(partition: number, records: CoordinatorRecord[]): void | Promise<void> {
     if (records.length === 0) return;
     const batch = encodeRecordBatchSync({ records: records.map((r) => ({ key: r.key, value: r.value })) });
-    const res = this.appendBatch(partition, batch);
-    return res instanceof Promise ? res.then((r) => check(partition, r)) : check(partition, res);
+    const res = this.options.appendBatch(partition, batch);
+    return res instanceof Promise ? res.then((r) => this.check(partition, r)) : this.check(partition, res);
+  }
+
+  private check(partition: number, res: AppendOutcome): void {
+    if (res.errorCode !== ErrorCode.NONE) {
+      throw new BrokerRequestError(res.errorCode, `writing to ${this.options.topic}-${partition} failed: ${res.errorMessage ?? 'unknown error'}`);
+    }
   }
 
   async readAll(index: number): Promise<CoordinatorRecord[]> {
-    const partition = this.partitionOf(index);
-    if (!partition) throw new BrokerRequestError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `__consumer_offsets has no partition ${index}`);
+    const partition = this.options.partitionOf(index);
+    if (!partition) throw new BrokerRequestError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `${this.options.topic} has no partition ${index}`);
     const out: CoordinatorRecord[] = [];
     // Records of a transaction count once its COMMIT marker follows; aborted or still open ones do not.
     const open = new Map<number, CoordinatorRecord[]>();
@@ -71,7 +76,7 @@ export class LogOffsetsPartitionStore implements OffsetsPartitionStore {
       }
       offset = read.nextOffset;
     }
-    for (const [producerId, records] of open) this.onOpenTransaction?.(producerId, records);
+    for (const [producerId, records] of open) this.options.onOpenTransaction?.(producerId, records);
     return out;
   }
 }
