@@ -34,15 +34,16 @@ export function listenerTransactionIdPrefix(definition: ConsumerDefinition, prod
 
 /**
  * For a producer just made for this member: the group's committed offset of the partition, read
- * after the producer fenced the previous owner (whose transactions are then complete). Records of
- * the batch below it were copied already: the member seeks to it, and true says to skip the batch.
+ * after the producer fenced the previous owner (whose transactions are then complete). Records
+ * below it were processed already, records from it on were not: a batch starting elsewhere is
+ * skipped and the member seeks to it (true).
  */
-async function skipCommitted(lease: ProducerLease, binder: Binder, group: string, batch: InboundBatch, session: ConsumerSession): Promise<boolean> {
+async function resumeAtCommitted(lease: ProducerLease, binder: Binder, group: string, batch: InboundBatch, session: ConsumerSession): Promise<boolean> {
   if (!lease.unconfirmed || !binder.committedOffsets) return false;
   const { topic, partition } = batch;
   const [committed] = await binder.committedOffsets(group, [{ topic, partition }]);
   lease.confirm?.();
-  if (!committed || committed.offset <= batch.records[0].offset) return false;
+  if (!committed || committed.offset === batch.records[0].offset) return false;
   session.seek({ topic, partition, offset: committed.offset });
   return true;
 }
@@ -59,7 +60,7 @@ export function transactionalHandler(definition: ConsumerDefinition, producers: 
     let skip: boolean;
     try {
       const lease = await transaction.open(binder, output.destination, output.producer);
-      skip = await skipCommitted(lease, binder, group, batch, session);
+      skip = await resumeAtCommitted(lease, binder, group, batch, session);
     } catch (error) {
       await transaction.abort().catch(() => undefined);
       throw error;
@@ -90,6 +91,9 @@ export function transactionalHandler(definition: ConsumerDefinition, producers: 
       await producers.transactions.run(transaction, () => handler(batch, inTransaction));
     } catch (error) {
       await transaction.abort().catch(() => undefined);
+      // Nothing of the transaction is visible, whatever the container counted as done (a record
+      // whose offset commit failed, e.g. fenced): everything in it is delivered again.
+      session.seek({ topic: batch.topic, partition: batch.partition, offset: batch.records[0].offset });
       throw error;
     }
     if (sought) {
