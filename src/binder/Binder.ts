@@ -289,6 +289,11 @@ export interface Binder {
   checkConnection?(): Promise<void>;
   /** The high watermark of each partition the broker knows (consumer lag between fetches, e.g. while paused). */
   endOffsets?(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]>;
+  /**
+   * The offsets a group committed on these partitions (partitions without one are left out). A
+   * transactional listener reads them after its producer fenced the partition's previous owner.
+   */
+  committedOffsets?(group: string, partitions: TopicPartition[]): Promise<TopicPartitionOffset[]>;
   /** A transactional producer with this transactional id (fencing any older producer of the id). */
   transactionalProducer?(transactionalId: string, options?: TransactionalProducerOptions): Promise<TransactionalProducer>;
 }

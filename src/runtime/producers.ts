@@ -243,10 +243,13 @@ export class Producers {
     return leasedTransaction(this.pool);
   }
 
-  /** A transaction of a transactional listener: its producer has the fixed id given (group and partition). */
-  newFixedTransaction(transactionalId: string): ActiveTransaction {
+  /**
+   * A transaction of a transactional listener: its producer has the fixed id given (group and
+   * partition) and belongs to `owner`, the group member processing the partition.
+   */
+  newFixedTransaction(transactionalId: string, owner: object): ActiveTransaction {
     return new ActiveTransaction((binder, _destination, config) =>
-      this.pool.transactions.outside(() => this.pool.transactionalProducers.fixedLease(binder, transactionalId, transactionalOptions(config))),
+      this.pool.transactions.outside(() => this.pool.transactionalProducers.fixedLease(binder, transactionalId, transactionalOptions(config), owner)),
     );
   }
 

@@ -323,6 +323,17 @@ export class KafkaBinder implements Binder {
     return out;
   }
 
+  /** The group's committed offsets (OffsetFetch through the admin client); partitions without one are left out. */
+  async committedOffsets(group: string, partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const admin = await this.connectedAdmin();
+    const topics = [...new Set(partitions.map((tp) => tp.topic))];
+    const fetched = await this.attempt(`fetching the offsets of group '${group}'`, () => admin.fetchOffsets({ groupId: group, topics }));
+    return partitions.flatMap(({ topic, partition }) => {
+      const offset = Number(fetched.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+      return offset >= 0 ? [{ topic, partition, offset }] : [];
+    });
+  }
+
   /** The connected kafkajs admin client, for tools and tests (e.g. offsets of a group). */
   async adminClient(): Promise<Admin> {
     return this.connectedAdmin();

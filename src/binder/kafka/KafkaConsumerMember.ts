@@ -40,6 +40,8 @@ export class KafkaConsumerMember {
   private inFlight = new Set<Promise<void>>();
   private stopping = false;
   private batchHeartbeat: (() => Promise<void>) | null = null;
+  /** A heartbeat of the batch in flight answered that the group rebalances: the batch ends at the next chunk. */
+  private rebalanceSeen = false;
   private joinedOnce = false;
   private restartNeeded = false;
   private restarting: Promise<void> | null = null;
@@ -252,9 +254,12 @@ export class KafkaConsumerMember {
     try {
       await beat();
     } catch (error) {
-      // A rebalance is kafkajs' to handle after the batch returns; the runtime only learns that
-      // its partitions are no longer active.
-      if (isRebalanceSignal(error)) return;
+      // A rebalance is kafkajs' to handle after the batch returns: the rest of the batch is not
+      // delivered (its partitions may be moving to another member), so the member rejoins soon.
+      if (isRebalanceSignal(error)) {
+        this.rebalanceSeen = true;
+        return;
+      }
       throw error;
     }
   }
@@ -273,6 +278,7 @@ export class KafkaConsumerMember {
       return;
     }
     this.batchHeartbeat = payload.heartbeat;
+    this.rebalanceSeen = false;
     const records = messages.map((message) => toInbound(topic, partition, message));
     const key = topicPartitionKey(topic, partition);
     const target = await deliverInChunks(topic, partition, key, records, Number(batch.highWatermark), this.batchDelivery(payload));
@@ -290,7 +296,7 @@ export class KafkaConsumerMember {
       seeks: this.seeks,
       maxBatchRecords: this.settings.maxBatchRecords,
       idle: this.idle,
-      canDeliver: (key) => isRunning() && !isStale() && !this.stopping && this.assigned.hasKey(key) && !this.assigned.isPausedKey(key),
+      canDeliver: (key) => isRunning() && !isStale() && !this.stopping && !this.rebalanceSeen && this.assigned.hasKey(key) && !this.assigned.isPausedKey(key),
       handled: (_topic, _partition, nextOffset) => resolveOffset(String(nextOffset - 1)),
       // kafkajs fetches the partition again from the seek: a failing handler waits in the runtime's backoff.
       afterFailure: () => Promise.resolve(),

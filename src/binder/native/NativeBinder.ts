@@ -84,6 +84,22 @@ export class NativeBinder implements Binder {
     });
   }
 
+  /** The group's committed offsets (the broker's OffsetFetch); partitions without one are left out. */
+  async committedOffsets(group: string, partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const client = await this.client();
+    if (client?.committedOffsets) return client.committedOffsets(group, partitions);
+    const broker = await this.broker();
+    const topics = [...new Set(partitions.map((tp) => tp.topic))].map((name) => ({
+      name,
+      partitionIndexes: partitions.filter((tp) => tp.topic === name).map((tp) => tp.partition),
+    }));
+    const fetched = broker.fetchOffsets({ groupId: group, topics }).topics;
+    return partitions.flatMap(({ topic, partition }) => {
+      const found = fetched.find((t) => t.name === topic)?.partitions.find((p) => p.partitionIndex === partition);
+      return found && found.errorCode === ErrorCode.NONE && found.committedOffset >= 0 ? [{ topic, partition, offset: found.committedOffset }] : [];
+    });
+  }
+
   async provisionTopic(topic: string, partitions: number): Promise<void> {
     const client = await this.client();
     if (client) return client.provisionTopic(topic, partitions);

@@ -31,7 +31,9 @@ export class ListenerContainer extends ListenerCore {
 
   async start(): Promise<void> {
     const c = this.definition.consumer;
-    const base = consumerOptions(this.definition, (partitions, session) => this.commitPending(session, partitions));
+    // A transactional listener's offsets commit only in its transactions: pending ones at a revoke
+    // belong to a transaction that is still open or aborted, and committing them would skip records.
+    const base = consumerOptions(this.definition, (partitions, session) => (c.transactional ? Promise.resolve() : this.commitPending(session, partitions)));
     // The user's callbacks and app.seek concern the listener's own topics, not its retry topics.
     // The observers see each binding's options last: tracing knows a binding by its options object.
     const options = this.observer.consumerOptions(this.held.track(withListenerCallbacks(base, this.definition, this.deps.instanceOf, this.deps.logger)));

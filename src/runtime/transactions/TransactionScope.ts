@@ -64,7 +64,8 @@ export class ActiveTransaction {
     if (!lease) return;
     try {
       await this.restarting?.catch(() => undefined);
-      await lease.producer.abort();
+      // A lease taken before anything was sent (a listener's) has no transaction to abort.
+      if (this.begun) await lease.producer.abort();
       await lease.release(false);
     } catch (error) {
       await lease.release(true);
@@ -72,11 +73,16 @@ export class ActiveTransaction {
     }
   }
 
-  private async producerFor(binder: Binder, destination: string, producer: ProducerConfig): Promise<ProducerLease['producer']> {
-    if (this.binder && this.binder !== binder) throw new TransactionBinderMismatchError(this.binder.name, binder.name, destination);
+  /** The transaction's producer lease on `binder`, taken now (before anything is sent) when not yet. */
+  open(binder: Binder, destination: string, producer: ProducerConfig): Promise<ProducerLease> {
+    if (this.binder && this.binder !== binder) return Promise.reject(new TransactionBinderMismatchError(this.binder.name, binder.name, destination));
     this.binder = binder;
     this.lease ??= this.openProducer(binder, destination, producer);
-    const lease = await this.lease;
+    return this.lease;
+  }
+
+  private async producerFor(binder: Binder, destination: string, producer: ProducerConfig): Promise<ProducerLease['producer']> {
+    const lease = await this.open(binder, destination, producer);
     if (this.restarting) await this.restarting;
     if (!this.begun) {
       lease.producer.begin();

@@ -4,6 +4,10 @@
  * producer factory caches them); a transactional listener uses the one of its group and partition.
  * A producer that was fenced or failed is closed and dropped: a listener's next lease makes a new
  * one of the same id, which fences whatever else holds it.
+ *
+ * A fixed id's producer belongs to one owner (a group member's session): when another member of
+ * the application takes the partition over, it gets a producer of its own, whose creation fences
+ * the previous owner's (Kafka's InitProducerId), and the previous one is closed once let go of.
  */
 import type { Binder, TransactionalProducer, TransactionalProducerOptions } from '../../binder/Binder';
 import { TransactionsUnsupportedError } from './errors';
@@ -12,6 +16,25 @@ export interface ProducerLease {
   readonly producer: TransactionalProducer;
   /** Gives the producer back; `broken` closes it instead (fenced, or its transaction could not end). */
   release(broken: boolean): Promise<void>;
+  /**
+   * A fixed lease whose producer was made for its owner and whose owner has not yet confirmed
+   * where it resumes: transactions the previous holder of the id committed before this producer
+   * fenced it may be past the position the owner started from.
+   */
+  readonly unconfirmed?: boolean;
+  /** The owner knows where it resumes (it read the group's committed offset after the fencing). */
+  confirm?(): void;
+}
+
+/** The producer of a fixed transactional id and the member it was made for. */
+interface FixedEntry {
+  readonly owner: object;
+  readonly producer: Promise<TransactionalProducer>;
+  /** Leases not yet released. */
+  inUse: number;
+  /** Another owner's producer replaced this one: closed when its last lease is released. */
+  superseded: boolean;
+  unconfirmed: boolean;
 }
 
 export class TransactionalProducerPool {
@@ -19,7 +42,7 @@ export class TransactionalProducerPool {
   private readonly idle = new Map<Binder, Map<string, TransactionalProducer[]>>();
   private readonly nextIndex = new Map<Binder, Map<string, number>>();
   /** Producers of fixed ids (listeners: one per group and partition). */
-  private readonly fixed = new Map<Binder, Map<string, Promise<TransactionalProducer>>>();
+  private readonly fixed = new Map<Binder, Map<string, FixedEntry>>();
   private readonly open = new Set<TransactionalProducer>();
   private closed = false;
 
@@ -49,25 +72,55 @@ export class TransactionalProducerPool {
     };
   }
 
-  /** The producer of a fixed transactional id (a listener's group and partition); one user at a time. */
-  async fixedLease(binder: Binder, transactionalId: string, options: TransactionalProducerOptions): Promise<ProducerLease> {
+  /**
+   * The producer of a fixed transactional id (a listener's group and partition) for `owner`, the
+   * group member processing the partition. Another owner's producer is replaced by a new one,
+   * which fences it, so two members never share a transaction's producer.
+   */
+  async fixedLease(binder: Binder, transactionalId: string, options: TransactionalProducerOptions, owner: object): Promise<ProducerLease> {
     const byId = submap(this.fixed, binder);
-    let pending = byId.get(transactionalId);
-    if (!pending) {
-      pending = this.create(binder, transactionalId, options);
-      byId.set(transactionalId, pending);
-      pending.catch(() => byId.delete(transactionalId));
+    let entry = byId.get(transactionalId);
+    if (!entry || entry.owner !== owner) {
+      if (entry) this.supersede(entry);
+      const created: FixedEntry = { owner, producer: this.create(binder, transactionalId, options), inUse: 0, superseded: false, unconfirmed: true };
+      created.producer.catch(() => byId.get(transactionalId) === created && byId.delete(transactionalId));
+      byId.set(transactionalId, created);
+      entry = created;
     }
-    const producer = await pending;
+    const leased = entry;
+    leased.inUse++;
+    let producer: TransactionalProducer;
+    try {
+      producer = await leased.producer;
+    } catch (error) {
+      leased.inUse--;
+      throw error;
+    }
     return {
       producer,
+      get unconfirmed() {
+        return leased.unconfirmed;
+      },
+      confirm: () => {
+        leased.unconfirmed = false;
+      },
       release: async (broken) => {
-        if (!broken) return;
-        if (byId.get(transactionalId) === pending) byId.delete(transactionalId);
-        this.open.delete(producer);
-        await producer.close().catch(() => undefined);
+        leased.inUse--;
+        if (broken && byId.get(transactionalId) === leased) byId.delete(transactionalId);
+        if (broken || (leased.superseded && leased.inUse === 0)) await this.closeProducer(producer);
       },
     };
+  }
+
+  /** A fixed producer another owner replaces: it is fenced already, closed when nobody uses it. */
+  private supersede(entry: FixedEntry): void {
+    entry.superseded = true;
+    if (entry.inUse === 0) void entry.producer.then((p) => this.closeProducer(p), () => undefined);
+  }
+
+  private async closeProducer(producer: TransactionalProducer): Promise<void> {
+    if (!this.open.delete(producer)) return;
+    await producer.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -58,7 +58,7 @@ export function transactionalCrashScenario(target: TransactionalCrashTarget): vo
       output: `txn-crash.out.${id}`,
       group: `txn-crash.copier.${id}`,
       partitions: PARTITIONS,
-      concurrency: 1,
+      concurrency: PARTITIONS,
       transactionIdPrefix: 'copier-',
       sessionTimeoutMs: 6000,
       transactionTimeoutMs: 10000,
