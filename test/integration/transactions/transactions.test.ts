@@ -15,11 +15,11 @@ describe('kafka binder on bindery broker', () => {
 
   transactionScenarios(() => ({ binder: 'kafka', binders: { kafka: { brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' } } }));
 
-  it('sends outside a transaction to a transactional binding, one by one and at once, reach a read_committed reader in order', async () => {
-    const config = outputsConfig('kafka', randomUUID().slice(0, 8));
+  /** An application of the outputs config on the kafka binder against the in-process broker, closed after `use`. */
+  const withKafkaApp = async (id: string, use: (app: Bindery) => Promise<void>): Promise<void> => {
     const app = await Bindery.create({
       services: [Readers],
-      config: { ...config, binders: { kafka: { brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' } } },
+      config: { ...outputsConfig('kafka', id), binders: { kafka: { brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' } } },
       configFile: false,
       env: {},
       logger: silentLogger,
@@ -27,34 +27,25 @@ describe('kafka binder on bindery broker', () => {
     });
     try {
       await app.start();
+      await use(app);
+    } finally {
+      await app.close();
+    }
+  };
+
+  it('sends outside a transaction to a transactional binding, one by one and at once, reach a read_committed reader in order', () =>
+    withKafkaApp(randomUUID().slice(0, 8), async (app) => {
       await app.channel('events').send({ n: 1 });
       await Promise.all(Array.from({ length: 10 }, (_, i) => app.channel('events').send({ n: i + 2 })));
       await app.channel('plain').send({ n: 1 });
       const readers = app.get(Readers);
       await waitFor(`every record (events ${readers.events}, plain ${readers.plain})`, () => readers.events.length === 11 && readers.plain.length === 1);
       expect(readers.events).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 
-  it('under a steady stream of sends outside a transaction, the first resolves while the stream still runs, and order holds', async () => {
+  it('under a steady stream of sends outside a transaction, the first resolves while the stream still runs, and order holds', () => {
     const id = randomUUID().slice(0, 8);
-    const config = outputsConfig('kafka', id);
-    const app = await Bindery.create({
-      services: [Readers],
-      config: { ...config, binders: { kafka: { brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' } } },
-      configFile: false,
-      env: {},
-      logger: silentLogger,
-      shutdownOnSignals: false,
-    });
-    try {
-      await app.start();
-      await steadyStream(app, `local.events.${id}`);
-    } finally {
-      await app.close();
-    }
+    return withKafkaApp(id, (app) => steadyStream(app, `local.events.${id}`));
   });
 });
 
