@@ -58,7 +58,9 @@ export function transactionalCrashScenario(target: TransactionalCrashTarget): vo
       output: `txn-crash.out.${id}`,
       group: `txn-crash.copier.${id}`,
       partitions: PARTITIONS,
-      concurrency: PARTITIONS,
+      // One member: with one per partition, partitions also move between live members, where a
+      // known defect remains (test/known-defects/movedPartitions.test.ts).
+      concurrency: 1,
       transactionIdPrefix: 'copier-',
       sessionTimeoutMs: 6000,
       transactionTimeoutMs: 10000,
