@@ -11,7 +11,7 @@ import Redis from 'ioredis';
 import { Bindery, silentLogger, type BinderyConfig } from '../../../src';
 import { describeIfPeer } from '../../support/peers';
 import type { CrashChildSettings } from '../../support/delivery-children/consumer';
-import { eventually, uniqueName } from './deliverySupport';
+import { eventually, exited, uniqueName } from './deliverySupport';
 
 export interface CrashTarget {
   /** How the broker outlives the killed consumer (shown in the test name). */
@@ -29,11 +29,6 @@ const KILLS = 5;
 const HANDLED_BEFORE_KILL = 1500;
 const CYCLE_DEADLINE_MS = 120000;
 const redisUrl = process.env.BINDERY_REDIS_URL;
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 export function crashScenario(targetName: string, target: CrashTarget): void {
   describeIfPeer('Redis (BINDERY_REDIS_URL)', Boolean(redisUrl), `crash test (${targetName})`, () => {

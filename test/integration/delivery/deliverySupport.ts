@@ -2,6 +2,7 @@
  * Helpers of the delivery suite: a recording listener driven per test, applications over a
  * given binder, a raw collector for dead-letter topics, and condition waits with a deadline.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
   Ack,
@@ -147,4 +148,10 @@ export async function sendRaw(binder: Binder, topic: string, partition: number, 
     ],
   });
   await producer.close();
+}
+
+/** Resolves once a child process has exited (at once when it already has). */
+export function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
 }

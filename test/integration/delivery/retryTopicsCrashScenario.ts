@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Bindery, silentLogger } from '../../../src';
 import type { RetryTopicsChildSettings } from '../../support/delivery-children/retryTopicsConsumer';
 import type { CrashTarget } from './crashScenario';
-import { eventually, uniqueName } from './deliverySupport';
+import { eventually, exited, uniqueName } from './deliverySupport';
 
 const CHILD = path.resolve(__dirname, '../../../dist/test/support/delivery-children/retryTopicsConsumer.js');
 const MESSAGES = 2000;
@@ -20,11 +20,6 @@ const KILLS = 3;
 /** New messages a child handles before it is killed (3 × 400 leaves the rest for the last run). */
 const HANDLED_BEFORE_KILL = 400;
 const CYCLE_DEADLINE_MS = 120000;
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 function effects(file: string): Set<number> {
   if (!fs.existsSync(file)) return new Set();

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { Bindery, silentLogger } from '../../../src';
 import type { Binder, InboundRecord } from '../../../src/binder/Binder';
 import type { TransactionalCopierSettings } from '../../support/delivery-children/transactional-copier';
-import { eventually } from '../delivery/deliverySupport';
+import { eventually, exited } from '../delivery/deliverySupport';
 
 const CHILD = path.resolve(__dirname, '../../../dist/test/support/delivery-children/transactional-copier.js');
 const MESSAGES = 10000;
@@ -23,11 +23,6 @@ const KILLS = 5;
 /** Records a child copies before it is killed (5 × 1500 leaves the rest for the last run). */
 const COPIED_BEFORE_KILL = 1500;
 const CYCLE_DEADLINE_MS = 120000;
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 export interface TransactionalCrashTarget {
   /** How the broker outlives the killed copier (shown in the test name). */
