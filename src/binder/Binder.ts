@@ -159,6 +159,10 @@ export interface ConsumerGroupMetadata {
   groupInstanceId: string | null;
 }
 
+/**
+ * `session` is the member's: the same object for every batch one group member delivers, so the
+ * runtime keeps what a member owes (offsets to commit) apart from what another member owes.
+ */
 export type BatchHandler = (batch: InboundBatch, session: ConsumerSession) => Promise<void>;
 
 /** The group session timeout when a binding sets none, as declared in the binder SPI's table. */

@@ -146,7 +146,7 @@ export class ListenerContainer extends ListenerCore {
     } catch (error) {
       // Records before this one are done (and committed, per record): only this one comes back,
       // unless it was done too and only its commit failed (the commit goes out with the next one).
-      const done = current !== undefined && this.offsets.pendingOffset(current.topic, current.partition) === current.offset + 1;
+      const done = current !== undefined && this.offsetsOf(session).pendingOffset(current.topic, current.partition) === current.offset + 1;
       session.seek({ topic: batch.topic, partition: batch.partition, offset: done ? resumeAt + 1 : resumeAt });
       sought = true;
       throw error;
@@ -266,7 +266,7 @@ export class ListenerContainer extends ListenerCore {
   private async processBatch(batch: InboundBatch, session: ConsumerSession): Promise<void> {
     const tp = [{ topic: batch.topic, partition: batch.partition }];
     const handBack = (offset: number): void => {
-      this.offsets.take(tp);
+      this.offsetsOf(session).take(tp);
       session.seek({ topic: batch.topic, partition: batch.partition, offset });
     };
     const last = batch.records[batch.records.length - 1];
@@ -294,11 +294,11 @@ export class ListenerContainer extends ListenerCore {
       if (!claimed) return handBack(batch.records[0].offset);
       if (claimed.kept.length < readable.length) this.observer.processed(last, 'skipped', readable.length - claimed.kept.length);
       // Every record already processed: skipped, and committed whatever the ack mode.
-      if (claimed.kept.length === 0) return this.offsets.mark(last);
+      if (claimed.kept.length === 0) return this.offsetsOf(session).mark(last);
       ({ kept: readable, keys } = claimed);
     }
     // Nothing to hand the listener (filtered, or dead-lettered): done up to the end of the batch.
-    if (readable.length === 0) return this.offsets.mark(last);
+    if (readable.length === 0) return this.offsetsOf(session).mark(last);
     const ack = new ListenerAcknowledgment(() => this.acknowledged(last, session));
     const records = readable.map((d) => d.record);
     const stopRenewing = this.idempotency?.keepAlive(keys);
@@ -311,7 +311,7 @@ export class ListenerContainer extends ListenerCore {
     }
     await this.idempotency?.settleAll(keys, result.ok && ack.nackSleepMs === undefined);
     if (result.ok && ack.nackSleepMs !== undefined) {
-      this.offsets.take(tp);
+      this.offsetsOf(session).take(tp);
       await this.nacked(batch.records[0], ack.nackSleepMs, session);
       return;
     }
@@ -319,7 +319,7 @@ export class ListenerContainer extends ListenerCore {
       this.batchFailures.settled(records[0]);
       if (this.interceptors.any) for (const r of records) this.interceptors.success(r);
       this.observer.processed(last, 'success', records.length);
-      if (!this.manual) this.offsets.mark(last);
+      if (!this.manual) this.offsetsOf(session).mark(last);
       return;
     }
     if (result.aborted) return handBack(batch.records[0].offset);
@@ -337,7 +337,7 @@ export class ListenerContainer extends ListenerCore {
   private async batchRecordFailed(readable: DecodedRecord[], index: number, error: unknown, session: ConsumerSession): Promise<void> {
     const failed = readable[index].record;
     if (index > 0) {
-      this.offsets.mark(readable[index - 1].record);
+      this.offsetsOf(session).mark(readable[index - 1].record);
       this.observer.processed(readable[0].record, 'success', index);
     }
     const attempts = this.batchFailures.failed(failed);

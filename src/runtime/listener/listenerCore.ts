@@ -62,7 +62,13 @@ export abstract class ListenerCore {
   protected readonly forwarder: Forwarder;
   protected readonly idempotency: IdempotencyGuard | undefined;
   protected readonly abort = new AbortController();
-  protected readonly offsets = new OffsetTracker();
+  /**
+   * Offsets processed and not yet committed, per member (its session; a transactional listener's
+   * session is its transaction's). Each member commits only its own records: two members hold one
+   * partition at once while a rebalance moves it, and the offset one could not commit must not
+   * ride on the other's commit (or, failed in a transaction, outlive that transaction).
+   */
+  private readonly offsetsByMember = new WeakMap<ConsumerSession, OffsetTracker>();
   protected readonly watch: HandlerWatch;
   protected readonly invoker: ListenerInvoker;
   protected stopping = false;
@@ -184,13 +190,13 @@ export abstract class ListenerCore {
 
   /** The record is finished: commit now (record, manual_immediate) or with the batch (batch, manual). */
   protected completed(record: InboundRecord, session: ConsumerSession, deferCommit = false): MaybeAsync<Outcome> {
-    this.offsets.mark(record);
+    this.offsetsOf(session).mark(record);
     if (!deferCommit && this.commitPerRecord) return this.commitPending(session, [record]).then(() => 'done');
     return 'done';
   }
 
   protected acknowledged(record: InboundRecord, session: ConsumerSession): void {
-    this.offsets.mark(record);
+    this.offsetsOf(session).mark(record);
     if (this.definition.consumer.ackMode === 'manual_immediate') {
       this.commitPending(session, [record]).catch((e) => this.deps.logger.error({ err: e }, `${this.name}: commit failed`));
     }
@@ -204,7 +210,8 @@ export abstract class ListenerCore {
   }
 
   protected async commitPending(session: ConsumerSession, partitions: TopicPartition[]): Promise<void> {
-    const offsets = this.offsets.take(partitions);
+    const pending = this.offsetsOf(session);
+    const offsets = pending.take(partitions);
     if (offsets.length === 0) return;
     const started = this.observer.now();
     try {
@@ -212,9 +219,15 @@ export abstract class ListenerCore {
       this.observer.committed(offsets, started);
     } catch (error) {
       // Still done: the next commit of these partitions carries the offsets.
-      this.offsets.restore(offsets);
+      pending.restore(offsets);
       throw error;
     }
+  }
+
+  protected offsetsOf(session: ConsumerSession): OffsetTracker {
+    let offsets = this.offsetsByMember.get(session);
+    if (!offsets) this.offsetsByMember.set(session, (offsets = new OffsetTracker()));
+    return offsets;
   }
 
   protected sleepWithHeartbeat(ms: number, session: ConsumerSession): Promise<void> {

@@ -1,5 +1,5 @@
 /** Helpers shared by the framework's tests: condition waits, a clock that does not wait, a counting binder. */
-import type { Binder, BatchHandler, ConsumerOptions, Destination, OutboundRecord, ProducerOptions } from '../../../src';
+import type { Binder, BatchHandler, ConsumerOptions, ConsumerSession, Destination, OutboundRecord, ProducerOptions } from '../../../src';
 import type { Clock } from '../../../src';
 
 /** Resolves once `condition()` holds; fails after `timeoutMs` (generous: machines are shared). */
@@ -55,8 +55,18 @@ export class InstrumentedBinder implements Binder {
   }
 
   bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler) {
-    return this.inner.bindConsumer(destination, options, (batch, session) =>
-      handler(batch, {
+    // One instrumented session per member, as a binder hands each member's batches the same session.
+    const sessions = new WeakMap<ConsumerSession, ConsumerSession>();
+    const instrumented = (session: ConsumerSession): ConsumerSession => {
+      let found = sessions.get(session);
+      if (!found) sessions.set(session, (found = this.instrument(session)));
+      return found;
+    };
+    return this.inner.bindConsumer(destination, options, (batch, session) => handler(batch, instrumented(session)));
+  }
+
+  private instrument(session: ConsumerSession): ConsumerSession {
+    return {
         commit: (o) => {
           this.commits.push(o.map((x) => x.offset));
           return session.commit(o);
@@ -71,8 +81,7 @@ export class InstrumentedBinder implements Binder {
           this.heartbeats++;
           await session.heartbeat();
         },
-      }),
-    );
+      };
   }
 
   close(): Promise<void> {

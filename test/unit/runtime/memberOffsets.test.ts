@@ -1,0 +1,91 @@
+/**
+ * The members of one listener each commit the offsets of the records they processed, and only
+ * those. Two members can hold one partition at once for a moment: one the group replaced (its
+ * commit fails) and the one that replaced it. The offset the first one could not commit must not
+ * ride on the second one's commit: it would move the group's position away from where the
+ * second one is (forward past records nobody finished, or, in a transaction, backward so that a
+ * later owner copies committed records again).
+ */
+import { Bindery, EnableBinding, Sink, StreamListener, TestBinder, silentLogger } from '../../../src';
+import { PlainInboundRecord, type BatchHandler, type ConsumerOptions, type ConsumerSession, type Destination, type InboundBatch, type TopicPartitionOffset } from '../../../src/binder/Binder';
+
+/** A test binder that also hands the test the listener's batch handler, to call as any member would. */
+class HandlerCapturingBinder extends TestBinder {
+  handler: BatchHandler | undefined;
+
+  override bindConsumer(destination: Destination, options: ConsumerOptions, handler: BatchHandler) {
+    this.handler = handler;
+    return super.bindConsumer(destination, options, handler);
+  }
+}
+
+@EnableBinding(Sink)
+class Recorder {
+  static readonly seen: number[] = [];
+
+  @StreamListener(Sink.INPUT)
+  handle(value: { n: number }): void {
+    Recorder.seen.push(value.n);
+  }
+}
+
+class MemberSession implements ConsumerSession {
+  readonly commits: TopicPartitionOffset[][] = [];
+
+  constructor(private readonly commitError?: Error) {}
+
+  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
+    if (this.commitError) throw this.commitError;
+    this.commits.push(offsets.map((o) => ({ ...o })));
+  }
+  seek(): void {}
+  seekTo(): Promise<void> {
+    return Promise.resolve();
+  }
+  async heartbeat(): Promise<void> {}
+  isActive(): boolean {
+    return true;
+  }
+  pausePartition(): void {}
+  resumePartition(): void {}
+  pausedPartitions() {
+    return [];
+  }
+}
+
+function batchOf(offset: number): InboundBatch {
+  const record = new PlainInboundRecord('jobs', 0, offset, Date.now(), null, Buffer.from(JSON.stringify({ n: offset })), []);
+  return { topic: 'jobs', partition: 0, records: [record], highWatermark: offset + 1 };
+}
+
+describe('offsets of the members of one listener', () => {
+  it('a member commits the offsets of its own records, not the offset another member failed to commit', async () => {
+    const binder = new HandlerCapturingBinder();
+    await binder.provisionTopic('jobs', 1);
+    const app = await Bindery.create({
+      services: [Recorder],
+      binder,
+      config: { bindings: { input: { destination: 'jobs', group: 'g' } } },
+      configFile: false,
+      env: {},
+      logger: silentLogger,
+      shutdownOnSignals: false,
+    });
+    await app.start();
+    try {
+      const handler = binder.handler!;
+      // The replaced member processed record 10; the group refuses its commit.
+      const replaced = new MemberSession(new Error('the member was removed from the group'));
+      await expect(handler(batchOf(10), replaced)).rejects.toThrow('removed from the group');
+      // The member that took the partition over starts from the group's committed offset.
+      const owner = new MemberSession();
+      await handler(batchOf(6), owner);
+      await handler(batchOf(7), owner);
+      expect(Recorder.seen).toEqual([10, 6, 7]);
+      expect(owner.commits).toEqual([[{ topic: 'jobs', partition: 0, offset: 7 }], [{ topic: 'jobs', partition: 0, offset: 8 }]]);
+    } finally {
+      await app.close();
+      await binder.close();
+    }
+  });
+});
