@@ -20,17 +20,22 @@ export class ActiveTransaction {
   /** Set while the transaction's producer aborts a failed attempt; the next send starts a new one after it. */
   private restarting: Promise<void> | null = null;
   private begun = false;
+  /**
+   * A step failed because a newer producer of the id fenced this one: the producer is done for,
+   * and its lease goes back broken (closed and dropped), so the next transaction of the id makes a
+   * new one (which fences in turn and resumes where the group committed) instead of failing forever.
+   */
+  private fenced = false;
 
   constructor(private readonly openProducer: OpenProducer) {}
 
   send(destination: string, record: OutboundRecord, binder: Binder, producer: ProducerConfig): Promise<SendResult> {
-    return this.producerFor(binder, destination, producer).then((p) => p.send(destination, record));
+    return this.noticeFencing(this.producerFor(binder, destination, producer).then((p) => p.send(destination, record)));
   }
 
   /** Commits a group's offsets in the transaction (a transactional listener's input positions, with its member's group metadata). */
   async sendOffsets(binder: Binder, group: string, offsets: TopicPartitionOffset[], producer: ProducerConfig, metadata?: ConsumerGroupMetadata): Promise<void> {
-    const p = await this.producerFor(binder, offsets[0]?.topic ?? group, producer);
-    await p.sendOffsets(group, offsets, metadata);
+    await this.noticeFencing(this.producerFor(binder, offsets[0]?.topic ?? group, producer).then((p) => p.sendOffsets(group, offsets, metadata)));
   }
 
   /**
@@ -42,7 +47,7 @@ export class ActiveTransaction {
     const lease = this.lease;
     this.begun = false;
     const previous = this.restarting ?? Promise.resolve();
-    this.restarting = previous.then(async () => (await lease).producer.abort());
+    this.restarting = this.noticeFencing(previous.then(async () => (await lease).producer.abort()));
   }
 
   async commit(): Promise<void> {
@@ -50,7 +55,8 @@ export class ActiveTransaction {
     const lease = await this.lease;
     try {
       await this.restarting;
-      if (this.begun) await lease.producer.commit();
+      if (this.fenced) throw new ProducerFencedError(lease.producer.transactionalId);
+      if (this.begun) await this.noticeFencing(lease.producer.commit());
       await lease.release(false);
     } catch (error) {
       await lease.release(true);
@@ -65,8 +71,8 @@ export class ActiveTransaction {
     try {
       await this.restarting?.catch(() => undefined);
       // A lease taken before anything was sent (a listener's) has no transaction to abort.
-      if (this.begun) await lease.producer.abort();
-      await lease.release(false);
+      if (this.begun && !this.fenced) await this.noticeFencing(lease.producer.abort());
+      await lease.release(this.fenced);
     } catch (error) {
       await lease.release(true);
       if (!(error instanceof ProducerFencedError)) throw error;
@@ -79,6 +85,13 @@ export class ActiveTransaction {
     this.binder = binder;
     this.lease ??= this.openProducer(binder, destination, producer);
     return this.lease;
+  }
+
+  private noticeFencing<T>(step: Promise<T>): Promise<T> {
+    return step.catch((error: unknown) => {
+      if (error instanceof ProducerFencedError) this.fenced = true;
+      throw error;
+    });
   }
 
   private async producerFor(binder: Binder, destination: string, producer: ProducerConfig): Promise<ProducerLease['producer']> {
