@@ -14,7 +14,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/kafka/', '<rootDir>/test/faults/', '<rootDir>/test/known-defects/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/kafka/', '<rootDir>/test/faults/'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   testTimeout: 60000,
   setupFiles: ['reflect-metadata'],

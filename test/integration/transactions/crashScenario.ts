@@ -53,9 +53,8 @@ export function transactionalCrashScenario(target: TransactionalCrashTarget): vo
       output: `txn-crash.out.${id}`,
       group: `txn-crash.copier.${id}`,
       partitions: PARTITIONS,
-      // One member: with one per partition, partitions also move between live members, where a
-      // known defect remains (test/known-defects/movedPartitions.test.ts).
-      concurrency: 1,
+      // A member per partition: partitions also move between live members of one child.
+      concurrency: PARTITIONS,
       transactionIdPrefix: 'copier-',
       sessionTimeoutMs: 6000,
       transactionTimeoutMs: 10000,

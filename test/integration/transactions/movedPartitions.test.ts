@@ -1,8 +1,4 @@
 /**
- * KNOWN DEFECT, not in `npm test` (run it with `npm run test:known-defects`): it passes most runs,
- * but under load a run saw one partition's records after the held one copied twice, both copies
- * committed. It stays here as the reproduction until that is found and fixed.
- *
  * A transactional listener with several group members in one process while partitions move
  * between live members (one holds a record in its transaction past its session timeout): a read_committed
  * reader of the output finds each input exactly once, in per-key order. On the kafka binder against
@@ -10,11 +6,11 @@
  * on their own, so a held record does not move their partitions).
  */
 import { randomUUID } from 'node:crypto';
-import { Bindery, EnableBinding, Processor, SendTo, StreamListener, silentLogger, type BinderyConfig } from '../../src';
-import type { Binder, InboundRecord } from '../../src/binder/Binder';
-import { createKafkaBinder, type KafkaBinder } from '../../src/binder/kafka';
-import { useInProcessBroker } from '../support/inProcessBroker';
-import { eventually } from '../integration/delivery/deliverySupport';
+import { Bindery, EnableBinding, Processor, SendTo, StreamListener, silentLogger, type BinderyConfig } from '../../../src';
+import type { Binder, InboundRecord } from '../../../src/binder/Binder';
+import { createKafkaBinder, type KafkaBinder } from '../../../src/binder/kafka';
+import { useInProcessBroker } from '../../support/inProcessBroker';
+import { eventually } from '../delivery/deliverySupport';
 
 const MESSAGES = 2000;
 const KEYS = 20;
