@@ -251,6 +251,7 @@ export class KafkaBinder implements Binder {
           fixed: assignment,
           joinTimeoutMs: rebalanceTimeout + this.config.requestTimeoutMs,
           offsets: this.partitionOffsets,
+          committedOffsets: (partitions) => this.committedOffsets(groupId, partitions),
         }),
       );
     }

@@ -18,6 +18,7 @@ import { waitAtMost } from '../waitAtMost';
 import { isCoordinatorLoss } from './errors';
 import type { FixedAssignment } from './FixedAssignment';
 import { fromKafkajsHeaders } from './headers';
+import { KafkajsSeeks, resumePositions } from './KafkajsSeeks';
 
 export interface KafkaMemberSettings extends MemberSettings {
   /**
@@ -31,12 +32,16 @@ export interface KafkaMemberSettings extends MemberSettings {
   joinTimeoutMs: number;
   /** ListOffsets on the cluster, for seekTo. */
   offsets: PartitionOffsets;
+  /** The group's committed offsets (OffsetFetch): where a partition this member gets back resumes. */
+  committedOffsets(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]>;
 }
 
 export class KafkaConsumerMember {
   /** Partitions this member holds and has not been told to give up. */
   private readonly assigned = new AssignedPartitions();
   private readonly seeks = new SeekRequests();
+  /** Seeks handed to kafkajs and not applied yet: stale once their partition moved away. */
+  private readonly kafkajsSeeks = new KafkajsSeeks();
   private inFlight = new Set<Promise<void>>();
   private stopping = false;
   private batchHeartbeat: (() => Promise<void>) | null = null;
@@ -48,8 +53,11 @@ export class KafkaConsumerMember {
   private readonly firstJoin: Promise<void>;
   private signalJoined!: () => void;
   private failJoin!: (error: unknown) => void;
-  /** The runtime's onPartitionsAssigned in progress: its seeks apply before anything is delivered. */
-  private announcing: Promise<void> | null = null;
+  /**
+   * A new assignment being prepared (stale seeks replaced, then the runtime's onPartitionsAssigned):
+   * its seeks apply before anything is delivered.
+   */
+  private preparing: Promise<void> | null = null;
   private readonly idle: IdleWatch | null;
   /** Explicit assignment: the offsets this member committed, where a rejoin of its private group resumes. */
   private readonly committed = new Map<string, number>();
@@ -140,6 +148,7 @@ export class KafkaConsumerMember {
         await this.consumer.stop();
         this.assigned.replace([]);
         this.seeks.clear();
+        this.kafkajsSeeks.clear();
         if (!this.stopping) await this.run();
       } catch (error) {
         this.settings.reportError('rejoining after the group coordinator was lost failed', error);
@@ -183,13 +192,14 @@ export class KafkaConsumerMember {
     const lost = this.assigned.replace(next);
     if (lost.length > 0) void this.revoke(lost);
     this.seeks.retain((k) => this.assigned.hasKey(k));
+    const returned = this.kafkajsSeeks.assign(next);
     if (!this.joinedOnce || this.settings.fixed) {
       // Applied before the first fetch: kafkajs would look 'latest' up only then, after records
       // sent since bindConsumer resolved. The private group of an explicit assignment holds no
       // offsets, so each join of it starts from where this member committed, else from the start.
       for (const { topic, partition, offset } of this.settings.startPositions) {
         const at = this.committed.get(topicPartitionKey(topic, partition)) ?? offset;
-        if (this.assigned.has(topic, partition)) this.consumer.seek({ topic, partition, offset: String(at) });
+        if (this.assigned.has(topic, partition)) this.seekKafkajs(topic, partition, at);
       }
     }
     if (!this.joinedOnce) {
@@ -199,12 +209,37 @@ export class KafkaConsumerMember {
     // Partitions paused one by one stay paused in kafkajs only while assigned: pause them again.
     const paused = this.assigned.pausedList();
     if (paused.length > 0) this.consumer.pause(paused.map(({ topic, partition }) => ({ topic, partitions: [partition] })));
-    if (this.settings.onPartitionsAssigned) {
-      const announcing = announceAssignment(this.settings, next, this.session).finally(() => {
-        if (this.announcing === announcing) this.announcing = null;
+    if (returned.length > 0 || this.settings.onPartitionsAssigned) {
+      const preparing = this.prepare(returned, next).finally(() => {
+        if (this.preparing === preparing) this.preparing = null;
       });
-      this.announcing = announcing;
+      this.preparing = preparing;
     }
+  }
+
+  private async prepare(returned: TopicPartition[], next: TopicPartition[]): Promise<void> {
+    if (returned.length > 0) await this.resumeFromCommitted(returned);
+    await announceAssignment(this.settings, next, this.session);
+  }
+
+  /**
+   * Partitions this member gets back while a seek it issued when it held them before is still
+   * outstanding in kafkajs: that seek is replaced by where the group left them.
+   */
+  private async resumeFromCommitted(returned: TopicPartition[]): Promise<void> {
+    try {
+      for (const { topic, partition, offset } of await resumePositions(returned, this.settings)) {
+        if (this.assigned.has(topic, partition)) this.seekKafkajs(topic, partition, offset);
+      }
+    } catch (error) {
+      this.settings.reportError('looking up the committed offsets of partitions assigned again failed; they continue where this member left them', error);
+    }
+  }
+
+  /** Every seek handed to kafkajs goes through here, so that a stale one can be recognised. */
+  private seekKafkajs(topic: string, partition: number, offset: number | string): void {
+    this.kafkajsSeeks.issued(topicPartitionKey(topic, partition));
+    this.consumer.seek({ topic, partition, offset: String(offset) });
   }
 
   private revoke(partitions: TopicPartition[]): Promise<void> {
@@ -239,7 +274,7 @@ export class KafkaConsumerMember {
    */
   private moveTo(key: string, topic: string, partition: number, offset: number): void {
     this.seeks.set(key, offset);
-    if (this.seeks.delivering !== key) this.consumer.seek({ topic, partition, offset: String(offset) });
+    if (this.seeks.delivering !== key) this.seekKafkajs(topic, partition, offset);
   }
 
   /** Applied when the batch in flight returns (kafkajs fetches on, it cannot be told mid-batch). */
@@ -265,26 +300,29 @@ export class KafkaConsumerMember {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning } = payload;
+    const { batch, isRunning, isStale } = payload;
     const { topic, partition } = batch;
+    const key = topicPartitionKey(topic, partition);
+    if (!isStale()) this.kafkajsSeeks.applied(key);
     if (batch.isEmpty()) return;
     const messages = batch.messages;
     if (this.stopping) return;
-    if (this.announcing) await this.announcing;
-    if (this.settings.isPaused() || this.assigned.isPausedKey(topicPartitionKey(topic, partition))) {
-      // Fetched before pause() took effect: not delivered, the position stays at its first record.
-      this.consumer.seek({ topic, partition, offset: messages[0].offset });
+    if (this.preparing) await this.preparing;
+    if (this.settings.isPaused() || this.assigned.isPausedKey(key)) {
+      // Fetched before pause() took effect: not delivered, the position stays at its first record
+      // (unless a seek issued since then already moved it).
+      if (!isStale()) this.seekKafkajs(topic, partition, messages[0].offset);
       this.consumer.pause([{ topic, partitions: [partition] }]);
       return;
     }
     this.batchHeartbeat = payload.heartbeat;
     this.rebalanceSeen = false;
     const records = messages.map((message) => toInbound(topic, partition, message));
-    const key = topicPartitionKey(topic, partition);
     const target = await deliverInChunks(topic, partition, key, records, Number(batch.highWatermark), this.batchDelivery(payload));
     this.batchHeartbeat = null;
     if (this.restartNeeded) setImmediate(() => this.restart());
-    if (target !== undefined && this.assigned.hasKey(key) && isRunning()) this.consumer.seek({ topic, partition, offset: String(target) });
+    // A seek kafkajs holds for the partition was issued after this batch was fetched: it stands.
+    if (target !== undefined && this.assigned.hasKey(key) && isRunning() && !isStale()) this.seekKafkajs(topic, partition, target);
   }
 
   /** What one kafkajs eachBatch call lets the delivery loop ask and do. */
