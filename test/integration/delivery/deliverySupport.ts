@@ -39,6 +39,31 @@ export async function eventually(condition: () => boolean | Promise<boolean>, wh
   }
 }
 
+/** Every record of `topic` a read_committed reader sees, up to a sentinel written to each of its partitions at the end. */
+export async function readCommittedToEnd(binder: Binder, topic: string, partitions: number, timeoutMs = DEADLINE_MS): Promise<InboundRecord[]> {
+  const sentinels = await binder.bindProducer(topic);
+  for (let partition = 0; partition < partitions; partition++) await sentinels.send({ value: Buffer.from('"end"'), partition });
+  await sentinels.close();
+  const records: InboundRecord[] = [];
+  const ended = new Set<number>();
+  const reader = await binder.bindConsumer(topic, { group: `verify-${randomUUID()}`, startOffset: 'earliest', isolationLevel: 'read_committed' }, async (batch) => {
+    for (const r of batch.records) {
+      if (r.value?.toString() === '"end"') ended.add(r.partition);
+      else records.push(r);
+    }
+  });
+  await eventually(() => ended.size === partitions, 'the sentinel of every partition', timeoutMs).finally(() => reader.stop());
+  return records;
+}
+
+/** Whether `group` committed the end of each of the topic's `partitions`. */
+export async function groupCaughtUp(binder: Binder, group: string, topic: string, partitions: number): Promise<boolean> {
+  const all = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
+  const ends = await binder.endOffsets!(all);
+  const committed = await binder.committedOffsets!(group, all);
+  return ends.every((e) => committed.find((c) => c.partition === e.partition)?.offset === e.offset);
+}
+
 export interface Invocation {
   payload: unknown;
   attempt: number;

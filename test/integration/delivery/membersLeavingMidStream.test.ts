@@ -8,9 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Bindery, Context, EnableBinding, Payload, Processor, SendTo, StreamListener, silentLogger, type BinderyConfig, type RecordContext } from '../../../src';
-import type { Binder, InboundRecord } from '../../../src/binder/Binder';
 import { useInProcessBroker } from '../../support/inProcessBroker';
-import { eventually } from './deliverySupport';
+import { eventually, groupCaughtUp, readCommittedToEnd } from './deliverySupport';
 
 const KEYS = 40;
 const PARTITIONS = 4;
@@ -170,12 +169,12 @@ function membersLeavingScenarios(binderConfig: () => BinderyConfig, messages: nu
       expect(sent).toBeLessThan(messages);
       await eventually(() => copied() === messages, () => `the first application copying the rest of the input (${copied()} of ${messages}, ${sent} sent)`, STEP_MS);
       await fed;
-      await eventually(async () => caughtUp(binder, topics), 'the group committing the end of the input', STEP_MS);
+      await eventually(() => groupCaughtUp(binder, topics.group, topics.input, PARTITIONS), 'the group committing the end of the input', STEP_MS);
     } finally {
       feeding = false;
     }
 
-    const seen = await readOutput(binder, topics.output);
+    const seen = (await readCommittedToEnd(binder, topics.output, PARTITIONS, STEP_MS)).map((r) => JSON.parse(r.value!.toString()) as Copy);
     const seqs = seen.map((c) => c.seq);
     expect(new Set(seqs).size).toBe(messages);
     if (scenario.transactional) expect(seqs).toHaveLength(messages);
@@ -203,27 +202,3 @@ describe('kafka binder on bindery broker: a second application joins a copier gr
     SCENARIOS.filter((s) => s.transactional && s.secondCloses !== 'between records'),
   );
 });
-
-async function caughtUp(binder: Binder, topics: Topics): Promise<boolean> {
-  const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: topics.input, partition }));
-  const ends = await binder.endOffsets!(partitions);
-  const committed = await binder.committedOffsets!(topics.group, partitions);
-  return ends.every((e) => committed.find((c) => c.partition === e.partition)?.offset === e.offset);
-}
-
-/** The output as a read_committed consumer sees it, up to a sentinel written to each partition at the end. */
-async function readOutput(binder: Binder, output: string): Promise<Copy[]> {
-  const sentinels = await binder.bindProducer(output);
-  for (let partition = 0; partition < PARTITIONS; partition++) await sentinels.send({ value: Buffer.from('"end"'), partition });
-  await sentinels.close();
-  const records: InboundRecord[] = [];
-  const ended = new Set<number>();
-  const reader = await binder.bindConsumer(output, { group: `verify-${randomUUID()}`, startOffset: 'earliest', isolationLevel: 'read_committed' }, async (batch) => {
-    for (const r of batch.records) {
-      if (r.value?.toString() === '"end"') ended.add(r.partition);
-      else records.push(r);
-    }
-  });
-  await eventually(() => ended.size === PARTITIONS, 'the sentinel of every output partition', STEP_MS).finally(() => reader.stop());
-  return records.map((r) => JSON.parse(r.value!.toString()) as Copy);
-}

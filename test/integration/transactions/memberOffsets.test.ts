@@ -7,8 +7,9 @@
  * makes a later owner copy committed records again.
  */
 import { Bindery, EnableBinding, Processor, SendTo, StreamListener, silentLogger } from '../../../src';
-import { PlainInboundRecord, type BatchHandler, type Binder, type ConsumerSession, type InboundBatch, type TopicPartitionOffset } from '../../../src/binder/Binder';
+import type { BatchHandler, Binder } from '../../../src/binder/Binder';
 import { NativeBinder } from '../../../src/binder/native';
+import { ScriptedMemberSession, singleRecordBatch } from '../../support/memberSession';
 
 interface Copy {
   n: number;
@@ -35,34 +36,6 @@ class Copier {
     }
     return message;
   }
-}
-
-/** A member's session as the binder hands it; the test plays two members of one partition. */
-class MemberSession implements ConsumerSession {
-  readonly sought: TopicPartitionOffset[] = [];
-  commit(): Promise<void> {
-    return Promise.reject(new Error('a transactional listener commits in its transaction'));
-  }
-  seek(target: TopicPartitionOffset): void {
-    this.sought.push(target);
-  }
-  seekTo(): Promise<void> {
-    return Promise.resolve();
-  }
-  async heartbeat(): Promise<void> {}
-  isActive(): boolean {
-    return true;
-  }
-  pausePartition(): void {}
-  resumePartition(): void {}
-  pausedPartitions() {
-    return [];
-  }
-}
-
-function batchOf(offset: number): InboundBatch {
-  const record = new PlainInboundRecord('copy.in', 0, offset, Date.now(), null, Buffer.from(JSON.stringify({ n: offset })), []);
-  return { topic: 'copy.in', partition: 0, records: [record], highWatermark: offset + 1 };
 }
 
 describe('transactional listener, two members on one partition: native binder', () => {
@@ -99,18 +72,20 @@ describe('transactional listener, two members on one partition: native binder', 
     });
     await app.start();
     try {
-      const replaced = new MemberSession();
-      const owner = new MemberSession();
+      const replaced = new ScriptedMemberSession();
+      const owner = new ScriptedMemberSession();
       // The replaced member is in its transaction for record 10 when the owner takes over at 3.
-      const replacedCopy = handler!(batchOf(10), replaced);
+      const replacedCopy = handler!(singleRecordBatch('copy.in', 10), replaced);
       await gate.held;
-      await handler!(batchOf(3), owner);
+      await handler!(singleRecordBatch('copy.in', 3), owner);
       gate.release();
       // Its producer was fenced by the owner's: the transaction aborts, record 10 comes again.
       await expect(replacedCopy).rejects.toThrow();
-      await handler!(batchOf(4), owner);
+      await handler!(singleRecordBatch('copy.in', 4), owner);
       const [committed] = await native.committedOffsets('copiers', [{ topic: 'copy.in', partition: 0 }]);
       expect(committed).toEqual({ topic: 'copy.in', partition: 0, offset: 5 });
+      // Offsets go only in transactions, never through the member's own commit.
+      expect([...replaced.commits, ...owner.commits]).toEqual([]);
     } finally {
       await app.close();
       await native.close();

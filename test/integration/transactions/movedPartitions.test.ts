@@ -7,10 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Bindery, EnableBinding, Processor, SendTo, StreamListener, silentLogger, type BinderyConfig } from '../../../src';
-import type { Binder, InboundRecord } from '../../../src/binder/Binder';
-import { createKafkaBinder, type KafkaBinder } from '../../../src/binder/kafka';
 import { useInProcessBroker } from '../../support/inProcessBroker';
-import { eventually } from '../delivery/deliverySupport';
+import { eventually, groupCaughtUp, readCommittedToEnd } from '../delivery/deliverySupport';
 
 const MESSAGES = 2000;
 const KEYS = 20;
@@ -73,8 +71,7 @@ interface Topics {
   group: string;
 }
 
-
-function movedPartitionsScenario(binderConfig: () => BinderyConfig, readerBinder: () => Binder, caughtUp: (binder: Binder, topics: Topics) => Promise<boolean>): void {
+function movedPartitionsScenario(binderConfig: () => BinderyConfig): void {
   const apps: Bindery[] = [];
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((a) => a.close()));
@@ -115,11 +112,11 @@ function movedPartitionsScenario(binderConfig: () => BinderyConfig, readerBinder
     const log = new CopyLog(MESSAGES / 4);
     const copier = await create([copierService(log)], topics, PARTITIONS);
     await copier.start();
-    await eventually(async () => log.copied >= MESSAGES && (await caughtUp(producer.binder, topics)), () => `the group committing the end of the input (${log.copied} copies)`, 3 * DEADLINE_MS);
+    await eventually(async () => log.copied >= MESSAGES && (await groupCaughtUp(producer.binder, topics.group, topics.input, PARTITIONS)), () => `the group committing the end of the input (${log.copied} copies)`, 3 * DEADLINE_MS);
     await copier.close();
     expect(log.takenOver).toBe(true);
 
-    const seen = await readCommitted(topics.output, readerBinder());
+    const seen = (await readCommittedToEnd(producer.binder, topics.output, PARTITIONS)).map((r) => JSON.parse(r.value!.toString()) as Copy);
     const byKey = new Map<string, number[]>();
     for (const m of seen) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m.seq]);
     for (let k = 0; k < KEYS; k++) {
@@ -129,39 +126,7 @@ function movedPartitionsScenario(binderConfig: () => BinderyConfig, readerBinder
   }, 4 * DEADLINE_MS);
 }
 
-/** The output as a read_committed consumer sees it, up to a sentinel written to each partition at the end. */
-async function readCommitted(output: string, binder: Binder): Promise<Copy[]> {
-  try {
-    const sentinels = await binder.bindProducer(output);
-    for (let p = 0; p < PARTITIONS; p++) await sentinels.send({ value: Buffer.from('"end"'), partition: p });
-    await sentinels.close();
-    const records: InboundRecord[] = [];
-    const ended = new Set<number>();
-    const reader = await binder.bindConsumer(output, { group: `verify-${randomUUID()}`, startOffset: 'earliest', isolationLevel: 'read_committed' }, async (batch) => {
-      for (const r of batch.records) {
-        if (r.value?.toString() === '"end"') ended.add(r.partition);
-        else records.push(r);
-      }
-    });
-    await eventually(() => ended.size === PARTITIONS, 'the sentinel of every output partition', DEADLINE_MS);
-    await reader.stop();
-    return records.map((r) => JSON.parse(r.value!.toString()) as Copy);
-  } finally {
-    await binder.close();
-  }
-}
-
 describe('transactional listener, partitions moving between live members: kafka binder on bindery broker', () => {
   const server = useInProcessBroker();
-  const kafka = (): { brokers: string[]; logLevel: 'nothing' } => ({ brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' });
-  movedPartitionsScenario(
-    () => ({ binder: 'kafka', binders: { kafka: kafka() } }),
-    () => createKafkaBinder(kafka()),
-    async (binder, topics) => {
-      const admin = await (binder as KafkaBinder).adminClient();
-      const [committed] = await admin.fetchOffsets({ groupId: topics.group, topics: [topics.input] });
-      const ends = await admin.fetchTopicOffsets(topics.input);
-      return ends.every((e) => committed.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
-    },
-  );
+  movedPartitionsScenario(() => ({ binder: 'kafka', binders: { kafka: { brokers: [`127.0.0.1:${server.port}`], logLevel: 'nothing' } } }));
 });

@@ -7,7 +7,8 @@
  * later owner copies committed records again).
  */
 import { Bindery, EnableBinding, Sink, StreamListener, TestBinder, silentLogger } from '../../../src';
-import { PlainInboundRecord, type BatchHandler, type ConsumerOptions, type ConsumerSession, type Destination, type InboundBatch, type TopicPartitionOffset } from '../../../src/binder/Binder';
+import type { BatchHandler, ConsumerOptions, Destination } from '../../../src/binder/Binder';
+import { ScriptedMemberSession, singleRecordBatch } from '../../support/memberSession';
 
 /** A test binder that also hands the test the listener's batch handler, to call as any member would. */
 class HandlerCapturingBinder extends TestBinder {
@@ -29,35 +30,6 @@ class Recorder {
   }
 }
 
-class MemberSession implements ConsumerSession {
-  readonly commits: TopicPartitionOffset[][] = [];
-
-  constructor(private readonly commitError?: Error) {}
-
-  async commit(offsets: TopicPartitionOffset[]): Promise<void> {
-    if (this.commitError) throw this.commitError;
-    this.commits.push(offsets.map((o) => ({ ...o })));
-  }
-  seek(): void {}
-  seekTo(): Promise<void> {
-    return Promise.resolve();
-  }
-  async heartbeat(): Promise<void> {}
-  isActive(): boolean {
-    return true;
-  }
-  pausePartition(): void {}
-  resumePartition(): void {}
-  pausedPartitions() {
-    return [];
-  }
-}
-
-function batchOf(offset: number): InboundBatch {
-  const record = new PlainInboundRecord('jobs', 0, offset, Date.now(), null, Buffer.from(JSON.stringify({ n: offset })), []);
-  return { topic: 'jobs', partition: 0, records: [record], highWatermark: offset + 1 };
-}
-
 describe('offsets of the members of one listener', () => {
   it('a member commits the offsets of its own records, not the offset another member failed to commit', async () => {
     const binder = new HandlerCapturingBinder();
@@ -75,12 +47,12 @@ describe('offsets of the members of one listener', () => {
     try {
       const handler = binder.handler!;
       // The replaced member processed record 10; the group refuses its commit.
-      const replaced = new MemberSession(new Error('the member was removed from the group'));
-      await expect(handler(batchOf(10), replaced)).rejects.toThrow('removed from the group');
+      const replaced = new ScriptedMemberSession(new Error('the member was removed from the group'));
+      await expect(handler(singleRecordBatch('jobs', 10), replaced)).rejects.toThrow('removed from the group');
       // The member that took the partition over starts from the group's committed offset.
-      const owner = new MemberSession();
-      await handler(batchOf(6), owner);
-      await handler(batchOf(7), owner);
+      const owner = new ScriptedMemberSession();
+      await handler(singleRecordBatch('jobs', 6), owner);
+      await handler(singleRecordBatch('jobs', 7), owner);
       expect(Recorder.seen).toEqual([10, 6, 7]);
       expect(owner.commits).toEqual([[{ topic: 'jobs', partition: 0, offset: 7 }], [{ topic: 'jobs', partition: 0, offset: 8 }]]);
     } finally {
