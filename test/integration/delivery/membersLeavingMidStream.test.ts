@@ -123,7 +123,6 @@ function membersLeavingScenarios(binderConfig: () => BinderyConfig, messages: nu
     return app;
   };
 
-
   it.each(scenarios)('transactional $transactional, $firstMembers member(s) first, the second closing $secondCloses: the first application copies the whole input', async (scenario) => {
     const id = randomUUID().slice(0, 8);
     const topics: Topics = { input: `leave-mid.in.${id}`, output: `leave-mid.out.${id}`, group: `leave-mid.${id}` };
